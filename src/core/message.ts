@@ -1,0 +1,38 @@
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** Parsed arguments; `undefined` when the model sent arguments that are not valid JSON. */
+  arguments: unknown;
+  /** The arguments exactly as the model sent them (a string for OpenAI/Anthropic streams). */
+  rawArguments: string;
+  /** Set when `rawArguments` could not be parsed: a local model's broken tool-call JSON. */
+  argumentsError?: string;
+}
+
+export interface UserMessage {
+  role: 'user';
+  content: string;
+}
+
+export interface AssistantMessage {
+  role: 'assistant';
+  content: string;
+  toolCalls?: ToolCall[];
+}
+
+export interface ToolResultMessage {
+  role: 'tool';
+  toolCallId: string;
+  toolName: string;
+  content: string;
+  isError?: boolean;
+}
+
+export type Message = UserMessage | AssistantMessage | ToolResultMessage;
+
+/** A tool as offered to a model: JSON Schema parameters, converted per provider. */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
