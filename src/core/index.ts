@@ -2,6 +2,7 @@ export * from './errors.js';
 export * from './message.js';
 export * from './model-ref.js';
 export * from './provider.js';
+export * from './records.js';
 export * from './stream.js';
 export * from './task.js';
 export * from './tier.js';

@@ -1,0 +1,95 @@
+import { findProvider } from '@pydantic/genai-prices';
+import { closest, distance } from 'fastest-levenshtein';
+import { PROVIDER_IDS, type ModelRef, type ProviderId } from '../core/model-ref.js';
+
+/** Retirement dates announced by the vendors; `doctor` warns before the day comes. */
+const DEPRECATIONS: Record<string, string> = {
+  'anthropic/claude-sonnet-4-5': '2026-11-30',
+  'anthropic/claude-3-7-sonnet-latest': '2026-02-19',
+  'anthropic/claude-3-5-haiku-latest': '2026-02-19',
+  'anthropic/claude-3-opus-latest': '2026-01-05',
+};
+
+/** Context windows the price data does not carry. */
+const CONTEXT_FALLBACK: Record<string, number> = {
+  'openrouter/deepseek/deepseek-chat': 163_840,
+  'openrouter/openai/gpt-oss-120b:free': 131_072,
+  'openrouter/openai/gpt-oss-120b': 131_072,
+  'deepseek/deepseek-chat': 128_000,
+};
+
+/** Local models: Ollama's /api/show knows best; until asked, assume a conservative window. */
+export const DEFAULT_LOCAL_CONTEXT = 32_768;
+
+const PRICE_PROVIDER: Partial<Record<ProviderId, string>> = {
+  anthropic: 'anthropic',
+  openai: 'openai',
+  openrouter: 'openrouter',
+  deepseek: 'deepseek',
+};
+
+interface CatalogModel {
+  id: string;
+  contextWindow?: number;
+  deprecated?: boolean;
+}
+
+const cache = new Map<ProviderId, CatalogModel[]>();
+
+/** Models the price data knows for a provider (empty for ollama: those come from the server). */
+export function catalogModels(provider: ProviderId): CatalogModel[] {
+  const cached = cache.get(provider);
+  if (cached) return cached;
+  const priceProvider = PRICE_PROVIDER[provider];
+  const found = priceProvider ? findProvider({ providerId: priceProvider }) : undefined;
+  const models = (found?.models ?? []).map((m) => ({
+    id: m.id,
+    contextWindow: m.context_window,
+    deprecated: m.deprecated,
+  }));
+  cache.set(provider, models);
+  return models;
+}
+
+function findModel(ref: ModelRef): CatalogModel | undefined {
+  return catalogModels(ref.provider).find((m) => m.id === ref.model);
+}
+
+export function isKnownModel(ref: ModelRef): boolean {
+  return ref.provider === 'ollama' || findModel(ref) !== undefined;
+}
+
+export function contextWindow(ref: ModelRef): number | undefined {
+  const id = `${ref.provider}/${ref.model}`;
+  if (CONTEXT_FALLBACK[id]) return CONTEXT_FALLBACK[id];
+  if (ref.provider === 'ollama') return DEFAULT_LOCAL_CONTEXT;
+  return findModel(ref)?.contextWindow;
+}
+
+export interface Deprecation {
+  retiresOn: string;
+  retired: boolean;
+}
+
+export function deprecation(ref: ModelRef, today = new Date()): Deprecation | undefined {
+  const date = DEPRECATIONS[`${ref.provider}/${ref.model}`];
+  if (date) return { retiresOn: date, retired: today.toISOString().slice(0, 10) >= date };
+  if (findModel(ref)?.deprecated) return { retiresOn: 'announced', retired: false };
+  return undefined;
+}
+
+/** Up to `count` known ids near a mistyped one, for "did you mean" errors. */
+export function closestModelIds(id: string, count = 3, extra: string[] = []): string[] {
+  const candidates = [
+    ...PROVIDER_IDS.flatMap((p) => catalogModels(p).map((m) => `${p}/${m.id}`)),
+    ...extra,
+  ];
+  if (!candidates.length) return [];
+  const best = closest(id, candidates);
+  return [...candidates]
+    .map((c) => ({ c, d: distance(id, c) }))
+    .sort((a, b) => a.d - b.d)
+    .slice(0, count)
+    .map((x) => x.c)
+    .sort((a, b) => (a === best ? -1 : b === best ? 1 : 0));
+}

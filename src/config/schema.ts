@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { TASK_TYPES } from '../core/task.js';
+import { PROVIDER_IDS } from '../core/model-ref.js';
+
+const modelId = z
+  .string()
+  .regex(/^[a-z]+\/.+$/, 'expected provider/model, e.g. anthropic/claude-sonnet-4-6')
+  .refine((id) => (PROVIDER_IDS as readonly string[]).includes(id.slice(0, id.indexOf('/'))), {
+    message: `provider must be one of ${PROVIDER_IDS.join(', ')}`,
+  });
+const tier = z.number().int().min(0).max(4);
+const taskType = z.enum(TASK_TYPES);
+const usd = z.number().nonnegative();
+
+/** Defaults follow the tier plan in DESIGN.md. */
+export const DEFAULT_TIERS = {
+  '0': ['anthropic/claude-opus-4-6', 'openai/gpt-5.3-codex'],
+  '1': ['anthropic/claude-sonnet-4-6'],
+  '2': ['anthropic/claude-haiku-4-5', 'openrouter/google/gemini-2.5-flash'],
+  '3': ['ollama/qwen3-coder:30b', 'ollama/qwen2.5-coder:32b', 'ollama/glm-4.7'],
+  '4': ['openrouter/deepseek/deepseek-chat', 'openrouter/openai/gpt-oss-120b:free'],
+};
+
+export const DEFAULT_ROUTING_TABLE: Record<(typeof TASK_TYPES)[number], number> = {
+  architecture: 0,
+  debug: 0,
+  refactor: 1,
+  implement: 1,
+  bugfix: 1,
+  test: 1,
+  docs: 2,
+  'long-context': 2,
+  'quick-fix': 3,
+  review: 3,
+  chat: 3,
+  research: 4,
+};
+
+// Each tier defaults on its own, so a user who edits one tier keeps the others.
+const tierTable = z
+  .object({
+    '0': z.array(modelId).default(DEFAULT_TIERS['0']),
+    '1': z.array(modelId).default(DEFAULT_TIERS['1']),
+    '2': z.array(modelId).default(DEFAULT_TIERS['2']),
+    '3': z.array(modelId).default(DEFAULT_TIERS['3']),
+    '4': z.array(modelId).default(DEFAULT_TIERS['4']),
+  })
+  .prefault({});
+
+const routingRule = z.object({
+  taskType,
+  tier: tier.optional(),
+  model: modelId.optional(),
+});
+
+const priceOverride = z.object({
+  inputMtok: usd,
+  outputMtok: usd,
+  cacheReadMtok: usd.optional(),
+  cacheWriteMtok: usd.optional(),
+});
+
+const permissionMode = z.enum(['ask', 'accept-edits', 'read-only', 'auto']);
+
+export const configSchema = z.object({
+  tiers: tierTable,
+  routing: z
+    .object({
+      table: z.partialRecord(taskType, tier).prefault({}),
+      /** Conversations above this many tokens take the long-context route. */
+      longContextThreshold: z.number().int().positive().default(60_000),
+      /** Persisted "task type → tier/model" rules (the route card's `A` key writes these). */
+      rules: z.array(routingRule).default([]),
+      /** Success-rate priors per task type and tier, overriding the built-in ones. */
+      successPriors: z
+        .partialRecord(taskType, z.record(z.string(), z.number().min(0).max(1)))
+        .default({}),
+    })
+    .prefault({}),
+  fallback: z
+    .array(modelId)
+    .default([
+      'anthropic/claude-sonnet-4-6',
+      'openai/gpt-5.3-codex',
+      'openrouter/deepseek/deepseek-chat',
+      'ollama/qwen3-coder:30b',
+    ]),
+  budget: z
+    .object({
+      monthlyUsd: usd.default(200),
+      dailySoftUsd: usd.optional(),
+      /** What happens to a paid route that would cross the budget. */
+      action: z.enum(['ask', 'local-only', 'block']).default('ask'),
+      warnAt: z.array(z.number().gt(0).lte(1)).default([0.5, 0.8, 0.95]),
+    })
+    .prefault({}),
+  local: z
+    .object({
+      hosts: z
+        .array(
+          z.object({ url: z.string().min(1), memoryBudgetGb: z.number().positive().optional() }),
+        )
+        .default([]),
+      memoryBudgetGb: z.number().positive().default(96),
+      reserveGb: z.number().nonnegative().default(16),
+      numParallel: z.number().int().positive().default(1),
+      kvCacheType: z.enum(['f16', 'q8_0', 'q4_0']).default('f16'),
+      keepAlive: z.union([z.string(), z.number()]).default('30m'),
+      pinned: z.array(z.string()).default([]),
+      energyUsdPerKwh: usd.default(0.3),
+      /** Used for the energy cost of local turns when macmon is not installed. */
+      defaultWatts: z.number().positive().default(60),
+    })
+    .prefault({}),
+  confirm: z
+    .object({
+      /** Accept a route without showing the card when its p90 cost is below this. */
+      autoAcceptBelowUsd: usd.default(0),
+      autoAcceptLocal: z.boolean().default(false),
+    })
+    .prefault({}),
+  prices: z.record(modelId, priceOverride).default({}),
+  agent: z
+    .object({
+      maxSteps: z.number().int().positive().default(25),
+      permissionMode: permissionMode.default('ask'),
+      allow: z.array(z.string()).default([]),
+      ask: z.array(z.string()).default([]),
+      deny: z.array(z.string()).default([]),
+      bashTimeoutMs: z.number().int().positive().default(120_000),
+    })
+    .prefault({}),
+  verify: z
+    .object({
+      command: z.string().optional(),
+      timeoutMs: z.number().int().positive().default(300_000),
+      retryCap: z.number().int().nonnegative().default(2),
+    })
+    .prefault({}),
+  ui: z
+    .object({
+      theme: z.string().default('dark'),
+      keymap: z.record(z.string(), z.string()).default({}),
+    })
+    .prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type PriceOverride = z.infer<typeof priceOverride>;
+export type RoutingRule = z.infer<typeof routingRule>;
+export type PermissionMode = z.infer<typeof permissionMode>;
+
+export function defaultConfig(): Config {
+  return configSchema.parse({});
+}
