@@ -69,7 +69,8 @@ export function loadConfigStrict(env: NodeJS.ProcessEnv = process.env): Config {
   return loaded.config;
 }
 
-function getPath(obj: unknown, key: string): unknown {
+/** The value at a dotted key (`budget.monthlyUsd`) of any object. */
+export function getAtPath(obj: unknown, key: string): unknown {
   return key.split('.').reduce<unknown>((node, part) => {
     if (node && typeof node === 'object') return (node as Raw)[part];
     return undefined;
@@ -78,7 +79,7 @@ function getPath(obj: unknown, key: string): unknown {
 
 /** The effective value (file merged over defaults) at a dotted key. */
 export function getConfigValue(key: string, env: NodeJS.ProcessEnv = process.env): unknown {
-  const value = getPath(loadConfigStrict(env), key);
+  const value = getAtPath(loadConfigStrict(env), key);
   if (value === undefined) {
     throw new KirikaeError('config', `No config key "${key}"`, {
       hint: `Top-level keys: ${Object.keys(configSchema.shape).join(', ')}`,
@@ -122,7 +123,7 @@ export function setConfigValue(
       hint: 'Nothing was written',
     });
   }
-  if (getPath(parsed.data, key) === undefined) {
+  if (getAtPath(parsed.data, key) === undefined) {
     throw new KirikaeError('config', `No config key "${key}"`, {
       hint: `Top-level keys: ${Object.keys(configSchema.shape).join(', ')}`,
     });

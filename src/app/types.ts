@@ -1,0 +1,149 @@
+import type { ErrorKind } from '../core/errors.js';
+import type { TaskType } from '../core/task.js';
+import type { Tier } from '../core/tier.js';
+import type { Usage } from '../core/usage.js';
+
+/** What the UI shows of one route option: plain data, no router internals. */
+export interface RouteView {
+  model: string;
+  tier: Tier;
+  available: boolean;
+  unavailableReason?: string;
+  needsConfirmation?: string;
+  coldCache: boolean;
+  loadSeconds?: number;
+  estimate: {
+    inputTokens: number;
+    cacheReadTokens: number;
+    cacheWriteTokens: number;
+    outputTokens: number;
+    usdP50: number | null;
+    usdP90: number | null;
+    expectedUsdPerTask: number | null;
+    pSuccess: number;
+    seconds: number;
+  };
+}
+
+export interface RouteProposal {
+  prompt: string;
+  taskType: TaskType;
+  complexity: number;
+  reasons: string[];
+  warnings: string[];
+  /** Index into `options` of the route the user has selected (starts at the proposed one). */
+  selected: number;
+  /** Proposed first, then alternatives (more models of every tier, so 0–4 and ←/→ can pick). */
+  options: RouteView[];
+}
+
+export type TranscriptItem =
+  | { id: number; kind: 'user'; text: string }
+  | { id: number; kind: 'assistant'; text: string; model: string }
+  | { id: number; kind: 'tool'; name: string; summary: string; ok: boolean; detail?: string }
+  | {
+      id: number;
+      kind: 'turn';
+      model: string;
+      tier: Tier | null;
+      usage: Usage;
+      costUsd: number | null;
+      tokPerSec?: number;
+      durationMs: number;
+      how: string;
+      outcome: 'ok' | 'error' | 'aborted';
+    }
+  | { id: number; kind: 'notice'; level: 'info' | 'warn' | 'error'; text: string };
+
+export interface LiveTurn {
+  model: string;
+  tier: Tier | null;
+  text: string;
+  status: 'waiting' | 'streaming' | 'tool' | 'verifying';
+  tool?: string;
+  startedAt: number;
+  outputTokens: number;
+}
+
+export interface ApprovalView {
+  tool: string;
+  summary: string;
+  diff?: string;
+}
+
+export interface ResidentView {
+  name: string;
+  bytes: number;
+}
+
+export interface StatusView {
+  memory?: { usedBytes: number; totalBytes: number; pressure: 'normal' | 'warn' | 'critical' };
+  resident: ResidentView[];
+  /** Recent tok/s samples of the live or last stream, newest last. */
+  tokPerSec: number[];
+  sessionUsd: number;
+  monthUsd: number;
+  budgetUsd: number;
+  route?: string;
+}
+
+export type Screen = 'chat' | 'models' | 'pull' | 'costs' | 'help';
+
+export interface Notice {
+  level: 'info' | 'warn' | 'error';
+  text: string;
+  kind?: ErrorKind;
+}
+
+export interface AppState {
+  folder: string;
+  branch?: string;
+  screen: Screen;
+  transcript: TranscriptItem[];
+  live?: LiveTurn;
+  proposal?: RouteProposal;
+  approval?: ApprovalView;
+  notice?: Notice;
+  status: StatusView;
+  setupProblems: string[];
+  themeName: string;
+  /** The last route decision, for /route. */
+  lastRouteExplanation?: string[];
+  sessionOverride?: string;
+  /** Bumped by /clear: the UI wipes the terminal and restarts the transcript. */
+  clearEpoch: number;
+  /** Wall clock of the last refresh (ms), so renders stay pure. */
+  now: number;
+  exiting: boolean;
+}
+
+export type ApprovalDecision = 'once' | 'session' | 'always' | 'deny';
+export type OverrideScope = 'turn' | 'session';
+
+/** Everything the UI may ask of the app. The UI never touches SDKs, files or processes. */
+export interface AppController {
+  getState(): AppState;
+  subscribe(listener: () => void): () => void;
+  submit(prompt: string): void;
+  acceptRoute(): void;
+  selectTier(tier: Tier): void;
+  cycleModel(direction: -1 | 1): void;
+  /** `a`: this route for this task type for the rest of the session; `A` also saves the rule. */
+  alwaysRoute(save: boolean): void;
+  /** Esc on the route card: nothing is sent; returns the prompt to put back in the input. */
+  cancelRoute(): string | undefined;
+  interrupt(): void;
+  answerApproval(decision: ApprovalDecision, note?: string): void;
+  setScreen(screen: Screen): void;
+  setModelOverride(model: string | undefined, scope: OverrideScope): void;
+  setTierOverride(tier: Tier | undefined, scope: OverrideScope): void;
+  setAutoAccept(on: boolean): void;
+  explainLastRoute(): void;
+  newTask(): void;
+  doneTask(): void;
+  clearTranscript(): void;
+  setTheme(name: string): void;
+  setBudget(usd: number): void;
+  notify(level: Notice['level'], text: string): void;
+  quit(): void;
+}

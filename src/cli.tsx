@@ -1,0 +1,177 @@
+// The only place that wires everything. Heavy modules (Ink, React, the SDKs) are imported
+// inside the actions that need them, so `kirikae --version` and `--help` stay fast.
+import { Command, Option } from 'commander';
+import pkg from '../package.json' with { type: 'json' };
+import { reportFatal } from './commands/fail.js';
+import { processIO } from './commands/io.js';
+
+interface RootOptions {
+  print?: string;
+  model?: string;
+  tier?: string;
+  yes?: boolean;
+  json?: boolean;
+  continue?: boolean;
+}
+
+function buildProgram(): Command {
+  const program = new Command('kirikae')
+    .description(
+      'Route every coding turn to the tier that finishes the task cheapest: local Ollama, budget cloud, or frontier models.',
+    )
+    .version(pkg.version, '-v, --version', 'print the version')
+    .option('-p, --print <prompt>', 'run one prompt headless and print the answer')
+    .option(
+      '--model <provider/model>',
+      'use this model (e.g. anthropic/claude-sonnet-4-6, ollama/qwen3-coder:30b)',
+    )
+    .addOption(
+      new Option(
+        '--tier <n>',
+        'use this tier: 0 frontier, 1 standard, 2 efficient, 3 local, 4 budget',
+      ).choices(['0', '1', '2', '3', '4']),
+    )
+    .option('--yes', 'approve every tool call (for scripts; deny rules still apply)')
+    .option('--json', 'print one JSON object instead of text')
+    .option('-c, --continue', 'resume the last session of this folder')
+    .showHelpAfterError('(run kirikae --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Environment:
+  ANTHROPIC_API_KEY, OPENAI_API_KEY, OPENROUTER_API_KEY, DEEPSEEK_API_KEY   provider keys
+  ANTHROPIC_BASE_URL, OPENAI_BASE_URL, OPENROUTER_BASE_URL, DEEPSEEK_BASE_URL   API endpoints
+  OLLAMA_HOST         Ollama server (default http://127.0.0.1:11434)
+  KIRIKAE_CONFIG_DIR  config folder    KIRIKAE_DATA_DIR  ledger and sessions folder
+  KIRIKAE_DEBUG=1     stack traces on errors    NO_COLOR  no colours`,
+    )
+    .action(async (options: RootOptions) => {
+      const io = processIO();
+      if (options.print !== undefined) {
+        const { runPrint } = await import('./commands/print.js');
+        process.exitCode = await runPrint(
+          {
+            prompt: options.print,
+            model: options.model,
+            tier: options.tier,
+            yes: options.yes,
+            json: options.json,
+          },
+          io,
+        );
+        return;
+      }
+      const { runInteractive } = await import('./ui/run.js');
+      process.exitCode = await runInteractive({
+        model: options.model,
+        tier: options.tier,
+        yes: options.yes,
+        continueSession: options.continue,
+      });
+    });
+
+  program
+    .command('route')
+    .description('show how a prompt would be routed, without sending anything')
+    .argument('<prompt>', 'the prompt to classify and price')
+    .option('--json', 'print one JSON object')
+    .action(async (prompt: string, options: { json?: boolean }) => {
+      const root = program.opts<RootOptions>();
+      const { runRoute } = await import('./commands/route.js');
+      process.exitCode = await runRoute(
+        {
+          prompt,
+          json: options.json ?? root.json,
+          model: root.model,
+          tier: root.tier === undefined ? undefined : Number(root.tier),
+        },
+        processIO(),
+      );
+    });
+
+  program
+    .command('doctor')
+    .description('check Ollama, provider keys, memory, config and the tier table')
+    .option('--json', 'print one JSON object')
+    .action(async (options: { json?: boolean }) => {
+      const { runDoctor } = await import('./commands/doctor.js');
+      process.exitCode = await runDoctor({ json: options.json }, processIO());
+    });
+
+  program
+    .command('models')
+    .description('list local models, or load / unload / pin one')
+    .argument('[action]', 'list | load | unload | pin', 'list')
+    .argument('[model]', 'model name, e.g. qwen3-coder:30b')
+    .option('--json', 'print one JSON object')
+    .action(async (action: string, model: string | undefined, options: { json?: boolean }) => {
+      const { runModels } = await import('./commands/models.js');
+      process.exitCode = await runModels(
+        { action: action as 'list' | 'load' | 'unload' | 'pin', model, json: options.json },
+        processIO(),
+      );
+    });
+
+  program
+    .command('pull')
+    .description('download an Ollama model with a progress bar')
+    .argument('<model>', 'model name, e.g. qwen3-coder:30b')
+    .option('--json', 'print progress as JSON lines')
+    .action(async (model: string, options: { json?: boolean }) => {
+      const { runPull } = await import('./commands/pull.js');
+      process.exitCode = await runPull({ model, json: options.json }, processIO());
+    });
+
+  program
+    .command('costs')
+    .description('spend per month, tier, model and task, with what-if re-pricing')
+    .option('--month <YYYY-MM>', 'month to report (default: this month)')
+    .addOption(new Option('--by <group>', 'grouping').choices(['day', 'tier', 'model', 'task']))
+    .option(
+      '--whatif <provider/model>',
+      'price the same usage on another model',
+      'anthropic/claude-opus-4-6',
+    )
+    .option('--json', 'print one JSON object')
+    .option('--csv', 'print the grouped rows as CSV')
+    .action(
+      async (options: {
+        month?: string;
+        by?: 'day' | 'tier' | 'model' | 'task';
+        whatif?: string;
+        json?: boolean;
+        csv?: boolean;
+      }) => {
+        const { runCosts } = await import('./commands/costs.js');
+        process.exitCode = await runCosts(options, processIO());
+      },
+    );
+
+  program
+    .command('sessions')
+    .description('list saved sessions (resume the last one with kirikae --continue)')
+    .option('--json', 'print one JSON object')
+    .action(async (options: { json?: boolean }) => {
+      const { runSessions } = await import('./commands/sessions.js');
+      process.exitCode = await runSessions({ json: options.json }, processIO());
+    });
+
+  program
+    .command('config')
+    .description('show or change settings: config path | get [key] | set <key> <value>')
+    .argument('<action>', 'path | get | set')
+    .argument('[key]', 'dotted key, e.g. budget.monthlyUsd')
+    .argument('[value]', 'new value (JSON or text)')
+    .action(async (action: string, key: string | undefined, value: string | undefined) => {
+      const { runConfig } = await import('./commands/config.js');
+      process.exitCode = await runConfig({ action, key, value }, processIO());
+    });
+
+  return program;
+}
+
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = reportFatal(error, process.stderr, process.env);
+}

@@ -1,0 +1,290 @@
+import { Box, Static, Text, useStdout } from 'ink';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import type { AppController, AppState, Screen } from '../app/types.js';
+import { isTier } from '../core/tier.js';
+import { completeCommand, isSlashCommand, runSlashCommand } from './commands/index.js';
+import { ApprovalDialog } from './components/approval-dialog.js';
+import { Header } from './components/header.js';
+import { InputBox } from './components/input-box.js';
+import { LiveTurnView } from './components/live-turn.js';
+import { RouteCard } from './components/route-card.js';
+import { StatusBar } from './components/status-bar.js';
+import { TranscriptItemView } from './components/transcript-item.js';
+import { useKeys } from './hooks/use-keys.js';
+import { useTerminalSize } from './hooks/use-terminal-size.js';
+import * as edit from './input-model.js';
+import { isAction, type Keymap } from './keymap.js';
+import type { KeyEvent } from './keys.js';
+import { splitTypedChunk } from './keys.js';
+import { HelpScreen } from './screens/help.js';
+import { loadTheme } from './theme.js';
+import { ThemeContext } from './theme-context.js';
+
+/** Screens other than the chat, each given the controller and the width; plugged in by run.tsx. */
+export type ScreenRenderers = Partial<
+  Record<Exclude<Screen, 'chat' | 'help'>, (props: { width: number; active: boolean }) => ReactNode>
+>;
+
+export interface AppProps {
+  controller: AppController;
+  keymap: Keymap;
+  screens?: ScreenRenderers;
+  env?: NodeJS.ProcessEnv;
+}
+
+const CTRL_C_WINDOW_MS = 2_000;
+
+export function App({ controller, keymap, screens = {}, env = process.env }: AppProps) {
+  const state: AppState = useSyncExternalStore(controller.subscribe, controller.getState);
+  const { columns, rows } = useTerminalSize();
+  const { stdout } = useStdout();
+  const theme = useMemo(() => loadTheme(state.themeName, env), [state.themeName, env]);
+  const [input, setInput] = useState<edit.InputState>(edit.EMPTY_INPUT);
+  const [history, setHistory] = useState<string[]>([]);
+  const [historyIndex, setHistoryIndex] = useState<number | undefined>();
+  const [denyNote, setDenyNote] = useState<string | undefined>();
+  const lastCtrlC = useRef(0);
+  const [hint, setHint] = useState<string | undefined>();
+  const width = Math.max(20, columns - 1);
+
+  useEffect(() => {
+    if (state.clearEpoch > 0) stdout.write('\x1b[2J\x1b[3J\x1b[H');
+  }, [state.clearEpoch, stdout]);
+
+  const completions =
+    input.value.startsWith('/') && !input.value.includes(' ') ? completeCommand(input.value) : [];
+
+  const submit = (): void => {
+    const text = edit.expandPastes(input).trim();
+    if (!text) return;
+    if (state.live || state.proposal) {
+      setHint('Wait for the answer, or press Esc to interrupt it');
+      return;
+    }
+    setHistory((h) => (h[h.length - 1] === text ? h : [...h, text]));
+    setHistoryIndex(undefined);
+    setInput(edit.EMPTY_INPUT);
+    if (isSlashCommand(text)) runSlashCommand(text, controller);
+    else controller.submit(text);
+  };
+
+  const browseHistory = (direction: -1 | 1): void => {
+    if (!history.length) return;
+    const current = historyIndex ?? history.length;
+    const next = Math.max(0, Math.min(history.length, current + direction));
+    setHistoryIndex(next === history.length ? undefined : next);
+    setInput(next === history.length ? edit.EMPTY_INPUT : edit.fromText(history[next]!));
+  };
+
+  const onRouteKey = (key: KeyEvent): void => {
+    if (isAction(keymap, 'routeAccept', key)) controller.acceptRoute();
+    else if (isAction(keymap, 'routeCancel', key)) {
+      const prompt = controller.cancelRoute();
+      if (prompt) setInput(edit.fromText(prompt));
+    } else if (isAction(keymap, 'routePrevModel', key)) controller.cycleModel(-1);
+    else if (isAction(keymap, 'routeNextModel', key)) controller.cycleModel(1);
+    else if (isAction(keymap, 'routeSave', key)) controller.alwaysRoute(true);
+    else if (isAction(keymap, 'routeAlways', key)) controller.alwaysRoute(false);
+    else if (isAction(keymap, 'routeTier', key)) {
+      const tier = Number(key.text);
+      if (isTier(tier)) controller.selectTier(tier);
+    }
+  };
+
+  const onApprovalKey = (key: KeyEvent): void => {
+    if (denyNote !== undefined) {
+      if (key.name === 'enter') {
+        controller.answerApproval('deny', denyNote.trim() || undefined);
+        setDenyNote(undefined);
+      } else if (key.name === 'escape') setDenyNote(undefined);
+      else if (key.name === 'backspace') setDenyNote((n) => (n ?? '').slice(0, -1));
+      else if (key.name === 'char')
+        setDenyNote((n) => (n ?? '') + key.text.replace(/[\r\n]/g, ' '));
+      return;
+    }
+    if (isAction(keymap, 'approveOnce', key)) controller.answerApproval('once');
+    else if (isAction(keymap, 'approveSession', key)) controller.answerApproval('session');
+    else if (isAction(keymap, 'approveAlways', key)) controller.answerApproval('always');
+    else if (key.name === 'escape') controller.answerApproval('deny');
+    else if (isAction(keymap, 'deny', key)) setDenyNote('');
+  };
+
+  const onEditKey = (key: KeyEvent & { paste?: boolean }): void => {
+    switch (key.name) {
+      case 'char': {
+        if (key.paste) return setInput((s) => edit.insertPaste(s, key.text));
+        if (key.text === '?' && input.value === '') return controller.setScreen('help');
+        const chunk = splitTypedChunk(key.text);
+        const next =
+          chunk.text.length > 1 && chunk.text.includes('\n')
+            ? edit.insertPaste(input, chunk.text)
+            : edit.insertText(input, chunk.text);
+        setInput(next);
+        if (chunk.submit) {
+          // The Enter key arrived in the same read as the text: submit what was typed.
+          const text = edit.expandPastes(next).trim();
+          setInput(edit.EMPTY_INPUT);
+          if (text) {
+            setHistory((h) => [...h, text]);
+            if (isSlashCommand(text)) runSlashCommand(text, controller);
+            else if (!state.live && !state.proposal) controller.submit(text);
+          }
+        }
+        return;
+      }
+      case 'enter':
+        if (edit.continuesLine(input)) return setInput(edit.replaceTrailingBackslash(input));
+        if (completions.length === 1 && input.value !== `/${completions[0]!.name}`) {
+          return setInput(edit.fromText(`/${completions[0]!.name} `));
+        }
+        return submit();
+      case 'newline':
+        return setInput((s) => edit.insertText(s, '\n'));
+      case 'tab':
+        if (completions.length) setInput(edit.fromText(`/${completions[0]!.name} `));
+        return;
+      case 'backspace':
+        return setInput(edit.backspace);
+      case 'delete':
+        return setInput(edit.deleteForward);
+      case 'word-backspace':
+        return setInput(edit.deleteWordBack);
+      case 'left':
+        return setInput((s) => edit.moveCursor(s, -1));
+      case 'right':
+        return setInput((s) => edit.moveCursor(s, 1));
+      case 'word-left':
+        return setInput((s) => edit.moveWord(s, -1));
+      case 'word-right':
+        return setInput((s) => edit.moveWord(s, 1));
+      case 'home':
+        return setInput(edit.lineStart);
+      case 'end':
+        return setInput(edit.lineEnd);
+      case 'up': {
+        const moved = edit.moveLine(input, -1);
+        return moved ? setInput(moved) : browseHistory(-1);
+      }
+      case 'down': {
+        const moved = edit.moveLine(input, 1);
+        return moved ? setInput(moved) : browseHistory(1);
+      }
+      case 'ctrl':
+        if (key.text === 'a') return setInput(edit.lineStart);
+        if (key.text === 'e') return setInput(edit.lineEnd);
+        if (key.text === 'k') return setInput(edit.killToLineEnd);
+        if (key.text === 'u') return setInput(edit.killToLineStart);
+        return;
+      default:
+        return;
+    }
+  };
+
+  useKeys((key) => {
+    if (hint) setHint(undefined);
+    if (isAction(keymap, 'clearInput', key)) {
+          if (now - lastCtrlC.current < CTRL_C_WINDOW_MS) return controller.quit();
+      lastCtrlC.current = now;
+      if (state.live) controller.interrupt();
+      setInput(edit.EMPTY_INPUT);
+      setHint('Press Ctrl-C again to exit');
+      return;
+    }
+    lastCtrlC.current = 0;
+    if (key.name === 'ctrl' && key.text === 'd' && input.value === '') return controller.quit();
+    if (isAction(keymap, 'modelsScreen', key))
+      return controller.setScreen(state.screen === 'models' ? 'chat' : 'models');
+    if (isAction(keymap, 'pullScreen', key))
+      return controller.setScreen(state.screen === 'pull' ? 'chat' : 'pull');
+    if (isAction(keymap, 'costsScreen', key))
+      return controller.setScreen(state.screen === 'costs' ? 'chat' : 'costs');
+    if (state.screen !== 'chat') {
+      // Other screens take their own keys (their components listen); Esc comes back here.
+      if (isAction(keymap, 'back', key)) controller.setScreen('chat');
+      return;
+    }
+    if (state.approval) return onApprovalKey(key);
+    if (state.proposal) return onRouteKey(key);
+    if (state.live && isAction(keymap, 'interrupt', key)) return controller.interrupt();
+    onEditKey(key);
+  });
+
+  // Keep the live region within the terminal: Ink redraws it on every frame.
+  const reserved = 12 + (state.proposal ? 14 : 0) + (state.approval ? 12 : 0);
+  const liveLines = Math.max(3, rows - reserved);
+  const Screen =
+    state.screen !== 'chat' && state.screen !== 'help' ? screens[state.screen] : undefined;
+
+  return (
+    <ThemeContext.Provider value={theme}>
+      <Static key={state.clearEpoch} items={state.transcript}>
+        {(item) => (
+          <Box key={item.id} width={width}>
+            <TranscriptItemView item={item} />
+          </Box>
+        )}
+      </Static>
+      <Box flexDirection="column" width={width}>
+        {state.screen === 'help' ? <HelpScreen keymap={keymap} width={width} /> : null}
+        {Screen ? Screen({ width, active: true }) : null}
+        {state.screen !== 'chat' && state.screen !== 'help' && !Screen ? (
+          <Text color={theme.colors.muted}>
+            The {state.screen} screen is not available. Esc: back.
+          </Text>
+        ) : null}
+        {state.screen === 'chat' ? (
+          <>
+            {state.live ? <LiveTurnView live={state.live} maxLines={liveLines} now={state.now} /> : null}
+            {state.proposal ? <RouteCard proposal={state.proposal} width={width} /> : null}
+            {state.approval ? (
+              <ApprovalDialog approval={state.approval} note={denyNote} width={width} />
+            ) : null}
+            {state.notice ? (
+              <Text
+                color={
+                  state.notice.level === 'error'
+                    ? theme.colors.error
+                    : state.notice.level === 'warn'
+                      ? theme.colors.warn
+                      : theme.colors.muted
+                }
+                wrap="wrap"
+              >
+                {state.notice.text}
+              </Text>
+            ) : null}
+            {hint ? <Text color={theme.colors.muted}>{hint}</Text> : null}
+            <Header
+              folder={state.folder}
+              branch={state.branch}
+              monthUsd={state.status.monthUsd}
+              budgetUsd={state.status.budgetUsd}
+              width={width}
+            />
+            <InputBox
+              input={input}
+              width={width}
+              active={!state.proposal && !state.approval}
+              placeholder={
+                state.setupProblems.length
+                  ? ' Type a prompt (see setup notes above) · ? for help'
+                  : ' Type a prompt · / for commands · ? for help'
+              }
+            />
+            {completions.length ? (
+              <Box flexDirection="column" paddingLeft={2}>
+                {completions.slice(0, 6).map((c) => (
+                  <Text key={c.name} wrap="truncate-end">
+                    <Text color={theme.colors.accent}>/{c.name}</Text>
+                    <Text color={theme.colors.muted}> {c.description}</Text>
+                  </Text>
+                ))}
+              </Box>
+            ) : null}
+          </>
+        ) : null}
+        <StatusBar status={state.status} width={width} />
+      </Box>
+    </ThemeContext.Provider>
+  );
+}

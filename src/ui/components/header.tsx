@@ -1,0 +1,31 @@
+import { Box, Text } from 'ink';
+import { basename } from 'node:path';
+import { useTheme } from '../theme-context.js';
+import { formatUsd, truncate } from '../format.js';
+
+export interface HeaderProps {
+  folder: string;
+  branch?: string;
+  monthUsd: number;
+  budgetUsd: number;
+  width: number;
+}
+
+export function Header({ folder, branch, monthUsd, budgetUsd, width }: HeaderProps) {
+  const theme = useTheme();
+  const spend = `${formatUsd(monthUsd)} / ${formatUsd(budgetUsd)} this month`;
+  const place = `${basename(folder) || folder}${branch ? ` (${branch})` : ''}`;
+  const room = Math.max(8, width - spend.length - 12);
+  return (
+    <Box width={width} justifyContent="space-between">
+      <Text>
+        <Text color={theme.colors.accent} bold>
+          kirikae
+        </Text>
+        <Text color={theme.colors.muted}> · </Text>
+        <Text color={theme.colors.text}>{truncate(place, room)}</Text>
+      </Text>
+      {width >= 50 ? <Text color={theme.colors.cost}>{spend}</Text> : null}
+    </Box>
+  );
+}

@@ -1,0 +1,109 @@
+import { Box, Text } from 'ink';
+import type { RouteProposal, RouteView } from '../../app/types.js';
+import { TIER_NAMES } from '../../core/tier.js';
+import { formatPercent, formatSeconds, formatTokens, formatUsd, truncate } from '../format.js';
+import { tierColor } from '../theme.js';
+import { useTheme } from '../theme-context.js';
+
+function usdRange(route: RouteView): string {
+  const { usdP50, usdP90 } = route.estimate;
+  if (usdP50 === null || usdP90 === null) return '$? (no price known)';
+  if (usdP90 === 0) return '$0';
+  return `${formatUsd(usdP50)}–${formatUsd(usdP90)}`;
+}
+
+function flags(route: RouteView): string[] {
+  const out: string[] = [];
+  if (route.coldCache) out.push('cold cache');
+  if (route.loadSeconds) out.push(`loads model, ~${formatSeconds(route.loadSeconds)}`);
+  if (route.needsConfirmation) out.push(route.needsConfirmation);
+  return out;
+}
+
+export function RouteCard({ proposal, width }: { proposal: RouteProposal; width: number }) {
+  const theme = useTheme();
+  const chosen = proposal.options[proposal.selected]!;
+  const narrow = width < 60;
+  const inner = Math.max(10, width - 4);
+  const e = chosen.estimate;
+  const alternatives = proposal.options
+    .map((option, index) => ({ option, index }))
+    .filter(({ index }) => index !== proposal.selected)
+    .slice(0, narrow ? 2 : 4);
+  return (
+    <Box
+      flexDirection="column"
+      borderStyle="round"
+      borderColor={tierColor(theme, chosen.tier)}
+      paddingX={1}
+      width={width}
+    >
+      <Text color={theme.colors.muted}>
+        {truncate(`${proposal.taskType} · complexity ${proposal.complexity}/5`, inner)}
+      </Text>
+      <Text wrap="truncate-end">
+        <Text color={tierColor(theme, chosen.tier)} bold>
+          ▶ {chosen.tier} {TIER_NAMES[chosen.tier]}{' '}
+        </Text>
+        <Text color={theme.colors.text} bold>
+          {chosen.model}
+        </Text>
+      </Text>
+      <Text wrap="wrap">
+        <Text color={theme.colors.cost}>{usdRange(chosen)}</Text>
+        <Text color={theme.colors.muted}> p50–p90 · </Text>
+        <Text color={theme.colors.cost}>{formatUsd(e.expectedUsdPerTask)}</Text>
+        <Text color={theme.colors.muted}>
+          /task expected · success {formatPercent(e.pSuccess)} · ~{formatSeconds(e.seconds)}
+        </Text>
+      </Text>
+      {narrow ? null : (
+        <Text color={theme.colors.muted} wrap="truncate-end">
+          tokens: {formatTokens(e.inputTokens)} in
+          {e.cacheReadTokens ? ` (${formatTokens(e.cacheReadTokens)} cache read)` : ''}
+          {e.cacheWriteTokens ? ` (${formatTokens(e.cacheWriteTokens)} cache write)` : ''} · ~
+          {formatTokens(e.outputTokens)} out
+        </Text>
+      )}
+      {flags(chosen).length ? (
+        <Text color={theme.colors.warn}>{flags(chosen).join(' · ')}</Text>
+      ) : null}
+      {!chosen.available ? (
+        <Text color={theme.colors.error} wrap="wrap">
+          unavailable: {chosen.unavailableReason}
+        </Text>
+      ) : null}
+      {proposal.reasons.slice(0, narrow ? 1 : 3).map((reason, i) => (
+        <Text key={i} color={theme.colors.muted} wrap="truncate-end">
+          · {reason}
+        </Text>
+      ))}
+      {proposal.warnings.map((warning, i) => (
+        <Text key={`w${i}`} color={theme.colors.warn} wrap="wrap">
+          ! {warning}
+        </Text>
+      ))}
+      {alternatives.map(({ option, index }) => (
+        <Text
+          key={index}
+          wrap="truncate-end"
+          color={option.available ? theme.colors.text : theme.colors.muted}
+        >
+          <Text color={tierColor(theme, option.tier)}>{option.tier}</Text> {option.model}{' '}
+          {option.available ? (
+            <Text color={theme.colors.cost}>
+              {usdRange(option)} (exp {formatUsd(option.estimate.expectedUsdPerTask)})
+            </Text>
+          ) : (
+            <Text color={theme.colors.muted}>— {option.unavailableReason}</Text>
+          )}
+        </Text>
+      ))}
+      <Text color={theme.colors.accent} wrap="truncate-end">
+        {narrow
+          ? 'Enter ok · 0-4 tier · ←/→ · Esc'
+          : 'Enter accept · 0–4 tier · ←/→ model · a always (session) · A save rule · Esc cancel'}
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,55 @@
+import { Box, Text } from 'ink';
+import type { StatusView } from '../../app/types.js';
+import { bar, formatBytes, formatUsd, sparkline, truncate } from '../format.js';
+import { useTheme } from '../theme-context.js';
+
+export function StatusBar({ status, width }: { status: StatusView; width: number }) {
+  const theme = useTheme();
+  const mem = status.memory;
+  const pressureColor =
+    mem?.pressure === 'critical'
+      ? theme.colors.error
+      : mem?.pressure === 'warn'
+        ? theme.colors.warn
+        : theme.colors.success;
+  const narrow = width < 70;
+  const tps = status.tokPerSec.length ? status.tokPerSec[status.tokPerSec.length - 1]! : undefined;
+  const resident = status.resident.map((r) => `${r.name} ${formatBytes(r.bytes)}`).join(', ');
+  const spend = `${formatUsd(status.sessionUsd)} session · ${formatUsd(status.monthUsd)}/${formatUsd(status.budgetUsd)}`;
+  return (
+    <Box width={width} flexDirection={narrow ? 'column' : 'row'} columnGap={2}>
+      <Text wrap="truncate-end">
+        <Text color={theme.colors.muted}>mem </Text>
+        {mem ? (
+          <>
+            <Text color={pressureColor}>
+              {bar(mem.usedBytes / mem.totalBytes, narrow ? 6 : 10)}
+            </Text>
+            <Text color={theme.colors.text}>
+              {' '}
+              {formatBytes(mem.usedBytes)}/{formatBytes(mem.totalBytes)}
+            </Text>
+          </>
+        ) : (
+          <Text color={theme.colors.muted}>…</Text>
+        )}
+        <Text color={theme.colors.muted}> · </Text>
+        <Text color={theme.colors.text}>
+          {tps === undefined ? '– tok/s' : `${tps.toFixed(0)} tok/s`}
+        </Text>
+        {!narrow && status.tokPerSec.length > 1 ? (
+          <Text color={theme.colors.accent}> {sparkline(status.tokPerSec, 12)}</Text>
+        ) : null}
+      </Text>
+      <Text wrap="truncate-end">
+        <Text color={theme.colors.cost}>{narrow ? formatUsd(status.monthUsd) : spend}</Text>
+        {status.route && !narrow ? <Text color={theme.colors.muted}> · {status.route}</Text> : null}
+      </Text>
+      {!narrow && resident ? (
+        <Text color={theme.colors.local} wrap="truncate-end">
+          {truncate(`⌂ ${resident}`, Math.max(10, width - 80))}
+        </Text>
+      ) : null}
+    </Box>
+  );
+}

@@ -1,0 +1,96 @@
+import { Box, Text } from 'ink';
+import type { TranscriptItem } from '../../app/types.js';
+import { formatTokens, formatUsd, foldLines } from '../format.js';
+import { tierColor } from '../theme.js';
+import { useTheme } from '../theme-context.js';
+import { Answer } from './answer.js';
+
+export function TranscriptItemView({ item }: { item: TranscriptItem }) {
+  const theme = useTheme();
+  switch (item.kind) {
+    case 'user':
+      return (
+        <Box marginTop={1}>
+          <Text color={theme.colors.accent} bold>
+            {'› '}
+          </Text>
+          <Text color={theme.colors.text}>{foldLines(item.text, 8, 2).lines.join('\n')}</Text>
+        </Box>
+      );
+    case 'assistant':
+      return (
+        <Box flexDirection="column" marginTop={1}>
+          <Answer text={item.text} />
+        </Box>
+      );
+    case 'tool': {
+      const detail = item.detail ? foldLines(item.detail, 12, 4) : undefined;
+      return (
+        <Box flexDirection="column">
+          <Text>
+            <Text color={item.ok ? theme.colors.success : theme.colors.error}>
+              {item.ok ? '⏺ ' : '✗ '}
+            </Text>
+            <Text color={theme.colors.text} bold>
+              {item.name}
+            </Text>
+            <Text color={theme.colors.muted}> {item.summary}</Text>
+          </Text>
+          {detail ? (
+            <Box paddingLeft={2} flexDirection="column">
+              {detail.lines.map((line, i) => (
+                <Text
+                  key={i}
+                  color={
+                    line.startsWith('+')
+                      ? theme.colors.success
+                      : line.startsWith('-')
+                        ? theme.colors.error
+                        : theme.colors.muted
+                  }
+                >
+                  {line}
+                </Text>
+              ))}
+              {detail.hidden ? (
+                <Text color={theme.colors.muted}>… {detail.hidden} lines folded</Text>
+              ) : null}
+            </Box>
+          ) : null}
+        </Box>
+      );
+    }
+    case 'turn': {
+      const u = item.usage;
+      return (
+        <Text color={theme.colors.muted}>
+          <Text color={tierColor(theme, item.tier)}>■ {item.model}</Text>
+          {' · '}
+          {formatTokens(u.input)} in
+          {u.cacheRead ? ` · ${formatTokens(u.cacheRead)} cached` : ''}
+          {u.cacheWrite ? ` · ${formatTokens(u.cacheWrite)} cache write` : ''} ·{' '}
+          {formatTokens(u.output)} out ·{' '}
+          <Text color={theme.colors.cost}>{formatUsd(item.costUsd)}</Text>
+          {item.tokPerSec ? ` · ${item.tokPerSec.toFixed(0)} tok/s` : ''} ·{' '}
+          {(item.durationMs / 1000).toFixed(1)} s · {item.how}
+          {item.outcome !== 'ok' ? <Text color={theme.colors.warn}> · {item.outcome}</Text> : null}
+        </Text>
+      );
+    }
+    case 'notice':
+      return (
+        <Text
+          color={
+            item.level === 'error'
+              ? theme.colors.error
+              : item.level === 'warn'
+                ? theme.colors.warn
+                : theme.colors.muted
+          }
+        >
+          {item.level === 'error' ? '✗ ' : item.level === 'warn' ? '! ' : '· '}
+          {item.text}
+        </Text>
+      );
+  }
+}

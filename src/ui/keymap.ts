@@ -1,0 +1,103 @@
+import type { KeyEvent } from './keys.js';
+
+export type KeyContext = 'global' | 'chat' | 'route' | 'approval' | 'screen';
+
+export interface KeyBinding {
+  keys: string[];
+  context: KeyContext;
+  description: string;
+}
+
+/** Every key the app answers to; /help and `?` print this table, config `ui.keymap` overrides it. */
+export const DEFAULT_KEYMAP = {
+  submit: { keys: ['enter'], context: 'chat', description: 'send the prompt' },
+  newline: {
+    keys: ['alt+enter', 'shift+enter', '\\ enter'],
+    context: 'chat',
+    description: 'new line in the prompt',
+  },
+  historyPrev: { keys: ['up'], context: 'chat', description: 'previous prompt' },
+  historyNext: { keys: ['down'], context: 'chat', description: 'next prompt' },
+  complete: { keys: ['tab'], context: 'chat', description: 'complete a /command' },
+  interrupt: {
+    keys: ['escape'],
+    context: 'chat',
+    description: 'interrupt the answer (partial answer kept)',
+  },
+  clearInput: {
+    keys: ['ctrl+c'],
+    context: 'global',
+    description: 'clear the input; twice in a row exits',
+  },
+  help: { keys: ['?'], context: 'chat', description: 'keys and commands (on an empty prompt)' },
+  modelsScreen: { keys: ['ctrl+o'], context: 'global', description: 'local models screen' },
+  pullScreen: { keys: ['ctrl+t'], context: 'global', description: 'ollama pull screen' },
+  costsScreen: { keys: ['ctrl+l'], context: 'global', description: 'costs screen' },
+  back: { keys: ['escape'], context: 'screen', description: 'back to the chat' },
+  routeAccept: { keys: ['enter'], context: 'route', description: 'accept the proposed route' },
+  routeTier: { keys: ['0', '1', '2', '3', '4'], context: 'route', description: 'pick a tier' },
+  routePrevModel: { keys: ['left'], context: 'route', description: 'previous model of the tier' },
+  routeNextModel: { keys: ['right'], context: 'route', description: 'next model of the tier' },
+  routeAlways: {
+    keys: ['a'],
+    context: 'route',
+    description: 'always this route for this task type (session)',
+  },
+  routeSave: { keys: ['A'], context: 'route', description: 'save that rule to the config' },
+  routeCancel: {
+    keys: ['escape'],
+    context: 'route',
+    description: 'cancel; the prompt goes back to the input',
+  },
+  approveOnce: { keys: ['y'], context: 'approval', description: 'allow once' },
+  approveSession: { keys: ['s'], context: 'approval', description: 'allow for this session' },
+  approveAlways: { keys: ['A'], context: 'approval', description: 'always allow (writes a rule)' },
+  deny: {
+    keys: ['n', 'escape'],
+    context: 'approval',
+    description: 'deny, with an optional note to the model',
+  },
+} satisfies Record<string, KeyBinding>;
+
+export type Action = keyof typeof DEFAULT_KEYMAP;
+export type Keymap = Record<Action, KeyBinding>;
+
+export function buildKeymap(overrides: Record<string, string> = {}): Keymap {
+  const keymap = structuredClone(DEFAULT_KEYMAP) as Keymap;
+  for (const [action, keys] of Object.entries(overrides)) {
+    if (action in keymap) {
+      keymap[action as Action].keys = keys
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean);
+    }
+  }
+  return keymap;
+}
+
+const NAMED: Record<string, KeyEvent['name']> = {
+  enter: 'enter',
+  escape: 'escape',
+  esc: 'escape',
+  tab: 'tab',
+  up: 'up',
+  down: 'down',
+  left: 'left',
+  right: 'right',
+  backspace: 'backspace',
+  pageup: 'pageup',
+  pagedown: 'pagedown',
+  home: 'home',
+  end: 'end',
+};
+
+export function keyMatches(spec: string, key: KeyEvent): boolean {
+  const named = NAMED[spec];
+  if (named) return key.name === named;
+  if (spec.startsWith('ctrl+')) return key.name === 'ctrl' && key.text === spec.slice(5);
+  return key.name === 'char' && key.text === spec;
+}
+
+export function isAction(keymap: Keymap, action: Action, key: KeyEvent): boolean {
+  return keymap[action].keys.some((spec) => keyMatches(spec, key));
+}
