@@ -183,7 +183,8 @@ export function App({ controller, keymap, screens = {}, env = process.env }: App
   useKeys((key) => {
     if (hint) setHint(undefined);
     if (isAction(keymap, 'clearInput', key)) {
-          if (now - lastCtrlC.current < CTRL_C_WINDOW_MS) return controller.quit();
+      const now = Date.now();
+      if (now - lastCtrlC.current < CTRL_C_WINDOW_MS) return controller.quit();
       lastCtrlC.current = now;
       if (state.live) controller.interrupt();
       setInput(edit.EMPTY_INPUT);
@@ -234,7 +235,9 @@ export function App({ controller, keymap, screens = {}, env = process.env }: App
         ) : null}
         {state.screen === 'chat' ? (
           <>
-            {state.live ? <LiveTurnView live={state.live} maxLines={liveLines} now={state.now} /> : null}
+            {state.live ? (
+              <LiveTurnView live={state.live} maxLines={liveLines} now={state.now} />
+            ) : null}
             {state.proposal ? <RouteCard proposal={state.proposal} width={width} /> : null}
             {state.approval ? (
               <ApprovalDialog approval={state.approval} note={denyNote} width={width} />
