@@ -1,0 +1,225 @@
+import { KirikaeError } from '../core/errors.js';
+import { toOllamaError } from '../local/errors.js';
+import { formatBytes } from '../local/format.js';
+import { resolveHosts, type LocalSettings } from '../local/host.js';
+import { factsCachePath, OllamaInventory } from '../local/inventory.js';
+import { CONTEXT_BUCKETS, contextBucket } from '../local/kv.js';
+import { effectiveBudget } from '../local/planner.js';
+import { buildModelsReport, type ModelsReport } from '../local/report.js';
+import { ResidencyManager, type EnsureResult } from '../local/residency.js';
+import type { MemorySnapshot } from '../telemetry/memory-snapshot.js';
+import { readMemory } from '../telemetry/memory.js';
+import { reportFatal } from './fail.js';
+import type { CommandIO } from './io.js';
+
+export interface ModelsArgs {
+  json?: boolean;
+  action?: 'list' | 'load' | 'unload' | 'pin';
+  model?: string;
+  /** Context to load with (load/pin); default 32768. */
+  numCtx?: number;
+  /** The config's `local` section (budget 96 GB and reserve 16 GB when absent). */
+  local?: LocalSettings;
+}
+
+export interface ModelsIO extends CommandIO {
+  /** Memory of the machine Ollama runs on; default: read this machine when the host is local. */
+  memory?: () => Promise<MemorySnapshot | undefined>;
+}
+
+const DEFAULT_NUM_CTX = 32768;
+
+export function isLoopbackHost(url: string): boolean {
+  try {
+    const h = new URL(url).hostname;
+    return h === 'localhost' || h === '127.0.0.1' || h === '[::1]' || h === '0.0.0.0';
+  } catch {
+    return false;
+  }
+}
+
+/** Installed/resident models with footprints and budget, as data (the UI's models screen too). */
+export async function collectModelsReport(
+  args: Pick<ModelsArgs, 'local'>,
+  io: Pick<ModelsIO, 'env' | 'memory'>,
+): Promise<ModelsReport> {
+  const host = resolveHosts(args.local, io.env)[0]!;
+  const inventory = new OllamaInventory({ host: host.url, factsCacheFile: factsCachePath(io.env) });
+  const memoryReader =
+    io.memory ?? (isLoopbackHost(host.url) ? () => readMemory().catch(() => undefined) : undefined);
+  const [snapshot, memory] = await Promise.all([inventory.snapshot(), memoryReader?.()]);
+  const kv = { numParallel: args.local?.numParallel, cacheType: args.local?.kvCacheType };
+  return buildModelsReport({
+    host: host.url,
+    version: snapshot.version,
+    installed: snapshot.installed,
+    resident: snapshot.resident,
+    kv,
+    budget: {
+      budgetBytes: effectiveBudget({
+        configuredBytes: host.memoryBudgetBytes,
+        gpuWiredLimitBytes: memory?.gpuWiredLimitBytes,
+        reserveBytes: host.reserveBytes,
+      }),
+      configuredBytes: host.memoryBudgetBytes,
+      reserveBytes: host.reserveBytes,
+      gpuWiredLimitBytes: memory?.gpuWiredLimitBytes,
+      gpuWiredLimitDefaulted: memory?.gpuWiredLimitDefaulted,
+    },
+  });
+}
+
+const GiB = 1024 ** 3;
+const ctxLabel = (n: number) => (n >= 1024 ? `${Math.round(n / 1024)}K` : String(n));
+
+export function renderBar(fraction: number, width = 24): string {
+  const f = Math.max(0, Math.min(1, fraction));
+  const full = Math.round(f * width);
+  return `[${'█'.repeat(full)}${'░'.repeat(width - full)}]`;
+}
+
+/** Plain-text table: one row per model, memory (GiB) at each context bucket. */
+export function renderModelsReport(report: ModelsReport): string {
+  const lines: string[] = [`Ollama ${report.version} at ${report.host}`];
+  if (!report.models.length) {
+    lines.push('No models installed. Try `kirikae pull qwen3-coder:30b`.');
+  } else {
+    const header = [
+      'MODEL',
+      'PARAMS',
+      'QUANT',
+      'SIZE',
+      ...CONTEXT_BUCKETS.map(ctxLabel),
+      'CAPABILITIES',
+      'RESIDENT',
+    ];
+    const rows = report.models.map((m) => {
+      // Each footprint goes in the column of its bucket; an embedding model's 2K context shows
+      // under 4K rather than nowhere.
+      const byCtx = new Map(m.footprints.map((f) => [contextBucket(f.numCtx), f]));
+      const cells = CONTEXT_BUCKETS.map((b) => {
+        const f = byCtx.get(b);
+        if (!f) return '—';
+        // A trailing ! marks a size that does not fit the budget even on an empty machine.
+        return `${(f.bytes / GiB).toFixed(1)}${f.fits ? '' : '!'}`;
+      });
+      const r = m.resident;
+      const resident = r
+        ? `● ${formatBytes(r.sizeBytes)}${r.contextLength ? ` @${ctxLabel(r.contextLength)}` : ''}${r.pinned ? ' pinned' : ''}`
+        : '';
+      return [
+        m.name,
+        m.parameterSize ?? '?',
+        m.quantization ?? '?',
+        formatBytes(m.sizeBytes),
+        ...cells,
+        m.capabilities.join(',') || '-',
+        resident,
+      ];
+    });
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    const fmt = (cells: string[]) =>
+      cells
+        .map((c, i) =>
+          i >= 4 && i < 4 + CONTEXT_BUCKETS.length ? c.padStart(widths[i]!) : c.padEnd(widths[i]!),
+        )
+        .join('  ')
+        .trimEnd();
+    lines.push(fmt(header), ...rows.map(fmt));
+    lines.push('Memory in GiB at each context (weights + KV cache); ! = over the budget.');
+  }
+  if (report.suggested.length) {
+    lines.push(
+      '',
+      'Not installed, suggested for coding (kirikae pull <model>; memory at 32K context):',
+    );
+    const w = Math.max(...report.suggested.map((c) => c.name.length));
+    for (const c of report.suggested) {
+      const fit = c.fits ? 'fits' : 'over budget';
+      lines.push(
+        `  ${c.name.padEnd(w)}  ~${formatBytes(c.footprintBytes).padStart(8)}  ${fit.padEnd(11)}  ${c.purpose}`,
+      );
+    }
+  }
+  const b = report.budget;
+  const limit =
+    b.gpuWiredLimitBytes === undefined
+      ? ''
+      : `, GPU limit ${formatBytes(b.gpuWiredLimitBytes)}${b.gpuWiredLimitDefaulted ? ' (default)' : ''}`;
+  lines.push(
+    `Budget ${renderBar(b.budgetBytes ? b.residentBytes / b.budgetBytes : 1)} ${formatBytes(b.residentBytes)} of ${formatBytes(b.budgetBytes)} resident ` +
+      `(configured ${formatBytes(b.configuredBytes)}${limit}, reserve ${formatBytes(b.reserveBytes)})`,
+  );
+  return lines.join('\n') + '\n';
+}
+
+function describeEnsure(model: string, r: EnsureResult, numCtx: number): string {
+  const unloaded = r.unloaded.length ? `; unloaded ${r.unloaded.join(', ')}` : '';
+  switch (r.status) {
+    case 'already_resident':
+      return `${model} is already loaded at ${ctxLabel(numCtx)} context`;
+    case 'loaded':
+      return `Loaded ${model} at ${ctxLabel(numCtx)} context in ${r.loadSeconds.toFixed(1)} s${unloaded}`;
+    case 'does_not_fit':
+      return `${model} does not fit: ${r.plan.reason}`;
+  }
+}
+
+/** `kirikae models [list|load|unload|pin] [model] [--json]` → exit code. */
+export async function runModels(args: ModelsArgs, io: ModelsIO): Promise<number> {
+  const action = args.action ?? 'list';
+  const out = (text: string) => io.stdout.write(text);
+  try {
+    if (action === 'list') {
+      const report = await collectModelsReport(args, io);
+      out(args.json ? JSON.stringify(report, null, 2) + '\n' : renderModelsReport(report));
+      return 0;
+    }
+    if (!args.model) {
+      throw new KirikaeError('bad_request', `models ${action} needs a model name`, {
+        hint: `e.g. kirikae models ${action} qwen3-coder:30b`,
+      });
+    }
+    const host = resolveHosts(args.local, io.env)[0]!;
+    const inventory = new OllamaInventory({
+      host: host.url,
+      factsCacheFile: factsCachePath(io.env),
+    });
+    const memoryReader =
+      io.memory ??
+      (isLoopbackHost(host.url) ? () => readMemory().catch(() => undefined) : undefined);
+    const memory = await memoryReader?.();
+    const residency = new ResidencyManager({
+      inventory,
+      host,
+      memory: () => memory,
+      kv: { numParallel: args.local?.numParallel, cacheType: args.local?.kvCacheType },
+      keepAlive: args.local?.keepAlive,
+      pinned: args.local?.pinned,
+    });
+    const numCtx = args.numCtx ?? DEFAULT_NUM_CTX;
+    if (action === 'unload') {
+      await residency.unload(args.model);
+      out(
+        args.json
+          ? JSON.stringify({ model: args.model, unloaded: true }) + '\n'
+          : `Unloaded ${args.model}\n`,
+      );
+      return 0;
+    }
+    const result =
+      action === 'pin'
+        ? await residency.pin(args.model, numCtx)
+        : await residency.ensureResident(args.model, numCtx);
+    if (args.json) {
+      out(JSON.stringify({ model: args.model, action, numCtx, ...result }, null, 2) + '\n');
+    } else {
+      const line = describeEnsure(args.model, result, numCtx);
+      out(`${line}${action === 'pin' && result.status !== 'does_not_fit' ? ' (pinned)' : ''}\n`);
+    }
+    return result.status === 'does_not_fit' ? 1 : 0;
+  } catch (error) {
+    const host = resolveHosts(args.local, io.env)[0]!.url;
+    return reportFatal(toOllamaError(error, host, args.model), io.stderr, io.env);
+  }
+}

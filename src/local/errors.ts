@@ -1,0 +1,67 @@
+import { KirikaeError, isKirikaeError } from '../core/errors.js';
+
+const START_HINT = 'Start it with `ollama serve`, or set OLLAMA_HOST to where it runs';
+
+function causeCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * Maps what the ollama client throws (ResponseError with status_code, fetch TypeErrors, in-band
+ * `{"error"}` lines re-thrown as Error) to a KirikaeError with a kind and a fix.
+ */
+export function toOllamaError(error: unknown, host: string, model?: string): KirikaeError {
+  if (isKirikaeError(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const status = (error as { status_code?: unknown }).status_code;
+  const opts = { provider: 'ollama', cause: error };
+  const name = (error as { name?: unknown }).name;
+  // Exact texts only: Ollama's own "llama runner ... signal: aborted" is a server failure.
+  if (name === 'AbortError' || /^(This|The) operation was aborted/.test(message)) {
+    return new KirikaeError('aborted', 'Cancelled', opts);
+  }
+  const code = causeCode(error);
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH') {
+    return new KirikaeError('network', `Cannot reach Ollama at ${host}`, {
+      ...opts,
+      hint: START_HINT,
+    });
+  }
+  if (/file does not exist/.test(message) || (status === 404 && /not found/.test(message))) {
+    return new KirikaeError('not_found', model ? `Model ${model} not found` : message, {
+      ...opts,
+      status: typeof status === 'number' ? status : 404,
+      hint: /manifest/.test(message)
+        ? 'Check the name and tag on ollama.com/library'
+        : `Download it with \`kirikae pull ${model ?? '<model>'}\``,
+    });
+  }
+  if (/no space left on device/.test(message)) {
+    return new KirikaeError('server', 'The Ollama machine ran out of disk space', {
+      ...opts,
+      hint: 'Free space where Ollama keeps models (~/.ollama/models) and pull again; it resumes',
+    });
+  }
+  if (typeof status === 'number') {
+    const kind = status >= 500 ? 'server' : status === 400 ? 'bad_request' : 'bad_response';
+    return new KirikaeError(kind, `Ollama: ${message}`, { ...opts, status });
+  }
+  if (
+    code === 'ECONNRESET' ||
+    code === 'UND_ERR_SOCKET' ||
+    message === 'fetch failed' ||
+    message === 'terminated' || // undici, when the server drops the connection mid-body
+    /^other side closed|Did not receive done/.test(message)
+  ) {
+    return new KirikaeError('network', `Connection to Ollama at ${host} was interrupted`, {
+      ...opts,
+      hint: 'Run it again; a pull resumes where it stopped',
+    });
+  }
+  return new KirikaeError('bad_response', `Ollama: ${message}`, opts);
+}

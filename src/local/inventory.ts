@@ -1,0 +1,280 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Ollama } from 'ollama';
+import { toOllamaError } from './errors.js';
+import type { ModelShape } from './kv.js';
+import { sameModelName } from './names.js';
+
+export interface ModelFacts extends Partial<ModelShape> {
+  architecture?: string;
+  parameterCount?: number;
+  capabilities: string[];
+}
+
+export interface InstalledModel {
+  name: string;
+  digest: string;
+  /** Weights file size, bytes. */
+  sizeBytes: number;
+  family?: string;
+  parameterSize?: string;
+  quantization?: string;
+  modifiedAt?: string;
+  /** Newer servers list capabilities in /api/tags; otherwise they come with the facts. */
+  capabilities?: string[];
+}
+
+export interface InstalledWithFacts extends InstalledModel {
+  facts: ModelFacts;
+}
+
+export interface ResidentModel {
+  name: string;
+  digest: string;
+  /** Weights + KV cache as loaded, bytes. */
+  sizeBytes: number;
+  sizeVramBytes: number;
+  expiresAt?: Date;
+  /** Loaded with a negative keep_alive: the server reports an expiry centuries away. */
+  pinned: boolean;
+  contextLength?: number;
+}
+
+export interface InventorySnapshot {
+  host: string;
+  version: string;
+  installed: InstalledWithFacts[];
+  resident: ResidentModel[];
+  takenAt: number;
+}
+
+type Json = Record<string, unknown>;
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const strings = (v: unknown) =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined;
+
+/** The client types model_info as a Map; over the wire it is a plain object. Accept both. */
+function infoRecord(info: unknown): Json {
+  if (info instanceof Map) return Object.fromEntries(info) as Json;
+  return info && typeof info === 'object' ? (info as Json) : {};
+}
+
+/** /api/show → the facts the KV formula and the UI need. Pure. */
+export function parseShowFacts(show: { model_info?: unknown; capabilities?: unknown }): ModelFacts {
+  const info = infoRecord(show.model_info);
+  let arch = str(info['general.architecture']);
+  if (!arch) {
+    const key = Object.keys(info).find((k) => k.endsWith('.block_count'));
+    arch = key?.slice(0, -'.block_count'.length);
+  }
+  const at = (suffix: string) => (arch ? num(info[`${arch}.${suffix}`]) : undefined);
+  return {
+    architecture: arch,
+    parameterCount: num(info['general.parameter_count']),
+    blockCount: at('block_count'),
+    headCount: at('attention.head_count'),
+    headCountKv: at('attention.head_count_kv') ?? at('attention.head_count'),
+    keyLength: at('attention.key_length'),
+    embeddingLength: at('embedding_length'),
+    contextLength: at('context_length'),
+    capabilities: strings(show.capabilities) ?? [],
+  };
+}
+
+/** The facts as a complete shape for kv.ts, or undefined when /api/show lacked a field. */
+export function shapeOf(facts: ModelFacts | undefined): ModelShape | undefined {
+  if (!facts?.blockCount || !facts.headCountKv) return undefined;
+  return {
+    blockCount: facts.blockCount,
+    headCountKv: facts.headCountKv,
+    keyLength: facts.keyLength,
+    embeddingLength: facts.embeddingLength,
+    headCount: facts.headCount,
+    contextLength: facts.contextLength,
+  };
+}
+
+export function parseTags(body: { models?: unknown }): InstalledModel[] {
+  const list = Array.isArray(body.models) ? (body.models as Json[]) : [];
+  return list.map((m) => {
+    const details = (m.details ?? {}) as Json;
+    return {
+      name: str(m.name) ?? str(m.model) ?? '',
+      digest: str(m.digest) ?? '',
+      sizeBytes: num(m.size) ?? 0,
+      family: str(details.family),
+      parameterSize: str(details.parameter_size),
+      quantization: str(details.quantization_level),
+      modifiedAt: m.modified_at === undefined ? undefined : String(m.modified_at),
+      capabilities: strings(m.capabilities),
+    };
+  });
+}
+
+const PINNED_AFTER_MS = 100 * 365 * 24 * 3600 * 1000;
+
+/** /api/ps → resident models. Reads context_length, which the client's types omit. */
+export function parsePs(body: { models?: unknown }, now = Date.now()): ResidentModel[] {
+  const list = Array.isArray(body.models) ? (body.models as Json[]) : [];
+  return list.map((m) => {
+    const raw = m.expires_at;
+    const expiresAt = raw === undefined || raw === null ? undefined : new Date(String(raw));
+    const valid = expiresAt && !Number.isNaN(expiresAt.getTime()) ? expiresAt : undefined;
+    return {
+      name: str(m.name) ?? str(m.model) ?? '',
+      digest: str(m.digest) ?? '',
+      sizeBytes: num(m.size) ?? 0,
+      sizeVramBytes: num(m.size_vram) ?? 0,
+      expiresAt: valid,
+      pinned: !!valid && valid.getTime() - now > PINNED_AFTER_MS,
+      contextLength: num(m.context_length),
+    };
+  });
+}
+
+/** Where facts are cached across runs, when KIRIKAE_DATA_DIR is set. */
+export function factsCachePath(env: NodeJS.ProcessEnv): string | undefined {
+  return env.KIRIKAE_DATA_DIR ? join(env.KIRIKAE_DATA_DIR, 'ollama-facts.json') : undefined;
+}
+
+export interface InventoryOptions {
+  host: string;
+  client?: Ollama;
+  /** JSON file caching /api/show facts by digest; none = memory only. */
+  factsCacheFile?: string;
+}
+
+/**
+ * What one Ollama server has installed and loaded. /api/show facts are cached by digest: a
+ * digest names immutable weights, so the facts never go stale, and listing 50 models costs one
+ * /api/tags call after the first run.
+ */
+export class OllamaInventory {
+  readonly host: string;
+  readonly client: Ollama;
+  private readonly factsByDigest = new Map<string, ModelFacts>();
+  private diskLoaded: Promise<void> | undefined;
+  private readonly cacheFile?: string;
+  private saving: Promise<void> = Promise.resolve();
+
+  constructor(options: InventoryOptions) {
+    this.host = options.host;
+    this.client = options.client ?? new Ollama({ host: options.host });
+    this.cacheFile = options.factsCacheFile;
+  }
+
+  async version(): Promise<string> {
+    return (await this.call(() => this.client.version())).version;
+  }
+
+  async installed(): Promise<InstalledModel[]> {
+    return parseTags(await this.call(() => this.client.list()));
+  }
+
+  async resident(): Promise<ResidentModel[]> {
+    return parsePs(await this.call(() => this.client.ps()));
+  }
+
+  /** Facts for an installed model; pass the listing entry to hit the digest cache. */
+  async facts(model: InstalledModel | string): Promise<ModelFacts> {
+    const name = typeof model === 'string' ? model : model.name;
+    const digest = typeof model === 'string' ? undefined : model.digest;
+    await this.loadDiskCache();
+    const cached = digest ? this.factsByDigest.get(digest) : undefined;
+    if (cached) return cached;
+    const facts = parseShowFacts(await this.call(() => this.client.show({ model: name }), name));
+    if (digest) {
+      this.factsByDigest.set(digest, facts);
+      await this.saveDiskCache();
+    }
+    return facts;
+  }
+
+  async installedWithFacts(): Promise<InstalledWithFacts[]> {
+    const installed = await this.installed();
+    const out: InstalledWithFacts[] = [];
+    // A few /api/show calls at a time: enough to hide latency, not enough to stall the server.
+    for (let i = 0; i < installed.length; i += 4) {
+      const batch = installed.slice(i, i + 4);
+      const facts = await Promise.all(batch.map((m) => this.facts(m)));
+      batch.forEach((m, j) => {
+        const f = facts[j]!;
+        const capabilities = f.capabilities.length ? f.capabilities : (m.capabilities ?? []);
+        out.push({ ...m, facts: { ...f, capabilities } });
+      });
+    }
+    return out;
+  }
+
+  async find(name: string): Promise<InstalledModel | undefined> {
+    return (await this.installed()).find((m) => sameModelName(m.name, name));
+  }
+
+  async snapshot(): Promise<InventorySnapshot> {
+    const [version, installed, resident] = await Promise.all([
+      this.version(),
+      this.installedWithFacts(),
+      this.resident(),
+    ]);
+    return { host: this.host, version, installed, resident, takenAt: Date.now() };
+  }
+
+  private async call<T>(fn: () => Promise<T>, model?: string): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw toOllamaError(error, this.host, model);
+    }
+  }
+
+  private loadDiskCache(): Promise<void> {
+    this.diskLoaded ??= (async () => {
+      if (!this.cacheFile) return;
+      try {
+        const data = JSON.parse(await readFile(this.cacheFile, 'utf8')) as Record<
+          string,
+          ModelFacts
+        >;
+        for (const [digest, facts] of Object.entries(data)) {
+          if (facts && Array.isArray(facts.capabilities)) this.factsByDigest.set(digest, facts);
+        }
+      } catch {
+        // Missing or torn cache: it is only a cache, rebuild it from /api/show.
+      }
+    })();
+    return this.diskLoaded;
+  }
+
+  /** Writes are chained so concurrent /api/show results never race on the temp file. */
+  private saveDiskCache(): Promise<void> {
+    const file = this.cacheFile;
+    if (!file) return Promise.resolve();
+    this.saving = this.saving.then(async () => {
+      try {
+        await mkdir(dirname(file), { recursive: true });
+        const tmp = `${file}.${process.pid}.tmp`;
+        await writeFile(tmp, JSON.stringify(Object.fromEntries(this.factsByDigest)));
+        await rename(tmp, file); // atomic: a crash never leaves a torn cache
+      } catch {
+        // A read-only data dir only costs the cache.
+      }
+    });
+    return this.saving;
+  }
+}
+
+/** The first inventory whose server has the model installed (hosts in configured order). */
+export async function findModelHost(
+  inventories: readonly OllamaInventory[],
+  name: string,
+): Promise<OllamaInventory | undefined> {
+  for (const inv of inventories) {
+    try {
+      if (await inv.find(name)) return inv;
+    } catch {
+      // An unreachable host just does not have it.
+    }
+  }
+  return undefined;
+}

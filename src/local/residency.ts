@@ -1,0 +1,287 @@
+import { KirikaeError } from '../core/errors.js';
+import type { MemorySnapshot } from '../telemetry/memory-snapshot.js';
+import { toOllamaError } from './errors.js';
+import type { OllamaHost } from './host.js';
+import {
+  shapeOf,
+  type InstalledModel,
+  type ModelFacts,
+  type OllamaInventory,
+  type ResidentModel,
+} from './inventory.js';
+import { footprintBytes, type KvOptions } from './kv.js';
+import { LoadTimeStore } from './load-times.js';
+import { sameModelName } from './names.js';
+import {
+  effectiveBudget,
+  planResidency,
+  type ResidencyPlan,
+  type ResidentEntry,
+} from './planner.js';
+
+export interface ResidencyOptions {
+  inventory: OllamaInventory;
+  /** Budget and reserve of this host. */
+  host: Pick<OllamaHost, 'memoryBudgetBytes' | 'reserveBytes'>;
+  /**
+   * Latest memory reading of the machine the server runs on, for its GPU wired limit. Leave
+   * undefined for a remote host: this machine's memory says nothing about it.
+   */
+  memory?: () => MemorySnapshot | undefined;
+  kv?: KvOptions;
+  /** keep_alive for loads (config local.keepAlive). */
+  keepAlive?: string | number;
+  /** Models pinned in the config: never evicted, loaded with a negative keep_alive. */
+  pinned?: readonly string[];
+  /** OLLAMA_MAX_LOADED_MODELS of the server, when known. */
+  maxLoaded?: number;
+  loadTimes?: LoadTimeStore;
+  now?: () => number;
+}
+
+export type EnsureResult =
+  | { status: 'already_resident'; plan: ResidencyPlan; unloaded: []; loadSeconds: 0 }
+  | { status: 'loaded'; plan: ResidencyPlan; unloaded: string[]; loadSeconds: number }
+  | { status: 'does_not_fit'; plan: ResidencyPlan; unloaded: []; loadSeconds: 0 };
+
+export interface ResidencyView {
+  plan: ResidencyPlan;
+  wantBytes: number;
+  budgetBytes: number;
+  resident: ResidentModel[];
+  installed: InstalledModel;
+  facts: ModelFacts;
+  /** num_ctx the server will actually use (capped at the model's trained context). */
+  numCtx: number;
+}
+
+/**
+ * Places local models in memory on one Ollama server: plans with planner.ts, unloads what the
+ * plan names, preloads, and learns load times so the router can price a switch to a cold model.
+ */
+export class ResidencyManager {
+  readonly loadTimes: LoadTimeStore;
+  private readonly lastUsed = new Map<string, number>();
+  private readonly inUse = new Map<string, number>();
+  private readonly keepAlives = new Map<string, string | number>();
+  private readonly pinned = new Set<string>();
+  private readonly now: () => number;
+  /** Last known server state, so the router's synchronous questions need no round trip. */
+  private known: { installed: InstalledModel[]; resident: ResidentModel[] } = {
+    installed: [],
+    resident: [],
+  };
+
+  constructor(private readonly options: ResidencyOptions) {
+    this.loadTimes = options.loadTimes ?? new LoadTimeStore();
+    this.now = options.now ?? Date.now;
+    for (const p of options.pinned ?? []) this.pinned.add(p);
+  }
+
+  private get client() {
+    return this.options.inventory.client;
+  }
+
+  private isPinned(model: string): boolean {
+    for (const p of this.pinned) if (sameModelName(p, model)) return true;
+    return false;
+  }
+
+  /** keep_alive to send with a turn on `model`: pinned → -1, else per-model, else default. */
+  keepAliveFor(model: string): string | number {
+    if (this.isPinned(model)) return -1;
+    return this.keepAlives.get(model) ?? this.options.keepAlive ?? '30m';
+  }
+
+  setKeepAlive(model: string, keepAlive: string | number): void {
+    this.keepAlives.set(model, keepAlive);
+  }
+
+  /** Marks a turn streaming from `model`; call the returned function when it ends. */
+  beginUse(model: string): () => void {
+    this.inUse.set(model, (this.inUse.get(model) ?? 0) + 1);
+    this.lastUsed.set(model, this.now());
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const n = (this.inUse.get(model) ?? 1) - 1;
+      if (n > 0) this.inUse.set(model, n);
+      else this.inUse.delete(model);
+      this.lastUsed.set(model, this.now());
+    };
+  }
+
+  /** Feed load_duration from a chat's final chunk (the provider's metrics.loadMs / 1000). */
+  recordLoad(model: string, seconds: number, bytes?: number): void {
+    this.loadTimes.record(model, seconds, bytes);
+  }
+
+  /** Seconds a turn on `model` at `numCtx` waits for loading: 0 when already resident there. */
+  expectedLoadSeconds(model: string, numCtx?: number): number | undefined {
+    const r = this.known.resident.find((x) => sameModelName(x.name, model));
+    if (
+      r &&
+      (numCtx === undefined || r.contextLength === undefined || r.contextLength === numCtx)
+    ) {
+      return 0;
+    }
+    const installed = this.known.installed.find((m) => sameModelName(m.name, model));
+    return this.loadTimes.expected(model, installed?.sizeBytes);
+  }
+
+  async budgetBytes(): Promise<number> {
+    const snapshot = this.options.memory?.();
+    return effectiveBudget({
+      configuredBytes: this.options.host.memoryBudgetBytes,
+      gpuWiredLimitBytes: snapshot?.gpuWiredLimitBytes,
+      reserveBytes: this.options.host.reserveBytes,
+    });
+  }
+
+  /** Re-reads installed and resident models from the server. */
+  async refresh(): Promise<{ installed: InstalledModel[]; resident: ResidentModel[] }> {
+    const [installed, resident] = await Promise.all([
+      this.options.inventory.installed(),
+      this.options.inventory.resident(),
+    ]);
+    this.known = { installed, resident };
+    return this.known;
+  }
+
+  /** Plans (without acting) what loading `model` at `numCtx` would take. */
+  async plan(model: string, numCtx: number): Promise<ResidencyView> {
+    const { installed, resident } = await this.refresh();
+    const entry = installed.find((m) => sameModelName(m.name, model));
+    if (!entry) {
+      throw new KirikaeError(
+        'not_found',
+        `Model ${model} is not installed on ${this.options.inventory.host}`,
+        {
+          provider: 'ollama',
+          hint: `Download it with \`kirikae pull ${model}\``,
+        },
+      );
+    }
+    const facts = await this.options.inventory.facts(entry);
+    const effectiveCtx = facts.contextLength ? Math.min(numCtx, facts.contextLength) : numCtx;
+    const current = resident.find((r) => sameModelName(r.name, entry.name));
+    // Resident at this context already: its real size is what it occupies, whatever we'd estimate.
+    const wantBytes =
+      current && current.contextLength === effectiveCtx
+        ? current.sizeBytes
+        : footprintBytes(entry.sizeBytes, shapeOf(facts), effectiveCtx, this.options.kv);
+    const budgetBytes = await this.budgetBytes();
+    const plan = planResidency({
+      budgetBytes,
+      resident: resident.map((r) => this.entryFor(r, entry.name)),
+      want: { name: entry.name, bytes: wantBytes },
+      maxLoaded: this.options.maxLoaded,
+    });
+    return {
+      plan,
+      wantBytes,
+      budgetBytes,
+      resident,
+      installed: entry,
+      facts,
+      numCtx: effectiveCtx,
+    };
+  }
+
+  async fits(model: string, numCtx: number): Promise<boolean> {
+    return (await this.plan(model, numCtx)).plan.fits;
+  }
+
+  private entryFor(r: ResidentModel, wantName: string): ResidentEntry {
+    const name = sameModelName(r.name, wantName) ? wantName : r.name;
+    // Models we never used (loaded by another client) count as older than any we used,
+    // ordered among themselves by expiry.
+    const tracked = this.lastUsed.get(r.name) ?? this.lastUsed.get(name);
+    const lastUsedAt = tracked ?? (r.expiresAt?.getTime() ?? 0) - 1e13;
+    return {
+      name,
+      bytes: r.sizeBytes,
+      lastUsedAt,
+      pinned: r.pinned || this.isPinned(r.name),
+      inUse: (this.inUse.get(r.name) ?? this.inUse.get(name) ?? 0) > 0,
+    };
+  }
+
+  /**
+   * Makes `model` resident at `numCtx`: plans, unloads what the plan names (LRU first, never
+   * pinned or in-use models), preloads, and learns the load time. A plan that does not fit is
+   * returned, not thrown: the router then proposes another route.
+   */
+  async ensureResident(
+    model: string,
+    numCtx: number,
+    opts: { keepAlive?: string | number } = {},
+  ): Promise<EnsureResult> {
+    const view = await this.plan(model, numCtx);
+    const { plan } = view;
+    if (!plan.fits) return { status: 'does_not_fit', plan, unloaded: [], loadSeconds: 0 };
+    if (plan.alreadyResident) {
+      this.lastUsed.set(view.installed.name, this.now());
+      return { status: 'already_resident', plan, unloaded: [], loadSeconds: 0 };
+    }
+    const unloaded: string[] = [];
+    for (const name of plan.unload) {
+      await this.unload(name);
+      unloaded.push(name);
+    }
+    const loadSeconds = await this.preload(view.installed.name, view.numCtx, opts.keepAlive);
+    this.loadTimes.record(view.installed.name, loadSeconds, view.wantBytes);
+    this.lastUsed.set(view.installed.name, this.now());
+    await this.refresh().catch(() => undefined);
+    return { status: 'loaded', plan, unloaded, loadSeconds };
+  }
+
+  /**
+   * Loads without a prompt (empty messages). The server answers once the model is loaded, but
+   * sends no load_duration for such a request, so the wall time is the load time.
+   */
+  async preload(model: string, numCtx: number, keepAlive?: string | number): Promise<number> {
+    const started = performance.now();
+    try {
+      const res = await this.client.chat({
+        model,
+        messages: [],
+        keep_alive: keepAlive ?? this.keepAliveFor(model),
+        options: { num_ctx: numCtx },
+      });
+      const ns = (res as { load_duration?: number }).load_duration;
+      return ns && ns > 0 ? ns / 1e9 : (performance.now() - started) / 1000;
+    } catch (error) {
+      throw toOllamaError(error, this.options.inventory.host, model);
+    }
+  }
+
+  async unload(model: string): Promise<void> {
+    try {
+      await this.client.chat({ model, messages: [], keep_alive: 0 });
+    } catch (error) {
+      throw toOllamaError(error, this.options.inventory.host, model);
+    }
+    this.known.resident = this.known.resident.filter((r) => !sameModelName(r.name, model));
+  }
+
+  /** Keeps `model` loaded until unpinned: a negative keep_alive never expires. */
+  async pin(model: string, numCtx: number): Promise<EnsureResult> {
+    this.pinned.add(model);
+    const result = await this.ensureResident(model, numCtx, { keepAlive: -1 });
+    if (result.status === 'already_resident') await this.preload(model, numCtx, -1);
+    return result;
+  }
+
+  /** Back to the normal keep_alive; a resident model is refreshed at its current context. */
+  async unpin(model: string): Promise<void> {
+    for (const p of [...this.pinned]) if (sameModelName(p, model)) this.pinned.delete(p);
+    const r = (await this.refresh()).resident.find((x) => sameModelName(x.name, model));
+    if (r?.contextLength) await this.preload(r.name, r.contextLength, this.keepAliveFor(model));
+  }
+
+  pinnedModels(): string[] {
+    return [...this.pinned];
+  }
+}

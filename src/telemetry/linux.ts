@@ -1,0 +1,47 @@
+import { mem as siMem } from 'systeminformation';
+import type { MemoryPressure, MemorySnapshot } from './memory-snapshot.js';
+
+/** The fields of systeminformation's mem() this module uses. */
+export interface SiMem {
+  total: number;
+  free: number;
+  available: number;
+  buffcache: number;
+  swaptotal: number;
+  swapused: number;
+}
+
+/**
+ * Linux has no pressure level like macOS; MemAvailable is the kernel's own estimate of what can
+ * be allocated without swapping, so its share of RAM stands in for it.
+ */
+export function pressureFromAvailable(available: number, total: number): MemoryPressure {
+  const share = total > 0 ? available / total : 1;
+  if (share < 0.05) return 'critical';
+  if (share < 0.15) return 'warn';
+  return 'normal';
+}
+
+export function linuxSnapshot(mem: SiMem, takenAt: number): MemorySnapshot {
+  const usedBytes = Math.max(0, mem.total - mem.available);
+  return {
+    totalBytes: mem.total,
+    usedBytes,
+    availableBytes: mem.available,
+    wiredBytes: 0,
+    compressedBytes: 0,
+    cachedBytes: mem.buffcache,
+    freeBytes: mem.free,
+    pressure: pressureFromAvailable(mem.available, mem.total),
+    swapUsedBytes: mem.swapused,
+    swapTotalBytes: mem.swaptotal,
+    // No unified-memory GPU cap on linux: the whole RAM is the ceiling.
+    gpuWiredLimitBytes: mem.total,
+    gpuWiredLimitDefaulted: true,
+    takenAt,
+  };
+}
+
+export async function readLinuxMemory(): Promise<MemorySnapshot> {
+  return linuxSnapshot(await siMem(), Date.now());
+}

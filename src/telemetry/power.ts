@@ -1,0 +1,87 @@
+import { access, constants } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { execa } from 'execa';
+
+export interface PowerReading {
+  /** CPU + GPU + ANE (macmon's all_power), watts. */
+  allWatts: number;
+  /** Whole system as the SMC reports it (sys_power), watts; undefined when macmon lacks it. */
+  sysWatts?: number;
+  cpuWatts?: number;
+  gpuWatts?: number;
+  aneWatts?: number;
+  /** 0..1 */
+  gpuActiveRatio?: number;
+}
+
+const num = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+
+/** One JSON line of `macmon pipe` → watts; undefined for a line that is not a sample. */
+export function parseMacmonLine(line: string): PowerReading | undefined {
+  let obj: Record<string, unknown>;
+  try {
+    obj = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const all = num(obj.all_power);
+  if (all === undefined) return undefined;
+  // Older macmon builds report gpu_active_ratio; current ones gpu_usage: [MHz, ratio].
+  const gpuUsage = Array.isArray(obj.gpu_usage) ? num(obj.gpu_usage[1]) : undefined;
+  return {
+    allWatts: all,
+    sysWatts: num(obj.sys_power),
+    cpuWatts: num(obj.cpu_power),
+    gpuWatts: num(obj.gpu_power),
+    aneWatts: num(obj.ane_power),
+    gpuActiveRatio: num(obj.gpu_active_ratio) ?? gpuUsage,
+  };
+}
+
+/** The last sample in a `macmon pipe` output. */
+export function parseMacmonOutput(text: string): PowerReading | undefined {
+  const lines = text.split('\n').filter((l) => l.trim());
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const r = parseMacmonLine(lines[i]!);
+    if (r) return r;
+  }
+  return undefined;
+}
+
+export async function findOnPath(
+  command: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string | undefined> {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, command);
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+let macmonPath: Promise<string | undefined> | undefined;
+
+/**
+ * Watts from `macmon pipe -s 1 -i 500` (one sample over 500 ms; powermetrics would need sudo).
+ * Undefined off macOS, without macmon on PATH, or when it fails: power is optional information.
+ */
+export async function readPower(
+  platform: NodeJS.Platform = process.platform,
+): Promise<PowerReading | undefined> {
+  if (platform !== 'darwin') return undefined;
+  macmonPath ??= findOnPath('macmon');
+  const bin = await macmonPath;
+  if (!bin) return undefined;
+  const result = await execa(bin, ['pipe', '-s', '1', '-i', '500'], {
+    reject: false,
+    timeout: 5000,
+  });
+  return result.exitCode === 0 ? parseMacmonOutput(result.stdout) : undefined;
+}
