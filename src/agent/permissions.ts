@@ -1,0 +1,251 @@
+/**
+ * Permission decisions, pure: a mode, three rule lists and a description of the call in; allow,
+ * ask or deny out. No I/O and no state: the session's grants are passed in as rules.
+ *
+ * Rules look like `bash(npm test*)`, `edit(src/**)`, `read(**\/*.md)`, `write(docs/**)`, or a bare
+ * tool name (`bash`) for every call of it. Rule names cover tools by access:
+ *   read  → read_file, list_files, grep      edit → edit_file and write_file
+ *   write → write_file                       bash → bash
+ * and a tool's own name (`edit_file(...)`) covers just that tool.
+ * File patterns are globs against workspace-relative paths; bash patterns match the command
+ * text, where `*` is any text (`npm test*`, or Claude Code's `npm test:*`).
+ */
+import picomatch from 'picomatch';
+import type { PermissionMode } from '../config/schema.js';
+import type { ToolAccess } from './tools/types.js';
+
+export type { PermissionMode };
+export type Verdict = 'allow' | 'ask' | 'deny';
+
+export interface PermissionRules {
+  allow: readonly string[];
+  ask: readonly string[];
+  deny: readonly string[];
+}
+
+export interface PermissionSubject {
+  tool: string;
+  access: ToolAccess;
+  /** Workspace-relative path (file tools) or the command line (bash). */
+  target: string;
+  /** .env-like files: a person must say yes even in auto mode. */
+  sensitive?: boolean;
+}
+
+export interface PermissionDecision {
+  verdict: Verdict;
+  /** Why, for the UI and for the note the model gets on a deny. */
+  reason: string;
+  /** The rule that decided, when one did. */
+  rule?: string;
+}
+
+export interface ParsedRule {
+  name: string;
+  /** undefined = every call of the tool. */
+  pattern?: string;
+}
+
+export function parseRule(rule: string): ParsedRule | undefined {
+  const match = /^\s*([A-Za-z_]+)\s*(?:\((.*)\))?\s*$/s.exec(rule);
+  if (!match) return undefined;
+  const pattern = match[2]?.trim();
+  return {
+    name: match[1]!.toLowerCase(),
+    pattern: pattern === '' || pattern === '*' ? undefined : pattern,
+  };
+}
+
+/** Rule strings that do not parse: `doctor` and the config screen report them. */
+export function invalidRules(rules: PermissionRules): string[] {
+  return [...rules.allow, ...rules.ask, ...rules.deny].filter((r) => !parseRule(r));
+}
+
+function coversTool(name: string, subject: PermissionSubject): boolean {
+  if (name === subject.tool) return true;
+  if (name === subject.access) return true;
+  // `edit(...)` means "changing files", whichever tool does it.
+  return name === 'edit' && subject.access === 'write';
+}
+
+function globToRegExp(pattern: string): RegExp {
+  const body = pattern
+    .replace(/:\*$/, '*')
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${body}$`, 's');
+}
+
+function patternMatches(pattern: string, subject: PermissionSubject, text: string): boolean {
+  if (subject.access === 'bash') return globToRegExp(pattern).test(text);
+  return picomatch(pattern.replace(/^\.\//, ''), { dot: true })(text);
+}
+
+/**
+ * A compound command (`npm test && curl … | sh`) split into the simple commands it runs, so
+ * an allow rule for `npm test*` does not wave through what follows it. Quotes are respected;
+ * `complex` is set for command substitution, which a rule can never vouch for.
+ */
+export function splitCommand(command: string): { parts: string[]; complex: boolean } {
+  const parts: string[] = [];
+  let current = '';
+  let quote: '"' | "'" | undefined;
+  let complex = false;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i]!;
+    if (quote) {
+      current += c;
+      if (c === quote) quote = undefined;
+      else if (quote === '"' && c === '\\') current += command[++i] ?? '';
+      else if (quote === '"' && (c === '`' || (c === '$' && command[i + 1] === '(')))
+        complex = true;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      quote = c;
+      current += c;
+    } else if (c === '\\') {
+      current += c + (command[++i] ?? '');
+    } else if (c === '`' || (c === '$' && command[i + 1] === '(') || c === '(' || c === ')') {
+      complex = true;
+      current += c;
+    } else if (c === ';' || c === '\n' || c === '|' || c === '&') {
+      // `2>&1` and `>&2` are redirections, not separators.
+      if (c === '&' && (command[i - 1] === '>' || command[i + 1] === '>')) {
+        current += c;
+        continue;
+      }
+      if ((c === '|' || c === '&') && command[i + 1] === c) i++;
+      parts.push(current);
+      current = '';
+    } else {
+      current += c;
+    }
+  }
+  parts.push(current);
+  return { parts: parts.map((p) => p.trim()).filter(Boolean), complex };
+}
+
+function ruleMatches(rule: string, subject: PermissionSubject, texts: readonly string[]): boolean {
+  const parsed = parseRule(rule);
+  if (!parsed || !coversTool(parsed.name, subject)) return false;
+  if (parsed.pattern === undefined) return true;
+  return texts.some((text) => patternMatches(parsed.pattern!, subject, text));
+}
+
+function firstMatch(
+  rules: readonly string[],
+  subject: PermissionSubject,
+  texts: readonly string[],
+): string | undefined {
+  return rules.find((rule) => ruleMatches(rule, subject, texts));
+}
+
+/** True when every simple command of a bash call is allowed by some rule. */
+function allowedByRules(rules: readonly string[], subject: PermissionSubject): string | undefined {
+  if (subject.access !== 'bash') return firstMatch(rules, subject, [subject.target]);
+  const { parts, complex } = splitCommand(subject.target);
+  if (complex || parts.length === 0) {
+    // Only a bare `bash` rule (every command), or one naming this exact command, covers
+    // substitutions: a wildcard cannot vouch for what `$(…)` runs.
+    return rules.find((rule) => {
+      const parsed = parseRule(rule);
+      if (!parsed || !coversTool(parsed.name, subject)) return false;
+      return parsed.pattern === undefined || parsed.pattern === subject.target;
+    });
+  }
+  const used = parts.map((part) => firstMatch(rules, subject, [part]));
+  return used.every(Boolean) ? used[0] : undefined;
+}
+
+/** A rule whose pattern names one file literally, e.g. `read(.env)`: the only kind that may open a secret. */
+function isLiteral(rule: string): boolean {
+  const pattern = parseRule(rule)?.pattern;
+  return pattern !== undefined && !/[*?[\]{}!]/.test(pattern);
+}
+
+function modeDefault(mode: PermissionMode, access: ToolAccess): PermissionDecision {
+  if (access === 'read') return { verdict: 'allow', reason: 'reading is allowed' };
+  const change = access === 'bash' ? 'running commands' : 'changing files';
+  switch (mode) {
+    case 'auto':
+      return { verdict: 'allow', reason: 'auto mode' };
+    case 'read-only':
+      return { verdict: 'deny', reason: `read-only mode: ${change} is not allowed` };
+    case 'accept-edits':
+      return access === 'bash'
+        ? { verdict: 'ask', reason: 'commands need approval' }
+        : { verdict: 'allow', reason: 'accept-edits mode' };
+    case 'ask':
+      return { verdict: 'ask', reason: `${change} needs approval` };
+  }
+}
+
+/**
+ * Order: deny rules, then the read-only mode (a hard stop), then session grants, then ask
+ * rules, then allow rules, then the mode's default; so deny always wins over allow. A
+ * sensitive read (.env, keys) asks unless a rule names that file literally, whatever the mode.
+ */
+export function decide(
+  mode: PermissionMode,
+  rules: PermissionRules,
+  subject: PermissionSubject,
+  /** Rules granted during this session ("allow for this session" answers). */
+  grants: readonly string[] = [],
+): PermissionDecision {
+  const split = subject.access === 'bash' ? splitCommand(subject.target) : undefined;
+  const texts = split ? [subject.target, ...split.parts] : [subject.target];
+  const denied = firstMatch(rules.deny, subject, texts);
+  if (denied) return { verdict: 'deny', reason: `denied by rule ${denied}`, rule: denied };
+
+  const fallback = modeDefault(mode, subject.access);
+  if (mode === 'read-only' && fallback.verdict === 'deny') return fallback;
+
+  // A person already said yes to this during the session: that beats an ask rule.
+  const granted = allowedByRules(grants, subject);
+  if (granted && (!subject.sensitive || isLiteral(granted))) {
+    return { verdict: 'allow', reason: `allowed for this session (${granted})`, rule: granted };
+  }
+
+  const asked = firstMatch(rules.ask, subject, texts);
+  if (asked) return { verdict: 'ask', reason: `rule ${asked} asks first`, rule: asked };
+
+  // `echo $(rm -rf x)` hides a command from deny patterns: with any in force, a person looks.
+  if (
+    split?.complex &&
+    rules.deny.some((rule) => coversTool(parseRule(rule)?.name ?? '', subject))
+  ) {
+    return { verdict: 'ask', reason: 'command substitution cannot be checked against deny rules' };
+  }
+
+  const allowed = allowedByRules(rules.allow, subject);
+  if (subject.sensitive) {
+    if (allowed && isLiteral(allowed)) {
+      return { verdict: 'allow', reason: `allowed by rule ${allowed}`, rule: allowed };
+    }
+    return { verdict: 'ask', reason: `${subject.target} may hold secrets` };
+  }
+  if (allowed) return { verdict: 'allow', reason: `allowed by rule ${allowed}`, rule: allowed };
+  return fallback;
+}
+
+/**
+ * The rule an "allow for this session" or "always" answer records. Broad where that is what a
+ * person means (every edit: they stay confined to the workspace; `npm test -- x` →
+ * `bash(npm test*)`), exact where breadth would undo a deliberate limit: a sensitive file, or
+ * a call that asked because of an ask rule.
+ */
+export function suggestRule(subject: PermissionSubject, decision?: PermissionDecision): string {
+  const name = subject.access === 'write' ? 'edit' : subject.access;
+  if (subject.sensitive || decision?.rule || subject.access === 'read') {
+    return `${name}(${subject.target})`;
+  }
+  if (name === 'edit') return 'edit';
+  const { parts, complex } = splitCommand(subject.target);
+  if (complex || parts.length !== 1) return `bash(${subject.target})`;
+  const words = parts[0]!.split(/\s+/);
+  // `npm test`, `git status`, `cargo build`: keep a subcommand when there is one.
+  const keep = words.length > 1 && /^[a-z][\w:-]*$/i.test(words[1]!) ? 2 : 1;
+  return `bash(${words.slice(0, keep).join(' ')}*)`;
+}

@@ -1,0 +1,297 @@
+/**
+ * Transcripts: one JSONL file per session in `<dataDir>/sessions/<id>.jsonl`. The first line is
+ * a header naming the workspace folder; every message and event after it is one appended line.
+ * A torn line (a crash mid-write) is skipped on read, never fatal.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  appendFileSync,
+  closeSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
+import { readFile, readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { dataDir as defaultDataDir } from '../config/paths.js';
+import { KirikaeError } from '../core/errors.js';
+import type { Message, ToolResultMessage } from '../core/message.js';
+
+interface HeaderLine {
+  v: 1;
+  type: 'session';
+  id: string;
+  folder: string;
+  started: string;
+}
+interface MessageLine {
+  type: 'message';
+  ts: string;
+  message: Message;
+}
+interface EventLine {
+  type: 'event';
+  ts: string;
+  event: Record<string, unknown>;
+}
+type SessionLine = HeaderLine | MessageLine | EventLine;
+
+export interface SessionInfo {
+  id: string;
+  folder: string;
+  /** ISO time of the header. */
+  started: string;
+  /** ISO time of the last line. */
+  lastActivity: string;
+  /** User prompts in the transcript. */
+  turns: number;
+  firstPrompt?: string;
+  path: string;
+}
+
+const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
+
+export function sessionsDir(dataDir: string): string {
+  return join(dataDir, 'sessions');
+}
+
+/** Sortable and readable: `20260121-215512-3fa9c2`. */
+export function newSessionId(now: Date = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+function sessionPath(dataDir: string, id: string): string {
+  if (!ID_PATTERN.test(id)) {
+    throw new KirikaeError('not_found', `"${id}" is not a session id`, {
+      hint: 'kirikae sessions lists them',
+    });
+  }
+  return join(sessionsDir(dataDir), `${id}.jsonl`);
+}
+
+export interface SessionWriter {
+  readonly id: string;
+  readonly folder: string;
+  readonly path: string;
+  appendMessage(message: Message): void;
+  appendMessages(messages: readonly Message[]): void;
+  appendEvent(event: Record<string, unknown>): void;
+}
+
+/**
+ * Opens a transcript for appending: a new one, or (with the id of an existing one, for
+ * --continue) the same file. The header is written with the first line, so a session that
+ * never got a prompt leaves no file behind.
+ */
+export function openSessionWriter(options: {
+  dataDir: string;
+  folder: string;
+  id?: string;
+  now?: () => Date;
+}): SessionWriter {
+  const now = options.now ?? (() => new Date());
+  const id = options.id ?? newSessionId(now());
+  const path = sessionPath(options.dataDir, id);
+  const folder = resolve(options.folder);
+  let headerWritten = options.id !== undefined && fileHasContent(path);
+  // A crash may have left half a line: the next line must not be glued onto it.
+  if (headerWritten && !endsWithNewline(path)) appendFileSync(path, '\n');
+
+  const write = (line: (ts: string) => SessionLine): void => {
+    const ts = now().toISOString();
+    if (!headerWritten) {
+      mkdirSync(sessionsDir(options.dataDir), { recursive: true });
+      const header: HeaderLine = { v: 1, type: 'session', id, folder, started: ts };
+      appendFileSync(path, `${JSON.stringify(header)}\n`);
+      headerWritten = true;
+    }
+    // One appendFileSync per line: each line reaches the OS whole before the next begins.
+    appendFileSync(path, `${JSON.stringify(line(ts))}\n`);
+  };
+
+  return {
+    id,
+    folder,
+    path,
+    appendMessage: (message) => write((ts) => ({ type: 'message', ts, message })),
+    appendMessages(messages) {
+      for (const message of messages) this.appendMessage(message);
+    },
+    appendEvent: (event) => write((ts) => ({ type: 'event', ts, event })),
+  };
+}
+
+function endsWithNewline(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, statSync(path).size - 1);
+    return last[0] === 10;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fileHasContent(path: string): boolean {
+  try {
+    return statSync(path).size > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Parses a transcript, skipping lines that do not parse (a torn last line). */
+export function parseTranscript(text: string): SessionLine[] {
+  const lines: SessionLine[] = [];
+  for (const raw of text.split('\n')) {
+    if (!raw.trim()) continue;
+    try {
+      const value = JSON.parse(raw) as SessionLine;
+      if (value && typeof value === 'object' && typeof value.type === 'string') lines.push(value);
+    } catch {
+      // torn or foreign line
+    }
+  }
+  return lines;
+}
+
+function infoOf(lines: SessionLine[], path: string): SessionInfo | undefined {
+  const header = lines[0];
+  if (!header || header.type !== 'session') return undefined;
+  let turns = 0;
+  let firstPrompt: string | undefined;
+  let lastActivity = header.started;
+  for (const line of lines.slice(1)) {
+    if (line.type === 'session') continue;
+    if (typeof line.ts === 'string') lastActivity = line.ts;
+    if (line.type === 'message' && line.message?.role === 'user') {
+      turns++;
+      firstPrompt ??= line.message.content;
+    }
+  }
+  return {
+    id: header.id,
+    folder: header.folder,
+    started: header.started,
+    lastActivity,
+    turns,
+    ...(firstPrompt !== undefined ? { firstPrompt } : {}),
+    path,
+  };
+}
+
+/** Every session with at least a header, most recent activity first. */
+export async function listSessions(dataDir: string = defaultDataDir()): Promise<SessionInfo[]> {
+  const dir = sessionsDir(dataDir);
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => n.endsWith('.jsonl'));
+  } catch {
+    return [];
+  }
+  const infos = await Promise.all(
+    names.map(async (name) => {
+      const path = join(dir, name);
+      const text = await readFile(path, 'utf8').catch(() => '');
+      return infoOf(parseTranscript(text), path);
+    }),
+  );
+  return infos
+    .filter((i): i is SessionInfo => i !== undefined)
+    .sort((a, b) =>
+      a.lastActivity < b.lastActivity ? 1 : a.lastActivity > b.lastActivity ? -1 : 0,
+    );
+}
+
+function sameFolder(a: string, b: string): boolean {
+  if (resolve(a) === resolve(b)) return true;
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
+}
+
+/** The most recently active session started in `folder` (for `kirikae --continue`). */
+export async function lastSessionFor(
+  folder: string,
+  dataDir: string = defaultDataDir(),
+): Promise<SessionInfo | undefined> {
+  return (await listSessions(dataDir)).find((s) => sameFolder(s.folder, folder));
+}
+
+/**
+ * A history that ends in the middle of a tool round (the app died while a tool ran) gets a
+ * result for every call left unanswered: the APIs reject a tool call without its result.
+ */
+export function repairHistory(messages: readonly Message[]): Message[] {
+  const out: Message[] = [];
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i]!;
+    out.push(message);
+    if (message.role !== 'assistant' || !message.toolCalls?.length) continue;
+    const answered = new Set<string>();
+    for (let j = i + 1; j < messages.length && messages[j]!.role === 'tool'; j++) {
+      answered.add((messages[j] as ToolResultMessage).toolCallId);
+    }
+    const missing = message.toolCalls.filter((call) => !answered.has(call.id));
+    let insertAt = i + 1;
+    while (insertAt < messages.length && messages[insertAt]!.role === 'tool') {
+      out.push(messages[insertAt]!);
+      insertAt++;
+    }
+    for (const call of missing) {
+      out.push({
+        role: 'tool',
+        toolCallId: call.id,
+        toolName: call.name,
+        content: 'Not run: the session ended before this tool call finished.',
+        isError: true,
+      });
+    }
+    i = insertAt - 1;
+  }
+  return out;
+}
+
+export interface LoadedSession {
+  info: SessionInfo;
+  messages: Message[];
+  events: Record<string, unknown>[];
+}
+
+/** A session's history, ready to continue with. */
+export async function loadSession(
+  id: string,
+  dataDir: string = defaultDataDir(),
+): Promise<LoadedSession> {
+  const path = sessionPath(dataDir, id);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new KirikaeError('not_found', `No session ${id}`, {
+      hint: 'kirikae sessions lists them',
+    });
+  }
+  const lines = parseTranscript(text);
+  const info = infoOf(lines, path);
+  if (!info) {
+    throw new KirikaeError('bad_response', `Session ${id} has no header line`, {
+      hint: `The file ${path} is damaged; start a new session`,
+    });
+  }
+  const messages: Message[] = [];
+  const events: Record<string, unknown>[] = [];
+  for (const line of lines) {
+    if (line.type === 'message' && line.message && typeof line.message.role === 'string') {
+      messages.push(line.message);
+    } else if (line.type === 'event' && line.event) {
+      events.push(line.event);
+    }
+  }
+  return { info, messages: repairHistory(messages), events };
+}

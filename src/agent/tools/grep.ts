@@ -1,0 +1,189 @@
+import { accessSync, constants } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { execa } from 'execa';
+import { z } from 'zod';
+import { SECRET_GLOBS, isSecretPath, resolveInWorkspace } from '../workspace.js';
+import { looksBinary } from './files.js';
+import { fileMatcher } from './list-files.js';
+import { ToolError, defineTool, type Tool } from './types.js';
+import { walk } from './walk.js';
+
+export const MAX_MATCHES = 200;
+const MAX_LINE_CHARS = 300;
+/** The built-in search skips files above this (logs, dumps): ripgrep is the tool for those. */
+const MAX_SEARCHED_FILE_BYTES = 2 * 1024 * 1024;
+const RG_TIMEOUT_MS = 30_000;
+
+const schema = z.object({
+  pattern: z.string().min(1).describe('Regular expression to search for'),
+  path: z
+    .string()
+    .optional()
+    .describe('File or folder to search, relative to the workspace root. Default: the root'),
+  glob: z.string().optional().describe('Only search files matching this glob, e.g. "*.ts"'),
+  ignore_case: z.boolean().optional().describe('Case-insensitive search'),
+});
+type GrepArgs = z.infer<typeof schema>;
+
+/** The ripgrep binary on PATH, if any. */
+export function findRipgrep(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, 'rg');
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+function cutLine(line: string): string {
+  return line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}…` : line;
+}
+
+interface SearchResult {
+  lines: string[];
+  /** Matches found beyond the ones kept. */
+  more: number;
+}
+
+async function searchWithRipgrep(
+  rg: string,
+  root: string,
+  rel: string,
+  args: GrepArgs,
+  signal: AbortSignal,
+): Promise<SearchResult> {
+  const flags = [
+    '--line-number',
+    // A single file argument would otherwise print lines without their path.
+    '--with-filename',
+    '--no-heading',
+    '--color=never',
+    `--max-columns=${MAX_LINE_CHARS}`,
+    '--max-columns-preview',
+    // Same view as the built-in search: hidden files yes, .git and node_modules no.
+    '--hidden',
+    '--glob',
+    '!.git',
+    '--glob',
+    '!node_modules',
+  ];
+  if (args.ignore_case) flags.push('--ignore-case');
+  if (args.glob) flags.push('--glob', args.glob);
+  // Secret files stay out of searches, unless the model named one (and the user approved).
+  if (!isSecretPath(rel)) for (const secret of SECRET_GLOBS) flags.push('--glob', `!${secret}`);
+  flags.push('-e', args.pattern);
+  if (rel !== '.') flags.push('--', rel);
+  const result = await execa(rg, flags, {
+    cwd: root,
+    reject: false,
+    timeout: RG_TIMEOUT_MS,
+    cancelSignal: signal,
+    maxBuffer: 8 * 1024 * 1024,
+    stdin: 'ignore',
+  });
+  // rg exits 1 for "no matches", 2 for errors (a bad regex, mostly).
+  if (result.exitCode === 2 && !result.stdout) {
+    throw new ToolError(`grep failed: ${String(result.stderr).trim().split('\n')[0]}`);
+  }
+  const all = String(result.stdout ?? '')
+    .split('\n')
+    .filter(Boolean);
+  return {
+    lines: all.slice(0, MAX_MATCHES).map(cutLine),
+    more: Math.max(0, all.length - MAX_MATCHES),
+  };
+}
+
+async function searchBuiltIn(
+  root: string,
+  rel: string,
+  args: GrepArgs,
+  signal: AbortSignal,
+): Promise<SearchResult> {
+  let regex: RegExp;
+  try {
+    regex = new RegExp(args.pattern, args.ignore_case ? 'i' : '');
+  } catch (error) {
+    throw new ToolError(`Invalid regular expression: ${(error as Error).message}`);
+  }
+  const matchesGlob = fileMatcher(args.glob);
+  const lines: string[] = [];
+  let more = 0;
+  /** `explicit`: the path the model named (already approved if it is a secret). */
+  const searchFile = async (fileRel: string, abs: string, explicit = false): Promise<void> => {
+    if (!explicit && isSecretPath(fileRel)) return;
+    const info = await stat(abs).catch(() => undefined);
+    if (!info?.isFile() || info.size > MAX_SEARCHED_FILE_BYTES) return;
+    const buffer = await readFile(abs).catch(() => undefined);
+    if (!buffer || looksBinary(buffer)) return;
+    const text = buffer.toString('utf8').split(/\r?\n/);
+    for (let i = 0; i < text.length; i++) {
+      if (!regex.test(text[i]!)) continue;
+      if (lines.length < MAX_MATCHES) lines.push(`${fileRel}:${i + 1}:${cutLine(text[i]!)}`);
+      else more++;
+    }
+  };
+  const info = await stat(join(root, rel)).catch(() => undefined);
+  if (!info) throw new ToolError(`${rel} does not exist`);
+  if (info.isFile()) {
+    await searchFile(rel, join(root, rel), true);
+    return { lines, more };
+  }
+  const prefix = rel === '.' ? '' : `${rel}/`;
+  for await (const entry of walk({ root, start: rel })) {
+    if (signal.aborted) break;
+    if (entry.isDir || !matchesGlob(entry.rel.slice(prefix.length))) continue;
+    await searchFile(entry.rel, entry.abs);
+  }
+  return { lines, more };
+}
+
+/**
+ * `ripgrep`: the rg binary to use; undefined looks it up on PATH once, null forces the
+ * built-in search (tests, or machines without rg).
+ */
+export function createGrepTool(options: { ripgrep?: string | null } = {}): Tool<GrepArgs> {
+  // Looked up on first use, not at import: start-up stays free of file-system probes.
+  let rg: string | null | undefined = options.ripgrep;
+  const ripgrep = (): string | null => (rg ??= findRipgrep() ?? null);
+  return defineTool({
+    name: 'grep',
+    description:
+      `Search file contents in the workspace with a regular expression; prints "path:line:text" for each match (at most ${MAX_MATCHES}). ` +
+      'Skips .git, node_modules, ignored, binary and secret files.',
+    access: 'read',
+    schema,
+    async prepare(args, ctx) {
+      const { rel } = await resolveInWorkspace(ctx.workspace, args.path ?? '.');
+      const where = rel === '.' ? '' : ` in ${rel}`;
+      return {
+        summary: `grep /${args.pattern}/${where}`,
+        target: rel,
+        path: rel,
+        // Searching inside .env is reading it: it needs a person's yes like read_file.
+        sensitive: isSecretPath(rel),
+        async run(signal) {
+          const root = ctx.workspace.realRoot;
+          const bin = ripgrep();
+          const found = bin
+            ? await searchWithRipgrep(bin, root, rel, args, signal)
+            : await searchBuiltIn(root, rel, args, signal);
+          const count = found.lines.length + found.more;
+          let content = found.lines.length ? found.lines.join('\n') : 'No matches.';
+          if (found.more) {
+            content += `\n[${found.more} more matches not shown; narrow the pattern, path or glob]`;
+          }
+          return { ok: true, content, summary: `${count} match${count === 1 ? '' : 'es'}${where}` };
+        },
+      };
+    },
+  });
+}
+
+export const grepTool = createGrepTool();

@@ -1,0 +1,63 @@
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { capText } from '../output.js';
+import { resolveInWorkspace } from '../workspace.js';
+import { diffStat, fileDiff } from './diff.js';
+import { looksBinary } from './files.js';
+import { ToolError, defineTool } from './types.js';
+
+const schema = z.object({
+  path: z.string().describe('File to create or overwrite, relative to the workspace root'),
+  content: z.string().describe('The complete new content of the file'),
+});
+
+export const writeFileTool = defineTool({
+  name: 'write_file',
+  description:
+    'Create a file, or overwrite one with new complete content (folders are created as needed). ' +
+    'For a small change to an existing file prefer edit_file. Returns the diff.',
+  access: 'write',
+  schema,
+  async prepare(args, ctx) {
+    const { abs, rel } = await resolveInWorkspace(ctx.workspace, args.path);
+    const info = await stat(abs).catch(() => undefined);
+    if (info && !info.isFile()) throw new ToolError(`${rel} exists and is not a file`);
+    const previous = info ? await readFile(abs) : undefined;
+    // A binary file is shown as replaced wholesale rather than as a diff of garbage.
+    const before =
+      previous === undefined ? undefined : looksBinary(previous) ? '' : previous.toString('utf8');
+    const change = fileDiff(rel, before, args.content);
+    const what =
+      previous === undefined
+        ? `new, ${change.added} line${change.added === 1 ? '' : 's'}`
+        : diffStat(change);
+    return {
+      summary: `write ${rel} (${what})`,
+      target: rel,
+      path: rel,
+      diff: change.diff,
+      async run() {
+        const current = await readFile(abs).catch(() => undefined);
+        const unchanged =
+          previous === undefined ? current === undefined : current?.equals(previous) === true;
+        if (!unchanged) {
+          throw new ToolError(`${rel} changed while the write waited for approval; read it again`);
+        }
+        await mkdir(dirname(abs), { recursive: true });
+        await writeFile(abs, args.content);
+        return {
+          ok: true,
+          // The model wrote the content itself: echoing a new file back would only cost tokens.
+          content:
+            previous === undefined
+              ? `Created ${rel} (${what}).`
+              : `Wrote ${rel} (${what}).\n${capText(change.diff, { headBytes: 2000, tailBytes: 1000 })}`,
+          summary: `wrote ${rel} (${what})`,
+          diff: change.diff,
+          changed: [rel],
+        };
+      },
+    };
+  },
+});

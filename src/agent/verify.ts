@@ -1,0 +1,110 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runProcess } from './process.js';
+import { summarizeTestOutput } from './test-summary.js';
+
+/** What detection looks at, read once from the workspace. */
+export interface ProjectProbe {
+  packageJson?: string;
+  makefile?: string;
+  /** Which of the marker files exist. */
+  has: (name: string) => boolean;
+}
+
+/** npm's placeholder script fails on purpose; it is not a test suite. */
+const NPM_PLACEHOLDER = /no test specified/;
+
+/** The test command a project implies, or undefined. Pure: the probe carries the facts. */
+export function chooseVerifyCommand(probe: ProjectProbe): string | undefined {
+  if (probe.packageJson) {
+    try {
+      const pkg = JSON.parse(probe.packageJson) as { scripts?: Record<string, unknown> };
+      const test = pkg.scripts?.test;
+      if (typeof test === 'string' && test.trim() && !NPM_PLACEHOLDER.test(test)) return 'npm test';
+    } catch {
+      // A broken package.json says nothing about tests.
+    }
+  }
+  if (probe.has('pytest.ini') || probe.has('pyproject.toml') || probe.has('conftest.py')) {
+    return 'pytest -q';
+  }
+  if (probe.has('Cargo.toml')) return 'cargo test';
+  if (probe.has('go.mod')) return 'go test ./...';
+  if (probe.makefile && /^test\s*:/m.test(probe.makefile)) return 'make test';
+  return undefined;
+}
+
+function readIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export function detectVerifyCommand(root: string): string | undefined {
+  return chooseVerifyCommand({
+    packageJson: readIfExists(join(root, 'package.json')),
+    makefile: readIfExists(join(root, 'Makefile')) ?? readIfExists(join(root, 'makefile')),
+    has: (name) => existsSync(join(root, name)),
+  });
+}
+
+/** config.verify.command wins; otherwise what the workspace implies. */
+export function resolveVerifyCommand(
+  configured: string | undefined,
+  root: string,
+): string | undefined {
+  return configured?.trim() || detectVerifyCommand(root);
+}
+
+export interface VerifyResult {
+  passed: boolean;
+  command: string;
+  durationMs: number;
+  /** ≤ 20 lines: failing test names and first error lines. Never the whole log. */
+  summary: string;
+  exitCode: number | null;
+  timedOut: boolean;
+}
+
+export interface RunVerifyOptions {
+  command: string;
+  cwd: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs the test gate. The log is read in bounded memory (head and tail kept) to find failing
+ * tests; only the short summary leaves this function.
+ */
+export async function runVerify(options: RunVerifyOptions): Promise<VerifyResult> {
+  const result = await runProcess({
+    command: options.command,
+    cwd: options.cwd,
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+    cap: { headBytes: 512 * 1024, tailBytes: 512 * 1024 },
+  });
+  const passed = result.exitCode === 0 && !result.timedOut && !result.aborted;
+  let summary: string;
+  if (passed) summary = 'passed';
+  else if (result.spawnError) summary = `Could not run ${options.command}: ${result.spawnError}`;
+  else if (result.aborted) summary = 'Stopped by the user.';
+  else {
+    summary = summarizeTestOutput(result.output, {
+      exitCode: result.exitCode,
+      timedOut: result.timedOut,
+      timeoutMs: options.timeoutMs,
+    });
+  }
+  return {
+    passed,
+    command: options.command,
+    durationMs: result.durationMs,
+    summary,
+    exitCode: result.exitCode,
+    timedOut: result.timedOut,
+  };
+}

