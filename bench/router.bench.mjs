@@ -1,0 +1,133 @@
+// Router benchmark: route() latency while a conversation grows one message per turn.
+// Run: node --import tsx bench/router.bench.mjs [--iterations 300]
+// The history is counted once before measuring; each measured call adds one new message
+// (new text, so it really is tokenized), as the route card does on every turn.
+import { performance } from 'node:perf_hooks';
+import { defaultConfig } from '../src/config/schema.js';
+import { localFromTags } from '../src/router/constraints.js';
+import { route } from '../src/router/route.js';
+import { RouterSession } from '../src/router/session.js';
+
+const itArg = process.argv.indexOf('--iterations');
+const ITERATIONS = itArg > 0 ? Number(process.argv[itArg + 1]) : 300;
+const WARMUP = 300;
+const config = defaultConfig();
+const local = localFromTags(
+  [
+    { name: 'qwen3-coder:30b', size: 18.6e9 },
+    { name: 'qwen2.5-coder:32b', size: 19.8e9 },
+    { name: 'glm-4.7', size: 21e9 },
+  ],
+  [{ name: 'qwen3-coder:30b' }],
+);
+const SYSTEM = 'You are kirikae, a coding assistant working in a TypeScript repository. '.repeat(
+  60,
+);
+const TOOLS = Array.from({ length: 8 }, (_, i) => ({
+  name: `tool_${i}`,
+  description: `Tool number ${i} that does something useful with files`,
+  parameters: { type: 'object', properties: { path: { type: 'string' }, n: { type: 'number' } } },
+}));
+// A ledger of a few weeks: learned figures are memoised per array, as in the app.
+const history = Array.from({ length: 3000 }, (_, i) => ({
+  v: 1,
+  type: 'call',
+  ts: new Date(Date.UTC(2026, 2, 1) + i * 60_000).toISOString(),
+  session: `s${i % 20}`,
+  task: `t${i % 200}`,
+  turn: i % 7,
+  taskType: ['implement', 'bugfix', 'docs', 'quick-fix'][i % 4],
+  tier: [1, 1, 2, 3][i % 4],
+  model: [
+    'anthropic/claude-sonnet-4-6',
+    'anthropic/claude-sonnet-4-6',
+    'anthropic/claude-haiku-4-5',
+    'ollama/qwen3-coder:30b',
+  ][i % 4],
+  decision: 'accepted',
+  fallbackHops: [],
+  usage: { input: 200, output: 800 + (i % 900), cacheRead: 20_000, cacheWrite: 1500, reasoning: 0 },
+  costUsd: 0.02,
+  priceSource: 'catalog',
+  priceVersion: 'bench',
+  durationMs: 9000,
+  tokPerSec: 40 + (i % 30),
+  outcome: 'ok',
+  estimate: { inputTokens: 19_000, outputTokens: 1000 },
+}));
+
+let serial = 0;
+/** ~`tokens` tokens of code-like text that was never seen before. */
+function freshText(tokens) {
+  const parts = [];
+  for (let i = 0; i < Math.round(tokens / 9); i++) {
+    serial++;
+    parts.push(`const v${serial} = compute(input${serial % 97}, options);`);
+  }
+  return parts.join('\n');
+}
+
+function buildConversation(totalTokens) {
+  const messages = [];
+  let total = 0;
+  while (total < totalTokens) {
+    const per = 600;
+    messages.push({ role: messages.length % 2 ? 'assistant' : 'user', content: freshText(per) });
+    total += per;
+  }
+  return messages;
+}
+
+function percentile(sorted, q) {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+const prompts = [
+  'fix the failing test in src/ledger/store.ts',
+  'リファクタリングして読みやすくして',
+  'add a --json flag to the sessions command',
+  'why does this hang under load?',
+];
+
+console.log(`route() latency, ${ITERATIONS} calls per size, one new ~150-token message per call`);
+console.log('size      first (counts all)   p50        p99        max        cpu p50    cpu p99');
+for (const size of [1_000, 50_000, 200_000]) {
+  const session = new RouterSession();
+  const messages = buildConversation(size);
+  const ctx = { config, session, history, hasKey: () => true, local, now: Date.UTC(2026, 2, 10) };
+  let t = performance.now();
+  route({ prompt: prompts[0], system: SYSTEM, tools: TOOLS, messages }, ctx);
+  const first = performance.now() - t;
+  // Warm the JIT on this size without counting it.
+  for (let i = 0; i < WARMUP; i++) {
+    messages.push({ role: i % 2 ? 'assistant' : 'user', content: freshText(150) });
+    route({ prompt: prompts[i % prompts.length], system: SYSTEM, tools: TOOLS, messages }, ctx);
+  }
+  // New messages are made up front so the measured loop allocates only what route() does.
+  const fresh = Array.from({ length: ITERATIONS }, (_, i) => ({
+    role: i % 2 ? 'assistant' : 'user',
+    content: freshText(150),
+  }));
+  const turnPrompts = fresh.map((_, i) => `${prompts[i % prompts.length]} (${i})`);
+  const times = [];
+  const cpu = [];
+  for (let i = 0; i < ITERATIONS; i++) {
+    const c = process.cpuUsage();
+    t = performance.now();
+    messages.push(fresh[i]);
+    route({ prompt: turnPrompts[i], system: SYSTEM, tools: TOOLS, messages }, ctx);
+    times.push(performance.now() - t);
+    const used = process.cpuUsage(c);
+    cpu.push((used.user + used.system) / 1000);
+  }
+  cpu.sort((a, b) => a - b);
+  times.sort((a, b) => a - b);
+  const fmt = (ms) => `${ms.toFixed(2)} ms`.padEnd(11);
+  console.log(
+    `${`${size / 1000}k`.padEnd(10)}${fmt(first).padEnd(21)}${fmt(percentile(times, 0.5))}${fmt(percentile(times, 0.99))}${fmt(times[times.length - 1])}${fmt(percentile(cpu, 0.5))}${fmt(percentile(cpu, 0.99))}`,
+  );
+  if (size === 50_000 && percentile(times, 0.99) >= 5) {
+    console.log('FAIL: p99 at 50k must stay under 5 ms');
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,47 @@
+export * from './types.js';
+export { route, toCallEstimate, CHEAPER_TIER_TOLERANCE } from './route.js';
+export { RouterSession, type HistoryStats } from './session.js';
+export { classify, LOW_CONFIDENCE, type ClassifyOptions } from './classify.js';
+export {
+  modelClassify,
+  ollamaClassifierClient,
+  CLASSIFIER_FORMAT,
+  type ClassifierClient,
+  type ModelClassifyOptions,
+} from './model-classify.js';
+export { estimateCall, keepAliveMs, type CallEstimate, type CallEstimateArgs } from './estimate.js';
+export { expectedUsdPerTask, MAX_REDO_LEVELS, type Attempt } from './expected-cost.js';
+export {
+  successRates,
+  mergePriors,
+  PRIOR_STRENGTH,
+  type SuccessPriors,
+  type SuccessRate,
+  type SuccessTable,
+} from './calibration.js';
+export { learnFromHistory, type LearnedStats } from './learn.js';
+export * from './cooldown.js';
+export * from './budget.js';
+export { nextFallback, fallsBack, type FallbackInput, type FallbackResult } from './fallback.js';
+export {
+  chooseTier,
+  tableTier,
+  tierModels,
+  tierOfModel,
+  ruleFromOverride,
+  upsertRule,
+  removeRule,
+  ESCALATION,
+  type TierChoice,
+} from './table.js';
+export {
+  unavailableReason,
+  localFromTags,
+  numCtxBucket,
+  windowOf,
+  KEY_ENV,
+} from './constraints.js';
+export { TokenCounter, countRequest, MESSAGE_OVERHEAD_TOKENS } from './tokens.js';
+export { cachePolicy, splitInput, type CachePolicy, type CacheKind } from './cache.js';
+export { priceCurve, costOf } from './pricing.js';
+export { DEFAULT_SUCCESS_PRIORS, DEFAULT_OUTPUT_TOKENS, modelFamily } from './priors.js';

@@ -1,0 +1,99 @@
+import { DEFAULT_ROUTING_TABLE, type Config, type RoutingRule } from '../config/schema.js';
+import type { TaskType } from '../core/task.js';
+import { TIERS, isTier, type Tier } from '../core/tier.js';
+import type { RouteOverride } from './types.js';
+
+/** The tier a task type routes to: the user's table over the defaults. */
+export function tableTier(config: Config, taskType: TaskType): Tier {
+  const tier = config.routing.table[taskType] ?? DEFAULT_ROUTING_TABLE[taskType];
+  return isTier(tier) ? tier : 1;
+}
+
+/** Models configured for a tier, in the order the user listed them. */
+export function tierModels(config: Config, tier: Tier): readonly string[] {
+  return config.tiers[String(tier) as keyof Config['tiers']] ?? [];
+}
+
+/** The tier a configured model belongs to (first match), else null. */
+export function tierOfModel(config: Config, model: string): Tier | null {
+  for (const tier of TIERS) if (tierModels(config, tier).includes(model)) return tier;
+  return null;
+}
+
+/**
+ * Where a failed turn is redone: the next more capable tier. Budget cloud (4) and efficient (2)
+ * are peers, so a failure on either goes to standard; the frontier redoes its own work.
+ */
+export const ESCALATION: Record<Tier, Tier> = { 0: 0, 1: 0, 2: 1, 3: 2, 4: 1 };
+
+/** Capability rank (higher = stronger); tiers 2 and 4 are peers. */
+export const CAPABILITY: Record<Tier, number> = { 0: 4, 1: 3, 2: 2, 3: 1, 4: 2 };
+
+/** Tiers next to a tier by number, the neighbours a route may move to from the table's choice. */
+export function adjacentTiers(tier: Tier): Tier[] {
+  return TIERS.filter((t) => Math.abs(t - tier) === 1);
+}
+
+export interface TierChoice {
+  tier: Tier;
+  /** A model forced by a rule or override. */
+  model?: string;
+  source: 'table' | 'long-context' | 'rule' | 'session-override' | 'turn-override';
+}
+
+/**
+ * Where the tier comes from, strongest first: this turn's override, the session's override, a
+ * saved rule for the task type, the long-context rule, the routing table.
+ */
+export function chooseTier(args: {
+  config: Config;
+  taskType: TaskType;
+  turnOverride?: RouteOverride;
+  sessionOverride?: RouteOverride;
+  /** Ignore saved rules (their model cannot run now). */
+  skipRules?: boolean;
+}): TierChoice {
+  const { config, taskType } = args;
+  const fromOverride = (
+    o: RouteOverride | undefined,
+    source: TierChoice['source'],
+  ): TierChoice | undefined => {
+    if (!o || (o.model === undefined && o.tier === undefined)) return undefined;
+    const tier =
+      o.tier ?? (o.model ? tierOfModel(config, o.model) : null) ?? tableTier(config, taskType);
+    return { tier, model: o.model, source };
+  };
+  const turn = fromOverride(args.turnOverride, 'turn-override');
+  if (turn) return turn;
+  const session = fromOverride(args.sessionOverride, 'session-override');
+  if (session) return session;
+  const rule = args.skipRules
+    ? undefined
+    : config.routing.rules.find((r) => r.taskType === taskType);
+  const fromRule = fromOverride(
+    rule && { tier: rule.tier as Tier | undefined, model: rule.model },
+    'rule',
+  );
+  if (fromRule) return fromRule;
+  return {
+    tier: tableTier(config, taskType),
+    source: taskType === 'long-context' ? 'long-context' : 'table',
+  };
+}
+
+/** A rule to save from an override ("always route refactors to tier 0"). Pure: the lead writes config. */
+export function ruleFromOverride(taskType: TaskType, override: RouteOverride): RoutingRule {
+  const rule: RoutingRule = { taskType };
+  if (override.model) rule.model = override.model;
+  else if (override.tier !== undefined) rule.tier = override.tier;
+  return rule;
+}
+
+/** The rules list with `rule` replacing any rule for the same task type. */
+export function upsertRule(rules: readonly RoutingRule[], rule: RoutingRule): RoutingRule[] {
+  return [...rules.filter((r) => r.taskType !== rule.taskType), rule];
+}
+
+export function removeRule(rules: readonly RoutingRule[], taskType: TaskType): RoutingRule[] {
+  return rules.filter((r) => r.taskType !== taskType);
+}
