@@ -1,0 +1,193 @@
+// Ledger benchmarks: append latency, and a full month report over 100,000 records.
+// Run: node --import tsx bench/ledger.bench.mjs [--records 100000]
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { costsScreenData } from '../src/ledger/screen.js';
+import { monthReport } from '../src/ledger/reports.js';
+import { monthFile, openLedger, readLedgerMonth } from '../src/ledger/store.js';
+import { whatIfModel } from '../src/ledger/whatif.js';
+
+const recordsArg = process.argv.indexOf('--records');
+const RECORDS = recordsArg > 0 ? Number(process.argv[recordsArg + 1]) : 100_000;
+const MONTH = '2026-03';
+const NOW = new Date('2026-03-31T18:00:00Z');
+
+// A realistic mix: mostly Sonnet and local turns, some Opus, Haiku, long context, unpriced.
+const MODELS = [
+  ['anthropic/claude-sonnet-4-6', 1, 0.4],
+  ['ollama/qwen3-coder:30b', 3, 0.3],
+  ['anthropic/claude-haiku-4-5', 2, 0.12],
+  ['anthropic/claude-opus-4-6', 0, 0.08],
+  ['anthropic/claude-sonnet-4-5', 1, 0.05],
+  ['openrouter/acme/unpriced', 4, 0.05],
+];
+const TYPES = ['implement', 'bugfix', 'docs', 'quick-fix', 'review', 'debug', 'test'];
+
+let seed = 7;
+function random() {
+  seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+  return seed / 2 ** 31;
+}
+
+function pickModel() {
+  let r = random();
+  for (const entry of MODELS) {
+    if ((r -= entry[2]) <= 0) return entry;
+  }
+  return MODELS[0];
+}
+
+function record(i) {
+  const day = 1 + (i % 31);
+  const ts = new Date(Date.UTC(2026, 2, day, 8 + (i % 12), i % 60, i % 60)).toISOString();
+  const task = `task-${Math.floor(i / 12)}`;
+  const taskType = TYPES[Math.floor(i / 12) % TYPES.length];
+  if (i % 12 === 11) {
+    return {
+      v: 1,
+      type: 'task',
+      ts,
+      session: 's-bench',
+      task,
+      taskType,
+      tier: 1,
+      outcome: random() < 0.85 ? 'completed' : 'abandoned',
+      attempts: 1 + (i % 3),
+      models: ['anthropic/claude-sonnet-4-6'],
+    };
+  }
+  if (i % 12 === 10) {
+    return {
+      v: 1,
+      type: 'verify',
+      ts,
+      session: 's-bench',
+      task,
+      turn: i % 12,
+      taskType,
+      tier: 1,
+      model: 'anthropic/claude-sonnet-4-6',
+      command: 'npm test',
+      passed: random() < 0.8,
+      durationMs: 4000,
+    };
+  }
+  const [model, tier] = pickModel();
+  const input = Math.floor(random() * 20_000);
+  const cacheRead = Math.floor(random() * 80_000);
+  const cacheWrite = Math.floor(random() * 5_000);
+  const output = Math.floor(random() * 3_000);
+  const local = model.startsWith('ollama/');
+  const unpriced = model.startsWith('openrouter/');
+  return {
+    v: 1,
+    type: 'call',
+    ts,
+    session: 's-bench',
+    task,
+    turn: i % 12,
+    taskType,
+    tier,
+    model,
+    proposed: model,
+    decision: 'accepted',
+    fallbackHops: [],
+    usage: {
+      input,
+      output,
+      cacheRead: local ? 0 : cacheRead,
+      cacheWrite: local ? 0 : cacheWrite,
+      reasoning: 0,
+    },
+    costUsd: unpriced ? null : local ? 0 : (input * 3 + output * 15 + cacheRead * 0.3) / 1e6,
+    priceSource: unpriced ? 'unknown' : local ? 'local' : 'catalog',
+    priceVersion: 'genai-prices@0.1.8',
+    durationMs: 500 + Math.floor(random() * 30_000),
+    tokPerSec: 20 + random() * 80,
+    outcome: random() < 0.97 ? 'ok' : 'error',
+    estimate: { inputTokens: input + cacheRead, outputTokens: output, usdP50: 0.01, usdP90: 0.03 },
+  };
+}
+
+function pct(sorted, q) {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+}
+
+const root = mkdtempSync(join(tmpdir(), 'kirikae-ledger-bench-'));
+const dir = join(root, 'ledger');
+try {
+  const ledger = openLedger(dir, { now: () => NOW });
+  const times = new Array(RECORDS);
+  for (let i = 0; i < RECORDS; i++) {
+    const r = record(i);
+    const t = performance.now();
+    ledger.append(r);
+    times[i] = performance.now() - t;
+  }
+  const sorted = times.sort((a, b) => a - b);
+  const p50 = pct(sorted, 0.5);
+  const p99 = pct(sorted, 0.99);
+  const bytes = statSync(monthFile(dir, MONTH)).size;
+  console.log(`ledger: ${RECORDS.toLocaleString('en-US')} records, ${(bytes / 1e6).toFixed(1)} MB`);
+  console.log(
+    `  append (validate + encode + one O_APPEND write)  p50 ${(p50 * 1000).toFixed(1)} µs  p99 ${(p99 * 1000).toFixed(1)} µs  max ${(sorted.at(-1) * 1000).toFixed(0)} µs  (target < 1000 µs: ${p99 < 1 ? 'ok' : 'OVER'})`,
+  );
+
+  const cold = performance.now();
+  ledger.monthSpend(MONTH);
+  const coldMs = performance.now() - cold;
+  // The guard asks before every paid turn: each ask after an append parses only the new line.
+  const spendTimes = [];
+  for (let i = 0; i < 200; i++) {
+    ledger.append(record(RECORDS + i));
+    const t = performance.now();
+    ledger.monthSpend(MONTH);
+    spendTimes.push(performance.now() - t);
+  }
+  const warmMs = pct(
+    spendTimes.sort((a, b) => a - b),
+    0.5,
+  );
+  ledger.close();
+  console.log(
+    `  monthSpend (budget guard)  first ${coldMs.toFixed(0)} ms, then p50 ${(warmMs * 1000).toFixed(0)} µs per call after an append`,
+  );
+
+  const runs = [];
+  for (let run = 0; run < 3; run++) {
+    const t0 = performance.now();
+    const { records, skipped } = await readLedgerMonth(dir, MONTH);
+    const t1 = performance.now();
+    const report = monthReport(records, { month: MONTH, now: NOW, budgetUsd: 200 });
+    const t2 = performance.now();
+    const whatif = whatIfModel(records.filter((r) => r.type === 'call'));
+    const t3 = performance.now();
+    runs.push({
+      read: t1 - t0,
+      reportMs: t2 - t1,
+      whatifMs: t3 - t2,
+      total: t3 - t0,
+      skipped,
+      report,
+      whatif,
+    });
+  }
+  const best = runs.reduce((a, b) => (b.total < a.total ? b : a));
+  console.log(
+    `  month report  read+parse+validate ${best.read.toFixed(0)} ms, reports ${best.reportMs.toFixed(0)} ms, what-if vs Opus ${best.whatifMs.toFixed(0)} ms`,
+  );
+  console.log(
+    `  month report  total ${best.total.toFixed(0)} ms best of 3 (first run ${runs[0].total.toFixed(0)} ms)  (target < 300 ms: ${best.total < 300 ? 'ok' : 'OVER'})`,
+  );
+  const t = performance.now();
+  const { records } = await readLedgerMonth(dir, MONTH);
+  costsScreenData(records, { month: MONTH, by: 'tier', budgetUsd: 200, now: NOW });
+  console.log(`  costs screen data (read + all figures)  ${(performance.now() - t).toFixed(0)} ms`);
+  console.log(
+    `  sanity: $${best.report.totals.usd.toFixed(2)} spent, ${best.report.totals.unknown.calls} unpriced calls, saved ${best.whatif.savedPct?.toFixed(1)}% vs Opus, ${best.skipped} skipped`,
+  );
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}

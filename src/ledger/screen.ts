@@ -1,0 +1,136 @@
+import type { PriceOverride } from '../config/schema.js';
+import type { LedgerRecord } from '../core/records.js';
+import { TIER_NAMES, TIERS, type Tier } from '../core/tier.js';
+import { budgetState, type BudgetConfig, type BudgetState } from './budget.js';
+import {
+  callsOf,
+  groupCalls,
+  monthReport,
+  type CacheHitRate,
+  type GroupRow,
+  type LocalShare,
+  type Projection,
+  type TaskCost,
+  type UnknownCost,
+} from './reports.js';
+import { monthOfTs } from './time.js';
+import { DEFAULT_WHATIF_MODEL, whatIfModel, type WhatIfResult } from './whatif.js';
+
+/** The grouping the costs screen (and `kirikae costs --by`) offers. */
+export type CostsGrouping = 'day' | 'tier' | 'model' | 'task';
+
+export interface CostsScreenOptions {
+  month: string;
+  by: CostsGrouping;
+  budgetUsd: number;
+  now: Date;
+  dailySoftUsd?: number;
+  warnAt?: readonly number[];
+  action?: BudgetConfig['action'];
+  /** What-if model for the savings line (default Opus 4.6). */
+  whatIfModel?: string;
+  overrides?: Record<string, PriceOverride>;
+  /** Daily USD before the month, oldest first (projection in the first days of a month). */
+  history?: readonly number[];
+}
+
+export interface TierBar {
+  tier: Tier | null;
+  name: string;
+  usd: number;
+  /** Share of the month's known USD, 0..1 (0 when nothing was spent). */
+  share: number;
+  calls: number;
+  unknownCalls: number;
+}
+
+/** Everything the TUI costs screen draws, in plain data. */
+export interface CostsScreenData {
+  month: string;
+  budget: BudgetState;
+  /** Every day of the month with its known USD. */
+  daily: { day: string; usd: number }[];
+  by: CostsGrouping;
+  groups: GroupRow[];
+  tiers: TierBar[];
+  savings: WhatIfResult;
+  localShare: LocalShare;
+  cacheHitRate: CacheHitRate;
+  projection: Projection;
+  topTasks: TaskCost[];
+  /** Unpriced calls: shown as "?", never as $0. */
+  unknown: UnknownCost;
+  energyUsd: number;
+}
+
+const GROUP_OF: Record<CostsGrouping, 'day' | 'tier' | 'model' | 'taskType'> = {
+  day: 'day',
+  tier: 'tier',
+  model: 'model',
+  task: 'taskType',
+};
+
+/** The month's figures for the costs screen; pure, so the screen renders plain values. */
+export function costsScreenData(
+  records: readonly LedgerRecord[],
+  options: CostsScreenOptions,
+): CostsScreenData {
+  const { month } = options;
+  const inMonth = records.filter((r) => monthOfTs(r.ts) === month);
+  const calls = callsOf(inMonth);
+  const report = monthReport(inMonth, {
+    month,
+    now: options.now,
+    budgetUsd: options.budgetUsd,
+    history: options.history,
+  });
+  const total = report.totals.usd;
+  const byTier = new Map(report.byTier.map((row) => [row.key, row]));
+  // Every tier gets a bar, spent or not, so the bars do not jump around between months.
+  const tiers: TierBar[] = [...TIERS, null].flatMap((tier) => {
+    const row = byTier.get(tier === null ? 'none' : String(tier));
+    if (tier === null && !row) return [];
+    return [
+      {
+        tier,
+        name: tier === null ? 'unrouted' : TIER_NAMES[tier],
+        usd: row?.usd ?? 0,
+        share: total > 0 ? (row?.usd ?? 0) / total : 0,
+        calls: row?.calls ?? 0,
+        unknownCalls: row?.unknown.calls ?? 0,
+      },
+    ];
+  });
+  const budget = budgetState(
+    {
+      month,
+      spentUsd: total,
+      unknownCostCalls: report.totals.unknown.calls,
+      dailyUsd: Object.fromEntries(report.dailySeries.map((d) => [d.day, d.usd])),
+    },
+    {
+      monthlyUsd: options.budgetUsd,
+      dailySoftUsd: options.dailySoftUsd,
+      action: options.action ?? 'ask',
+      warnAt: [...(options.warnAt ?? [0.5, 0.8, 0.95])],
+    },
+    options.now,
+  );
+  return {
+    month,
+    budget,
+    daily: report.dailySeries,
+    by: options.by,
+    groups: options.by === 'tier' ? report.byTier : groupCalls(calls, GROUP_OF[options.by]),
+    tiers,
+    savings: whatIfModel(calls, options.whatIfModel ?? DEFAULT_WHATIF_MODEL, {
+      overrides: options.overrides,
+    }),
+    localShare: report.localShare,
+    cacheHitRate: report.cacheHitRate,
+    projection: report.projection,
+    topTasks: report.topTasks,
+    unknown: report.totals.unknown,
+    energyUsd: report.totals.energyUsd,
+  };
+}

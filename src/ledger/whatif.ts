@@ -1,0 +1,109 @@
+import type { PriceOverride } from '../config/schema.js';
+import type { CallRecord } from '../core/records.js';
+import type { Tier } from '../core/tier.js';
+import { totalInput } from '../core/usage.js';
+import { makePricer, type Pricer } from './pricer.js';
+
+/*
+ * "What would this month have cost on X?" The recorded usage of every call, local ones
+ * included (that is the point), is priced again with X's prices, cache reads and writes at X's
+ * cache prices. Calls whose actual or what-if price is unknown are left out of both sides, so
+ * the saving compares like with like; how many were left out is reported.
+ */
+
+export const DEFAULT_WHATIF_MODEL = 'anthropic/claude-opus-4-6';
+
+export interface WhatIfOptions {
+  /** The user's price overrides (config `prices`), applied as at record time. */
+  overrides?: Record<string, PriceOverride>;
+}
+
+export interface WhatIfResult {
+  /** The model, or a description of the routing table. */
+  label: string;
+  /** Recorded USD of the compared calls. */
+  actualUsd: number;
+  /** The same calls priced the what-if way; 'unknown' when no call could be priced. */
+  totalUsd: number | 'unknown';
+  /** whatIf - actual (positive: routing saved money). */
+  savedUsd: number | null;
+  /** savedUsd / whatIf × 100. Negative when the what-if would have been cheaper. */
+  savedPct: number | null;
+  comparedCalls: number;
+  /** Calls left out because one of the two prices is unknown. */
+  excludedCalls: number;
+  excludedTokens: number;
+}
+
+function compare(
+  label: string,
+  calls: readonly CallRecord[],
+  pricerFor: (call: CallRecord) => Pricer | undefined,
+): WhatIfResult {
+  let actual = 0;
+  let whatIf = 0;
+  let compared = 0;
+  let excluded = 0;
+  let excludedTokens = 0;
+  for (const call of calls) {
+    const pricer = pricerFor(call);
+    const price = pricer ? pricer.price(call.usage) : call.costUsd;
+    if (call.costUsd === null || price === null || price === 'unknown') {
+      excluded += 1;
+      excludedTokens += totalInput(call.usage) + call.usage.output;
+      continue;
+    }
+    actual += call.costUsd;
+    whatIf += price;
+    compared += 1;
+  }
+  const known = compared > 0;
+  const savedUsd = known ? whatIf - actual : null;
+  return {
+    label,
+    actualUsd: actual,
+    totalUsd: known ? whatIf : 'unknown',
+    savedUsd,
+    savedPct: savedUsd !== null && whatIf > 0 ? (savedUsd / whatIf) * 100 : null,
+    comparedCalls: compared,
+    excludedCalls: excluded,
+    excludedTokens,
+  };
+}
+
+/** Every call priced as if it had run on `model` (default Opus 4.6). */
+export function whatIfModel(
+  calls: readonly CallRecord[],
+  model: string = DEFAULT_WHATIF_MODEL,
+  options: WhatIfOptions = {},
+): WhatIfResult {
+  const pricer = makePricer(model, { overrides: options.overrides });
+  return compare(model, calls, () => pricer);
+}
+
+/** A routing table for the what-if: the model each tier would have used. */
+export type RoutingWhatIf = Partial<Record<Tier, string>>;
+
+/**
+ * Calls re-priced on the model their tier maps to in `table`; a call whose tier is unset or
+ * not in the table keeps its recorded cost.
+ */
+export function whatIfRouting(
+  calls: readonly CallRecord[],
+  table: RoutingWhatIf,
+  options: WhatIfOptions = {},
+): WhatIfResult {
+  const pricers = new Map<string, Pricer>();
+  const pricerOf = (model: string): Pricer => {
+    let pricer = pricers.get(model);
+    if (!pricer) pricers.set(model, (pricer = makePricer(model, { overrides: options.overrides })));
+    return pricer;
+  };
+  const label = Object.entries(table)
+    .map(([tier, model]) => `${tier}→${model}`)
+    .join(', ');
+  return compare(label, calls, (call) => {
+    const model = call.tier === null ? undefined : table[call.tier];
+    return model ? pricerOf(model) : undefined;
+  });
+}
