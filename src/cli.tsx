@@ -61,7 +61,7 @@ Environment:
         );
         return;
       }
-      const { runInteractive } = await import('./ui/run.js');
+      const { runInteractive } = await import('./app/interactive.js');
       process.exitCode = await runInteractive({
         model: options.model,
         tier: options.tier,
@@ -78,6 +78,7 @@ Environment:
     .action(async (prompt: string, options: { json?: boolean }) => {
       const root = program.opts<RootOptions>();
       const { runRoute } = await import('./commands/route.js');
+      const { routingHistory } = await import('./app/ledger-history.js');
       process.exitCode = await runRoute(
         {
           prompt,
@@ -86,6 +87,7 @@ Environment:
           tier: root.tier === undefined ? undefined : Number(root.tier),
         },
         processIO(),
+        await routingHistory(process.env),
       );
     });
 
@@ -106,8 +108,14 @@ Environment:
     .option('--json', 'print one JSON object')
     .action(async (action: string, model: string | undefined, options: { json?: boolean }) => {
       const { runModels } = await import('./commands/models.js');
+      const { loadConfig } = await import('./config/store.js');
       process.exitCode = await runModels(
-        { action: action as 'list' | 'load' | 'unload' | 'pin', model, json: options.json },
+        {
+          action: action as 'list' | 'load' | 'unload' | 'pin',
+          model,
+          json: options.json,
+          local: loadConfig(process.env).config.local,
+        },
         processIO(),
       );
     });
@@ -119,7 +127,13 @@ Environment:
     .option('--json', 'print progress as JSON lines')
     .action(async (model: string, options: { json?: boolean }) => {
       const { runPull } = await import('./commands/pull.js');
-      process.exitCode = await runPull({ model, json: options.json }, processIO());
+      const { loadConfig } = await import('./config/store.js');
+      const abort = new AbortController();
+      process.once('SIGINT', () => abort.abort());
+      process.exitCode = await runPull(
+        { model, json: options.json, local: loadConfig(process.env).config.local },
+        { ...processIO(), signal: abort.signal },
+      );
     });
 
   program

@@ -6,7 +6,8 @@ import type { Usage } from '../core/usage.js';
 /** What the UI shows of one route option: plain data, no router internals. */
 export interface RouteView {
   model: string;
-  tier: Tier;
+  /** null for a model outside the tier table (a /model override). */
+  tier: Tier | null;
   available: boolean;
   unavailableReason?: string;
   needsConfirmation?: string;
@@ -35,6 +36,8 @@ export interface RouteProposal {
   selected: number;
   /** Proposed first, then alternatives (more models of every tier, so 0–4 and ←/→ can pick). */
   options: RouteView[];
+  /** Set when this card proposes a retry one tier up after failed tests. */
+  escalation?: { summary: string; attempt: number; retriesLeft: number };
 }
 
 export type TranscriptItem =
@@ -147,3 +150,10 @@ export interface AppController {
   notify(level: Notice['level'], text: string): void;
   quit(): void;
 }
+
+/** A transcript item before it gets its id (Omit that distributes over the union). */
+export type NewTranscriptItem = TranscriptItem extends infer T
+  ? T extends unknown
+    ? Omit<T, 'id'>
+    : never
+  : never;

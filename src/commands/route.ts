@@ -1,5 +1,6 @@
 import { Ollama } from 'ollama';
 import { loadConfig } from '../config/store.js';
+import type { Config } from '../config/schema.js';
 import { isKirikaeError } from '../core/errors.js';
 import { parseModelRef, type ProviderId } from '../core/model-ref.js';
 import type { LedgerRecord } from '../core/records.js';
@@ -121,6 +122,50 @@ function formatText(decision: RouteDecision): string {
  * `kirikae route "<prompt>"`: shows how a prompt would be routed and what it would cost,
  * without sending anything. Exit code 0, or 2 for a bad argument.
  */
+/**
+ * The routing decision for one prompt outside the interactive session (`kirikae route`,
+ * `kirikae -p` without --model): probes Ollama briefly and learns from the ledger records given.
+ */
+export async function decideRoute(
+  prompt: string,
+  override: RouteOverride,
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  ledger: RouteLedgerInput = {},
+): Promise<RouteDecision> {
+  const host = hostUrl(env);
+  const local = await probeOllama(host);
+  const hasKey = (provider: ProviderId) =>
+    provider === 'ollama' ? true : Boolean(env[KEY_ENV[provider]]?.trim());
+
+  const session = new RouterSession();
+  let classification = classify(
+    prompt,
+    {},
+    { longContextThreshold: config.routing.longContextThreshold },
+  );
+  if (local) {
+    // Unsure rules get a second opinion from a small model, only if one is already loaded.
+    classification = await modelClassify(prompt, classification, {
+      client: ollamaClassifierClient(host),
+      keepAlive: config.local.keepAlive,
+    });
+  }
+
+  return route(
+    { prompt, override, classification },
+    {
+      config,
+      session,
+      history: ledger.history ?? [],
+      monthSpendUsd: ledger.monthSpendUsd,
+      hasKey,
+      local,
+      localUnavailableReason: local ? undefined : `Ollama not reachable at ${host}`,
+    },
+  );
+}
+
 export async function runRoute(
   args: RouteArgs,
   io: CommandIO,
@@ -151,39 +196,7 @@ export async function runRoute(
 
   const loaded = loadConfig(io.env);
   for (const problem of loaded.problems) io.stderr.write(`config: ${problem}\n`);
-  const config = loaded.config;
-
-  const host = hostUrl(io.env);
-  const local = await probeOllama(host);
-  const hasKey = (provider: ProviderId) =>
-    provider === 'ollama' ? true : Boolean(io.env[KEY_ENV[provider]]?.trim());
-
-  const session = new RouterSession();
-  let classification = classify(
-    prompt,
-    {},
-    { longContextThreshold: config.routing.longContextThreshold },
-  );
-  if (local) {
-    // Unsure rules get a second opinion from a small model, only if one is already loaded.
-    classification = await modelClassify(prompt, classification, {
-      client: ollamaClassifierClient(host),
-      keepAlive: config.local.keepAlive,
-    });
-  }
-
-  const decision = route(
-    { prompt, override, classification },
-    {
-      config,
-      session,
-      history: ledger.history ?? [],
-      monthSpendUsd: ledger.monthSpendUsd,
-      hasKey,
-      local,
-      localUnavailableReason: local ? undefined : `Ollama not reachable at ${host}`,
-    },
-  );
+  const decision = await decideRoute(prompt, override, loaded.config, io.env, ledger);
 
   if (args.json) {
     const out = {

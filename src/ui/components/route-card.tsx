@@ -38,12 +38,26 @@ export function RouteCard({ proposal, width }: { proposal: RouteProposal; width:
       paddingX={1}
       width={width}
     >
+      {proposal.escalation ? (
+        <Text color={theme.colors.warn} wrap="wrap">
+          Tests failed (attempt {proposal.escalation.attempt - 1}). Retry one tier up?{' '}
+          {proposal.escalation.retriesLeft} retries left after this.
+        </Text>
+      ) : null}
+      {proposal.escalation ? (
+        <Text color={theme.colors.muted} wrap="truncate-end">
+          {proposal.escalation.summary
+            .split('\n')
+            .slice(0, narrow ? 2 : 5)
+            .join('\n')}
+        </Text>
+      ) : null}
       <Text color={theme.colors.muted}>
         {truncate(`${proposal.taskType} · complexity ${proposal.complexity}/5`, inner)}
       </Text>
       <Text wrap="truncate-end">
         <Text color={tierColor(theme, chosen.tier)} bold>
-          ▶ {chosen.tier} {TIER_NAMES[chosen.tier]}{' '}
+          ▶ {chosen.tier === null ? 'custom' : `${chosen.tier} ${TIER_NAMES[chosen.tier]}`}{' '}
         </Text>
         <Text color={theme.colors.text} bold>
           {chosen.model}
@@ -89,7 +103,7 @@ export function RouteCard({ proposal, width }: { proposal: RouteProposal; width:
           wrap="truncate-end"
           color={option.available ? theme.colors.text : theme.colors.muted}
         >
-          <Text color={tierColor(theme, option.tier)}>{option.tier}</Text> {option.model}{' '}
+          <Text color={tierColor(theme, option.tier)}>{option.tier ?? '·'}</Text> {option.model}{' '}
           {option.available ? (
             <Text color={theme.colors.cost}>
               {usdRange(option)} (exp {formatUsd(option.estimate.expectedUsdPerTask)})

@@ -1,0 +1,52 @@
+import type { RouteDecision, RouteOption } from '../router/types.js';
+import type { RouteProposal, RouteView } from './types.js';
+
+/** The router's option as the UI shows it (pure). */
+export function toRouteView(option: RouteOption): RouteView {
+  const e = option.estimate;
+  return {
+    model: option.model,
+    tier: option.tier,
+    available: option.available,
+    ...(option.unavailableReason ? { unavailableReason: option.unavailableReason } : {}),
+    ...(option.needsConfirmation
+      ? { needsConfirmation: option.confirmReason ?? 'needs confirmation' }
+      : {}),
+    coldCache: option.coldCache,
+    ...(option.loadsModel ? { loadSeconds: option.loadsModel.seconds } : {}),
+    estimate: {
+      inputTokens: e.inputTokens,
+      cacheReadTokens: e.cacheReadTokens,
+      cacheWriteTokens: e.cacheWriteTokens,
+      outputTokens: e.outputTokens,
+      usdP50: e.usdP50,
+      usdP90: e.usdP90,
+      expectedUsdPerTask: e.expectedUsdPerTask,
+      pSuccess: e.pSuccess,
+      seconds: e.seconds,
+    },
+  };
+}
+
+export function toProposal(prompt: string, decision: RouteDecision): RouteProposal {
+  return {
+    prompt,
+    taskType: decision.taskType,
+    complexity: decision.complexity,
+    reasons: decision.reasons,
+    warnings: decision.warnings,
+    selected: 0,
+    options: [decision.chosen, ...decision.alternatives].map(toRouteView),
+  };
+}
+
+/** The lines /route prints about a decision. */
+export function explainDecision(decision: RouteDecision): string[] {
+  const c = decision.chosen;
+  return [
+    `${decision.taskType}, complexity ${decision.complexity}/5 (confidence ${decision.confidence.toFixed(2)}; signals: ${decision.signals.join(', ') || 'none'})`,
+    `tier ${decision.tableTier} from ${decision.source}; chose ${c.model}`,
+    ...decision.reasons,
+    ...decision.warnings.map((w) => `warning: ${w}`),
+  ];
+}

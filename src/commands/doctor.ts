@@ -1,0 +1,172 @@
+import { loadConfig } from '../config/index.js';
+import { PROVIDER_IDS, type ProviderId } from '../core/model-ref.js';
+import { isKirikaeError } from '../core/errors.js';
+import { providerSetup } from '../providers/index.js';
+import { normalizeOllamaHost } from '../local/host.js';
+import { OllamaInventory } from '../local/inventory.js';
+import { readMemory } from '../telemetry/memory.js';
+import { checkTierTable } from '../app/tier-check.js';
+import { formatBytes } from '../ui/format.js';
+import type { CommandIO } from './io.js';
+
+const OLLAMA_TIMEOUT_MS = 2_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+interface OllamaReport {
+  host: string;
+  reachable: boolean;
+  version?: string;
+  installed: { name: string; sizeBytes: number }[];
+  resident: { name: string; sizeBytes: number }[];
+  error?: string;
+}
+
+async function checkOllama(env: NodeJS.ProcessEnv): Promise<OllamaReport> {
+  const host = normalizeOllamaHost(env.OLLAMA_HOST);
+  const inventory = new OllamaInventory({ host });
+  try {
+    const [version, installed, resident] = await withTimeout(
+      Promise.all([inventory.version(), inventory.installed(), inventory.resident()]),
+      OLLAMA_TIMEOUT_MS,
+      `Ollama at ${host}`,
+    );
+    return {
+      host,
+      reachable: true,
+      version,
+      installed: installed.map((m) => ({ name: m.name, sizeBytes: m.sizeBytes })),
+      resident: resident.map((m) => ({ name: m.name, sizeBytes: m.sizeBytes })),
+    };
+  } catch (error) {
+    const message = isKirikaeError(error)
+      ? error.describe()
+      : error instanceof Error
+        ? error.message
+        : String(error);
+    return { host, reachable: false, installed: [], resident: [], error: message };
+  }
+}
+
+export interface DoctorProblem {
+  what: string;
+  fix: string;
+}
+
+/** `kirikae doctor`: exit 0 when at least one provider is usable, 1 otherwise. */
+export async function runDoctor(args: { json?: boolean }, io: CommandIO): Promise<number> {
+  const loaded = loadConfig(io.env);
+  const problems: DoctorProblem[] = loaded.problems.map((p) => ({
+    what: p,
+    fix: 'fix the field with kirikae config set, or edit the file; it was left untouched',
+  }));
+  const [ollama, memory] = await Promise.all([
+    checkOllama(io.env),
+    readMemory().catch(() => undefined),
+  ]);
+  if (!ollama.reachable) {
+    problems.push({
+      what: `Ollama not reachable at ${ollama.host}${ollama.error ? ` (${ollama.error})` : ''}`,
+      fix: 'start it with `ollama serve`, or set OLLAMA_HOST to where it runs',
+    });
+  } else if (!ollama.installed.length) {
+    problems.push({ what: 'Ollama has no models installed', fix: 'kirikae pull qwen3-coder:30b' });
+  }
+  const providers = Object.fromEntries(
+    PROVIDER_IDS.filter((id) => id !== 'ollama').map((id) => {
+      const setup = providerSetup(id, io.env);
+      if (!setup.keySet)
+        problems.push({
+          what: `${id}: ${setup.keyVar} is not set`,
+          fix: `export ${setup.keyVar}=…`,
+        });
+      return [id, { ...setup, usable: setup.keySet }];
+    }),
+  ) as Record<
+    Exclude<ProviderId, 'ollama'>,
+    ReturnType<typeof providerSetup> & { usable: boolean }
+  >;
+  const tierWarnings = checkTierTable(loaded.config);
+  for (const w of tierWarnings) problems.push({ what: `${w.model} ${w.problem}`, fix: w.fix });
+  const usable = [
+    ...Object.entries(providers)
+      .filter(([, p]) => p.usable)
+      .map(([id]) => id),
+    ...(ollama.reachable && ollama.installed.length ? ['ollama'] : []),
+  ];
+
+  if (args.json) {
+    io.stdout.write(
+      `${JSON.stringify(
+        {
+          config: {
+            path: loaded.path,
+            valid: loaded.problems.length === 0,
+            problems: loaded.problems,
+          },
+          ollama,
+          providers,
+          memory: memory
+            ? {
+                totalBytes: memory.totalBytes,
+                usedBytes: memory.usedBytes,
+                pressure: memory.pressure,
+              }
+            : null,
+          tiers: tierWarnings,
+          usable,
+          problems,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    return usable.length ? 0 : 1;
+  }
+
+  const out: string[] = [];
+  const ok = (good: boolean): string => (good ? '✓' : '✗');
+  out.push(
+    `config     ${ok(!loaded.problems.length)} ${loaded.path}${loaded.problems.length ? ' (invalid: running on defaults)' : ''}`,
+  );
+  for (const p of loaded.problems) out.push(`             ${p}`);
+  if (ollama.reachable) {
+    const resident =
+      ollama.resident.map((m) => `${m.name} ${formatBytes(m.sizeBytes)}`).join(', ') || 'none';
+    out.push(
+      `ollama     ✓ ${ollama.host} v${ollama.version} · ${ollama.installed.length} installed · resident: ${resident}`,
+    );
+    if (ollama.installed.length)
+      out.push(`             ${ollama.installed.map((m) => m.name).join(', ')}`);
+  } else {
+    out.push(`ollama     ✗ ${ollama.host} not reachable`);
+  }
+  for (const [id, p] of Object.entries(providers)) {
+    out.push(
+      `${id.padEnd(10)} ${ok(p.keySet)} ${p.keyVar} ${p.keySet ? 'set' : 'not set'} · ${p.baseUrl}`,
+    );
+  }
+  out.push(
+    memory
+      ? `memory     ${formatBytes(memory.usedBytes)} used of ${formatBytes(memory.totalBytes)} · pressure ${memory.pressure}`
+      : 'memory     could not be read',
+  );
+  out.push(
+    `tiers      ${tierWarnings.length ? `${tierWarnings.length} warning(s)` : '✓ every model known and priced'}`,
+  );
+  out.push('');
+  out.push(usable.length ? `usable: ${usable.join(', ')}` : 'no provider is usable yet');
+  if (problems.length) {
+    out.push('');
+    out.push('to fix:');
+    for (const p of problems) out.push(`  - ${p.what}: ${p.fix}`);
+  }
+  io.stdout.write(`${out.join('\n')}\n`);
+  return usable.length ? 0 : 1;
+}

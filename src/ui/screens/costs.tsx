@@ -1,0 +1,369 @@
+// The costs screen (Ctrl-L): the month's spend against the budget, where it went (days, tiers,
+// models, task types), what routing saved against running everything on the what-if model, and
+// the tasks that cost the most. Unpriced calls are shown as "?" and counted, never as $0.
+import { Box, Text } from 'ink';
+import { useEffect, useState } from 'react';
+import type { CostsPort, CostsView, PortResult } from '../../app/screen-ports.js';
+import { TIER_NAMES, isTier } from '../../core/tier.js';
+import type { CostsGrouping } from '../../ledger/screen.js';
+import { addMonths } from '../../ledger/time.js';
+import { bar, formatPercent, formatUsd, sparkline, truncate } from '../format.js';
+import { useKeys } from '../hooks/use-keys.js';
+import type { KeyEvent } from '../keys.js';
+import { tierColor } from '../theme.js';
+import { useTheme } from '../theme-context.js';
+import {
+  cell,
+  fitColumns,
+  KeyLegend,
+  MessageLine,
+  ScreenTitle,
+  type ColumnSpec,
+  type LegendItem,
+} from './screen-kit.js';
+
+const GROUPINGS: readonly CostsGrouping[] = ['day', 'tier', 'model', 'task'];
+const MAX_GROUP_ROWS = 10;
+const USD_WIDTH = 11; // "$123.45 + ?"
+
+// ─── pure helpers ──────────────────────────────────────────────────────────────────────────
+
+export function nextGrouping(by: CostsGrouping): CostsGrouping {
+  return GROUPINGS[(GROUPINGS.indexOf(by) + 1) % GROUPINGS.length]!;
+}
+
+/** "$1.20"; "$1.20 + ?" when some calls are unpriced; "?" when all are. */
+export function costCell(usd: number, calls: number, unknownCalls: number): string {
+  if (unknownCalls === 0) return formatUsd(usd);
+  return unknownCalls >= calls ? '?' : `${formatUsd(usd)} + ?`;
+}
+
+export function groupLabel(by: CostsGrouping, key: string): string {
+  if (by === 'tier') {
+    const tier = Number(key);
+    return key !== 'none' && isTier(tier) ? `${tier} ${TIER_NAMES[tier]}` : 'unrouted';
+  }
+  return key;
+}
+
+/** Which group rows fit: day rows keep the most recent, the others the most expensive. */
+export function shownGroups<T>(rows: readonly T[], by: CostsGrouping, max: number): T[] {
+  return by === 'day' ? rows.slice(-max) : rows.slice(0, max);
+}
+
+export function shortModel(model: string): string {
+  return model.slice(model.indexOf('/') + 1);
+}
+
+/** "if all on claude-opus-4-6: $250 · saved $208 (83%)", honest about what was left out. */
+export function savingsLine(s: CostsView['savings']): string {
+  const head = `if all on ${shortModel(s.label)}: `;
+  if (s.totalUsd === 'unknown' || s.savedUsd === null) return `${head}? (no comparable calls)`;
+  const pct = s.savedPct === null ? '' : ` (${Math.round(Math.abs(s.savedPct))}%)`;
+  const verdict =
+    s.savedUsd >= 0
+      ? `saved ${formatUsd(s.savedUsd)}${pct}`
+      : `${formatUsd(-s.savedUsd)}${pct} more`;
+  const left = s.excludedCalls ? ` · ${s.excludedCalls} unpriced left out` : '';
+  return `${head}${formatUsd(s.totalUsd)} · ${verdict}${left}`;
+}
+
+export function shareText(share: number | null): string {
+  return share === null ? '–' : formatPercent(share);
+}
+
+/** Bars take what the label, amount and share leave; the share goes first when space is short. */
+export function tierBarLayout(width: number): {
+  label: number;
+  bar: number;
+  usd: number;
+  pct: number;
+} {
+  const label = 11;
+  const pct = width >= 34 ? 4 : 0;
+  const fixed = label + 1 + USD_WIDTH + 1 + (pct ? pct + 1 : 0);
+  return { label, bar: Math.max(3, width - fixed), usd: USD_WIDTH, pct };
+}
+
+interface GroupColumn extends ColumnSpec {
+  key: 'calls' | 'share' | 'usd';
+  header: string;
+}
+
+const GROUP_COLUMNS: readonly GroupColumn[] = [
+  { key: 'calls', header: 'CALLS', width: 6, priority: 2 },
+  { key: 'share', header: 'SHARE', width: 5, priority: 1 },
+  { key: 'usd', header: 'USD', width: USD_WIDTH, priority: 0 },
+];
+
+export function groupColumns(width: number): { columns: GroupColumn[]; keyWidth: number } {
+  const fit = fitColumns(GROUP_COLUMNS, width, 10);
+  return { columns: fit.columns, keyWidth: fit.flexWidth };
+}
+
+// ─── components ────────────────────────────────────────────────────────────────────────────
+
+function BudgetLines({ data, width }: { data: CostsView; width: number }) {
+  const theme = useTheme();
+  const b = data.budget;
+  const color = b.exceeded
+    ? theme.colors.error
+    : b.warnLevel !== null
+      ? theme.colors.warn
+      : theme.colors.success;
+  const n = data.unknown.calls;
+  const unknown = n ? `${n} unpriced call${n === 1 ? '' : 's'} (?) not in the total` : '';
+  const p = data.projection;
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate-end">
+        <Text color={theme.colors.cost}>
+          {truncate(
+            `spent ${formatUsd(b.spentUsd)}${data.unknown.calls ? ' + ?' : ''} of ${formatUsd(b.budgetUsd)} (${formatPercent(b.fraction)})`,
+            width,
+          )}
+        </Text>
+      </Text>
+      {unknown ? (
+        <Text color={theme.colors.warn} wrap="truncate-end">
+          {truncate(unknown, width)}
+        </Text>
+      ) : null}
+      <Text color={color}>{bar(b.fraction, width)}</Text>
+      {p.remainingDays > 0 ? (
+        <Text
+          color={p.willExceedBudget ? theme.colors.warn : theme.colors.muted}
+          wrap="truncate-end"
+        >
+          {truncate(`month end ~${formatUsd(p.p50Usd)} · p90 ${formatUsd(p.p90Usd)}`, width)}
+        </Text>
+      ) : null}
+    </Box>
+  );
+}
+
+function DailyChart({ data, width }: { data: CostsView; width: number }) {
+  const theme = useTheme();
+  const values = data.daily.map((d) => d.usd);
+  const max = data.daily.reduce((best, d) => (d.usd > best.usd ? d : best), data.daily[0]!);
+  const shown = Math.min(values.length, width);
+  return (
+    <Box flexDirection="column">
+      <Text color={theme.colors.muted} wrap="truncate-end">
+        {truncate(
+          max && max.usd > 0
+            ? `daily · max ${formatUsd(max.usd)} on ${max.day.slice(5)}${shown < values.length ? ` · last ${shown} days` : ''}`
+            : 'daily · nothing spent',
+          width,
+        )}
+      </Text>
+      {max && max.usd > 0 ? (
+        <Text color={theme.colors.cost}>{sparkline(values, shown)}</Text>
+      ) : null}
+    </Box>
+  );
+}
+
+function TierBars({ data, width }: { data: CostsView; width: number }) {
+  const theme = useTheme();
+  const layout = tierBarLayout(width);
+  return (
+    <Box flexDirection="column">
+      <Text color={theme.colors.muted}>tiers</Text>
+      {data.tiers.map((t) => (
+        <Text key={t.name} wrap="truncate-end">
+          <Text color={tierColor(theme, t.tier)}>
+            {cell(t.tier === null ? t.name : `${t.tier} ${t.name}`, layout.label)}
+          </Text>
+          <Text color={tierColor(theme, t.tier)}> {bar(t.share, layout.bar)}</Text>
+          <Text color={theme.colors.cost}>
+            {' '}
+            {cell(costCell(t.usd, t.calls, t.unknownCalls), layout.usd, 'right')}
+          </Text>
+          {layout.pct ? (
+            <Text color={theme.colors.muted}>
+              {' '}
+              {cell(formatPercent(t.share), layout.pct, 'right')}
+            </Text>
+          ) : null}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+function Insights({ data, width }: { data: CostsView; width: number }) {
+  const theme = useTheme();
+  const local = `local ${shareText(data.localShare.turns.share)} of turns · ${shareText(data.localShare.tokens.share)} of tokens`;
+  const cache = `cache hits ${shareText(data.cacheHitRate.rate)}`;
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text color={theme.colors.success} wrap="wrap">
+        {savingsLine(data.savings)}
+      </Text>
+      <Text color={theme.colors.local} wrap="truncate-end">
+        {truncate(local, width)}
+      </Text>
+      <Text color={theme.colors.text} wrap="truncate-end">
+        {truncate(cache, width)}
+      </Text>
+    </Box>
+  );
+}
+
+function TopTasks({ data, width }: { data: CostsView; width: number }) {
+  const theme = useTheme();
+  if (!data.topTasks.length) return null;
+  const rest = Math.max(1, width - USD_WIDTH - 1);
+  return (
+    <Box flexDirection="column">
+      <Text color={theme.colors.muted}>most expensive tasks</Text>
+      {data.topTasks.slice(0, 5).map((t) => (
+        <Text key={t.task} wrap="truncate-end">
+          <Text color={theme.colors.cost}>
+            {cell(costCell(t.usd, t.calls, t.unknownCalls), USD_WIDTH, 'right')}
+          </Text>
+          <Text color={tierColor(theme, t.tier)}>
+            {' '}
+            {cell(
+              [
+                t.task,
+                t.taskType ?? 'untyped',
+                t.tier === null ? 'no tier' : `T${t.tier}`,
+                t.outcome,
+              ].join(' · '),
+              rest,
+            )}
+          </Text>
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+function GroupTable({ data, width }: { data: CostsView; width: number }) {
+  const theme = useTheme();
+  const { columns, keyWidth } = groupColumns(width);
+  const total = data.budget.spentUsd;
+  const rows = shownGroups(data.groups, data.by, MAX_GROUP_ROWS);
+  const hidden = data.groups.length - rows.length;
+  const value = (row: CostsView['groups'][number], key: GroupColumn['key']): string => {
+    if (key === 'calls') return String(row.calls);
+    if (key === 'share') return total > 0 ? formatPercent(row.usd / total) : '–';
+    return costCell(row.usd, row.calls, row.unknown.calls);
+  };
+  return (
+    <Box flexDirection="column">
+      <Text color={theme.colors.muted} wrap="truncate-end">
+        {cell(`BY ${data.by.toUpperCase()}`, keyWidth) +
+          columns.map((c) => ' ' + cell(c.header, c.width, 'right')).join('')}
+      </Text>
+      {rows.length ? null : <Text color={theme.colors.muted}>no calls this month</Text>}
+      {rows.map((row) => (
+        <Text key={row.key} wrap="truncate-end">
+          <Text color={theme.colors.text}>{cell(groupLabel(data.by, row.key), keyWidth)}</Text>
+          {columns.map((c) => (
+            <Text key={c.key} color={c.key === 'usd' ? theme.colors.cost : theme.colors.muted}>
+              {' '}
+              {cell(value(row, c.key), c.width, 'right')}
+            </Text>
+          ))}
+        </Text>
+      ))}
+      {hidden > 0 ? (
+        <Text color={theme.colors.muted}>
+          {truncate(`… ${hidden} more ${data.by === 'day' ? 'earlier' : 'smaller'}`, width)}
+        </Text>
+      ) : null}
+    </Box>
+  );
+}
+
+const LEGEND: readonly LegendItem[] = [
+  ['←→', 'month'],
+  ['g', 'group by day/tier/model/task'],
+  ['Esc', 'back'],
+];
+
+// ─── screen ────────────────────────────────────────────────────────────────────────────────
+
+interface Loaded {
+  month: string;
+  by: CostsGrouping;
+  result: PortResult<CostsView>;
+}
+
+export function CostsScreen({
+  port,
+  width,
+  active,
+}: {
+  port: CostsPort;
+  width: number;
+  active: boolean;
+}) {
+  const theme = useTheme();
+  const [latest] = useState(() => port.currentMonth());
+  const [month, setMonth] = useState(latest);
+  const [by, setBy] = useState<CostsGrouping>('tier');
+  const [loaded, setLoaded] = useState<Loaded>();
+
+  useEffect(() => {
+    let live = true;
+    port
+      .load(month, by)
+      .catch((error: unknown): PortResult<CostsView> => ({ ok: false, error: String(error) }))
+      .then((result) => {
+        if (live) setLoaded({ month, by, result });
+      });
+    return () => {
+      live = false;
+    };
+  }, [port, month, by]);
+
+  useKeys((key: KeyEvent) => {
+    if (key.name === 'left') setMonth((m) => addMonths(m, -1));
+    // Months after this one have nothing in them yet.
+    else if (key.name === 'right') setMonth((m) => (m < latest ? addMonths(m, 1) : m));
+    else if (key.name === 'char' && key.text === 'g') setBy(nextGrouping);
+  }, active);
+
+  const loading = loaded?.month !== month || loaded.by !== by;
+  // Keep showing the month while only the grouping reloads: the rest does not change.
+  const data = loaded?.month === month && loaded.result.ok ? loaded.result.value : undefined;
+  const error = loaded?.month === month && !loaded.result.ok ? loaded.result.error : undefined;
+
+  return (
+    <Box flexDirection="column" width={width}>
+      <ScreenTitle
+        title={`Costs ${month}`}
+        detail={month === latest ? 'this month' : undefined}
+        width={width}
+      />
+      {loading ? (
+        <Text color={theme.colors.muted}>{truncate(`Loading ${month}…`, width)}</Text>
+      ) : null}
+      {error ? <MessageLine message={{ level: 'error', text: error }} width={width} /> : null}
+      {data ? (
+        <>
+          <BudgetLines data={data} width={width} />
+          <DailyChart data={data} width={width} />
+          <TierBars data={data} width={width} />
+          <Insights data={data} width={width} />
+          <TopTasks data={data} width={width} />
+          <GroupTable data={data} width={width} />
+          {data.skippedLines ? (
+            <MessageLine
+              message={{
+                level: 'warn',
+                text: `${data.skippedLines} damaged ledger line(s) skipped`,
+              }}
+              width={width}
+            />
+          ) : null}
+        </>
+      ) : null}
+      <KeyLegend items={LEGEND} width={width} />
+    </Box>
+  );
+}

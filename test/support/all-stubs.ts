@@ -1,0 +1,57 @@
+import { startAnthropicStub, type AnthropicStub } from './anthropic-stub.js';
+import { startOpenAIStub, type OpenAIStub } from './openai-stub.js';
+import { startOllamaStub, type OllamaStub, type StubModel } from './ollama-stub.js';
+
+export interface AllStubs {
+  anthropic: AnthropicStub;
+  openai: OpenAIStub;
+  ollama: OllamaStub;
+  /** Environment that points every SDK at the stubs, with test keys. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+const GiB = 1024 ** 3;
+
+/** A qwen3-coder-like local model: 48 layers, 4 KV heads of 128 dims, 18.6 GB of weights. */
+export const QWEN3_CODER: StubModel = {
+  name: 'qwen3-coder:30b',
+  size: Math.round(18.6 * GiB),
+  family: 'qwen3moe',
+  parameterSize: '30.5B',
+  quantization: 'Q4_K_M',
+  blockCount: 48,
+  headCountKv: 4,
+  headCount: 32,
+  keyLength: 128,
+  embeddingLength: 2048,
+  contextLength: 262_144,
+  capabilities: ['completion', 'tools'],
+};
+
+export async function startAllStubs(options: { models?: StubModel[] } = {}): Promise<AllStubs> {
+  const [anthropic, openai, ollama] = await Promise.all([
+    startAnthropicStub(),
+    startOpenAIStub(),
+    startOllamaStub({ models: options.models ?? [QWEN3_CODER] }),
+  ]);
+  return {
+    anthropic,
+    openai,
+    ollama,
+    env: {
+      ANTHROPIC_API_KEY: 'test-anthropic-key',
+      ANTHROPIC_BASE_URL: anthropic.url,
+      OPENAI_API_KEY: 'test-openai-key',
+      OPENAI_BASE_URL: `${openai.url}/v1`,
+      OPENROUTER_API_KEY: 'test-openrouter-key',
+      OPENROUTER_BASE_URL: `${openai.url}/api/v1`,
+      DEEPSEEK_API_KEY: 'test-deepseek-key',
+      DEEPSEEK_BASE_URL: openai.url,
+      OLLAMA_HOST: ollama.url,
+    },
+    close: async () => {
+      await Promise.all([anthropic.close(), openai.close(), ollama.close()]);
+    },
+  };
+}
