@@ -1,6 +1,7 @@
 import { Ollama } from 'ollama';
 import { loadConfig } from '../config/store.js';
 import type { Config } from '../config/schema.js';
+import { normalizeOllamaHost } from '../config/ollama-host.js';
 import { isKirikaeError } from '../core/errors.js';
 import { parseModelRef, type ProviderId } from '../core/model-ref.js';
 import type { LedgerRecord } from '../core/records.js';
@@ -34,13 +35,6 @@ export interface RouteLedgerInput {
 
 /** The /api/tags probe must not hold up a command: past this, Ollama counts as down. */
 export const OLLAMA_PROBE_TIMEOUT_MS = 800;
-const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
-
-function hostUrl(env: NodeJS.ProcessEnv): string {
-  const host = env.OLLAMA_HOST?.trim() || DEFAULT_OLLAMA_HOST;
-  return /^https?:\/\//.test(host) ? host : `http://${host}`;
-}
-
 /** Asks Ollama what is installed and loaded; undefined when it does not answer in time. */
 async function probeOllama(host: string): Promise<LocalAdapter | undefined> {
   const client = new Ollama({
@@ -133,7 +127,7 @@ export async function decideRoute(
   env: NodeJS.ProcessEnv,
   ledger: RouteLedgerInput = {},
 ): Promise<RouteDecision> {
-  const host = hostUrl(env);
+  const host = normalizeOllamaHost(env.OLLAMA_HOST);
   const local = await probeOllama(host);
   const hasKey = (provider: ProviderId) =>
     provider === 'ollama' ? true : Boolean(env[KEY_ENV[provider]]?.trim());

@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './message.js';
 export * from './model-ref.js';
+export * from './num-ctx.js';
 export * from './provider.js';
 export * from './records.js';
 export * from './stream.js';

@@ -1,3 +1,4 @@
+import { NUM_CTX_BUCKETS, numCtxBucket } from '../core/num-ctx.js';
 // KV-cache and footprint arithmetic (pure). Ollama plans memory as model file size + KV cache;
 // kirikae uses the same terms so its plan agrees with what /api/ps will report.
 
@@ -9,7 +10,8 @@ export const KV_BYTES_PER_ELEMENT: Record<KvCacheType, number> = { f16: 2, q8_0:
  * Context sizes kirikae loads models with. A different num_ctx forces Ollama to reload the
  * model, so conversations are rounded up to a few stable buckets instead of their exact size.
  */
-export const CONTEXT_BUCKETS = [4096, 8192, 16384, 32768, 65536, 131072] as const;
+/** The shared num_ctx buckets (core/num-ctx.ts). */
+export const CONTEXT_BUCKETS = NUM_CTX_BUCKETS;
 
 /** Architecture facts from /api/show's model_info. */
 export interface ModelShape {
@@ -83,11 +85,7 @@ export function footprintBytes(
  * largest bucket). Asking for more than a model supports returns its maximum.
  */
 export function contextBucket(tokens: number, maxContext?: number): number {
-  const cap = maxContext && maxContext > 0 ? maxContext : Infinity;
-  for (const b of CONTEXT_BUCKETS) {
-    if (b >= tokens) return Math.min(b, cap);
-  }
-  return Math.min(CONTEXT_BUCKETS[CONTEXT_BUCKETS.length - 1], cap);
+  return numCtxBucket(tokens, maxContext);
 }
 
 /** Footprint at every bucket the model supports (buckets above its context are omitted). */

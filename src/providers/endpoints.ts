@@ -1,5 +1,5 @@
 import type { ProviderId } from '../core/index.js';
-import { normalizeOllamaHost } from './ollama-host.js';
+import { normalizeOllamaHost } from '../config/ollama-host.js';
 
 interface EndpointSpec {
   /** Environment variable holding the API key; Ollama needs none. */

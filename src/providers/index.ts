@@ -56,7 +56,7 @@ export function providerSetup(id: ProviderId, env: NodeJS.ProcessEnv = process.e
   };
 }
 
-export { normalizeOllamaHost } from './ollama-host.js';
+export { normalizeOllamaHost } from '../config/ollama-host.js';
 export { NUM_CTX_BUCKETS, numCtxBucket, ollamaNumCtx } from './ollama-map.js';
 export { mapProviderError } from './errors.js';
 export { retryAfterMs } from './retry-after.js';

@@ -1,3 +1,4 @@
+import { NUM_CTX_BUCKETS, numCtxBucket } from '../core/num-ctx.js';
 import type { ChatRequest, ChatResponse, Message as OllamaMessage, Tool } from 'ollama';
 import { KirikaeError } from '../core/index.js';
 import type {
@@ -15,15 +16,12 @@ import { argumentsObject, toolCallFromRaw } from './tool-args.js';
  * Stable num_ctx sizes: a different num_ctx for the same model forces a reload, so requests are
  * rounded up to a few buckets instead of following the conversation token by token.
  */
-export const NUM_CTX_BUCKETS = [4096, 8192, 16384, 32768, 65536, 131072] as const;
 
 /** Output reserved when the request names no maxTokens. */
 export const OLLAMA_DEFAULT_OUTPUT_RESERVE = 2048;
 
 /** The smallest bucket that holds `tokens`; the largest when nothing does. */
-export function numCtxBucket(tokens: number): number {
-  return NUM_CTX_BUCKETS.find((size) => size >= tokens) ?? NUM_CTX_BUCKETS.at(-1)!;
-}
+export { NUM_CTX_BUCKETS, numCtxBucket };
 
 /** Characters the model will read: system, messages, tool calls and tool schemas. */
 export function requestChars(request: ProviderRequest): number {

@@ -1,3 +1,4 @@
+import { numCtxBucket } from '../core/num-ctx.js';
 import { contextWindow } from '../catalog/models.js';
 import type { ModelRef, ProviderId } from '../core/model-ref.js';
 import { cooldownOf, type CooldownState } from './cooldown.js';
@@ -12,13 +13,7 @@ export const KEY_ENV: Record<Exclude<ProviderId, 'ollama'>, string> = {
 };
 
 /** Ollama reloads a model when num_ctx changes: sizes come in a few stable buckets. */
-const NUM_CTX_BUCKETS = [8192, 16384, 32768, 65536, 131072, 262144];
-
-export function numCtxBucket(tokensNeeded: number): number {
-  return (
-    NUM_CTX_BUCKETS.find((b) => b >= tokensNeeded) ?? NUM_CTX_BUCKETS[NUM_CTX_BUCKETS.length - 1]!
-  );
-}
+export { numCtxBucket };
 
 export interface ConstraintInput {
   ref: ModelRef;

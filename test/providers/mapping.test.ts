@@ -9,7 +9,7 @@ import {
 } from '../../src/providers/anthropic-map.js';
 import { providerSetup } from '../../src/providers/index.js';
 import { ollamaFetch, validateNdjson } from '../../src/providers/ollama-fetch.js';
-import { normalizeOllamaHost } from '../../src/providers/ollama-host.js';
+import { normalizeOllamaHost } from '../../src/config/ollama-host.js';
 import { numCtxBucket, ollamaMetrics, ollamaNumCtx } from '../../src/providers/ollama-map.js';
 import {
   ChatAccumulator,

@@ -294,7 +294,7 @@ describe('route: constraints', () => {
       'not installed (ollama pull qwen3-coder:30b)',
     );
     expect(option(d, 'ollama/qwen2.5-coder:32b')?.unavailableReason).toBe(
-      'does not fit the memory budget at num_ctx 8192',
+      'does not fit the memory budget at num_ctx 4096',
     );
     expect(d.chosen.model).toBe('ollama/glm-4.7');
     expect(d.chosen.loadsModel?.seconds).toBeGreaterThan(1);
