@@ -707,12 +707,13 @@ export class SessionController implements AppController {
 
     if (!result || outcome !== 'ok') return;
     if (result.failed) {
-      this.tasks.attemptFailed('three broken tool calls in a row');
+      const task = this.tasks.attemptFailed('three broken tool calls in a row');
       this.proposeRetry(
         prompt,
         decision.taskType,
         this.tierOf(finalModel),
         'The model sent three broken tool calls in a row.',
+        task?.attempts,
       );
       return;
     }
@@ -897,7 +898,7 @@ export class SessionController implements AppController {
       signal,
     });
     this.set({ live: undefined });
-    this.tasks.verify({ turn, model, tier, result });
+    const task = this.tasks.verify({ turn, model, tier, result });
     if (result.passed) {
       this.push({
         kind: 'tool',
@@ -914,7 +915,7 @@ export class SessionController implements AppController {
       ok: false,
       detail: result.summary,
     });
-    this.proposeRetry(prompt, taskType, tier, result.summary);
+    this.proposeRetry(prompt, taskType, tier, result.summary, task?.attempts);
   }
 
   /** After a failed attempt: the next tier up, priced, or why not. */
@@ -923,12 +924,13 @@ export class SessionController implements AppController {
     taskType: TaskType,
     tier: Tier | null,
     summary: string,
+    /** Attempts so far, from the tracker's state after this failure (it may have ended the task). */
+    attempts = 1,
   ): void {
-    const task = this.tasks.current();
     const retryPrompt = `The previous attempt did not pass the tests. Failure summary:\n${summary}\n\nFix it. Original request: ${prompt.slice(0, 2_000)}`;
     const escalation = proposeEscalation({
       tier,
-      attempts: task?.attempts ?? 1,
+      attempts,
       retryCap: this.deps.config.verify.retryCap,
       summary,
       estimate: (t) => {

@@ -93,6 +93,7 @@ export interface CuratedEntry {
   installed?: boolean;
 }
 
+/** The screen passes `subscribe` and `jobs` around unbound: implement them without `this`. */
 export interface PullPort {
   readonly host: string;
   enqueue(name: string): PortResult<void>;
@@ -310,7 +311,7 @@ function createModelsPort(ctx: LocalContext, config: Config): ModelsPort {
         const line = describeEnsure(name, result, SCREEN_LOAD_CTX);
         return result.status === 'does_not_fit'
           ? line
-          : `${line}; pinned for this session (config local.pinned keeps it across runs)`;
+          : `${line}; pinned until unpinned (config local.pinned pins it at every start)`;
       }),
     unpin: (name) =>
       attempt(host, name, async () => {

@@ -1,0 +1,234 @@
+// The session controller end to end without a terminal: real router, providers (against the
+// stubs), agent loop, ledger and test gate.
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SessionController, type ControllerDeps } from '../../src/app/controller.js';
+import type { AppState } from '../../src/app/types.js';
+import { configSchema, type Config } from '../../src/config/schema.js';
+import type { LedgerRecord, ProviderId } from '../../src/core/index.js';
+import { ledgerDir, openLedger, monthOfDate } from '../../src/ledger/index.js';
+import { createProvider, providerSetup } from '../../src/providers/index.js';
+import { startAllStubs, type AllStubs } from '../support/all-stubs.js';
+
+let stubs: AllStubs;
+beforeAll(async () => {
+  stubs = await startAllStubs();
+});
+afterAll(async () => {
+  await stubs.close();
+});
+
+const controllers: SessionController[] = [];
+afterEach(() => {
+  for (const c of controllers.splice(0)) c.stop();
+  stubs.anthropic.steps.length = 0;
+  stubs.openai.steps.length = 0;
+});
+
+function makeController(config: Config, cwd: string, dataDir: string) {
+  const env = { ...stubs.env, KIRIKAE_DATA_DIR: dataDir };
+  const ledger = openLedger(ledgerDir(env));
+  const history: LedgerRecord[] = [];
+  const deps: ControllerDeps = {
+    cwd,
+    config,
+    setupProblems: [],
+    env,
+    providerFor: (id: ProviderId) => createProvider(id, { env, maxRetries: 0 }),
+    hasKey: (id) => providerSetup(id, env).keySet,
+    ledger: {
+      append: (r) => ledger.append(r),
+      monthSpendUsd: () => ledger.monthSpend(monthOfDate(new Date())).spentUsd,
+    },
+    history,
+    saveConfig: () => {},
+    onExit: () => {},
+    sessionId: 'test-session',
+    frameMs: 1,
+  };
+  const controller = new SessionController(deps);
+  controllers.push(controller);
+  const records = (): LedgerRecord[] => {
+    const file = join(ledgerDir(env), `${monthOfDate(new Date())}.jsonl`);
+    return readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as LedgerRecord);
+  };
+  return { controller, records };
+}
+
+async function until(
+  controller: SessionController,
+  predicate: (s: AppState) => boolean,
+  timeoutMs = 8_000,
+): Promise<AppState> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const state = controller.getState();
+    if (predicate(state)) return state;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(
+    `condition not met; transcript:\n${JSON.stringify(controller.getState().transcript, null, 1)}`,
+  );
+}
+
+function tempDirs() {
+  const root = mkdtempSync(join(tmpdir(), 'kirikae-ctl-'));
+  const cwd = join(root, 'project');
+  mkdirSync(cwd);
+  return { cwd, dataDir: join(root, 'data') };
+}
+
+describe('SessionController', () => {
+  it('falls back to the next model of the chain when the first is overloaded (529)', async () => {
+    const { cwd, dataDir } = tempDirs();
+    const config = configSchema.parse({
+      fallback: ['anthropic/claude-sonnet-4-6', 'openai/gpt-5.3-codex'],
+    });
+    const { controller, records } = makeController(config, cwd, dataDir);
+    stubs.anthropic.steps.push({
+      httpError: { status: 529, type: 'overloaded_error', message: 'Overloaded' },
+    });
+    stubs.openai.steps.push({
+      text: ['answered ', 'by codex'],
+      usage: { prompt: 500, completion: 20 },
+    });
+
+    controller.setModelOverride('anthropic/claude-sonnet-4-6', 'turn');
+    controller.submit('implement a retry helper in src/retry.ts');
+    const state = await until(controller, (s) => s.transcript.some((i) => i.kind === 'turn'));
+
+    const notices = state.transcript
+      .filter((i) => i.kind === 'notice')
+      .map((i) => (i.kind === 'notice' ? i.text : ''));
+    expect(notices.join('\n')).toMatch(/overloaded[\s\S]*openai\/gpt-5\.3-codex/i);
+    const answer = state.transcript.find((i) => i.kind === 'assistant');
+    expect(answer && answer.kind === 'assistant' ? answer.text : '').toBe('answered by codex');
+    const turn = state.transcript.find((i) => i.kind === 'turn');
+    expect(turn).toMatchObject({
+      model: 'openai/gpt-5.3-codex',
+      outcome: 'ok',
+      how: 'fallback from anthropic/claude-sonnet-4-6',
+    });
+    expect((stubs.openai.requests.at(-1)!.body as { model: string }).model).toBe('gpt-5.3-codex');
+
+    const calls = records().filter((r) => r.type === 'call');
+    expect(calls).toHaveLength(2);
+    expect(calls[0]).toMatchObject({
+      model: 'anthropic/claude-sonnet-4-6',
+      outcome: 'error',
+      errorKind: 'overloaded',
+    });
+    expect(calls[1]).toMatchObject({
+      model: 'openai/gpt-5.3-codex',
+      outcome: 'ok',
+      decision: 'fallback',
+      fallbackHops: ['anthropic/claude-sonnet-4-6'],
+    });
+  });
+
+  it('never retries the same provider after an auth error', async () => {
+    const { cwd, dataDir } = tempDirs();
+    const config = configSchema.parse({
+      fallback: [
+        'anthropic/claude-sonnet-4-6',
+        'anthropic/claude-haiku-4-5',
+        'openai/gpt-5.3-codex',
+      ],
+    });
+    const { controller } = makeController(config, cwd, dataDir);
+    stubs.anthropic.steps.push({
+      httpError: { status: 401, type: 'authentication_error', message: 'invalid x-api-key' },
+    });
+    controller.setModelOverride('anthropic/claude-sonnet-4-6', 'turn');
+    const before = stubs.anthropic.requests.length;
+    controller.submit('implement a retry helper');
+    const state = await until(controller, (s) => s.transcript.some((i) => i.kind === 'turn'));
+    expect(stubs.anthropic.requests.length - before).toBe(1);
+    expect(state.transcript.find((i) => i.kind === 'turn')).toMatchObject({ outcome: 'error' });
+  });
+
+  it('runs the test gate after an edit and proposes a priced escalation, up to the retry cap', async () => {
+    const { cwd, dataDir } = tempDirs();
+    writeFileSync(
+      join(cwd, 'package.json'),
+      JSON.stringify({ scripts: { test: 'node check.js' } }),
+    );
+    writeFileSync(
+      join(cwd, 'check.js'),
+      "for (let i = 0; i < 3000; i++) console.log('noise line ' + i);\nconsole.log(' FAIL  test/sum.test.ts > sum > adds two numbers');\nconsole.log('AssertionError: expected 3 to be 4');\nprocess.exitCode = 1;\n",
+    );
+    const config = configSchema.parse({
+      agent: { permissionMode: 'auto' },
+      verify: { retryCap: 1 },
+      tiers: { '4': ['openrouter/deepseek/deepseek-chat'] },
+    });
+    const { controller, records } = makeController(config, cwd, dataDir);
+    stubs.openai.steps.push(
+      {
+        toolCalls: [
+          {
+            name: 'write_file',
+            arguments: { path: 'src/sum.ts', content: 'export const sum = (a, b) => a - b;\n' },
+          },
+        ],
+      },
+      { text: ['Done.'] },
+    );
+    controller.setModelOverride('openrouter/deepseek/deepseek-chat', 'turn');
+    controller.submit('implement sum in src/sum.ts');
+
+    const state = await until(controller, (s) => s.proposal?.escalation !== undefined, 15_000);
+    expect(readFileSync(join(cwd, 'src/sum.ts'), 'utf8')).toContain('a - b');
+    const proposal = state.proposal!;
+    const chosen = proposal.options[proposal.selected]!;
+    expect(chosen.tier).toBe(2); // the ladder climbs budget → efficient
+    expect(chosen.estimate.usdP50).toBeGreaterThan(0);
+    const summary = proposal.escalation!.summary;
+    expect(summary).toContain('adds two numbers');
+    expect(summary.split('\n').length).toBeLessThanOrEqual(20);
+    expect(summary).not.toContain('noise line 2000');
+
+    const verify = records().filter((r) => r.type === 'verify');
+    expect(verify).toMatchObject([{ passed: false, model: 'openrouter/deepseek/deepseek-chat' }]);
+
+    // Accept the escalation: the tier-2 model edits again, the tests fail again, and the cap
+    // (1 retry) holds.
+    const edit = { path: 'src/sum.ts', content: 'export const sum = (a, b) => a + b;\n' };
+    const viaAnthropic = chosen.model.startsWith('anthropic/');
+    if (viaAnthropic) {
+      stubs.anthropic.steps.push(
+        { toolUses: [{ name: 'write_file', input: edit }] },
+        { text: ['Fixed.'] },
+      );
+    } else {
+      stubs.openai.steps.push(
+        { toolCalls: [{ name: 'write_file', arguments: edit }] },
+        { text: ['Fixed.'] },
+      );
+    }
+    controller.acceptRoute();
+    const after = await until(
+      controller,
+      (s) =>
+        s.transcript.filter((i) => i.kind === 'tool' && i.name === 'verify').length === 2 &&
+        !s.live,
+      15_000,
+    );
+    expect(after.proposal).toBeUndefined();
+    const notices = after.transcript
+      .filter((i) => i.kind === 'notice')
+      .map((i) => (i.kind === 'notice' ? i.text : ''));
+    expect(notices.join('\n')).toMatch(/cap|retr/i);
+    const requests = viaAnthropic ? stubs.anthropic.requests : stubs.openai.requests;
+    const sent = requests.at(-2)!.body as { model: string; messages: unknown[] };
+    expect(sent.model).toBe(chosen.model.split('/').slice(1).join('/'));
+    // The retry carries the short failure summary, not the 3,000-line log.
+    expect(JSON.stringify(sent.messages)).toContain('adds two numbers');
+    expect(JSON.stringify(sent.messages)).not.toContain('noise line 2000');
+  });
+});

@@ -1,0 +1,117 @@
+// Drives the real binary in tmux against the stub servers, reading the screen as a person would.
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAllStubs, type AllStubs } from '../support/all-stubs.js';
+import { hasTmux, startTmux, type TmuxSession } from '../support/tmux.js';
+
+const BIN = resolve('bin/kirikae.js');
+
+function words(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `word${i} `);
+}
+
+describe.skipIf(!hasTmux())('kirikae in a terminal (tmux)', () => {
+  let stubs: AllStubs;
+  let tmux: TmuxSession;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    stubs = await startAllStubs();
+    const root = mkdtempSync(join(tmpdir(), 'kirikae-e2e-'));
+    const project = join(root, 'project');
+    const configDir = join(root, 'config');
+    dataDir = join(root, 'data');
+    mkdirSync(project);
+    mkdirSync(configDir);
+    writeFileSync(join(project, 'README.md'), '# demo\n');
+    tmux = startTmux({
+      command: `node ${BIN}`,
+      cwd: project,
+      env: {
+        PATH: process.env.PATH,
+        HOME: root,
+        TERM: 'xterm-256color',
+        KIRIKAE_CONFIG_DIR: configDir,
+        KIRIKAE_DATA_DIR: dataDir,
+        ...stubs.env,
+      },
+    });
+  });
+
+  afterAll(async () => {
+    tmux?.kill();
+    await stubs?.close();
+  });
+
+  it('shows the route card, takes an override, streams the answer and records it', async () => {
+    await tmux.waitFor('Type a prompt');
+    stubs.anthropic.steps.push({
+      text: ['The typo ', 'is on line 1: ', '"demo" should be "Demo".'],
+      chunkDelayMs: 60,
+      usage: { input: 900, output: 40, cacheRead: 0, cacheWrite: 800 },
+    });
+    tmux.type('fix the typo in README.md');
+    tmux.send('Enter');
+    const card = await tmux.waitFor('Enter accept');
+    expect(card).toMatch(/(anthropic|openai|openrouter|deepseek|ollama)\/[\w.:/-]+/);
+    expect(card).toMatch(/\$\d/);
+
+    tmux.send('1');
+    await tmux.waitFor('▶ 1 standard anthropic/claude-sonnet-4-6');
+    tmux.send('Enter');
+    const answered = await tmux.waitFor(
+      /"demo" should be "Demo"[\s\S]*■ anthropic\/claude-sonnet-4-6/,
+    );
+    expect(answered).toMatch(/\$0\.\d+/);
+    const status = tmux.capture();
+    expect(status).toMatch(/mem .*GB/);
+    expect(status).toMatch(/\d+ tok\/s/);
+
+    const sent = stubs.anthropic.requests.at(-1)!.body as { model: string };
+    expect(sent.model).toBe('claude-sonnet-4-6');
+
+    const month = new Date().toISOString().slice(0, 7);
+    const lines = readFileSync(join(dataDir, 'ledger', `${month}.jsonl`), 'utf8')
+      .trim()
+      .split('\n');
+    const call = JSON.parse(lines.at(-1)!) as { model: string; decision: string; costUsd: number };
+    expect(call.model).toBe('anthropic/claude-sonnet-4-6');
+    expect(call.decision).toBe('override');
+    expect(call.costUsd).toBeGreaterThan(0);
+  });
+
+  it('interrupts a slow stream with Esc and keeps the partial answer', async () => {
+    stubs.anthropic.steps.push({ text: words(400), chunkDelayMs: 50 });
+    tmux.type('explain the architecture of this project in depth');
+    tmux.send('Enter');
+    await tmux.waitFor('Enter accept');
+    tmux.send('1');
+    await tmux.waitFor('▶ 1 standard');
+    tmux.send('Enter');
+    await tmux.waitFor('word5 ');
+    tmux.send('Escape');
+    const screen = await tmux.waitFor('Interrupted');
+    expect(screen).toMatch(/aborted/);
+    expect(screen).not.toContain('word399');
+    const month = new Date().toISOString().slice(0, 7);
+    const records = readFileSync(join(dataDir, 'ledger', `${month}.jsonl`), 'utf8')
+      .trim()
+      .split('\n');
+    expect(JSON.parse(records.at(-1)!)).toMatchObject({ outcome: 'aborted' });
+  });
+
+  it('opens the costs screen with /costs and comes back with Esc', async () => {
+    tmux.type('/costs');
+    tmux.send('Enter');
+    await tmux.waitFor(/budget/i);
+    tmux.send('Escape');
+    await tmux.waitFor('Type a prompt');
+  });
+
+  it('saves the session transcript', () => {
+    const sessions = readdirSync(join(dataDir, 'sessions'));
+    expect(sessions.length).toBe(1);
+  });
+});

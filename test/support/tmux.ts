@@ -1,0 +1,73 @@
+import { execFileSync } from 'node:child_process';
+
+/** Drives a program in a private tmux server the way a person would: keys in, screen out. */
+export interface TmuxSession {
+  send(...keys: string[]): void;
+  /** Types text literally (no key-name interpretation). */
+  type(text: string): void;
+  capture(): string;
+  waitFor(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
+  kill(): void;
+}
+
+export function hasTmux(): boolean {
+  try {
+    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function startTmux(options: {
+  command: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  columns?: number;
+  rows?: number;
+}): TmuxSession {
+  // A socket of our own: tests never touch the developer's tmux or each other's.
+  const socket = `kirikae-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const tmux = (...args: string[]): string =>
+    execFileSync('tmux', ['-L', socket, ...args], {
+      env: options.env,
+      cwd: options.cwd,
+      encoding: 'utf8',
+    });
+  tmux(
+    'new-session',
+    '-d',
+    '-s',
+    'main',
+    '-x',
+    String(options.columns ?? 100),
+    '-y',
+    String(options.rows ?? 30),
+    options.command,
+  );
+  tmux('set-option', '-g', 'remain-on-exit', 'on');
+  const capture = (): string => tmux('capture-pane', '-p', '-t', 'main');
+  return {
+    send: (...keys) => void tmux('send-keys', '-t', 'main', ...keys),
+    type: (text) => void tmux('send-keys', '-t', 'main', '-l', text),
+    capture,
+    async waitFor(pattern, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      let screen = '';
+      while (Date.now() < deadline) {
+        screen = capture();
+        if (typeof pattern === 'string' ? screen.includes(pattern) : pattern.test(screen))
+          return screen;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`Timed out waiting for ${String(pattern)}. Screen:\n${screen}`);
+    },
+    kill() {
+      try {
+        tmux('kill-server');
+      } catch {
+        // Already gone.
+      }
+    },
+  };
+}
