@@ -16,6 +16,7 @@ import { startMemorySampler } from '../telemetry/sampler.js';
 import type { MemorySnapshot } from '../telemetry/memory-snapshot.js';
 import { SessionController } from './controller.js';
 import { createLocalBridge } from './local-bridge.js';
+import { createScreenPorts } from './screen-ports.js';
 import { gitBranch } from './git.js';
 
 export interface InteractiveOptions {
@@ -66,6 +67,12 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   let memory: MemorySnapshot | undefined;
   const sampler = startMemorySampler({ intervalMs: 1_000, onSample: (s) => (memory = s) });
   const local = createLocalBridge({ config, env, memory: () => memory });
+  const ports = createScreenPorts({
+    config,
+    env,
+    memory: () => memory,
+    local: { inventory: local.inventory, residency: local.residency },
+  });
 
   const providers = new Map<ProviderId, Provider>();
   const providerFor = (id: ProviderId): Provider => {
@@ -154,11 +161,13 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   controller.start();
 
   const { renderApp } = await import('../ui/render.js');
-  const app = renderApp(controller, config, env);
+  const { createScreenRenderers } = await import('../ui/screens/index.js');
+  const app = renderApp(controller, config, env, createScreenRenderers(ports));
   await Promise.race([exited, app.waitUntilExit()]);
   app.unmount();
   controller.stop();
   sampler.stop();
+  ports.close();
   ledger?.close();
   return 0;
 }

@@ -28,7 +28,7 @@ export function createLocalBridge(options: {
   config: Config;
   env: NodeJS.ProcessEnv;
   memory: () => MemorySnapshot | undefined;
-}): LocalBridge {
+}): LocalBridge & { inventory: OllamaInventory; residency: ResidencyManager } {
   const { config } = options;
   const host = resolveHosts(config.local, options.env)[0]!;
   const inventory = new OllamaInventory({
@@ -76,6 +76,9 @@ export function createLocalBridge(options: {
   };
 
   return {
+    // Shared with the models screen, so a pin made there is the one the next turn keeps.
+    inventory,
+    residency,
     adapter: () => (installed ? adapter : undefined),
     unavailableReason: () => problem,
     async refresh() {

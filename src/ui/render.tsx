@@ -1,7 +1,7 @@
 import { render, type Instance } from 'ink';
 import type { Config } from '../config/schema.js';
 import type { AppController } from '../app/types.js';
-import { App } from './app.js';
+import { App, type ScreenRenderers } from './app.js';
 import { buildKeymap } from './keymap.js';
 
 const BRACKETED_PASTE_ON = '\x1b[?2004h';
@@ -12,6 +12,7 @@ export function renderApp(
   controller: AppController,
   config: Config,
   env: NodeJS.ProcessEnv,
+  screens?: ScreenRenderers,
 ): Instance {
   const stdout = process.stdout;
   if (stdout.isTTY) stdout.write(BRACKETED_PASTE_ON);
@@ -20,7 +21,12 @@ export function renderApp(
   };
   process.once('exit', restore);
   const instance = render(
-    <App controller={controller} keymap={buildKeymap(config.ui.keymap)} env={env} />,
+    <App
+      controller={controller}
+      keymap={buildKeymap(config.ui.keymap)}
+      env={env}
+      screens={screens}
+    />,
     {
       exitOnCtrlC: false,
       maxFps: 30,

@@ -25,6 +25,7 @@ import {
 const GROUPINGS: readonly CostsGrouping[] = ['day', 'tier', 'model', 'task'];
 const MAX_GROUP_ROWS = 10;
 const USD_WIDTH = 11; // "$123.45 + ?"
+const MAX_BAR = 40;
 
 // ─── pure helpers ──────────────────────────────────────────────────────────────────────────
 
@@ -36,6 +37,11 @@ export function nextGrouping(by: CostsGrouping): CostsGrouping {
 export function costCell(usd: number, calls: number, unknownCalls: number): string {
   if (unknownCalls === 0) return formatUsd(usd);
   return unknownCalls >= calls ? '?' : `${formatUsd(usd)} + ?`;
+}
+
+/** A share of known spend; "?" when every call behind it is unpriced (0% would be a lie). */
+export function shareCell(share: number, calls: number, unknownCalls: number): string {
+  return calls > 0 && unknownCalls >= calls ? '?' : formatPercent(share);
 }
 
 export function groupLabel(by: CostsGrouping, key: string): string {
@@ -82,7 +88,8 @@ export function tierBarLayout(width: number): {
   const label = 11;
   const pct = width >= 34 ? 4 : 0;
   const fixed = label + 1 + USD_WIDTH + 1 + (pct ? pct + 1 : 0);
-  return { label, bar: Math.max(3, width - fixed), usd: USD_WIDTH, pct };
+  // Past MAX_BAR cells a longer bar shows nothing more; it only pushes the figures away.
+  return { label, bar: Math.min(MAX_BAR, Math.max(3, width - fixed)), usd: USD_WIDTH, pct };
 }
 
 interface GroupColumn extends ColumnSpec {
@@ -96,9 +103,13 @@ const GROUP_COLUMNS: readonly GroupColumn[] = [
   { key: 'usd', header: 'USD', width: USD_WIDTH, priority: 0 },
 ];
 
-export function groupColumns(width: number): { columns: GroupColumn[]; keyWidth: number } {
-  const fit = fitColumns(GROUP_COLUMNS, width, 10);
-  return { columns: fit.columns, keyWidth: fit.flexWidth };
+/** Columns that fit; the key column is no wider than its longest label. */
+export function groupColumns(
+  width: number,
+  longestKey = Infinity,
+): { columns: GroupColumn[]; keyWidth: number } {
+  const fit = fitColumns(GROUP_COLUMNS, width, 8);
+  return { columns: fit.columns, keyWidth: Math.min(fit.flexWidth, Math.max(10, longestKey)) };
 }
 
 // ─── components ────────────────────────────────────────────────────────────────────────────
@@ -183,7 +194,7 @@ function TierBars({ data, width }: { data: CostsView; width: number }) {
           {layout.pct ? (
             <Text color={theme.colors.muted}>
               {' '}
-              {cell(formatPercent(t.share), layout.pct, 'right')}
+              {cell(shareCell(t.share, t.calls, t.unknownCalls), layout.pct, 'right')}
             </Text>
           ) : null}
         </Text>
@@ -225,7 +236,7 @@ function TopTasks({ data, width }: { data: CostsView; width: number }) {
           </Text>
           <Text color={tierColor(theme, t.tier)}>
             {' '}
-            {cell(
+            {truncate(
               [
                 t.task,
                 t.taskType ?? 'untyped',
@@ -243,13 +254,18 @@ function TopTasks({ data, width }: { data: CostsView; width: number }) {
 
 function GroupTable({ data, width }: { data: CostsView; width: number }) {
   const theme = useTheme();
-  const { columns, keyWidth } = groupColumns(width);
   const total = data.budget.spentUsd;
   const rows = shownGroups(data.groups, data.by, MAX_GROUP_ROWS);
+  const { columns, keyWidth } = groupColumns(
+    width,
+    Math.max(0, ...rows.map((r) => [...groupLabel(data.by, r.key)].length)),
+  );
   const hidden = data.groups.length - rows.length;
   const value = (row: CostsView['groups'][number], key: GroupColumn['key']): string => {
     if (key === 'calls') return String(row.calls);
-    if (key === 'share') return total > 0 ? formatPercent(row.usd / total) : '–';
+    if (key === 'share') {
+      return total > 0 ? shareCell(row.usd / total, row.calls, row.unknown.calls) : '–';
+    }
     return costCell(row.usd, row.calls, row.unknown.calls);
   };
   return (

@@ -68,10 +68,19 @@ const MODEL_COLUMNS: readonly ModelColumn[] = [
   { key: 'resident', header: 'RESIDENT', width: 12, priority: 1, align: 'left' },
 ];
 
-/** The columns a `width`-wide table shows (after the 2-cell selection marker and the name). */
-export function modelColumns(width: number): { columns: ModelColumn[]; nameWidth: number } {
+/**
+ * The columns a `width`-wide table shows (after the 2-cell selection marker and the name). The
+ * name column is no wider than the longest name, so the figures sit next to it.
+ */
+export function modelColumns(
+  width: number,
+  longestName = Infinity,
+): { columns: ModelColumn[]; nameWidth: number } {
   const fit = fitColumns(MODEL_COLUMNS, width - 2, MIN_NAME);
-  return { columns: fit.columns, nameWidth: fit.flexWidth };
+  return {
+    columns: fit.columns,
+    nameWidth: Math.min(fit.flexWidth, Math.max(MIN_NAME, longestName)),
+  };
 }
 
 const CAP_SHORT: Record<string, string> = {
@@ -214,7 +223,10 @@ function ModelTable({
   width: number;
 }) {
   const theme = useTheme();
-  const { columns, nameWidth } = modelColumns(width);
+  const { columns, nameWidth } = modelColumns(
+    width,
+    Math.max(...models.map((m) => [...m.name].length)),
+  );
   const { start, end } = visibleWindow(models.length, selected, MAX_ROWS);
   const header =
     '  ' +

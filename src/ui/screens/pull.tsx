@@ -82,9 +82,13 @@ const QUEUE_COLUMNS: readonly QueueColumn[] = [
   { key: 'status', width: 9, priority: 0, align: 'left' },
 ];
 
-export function queueColumns(width: number): { columns: QueueColumn[]; nameWidth: number } {
+/** Columns that fit; the name is no wider than the longest name, so the bars line up next to it. */
+export function queueColumns(
+  width: number,
+  longestName = Infinity,
+): { columns: QueueColumn[]; nameWidth: number } {
   const fit = fitColumns(QUEUE_COLUMNS, width - 2, 10);
-  return { columns: fit.columns, nameWidth: fit.flexWidth };
+  return { columns: fit.columns, nameWidth: Math.min(fit.flexWidth, Math.max(10, longestName)) };
 }
 
 function queueCell(job: PullJobView, key: QueueColumnKey, width: number): string {
@@ -188,13 +192,15 @@ function QueueRow({
   job,
   selected,
   width,
+  longestName,
 }: {
   job: PullJobView;
   selected: boolean;
   width: number;
+  longestName: number;
 }) {
   const theme = useTheme();
-  const { columns, nameWidth } = queueColumns(width);
+  const { columns, nameWidth } = queueColumns(width, longestName);
   const statusColor =
     job.phase === 'error'
       ? theme.colors.error
@@ -252,6 +258,7 @@ function Queue({
   const theme = useTheme();
   const { start, end } = visibleWindow(jobs.length, selected, MAX_QUEUE_ROWS);
   const downloaded = jobs.reduce((s, j) => s + j.completedBytes, 0);
+  const longestName = Math.max(0, ...jobs.map((j) => [...j.model].length));
   return (
     <Box flexDirection="column">
       <Text color={theme.colors.muted} wrap="truncate-end">
@@ -266,6 +273,7 @@ function Queue({
           job={job}
           selected={focused && start + i === selected}
           width={width}
+          longestName={longestName}
         />
       ))}
     </Box>

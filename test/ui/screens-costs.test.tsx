@@ -1,0 +1,186 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { cleanup } from 'ink-testing-library';
+import type { CostsPort, CostsView, PortResult } from '../../src/app/screen-ports.js';
+import type { LedgerRecord } from '../../src/core/records.js';
+import { costsScreenData, type CostsGrouping } from '../../src/ledger/screen.js';
+import {
+  CostsScreen,
+  costCell,
+  groupColumns,
+  nextGrouping,
+  savingsLine,
+  tierBarLayout,
+} from '../../src/ui/screens/costs.js';
+import { call, task, usage } from '../ledger/fixtures.js';
+import { KEYS, forceColours, hasColour, renderScreen, widestLine } from './screens-helpers.js';
+
+const NOW = new Date('2026-03-20T12:00:00.000Z');
+
+const RECORDS: LedgerRecord[] = [
+  call({
+    ts: '2026-03-02T09:00:00.000Z',
+    task: 'T1',
+    taskType: 'implement',
+    tier: 3,
+    model: 'ollama/qwen3-coder:30b',
+    usage: usage({ input: 20_000, output: 2_000 }),
+    costUsd: 0,
+    priceSource: 'local',
+  }),
+  call({
+    ts: '2026-03-02T09:05:00.000Z',
+    task: 'T1',
+    turn: 2,
+    taskType: 'implement',
+    tier: 1,
+    usage: usage({ input: 10_000, cacheRead: 40_000, output: 3_000 }),
+    costUsd: 0.087,
+  }),
+  task({ ts: '2026-03-02T09:10:00.000Z', task: 'T1', taskType: 'implement', tier: 1 }),
+  call({
+    ts: '2026-03-10T15:00:00.000Z',
+    task: 'T2',
+    taskType: 'architecture',
+    tier: 0,
+    model: 'anthropic/claude-opus-4-6',
+    usage: usage({ input: 50_000, output: 8_000 }),
+    costUsd: 0.45,
+  }),
+  call({
+    ts: '2026-03-12T10:00:00.000Z',
+    task: 'T3',
+    taskType: 'research',
+    tier: 4,
+    model: 'openrouter/acme/unpriced-model',
+    usage: usage({ input: 5_000, output: 1_000 }),
+    costUsd: null,
+    priceSource: 'unknown',
+  }),
+];
+
+function data(month: string, by: CostsGrouping): CostsView {
+  const records = RECORDS.filter((r) => r.ts.startsWith(month));
+  return {
+    ...costsScreenData(records, { month, by, budgetUsd: 1, now: NOW }),
+    skippedLines: 0,
+  };
+}
+
+function fakePort() {
+  return {
+    currentMonth: () => '2026-03',
+    load: vi.fn(async (month: string, by: CostsGrouping): Promise<PortResult<CostsView>> => ({
+      ok: true,
+      value: data(month, by),
+    })),
+  } satisfies CostsPort;
+}
+
+let restoreColours: () => void;
+beforeEach(() => {
+  restoreColours = forceColours();
+});
+afterEach(() => {
+  cleanup();
+  restoreColours();
+});
+
+describe('costs screen', () => {
+  it('draws the month: budget, daily chart, tiers, savings, shares, top tasks, grouped table', async () => {
+    const port = fakePort();
+    const screen = renderScreen(<CostsScreen port={port} width={90} active />);
+    const frame = await screen.waitFor((f) => f.includes('BY TIER'));
+    if (process.env.SHOW_FRAMES) console.log(frame);
+    expect(port.load).toHaveBeenCalledWith('2026-03', 'tier');
+    expect(frame).toContain('Costs 2026-03 · this month');
+    // $0.537 known of a $1 budget, plus an unpriced call that is counted, not summed as $0.
+    expect(frame).toContain('spent $0.537 + ? of $1.000 (54%)');
+    expect(frame).toContain('1 unpriced call (?) not in the total');
+    expect(frame).toMatch(/daily · max \$0\.450 on 03-10/);
+    expect(frame).toMatch(/[▁▂▃▄▅▆▇█]{20}/);
+    expect(frame).toMatch(/0 frontier\s+█+░*\s+\$0\.450\s+84%/);
+    expect(frame).toMatch(/4 budget\s+░+\s+\?\s+\?/);
+    expect(frame).toMatch(
+      /if all on claude-opus-4-6: \$\S+ · saved \$\S+ \(\d+%\) · 1 unpriced left out/,
+    );
+    expect(frame).toMatch(/local 25% of turns · 16% of tokens/);
+    expect(frame).toMatch(/cache hits \d+%/);
+    expect(frame).toContain('most expensive tasks');
+    expect(frame).toMatch(/\$0\.450 T2 · architecture · T0 · open/);
+    expect(frame).toMatch(/\$0\.087 T1 · implement · T1 · completed/);
+    expect(frame).toMatch(/\? T3 · research · T4 · open/);
+    expect(frame).toMatch(/0 frontier\s+1\s+84%\s+\$0\.450/);
+    expect(frame).toMatch(/4 budget\s+1\s+\?\s+\?/);
+  });
+
+  it('g cycles the grouping and ←/→ change the month, each reloading from the port', async () => {
+    const port = fakePort();
+    const screen = renderScreen(<CostsScreen port={port} width={90} active />);
+    await screen.waitFor((f) => f.includes('BY TIER'));
+    await screen.press('g');
+    // The port is called from an effect, a moment after the key.
+    await vi.waitFor(() => expect(port.load).toHaveBeenLastCalledWith('2026-03', 'model'));
+    let frame = await screen.waitFor((f) => f.includes('BY MODEL'));
+    expect(frame).toMatch(/anthropic\/claude-opus-4-6\s+1\s+84%\s+\$0\.450/);
+    expect(frame).toMatch(/openrouter\/acme\/unpriced-model\s+1\s+\?\s+\?/);
+    await screen.press('g');
+    frame = await screen.waitFor((f) => f.includes('BY TASK'));
+    expect(frame).toMatch(/architecture\s+1/);
+    await screen.press('g');
+    frame = await screen.waitFor((f) => f.includes('BY DAY'));
+    expect(frame).toMatch(/2026-03-10\s+1/);
+    await screen.press(KEYS.left);
+    await vi.waitFor(() => expect(port.load).toHaveBeenLastCalledWith('2026-02', 'day'));
+    frame = await screen.waitFor((f) => f.includes('Costs 2026-02') && f.includes('BY DAY'));
+    expect(frame).toContain('no calls this month');
+    expect(frame).toContain('daily · nothing spent');
+    expect(frame).not.toContain('this month ·');
+    // No months after the current one.
+    await screen.press(KEYS.right, KEYS.right);
+    await screen.waitFor((f) => f.includes('Costs 2026-03') && f.includes('BY DAY'));
+    expect(port.load).not.toHaveBeenCalledWith('2026-04', expect.anything());
+  });
+
+  it('shows a port error in place', async () => {
+    const port = fakePort();
+    port.load.mockResolvedValue({
+      ok: false,
+      error: 'Cannot read ledger file /x/2026-03.jsonl (EACCES). Fix the folder permissions',
+    });
+    const screen = renderScreen(<CostsScreen port={port} width={90} active />);
+    await screen.waitFor((f) => f.includes('EACCES'));
+  });
+
+  it('fits 40 columns without colour', async () => {
+    const port = fakePort();
+    const screen = renderScreen(<CostsScreen port={port} width={40} active />, { noColor: true });
+    const frame = await screen.waitFor((f) => f.includes('BY TIER'));
+    if (process.env.SHOW_FRAMES) console.log(frame);
+    expect(widestLine(frame)).toBeLessThanOrEqual(40);
+    expect(frame).toContain('1 unpriced call');
+    expect(hasColour(screen.lastFrame() ?? '')).toBe(false);
+  });
+
+  it('formats with pure helpers', () => {
+    expect(costCell(1.2, 3, 0)).toBe('$1.200');
+    expect(costCell(1.2, 3, 1)).toBe('$1.200 + ?');
+    expect(costCell(0, 2, 2)).toBe('?');
+    expect(nextGrouping('task')).toBe('day');
+    expect(tierBarLayout(40).pct).toBe(4);
+    expect(tierBarLayout(30).pct).toBe(0);
+    expect(groupColumns(20).columns.map((c) => c.key)).toEqual(['usd']);
+    expect(groupColumns(40).columns.map((c) => c.key)).toEqual(['calls', 'share', 'usd']);
+    expect(
+      savingsLine({
+        label: 'anthropic/claude-opus-4-6',
+        actualUsd: 0,
+        totalUsd: 'unknown',
+        savedUsd: null,
+        savedPct: null,
+        comparedCalls: 0,
+        excludedCalls: 2,
+        excludedTokens: 10,
+      }),
+    ).toBe('if all on claude-opus-4-6: ? (no comparable calls)');
+  });
+});
