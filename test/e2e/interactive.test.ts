@@ -26,6 +26,8 @@ describe.skipIf(!hasTmux())('kirikae in a terminal (tmux)', () => {
     mkdirSync(project);
     mkdirSync(configDir);
     writeFileSync(join(project, 'README.md'), '# demo\n');
+    // This machine has 24 GB, not 128: without the 16 GB default reserve a 30B model fits.
+    writeFileSync(join(configDir, 'config.json'), JSON.stringify({ local: { reserveGb: 0 } }));
     tmux = startTmux({
       command: `node ${BIN}`,
       cwd: project,
@@ -108,6 +110,31 @@ describe.skipIf(!hasTmux())('kirikae in a terminal (tmux)', () => {
     const costs = await tmux.waitFor(/budget/i);
     // The call of the first test is on the costs screen.
     expect(costs).toMatch(/\$0\.0\d/);
+    tmux.send('Escape');
+    await tmux.waitFor('Type a prompt');
+  });
+
+  it('lists local models on the models screen (Ctrl-O) and loads one', async () => {
+    tmux.send('C-o');
+    await tmux.waitFor('qwen3-coder:30b');
+    tmux.send('l');
+    // Loaded through the stub, which now lists it in /api/ps.
+    await tmux.waitFor(() => stubs.ollama.resident().some((r) => r.name === 'qwen3-coder:30b'));
+    tmux.send('r');
+    await tmux.waitFor(/resident|loaded|●/i);
+    tmux.send('Escape');
+    await tmux.waitFor('Type a prompt');
+  });
+
+  it('pulls a model on the pull screen (Ctrl-T) with progress until it is installed', async () => {
+    stubs.ollama.pullScripts.set('qwen3:8b', { chunksPerLayer: 6, chunkDelayMs: 60 });
+    tmux.send('C-t');
+    await tmux.waitFor(/pull/i);
+    tmux.type('qwen3:8b');
+    tmux.send('Enter');
+    await tmux.waitFor(/\d+%/);
+    await tmux.waitFor(() => stubs.ollama.models.some((m) => m.name === 'qwen3:8b'), 15_000);
+    await tmux.waitFor(/success|done|installed|100%/i);
     tmux.send('Escape');
     await tmux.waitFor('Type a prompt');
   });

@@ -6,7 +6,8 @@ export interface TmuxSession {
   /** Types text literally (no key-name interpretation). */
   type(text: string): void;
   capture(): string;
-  waitFor(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
+  /** Waits for text on the screen, or for any condition (e.g. what a stub server saw). */
+  waitFor(pattern: RegExp | string | (() => boolean), timeoutMs?: number): Promise<string>;
   kill(): void;
 }
 
@@ -56,8 +57,13 @@ export function startTmux(options: {
       let screen = '';
       while (Date.now() < deadline) {
         screen = capture();
-        if (typeof pattern === 'string' ? screen.includes(pattern) : pattern.test(screen))
-          return screen;
+        const met =
+          typeof pattern === 'function'
+            ? pattern()
+            : typeof pattern === 'string'
+              ? screen.includes(pattern)
+              : pattern.test(screen);
+        if (met) return screen;
         await new Promise((r) => setTimeout(r, 50));
       }
       throw new Error(`Timed out waiting for ${String(pattern)}. Screen:\n${screen}`);
