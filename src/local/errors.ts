@@ -58,9 +58,10 @@ export function toOllamaError(error: unknown, host: string, model?: string): Kir
     message === 'terminated' || // undici, when the server drops the connection mid-body
     /^other side closed|Did not receive done/.test(message)
   ) {
+    // A reset before anything was exchanged looks the same as one mid-pull: name both fixes.
     return new KirikaeError('network', `Connection to Ollama at ${host} was interrupted`, {
       ...opts,
-      hint: 'Run it again; a pull resumes where it stopped',
+      hint: `Check that Ollama is running (\`ollama serve\`, OLLAMA_HOST); an interrupted pull resumes where it stopped`,
     });
   }
   return new KirikaeError('bad_response', `Ollama: ${message}`, opts);
