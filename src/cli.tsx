@@ -70,6 +70,11 @@ Environment:
       });
     });
 
+  // The root also has --json, and commander gives a flag to the root when both define it:
+  // `kirikae doctor --json` sets the root's. A subcommand reads its own, else the root's.
+  const jsonFlag = (options: { json?: boolean }): boolean | undefined =>
+    options.json ?? program.opts<RootOptions>().json;
+
   program
     .command('route')
     .description('show how a prompt would be routed, without sending anything')
@@ -82,7 +87,7 @@ Environment:
       process.exitCode = await runRoute(
         {
           prompt,
-          json: options.json ?? root.json,
+          json: jsonFlag(options),
           model: root.model,
           tier: root.tier === undefined ? undefined : Number(root.tier),
         },
@@ -97,7 +102,7 @@ Environment:
     .option('--json', 'print one JSON object')
     .action(async (options: { json?: boolean }) => {
       const { runDoctor } = await import('./commands/doctor.js');
-      process.exitCode = await runDoctor({ json: options.json }, processIO());
+      process.exitCode = await runDoctor({ json: jsonFlag(options) }, processIO());
     });
 
   program
@@ -113,7 +118,7 @@ Environment:
         {
           action: action as 'list' | 'load' | 'unload' | 'pin',
           model,
-          json: options.json,
+          json: jsonFlag(options),
           local: loadConfig(process.env).config.local,
         },
         processIO(),
@@ -131,7 +136,7 @@ Environment:
       const abort = new AbortController();
       process.once('SIGINT', () => abort.abort());
       process.exitCode = await runPull(
-        { model, json: options.json, local: loadConfig(process.env).config.local },
+        { model, json: jsonFlag(options), local: loadConfig(process.env).config.local },
         { ...processIO(), signal: abort.signal },
       );
     });
@@ -157,7 +162,7 @@ Environment:
         csv?: boolean;
       }) => {
         const { runCosts } = await import('./commands/costs.js');
-        process.exitCode = await runCosts(options, processIO());
+        process.exitCode = await runCosts({ ...options, json: jsonFlag(options) }, processIO());
       },
     );
 
@@ -167,7 +172,7 @@ Environment:
     .option('--json', 'print one JSON object')
     .action(async (options: { json?: boolean }) => {
       const { runSessions } = await import('./commands/sessions.js');
-      process.exitCode = await runSessions({ json: options.json }, processIO());
+      process.exitCode = await runSessions({ json: jsonFlag(options) }, processIO());
     });
 
   program

@@ -80,9 +80,12 @@ export function deprecation(ref: ModelRef, today = new Date()): Deprecation | un
 
 /** Up to `count` known ids near a mistyped one, for "did you mean" errors. */
 export function closestModelIds(id: string, count = 3, extra: string[] = []): string[] {
+  // A set: the extra ids (the config's tiers and fallback) repeat catalog ids and each other.
   const candidates = [
-    ...PROVIDER_IDS.flatMap((p) => catalogModels(p).map((m) => `${p}/${m.id}`)),
-    ...extra,
+    ...new Set([
+      ...PROVIDER_IDS.flatMap((p) => catalogModels(p).map((m) => `${p}/${m.id}`)),
+      ...extra,
+    ]),
   ];
   if (!candidates.length) return [];
   const best = closest(id, candidates);

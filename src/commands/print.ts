@@ -2,6 +2,7 @@ import { loadConfig, type Config } from '../config/index.js';
 import {
   KirikaeError,
   ZERO_USAGE,
+  totalInput,
   type CallRecord,
   type LedgerRecord,
   type Provider,
@@ -102,9 +103,14 @@ export async function runPrint(args: PrintArgs, io: CommandIO): Promise<number> 
   } else if (text && !text.endsWith('\n')) {
     io.stdout.write('\n');
   }
-  io.stderr.write(
-    `${summaryLine({ model: modelId, usage, costUsd: record.costUsd, tokPerSec: metrics.tokPerSec, durationMs: metrics.durationMs, stopReason })}\n`,
-  );
+  // A call that failed before anything came back (no key, server down, rate limited) has no
+  // usage to summarise: the error is then the one line on stderr.
+  const received = text !== '' || totalInput(usage) + usage.output > 0;
+  if (received || !error) {
+    io.stderr.write(
+      `${summaryLine({ model: modelId, usage, costUsd: record.costUsd, tokPerSec: metrics.tokPerSec, durationMs: metrics.durationMs, stopReason })}\n`,
+    );
+  }
   if (error) {
     io.stderr.write(`kirikae: ${error.describe()}\n`);
     return error.kind === 'aborted' ? 130 : 1;

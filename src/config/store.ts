@@ -69,9 +69,24 @@ export function loadConfigStrict(env: NodeJS.ProcessEnv = process.env): Config {
   return loaded.config;
 }
 
+const PRICE_FIELDS = ['inputMtok', 'outputMtok', 'cacheReadMtok', 'cacheWriteMtok'];
+
+/**
+ * The parts of a dotted key. A model id under `prices.` keeps its own dots
+ * (`prices.openrouter/google/gemini-2.5-flash.inputMtok` → prices, the id, inputMtok).
+ */
+export function configKeyParts(key: string): string[] {
+  if (!key.startsWith('prices.')) return key.split('.');
+  const rest = key.slice('prices.'.length);
+  const dot = rest.lastIndexOf('.');
+  return dot >= 0 && PRICE_FIELDS.includes(rest.slice(dot + 1))
+    ? ['prices', rest.slice(0, dot), rest.slice(dot + 1)]
+    : ['prices', rest];
+}
+
 /** The value at a dotted key (`budget.monthlyUsd`) of any object. */
 export function getAtPath(obj: unknown, key: string): unknown {
-  return key.split('.').reduce<unknown>((node, part) => {
+  return configKeyParts(key).reduce<unknown>((node, part) => {
     if (node && typeof node === 'object') return (node as Raw)[part];
     return undefined;
   }, obj);
@@ -106,10 +121,11 @@ export function setConfigValue(
   value: unknown,
   env: NodeJS.ProcessEnv = process.env,
 ): Config {
-  const store = openStore(env);
+  // Read first: a file that is not JSON is reported as such (conf would throw a bare SyntaxError).
   const current = readRaw(env);
+  const store = openStore(env);
   const next = structuredClone(current);
-  const parts = key.split('.');
+  const parts = configKeyParts(key);
   let node: Raw = next;
   for (const part of parts.slice(0, -1)) {
     const child = node[part];
@@ -137,8 +153,8 @@ export function updateConfig(
   update: (raw: Raw) => void,
   env: NodeJS.ProcessEnv = process.env,
 ): Config {
-  const store = openStore(env);
   const next = structuredClone(readRaw(env));
+  const store = openStore(env);
   update(next);
   const parsed = configSchema.safeParse(next);
   if (!parsed.success) {

@@ -1,0 +1,276 @@
+// `kirikae -p` end to end: the built binary against the stub servers, one provider family per
+// test. Runs in order (the stubs' scripted steps are shared), each run in its own temp folders.
+import { basename, join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startAllStubs, type AllStubs } from '../support/all-stubs.js';
+import {
+  ensureBuilt,
+  filesContaining,
+  filesUnder,
+  keyValues,
+  kirikae,
+  lines,
+  readJsonLines,
+  sandbox,
+  type RunResult,
+  type Sandbox,
+} from './helpers.js';
+
+let stubs: AllStubs;
+let box: Sandbox;
+
+beforeAll(async () => {
+  [stubs] = await Promise.all([startAllStubs(), ensureBuilt()]);
+}, 120_000);
+afterAll(() => stubs?.close());
+beforeEach(() => {
+  box = sandbox();
+});
+afterEach(() => {
+  box.remove();
+  stubs.anthropic.steps.length = 0;
+  stubs.openai.steps.length = 0;
+  stubs.ollama.chatSteps.length = 0;
+  stubs.anthropic.requests.length = 0;
+  stubs.openai.requests.length = 0;
+  stubs.ollama.requests.length = 0;
+});
+
+const print = (args: string[]): Promise<RunResult> =>
+  kirikae(['-p', 'Say hello', ...args], { ...box.env, ...stubs.env });
+
+const JSON_KEYS = [
+  'costUsd',
+  'durationMs',
+  'model',
+  'stopReason',
+  'text',
+  'tokPerSec',
+  'usage',
+].sort();
+
+interface PrintJson {
+  model: string;
+  text: string;
+  usage: { input: number; output: number; cacheRead: number; cacheWrite: number };
+  costUsd: number | null;
+  tokPerSec: number | null;
+  durationMs: number;
+  stopReason: string;
+}
+
+/** stdout is exactly one JSON object (one line) with the documented keys. */
+function parseOne(result: RunResult): PrintJson {
+  expect(result.exitCode, result.stderr).toBe(0);
+  const body = result.stdout.trim();
+  expect(body.split('\n')).toHaveLength(1);
+  const json = JSON.parse(body) as PrintJson;
+  expect(Object.keys(json).sort()).toEqual(JSON_KEYS);
+  expect(Object.keys(json.usage).sort()).toEqual(['cacheRead', 'cacheWrite', 'input', 'output']);
+  expect(typeof json.durationMs).toBe('number');
+  expect(json.durationMs).toBeGreaterThanOrEqual(0);
+  expect(typeof json.tokPerSec).toBe('number');
+  expect(json.tokPerSec).toBeGreaterThan(0);
+  return json;
+}
+
+/** The one ledger line the run wrote, in ledger/YYYY-MM.jsonl named after its UTC month. */
+function onlyCallRecord(): Record<string, unknown> {
+  const ledger = join(box.dataDir, 'ledger');
+  const files = filesUnder(ledger);
+  expect(files).toHaveLength(1);
+  const records = readJsonLines(files[0]!);
+  expect(records).toHaveLength(1);
+  const record = records[0]!;
+  expect(record.type).toBe('call');
+  expect(basename(files[0]!)).toBe(`${String(record.ts).slice(0, 7)}.jsonl`);
+  expect(basename(files[0]!)).toMatch(/^\d{4}-(0[1-9]|1[0-2])\.jsonl$/);
+  return record;
+}
+
+function noKeysOnDisk(): void {
+  expect(filesUnder(box.dataDir).length).toBeGreaterThan(0);
+  expect(filesContaining([box.dataDir, box.configDir, box.home], keyValues(stubs.env))).toEqual([]);
+}
+
+// Generous timeouts: each test spawns Node, and CI has two busy cores.
+describe('kirikae -p against the stubs', { timeout: 60_000 }, () => {
+  it('anthropic: streams the answer to stdout and ends with one summary line on stderr', async () => {
+    stubs.anthropic.steps.push({
+      text: ['Hello ', 'from ', 'the stub'],
+      chunkDelayMs: 200,
+      usage: { input: 1200, output: 180, cacheRead: 3000, cacheWrite: 1100 },
+    });
+    const result = await print(['--model', 'anthropic/claude-sonnet-4-6']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toBe('Hello from the stub\n');
+    // Streamed: the first text arrived while the rest was still coming (two 200 ms gaps later).
+    expect(result.endedAtMs - result.stdoutChunkTimes[0]!).toBeGreaterThan(200);
+
+    const stderr = lines(result.stderr);
+    expect(stderr).toHaveLength(1);
+    const summary = stderr[0]!;
+    expect(summary).toContain('anthropic/claude-sonnet-4-6');
+    expect(summary).toContain('tokens in 1200 / cache read 3000 / cache write 1100 / out 180');
+    // 1200 × $3 + 3000 × $0.30 + 1100 × $3.75 + 180 × $15 = 3600 + 900 + 4125 + 2700
+    // = 11325 µ$ → $0.011325, shown with four decimals.
+    expect(summary).toContain('$0.0113');
+    expect(summary).toMatch(/ \d+\.\d tok\/s/);
+    expect(summary).toMatch(/ \d+\.\d\d s$/);
+
+    const request = stubs.anthropic.requests.find((r) => r.path === '/v1/messages');
+    expect(request?.body.model).toBe('claude-sonnet-4-6');
+    // The SDK sends the key as x-api-key or as a bearer token, depending on its version.
+    expect(`${request?.headers['x-api-key']} ${request?.headers.authorization}`).toContain(
+      'test-anthropic-key',
+    );
+    expect(JSON.stringify(request?.body.messages)).toContain('Say hello');
+  });
+
+  it('anthropic --json: one JSON object with the usage and a hand-checked cost; one ledger line, no keys on disk', async () => {
+    stubs.anthropic.steps.push({
+      text: ['Hello ', 'world'],
+      usage: { input: 1200, output: 180, cacheRead: 3000, cacheWrite: 1100 },
+    });
+    const result = await print(['--model', 'anthropic/claude-sonnet-4-6', '--json']);
+    const json = parseOne(result);
+    expect(json.model).toBe('anthropic/claude-sonnet-4-6');
+    expect(json.text).toBe('Hello world');
+    expect(json.usage).toEqual({ input: 1200, output: 180, cacheRead: 3000, cacheWrite: 1100 });
+    // (1200 × 3 + 3000 × 0.30 + 1100 × 3.75 + 180 × 15) / 1M = 11325 / 1M.
+    expect(json.costUsd).toBeCloseTo(0.011325, 12);
+    expect(json.stopReason).toBe('end_turn');
+    // The summary line still goes to stderr, stdout stays pure JSON.
+    expect(lines(result.stderr)).toHaveLength(1);
+    expect(result.stderr).toContain('anthropic/claude-sonnet-4-6');
+
+    const record = onlyCallRecord();
+    expect(record).toMatchObject({
+      model: 'anthropic/claude-sonnet-4-6',
+      tier: 1,
+      decision: 'headless',
+      outcome: 'ok',
+      priceSource: 'catalog',
+      usage: { input: 1200, output: 180, cacheRead: 3000, cacheWrite: 1100 },
+    });
+    expect(record.costUsd).toBeCloseTo(0.011325, 12);
+    noKeysOnDisk();
+  });
+
+  it('openai/gpt-5.3-codex: cached prompt tokens are split out and priced by hand', async () => {
+    stubs.openai.steps.push({
+      text: ['Hi ', 'there'],
+      usage: { prompt: 2000, completion: 100, cached: 500 },
+    });
+    const json = parseOne(await print(['--model', 'openai/gpt-5.3-codex', '--json']));
+    expect(json.model).toBe('openai/gpt-5.3-codex');
+    expect(json.text).toBe('Hi there');
+    // prompt_tokens 2000 include 500 cached → input 1500, cacheRead 500.
+    expect(json.usage).toEqual({ input: 1500, output: 100, cacheRead: 500, cacheWrite: 0 });
+    // 1500 × $1.75 + 500 × $0.175 + 100 × $14 = 2625 + 87.5 + 1400 = 4112.5 µ$.
+    expect(json.costUsd).toBeCloseTo(0.0041125, 12);
+    expect(json.stopReason).toBe('end_turn');
+    const request = stubs.openai.requests.find((r) => r.path === '/v1/chat/completions');
+    expect(request?.body.model).toBe('gpt-5.3-codex');
+    expect(request?.headers.authorization).toBe('Bearer test-openai-key');
+    expect(onlyCallRecord()).toMatchObject({ model: 'openai/gpt-5.3-codex', tier: 0 });
+    noKeysOnDisk();
+  });
+
+  it("openrouter/deepseek/deepseek-chat: OpenRouter's billed cost wins over the price table", async () => {
+    stubs.openai.steps.push({
+      text: ['Hi'],
+      usage: { prompt: 2000, completion: 100, cached: 500, cost: 0.0123 },
+    });
+    const json = parseOne(await print(['--model', 'openrouter/deepseek/deepseek-chat', '--json']));
+    expect(json.model).toBe('openrouter/deepseek/deepseek-chat');
+    expect(json.usage).toEqual({ input: 1500, output: 100, cacheRead: 500, cacheWrite: 0 });
+    // The table would say well under a tenth of a cent; the bill says $0.0123.
+    expect(json.costUsd).toBe(0.0123);
+    const request = stubs.openai.requests.find((r) => r.path === '/api/v1/chat/completions');
+    expect(request?.body.model).toBe('deepseek/deepseek-chat');
+    expect(request?.headers.authorization).toBe('Bearer test-openrouter-key');
+    expect(onlyCallRecord()).toMatchObject({ priceSource: 'billed', costUsd: 0.0123, tier: 4 });
+    noKeysOnDisk();
+  });
+
+  it('deepseek/deepseek-chat: DeepSeek API, priced by the table (peak or off-peak)', async () => {
+    stubs.openai.steps.push({
+      text: ['Hi'],
+      usage: { prompt: 2000, completion: 100, cached: 500 },
+    });
+    const before = new Date();
+    const json = parseOne(await print(['--model', 'deepseek/deepseek-chat', '--json']));
+    const after = new Date();
+    expect(json.model).toBe('deepseek/deepseek-chat');
+    expect(json.usage).toEqual({ input: 1500, output: 100, cacheRead: 500, cacheWrite: 0 });
+    // The price data carries DeepSeek's time-of-day prices (peak 00:30–16:30 UTC):
+    //   off-peak: 1500 × $0.135 + 500 × $0.035 + 100 × $0.55 = 202.5 + 17.5 + 55 = 275 µ$
+    //   peak:     1500 × $0.27  + 500 × $0.07  + 100 × $1.10 = 405 + 35 + 110   = 550 µ$
+    const peak = (d: Date) => {
+      const minutes = d.getUTCHours() * 60 + d.getUTCMinutes();
+      return minutes >= 30 && minutes < 16 * 60 + 30;
+    };
+    const expected = [...new Set([peak(before), peak(after)])].map((p) => (p ? 0.00055 : 0.000275));
+    expect(
+      expected.some((usd) => Math.abs(usd - json.costUsd!) < 1e-12),
+      String(json.costUsd),
+    ).toBe(true);
+    const request = stubs.openai.requests.find((r) => r.path === '/chat/completions');
+    expect(request?.body.model).toBe('deepseek-chat');
+    expect(request?.headers.authorization).toBe('Bearer test-deepseek-key');
+    expect(onlyCallRecord()).toMatchObject({ model: 'deepseek/deepseek-chat', tier: null });
+    noKeysOnDisk();
+  });
+
+  it('ollama/qwen3-coder:30b: free per token, tok/s from eval_count / eval_duration', async () => {
+    stubs.ollama.chatSteps.push({
+      chunks: ['Local ', 'hello'],
+      promptEvalCount: 42,
+      evalCount: 240,
+      evalDurationNs: 3_000_000_000,
+    });
+    const result = await print(['--model', 'ollama/qwen3-coder:30b', '--json']);
+    const json = parseOne(result);
+    expect(json.model).toBe('ollama/qwen3-coder:30b');
+    expect(json.text).toBe('Local hello');
+    expect(json.usage).toEqual({ input: 42, output: 240, cacheRead: 0, cacheWrite: 0 });
+    expect(json.costUsd).toBe(0);
+    // 240 tokens in 3 s of evaluation = 80 tok/s (not the wall clock of the stub).
+    expect(json.tokPerSec).toBeCloseTo(80, 9);
+    expect(lines(result.stderr)[0]).toContain('80.0 tok/s');
+    const chat = stubs.ollama.requests.find((r) => r.path === '/api/chat');
+    expect(chat?.body.model).toBe('qwen3-coder:30b');
+    const record = onlyCallRecord();
+    expect(record).toMatchObject({ priceSource: 'local', costUsd: 0, tier: 3, tokPerSec: 80 });
+    // A local turn's energy is recorded separately from its (zero) token price.
+    expect(record.energyWh).toBeGreaterThanOrEqual(0);
+    noKeysOnDisk();
+  });
+
+  it('costs --json after a -p call shows that call in totalUsd', async () => {
+    stubs.anthropic.steps.push({
+      text: ['ok'],
+      usage: { input: 1200, output: 180, cacheRead: 3000, cacheWrite: 1100 },
+    });
+    expect((await print(['--model', 'anthropic/claude-sonnet-4-6'])).exitCode).toBe(0);
+    const month = String(onlyCallRecord().ts).slice(0, 7);
+    const costs = await kirikae(['costs', '--json', '--month', month], {
+      ...box.env,
+      ...stubs.env,
+    });
+    expect(costs.exitCode, costs.stderr).toBe(0);
+    const json = JSON.parse(costs.stdout) as {
+      month: string;
+      totalUsd: number;
+      byModel: { key: string; calls: number; usd: number | null }[];
+    };
+    expect(json.month).toBe(month);
+    // The same $0.011325 as above.
+    expect(json.totalUsd).toBeCloseTo(0.011325, 9);
+    expect(json.byModel).toEqual([
+      expect.objectContaining({ key: 'anthropic/claude-sonnet-4-6', calls: 1 }),
+    ]);
+    expect(json.byModel[0]!.usd).toBeCloseTo(0.011325, 9);
+  });
+});

@@ -1,0 +1,328 @@
+// Config: defaults from DESIGN.md, KIRIKAE_CONFIG_DIR, validation that names the bad field and
+// never rewrites the user's file, `config set/get` semantics and env-var overrides.
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  DEFAULT_ROUTING_TABLE,
+  configDir,
+  configFile,
+  configKeyParts,
+  dataDir,
+  defaultConfig,
+  getConfigValue,
+  loadConfig,
+  loadConfigStrict,
+  parseCliValue,
+  setConfigValue,
+  updateConfig,
+} from '../../src/config/index.js';
+import { KirikaeError } from '../../src/core/errors.js';
+
+let dir: string;
+let env: NodeJS.ProcessEnv;
+let file: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kirikae-config-'));
+  env = { KIRIKAE_CONFIG_DIR: dir };
+  file = join(dir, 'config.json');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Writes a file and returns a check that its bytes and mtime never changed. */
+function writeUserFile(text: string): () => void {
+  writeFileSync(file, text);
+  const before = { bytes: readFileSync(file), mtimeMs: statSync(file).mtimeMs };
+  return () => {
+    expect(readFileSync(file).equals(before.bytes)).toBe(true);
+    expect(statSync(file).mtimeMs).toBe(before.mtimeMs);
+  };
+}
+
+function thrown(fn: () => unknown): KirikaeError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(KirikaeError);
+    return error as KirikaeError;
+  }
+  throw new Error('expected a KirikaeError, nothing was thrown');
+}
+
+describe('defaults', () => {
+  it('match the tier table of DESIGN.md', () => {
+    expect(defaultConfig().tiers).toEqual({
+      '0': ['anthropic/claude-opus-4-6', 'openai/gpt-5.3-codex'],
+      '1': ['anthropic/claude-sonnet-4-6'],
+      '2': ['anthropic/claude-haiku-4-5', 'openrouter/google/gemini-2.5-flash'],
+      '3': ['ollama/qwen3-coder:30b', 'ollama/qwen2.5-coder:32b', 'ollama/glm-4.7'],
+      '4': ['openrouter/deepseek/deepseek-chat', 'openrouter/openai/gpt-oss-120b:free'],
+    });
+  });
+
+  it('hold the documented budget, routing, local, confirm, agent and ui values', () => {
+    const config = defaultConfig();
+    expect(config.budget).toEqual({ monthlyUsd: 200, action: 'ask', warnAt: [0.5, 0.8, 0.95] });
+    expect(config.routing.longContextThreshold).toBe(60_000);
+    expect(config.routing.rules).toEqual([]);
+    expect(config.routing.table).toEqual({});
+    // README: architecture → 0, implement → 1, docs → 2, quick-fix → 3, research → 4.
+    expect(DEFAULT_ROUTING_TABLE).toMatchObject({
+      architecture: 0,
+      implement: 1,
+      docs: 2,
+      'quick-fix': 3,
+      research: 4,
+    });
+    expect(config.fallback).toEqual([
+      'anthropic/claude-sonnet-4-6',
+      'openai/gpt-5.3-codex',
+      'openrouter/deepseek/deepseek-chat',
+      'ollama/qwen3-coder:30b',
+    ]);
+    expect(config.local).toMatchObject({ memoryBudgetGb: 96, reserveGb: 16, keepAlive: '30m' });
+    expect(config.confirm).toEqual({ autoAcceptBelowUsd: 0, autoAcceptLocal: false });
+    expect(config.prices).toEqual({});
+    expect(config.agent).toMatchObject({ permissionMode: 'ask', allow: [], ask: [], deny: [] });
+    expect(config.verify.command).toBeUndefined();
+    expect(config.ui.theme).toBe('dark');
+  });
+
+  it('are what loadConfig returns when there is no file, and nothing is written', () => {
+    const loaded = loadConfig(env);
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.path).toBe(file);
+    expect(loaded.config).toEqual(defaultConfig());
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('fill in what a partial file leaves out, tier by tier', () => {
+    writeFileSync(file, JSON.stringify({ tiers: { '1': ['anthropic/claude-opus-4-6'] } }));
+    const { config, problems } = loadConfig(env);
+    expect(problems).toEqual([]);
+    expect(config.tiers['1']).toEqual(['anthropic/claude-opus-4-6']);
+    expect(config.tiers['0']).toEqual(defaultConfig().tiers['0']);
+    expect(config.budget.monthlyUsd).toBe(200);
+  });
+});
+
+describe('paths', () => {
+  it('KIRIKAE_CONFIG_DIR and KIRIKAE_DATA_DIR override the OS folders', () => {
+    expect(configDir(env)).toBe(dir);
+    expect(configFile(env)).toBe(file);
+    expect(dataDir({ KIRIKAE_DATA_DIR: '/tmp/k-data' })).toBe('/tmp/k-data');
+  });
+
+  it('fall back to the OS conventions', () => {
+    expect(configDir({}, 'darwin')).toMatch(/Library\/Preferences\/kirikae$/);
+    expect(dataDir({}, 'darwin')).toMatch(/Library\/Application Support\/kirikae$/);
+    expect(configDir({ XDG_CONFIG_HOME: '/x/cfg' }, 'linux')).toBe('/x/cfg/kirikae');
+    expect(dataDir({ XDG_DATA_HOME: '/x/data' }, 'linux')).toBe('/x/data/kirikae');
+  });
+
+  it('loadConfig reads the file in KIRIKAE_CONFIG_DIR', () => {
+    writeFileSync(file, JSON.stringify({ budget: { monthlyUsd: 75 } }));
+    expect(loadConfig(env).config.budget.monthlyUsd).toBe(75);
+    // Another folder is another config.
+    const other = mkdtempSync(join(tmpdir(), 'kirikae-config-other-'));
+    try {
+      expect(loadConfig({ KIRIKAE_CONFIG_DIR: other }).config.budget.monthlyUsd).toBe(200);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a file that fails validation', () => {
+  it('is reported with the field path and what was expected, and left untouched', () => {
+    const unchanged = writeUserFile(
+      '{\n  "budget": { "monthlyUsd": "x" },\n  "tiers": { "0": ["foo"] }\n}\n',
+    );
+    const loaded = loadConfig(env);
+    expect(loaded.problems.length).toBeGreaterThanOrEqual(2);
+    const budget = loaded.problems.find((p) => p.includes('budget.monthlyUsd'));
+    expect(budget).toBeDefined();
+    expect(budget).toContain(file);
+    expect(budget).toMatch(/expected number, received string/);
+    const tiers = loaded.problems.filter((p) => p.includes('tiers.0.0'));
+    expect(tiers.length).toBeGreaterThan(0);
+    expect(tiers.join('\n')).toMatch(/expected provider\/model/);
+    // The app keeps working on defaults.
+    expect(loaded.config).toEqual(defaultConfig());
+    unchanged();
+  });
+
+  it('makes loadConfigStrict and getConfigValue throw a config error naming the field', () => {
+    const unchanged = writeUserFile(JSON.stringify({ agent: { permissionMode: 'yolo' } }));
+    const strict = thrown(() => loadConfigStrict(env));
+    expect(strict.kind).toBe('config');
+    expect(strict.message).toContain('agent.permissionMode');
+    expect(thrown(() => getConfigValue('budget.monthlyUsd', env)).message).toContain(
+      'agent.permissionMode',
+    );
+    unchanged();
+  });
+
+  it('is not valid JSON: reported, defaults used, file untouched', () => {
+    const unchanged = writeUserFile('{"budget": {"monthlyUsd": 300,}');
+    const loaded = loadConfig(env);
+    expect(loaded.problems).toHaveLength(1);
+    expect(loaded.problems[0]).toContain(file);
+    expect(loaded.problems[0]).toMatch(/not valid JSON/);
+    expect(loaded.config).toEqual(defaultConfig());
+    unchanged();
+  });
+
+  it('is not valid JSON: config set refuses with the same report and writes nothing', () => {
+    const unchanged = writeUserFile('{"budget": ');
+    const error = thrown(() => setConfigValue('budget.monthlyUsd', 300, env));
+    expect(error.kind).toBe('config');
+    expect(error.message).toMatch(/not valid JSON/);
+    expect(error.message).toContain(file);
+    expect(thrown(() => updateConfig(() => undefined, env)).message).toMatch(/not valid JSON/);
+    unchanged();
+    expect(readdirSync(dir)).toEqual(['config.json']);
+  });
+});
+
+describe('setConfigValue', () => {
+  it('accepts a valid value and writes only what was set', () => {
+    const config = setConfigValue('budget.monthlyUsd', 300, env);
+    expect(config.budget.monthlyUsd).toBe(300);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ budget: { monthlyUsd: 300 } });
+    expect(getConfigValue('budget.monthlyUsd', env)).toBe(300);
+    expect(loadConfig(env).config.budget.monthlyUsd).toBe(300);
+  });
+
+  it('sets a whole tier and keeps earlier values', () => {
+    setConfigValue('budget.action', 'block', env);
+    setConfigValue('tiers.3', ['ollama/qwen3-coder:30b'], env);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      budget: { action: 'block' },
+      tiers: { '3': ['ollama/qwen3-coder:30b'] },
+    });
+    expect(getConfigValue('tiers.3', env)).toEqual(['ollama/qwen3-coder:30b']);
+    expect(getConfigValue('tiers.0', env)).toEqual(defaultConfig().tiers['0']);
+  });
+
+  it('refuses a bad value with the field path, writing nothing (no file yet)', () => {
+    const error = thrown(() => setConfigValue('budget.monthlyUsd', 'x', env));
+    expect(error.kind).toBe('config');
+    expect(error.message).toMatch(/^budget\.monthlyUsd: expected number, received string/);
+    expect(error.hint).toBe('Nothing was written');
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('refuses a bad model id in a tier, writing nothing (file kept byte for byte)', () => {
+    setConfigValue('budget.monthlyUsd', 300, env);
+    const unchanged = writeUserFile(readFileSync(file, 'utf8'));
+    const error = thrown(() => setConfigValue('tiers.0', ['foo'], env));
+    expect(error.message).toContain('tiers.0.0');
+    expect(error.message).toMatch(/expected provider\/model/);
+    expect(thrown(() => setConfigValue('tiers.0', ['nope/model'], env)).message).toMatch(
+      /tiers\.0\.0: provider must be one of anthropic, openai, openrouter, deepseek, ollama/,
+    );
+    unchanged();
+  });
+
+  it('validates the whole result: a bad field already in the file blocks any set', () => {
+    const unchanged = writeUserFile(JSON.stringify({ local: { reserveGb: -1 } }));
+    const error = thrown(() => setConfigValue('budget.monthlyUsd', 300, env));
+    expect(error.message).toContain('local.reserveGb');
+    unchanged();
+  });
+
+  it('refuses an unknown key', () => {
+    const error = thrown(() => setConfigValue('budget.nope', 3, env));
+    expect(error.message).toBe('No config key "budget.nope"');
+    expect(thrown(() => setConfigValue('nope', 3, env)).message).toBe('No config key "nope"');
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('keeps the dots of a model id under prices (the hint kirikae itself prints)', () => {
+    expect(configKeyParts('prices.openrouter/google/gemini-2.5-flash')).toEqual([
+      'prices',
+      'openrouter/google/gemini-2.5-flash',
+    ]);
+    expect(configKeyParts('prices.ollama/glm-4.7.outputMtok')).toEqual([
+      'prices',
+      'ollama/glm-4.7',
+      'outputMtok',
+    ]);
+    setConfigValue(
+      'prices.openrouter/google/gemini-2.5-flash',
+      parseCliValue('{"inputMtok":0.3,"outputMtok":2.5}'),
+      env,
+    );
+    setConfigValue('prices.openrouter/google/gemini-2.5-flash.outputMtok', 3, env);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      prices: { 'openrouter/google/gemini-2.5-flash': { inputMtok: 0.3, outputMtok: 3 } },
+    });
+    expect(getConfigValue('prices.openrouter/google/gemini-2.5-flash.inputMtok', env)).toBe(0.3);
+  });
+});
+
+describe('getConfigValue', () => {
+  it('returns the effective value (defaults included)', () => {
+    expect(getConfigValue('budget.monthlyUsd', env)).toBe(200);
+    expect(getConfigValue('budget', env)).toEqual(defaultConfig().budget);
+    expect(getConfigValue('tiers.1', env)).toEqual(['anthropic/claude-sonnet-4-6']);
+  });
+
+  it('errors on an unknown key, listing the top-level keys', () => {
+    const error = thrown(() => getConfigValue('budget.nope', env));
+    expect(error.kind).toBe('config');
+    expect(error.message).toBe('No config key "budget.nope"');
+    expect(error.hint).toMatch(/tiers, routing, fallback, budget/);
+    expect(thrown(() => getConfigValue('nope', env)).message).toBe('No config key "nope"');
+  });
+});
+
+describe('parseCliValue', () => {
+  it('reads JSON when it parses, else keeps the text', () => {
+    expect(parseCliValue('300')).toBe(300);
+    expect(parseCliValue('true')).toBe(true);
+    expect(parseCliValue('["a/b"]')).toEqual(['a/b']);
+    expect(parseCliValue('dracula')).toBe('dracula');
+  });
+});
+
+describe('environment overrides', () => {
+  it('KIRIKAE_BUDGET_USD replaces the monthly budget for this run only', () => {
+    setConfigValue('budget.monthlyUsd', 300, env);
+    const before = readFileSync(file, 'utf8');
+    expect(loadConfig({ ...env, KIRIKAE_BUDGET_USD: '42.5' }).config.budget.monthlyUsd).toBe(42.5);
+    expect(loadConfig({ ...env, KIRIKAE_BUDGET_USD: '0' }).config.budget.monthlyUsd).toBe(0);
+    // Never written back, not even by a later set.
+    setConfigValue('budget.action', 'block', { ...env, KIRIKAE_BUDGET_USD: '42.5' });
+    expect(JSON.parse(readFileSync(file, 'utf8')).budget).toEqual({
+      monthlyUsd: 300,
+      action: 'block',
+    });
+    expect(before).toContain('300');
+    expect(loadConfig(env).config.budget.monthlyUsd).toBe(300);
+  });
+
+  it('ignores a KIRIKAE_BUDGET_USD that is not a non-negative number', () => {
+    for (const value of ['abc', '-5', '', 'Infinity']) {
+      expect(loadConfig({ ...env, KIRIKAE_BUDGET_USD: value }).config.budget.monthlyUsd).toBe(200);
+    }
+  });
+
+  it('applies on top of defaults when the file is invalid', () => {
+    writeFileSync(file, JSON.stringify({ budget: { monthlyUsd: 'x' } }));
+    const loaded = loadConfig({ ...env, KIRIKAE_BUDGET_USD: '12' });
+    expect(loaded.problems).not.toEqual([]);
+    expect(loaded.config.budget.monthlyUsd).toBe(12);
+  });
+});
