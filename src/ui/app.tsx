@@ -54,8 +54,9 @@ export function App({ controller, keymap, screens = {}, env = process.env }: App
   const completions =
     input.value.startsWith('/') && !input.value.includes(' ') ? completeCommand(input.value) : [];
 
-  const submit = (): void => {
-    const text = edit.expandPastes(input).trim();
+  /** Sends the prompt (or runs the /command); while a turn is on, the prompt stays in the input. */
+  const submit = (current: edit.InputState = input): void => {
+    const text = edit.expandPastes(current).trim();
     if (!text) return;
     if (state.live || state.proposal) {
       setHint('Wait for the answer, or press Esc to interrupt it');
@@ -76,7 +77,8 @@ export function App({ controller, keymap, screens = {}, env = process.env }: App
     setInput(next === history.length ? edit.EMPTY_INPUT : edit.fromText(history[next]!));
   };
 
-  const onRouteKey = (key: KeyEvent): void => {
+  const onRouteKey = (key: KeyEvent & { paste?: boolean }): void => {
+    if (key.paste) return; // pasted text is never a key press on the card
     if (isAction(keymap, 'routeAccept', key)) controller.acceptRoute();
     else if (isAction(keymap, 'routeCancel', key)) {
       const prompt = controller.cancelRoute();
@@ -91,17 +93,25 @@ export function App({ controller, keymap, screens = {}, env = process.env }: App
     }
   };
 
-  const onApprovalKey = (key: KeyEvent): void => {
+  const onApprovalKey = (key: KeyEvent & { paste?: boolean }): void => {
     if (denyNote !== undefined) {
       if (key.name === 'enter') {
         controller.answerApproval('deny', denyNote.trim() || undefined);
         setDenyNote(undefined);
       } else if (key.name === 'escape') setDenyNote(undefined);
       else if (key.name === 'backspace') setDenyNote((n) => (n ?? '').slice(0, -1));
-      else if (key.name === 'char')
-        setDenyNote((n) => (n ?? '') + key.text.replace(/[\r\n]/g, ' '));
+      else if (key.name === 'char') {
+        // A note typed fast arrives with its Enter in the same event ("use rg\r").
+        const chunk = key.paste ? { text: key.text, submit: false } : splitTypedChunk(key.text);
+        const text = chunk.text.replace(/[\r\n]/g, ' ');
+        if (chunk.submit) {
+          controller.answerApproval('deny', (denyNote + text).trim() || undefined);
+          setDenyNote(undefined);
+        } else setDenyNote((n) => (n ?? '') + text);
+      }
       return;
     }
+    if (key.paste) return; // pasted text never approves a tool call
     if (isAction(keymap, 'approveOnce', key)) controller.answerApproval('once');
     else if (isAction(keymap, 'approveSession', key)) controller.answerApproval('session');
     else if (isAction(keymap, 'approveAlways', key)) controller.answerApproval('always');
@@ -115,29 +125,23 @@ export function App({ controller, keymap, screens = {}, env = process.env }: App
         if (key.paste) return setInput((s) => edit.insertPaste(s, key.text));
         if (key.text === '?' && input.value === '') return controller.setScreen('help');
         const chunk = splitTypedChunk(key.text);
-        const next =
+        const insert = (s: edit.InputState): edit.InputState =>
           chunk.text.length > 1 && chunk.text.includes('\n')
-            ? edit.insertPaste(input, chunk.text)
-            : edit.insertText(input, chunk.text);
+            ? edit.insertPaste(s, chunk.text)
+            : edit.insertText(s, chunk.text);
+        if (!chunk.submit) return setInput(insert);
+        // The Enter key arrived in the same read as the text: handle it as Enter would.
+        const next = insert(input);
+        if (edit.continuesLine(next)) return setInput(edit.replaceTrailingBackslash(next));
         setInput(next);
-        if (chunk.submit) {
-          // The Enter key arrived in the same read as the text: submit what was typed.
-          const text = edit.expandPastes(next).trim();
-          setInput(edit.EMPTY_INPUT);
-          if (text) {
-            setHistory((h) => [...h, text]);
-            if (isSlashCommand(text)) runSlashCommand(text, controller);
-            else if (!state.live && !state.proposal) controller.submit(text);
-          }
-        }
-        return;
+        return submit(next);
       }
       case 'enter':
         if (edit.continuesLine(input)) return setInput(edit.replaceTrailingBackslash(input));
         if (completions.length === 1 && input.value !== `/${completions[0]!.name}`) {
           return setInput(edit.fromText(`/${completions[0]!.name} `));
         }
-        return submit();
+        return submit(input);
       case 'newline':
         return setInput((s) => edit.insertText(s, '\n'));
       case 'tab':

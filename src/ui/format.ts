@@ -32,21 +32,29 @@ export function formatPercent(fraction: number): string {
   return `${Math.round(fraction * 100)}%`;
 }
 
-/** A bar of `width` cells: filled ▇ and empty ░, clamped to [0, 1]. */
+/** A bar of `width` cells: filled █ and empty ░, clamped to [0, 1] (NaN, as in 0/0, is empty). */
 export function bar(fraction: number, width: number): string {
   const cells = Math.max(0, Math.floor(width));
-  const filled = Math.round(Math.max(0, Math.min(1, fraction)) * cells);
+  const filled = Number.isNaN(fraction)
+    ? 0
+    : Math.round(Math.max(0, Math.min(1, fraction)) * cells);
   return '█'.repeat(filled) + '░'.repeat(cells - filled);
 }
 
 const SPARKS = '▁▂▃▄▅▆▇█';
 
 export function sparkline(values: readonly number[], width: number): string {
-  const recent = values.slice(-width);
+  if (width < 1) return ''; // slice(-0) would keep every value
+  const recent = values.slice(-Math.floor(width));
   if (!recent.length) return '';
-  const max = Math.max(...recent, 1e-9);
+  const level = (v: number): number => (Number.isFinite(v) ? Math.max(0, v) : 0);
+  const max = Math.max(...recent.map(level), 1e-9);
+  // One glyph per value, always: a negative or non-finite sample draws the lowest bar.
   return recent
-    .map((v) => SPARKS[Math.min(SPARKS.length - 1, Math.floor((v / max) * (SPARKS.length - 1)))])
+    .map(
+      (v) =>
+        SPARKS[Math.min(SPARKS.length - 1, Math.floor((level(v) / max) * (SPARKS.length - 1)))],
+    )
     .join('');
 }
 

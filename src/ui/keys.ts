@@ -84,9 +84,36 @@ export function decodeKey(raw: string): KeyEvent {
   if (raw.length === 1) {
     const code = raw.charCodeAt(0);
     if (code > 0 && code < 27) return { name: 'ctrl', text: String.fromCharCode(code + 96) };
+    // Ctrl-Space, Ctrl-\ and the like: never insert a raw control character into the prompt.
+    if (isControl(code)) return { name: 'unknown', text: '' };
   }
   if (raw.startsWith('\x1b')) return { name: 'unknown', text: '' };
   return { name: 'char', text: raw };
+}
+
+/** C0 controls other than the line and tab characters typed text may carry, and DEL. */
+function isControl(code: number): boolean {
+  return (code < 32 && code !== 9 && code !== 10 && code !== 13) || code === 127;
+}
+
+/**
+ * Ink hands over everything between escape sequences as one event, so keys pressed while the
+ * app was busy arrive together ("\x7f\x7f", "abc\x03"). Splits such an event so that each
+ * control key is its own event and text runs stay whole (for splitTypedChunk).
+ */
+export function splitControlKeys(raw: string): string[] {
+  if (raw.length <= 1 || raw.startsWith('\x1b')) return [raw];
+  const out: string[] = [];
+  let text = '';
+  for (const ch of raw) {
+    if (isControl(ch.charCodeAt(0))) {
+      if (text) out.push(text);
+      text = '';
+      out.push(ch);
+    } else text += ch;
+  }
+  if (text) out.push(text);
+  return out;
 }
 
 /**

@@ -61,6 +61,12 @@ export function highlightLine(line: string, lang: string): CodeToken[] {
     const [text, comment, str, num, word] = match;
     const index = match.index;
     if (index > last) tokens.push({ cls: 'plain', text: line.slice(last, index) });
+    if (comment?.startsWith('/*')) {
+      // A block comment closed on this line ends there; code after it is still code.
+      tokens.push({ cls: 'comment', text });
+      last = index + text.length;
+      continue;
+    }
     if (comment && (!comment.startsWith('#') || hashComments)) {
       tokens.push({ cls: 'comment', text: line.slice(index) });
       last = line.length;

@@ -40,8 +40,9 @@ export function completeCommand(typed: string): SlashCommand[] {
   return COMMANDS.filter((c) => c.name.startsWith(word));
 }
 
+/** `/name …`; a prompt that starts with a path (`/usr/bin/env: …`) is not a command. */
 export function isSlashCommand(text: string): boolean {
-  return /^\/[a-z]/i.test(text.trim());
+  return /^\/[a-z][\w-]*(\s|$)/i.test(text.trim());
 }
 
 /** Runs `/name args`; an unknown name gets the closest suggestions. */

@@ -15,7 +15,9 @@ export function Header({ folder, branch, monthUsd, budgetUsd, width }: HeaderPro
   const theme = useTheme();
   const spend = `${formatUsd(monthUsd)} / ${formatUsd(budgetUsd)} this month`;
   const place = `${basename(folder) || folder}${branch ? ` (${branch})` : ''}`;
-  const room = Math.max(8, width - spend.length - 12);
+  const showSpend = width >= 50;
+  // "kirikae · " takes 10 columns; the spend, when shown, its length plus a gap.
+  const room = Math.max(8, width - 10 - (showSpend ? spend.length + 2 : 0));
   return (
     <Box width={width} justifyContent="space-between">
       <Text>
@@ -25,7 +27,7 @@ export function Header({ folder, branch, monthUsd, budgetUsd, width }: HeaderPro
         <Text color={theme.colors.muted}> · </Text>
         <Text color={theme.colors.text}>{truncate(place, room)}</Text>
       </Text>
-      {width >= 50 ? <Text color={theme.colors.cost}>{spend}</Text> : null}
+      {showSpend ? <Text color={theme.colors.cost}>{spend}</Text> : null}
     </Box>
   );
 }

@@ -26,6 +26,13 @@ export function RouteCard({ proposal, width }: { proposal: RouteProposal; width:
   const narrow = width < 60;
   const inner = Math.max(10, width - 4);
   const e = chosen.estimate;
+  // Narrow: the tier name gives way so that the model id fits.
+  const tierLabel =
+    chosen.tier === null
+      ? 'custom'
+      : narrow
+        ? String(chosen.tier)
+        : `${chosen.tier} ${TIER_NAMES[chosen.tier]}`;
   const alternatives = proposal.options
     .map((option, index) => ({ option, index }))
     .filter(({ index }) => index !== proposal.selected)
@@ -57,7 +64,7 @@ export function RouteCard({ proposal, width }: { proposal: RouteProposal; width:
       </Text>
       <Text wrap="truncate-end">
         <Text color={tierColor(theme, chosen.tier)} bold>
-          ▶ {chosen.tier === null ? 'custom' : `${chosen.tier} ${TIER_NAMES[chosen.tier]}`}{' '}
+          ▶ {tierLabel}{' '}
         </Text>
         <Text color={theme.colors.text} bold>
           {chosen.model}

@@ -18,29 +18,32 @@ export function StatusBar({ status, width }: { status: StatusView; width: number
   const spend = `${formatUsd(status.sessionUsd)} session · ${formatUsd(status.monthUsd)}/${formatUsd(status.budgetUsd)}`;
   return (
     <Box width={width} flexDirection={narrow ? 'column' : 'row'} columnGap={2}>
-      <Text wrap="truncate-end">
-        <Text color={theme.colors.muted}>mem </Text>
-        {mem ? (
-          <>
-            <Text color={pressureColor}>
-              {bar(mem.usedBytes / mem.totalBytes, narrow ? 6 : 10)}
-            </Text>
-            <Text color={theme.colors.text}>
-              {' '}
-              {formatBytes(mem.usedBytes)}/{formatBytes(mem.totalBytes)}
-            </Text>
-          </>
-        ) : (
-          <Text color={theme.colors.muted}>…</Text>
-        )}
-        <Text color={theme.colors.muted}> · </Text>
-        <Text color={theme.colors.text}>
-          {tps === undefined ? '– tok/s' : `${tps.toFixed(0)} tok/s`}
+      {/* Memory and tok/s come first and keep their room; spend and models give way. */}
+      <Box flexShrink={narrow ? 1 : 0}>
+        <Text wrap="truncate-end">
+          <Text color={theme.colors.muted}>mem </Text>
+          {mem ? (
+            <>
+              <Text color={pressureColor}>
+                {bar(mem.usedBytes / mem.totalBytes, narrow ? 6 : 10)}
+              </Text>
+              <Text color={theme.colors.text}>
+                {' '}
+                {formatBytes(mem.usedBytes)}/{formatBytes(mem.totalBytes)}
+              </Text>
+            </>
+          ) : (
+            <Text color={theme.colors.muted}>…</Text>
+          )}
+          <Text color={theme.colors.muted}> · </Text>
+          <Text color={theme.colors.text}>
+            {tps === undefined ? '– tok/s' : `${tps.toFixed(0)} tok/s`}
+          </Text>
+          {!narrow && status.tokPerSec.length > 1 ? (
+            <Text color={theme.colors.accent}> {sparkline(status.tokPerSec, 12)}</Text>
+          ) : null}
         </Text>
-        {!narrow && status.tokPerSec.length > 1 ? (
-          <Text color={theme.colors.accent}> {sparkline(status.tokPerSec, 12)}</Text>
-        ) : null}
-      </Text>
+      </Box>
       <Text wrap="truncate-end">
         <Text color={theme.colors.cost}>{narrow ? formatUsd(status.monthUsd) : spend}</Text>
         {status.route && !narrow ? <Text color={theme.colors.muted}> · {status.route}</Text> : null}

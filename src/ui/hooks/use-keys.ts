@@ -1,6 +1,6 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import { useStdin } from 'ink';
-import { decodeKey, type KeyEvent } from '../keys.js';
+import { decodeKey, splitControlKeys, type KeyEvent } from '../keys.js';
 
 export type KeyHandler = (key: KeyEvent) => void;
 
@@ -18,7 +18,9 @@ export function useKeys(
 ): void {
   const stdin = useStdin();
   const handlerRef = useRef(handler);
-  useEffect(() => {
+  // A layout effect, not a passive one: keys typed faster than a paint (a paste of text, then
+  // Enter) must reach the handler of the latest render, or Enter sees the input before the text.
+  useLayoutEffect(() => {
     handlerRef.current = handler;
   });
   useEffect(() => {
@@ -44,7 +46,9 @@ export function useKeys(
         buffer.push(raw);
         return;
       }
-      handlerRef.current(key);
+      const parts = splitControlKeys(raw);
+      if (parts.length === 1) handlerRef.current(key);
+      else for (const part of parts) handlerRef.current(decodeKey(part));
     };
     emitter.on('input', onInput);
     return () => {

@@ -1,0 +1,509 @@
+// UI benchmarks (run by `npm run bench`, as `node --import tsx bench/ui.bench.mjs`):
+//  (a) launch → first frame of the built app in a real terminal (tmux), median of several runs;
+//  (b) CPU used while a 20,000-token answer streams through the real SessionController into the
+//      real App, at 200 tok/s and at full speed, with the frames per second Ink drew;
+//  (c) heap and RSS after 500 finished turns in the transcript (run before (b)).
+// Figures only, no pass/fail: each line prints its target next to it.
+//
+// Environment: BENCH_RUNS (launch runs, default 7), BENCH_UI_TOKENS (answer length, default
+// 20000), BENCH_UI_RATE (tok/s, default 200), BENCH_UI_TURNS (default 500), BENCH_UI_ONLY
+// (a comma list of launch, stream, memory).
+import { execFileSync } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { setImmediate, setTimeout } from 'node:timers';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+// Ink renders differently (no live redraws) when it believes it runs in CI: this measures the
+// interactive path, so the variables are cleared before Ink is imported.
+delete process.env.CI;
+delete process.env.CONTINUOUS_INTEGRATION;
+// The shipped bundle is built with NODE_ENV=production (scripts/build.mjs): React's development
+// build does several times the work per render, so it is not what a user runs.
+process.env.NODE_ENV = 'production';
+// A terminal shows colours, and styled text is most of Ink's work per frame: measure with them,
+// whether or not this benchmark's own output goes to a terminal.
+process.env.FORCE_COLOR ??= '3';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const TOKENS = Number(process.env.BENCH_UI_TOKENS ?? 20_000);
+const RATE = Number(process.env.BENCH_UI_RATE ?? 200);
+const TURNS = Number(process.env.BENCH_UI_TURNS ?? 500);
+const ONLY = (process.env.BENCH_UI_ONLY ?? 'launch,stream,memory').split(',');
+// Variants to compare, not defaults: a lower frame rate (Ink's maxFps and the controller's
+// coalescing together) and Ink's incremental rendering (rewrites only the lines that changed).
+const FPS = Number(process.env.BENCH_UI_FPS ?? 30);
+const INCREMENTAL = process.env.BENCH_UI_INCREMENTAL === '1';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+};
+const mb = (bytes) => `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+
+// ── (a) launch to first frame ────────────────────────────────────────────────────────────
+
+function hasTmux() {
+  try {
+    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function launchToFirstFrame() {
+  console.log('\n(a) launch → first frame (`node bin/kirikae.js` in tmux 100×30)');
+  if (!existsSync(join(root, 'dist/cli.js'))) {
+    console.log('  skipped: dist/cli.js is missing (npm run build)');
+    return;
+  }
+  if (!hasTmux()) {
+    console.log('  skipped: tmux is not installed');
+    return;
+  }
+  const dirs = mkdtempSync(join(tmpdir(), 'kirikae-ui-bench-'));
+  // A private tmux server, started before the clock, so its start-up is not counted.
+  const socket = `kirikae-ui-bench-${process.pid}`;
+  const tmux = (...args) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  tmux('new-session', '-d', '-s', 'idle', '-x', '100', '-y', '30');
+  const env = {
+    KIRIKAE_CONFIG_DIR: join(dirs, 'config'),
+    KIRIKAE_DATA_DIR: join(dirs, 'data'),
+    // Port 9 (discard) is closed: Ollama is "not running", as on a machine without it.
+    OLLAMA_HOST: '127.0.0.1:9',
+    TERM: 'xterm-256color',
+  };
+  const envArgs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  // Blank cloud keys, so no developer key reaches the app and nothing is sent anywhere.
+  const blank = ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'OPENROUTER_API_KEY', 'DEEPSEEK_API_KEY'];
+  const command = (program) =>
+    ['env', ...blank.flatMap((k) => ['-u', k]), ...envArgs, ...program]
+      .map((a) => `'${a.replaceAll("'", "'\\''")}'`)
+      .join(' ');
+
+  /** Starts `program` in a new 100×30 session and polls the pane every ~5 ms until `done`. */
+  async function time(name, program, done) {
+    const started = process.hrtime.bigint();
+    tmux('new-session', '-d', '-s', name, '-x', '100', '-y', '30', '-c', root, command(program));
+    const deadline = Date.now() + 15_000;
+    let screen;
+    for (;;) {
+      try {
+        screen = tmux('capture-pane', '-p', '-t', name);
+      } catch {
+        screen = ''; // the pane may not exist for the first millisecond
+      }
+      if (done(screen)) break;
+      if (Date.now() > deadline) {
+        tmux('kill-session', '-t', name);
+        throw new Error(`no first frame after 15 s; screen:\n${screen}`);
+      }
+      await sleep(5);
+    }
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    tmux('kill-session', '-t', name);
+    return ms;
+  }
+
+  try {
+    // The floor: tmux, a node process that prints at once, and this polling loop.
+    const floor = [];
+    for (let i = 0; i < RUNS; i++) {
+      floor.push(
+        await time(
+          `floor${i}`,
+          [process.execPath, '-e', 'console.log("ready"); setInterval(() => {}, 1000)'],
+          (s) => s.includes('ready'),
+        ),
+      );
+    }
+    const app = [];
+    await time('warm', [process.execPath, 'bin/kirikae.js'], (s) => s.includes('Type a prompt'));
+    for (let i = 0; i < RUNS; i++) {
+      app.push(
+        await time(`app${i}`, [process.execPath, 'bin/kirikae.js'], (s) =>
+          s.includes('Type a prompt'),
+        ),
+      );
+    }
+    console.log(`  runs: ${RUNS} (after one warm-up run)`);
+    console.log(`  node -e (print at once)      median ${median(floor).toFixed(0)} ms`);
+    console.log(
+      `  kirikae → input box drawn    median ${median(app).toFixed(0)} ms   (target < 400 ms)` +
+        `   min ${Math.min(...app).toFixed(0)}  max ${Math.max(...app).toFixed(0)}`,
+    );
+  } finally {
+    try {
+      tmux('kill-server');
+    } catch {
+      // Already gone.
+    }
+    rmSync(dirs, { recursive: true, force: true });
+  }
+}
+
+// ── shared: the real App in a fake 100×30 TTY ─────────────────────────────────────────────
+
+class FakeTty extends EventEmitter {
+  columns = 100;
+  rows = 30;
+  isTTY = true;
+  writes = 0;
+  bytes = 0;
+  write(chunk) {
+    this.writes++;
+    this.bytes += chunk.length;
+    return true;
+  }
+}
+
+class FakeStdin extends EventEmitter {
+  isTTY = true;
+  read() {
+    return null;
+  }
+  setEncoding() {}
+  setRawMode() {}
+  resume() {}
+  pause() {}
+  ref() {}
+  unref() {}
+}
+
+async function mountApp(controller) {
+  const React = (await import('react')).default;
+  const { render } = await import('ink');
+  const { App } = await import('../src/ui/app.tsx');
+  const { buildKeymap } = await import('../src/ui/keymap.ts');
+  const stdout = new FakeTty();
+  const frames = [];
+  // The options of src/ui/render.tsx (maxFps 30), with fake streams.
+  const instance = render(
+    React.createElement(App, { controller, keymap: buildKeymap(), env: {} }),
+    {
+      stdout,
+      stdin: new FakeStdin(),
+      stderr: new FakeTty(),
+      exitOnCtrlC: false,
+      patchConsole: false,
+      maxFps: FPS,
+      incrementalRendering: INCREMENTAL,
+      onRender: ({ renderTime }) => frames.push({ at: performance.now(), renderTime }),
+    },
+  );
+  return { instance, stdout, frames };
+}
+
+// ── (b) CPU while an answer streams ───────────────────────────────────────────────────────
+
+/** A markdown answer of about `tokens` tokens (4 characters each, as the controller counts). */
+function answerText(tokens) {
+  const paragraphs = [
+    'The parser drops the offset because `new Date(s)` reads the string in local time when it has no zone designator, so the fix keeps the offset from the ISO string and applies it explicitly.\n\n',
+    '```ts\nexport function parseIso(text: string): Date {\n  const match = /([+-]\\d{2}):(\\d{2})$/.exec(text);\n  const offset = match ? Number(match[1]) * 60 + Number(match[2]) : 0;\n  return new Date(Date.parse(text) - offset * 60_000); // keeps the +09:00 offset\n}\n```\n\n',
+    '- the leap day 2024-02-29 now parses in every zone\n- the test fixture covers +09:00 and -05:00\n- no other caller depends on the old behaviour\n\n',
+  ];
+  let text = '';
+  for (let i = 0; text.length < tokens * 4; i++) text += paragraphs[i % paragraphs.length];
+  return text.slice(0, tokens * 4);
+}
+
+/** A provider that streams `text` at `rate` tok/s (Infinity: as fast as the event loop turns). */
+function streamingProvider(text, rate) {
+  return {
+    id: 'anthropic',
+    async *stream(_request, signal) {
+      const started = performance.now();
+      const tokens = Math.ceil(text.length / 4);
+      let sent = 0;
+      while (sent < tokens) {
+        if (signal?.aborted) break;
+        if (Number.isFinite(rate)) {
+          await sleep(5);
+          const due = Math.min(tokens, Math.floor(((performance.now() - started) / 1000) * rate));
+          if (due <= sent) continue;
+          yield { type: 'text', text: text.slice(sent * 4, due * 4) };
+          sent = due;
+        } else {
+          // One token per event, and a turn of the event loop between events, as from a socket.
+          await new Promise((resolve) => setImmediate(resolve));
+          yield { type: 'text', text: text.slice(sent * 4, sent * 4 + 4) };
+          sent++;
+        }
+      }
+      const durationMs = performance.now() - started;
+      yield {
+        type: 'usage',
+        usage: { input: 1_200, output: tokens, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
+      };
+      yield {
+        type: 'done',
+        stopReason: 'end_turn',
+        metrics: { durationMs, tokPerSec: tokens / (durationMs / 1000) },
+      };
+    },
+  };
+}
+
+/**
+ * One streamed turn; `ui: false` runs the same controller and provider with no App mounted, the
+ * baseline that the UI's share is measured against. Returns the CPU seconds and wall time.
+ */
+async function streamRun(label, rate, text, { ui = true } = {}) {
+  const { SessionController } = await import('../src/app/controller.ts');
+  const { defaultConfig } = await import('../src/config/schema.ts');
+  const cwd = mkdtempSync(join(tmpdir(), 'kirikae-ui-bench-'));
+  const provider = streamingProvider(text, rate);
+  let exited = false;
+  const controller = new SessionController({
+    cwd,
+    config: defaultConfig(),
+    setupProblems: [],
+    env: {},
+    providerFor: () => provider,
+    hasKey: () => true,
+    history: [],
+    memory: () => ({ usedBytes: 20 * 1024 ** 3, totalBytes: 36 * 1024 ** 3, pressure: 'normal' }),
+    saveConfig: () => {},
+    onExit: () => (exited = true),
+    sessionId: 'bench',
+    ...(FPS === 30 ? {} : { frameMs: Math.ceil(1000 / FPS) }),
+  });
+  controller.setModelOverride('anthropic/claude-sonnet-4-6', 'session');
+  controller.start();
+  const mounted = ui ? await mountApp(controller) : undefined;
+  const stdout = mounted?.stdout ?? new FakeTty();
+  const frames = mounted?.frames ?? [];
+  await sleep(100);
+
+  const framesBefore = frames.length;
+  const writesBefore = stdout.writes;
+  const bytesBefore = stdout.bytes;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  controller.submit('Why does parseDate fail on 2024-02-29T00:00:00+09:00? Fix it.');
+  // The route card (unless the override skipped it), accepted at once.
+  if (controller.getState().proposal) controller.acceptRoute();
+  // Wait for the turn to finish: live set, then cleared.
+  while (!controller.getState().live) await sleep(1);
+  while (controller.getState().live) await sleep(5);
+  await sleep(50); // the last frame
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const drawn = frames.slice(framesBefore);
+  // Frames in the busiest one-second window, and the shortest gap between two frames.
+  let peak = 0;
+  for (let i = 0, j = 0; i < drawn.length; i++) {
+    while (drawn[i].at - drawn[j].at > 1000) j++;
+    peak = Math.max(peak, i - j + 1);
+  }
+  const gaps = drawn.slice(1).map((f, i) => f.at - drawn[i].at);
+  const state = controller.getState();
+  const answer = state.transcript.filter((t) => t.kind === 'assistant');
+  const turn = state.transcript.find((t) => t.kind === 'turn');
+  if (turn?.outcome !== 'ok' || answer.map((a) => a.text).join('') !== text) {
+    const last = state.transcript.filter((t) => t.kind === 'notice').at(-1);
+    console.log(
+      `  warning: the turn did not end as expected (${turn?.outcome}; ${last?.text ?? ''})`,
+    );
+  }
+  controller.stop();
+  mounted?.instance.unmount();
+  mounted?.instance.cleanup();
+  rmSync(cwd, { recursive: true, force: true });
+  void exited;
+  const renderTimes = drawn.map((f) => f.renderTime);
+  const tokens = Math.ceil(text.length / 4);
+  const share = (seconds) => `${((seconds / wall) * 100).toFixed(1)} % of one core`;
+  console.log(`  ${label}`);
+  console.log(
+    `    ${tokens.toLocaleString('en-US')} tokens in ${wall.toFixed(1)} s (${(tokens / wall).toFixed(0)} tok/s)`,
+  );
+  if (!ui) {
+    console.log(`    CPU ${cpuSeconds.toFixed(2)} s = ${share(cpuSeconds)}`);
+    return { cpuSeconds, wall };
+  }
+  console.log(`    CPU, whole process: ${cpuSeconds.toFixed(2)} s = ${share(cpuSeconds)}`);
+  if (baseline && Number.isFinite(rate)) {
+    const uiSeconds = cpuSeconds - baseline.cpuSeconds * (wall / baseline.wall);
+    console.log(
+      `    CPU, the UI (minus the run without it): ${uiSeconds.toFixed(2)} s = ${share(uiSeconds)}   (target < 20 %)`,
+    );
+  }
+  console.log(
+    `    frames ${drawn.length}: ${(drawn.length / wall).toFixed(1)}/s, busiest second ${peak}   (target ≤ 30/s)` +
+      `   gap between frames: min ${gaps.length ? Math.min(...gaps).toFixed(0) : '-'} ms, median ${gaps.length ? median(gaps).toFixed(0) : '-'} ms` +
+      `   stdout: ${stdout.writes - writesBefore} writes, ${mb(stdout.bytes - bytesBefore)}`,
+  );
+  console.log(
+    `    Ink render per frame: median ${median(renderTimes).toFixed(2)} ms, p95 ${percentile(renderTimes, 0.95).toFixed(2)} ms, max ${Math.max(...renderTimes).toFixed(2)} ms`,
+  );
+  return { cpuSeconds, wall };
+}
+
+let baseline;
+
+async function streaming() {
+  console.log(
+    `\n(b) streaming a ${TOKENS.toLocaleString('en-US')}-token answer through the real SessionController into the real App (fake TTY 100×30, maxFps ${FPS}${INCREMENTAL ? ', incremental rendering' : ''}, colours on)`,
+  );
+  const text = answerText(TOKENS);
+  // Warm-up: load and JIT the modules on a short answer first (its figures are printed too).
+  await streamRun('warm-up, 500 tokens', Number.POSITIVE_INFINITY, answerText(500));
+  baseline = await streamRun(
+    `at ${RATE} tok/s without the UI (controller and provider only)`,
+    RATE,
+    text,
+    {
+      ui: false,
+    },
+  );
+  await streamRun(`at ${RATE} tok/s`, RATE, text);
+  await streamRun('at full speed (one token per event-loop turn)', Number.POSITIVE_INFINITY, text);
+}
+
+// ── (c) memory after many turns ───────────────────────────────────────────────────────────
+
+function fakeController() {
+  let state = {
+    folder: root,
+    branch: 'main',
+    screen: 'chat',
+    transcript: [],
+    status: {
+      memory: { usedBytes: 20 * 1024 ** 3, totalBytes: 36 * 1024 ** 3, pressure: 'normal' },
+      resident: [],
+      tokPerSec: [],
+      sessionUsd: 0,
+      monthUsd: 0,
+      budgetUsd: 200,
+    },
+    setupProblems: [],
+    themeName: 'dark',
+    clearEpoch: 0,
+    now: Date.now(),
+    exiting: false,
+  };
+  const listeners = new Set();
+  const noop = () => {};
+  return {
+    getState: () => state,
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    set(patch) {
+      state = { ...state, ...patch };
+      for (const listener of listeners) listener();
+    },
+    submit: noop,
+    acceptRoute: noop,
+    selectTier: noop,
+    cycleModel: noop,
+    alwaysRoute: noop,
+    cancelRoute: () => undefined,
+    interrupt: noop,
+    answerApproval: noop,
+    setScreen: noop,
+    setModelOverride: noop,
+    setTierOverride: noop,
+    setAutoAccept: noop,
+    explainLastRoute: noop,
+    newTask: noop,
+    doneTask: noop,
+    clearTranscript: noop,
+    setTheme: noop,
+    setBudget: noop,
+    notify: noop,
+    quit: noop,
+  };
+}
+
+async function memory() {
+  console.log(`\n(c) memory after ${TURNS} finished turns in the transcript (real App, fake TTY)`);
+  const controller = fakeController();
+  const { instance, frames } = await mountApp(controller);
+  const answer = answerText(400); // a 400-token answer with a code block
+  // A full collection before each reading, so the figures are live memory, not garbage.
+  v8.setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc');
+  await sleep(50);
+  gc();
+  const before = process.memoryUsage();
+  let id = 1;
+  const started = performance.now();
+  for (let turn = 0; turn < TURNS; turn++) {
+    const { transcript, status } = controller.getState();
+    controller.set({
+      transcript: [
+        ...transcript,
+        {
+          id: id++,
+          kind: 'user',
+          text: `Turn ${turn}: fix the date parser for offset ${turn % 24}`,
+        },
+        {
+          id: id++,
+          kind: 'tool',
+          name: 'edit',
+          summary: 'src/date.ts (+2 −1)',
+          ok: true,
+          detail: '-a\n+b\n+c',
+        },
+        { id: id++, kind: 'assistant', text: answer, model: 'anthropic/claude-sonnet-4-6' },
+        {
+          id: id++,
+          kind: 'turn',
+          model: 'anthropic/claude-sonnet-4-6',
+          tier: 1,
+          usage: { input: 1_200, output: 400, cacheRead: 9_000, cacheWrite: 0, reasoning: 0 },
+          costUsd: 0.0123,
+          tokPerSec: 52,
+          durationMs: 6_400,
+          how: 'accepted',
+          outcome: 'ok',
+        },
+      ],
+      status: {
+        ...status,
+        sessionUsd: status.sessionUsd + 0.0123,
+        tokPerSec: [...status.tokPerSec, 52].slice(-30),
+      },
+    });
+    await sleep(2);
+  }
+  await sleep(100);
+  const seconds = (performance.now() - started) / 1000;
+  gc();
+  const after = process.memoryUsage();
+  console.log(
+    `  ${TURNS} turns (${controller.getState().transcript.length} items) drawn in ${seconds.toFixed(1)} s, ${frames.length} frames` +
+      ' (heap read after a full GC)',
+  );
+  console.log(
+    `  heapUsed ${mb(before.heapUsed)} → ${mb(after.heapUsed)} (+${mb(after.heapUsed - before.heapUsed)}, ${((after.heapUsed - before.heapUsed) / TURNS / 1024).toFixed(1)} KB per turn)`,
+  );
+  console.log(`  RSS      ${mb(before.rss)} → ${mb(after.rss)} (+${mb(after.rss - before.rss)})`);
+  console.log(
+    `  heapTotal ${mb(before.heapTotal)} → ${mb(after.heapTotal)}, external ${mb(before.external)} → ${mb(after.external)} (Yoga's WebAssembly memory and buffers)`,
+  );
+  instance.unmount();
+  instance.cleanup();
+}
+
+if (ONLY.includes('launch')) await launchToFirstFrame();
+// Memory before streaming, so that its baseline is not the streaming runs' leftovers.
+if (ONLY.includes('memory')) await memory();
+if (ONLY.includes('stream')) await streaming();
+// Ink and the controller leave no timers behind, but do not wait on stray handles either.
+process.exit(0);
