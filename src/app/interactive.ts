@@ -15,6 +15,7 @@ import { addMonths, ledgerDir, monthOfDate, openLedger, type Ledger } from '../l
 import { startMemorySampler } from '../telemetry/sampler.js';
 import type { MemorySnapshot } from '../telemetry/memory-snapshot.js';
 import { SessionController } from './controller.js';
+import { loadTokenizer } from '../router/tokenizer.js';
 import { createLocalBridge } from './local-bridge.js';
 import { createScreenPorts } from './screen-ports.js';
 import { gitBranch } from './git.js';
@@ -159,6 +160,8 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     if (problem) controller.notify('warn', `${problem}. Local routes are off until it answers.`);
   });
   controller.start();
+  // After the first frame: the encoder is large, and routing estimates until it is ready.
+  setTimeout(() => void loadTokenizer(), 50);
 
   const { renderApp } = await import('../ui/render.js');
   const { createScreenRenderers } = await import('../ui/screens/index.js');

@@ -11,6 +11,7 @@ import { KEY_ENV, localFromTags } from '../router/constraints.js';
 import { percent, seconds, tokens, usd } from '../router/format.js';
 import { modelClassify, ollamaClassifierClient } from '../router/model-classify.js';
 import { route } from '../router/route.js';
+import { loadTokenizer } from '../router/tokenizer.js';
 import { RouterSession } from '../router/session.js';
 import type { LocalAdapter, RouteDecision, RouteOption, RouteOverride } from '../router/types.js';
 import type { CommandIO } from './io.js';
@@ -128,6 +129,7 @@ export async function decideRoute(
   ledger: RouteLedgerInput = {},
 ): Promise<RouteDecision> {
   const host = normalizeOllamaHost(env.OLLAMA_HOST);
+  await loadTokenizer();
   const local = await probeOllama(host);
   const hasKey = (provider: ProviderId) =>
     provider === 'ollama' ? true : Boolean(env[KEY_ENV[provider]]?.trim());

@@ -9,6 +9,7 @@ export {
   type ClassifierClient,
   type ModelClassifyOptions,
 } from './model-classify.js';
+export { loadTokenizer, tokenizerReady } from './tokenizer.js';
 export { estimateCall, keepAliveMs, type CallEstimate, type CallEstimateArgs } from './estimate.js';
 export { expectedUsdPerTask, MAX_REDO_LEVELS, type Attempt } from './expected-cost.js';
 export {

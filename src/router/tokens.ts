@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { countTokens } from 'gpt-tokenizer';
+import { countTextTokens, tokenizerReady } from './tokenizer.js';
 import type { Message, ToolSpec } from '../core/message.js';
 
 /**
@@ -26,7 +26,7 @@ export class TokenCounter {
 
   text(text: string): number {
     if (!text) return 0;
-    if (text.length < HASH_MIN_CHARS) return this.tokenize(text);
+    if (text.length < HASH_MIN_CHARS || !tokenizerReady()) return this.tokenize(text);
     const key = createHash('sha1').update(text).digest('base64');
     const cached = this.byHash.get(key);
     if (cached !== undefined) return cached;
@@ -50,7 +50,7 @@ export class TokenCounter {
     } else if (message.role === 'tool') {
       n += this.text(message.toolName);
     }
-    this.byObject.set(message, n);
+    if (tokenizerReady()) this.byObject.set(message, n);
     return n;
   }
 
@@ -63,16 +63,16 @@ export class TokenCounter {
       const known = this.byObject.get(tool);
       const count =
         known ?? this.text(`${tool.name}\n${tool.description}\n${JSON.stringify(tool.parameters)}`);
-      this.byObject.set(tool, count);
+      if (tokenizerReady()) this.byObject.set(tool, count);
       n += count;
     }
-    this.byObject.set(tools, n);
+    if (tokenizerReady()) this.byObject.set(tools, n);
     return n;
   }
 
   private tokenize(text: string): number {
     this.tokenizedTexts++;
-    return countTokens(text);
+    return countTextTokens(text);
   }
 }
 

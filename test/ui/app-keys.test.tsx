@@ -176,6 +176,14 @@ describe('bracketed paste', () => {
     expect(app.callsOf('submit')[0]![0]).toBe(text.trimEnd());
   });
 
+  it('a paste whose end marker never comes is ended after a second, and keys work again', async () => {
+    const { app, ui } = setup();
+    ui.stdin.write(`${KEY.pasteStart}lost end marker`);
+    await new Promise((r) => setTimeout(r, 1_200));
+    await ui.press('!', KEY.enter);
+    expect(app.callsOf('submit')).toEqual([['lost end marker!']]);
+  });
+
   it('a short paste with a trailing newline is inserted, never submitted', async () => {
     const { app, ui } = setup();
     await ui.press(`${KEY.pasteStart}npm test\r${KEY.pasteEnd}`);

@@ -2,6 +2,9 @@ import { useEffect, useLayoutEffect, useRef } from 'react';
 import { useStdin } from 'ink';
 import { decodeKey, splitControlKeys, type KeyEvent } from '../keys.js';
 
+/** A paste whose end marker has not come this long after its last chunk is taken as ended. */
+const PASTE_STALL_MS = 1_000;
+
 export type KeyHandler = (key: KeyEvent) => void;
 
 interface StdinInternals {
@@ -29,6 +32,13 @@ export function useKeys(
     const emitter = (stdin as unknown as StdinInternals).internal_eventEmitter;
     let pasting = false;
     let buffer: string[] = [];
+    let stall: NodeJS.Timeout | undefined;
+    const endPaste = (): void => {
+      clearTimeout(stall);
+      pasting = false;
+      handlerRef.current({ name: 'char', text: buffer.join(''), paste: true });
+      buffer = [];
+    };
     const onInput = (raw: string): void => {
       const key = decodeKey(raw);
       if (key.name === 'paste-start') {
@@ -36,14 +46,12 @@ export function useKeys(
         buffer = [];
         return;
       }
-      if (key.name === 'paste-end') {
-        pasting = false;
-        handlerRef.current({ name: 'char', text: buffer.join(''), paste: true });
-        buffer = [];
-        return;
-      }
+      if (key.name === 'paste-end') return endPaste();
       if (pasting) {
         buffer.push(raw);
+        // A terminal that loses the end marker must not swallow every later key.
+        clearTimeout(stall);
+        stall = setTimeout(endPaste, PASTE_STALL_MS);
         return;
       }
       const parts = splitControlKeys(raw);
@@ -52,6 +60,7 @@ export function useKeys(
     };
     emitter.on('input', onInput);
     return () => {
+      clearTimeout(stall);
       emitter.off('input', onInput);
       if (stdin.isRawModeSupported) stdin.setRawMode(false);
     };
