@@ -247,7 +247,8 @@ export class SessionController implements AppController {
   start(): void {
     this.tickTimer = setInterval(() => this.tick(), TICK_MS);
     this.tickTimer.unref();
-    void this.refreshLocal();
+    // The first inventory read is the caller's (it reports an unreachable Ollama once).
+    this.lastLocalRefresh = this.now();
   }
 
   stop(): void {

@@ -146,6 +146,14 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     controller.setTierOverride(Number(options.tier) as 0, 'session');
   if (options.yes) controller.notify('warn', '--yes: every tool call that would ask is approved');
 
+  const { renderApp } = await import('../ui/render.js');
+  const { createScreenRenderers } = await import('../ui/screens/index.js');
+  const app = renderApp(controller, config, env, createScreenRenderers(ports));
+  // Everything that talks to Ollama or parses megabytes waits until the first frame is out.
+  void local.refresh().then(() => {
+    const problem = local.unavailableReason();
+    if (problem) controller.notify('warn', `${problem}. Local routes are off until it answers.`);
+  });
   // Background: the router learns from this and last month's records once they are read.
   if (ledger) {
     const now = new Date();
@@ -155,17 +163,10 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
       .then((read) => history.unshift(...read.records))
       .catch(() => undefined);
   }
-  void local.refresh().then(() => {
-    const problem = local.unavailableReason();
-    if (problem) controller.notify('warn', `${problem}. Local routes are off until it answers.`);
-  });
   controller.start();
   // After the first frame: the encoder is large, and routing estimates until it is ready.
   setTimeout(() => void loadTokenizer(), 50);
 
-  const { renderApp } = await import('../ui/render.js');
-  const { createScreenRenderers } = await import('../ui/screens/index.js');
-  const app = renderApp(controller, config, env, createScreenRenderers(ports));
   await Promise.race([exited, app.waitUntilExit()]);
   app.unmount();
   controller.stop();
