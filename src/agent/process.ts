@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { execa } from 'execa';
 import { HeadTailBuffer, type CapLimits } from './output.js';
 
 export interface RunProcessOptions {
@@ -87,6 +86,8 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessRes
   let timedOut = false;
   let aborted = false;
 
+  // Loaded on first use: execa is a large module graph and start-up needs none of it.
+  const { execa } = await import('execa');
   const subprocess = execa(shell(), ['-c', options.command], {
     cwd: options.cwd,
     env: { ...NONINTERACTIVE_ENV, ...options.env },

@@ -1,8 +1,5 @@
-import type { Provider, ProviderId } from '../core/index.js';
-import { AnthropicProvider } from './anthropic.js';
+import type { Provider, ProviderId, ProviderRequest, StreamEvent } from '../core/index.js';
 import { resolveEndpoint } from './endpoints.js';
-import { OllamaProvider } from './ollama.js';
-import { ChatCompletionsProvider } from './openai.js';
 
 export interface CreateProviderOptions {
   /** Where keys and base URLs are read; default process.env. Read once, at creation. */
@@ -26,16 +23,16 @@ export function createProvider(id: ProviderId, options: CreateProviderOptions = 
     maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
     onNotice: options.onNotice,
   };
-  switch (id) {
-    case 'anthropic':
-      return new AnthropicProvider(endpoint, adapter);
-    case 'openai':
-    case 'openrouter':
-    case 'deepseek':
-      return new ChatCompletionsProvider(id, endpoint, adapter);
-    case 'ollama':
-      return new OllamaProvider(endpoint);
-  }
+  // The SDKs are large module graphs; they load with the first call, not at start-up.
+  let loaded: Promise<Provider> | undefined;
+  const load = (): Promise<Provider> =>
+    (loaded ??= import('./adapters.js').then((m) => m.createAdapter(id, endpoint, adapter)));
+  return {
+    id,
+    async *stream(request: ProviderRequest, signal?: AbortSignal): AsyncIterable<StreamEvent> {
+      yield* (await load()).stream(request, signal);
+    },
+  };
 }
 
 export interface ProviderSetup {

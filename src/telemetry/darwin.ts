@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { darwinSnapshot, parseSysctlLines } from './darwin-parse.js';
 import type { MemorySnapshot } from './memory-snapshot.js';
 
@@ -19,6 +18,7 @@ let memsizeCache: string | undefined;
  * names); hw.memsize never changes, so it is read once. No sudo needed.
  */
 export async function readDarwinMemory(): Promise<MemorySnapshot> {
+  const { execa } = await import('execa');
   memsizeCache ??= (await execa('sysctl', ['-n', 'hw.memsize'], { timeout: TIMEOUT_MS })).stdout;
   const [vm, sysctl] = await Promise.all([
     execa('vm_stat', { timeout: TIMEOUT_MS }),

@@ -1,4 +1,3 @@
-import { mem as siMem } from 'systeminformation';
 import type { MemoryPressure, MemorySnapshot } from './memory-snapshot.js';
 
 /** The fields of systeminformation's mem() this module uses. */
@@ -43,5 +42,7 @@ export function linuxSnapshot(mem: SiMem, takenAt: number): MemorySnapshot {
 }
 
 export async function readLinuxMemory(): Promise<MemorySnapshot> {
-  return linuxSnapshot(await siMem(), Date.now());
+  // Loaded on first use: systeminformation is large and not needed before the first frame.
+  const { mem } = await import('systeminformation');
+  return linuxSnapshot(await mem(), Date.now());
 }

@@ -1,6 +1,5 @@
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { execa } from 'execa';
 
 export interface PowerReading {
   /** CPU + GPU + ANE (macmon's all_power), watts. */
@@ -79,6 +78,7 @@ export async function readPower(
   macmonPath ??= findOnPath('macmon');
   const bin = await macmonPath;
   if (!bin) return undefined;
+  const { execa } = await import('execa');
   const result = await execa(bin, ['pipe', '-s', '1', '-i', '500'], {
     reject: false,
     timeout: 5000,

@@ -1,7 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { execa } from 'execa';
 import { z } from 'zod';
 import { SECRET_GLOBS, isSecretPath, resolveInWorkspace } from '../workspace.js';
 import { looksBinary } from './files.js';
@@ -79,6 +78,7 @@ async function searchWithRipgrep(
   if (!isSecretPath(rel)) for (const secret of SECRET_GLOBS) flags.push('--glob', `!${secret}`);
   flags.push('-e', args.pattern);
   if (rel !== '.') flags.push('--', rel);
+  const { execa } = await import('execa');
   const result = await execa(rg, flags, {
     cwd: root,
     reject: false,
