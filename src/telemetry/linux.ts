@@ -43,6 +43,8 @@ export function linuxSnapshot(mem: SiMem, takenAt: number): MemorySnapshot {
 
 export async function readLinuxMemory(): Promise<MemorySnapshot> {
   // Loaded on first use: systeminformation is large and not needed before the first frame.
-  const { mem } = await import('systeminformation');
-  return linuxSnapshot(await mem(), Date.now());
+  // A CommonJS package: bundled and imported dynamically, its exports sit under `default`.
+  type Si = typeof import('systeminformation');
+  const si = (await import('systeminformation')) as Si & { default?: Si };
+  return linuxSnapshot(await (si.default ?? si).mem(), Date.now());
 }

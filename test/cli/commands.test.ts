@@ -82,6 +82,10 @@ describe.concurrent('kirikae', { timeout: 60_000 }, () => {
     }
     expect(json.providers.anthropic!.baseUrl).toBe(stubs.anthropic.url);
     expect(json.ollama.reachable).toBe(true);
+    // Read through the bundled (lazily imported) systeminformation on this Linux machine.
+    expect(
+      (json as unknown as { memory: { totalBytes: number } | null }).memory?.totalBytes,
+    ).toBeGreaterThan(0);
     expect(json.ollama.host).toBe(stubs.ollama.url);
     expect(json.ollama.installed.map((m) => m.name)).toEqual(['qwen3-coder:30b']);
     expect(json.usable.sort()).toEqual(['anthropic', 'deepseek', 'ollama', 'openai', 'openrouter']);
