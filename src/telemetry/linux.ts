@@ -1,3 +1,4 @@
+import type * as SystemInformation from 'systeminformation';
 import type { MemoryPressure, MemorySnapshot } from './memory-snapshot.js';
 
 /** The fields of systeminformation's mem() this module uses. */
@@ -41,10 +42,11 @@ export function linuxSnapshot(mem: SiMem, takenAt: number): MemorySnapshot {
   };
 }
 
+type SiModule = typeof SystemInformation;
+
 export async function readLinuxMemory(): Promise<MemorySnapshot> {
   // Loaded on first use: systeminformation is large and not needed before the first frame.
   // A CommonJS package: bundled and imported dynamically, its exports sit under `default`.
-  type Si = typeof import('systeminformation');
-  const si = (await import('systeminformation')) as Si & { default?: Si };
+  const si = (await import('systeminformation')) as SiModule & { default?: SiModule };
   return linuxSnapshot(await (si.default ?? si).mem(), Date.now());
 }
