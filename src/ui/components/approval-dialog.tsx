@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import type { ApprovalView } from '../../app/types.js';
 import { foldLines } from '../format.js';
 import { useTheme } from '../theme-context.js';
+import { DiffLines } from './diff-lines.js';
 
 export function ApprovalDialog({
   approval,
@@ -28,23 +29,7 @@ export function ApprovalDialog({
       <Text color={theme.colors.text} wrap="wrap">
         {approval.summary}
       </Text>
-      {diff
-        ? diff.lines.map((line, i) => (
-            <Text
-              key={i}
-              color={
-                line.startsWith('+')
-                  ? theme.colors.success
-                  : line.startsWith('-')
-                    ? theme.colors.error
-                    : theme.colors.muted
-              }
-              wrap="truncate-end"
-            >
-              {line}
-            </Text>
-          ))
-        : null}
+      {diff ? <DiffLines lines={diff.lines} truncate /> : null}
       {diff?.hidden ? <Text color={theme.colors.muted}>… {diff.hidden} lines folded</Text> : null}
       {note === undefined ? (
         <Text color={theme.colors.accent} wrap="wrap">

@@ -4,6 +4,7 @@ import { formatTokens, formatUsd, foldLines } from '../format.js';
 import { tierColor } from '../theme.js';
 import { useTheme } from '../theme-context.js';
 import { Answer } from './answer.js';
+import { DiffLines } from './diff-lines.js';
 
 export function TranscriptItemView({ item }: { item: TranscriptItem }) {
   const theme = useTheme();
@@ -38,20 +39,7 @@ export function TranscriptItemView({ item }: { item: TranscriptItem }) {
           </Text>
           {detail ? (
             <Box paddingLeft={2} flexDirection="column">
-              {detail.lines.map((line, i) => (
-                <Text
-                  key={i}
-                  color={
-                    line.startsWith('+')
-                      ? theme.colors.success
-                      : line.startsWith('-')
-                        ? theme.colors.error
-                        : theme.colors.muted
-                  }
-                >
-                  {line}
-                </Text>
-              ))}
+              <DiffLines lines={detail.lines} />
               {detail.hidden ? (
                 <Text color={theme.colors.muted}>… {detail.hidden} lines folded</Text>
               ) : null}
