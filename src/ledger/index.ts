@@ -3,6 +3,7 @@ export * from './budget.js';
 export * from './reports.js';
 export * from './whatif.js';
 export * from './screen.js';
+export * from './month.js';
 export * from './spend.js';
 export * from './format.js';
 export { makePricer, type Pricer } from './pricer.js';

@@ -3,15 +3,16 @@ import type { TaskOutcome, TaskType } from '../core/task.js';
 import type { Tier } from '../core/tier.js';
 import { totalInput, type Usage } from '../core/usage.js';
 import { isCall } from './spend.js';
-import { median, percentileSorted, ratio, sortedValues } from './stats.js';
+import { NumberList, percentiles, percentileSorted, ratio, sortedValues } from './stats.js';
 import {
   dayFraction,
   dayOfDate,
   dayOfTs,
+  isoInMonth,
   isoWeek,
   monthDays,
   monthOfDate,
-  monthOfTs,
+  utcIso,
 } from './time.js';
 
 /*
@@ -130,7 +131,7 @@ function group(calls: readonly CallRecord[], keyOf: (c: CallRecord) => string): 
 }
 
 /** Day rows rolled up (weeks, months) without touching every call again. */
-function rollUp(days: readonly GroupRow[], keyOf: (day: string) => string): GroupRow[] {
+export function rollUp(days: readonly GroupRow[], keyOf: (day: string) => string): GroupRow[] {
   const rows = new Map<string, GroupRow>();
   for (const day of days) {
     const key = keyOf(day.key);
@@ -188,6 +189,56 @@ export interface TaskCost {
   lastTs: string;
 }
 
+function newTaskCost(task: string, session: string, ts: string): TaskCost {
+  return {
+    task,
+    session,
+    tier: null,
+    outcome: 'open',
+    calls: 0,
+    usd: 0,
+    unknownCalls: 0,
+    models: [],
+    lastTs: ts,
+  };
+}
+
+/**
+ * `newTaskCost` for a task first seen by one of its calls, already holding what addTaskCall
+ * would add for it (same keys, same order). Built whole, the object gets all its fields at
+ * once instead of growing a second store for `taskType` and an array for `models`.
+ */
+function newTaskCostOfCall(call: CallRecord): TaskCost {
+  return {
+    task: call.task,
+    session: call.session,
+    tier: null,
+    outcome: 'open',
+    calls: 0,
+    usd: 0,
+    unknownCalls: 0,
+    models: [call.model],
+    lastTs: call.ts,
+    taskType: call.taskType,
+  };
+}
+
+function addTaskCall(cost: TaskCost, call: CallRecord): void {
+  cost.calls += 1;
+  if (call.costUsd === null) cost.unknownCalls += 1;
+  else cost.usd += call.costUsd;
+  if (!cost.models.includes(call.model)) cost.models.push(call.model);
+  cost.taskType ??= call.taskType;
+  cost.tier = call.tier;
+}
+
+/** The TaskRecord has the last word on how the task ended and on which tier. */
+function endTask(cost: TaskCost, end: TaskRecord): void {
+  cost.outcome = end.outcome;
+  cost.tier = end.tier;
+  if (end.taskType) cost.taskType = end.taskType;
+}
+
 /**
  * Every task seen in the records with the cost of all its calls, joined on the task id
  * (task ids are unique across sessions). A task's calls written in an earlier month are only
@@ -198,20 +249,7 @@ export function taskCosts(records: readonly LedgerRecord[]): TaskCost[] {
   const ended = new Map<string, TaskRecord>();
   const get = (task: string, session: string, ts: string): TaskCost => {
     let cost = tasks.get(task);
-    if (!cost) {
-      cost = {
-        task,
-        session,
-        tier: null,
-        outcome: 'open',
-        calls: 0,
-        usd: 0,
-        unknownCalls: 0,
-        models: [],
-        lastTs: ts,
-      };
-      tasks.set(task, cost);
-    }
+    if (!cost) tasks.set(task, (cost = newTaskCost(task, session, ts)));
     if (ts > cost.lastTs) cost.lastTs = ts;
     return cost;
   };
@@ -222,28 +260,31 @@ export function taskCosts(records: readonly LedgerRecord[]): TaskCost[] {
       continue;
     }
     if (record.type !== 'call') continue;
-    const cost = get(record.task, record.session, record.ts);
-    cost.calls += 1;
-    if (record.costUsd === null) cost.unknownCalls += 1;
-    else cost.usd += record.costUsd;
-    if (!cost.models.includes(record.model)) cost.models.push(record.model);
-    cost.taskType ??= record.taskType;
-    cost.tier = record.tier;
+    addTaskCall(get(record.task, record.session, record.ts), record);
   }
-  for (const [task, end] of ended) {
-    const cost = tasks.get(task)!;
-    cost.outcome = end.outcome;
-    cost.tier = end.tier;
-    if (end.taskType) cost.taskType = end.taskType;
-  }
+  for (const [task, end] of ended) endTask(tasks.get(task)!, end);
   return [...tasks.values()];
 }
 
 /** The `count` most expensive tasks (known USD), any outcome: a costly abandoned task counts. */
 export function topTasks(costs: readonly TaskCost[], count = 5): TaskCost[] {
-  return [...costs]
-    .sort((a, b) => b.usd - a.usd || b.calls - a.calls || (a.task < b.task ? -1 : 1))
-    .slice(0, count);
+  if (!Number.isInteger(count) || count < 0) return [...costs].sort(byTaskCost).slice(0, count);
+  // The few best kept in order while walking the tasks once: a month has thousands of tasks,
+  // and sorting them all for five costs more than the rest of the task figures together.
+  const top: TaskCost[] = [];
+  for (const cost of costs) {
+    let at = top.length;
+    while (at > 0 && byTaskCost(cost, top[at - 1]!) < 0) at -= 1;
+    if (at >= count) continue;
+    top.splice(at, 0, cost);
+    if (top.length > count) top.pop();
+  }
+  return top;
+}
+
+/** Most expensive first, then most calls, then by task id (unique): a total order. */
+function byTaskCost(a: TaskCost, b: TaskCost): number {
+  return b.usd - a.usd || b.calls - a.calls || (a.task < b.task ? -1 : 1);
 }
 
 export type TaskGrouping = 'taskType' | 'tier' | 'taskType+tier';
@@ -380,16 +421,15 @@ export function localShare(calls: readonly CallRecord[]): LocalShare {
   for (const turns of turnsOfTask.values()) {
     for (const last of turns) if (last && isLocalModel(last.model)) localTurns += 1;
   }
-  const share = (local: number, total: number): Share => ({
-    local,
-    total,
-    share: ratio(local, total),
-  });
   return {
     turns: share(localTurns, turnCount),
     calls: share(localCalls, calls.length),
     tokens: share(localTokens, allTokens),
   };
+}
+
+function share(local: number, total: number): Share {
+  return { local, total, share: ratio(local, total) };
 }
 
 export interface CacheHitRate {
@@ -424,6 +464,25 @@ export interface LatencyRow {
   tokPerSecP50: number | null;
 }
 
+function latencyRow(
+  model: string,
+  durations: ArrayLike<number>,
+  speeds: ArrayLike<number>,
+): LatencyRow {
+  const [p50Ms = null, p90Ms = null] = percentiles(durations, [0.5, 0.9]);
+  return {
+    model,
+    calls: durations.length,
+    p50Ms,
+    p90Ms,
+    tokPerSecP50: percentiles(speeds, [0.5])[0] ?? null,
+  };
+}
+
+function byCallsDesc(a: LatencyRow, b: LatencyRow): number {
+  return b.calls - a.calls || (a.model < b.model ? -1 : 1);
+}
+
 export function latencyByModel(calls: readonly CallRecord[]): LatencyRow[] {
   const byModel = new Map<string, { durations: number[]; speeds: number[] }>();
   for (const call of calls) {
@@ -434,17 +493,8 @@ export function latencyByModel(calls: readonly CallRecord[]): LatencyRow[] {
     if (call.tokPerSec !== undefined) entry.speeds.push(call.tokPerSec);
   }
   return [...byModel]
-    .map(([model, { durations, speeds }]) => {
-      const sorted = sortedValues(durations);
-      return {
-        model,
-        calls: durations.length,
-        p50Ms: percentileSorted(sorted, 0.5),
-        p90Ms: percentileSorted(sorted, 0.9),
-        tokPerSecP50: median(speeds),
-      };
-    })
-    .sort((a, b) => b.calls - a.calls || (a.model < b.model ? -1 : 1));
+    .map(([model, { durations, speeds }]) => latencyRow(model, durations, speeds))
+    .sort(byCallsDesc);
 }
 
 // ─── Projection ──────────────────────────────────────────────────────────────────────────
@@ -561,40 +611,245 @@ export interface MonthReport {
   topTasks: TaskCost[];
 }
 
+interface ModelEntry {
+  row: GroupRow;
+  provider: GroupRow;
+  local: boolean;
+  /** Successful calls' durations and speeds, for the latency table. */
+  durations: NumberList;
+  speeds: NumberList;
+}
+
+interface TaskEntry {
+  cost: TaskCost;
+  end: TaskRecord | undefined;
+  /**
+   * Per turn number, the timestamp of the turn's last call so far, and whether it ran locally
+   * (see localShare): kept instead of the call itself, so a streamed month keeps no records.
+   * The flags of turns below TURN_BITS are bits of `localBits` rather than one more array per
+   * task: fewer objects for the collector to move while a month is streamed.
+   */
+  lastTs: string[] | undefined;
+  localBits: number;
+  localHigh: boolean[] | undefined;
+}
+
+const TURN_BITS = 30;
+
+function hasBit(turn: number): boolean {
+  return turn >>> 0 === turn && turn < TURN_BITS;
+}
+
+function isLocalTurn(task: TaskEntry, turn: number): boolean {
+  return hasBit(turn) ? (task.localBits & (1 << turn)) !== 0 : task.localHigh?.[turn] === true;
+}
+
+function setLocalTurn(task: TaskEntry, turn: number, local: boolean): void {
+  if (!hasBit(turn)) (task.localHigh ??= [])[turn] = local;
+  else if (local) task.localBits |= 1 << turn;
+  else task.localBits &= ~(1 << turn);
+}
+
+function rowOf(rows: Map<string, GroupRow>, key: string): GroupRow {
+  let row = rows.get(key);
+  if (!row) rows.set(key, (row = { key, ...emptyTotals() }));
+  return row;
+}
+
+function digitAt(s: string, i: number): number {
+  const d = s.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : -1;
+}
+
+/**
+ * Every report for one month, built one record at a time: `add` each record (records of other
+ * months are ignored), then `build` once. What `monthReport` does over an array, and
+ * what a streamed read does as each line is parsed, so no array of records is ever needed.
+ *
+ * It gives exactly what filtering the month and calling totals, groupCalls, taskCosts,
+ * localShare, cacheHitRate and latencyByModel one after the other gives (the test suite
+ * checks it does), in one walk over the records: for a month of 100,000 records the separate
+ * passes, each with its own string keys and maps, cost ~3 times as much. Calls are added in
+ * record order, as the separate passes do, so even the float sums come out bit for bit equal.
+ */
+export class MonthReportBuilder {
+  private readonly all = emptyTotals();
+  private readonly days = new Map<string, GroupRow>();
+  /** Day rows by the day-of-month digits, so the common case needs no key string per call. */
+  private readonly dayByNumber: (GroupRow | undefined)[] = [];
+  private readonly tiers = new Map<string, GroupRow>();
+  /** Tier rows by tier number + 1 ('none' at 0), for the same reason. */
+  private readonly tierByNumber: (GroupRow | undefined)[] = [];
+  private readonly models = new Map<string, ModelEntry>();
+  private readonly providers = new Map<string, GroupRow>();
+  private readonly taskTypes = new Map<string, GroupRow>();
+  private readonly tasks = new Map<string, TaskEntry>();
+  private turnCount = 0;
+  private localTurns = 0;
+  private localCalls = 0;
+  private localTokens = 0;
+  private allTokens = 0;
+  private cacheRead = 0;
+  private cloudInput = 0;
+
+  constructor(private readonly options: MonthReportOptions) {}
+
+  add(record: LedgerRecord): void {
+    const iso = utcIso(record.ts);
+    if (!isoInMonth(iso, this.options.month)) return;
+    if (record.type === 'task') {
+      this.taskEntry(record).end = record;
+      return;
+    }
+    if (record.type !== 'call') return;
+    const call = record;
+    const usage = call.usage;
+    const model = this.modelEntry(call.model);
+
+    addCall(this.all, call);
+    addCall(this.dayRow(iso), call);
+    addCall(this.tierRow(call.tier), call);
+    addCall(model.row, call);
+    addCall(model.provider, call);
+    addCall(rowOf(this.taskTypes, call.taskType ?? 'none'), call);
+
+    const task = this.taskEntry(call);
+    addTaskCall(task.cost, call);
+    // The turn's last call so far decides whether it counts as local (as in localShare).
+    const lastTs = (task.lastTs ??= []);
+    const turn = call.turn;
+    const prevTs = lastTs[turn];
+    if (prevTs === undefined || call.ts >= prevTs) {
+      if (prevTs === undefined) this.turnCount += 1;
+      else if (isLocalTurn(task, turn)) this.localTurns -= 1;
+      if (model.local) this.localTurns += 1;
+      lastTs[turn] = call.ts;
+      setLocalTurn(task, turn, model.local);
+    }
+
+    const tokens = totalInput(usage) + usage.output;
+    this.allTokens += tokens;
+    if (model.local) {
+      this.localCalls += 1;
+      this.localTokens += tokens;
+    } else {
+      this.cacheRead += usage.cacheRead;
+      this.cloudInput += totalInput(usage);
+    }
+    if (call.outcome === 'ok') {
+      model.durations.push(call.durationMs);
+      if (call.tokPerSec !== undefined) model.speeds.push(call.tokPerSec);
+    }
+  }
+
+  build(): MonthReport {
+    const { month } = this.options;
+    const costs: TaskCost[] = [];
+    for (const { cost, end } of this.tasks.values()) {
+      if (end) endTask(cost, end);
+      costs.push(cost);
+    }
+    const byDay = [...this.days.values()].sort(byKeyOrder);
+    const byUsd = (rows: Iterable<GroupRow>): GroupRow[] => [...rows].sort(byUsdDesc);
+    const modelEntries = [...this.models.values()];
+    const latency: LatencyRow[] = [];
+    for (const entry of modelEntries) {
+      if (entry.durations.length > 0) {
+        latency.push(latencyRow(entry.row.key, entry.durations.values(), entry.speeds.values()));
+      }
+    }
+    const dayUsd = new Map(byDay.map((row) => [row.key, row.usd]));
+    const series = monthDays(month).map((day) => ({ day, usd: dayUsd.get(day) ?? 0 }));
+    const dailyUsd = Object.fromEntries(series.map((d) => [d.day, d.usd]));
+    return {
+      month,
+      totals: this.all,
+      dailySeries: series,
+      byDay,
+      byWeek: rollUp(byDay, isoWeek),
+      byTier: byUsd(this.tiers.values()),
+      byModel: byUsd(modelEntries.map((entry) => entry.row)),
+      byProvider: byUsd(this.providers.values()),
+      byTaskType: byUsd(this.taskTypes.values()),
+      perCompletedTask: perCompletedTask(costs),
+      localShare: {
+        turns: share(this.localTurns, this.turnCount),
+        calls: share(this.localCalls, this.all.calls),
+        tokens: share(this.localTokens, this.allTokens),
+      },
+      cacheHitRate: {
+        rate: ratio(this.cacheRead, this.cloudInput),
+        cacheReadTokens: this.cacheRead,
+        inputTokens: this.cloudInput,
+      },
+      latency: latency.sort(byCallsDesc),
+      projection: projectMonthEnd({
+        month,
+        now: this.options.now,
+        budgetUsd: this.options.budgetUsd,
+        dailyUsd,
+        history: this.options.history,
+      }),
+      topTasks: topTasks(costs),
+    };
+  }
+
+  private taskEntry(record: CallRecord | TaskRecord): TaskEntry {
+    let entry = this.tasks.get(record.task);
+    if (!entry) {
+      entry = {
+        cost:
+          record.type === 'call'
+            ? newTaskCostOfCall(record)
+            : newTaskCost(record.task, record.session, record.ts),
+        end: undefined,
+        lastTs: undefined,
+        localBits: 0,
+        localHigh: undefined,
+      };
+      this.tasks.set(record.task, entry);
+    }
+    if (record.ts > entry.cost.lastTs) entry.cost.lastTs = record.ts;
+    return entry;
+  }
+
+  private dayRow(iso: string): GroupRow {
+    const tens = digitAt(iso, 8);
+    const ones = digitAt(iso, 9);
+    if (this.options.month.length !== 7 || iso.charCodeAt(7) !== 45 || tens < 0 || ones < 0) {
+      return rowOf(this.days, iso.slice(0, 10));
+    }
+    // In the month, the key is the month, '-' and these two digits: the same row every time.
+    return (this.dayByNumber[tens * 10 + ones] ??= rowOf(this.days, iso.slice(0, 10)));
+  }
+
+  private tierRow(tier: Tier | null): GroupRow {
+    const n = tier === null ? 0 : tier + 1;
+    return (this.tierByNumber[n] ??= rowOf(this.tiers, tier === null ? 'none' : String(tier)));
+  }
+
+  private modelEntry(model: string): ModelEntry {
+    let entry = this.models.get(model);
+    if (!entry) {
+      entry = {
+        row: { key: model, ...emptyTotals() },
+        provider: rowOf(this.providers, providerOf(model)),
+        local: isLocalModel(model),
+        durations: new NumberList(),
+        speeds: new NumberList(),
+      };
+      this.models.set(model, entry);
+    }
+    return entry;
+  }
+}
+
 /** Every report for one month. Records of other months are ignored. */
 export function monthReport(
   records: readonly LedgerRecord[],
   options: MonthReportOptions,
 ): MonthReport {
-  const { month } = options;
-  const inMonth = records.filter((r) => monthOfTs(r.ts) === month);
-  const calls = callsOf(inMonth);
-  const byDay = groupCalls(calls, 'day');
-  const dayUsd = new Map(byDay.map((row) => [row.key, row.usd]));
-  const series = monthDays(month).map((day) => ({ day, usd: dayUsd.get(day) ?? 0 }));
-  const dailyUsd = Object.fromEntries(series.map((d) => [d.day, d.usd]));
-  const tasks = taskCosts(inMonth);
-  return {
-    month,
-    totals: totals(calls),
-    dailySeries: series,
-    byDay,
-    byWeek: rollUp(byDay, isoWeek),
-    byTier: groupCalls(calls, 'tier'),
-    byModel: groupCalls(calls, 'model'),
-    byProvider: groupCalls(calls, 'provider'),
-    byTaskType: groupCalls(calls, 'taskType'),
-    perCompletedTask: perCompletedTask(tasks),
-    localShare: localShare(calls),
-    cacheHitRate: cacheHitRate(calls),
-    latency: latencyByModel(calls),
-    projection: projectMonthEnd({
-      month,
-      now: options.now,
-      budgetUsd: options.budgetUsd,
-      dailyUsd,
-      history: options.history,
-    }),
-    topTasks: topTasks(tasks),
-  };
+  const builder = new MonthReportBuilder(options);
+  for (const record of records) builder.add(record);
+  return builder.build();
 }

@@ -4,16 +4,16 @@ import { TIER_NAMES, TIERS, type Tier } from '../core/tier.js';
 import { budgetState, type BudgetConfig, type BudgetState } from './budget.js';
 import {
   callsOf,
-  groupCalls,
   monthReport,
   type CacheHitRate,
   type GroupRow,
   type LocalShare,
+  type MonthReport,
   type Projection,
   type TaskCost,
   type UnknownCost,
 } from './reports.js';
-import { monthOfTs } from './time.js';
+import { tsInMonth } from './time.js';
 import { DEFAULT_WHATIF_MODEL, whatIfModel, type WhatIfResult } from './whatif.js';
 
 /** The grouping the costs screen (and `kirikae costs --by`) offers. */
@@ -63,27 +63,32 @@ export interface CostsScreenData {
   energyUsd: number;
 }
 
-const GROUP_OF: Record<CostsGrouping, 'day' | 'tier' | 'model' | 'taskType'> = {
-  day: 'day',
-  tier: 'tier',
-  model: 'model',
-  task: 'taskType',
-};
-
 /** The month's figures for the costs screen; pure, so the screen renders plain values. */
 export function costsScreenData(
   records: readonly LedgerRecord[],
   options: CostsScreenOptions,
 ): CostsScreenData {
   const { month } = options;
-  const inMonth = records.filter((r) => monthOfTs(r.ts) === month);
-  const calls = callsOf(inMonth);
+  const inMonth = records.filter((r) => tsInMonth(r.ts, month));
   const report = monthReport(inMonth, {
     month,
     now: options.now,
     budgetUsd: options.budgetUsd,
     history: options.history,
   });
+  const savings = whatIfModel(callsOf(inMonth), options.whatIfModel ?? DEFAULT_WHATIF_MODEL, {
+    overrides: options.overrides,
+  });
+  return costsScreenDataOf(report, savings, options);
+}
+
+/** The screen's figures from the month's report and what-if (however they were computed). */
+export function costsScreenDataOf(
+  report: MonthReport,
+  savings: WhatIfResult,
+  options: CostsScreenOptions,
+): CostsScreenData {
+  const { month } = options;
   const total = report.totals.usd;
   const byTier = new Map(report.byTier.map((row) => [row.key, row]));
   // Every tier gets a bar, spent or not, so the bars do not jump around between months.
@@ -121,11 +126,9 @@ export function costsScreenData(
     budget,
     daily: report.dailySeries,
     by: options.by,
-    groups: options.by === 'tier' ? report.byTier : groupCalls(calls, GROUP_OF[options.by]),
+    groups: groupRows(report, options.by),
     tiers,
-    savings: whatIfModel(calls, options.whatIfModel ?? DEFAULT_WHATIF_MODEL, {
-      overrides: options.overrides,
-    }),
+    savings,
     localShare: report.localShare,
     cacheHitRate: report.cacheHitRate,
     projection: report.projection,
@@ -133,4 +136,18 @@ export function costsScreenData(
     unknown: report.totals.unknown,
     energyUsd: report.totals.energyUsd,
   };
+}
+
+/** The report already holds every grouping the screen offers (equal to groupCalls' rows). */
+function groupRows(report: MonthReport, by: CostsGrouping): GroupRow[] {
+  switch (by) {
+    case 'day':
+      return report.byDay;
+    case 'tier':
+      return report.byTier;
+    case 'model':
+      return report.byModel;
+    case 'task':
+      return report.byTaskType;
+  }
 }

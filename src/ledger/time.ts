@@ -12,7 +12,11 @@ export function isMonth(value: string): boolean {
   return MONTH_RE.test(value);
 }
 
-function utcIso(ts: string): string {
+/**
+ * The timestamp as a UTC ISO string: `ts` itself (no copy) when already in UTC, which is how
+ * records are written. Day and month keys are its first 10 and 7 characters.
+ */
+export function utcIso(ts: string): string {
   // Fast path: records are written with toISOString(), which is already UTC.
   if (ts.length >= 20 && ts.endsWith('Z')) return ts;
   const ms = Date.parse(ts);
@@ -22,6 +26,16 @@ function utcIso(ts: string): string {
 /** UTC `YYYY-MM` of an ISO timestamp. */
 export function monthOfTs(ts: string): string {
   return utcIso(ts).slice(0, 7);
+}
+
+/** `monthOfTs(ts) === month` for a timestamp already passed through utcIso, without a copy. */
+export function isoInMonth(iso: string, month: string): boolean {
+  return month.length === 7 ? iso.startsWith(month) : iso.slice(0, 7) === month;
+}
+
+/** `monthOfTs(ts) === month`, without a copy for the usual UTC timestamp. */
+export function tsInMonth(ts: string, month: string): boolean {
+  return isoInMonth(utcIso(ts), month);
 }
 
 /** UTC `YYYY-MM-DD` of an ISO timestamp. */

@@ -35,40 +35,68 @@ export interface WhatIfResult {
   excludedTokens: number;
 }
 
+/**
+ * The what-if totals, one call at a time: `add` each call, then read `result`. Lets a streamed
+ * read of the ledger price calls as they are parsed, without keeping them.
+ */
+export class WhatIfTally {
+  private actual = 0;
+  private whatIf = 0;
+  private compared = 0;
+  private excluded = 0;
+  private excludedTokens = 0;
+
+  constructor(
+    private readonly label: string,
+    private readonly pricerFor: (call: CallRecord) => Pricer | undefined,
+  ) {}
+
+  add(call: CallRecord): void {
+    const pricer = this.pricerFor(call);
+    const price = pricer ? pricer.price(call.usage) : call.costUsd;
+    if (call.costUsd === null || price === null || price === 'unknown') {
+      this.excluded += 1;
+      this.excludedTokens += totalInput(call.usage) + call.usage.output;
+      return;
+    }
+    this.actual += call.costUsd;
+    this.whatIf += price;
+    this.compared += 1;
+  }
+
+  result(): WhatIfResult {
+    const known = this.compared > 0;
+    const savedUsd = known ? this.whatIf - this.actual : null;
+    return {
+      label: this.label,
+      actualUsd: this.actual,
+      totalUsd: known ? this.whatIf : 'unknown',
+      savedUsd,
+      savedPct: savedUsd !== null && this.whatIf > 0 ? (savedUsd / this.whatIf) * 100 : null,
+      comparedCalls: this.compared,
+      excludedCalls: this.excluded,
+      excludedTokens: this.excludedTokens,
+    };
+  }
+}
+
 function compare(
   label: string,
   calls: readonly CallRecord[],
   pricerFor: (call: CallRecord) => Pricer | undefined,
 ): WhatIfResult {
-  let actual = 0;
-  let whatIf = 0;
-  let compared = 0;
-  let excluded = 0;
-  let excludedTokens = 0;
-  for (const call of calls) {
-    const pricer = pricerFor(call);
-    const price = pricer ? pricer.price(call.usage) : call.costUsd;
-    if (call.costUsd === null || price === null || price === 'unknown') {
-      excluded += 1;
-      excludedTokens += totalInput(call.usage) + call.usage.output;
-      continue;
-    }
-    actual += call.costUsd;
-    whatIf += price;
-    compared += 1;
-  }
-  const known = compared > 0;
-  const savedUsd = known ? whatIf - actual : null;
-  return {
-    label,
-    actualUsd: actual,
-    totalUsd: known ? whatIf : 'unknown',
-    savedUsd,
-    savedPct: savedUsd !== null && whatIf > 0 ? (savedUsd / whatIf) * 100 : null,
-    comparedCalls: compared,
-    excludedCalls: excluded,
-    excludedTokens,
-  };
+  const tally = new WhatIfTally(label, pricerFor);
+  for (const call of calls) tally.add(call);
+  return tally.result();
+}
+
+/** A tally pricing every call as if it had run on `model` (default Opus 4.6). */
+export function whatIfModelTally(
+  model: string = DEFAULT_WHATIF_MODEL,
+  options: WhatIfOptions = {},
+): WhatIfTally {
+  const pricer = makePricer(model, { overrides: options.overrides });
+  return new WhatIfTally(model, () => pricer);
 }
 
 /** Every call priced as if it had run on `model` (default Opus 4.6). */
@@ -77,8 +105,9 @@ export function whatIfModel(
   model: string = DEFAULT_WHATIF_MODEL,
   options: WhatIfOptions = {},
 ): WhatIfResult {
-  const pricer = makePricer(model, { overrides: options.overrides });
-  return compare(model, calls, () => pricer);
+  const tally = whatIfModelTally(model, options);
+  for (const call of calls) tally.add(call);
+  return tally.result();
 }
 
 /** A routing table for the what-if: the model each tier would have used. */

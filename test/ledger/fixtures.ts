@@ -1,4 +1,6 @@
-import type { CallRecord, TaskRecord, VerifyRecord } from '../../src/core/records.js';
+import type { CallRecord, LedgerRecord, TaskRecord, VerifyRecord } from '../../src/core/records.js';
+import { TASK_TYPES } from '../../src/core/task.js';
+import { TIERS } from '../../src/core/tier.js';
 import type { Usage } from '../../src/core/usage.js';
 
 export function usage(partial: Partial<Usage>): Usage {
@@ -250,3 +252,84 @@ export const goldenRecords = [
   ...goldenTasks,
   verify({ ts: '2026-03-02T09:08:00.000Z', task: 'T1', turn: 2 }),
 ];
+
+/** A small deterministic generator: the same "random" values on every run. */
+export function generator(seed: number) {
+  return (max: number): number => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return seed % max;
+  };
+}
+
+const MESSY_MODELS = [
+  'anthropic/claude-sonnet-4-6',
+  'ollama/qwen3-coder:30b',
+  'anthropic/claude-haiku-4-5',
+  'openrouter/acme/unpriced',
+  'local-no-slash',
+];
+
+/** A messy month: other months, offsets across midnight, unset tiers, unpriced and local calls. */
+export function messyRecords(count: number, seed: number): LedgerRecord[] {
+  const next = generator(seed);
+  const records: LedgerRecord[] = [];
+  for (let i = 0; i < count; i++) {
+    const month = ['2026-02', '2026-03', '2026-03', '2026-03', '2026-04'][next(5)]!;
+    const day = String(1 + next(28)).padStart(2, '0');
+    const time = `${String(next(24)).padStart(2, '0')}:${String(next(60)).padStart(2, '0')}:0${next(10)}`;
+    // Some local times with an offset: 23:30-02:00 on the 28th is the next UTC day.
+    const ts =
+      next(10) === 0
+        ? `${month}-${next(2) ? '28' : '01'}T${next(2) ? '23:30:00' : '00:30:00'}${next(2) ? '-02:00' : '+02:00'}`
+        : `${month}-${day}T${time}.${String(next(1000)).padStart(3, '0')}Z`;
+    const taskId = `t${next(40)}`;
+    const tier = next(7) === 0 ? null : TIERS[next(TIERS.length)]!;
+    const taskType = next(6) === 0 ? undefined : TASK_TYPES[next(TASK_TYPES.length)]!;
+    const kind = next(12);
+    if (kind === 0) {
+      records.push(
+        task({
+          ts,
+          task: taskId,
+          tier,
+          ...(taskType ? { taskType } : {}),
+          outcome: (['completed', 'abandoned', 'failed'] as const)[next(3)]!,
+          models: [MESSY_MODELS[next(MESSY_MODELS.length)]!],
+        }),
+      );
+      continue;
+    }
+    if (kind === 1) {
+      records.push(verify({ ts, task: taskId, turn: next(5), passed: next(2) === 0 }));
+      continue;
+    }
+    const model = MESSY_MODELS[next(MESSY_MODELS.length)]!;
+    const unpriced = model.startsWith('openrouter/');
+    const extra: Partial<CallRecord> = {};
+    if (taskType) extra.taskType = taskType;
+    if (next(3)) extra.tokPerSec = next(10_000) / 97;
+    if (next(5) === 0) extra.energyUsd = next(100) / 7_000;
+    records.push(
+      call({
+        ts,
+        task: taskId,
+        // A few large turn numbers: sparse arrays in the local-share bookkeeping.
+        turn: next(20) === 0 ? 1_000 + next(5) : next(6),
+        tier,
+        model,
+        usage: usage({
+          input: next(30_000),
+          output: next(4_000),
+          cacheRead: next(3) ? next(90_000) : 0,
+          cacheWrite: next(4) ? next(6_000) : 0,
+        }),
+        costUsd: unpriced ? null : next(100_000) / 1_000_003,
+        priceSource: unpriced ? 'unknown' : 'catalog',
+        durationMs: next(5) === 0 ? next(3) * 1_000 : 300 + next(40_000),
+        outcome: (['ok', 'ok', 'ok', 'error', 'aborted'] as const)[next(5)]!,
+        ...extra,
+      }),
+    );
+  }
+  return records;
+}
