@@ -6,17 +6,15 @@ import { budgetState, type BudgetState } from '../ledger/budget.js';
 import { bar, csvLine, formatPct, formatTokens, formatUsd, table } from '../ledger/format.js';
 import {
   MIN_SAMPLE_DAYS,
-  callsOf,
-  dailySeries,
-  monthReport,
   type CompletedTaskRow,
   type GroupRow,
   type MonthReport,
 } from '../ledger/reports.js';
 import type { CostsGrouping } from '../ledger/screen.js';
-import { ledgerDir, monthFile, readLedgerMonth, type ReadResult } from '../ledger/store.js';
-import { addMonths, isMonth, monthOfDate, monthOfTs } from '../ledger/time.js';
-import { DEFAULT_WHATIF_MODEL, whatIfModel, type WhatIfResult } from '../ledger/whatif.js';
+import { ledgerDir, monthFile } from '../ledger/store.js';
+import { readDailyUsd, readMonthSummary, type MonthSummary } from '../ledger/month.js';
+import { addMonths, isMonth, monthOfDate } from '../ledger/time.js';
+import { DEFAULT_WHATIF_MODEL, type WhatIfResult } from '../ledger/whatif.js';
 
 export interface CostsArgs {
   /** `YYYY-MM` (UTC month); default the current one. */
@@ -339,9 +337,7 @@ function toText(
 /** Daily USD of the month before, when the projection needs history for its first days. */
 async function historyFor(dir: string, month: string, now: Date): Promise<number[] | undefined> {
   if (month !== monthOfDate(now) || now.getUTCDate() > MIN_SAMPLE_DAYS) return undefined;
-  const previous = addMonths(month, -1);
-  const { records } = await readLedgerMonth(dir, previous);
-  return dailySeries(callsOf(records), previous).map((d) => d.usd);
+  return readDailyUsd(dir, addMonths(month, -1));
 }
 
 function write(stream: NodeJS.WritableStream, lines: readonly string[]): void {
@@ -369,31 +365,30 @@ export async function runCosts(args: CostsArgs, io: CostsIo): Promise<number> {
   const config = loaded.config;
   const dir = ledgerDir(io.env);
 
-  let read: ReadResult;
-  let history: number[] | undefined;
+  // Streamed: each record is folded into the report and the what-if as it is parsed.
+  let summary: MonthSummary;
   try {
-    read = await readLedgerMonth(dir, month);
-    history = await historyFor(dir, month, now);
+    const history = await historyFor(dir, month, now);
+    summary = await readMonthSummary(dir, {
+      month,
+      now,
+      budgetUsd: config.budget.monthlyUsd,
+      history,
+      whatIfModel: model,
+      overrides: config.prices,
+    });
   } catch (error) {
     write(io.stderr, [
       `kirikae costs: ${isKirikaeError(error) ? error.describe() : String(error)}`,
     ]);
     return 1;
   }
-  if (read.skipped > 0) {
+  const { report, whatIf: whatif, skipped } = summary;
+  if (skipped > 0) {
     write(io.stderr, [
-      `warning: ${read.skipped} corrupted ledger line(s) skipped in ${monthFile(dir, month)}`,
+      `warning: ${skipped} corrupted ledger line(s) skipped in ${monthFile(dir, month)}`,
     ]);
   }
-
-  const report = monthReport(read.records, {
-    month,
-    now,
-    budgetUsd: config.budget.monthlyUsd,
-    history,
-  });
-  const calls = callsOf(read.records).filter((c) => monthOfTs(c.ts) === month);
-  const whatif = whatIfModel(calls, model, { overrides: config.prices });
   const budget = budgetState(
     {
       month,
@@ -406,7 +401,7 @@ export async function runCosts(args: CostsArgs, io: CostsIo): Promise<number> {
   );
 
   if (args.json) {
-    io.stdout.write(`${JSON.stringify(toJson(report, budget, whatif, read.skipped), null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify(toJson(report, budget, whatif, skipped), null, 2)}\n`);
   } else if (args.csv) {
     write(io.stdout, toCsv(report, by));
   } else {
