@@ -65,11 +65,3 @@ export function buildCallRecord(facts: CallFacts, config: Config): CallRecord {
     ...(facts.estimate ? { estimate: facts.estimate } : {}),
   };
 }
-
-/** Which tier a model belongs to in the configured table (first match), or null. */
-export function tierOf(model: string, config: Config): Tier | null {
-  for (const tier of ['0', '1', '2', '3', '4'] as const) {
-    if (config.tiers[tier].includes(model)) return Number(tier) as Tier;
-  }
-  return null;
-}

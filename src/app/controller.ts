@@ -28,6 +28,7 @@ import {
   RouterSession,
   nextFallback,
   numCtxBucket,
+  tierOfModel,
   recordFailure,
   recordSuccess,
   route,
@@ -94,6 +95,8 @@ export interface ControllerDeps {
   history: LedgerRecord[];
   local?: LocalBridge;
   memory?: () => StatusView['memory'];
+  /** Rolling output tok/s per model, fed by every call (shown on the models screen). */
+  tokRates?: { recordTurn(model: string, tokens: number, seconds: number): void };
   /** Measured watts of local inference (macmon), when available. */
   watts?: () => number | undefined;
   transcript?: SessionWriter;
@@ -573,7 +576,7 @@ export class SessionController implements AppController {
     for (;;) {
       const ref = parseModelRef(model);
       const option = model === decision.chosen.model ? decision.chosen : undefined;
-      const tier = option?.tier ?? this.tierOf(model);
+      const tier = option?.tier ?? tierOfModel(this.deps.config, model);
       this.tasks.turn({ turn, model, tier, taskType: decision.taskType });
       this.liveStats = { firstTokenAt: 0, tokens: 0 };
       this.set({ live: this.newLive(model, tier), status: { ...this.state.status, route: model } });
@@ -693,7 +696,7 @@ export class SessionController implements AppController {
     this.push({
       kind: 'turn',
       model: finalModel,
-      tier: this.tierOf(finalModel),
+      tier: tierOfModel(this.deps.config, finalModel),
       usage: total,
       costUsd: this.turnCost,
       tokPerSec: lastTokPerSec,
@@ -716,7 +719,7 @@ export class SessionController implements AppController {
       this.proposeRetry(
         prompt,
         decision.taskType,
-        this.tierOf(finalModel),
+        tierOfModel(this.deps.config, finalModel),
         'The model sent three broken tool calls in a row.',
         task?.attempts,
       );
@@ -828,7 +831,15 @@ export class SessionController implements AppController {
           this.deps.local?.recordLoad(ref.model, event.metrics.loadMs / 1000);
         this.turnCost =
           this.turnCost === null || record.costUsd === null ? null : this.turnCost + record.costUsd;
-        if (event.metrics.tokPerSec) this.lastTokPerSec = event.metrics.tokPerSec;
+        if (event.metrics.tokPerSec) {
+          this.lastTokPerSec = event.metrics.tokPerSec;
+          // Seconds of generation, from the call's own rate (durationMs includes the prompt).
+          this.deps.tokRates?.recordTurn(
+            ref.provider === 'ollama' ? ref.model : ctx.model,
+            event.usage.output,
+            event.usage.output / event.metrics.tokPerSec,
+          );
+        }
         const status = this.state.status;
         this.set({
           status: {
@@ -871,13 +882,6 @@ export class SessionController implements AppController {
     this.abort?.abort();
   }
 
-  private tierOf(model: string): Tier | null {
-    for (const tier of [0, 1, 2, 3, 4] as const) {
-      if (this.deps.config.tiers[String(tier) as '0'].includes(model)) return tier;
-    }
-    return null;
-  }
-
   private unavailable(model: string, prompt: string): string | undefined {
     const decision = this.decide(prompt, { model });
     return decision.chosen.available ? undefined : decision.chosen.unavailableReason;
@@ -894,7 +898,7 @@ export class SessionController implements AppController {
   ): Promise<void> {
     const command = resolveVerifyCommand(this.deps.config.verify.command, this.deps.cwd);
     if (!command) return;
-    const tier = this.tierOf(model);
+    const tier = tierOfModel(this.deps.config, model);
     this.set({ live: { ...this.newLive(model, tier), status: 'verifying', tool: command } });
     const result = await runVerify({
       command,

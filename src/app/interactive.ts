@@ -13,6 +13,7 @@ import {
 import { dataDir } from '../config/paths.js';
 import { addMonths, ledgerDir, monthOfDate, openLedger, type Ledger } from '../ledger/index.js';
 import { startMemorySampler } from '../telemetry/sampler.js';
+import { TokRateTracker } from '../telemetry/tok-rate.js';
 import type { MemorySnapshot } from '../telemetry/memory-snapshot.js';
 import { SessionController } from './controller.js';
 import { loadTokenizer } from '../router/tokenizer.js';
@@ -68,7 +69,9 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   let memory: MemorySnapshot | undefined;
   const sampler = startMemorySampler({ intervalMs: 1_000, onSample: (s) => (memory = s) });
   const local = createLocalBridge({ config, env, memory: () => memory });
+  const tokRates = new TokRateTracker();
   const ports = createScreenPorts({
+    tokRates,
     config,
     env,
     memory: () => memory,
@@ -130,6 +133,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
       : {}),
     history,
     local,
+    tokRates,
     memory: () =>
       memory
         ? { usedBytes: memory.usedBytes, totalBytes: memory.totalBytes, pressure: memory.pressure }

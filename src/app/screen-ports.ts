@@ -49,6 +49,8 @@ export interface ModelEntry extends ModelRow {
   facts: ModelFactsView;
   /** The tier whose config list names `ollama/<name>`; undefined when none does. */
   tier?: Tier;
+  /** Rolling output tok/s measured on this session's turns; undefined before the first. */
+  tokPerSec?: number;
 }
 
 export interface ModelsView {
@@ -189,6 +191,8 @@ export interface ScreenPortsOptions {
    * the one the router's keep_alive respects; without it the ports make their own.
    */
   local?: { inventory: OllamaInventory; residency: ResidencyManager };
+  /** The session's measured speeds, keyed by Ollama model name. */
+  tokRates?: { rate(model: string): number | undefined };
 }
 
 interface LocalContext {
@@ -240,7 +244,11 @@ async function attempt<T>(
   }
 }
 
-function createModelsPort(ctx: LocalContext, config: Config): ModelsPort {
+function createModelsPort(
+  ctx: LocalContext,
+  config: Config,
+  tokRates?: ScreenPortsOptions['tokRates'],
+): ModelsPort {
   const host = ctx.host.url;
   return {
     host,
@@ -282,6 +290,7 @@ function createModelsPort(ctx: LocalContext, config: Config): ModelsPort {
               contextLength: facts?.contextLength,
             },
             tier: tierOfLocalModel(row.name, config.tiers),
+            tokPerSec: tokRates?.rate(row.name),
           };
         });
         return {
@@ -459,7 +468,7 @@ export function createScreenPorts(options: ScreenPortsOptions): ScreenPorts {
   const ctx = localContext(options);
   const pull = createPullPort(ctx);
   return {
-    models: createModelsPort(ctx, options.config),
+    models: createModelsPort(ctx, options.config, options.tokRates),
     pull,
     costs: createCostsPort(options),
     close() {

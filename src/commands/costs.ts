@@ -10,7 +10,7 @@ import {
   type GroupRow,
   type MonthReport,
 } from '../ledger/reports.js';
-import type { CostsGrouping } from '../ledger/screen.js';
+import { groupRows, type CostsGrouping } from '../ledger/screen.js';
 import { ledgerDir, monthFile } from '../ledger/store.js';
 import { readDailyUsd, readMonthSummary, type MonthSummary } from '../ledger/month.js';
 import { addMonths, isMonth, monthOfDate } from '../ledger/time.js';
@@ -118,19 +118,6 @@ function groupLabel(by: CostsGrouping, key: string): string {
   if (by !== 'tier') return key;
   const tier = parseTier(key);
   return tier === undefined ? key : `${tier} ${TIER_NAMES[tier]}`;
-}
-
-function groupRows(report: MonthReport, by: CostsGrouping): GroupRow[] {
-  switch (by) {
-    case 'day':
-      return report.byDay;
-    case 'tier':
-      return report.byTier;
-    case 'model':
-      return report.byModel;
-    case 'task':
-      return report.byTaskType;
-  }
 }
 
 function jsonRows(rows: readonly GroupRow[]): JsonGroupRow[] {

@@ -72,8 +72,9 @@ export async function runDoctor(args: { json?: boolean }, io: CommandIO): Promis
   ]);
   if (!ollama.reachable) {
     problems.push({
-      what: `Ollama not reachable at ${ollama.host}${ollama.error ? ` (${ollama.error})` : ''}`,
-      fix: 'start it with `ollama serve`, or set OLLAMA_HOST to where it runs',
+      what: `Ollama not reachable at ${ollama.host}`,
+      // The mapped error already names its fix (ollama serve, OLLAMA_HOST) or what went wrong.
+      fix: ollama.error ?? 'start it with `ollama serve`, or set OLLAMA_HOST to where it runs',
     });
   } else if (!ollama.installed.length) {
     problems.push({ what: 'Ollama has no models installed', fix: 'kirikae pull qwen3-coder:30b' });

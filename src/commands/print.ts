@@ -16,7 +16,8 @@ import { routingHistory } from '../app/ledger-history.js';
 import { decideRoute } from './route.js';
 import { parseTier } from '../core/tier.js';
 import { createProvider } from '../providers/index.js';
-import { buildCallRecord, tierOf } from '../app/call-record.js';
+import { buildCallRecord } from '../app/call-record.js';
+import { tierOfModel } from '../router/table.js';
 import { resolveModel } from '../app/resolve-model.js';
 import { summaryLine } from '../app/summary.js';
 import type { CommandIO } from './io.js';
@@ -69,7 +70,7 @@ export async function runPrint(args: PrintArgs, io: CommandIO): Promise<number> 
       task: 'print',
       turn: 1,
       ref,
-      tier: tierOf(modelId, config),
+      tier: tierOfModel(config, modelId),
       decision: 'headless',
       usage,
       billedUsd,

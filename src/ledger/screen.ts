@@ -139,7 +139,7 @@ export function costsScreenDataOf(
 }
 
 /** The report already holds every grouping the screen offers (equal to groupCalls' rows). */
-function groupRows(report: MonthReport, by: CostsGrouping): GroupRow[] {
+export function groupRows(report: MonthReport, by: CostsGrouping): GroupRow[] {
   switch (by) {
     case 'day':
       return report.byDay;

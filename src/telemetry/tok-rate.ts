@@ -45,15 +45,3 @@ export class TokRateTracker {
     return [...this.byModel.keys()];
   }
 }
-
-/** Scales values to sparkline glyphs; empty input gives an empty string. */
-export function sparkline(values: number[]): string {
-  const glyphs = '▁▂▃▄▅▆▇█';
-  if (!values.length) return '';
-  const max = Math.max(...values);
-  const min = Math.min(...values);
-  const span = max - min || 1;
-  return values
-    .map((v) => glyphs[Math.min(7, Math.round(((v - min) / span) * 7))] ?? glyphs[0])
-    .join('');
-}

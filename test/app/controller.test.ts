@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SessionController, type ControllerDeps } from '../../src/app/controller.js';
+import { createLocalBridge } from '../../src/app/local-bridge.js';
+import { TokRateTracker } from '../../src/telemetry/tok-rate.js';
 import type { AppState } from '../../src/app/types.js';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import type { LedgerRecord, ProviderId } from '../../src/core/index.js';
@@ -27,7 +29,12 @@ afterEach(() => {
   stubs.openai.steps.length = 0;
 });
 
-function makeController(config: Config, cwd: string, dataDir: string) {
+function makeController(
+  config: Config,
+  cwd: string,
+  dataDir: string,
+  extra: Partial<ControllerDeps> = {},
+) {
   const env = { ...stubs.env, KIRIKAE_DATA_DIR: dataDir };
   const ledger = openLedger(ledgerDir(env));
   const history: LedgerRecord[] = [];
@@ -47,6 +54,7 @@ function makeController(config: Config, cwd: string, dataDir: string) {
     onExit: () => {},
     sessionId: 'test-session',
     frameMs: 1,
+    ...extra,
   };
   const controller = new SessionController(deps);
   controllers.push(controller);
@@ -84,6 +92,38 @@ function tempDirs() {
 }
 
 describe('SessionController', () => {
+  it('runs a local turn through the residency bridge and feeds the measured tok/s to the models screen', async () => {
+    const { cwd, dataDir } = tempDirs();
+    const config = configSchema.parse({ local: { reserveGb: 0 } });
+    const env = { ...stubs.env, KIRIKAE_DATA_DIR: dataDir };
+    const local = createLocalBridge({ config, env, memory: () => undefined });
+    await local.refresh();
+    const tokRates = new TokRateTracker();
+    const { controller } = makeController(config, cwd, dataDir, { local, tokRates });
+    // 400 tokens in 5 s of generation: 80 tok/s, as Ollama reports it.
+    stubs.ollama.chatSteps.push({
+      chunks: ['local ', 'answer'],
+      evalCount: 400,
+      evalDurationNs: 5e9,
+    });
+
+    controller.setModelOverride('ollama/qwen3-coder:30b', 'turn');
+    controller.submit('fix the typo in README.md');
+    const state = await until(controller, (s) => s.transcript.some((i) => i.kind === 'turn'));
+
+    expect(state.transcript.find((i) => i.kind === 'turn')).toMatchObject({
+      model: 'ollama/qwen3-coder:30b',
+      outcome: 'ok',
+      costUsd: 0,
+    });
+    expect(stubs.ollama.resident().map((r) => r.name)).toContain('qwen3-coder:30b');
+    const chat = stubs.ollama.requests.filter((r) => r.path === '/api/chat').at(-1)!.body as {
+      options: { num_ctx: number };
+    };
+    expect(chat.options.num_ctx).toBe(4096);
+    expect(tokRates.rate('qwen3-coder:30b')).toBeCloseTo(80, 5);
+  });
+
   it('falls back to the next model of the chain when the first is overloaded (529)', async () => {
     const { cwd, dataDir } = tempDirs();
     const config = configSchema.parse({

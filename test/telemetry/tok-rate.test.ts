@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sparkline, TokRateTracker } from '../../src/telemetry/tok-rate.js';
+import { TokRateTracker } from '../../src/telemetry/tok-rate.js';
 
 describe('TokRateTracker', () => {
   it('weights turns by time and keeps a rolling window per model', () => {
@@ -20,11 +20,5 @@ describe('TokRateTracker', () => {
     t.recordTurn('m', 0, 1);
     t.recordTurn('m', 10, 0);
     expect(t.rate('m')).toBeUndefined();
-  });
-
-  it('renders a sparkline', () => {
-    expect(sparkline([1, 5, 9])).toBe('▁▅█');
-    expect(sparkline([])).toBe('');
-    expect(sparkline([3, 3])).toBe('▁▁');
   });
 });

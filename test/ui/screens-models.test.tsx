@@ -15,6 +15,7 @@ function entry(partial: Partial<ModelEntry> & Pick<ModelEntry, 'name'>): ModelEn
     quantization: 'Q4_K_M',
     contextLength: 262144,
     capabilities: ['completion', 'tools'],
+    tokPerSec: 62.4,
     footprints: [4096, 8192, 16384, 32768, 65536, 131072].map((numCtx) => ({
       numCtx,
       bytes: 18 * GiB + numCtx * 96 * 1024,
@@ -148,6 +149,7 @@ describe('models screen', () => {
     await screen.waitFor((f) => f.includes('qwen3:8b'));
     await screen.press('i');
     expect(screen.text()).toContain('layers 48 · KV heads 4 · head size 128 · context 262144');
+    expect(screen.text()).toContain('62 tok/s measured');
     expect(screen.text()).toContain('resident 21 GB at 32K context · pinned');
     await screen.press(KEYS.down);
     expect(screen.text()).toContain('layers 36 · KV heads 8');

@@ -279,7 +279,12 @@ export function detailParts(model: ModelEntry): string[][] {
       known('head size', f.headSize),
       known('context', f.contextLength),
     ],
-    [`capabilities ${model.capabilities.join(', ') || 'unknown'}`],
+    [
+      `capabilities ${model.capabilities.join(', ') || 'unknown'}`,
+      model.tokPerSec === undefined
+        ? 'speed not measured yet'
+        : `${model.tokPerSec.toFixed(0)} tok/s measured`,
+    ],
     model.footprints.map(
       (fp, i) =>
         `${i === 0 ? 'memory ' : ''}${ctxLabel(fp.numCtx)} ${formatBytes(fp.bytes)}${fp.fits ? '' : '!'}`,
