@@ -12,7 +12,8 @@ import {
 } from '../agent/index.js';
 import { dataDir } from '../config/paths.js';
 import { addMonths, ledgerDir, monthOfDate, openLedger, type Ledger } from '../ledger/index.js';
-import { startMemorySampler } from '../telemetry/sampler.js';
+import { startMemorySampler, startSampler } from '../telemetry/sampler.js';
+import { readPower } from '../telemetry/power.js';
 import { TokRateTracker } from '../telemetry/tok-rate.js';
 import type { MemorySnapshot } from '../telemetry/memory-snapshot.js';
 import { SessionController } from './controller.js';
@@ -20,6 +21,9 @@ import { loadTokenizer } from '../router/tokenizer.js';
 import { createLocalBridge } from './local-bridge.js';
 import { createScreenPorts } from './screen-ports.js';
 import { gitBranch } from './git.js';
+
+/** macmon itself samples for 500 ms: every few seconds is plenty for an energy estimate. */
+const POWER_INTERVAL_MS = 5_000;
 
 export interface InteractiveOptions {
   model?: string;
@@ -68,6 +72,9 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
 
   let memory: MemorySnapshot | undefined;
   const sampler = startMemorySampler({ intervalMs: 1_000, onSample: (s) => (memory = s) });
+  // Power only on macOS with macmon on PATH (no sudo); the reading during a local turn prices
+  // its electricity. Elsewhere readPower answers undefined at once and config watts are used.
+  const power = startSampler({ read: () => readPower(), intervalMs: POWER_INTERVAL_MS });
   const local = createLocalBridge({ config, env, memory: () => memory });
   const tokRates = new TokRateTracker();
   const ports = createScreenPorts({
@@ -134,6 +141,10 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     history,
     local,
     tokRates,
+    watts: () => {
+      const reading = power.latest();
+      return reading?.sysWatts ?? reading?.allWatts;
+    },
     memory: () =>
       memory
         ? { usedBytes: memory.usedBytes, totalBytes: memory.totalBytes, pressure: memory.pressure }
@@ -175,6 +186,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   app.unmount();
   controller.stop();
   sampler.stop();
+  power.stop();
   ports.close();
   ledger?.close();
   return 0;
