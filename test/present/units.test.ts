@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import {
+  UNKNOWN,
+  ZERO_SUM,
+  addUsd,
+  bytes,
+  percent,
+  seconds,
+  tokPerSec,
+  tokens,
+  usd,
+  usdSum,
+} from '../../src/present/units.js';
+
+describe('usd', () => {
+  it('prints one way everywhere: $5 is "$5.00", cents keep three decimals, sub-cent two figures', () => {
+    expect(usd(5)).toBe('$5.00');
+    expect(usd(0)).toBe('$0.00');
+    expect(usd(0.093)).toBe('$0.093');
+    expect(usd(0.000434)).toBe('$0.00043');
+    expect(usd(0.088)).toBe('$0.088');
+    expect(usd(12_345.6)).toBe('$12,346');
+    expect(usd(-0.5)).toBe('-$0.500');
+  });
+  it('never prints an unknown price as $0', () => {
+    expect(usd(null)).toBe(UNKNOWN);
+    expect(usd(undefined)).toBe(UNKNOWN);
+    expect(usd(Number.NaN)).toBe(UNKNOWN);
+  });
+  it('keeps the known part of a partly priced sum beside the marker', () => {
+    const sum = addUsd(addUsd(ZERO_SUM, 0.093), null);
+    expect(usdSum(sum)).toBe('$0.093 + ?');
+    expect(usdSum(addUsd(ZERO_SUM, null))).toBe('?');
+    expect(usdSum(addUsd(ZERO_SUM, 0.5))).toBe('$0.500');
+  });
+});
+
+describe('other units', () => {
+  it('tokens', () => {
+    expect(tokens(950)).toBe('950');
+    expect(tokens(1234)).toBe('1.2K');
+    expect(tokens(56_789)).toBe('57K');
+    expect(tokens(2_500_000)).toBe('2.5M');
+  });
+  it('bytes are binary and labelled GiB', () => {
+    expect(bytes(19 * 1024 ** 3)).toBe('19.0 GiB');
+    expect(bytes(512 * 1024 ** 2)).toBe('512 MiB');
+    expect(bytes(0)).toBe('0 GiB');
+  });
+  it('seconds, percent, tok/s', () => {
+    expect(seconds(0.25)).toBe('250 ms');
+    expect(seconds(4.25)).toBe('4.3 s');
+    expect(seconds(200)).toBe('3 min 20 s');
+    expect(percent(0.5)).toBe('50%');
+    expect(percent(null)).toBe(UNKNOWN);
+    expect(tokPerSec(42.4)).toBe('42 tok/s');
+    expect(tokPerSec(undefined)).toBe('? tok/s');
+  });
+});
