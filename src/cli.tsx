@@ -48,8 +48,8 @@ Environment:
     .action(async (options: RootOptions) => {
       const io = processIO();
       if (options.print !== undefined) {
-        const { runPrint } = await import('./commands/print.js');
-        process.exitCode = await runPrint(
+        const { print } = await import('./wiring/headless.js');
+        process.exitCode = await print(
           {
             prompt: options.print,
             model: options.model,
@@ -61,7 +61,7 @@ Environment:
         );
         return;
       }
-      const { runInteractive } = await import('./app/interactive.js');
+      const { runInteractive } = await import('./wiring/interactive.js');
       process.exitCode = await runInteractive({
         model: options.model,
         tier: options.tier,
@@ -82,9 +82,8 @@ Environment:
     .option('--json', 'print one JSON object')
     .action(async (prompt: string, options: { json?: boolean }) => {
       const root = program.opts<RootOptions>();
-      const { runRoute } = await import('./commands/route.js');
-      const { routingHistory } = await import('./app/ledger-history.js');
-      process.exitCode = await runRoute(
+      const { route } = await import('./wiring/headless.js');
+      process.exitCode = await route(
         {
           prompt,
           json: jsonFlag(options),
@@ -92,7 +91,6 @@ Environment:
           tier: root.tier === undefined ? undefined : Number(root.tier),
         },
         processIO(),
-        await routingHistory(process.env),
       );
     });
 

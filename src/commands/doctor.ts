@@ -5,7 +5,7 @@ import { providerSetup } from '../providers/index.js';
 import { normalizeOllamaHost } from '../local/host.js';
 import { OllamaInventory } from '../local/inventory.js';
 import { readMemory } from '../telemetry/memory.js';
-import { checkTierTable } from '../app/tier-check.js';
+import { checkTierTable } from '../catalog/tier-check.js';
 import { formatBytes } from '../ui/format.js';
 import type { CommandIO } from './io.js';
 

@@ -1,25 +1,26 @@
-import { loadConfig, type Config } from '../config/index.js';
-import {
-  KirikaeError,
-  ZERO_USAGE,
-  totalInput,
-  type CallRecord,
-  type LedgerRecord,
-  type Provider,
-  type StreamMetrics,
-  type Usage,
-} from '../core/index.js';
-import { runHeadless } from '../agent/headless.js';
-import { ledgerDir, openLedger } from '../ledger/store.js';
-import type { RouteOverride } from '../router/types.js';
-import { routingHistory } from '../app/ledger-history.js';
-import { decideRoute } from './route.js';
+import type { Config } from '../config/schema.js';
+import { KirikaeError } from '../core/errors.js';
+import { totalInput } from '../core/usage.js';
 import { parseTier } from '../core/tier.js';
-import { createProvider } from '../providers/index.js';
-import { buildCallRecord } from '../app/call-record.js';
-import { tierOfModel } from '../router/table.js';
-import { resolveModel } from '../app/resolve-model.js';
-import { summaryLine } from '../app/summary.js';
+import {
+  approveAll,
+  createTaskTracker,
+  denyAll,
+  HEADLESS_DENY_NOTE,
+  type TaskTracker,
+} from '../agent/index.js';
+import type { Routing } from '../router/context.js';
+import type { RouteDecision, RouteOverride } from '../router/types.js';
+import { resolveModel } from '../session/resolve-model.js';
+import type { TurnLedger } from '../session/turn-ledger.js';
+import {
+  runTurn,
+  type TurnEvent,
+  type TurnResult,
+  type TurnRunnerDeps,
+} from '../session/turn-runner.js';
+import { runTestGate } from '../session/verify-flow.js';
+import { summaryLine } from './summary.js';
 import type { CommandIO } from './io.js';
 
 export interface PrintArgs {
@@ -30,238 +31,216 @@ export interface PrintArgs {
   json?: boolean;
 }
 
+/** What `-p` runs on: the same routing and turn runner as the screen (built by the wiring). */
+export interface PrintKit {
+  config: () => Config;
+  cwd: string;
+  routing: Routing;
+  runner: TurnRunnerDeps;
+  turnLedger: TurnLedger;
+}
+
+/** The route `-p` takes: --model or --tier as an override, then the same router as the card. */
+export function choosePrintRoute(args: PrintArgs, kit: PrintKit): RouteDecision {
+  const override: RouteOverride = {};
+  if (args.model) {
+    resolveModel(args.model, kit.config());
+    override.model = args.model;
+  } else if (args.tier !== undefined) {
+    const tier = parseTier(args.tier);
+    if (tier === undefined) throw new KirikaeError('config', `--tier ${args.tier} is not 0–4`);
+    override.tier = tier;
+  }
+  const decision = kit.routing.decide({
+    prompt: args.prompt,
+    ...(override.model || override.tier !== undefined ? { override } : {}),
+  });
+  const chosen = decision.chosen;
+  // An explicit choice is never swapped for another (paid) model without a person saying so.
+  if (args.model && chosen.model !== args.model) {
+    const forced = decision.options.find((o) => o.model === args.model);
+    const reason = forced?.unavailableReason ?? decision.warnings[0] ?? 'unavailable';
+    throw new KirikaeError(unavailableKind(reason), `${args.model} cannot run: ${reason}`, {
+      hint: 'kirikae doctor shows what is missing; or choose another --model',
+    });
+  }
+  if (!chosen.available) {
+    throw new KirikaeError(
+      unavailableKind(chosen.unavailableReason ?? ''),
+      `No route available: ${chosen.unavailableReason ?? 'every model is unavailable'}`,
+      { hint: 'kirikae doctor shows what is missing; or pass --model provider/model' },
+    );
+  }
+  // Nobody can answer the card's budget question in a script: "ask" refuses unless --yes.
+  if (chosen.needsConfirmation && !args.yes) {
+    throw new KirikaeError(
+      'spend_limit',
+      `${chosen.model}: ${chosen.confirmReason ?? 'needs confirmation'}`,
+      {
+        hint: 'Run with --yes to accept, raise budget.monthlyUsd, or pick a local model with --tier 3',
+      },
+    );
+  }
+  return decision;
+}
+
+/** The error kind behind a route's unavailable reason, so scripts can tell a key from a budget. */
+function unavailableKind(reason: string): KirikaeError['kind'] {
+  if (/API key/.test(reason)) return 'auth';
+  if (/Ollama|reach/.test(reason)) return 'network';
+  return 'config';
+}
+
+function reportEvent(event: TurnEvent, io: CommandIO, echo: boolean): void {
+  if (event.type === 'fallback') {
+    io.stderr.write(`kirikae: ${event.error.describe()} — ${event.notice}\n`);
+    return;
+  }
+  if (event.type === 'residency') {
+    if (event.unloaded.length)
+      io.stderr.write(`kirikae: unloaded ${event.unloaded.join(', ')} on ${event.host}\n`);
+    if (event.status === 'does_not_fit')
+      io.stderr.write(
+        `kirikae: ${event.model} does not fit the memory budget${event.reason ? `: ${event.reason}` : ''}\n`,
+      );
+    return;
+  }
+  if (event.type !== 'agent') return;
+  const e = event.event;
+  if (e.type === 'text' && echo) io.stdout.write(e.text);
+  else if (e.type === 'tool_result')
+    io.stderr.write(`${e.ok ? '✓' : '✗'} ${e.name} ${e.summary}\n`);
+  else if (e.type === 'notice') io.stderr.write(`kirikae: ${e.message}\n`);
+}
+
 /**
- * `kirikae -p`: one prompt, streamed to stdout, with a summary line on stderr (or one JSON
- * object with --json). Ctrl-C stops the stream and still reports the usage known so far.
+ * `kirikae -p`: one prompt through the one turn pipeline — routed, with fallback, every model
+ * call in the ledger — streamed to stdout with a summary on stderr (or one JSON object with
+ * --json). Without --yes, anything that would ask (edits, commands) is refused with a note.
  */
-export async function runPrint(args: PrintArgs, io: CommandIO): Promise<number> {
-  const loaded = loadConfig(io.env);
-  for (const problem of loaded.problems) io.stderr.write(`kirikae: warning: ${problem}\n`);
-  const config = loaded.config;
+export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): Promise<number> {
   if (!args.prompt.trim())
     throw new KirikaeError('config', 'The prompt is empty', {
       hint: 'Example: kirikae -p "explain this error: …"',
     });
-
-  const { history, monthSpendUsd } = await routingHistory(io.env);
-  const modelId = await chooseModel(args, config, io, { history, monthSpendUsd });
-  const ref = resolveModel(modelId, config);
-  const provider = createProvider(ref.provider, {
-    env: io.env,
-    onNotice: (message) => io.stderr.write(`kirikae: ${message}\n`),
+  let decision: RouteDecision;
+  try {
+    decision = choosePrintRoute(args, kit);
+  } catch (error) {
+    // --json promises one JSON object on stdout, whatever happened.
+    if (args.json && error instanceof KirikaeError)
+      io.stdout.write(
+        `${JSON.stringify({ model: args.model ?? null, text: '', error: { kind: error.kind, message: error.describe() } })}\n`,
+      );
+    throw error;
+  }
+  const model = decision.chosen.model;
+  if (!args.model)
+    io.stderr.write(
+      `kirikae: routed to ${model} (${decision.taskType}, tier ${decision.chosen.tier ?? '-'})\n`,
+    );
+  const tasks: TaskTracker = createTaskTracker({
+    session: 'print',
+    retryCap: kit.config().verify.retryCap,
+    record: (record) => kit.turnLedger.append(record),
   });
-
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
   process.once('SIGINT', onSigint);
-  let outcome: Outcome;
+  let text = '';
+  let result: TurnResult;
   try {
-    outcome = args.yes
-      ? await runWithTools(provider, ref.model, args.prompt, config, io, abort.signal, !args.json)
-      : await runPlain(provider, ref.model, args.prompt, io, abort.signal, !args.json);
+    result = await runTurn(
+      {
+        turn: 1,
+        task: tasks.turn({
+          turn: 1,
+          model,
+          tier: decision.chosen.tier,
+          taskType: decision.taskType,
+        }).id,
+        taskType: decision.taskType,
+        messages: [{ role: 'user', content: args.prompt }],
+        decision,
+        model,
+        how: 'headless',
+        signal: abort.signal,
+        approve: args.yes ? approveAll : denyAll(HEADLESS_DENY_NOTE),
+      },
+      kit.runner,
+      (event) => {
+        if (event.type === 'agent' && event.event.type === 'text') text += event.event.text;
+        reportEvent(event, io, !args.json);
+      },
+    );
+    if (args.yes && result.outcome === 'ok' && result.agent?.filesChanged.length) {
+      const gate = await runTestGate({ config: kit.config(), cwd: kit.cwd, signal: abort.signal });
+      if (gate) {
+        tasks.verify({
+          turn: 1,
+          model: result.model,
+          tier: result.tier,
+          result: { ...gate.result, command: gate.command },
+        });
+        io.stderr.write(
+          `${gate.result.passed ? '✓' : '✗'} ${gate.command}: ${gate.result.summary}\n`,
+        );
+      }
+    }
   } finally {
     process.off('SIGINT', onSigint);
   }
-  const { text, usage, billedUsd, stopReason, metrics, error } = outcome;
+  return finish(args, result, text, io);
+}
 
-  const record = buildCallRecord(
-    {
-      session: 'print',
-      task: 'print',
-      turn: 1,
-      ref,
-      tier: tierOfModel(config, modelId),
-      decision: 'headless',
-      usage,
-      billedUsd,
-      durationMs: metrics.durationMs,
-      tokPerSec: metrics.tokPerSec,
-      outcome: error ? (error.kind === 'aborted' ? 'aborted' : 'error') : 'ok',
-      errorKind: error?.kind,
-    },
-    config,
-  );
-  recordCall(record, io);
-
+function finish(args: PrintArgs, result: TurnResult, text: string, io: CommandIO): number {
+  const last = result.records[result.records.length - 1];
+  const stopReason =
+    result.agent?.stopReason ?? (result.outcome === 'aborted' ? 'aborted' : 'error');
+  const costUsd = result.cost.unknown ? null : result.cost.usd;
+  const durationMs = result.records.reduce((sum, r) => sum + r.durationMs, 0);
   if (args.json) {
     io.stdout.write(
       `${JSON.stringify({
-        model: modelId,
+        model: result.model,
         text,
         usage: {
-          input: usage.input,
-          output: usage.output,
-          cacheRead: usage.cacheRead,
-          cacheWrite: usage.cacheWrite,
+          input: result.usage.input,
+          output: result.usage.output,
+          cacheRead: result.usage.cacheRead,
+          cacheWrite: result.usage.cacheWrite,
         },
-        costUsd: record.costUsd,
-        tokPerSec: metrics.tokPerSec ?? null,
-        durationMs: Math.round(metrics.durationMs),
+        costUsd,
+        costKnown: result.cost.unknown === 0,
+        tokPerSec: result.tokPerSec ?? null,
+        durationMs: Math.round(durationMs),
         stopReason,
-        ...(error ? { error: { kind: error.kind, message: error.describe() } } : {}),
+        calls: result.records.length,
+        ...(result.tried.length ? { fallbackFrom: result.tried } : {}),
+        ...(result.error
+          ? { error: { kind: result.error.kind, message: result.error.describe() } }
+          : {}),
       })}\n`,
     );
   } else if (text && !text.endsWith('\n')) {
     io.stdout.write('\n');
   }
-  // A call that failed before anything came back (no key, server down, rate limited) has no
-  // usage to summarise: the error is then the one line on stderr.
-  const received = text !== '' || totalInput(usage) + usage.output > 0;
-  if (received || !error) {
+  // A call that failed before anything came back has no usage to summarise.
+  const received = text !== '' || totalInput(result.usage) + result.usage.output > 0;
+  if (received || !result.error) {
     io.stderr.write(
-      `${summaryLine({ model: modelId, usage, costUsd: record.costUsd, tokPerSec: metrics.tokPerSec, durationMs: metrics.durationMs, stopReason })}\n`,
+      `${summaryLine({ model: result.model, usage: result.usage, cost: result.cost, tokPerSec: result.tokPerSec ?? last?.tokPerSec, durationMs, stopReason })}\n`,
     );
   }
-  if (error) {
-    io.stderr.write(`kirikae: ${error.describe()}\n`);
-    return error.kind === 'aborted' ? 130 : 1;
+  if (result.error) {
+    io.stderr.write(`kirikae: ${result.error.describe()}\n`);
+    return result.error.kind === 'aborted' ? 130 : 1;
+  }
+  if (result.agent?.failed) {
+    io.stderr.write(
+      'kirikae: the model sent three malformed tool calls in a row; the turn failed\n',
+    );
+    return 1;
   }
   return 0;
-}
-
-interface Outcome {
-  text: string;
-  usage: Usage;
-  billedUsd?: number;
-  stopReason: string;
-  metrics: StreamMetrics;
-  error?: KirikaeError;
-}
-
-/** One model call, no tools: the answer streams straight to stdout. */
-async function runPlain(
-  provider: Provider,
-  model: string,
-  prompt: string,
-  io: CommandIO,
-  signal: AbortSignal,
-  echo: boolean,
-): Promise<Outcome> {
-  const out: Outcome = {
-    text: '',
-    usage: ZERO_USAGE,
-    stopReason: 'other',
-    metrics: { durationMs: 0 },
-  };
-  for await (const event of provider.stream(
-    { model, messages: [{ role: 'user', content: prompt }] },
-    signal,
-  )) {
-    if (event.type === 'text') {
-      out.text += event.text;
-      if (echo) io.stdout.write(event.text);
-    } else if (event.type === 'usage') {
-      out.usage = event.usage;
-      out.billedUsd = event.billedUsd;
-    } else if (event.type === 'notice') {
-      io.stderr.write(`kirikae: ${event.message}\n`);
-    } else if (event.type === 'done') {
-      out.stopReason = event.stopReason;
-      out.metrics = event.metrics;
-    } else if (event.type === 'error') {
-      out.error = event.error;
-      out.stopReason = event.error.kind === 'aborted' ? 'aborted' : 'error';
-      out.metrics = event.metrics;
-    }
-  }
-  return out;
-}
-
-/** --yes: the full agent loop with tools; tool activity is reported on stderr. */
-async function runWithTools(
-  provider: Provider,
-  model: string,
-  prompt: string,
-  config: Config,
-  io: CommandIO,
-  signal: AbortSignal,
-  echo: boolean,
-): Promise<Outcome> {
-  let text = '';
-  let metrics: StreamMetrics = { durationMs: 0 };
-  let billedUsd: number | undefined;
-  let billedAll = true;
-  const result = await runHeadless({
-    provider,
-    model,
-    prompt,
-    cwd: process.cwd(),
-    config,
-    yes: true,
-    signal,
-    verify: true,
-    onText: (delta) => {
-      text += delta;
-      if (echo) io.stdout.write(delta);
-    },
-    onEvent: (event) => {
-      if (event.type === 'tool_result')
-        io.stderr.write(`${event.ok ? '✓' : '✗'} ${event.name} ${event.summary}\n`);
-      if (event.type === 'notice') io.stderr.write(`kirikae: ${event.message}\n`);
-      if (event.type === 'model_call') {
-        metrics = { ...event.metrics, durationMs: metrics.durationMs + event.metrics.durationMs };
-        if (event.billedUsd === undefined) billedAll = false;
-        else billedUsd = (billedUsd ?? 0) + event.billedUsd;
-      }
-    },
-  });
-  if (result.verify) {
-    io.stderr.write(
-      `${result.verify.passed ? '✓' : '✗'} ${result.verify.command}: ${result.verify.summary}\n`,
-    );
-  }
-  return {
-    text,
-    usage: result.usage,
-    ...(billedAll && billedUsd !== undefined ? { billedUsd } : {}),
-    stopReason: result.stopReason,
-    metrics,
-    ...(result.error ? { error: result.error } : {}),
-  };
-}
-
-/** --model, else the first model of --tier, else what the router proposes. */
-async function chooseModel(
-  args: PrintArgs,
-  config: Config,
-  io: CommandIO,
-  ledger: { history: LedgerRecord[]; monthSpendUsd: number },
-): Promise<string> {
-  if (args.model) return args.model;
-  const override: RouteOverride = {};
-  if (args.tier !== undefined) {
-    const tier = parseTier(args.tier);
-    if (tier === undefined) throw new KirikaeError('config', `--tier ${args.tier} is not 0–4`);
-    override.tier = tier;
-  }
-  const decision = await decideRoute(args.prompt, override, config, io.env, ledger);
-  if (!decision.chosen.available) {
-    throw new KirikaeError(
-      'config',
-      `No route available: ${decision.chosen.unavailableReason ?? 'every model is unavailable'}`,
-      {
-        hint: 'kirikae doctor shows what is missing; or pass --model provider/model',
-      },
-    );
-  }
-  io.stderr.write(
-    `kirikae: routed to ${decision.chosen.model} (${decision.taskType}, tier ${decision.chosen.tier ?? '-'})\n`,
-  );
-  return decision.chosen.model;
-}
-
-/** A ledger that cannot be written is reported; the answer is still printed. */
-function recordCall(record: CallRecord, io: CommandIO): void {
-  try {
-    const ledger = openLedger(ledgerDir(io.env));
-    try {
-      ledger.recordCall(record);
-    } finally {
-      ledger.close();
-    }
-  } catch (error) {
-    io.stderr.write(
-      `kirikae: warning: spend not recorded: ${error instanceof KirikaeError ? error.describe() : String(error)}\n`,
-    );
-  }
 }

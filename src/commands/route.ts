@@ -1,19 +1,10 @@
-import { Ollama } from 'ollama';
-import { loadConfig } from '../config/store.js';
 import type { Config } from '../config/schema.js';
-import { normalizeOllamaHost } from '../config/ollama-host.js';
 import { isKirikaeError } from '../core/errors.js';
-import { parseModelRef, type ProviderId } from '../core/model-ref.js';
-import type { LedgerRecord } from '../core/records.js';
+import { parseModelRef } from '../core/model-ref.js';
 import { TIER_NAMES, isTier } from '../core/tier.js';
-import { classify } from '../router/classify.js';
-import { KEY_ENV, localFromTags } from '../router/constraints.js';
 import { percent, seconds, tokens, usd } from '../router/format.js';
-import { modelClassify, ollamaClassifierClient } from '../router/model-classify.js';
-import { route } from '../router/route.js';
-import { loadTokenizer } from '../router/tokenizer.js';
-import { RouterSession } from '../router/session.js';
-import type { LocalAdapter, RouteDecision, RouteOption, RouteOverride } from '../router/types.js';
+import type { Routing } from '../router/context.js';
+import type { Classification, RouteDecision, RouteOption, RouteOverride } from '../router/types.js';
 import type { CommandIO } from './io.js';
 
 export interface RouteArgs {
@@ -23,35 +14,6 @@ export interface RouteArgs {
   model?: string;
   /** Force a tier 0–4 for this prompt. */
   tier?: number;
-}
-
-/**
- * Ledger facts the router learns from. The lead wires the ledger reader here; until then the
- * command routes on priors alone.
- */
-export interface RouteLedgerInput {
-  history?: readonly LedgerRecord[];
-  monthSpendUsd?: number;
-}
-
-/** The /api/tags probe must not hold up a command: past this, Ollama counts as down. */
-export const OLLAMA_PROBE_TIMEOUT_MS = 800;
-/** Asks Ollama what is installed and loaded; undefined when it does not answer in time. */
-async function probeOllama(host: string): Promise<LocalAdapter | undefined> {
-  const client = new Ollama({
-    host,
-    fetch: (input, init) =>
-      fetch(input, { ...init, signal: AbortSignal.timeout(OLLAMA_PROBE_TIMEOUT_MS) }),
-  });
-  try {
-    const [tags, ps] = await Promise.all([
-      client.list(),
-      client.ps().catch(() => ({ models: [] })),
-    ]);
-    return localFromTags(tags.models, ps.models);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The JSON shape of one route: the fields the brief fixes, plus availability. */
@@ -113,60 +75,51 @@ function formatText(decision: RouteDecision): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** What `kirikae route` decides with: the same routing as the route card (built by the wiring). */
+export interface RouteKit {
+  config: () => Config;
+  routing: Routing;
+  /** A second opinion from a small resident model when the classifier is unsure. */
+  classify?: (prompt: string, base: Classification) => Promise<Classification>;
+}
+
 /**
- * `kirikae route "<prompt>"`: shows how a prompt would be routed and what it would cost,
- * without sending anything. Exit code 0, or 2 for a bad argument.
- */
-/**
- * The routing decision for one prompt outside the interactive session (`kirikae route`,
- * `kirikae -p` without --model): probes Ollama briefly and learns from the ledger records given.
+ * The routing decision for one prompt, as the card would show it: the rules (and the model
+ * classifier when they are unsure), then the router over the shared context.
  */
 export async function decideRoute(
   prompt: string,
   override: RouteOverride,
-  config: Config,
-  env: NodeJS.ProcessEnv,
-  ledger: RouteLedgerInput = {},
+  kit: RouteKit,
 ): Promise<RouteDecision> {
-  const host = normalizeOllamaHost(env.OLLAMA_HOST);
-  await loadTokenizer();
-  const local = await probeOllama(host);
-  const hasKey = (provider: ProviderId) =>
-    provider === 'ollama' ? true : Boolean(env[KEY_ENV[provider]]?.trim());
-
-  const session = new RouterSession();
-  let classification = classify(
-    prompt,
-    {},
-    { longContextThreshold: config.routing.longContextThreshold },
-  );
-  if (local) {
-    // Unsure rules get a second opinion from a small model, only if one is already loaded.
-    classification = await modelClassify(prompt, classification, {
-      client: ollamaClassifierClient(host),
-      keepAlive: config.local.keepAlive,
-    });
+  const hasOverride = override.model !== undefined || override.tier !== undefined;
+  let decision = kit.routing.decide({ prompt, ...(hasOverride ? { override } : {}) });
+  if (kit.classify) {
+    const draft = kit.routing.decide({ prompt });
+    const base = {
+      taskType: draft.taskType,
+      baseTaskType: draft.taskType,
+      complexity: draft.complexity,
+      confidence: draft.confidence,
+      signals: draft.signals,
+      source: 'rules' as const,
+    };
+    const classification = await kit.classify(prompt, base);
+    if (classification !== base)
+      decision = kit.routing.decide({
+        prompt,
+        classification,
+        ...(hasOverride ? { override } : {}),
+      });
   }
-
-  return route(
-    { prompt, override, classification },
-    {
-      config,
-      session,
-      history: ledger.history ?? [],
-      monthSpendUsd: ledger.monthSpendUsd,
-      hasKey,
-      local,
-      localUnavailableReason: local ? undefined : `Ollama not reachable at ${host}`,
-    },
-  );
+  return decision;
 }
 
-export async function runRoute(
-  args: RouteArgs,
-  io: CommandIO,
-  ledger: RouteLedgerInput = {},
-): Promise<number> {
+/**
+ * `kirikae route "<prompt>"`: shows how a prompt would be routed and what it would cost,
+ * without sending anything. Exit code 0, or 2 for a bad argument.
+ */
+export async function runRoute(args: RouteArgs, kit: RouteKit, io: CommandIO): Promise<number> {
   const prompt = args.prompt?.trim() ?? '';
   if (!prompt) {
     io.stderr.write('kirikae route: give a prompt, e.g. kirikae route "fix the typo in README"\n');
@@ -190,9 +143,7 @@ export async function runRoute(
     override.tier = args.tier;
   }
 
-  const loaded = loadConfig(io.env);
-  for (const problem of loaded.problems) io.stderr.write(`config: ${problem}\n`);
-  const decision = await decideRoute(prompt, override, loaded.config, io.env, ledger);
+  const decision = await decideRoute(prompt, override, kit);
 
   if (args.json) {
     const out = {
@@ -200,6 +151,7 @@ export async function runRoute(
       complexity: decision.complexity,
       confidence: decision.confidence,
       signals: decision.signals,
+      classifier: { source: decision.classifier, confidence: decision.confidence },
       chosen: routeJson(decision.chosen),
       alternatives: decision.alternatives.map(routeJson),
       reasons: decision.reasons,

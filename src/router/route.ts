@@ -151,7 +151,7 @@ export function route(input: RouteInput, ctx: RouteContext): RouteDecision {
     messages,
     prompt: input.prompt,
   });
-  const stats = session.stats(ctx.history, config);
+  const stats = session.stats(ctx.history, config, ctx.historyVersion);
 
   const classification =
     input.classification ??
@@ -498,10 +498,12 @@ export function route(input: RouteInput, ctx: RouteContext): RouteDecision {
     complexity,
     confidence: classification.confidence,
     signals: classification.signals,
+    classifier: classification.source,
     tableTier,
     source: choice.source,
     chosen: toOption(pick),
     alternatives: [...alternatives, ...unavailableShown].map(toOption),
+    options: [pick, ...ranked.filter((c) => c !== pick)].map(toOption),
     reasons,
     warnings,
   };

@@ -24,7 +24,13 @@ export class RouterSession {
   /** `provider/model` of the last call in this session. */
   lastModel: string | undefined;
   private statsMemo:
-    | { history: readonly LedgerRecord[]; length: number; config: Config; stats: HistoryStats }
+    | {
+        history: readonly LedgerRecord[];
+        length: number;
+        version?: number;
+        config: Config;
+        stats: HistoryStats;
+      }
     | undefined;
 
   /** Force a tier or model for the rest of the session. Never written to the config. */
@@ -87,11 +93,17 @@ export class RouterSession {
     return same ? state.tokens : 0;
   }
 
-  /** Figures learned from the ledger, recomputed only when the history array grows or changes. */
-  stats(history: readonly LedgerRecord[], config: Config): HistoryStats {
+  /**
+   * Figures learned from the ledger, recomputed only when the history changes: by its version
+   * when the caller has one (a HistoryStore), else by array identity and length.
+   */
+  stats(history: readonly LedgerRecord[], config: Config, version?: number): HistoryStats {
     const memo = this.statsMemo;
     // An empty history is the same whatever array holds it.
-    const sameHistory = memo?.history === history || (memo?.length === 0 && !history.length);
+    const sameHistory =
+      version !== undefined
+        ? memo?.version === version
+        : memo?.history === history || (memo?.length === 0 && !history.length);
     if (memo && sameHistory && memo.length === history.length && memo.config === config) {
       return memo.stats;
     }
@@ -102,7 +114,7 @@ export class RouterSession {
       (model) => tierOfModel(config, model) ?? undefined,
     );
     const stats = { ...learned, success };
-    this.statsMemo = { history, length: history.length, config, stats };
+    this.statsMemo = { history, length: history.length, version, config, stats };
     return stats;
   }
 }

@@ -77,6 +77,8 @@ export interface RouteContext {
    * ledger. Learned figures are memoised per array, so pass the same array while it is unchanged.
    */
   history: readonly LedgerRecord[];
+  /** Changes whenever `history` changes (a HistoryStore's version); learned figures are memoised on it. */
+  historyVersion?: number;
   hasKey(provider: ProviderId): boolean;
   /** Local models. Absent: every local route is unavailable with `localUnavailableReason`. */
   local?: LocalAdapter;
@@ -130,6 +132,8 @@ export interface RouteDecision {
   complexity: Complexity;
   confidence: number;
   signals: string[];
+  /** Which classifier settled the task type (the card and `kirikae route --json` show it). */
+  classifier: Classification['source'];
   /** Tier the table (or a rule/override) asked for before costs were compared. */
   tableTier: Tier;
   /** Where the tier came from. */
@@ -138,6 +142,11 @@ export interface RouteDecision {
   chosen: RouteOption;
   /** The next 2–3 available routes, then unavailable ones with why. */
   alternatives: RouteOption[];
+  /**
+   * Every configured model priced for this turn, ranked (available first). The route card's
+   * 0–4 and ←/→ pick from these: a key press never re-runs the router.
+   */
+  options: RouteOption[];
   reasons: string[];
   warnings: string[];
 }

@@ -1,8 +1,8 @@
 import { Box, Static, Text, useStdout } from 'ink';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
-import type { AppController, AppState, Screen } from '../app/types.js';
+import type { AppController, AppState, Screen } from '../session/types.js';
 import { isTier } from '../core/tier.js';
-import { completeCommand, isSlashCommand, runSlashCommand } from './commands/index.js';
+import { completeCommand, isSlashCommand, runSlashCommand } from './slash-commands/index.js';
 import { ApprovalDialog } from './components/approval-dialog.js';
 import { Header } from './components/header.js';
 import { InputBox } from './components/input-box.js';

@@ -1,6 +1,6 @@
 import { render, type Instance } from 'ink';
 import type { Config } from '../config/schema.js';
-import type { AppController } from '../app/types.js';
+import type { AppController } from '../session/types.js';
 import { App, type ScreenRenderers } from './app.js';
 import { buildKeymap } from './keymap.js';
 

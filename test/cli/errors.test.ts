@@ -128,12 +128,14 @@ describe.concurrent('bad input', { timeout: 60_000 }, () => {
     const box = newBox();
     mkdirSync(box.configDir, { recursive: true });
     const file = join(box.configDir, 'config.json');
-    writeFileSync(file, '{ "tiers": { "0": ["foo"] } }');
+    // The memory budget a 30B model needs on this 24 GB box; the bad field must not drop it.
+    const text = '{ "tiers": { "0": ["foo"] }, "local": { "memoryBudgetGb": 64, "reserveGb": 0 } }';
+    writeFileSync(file, text);
     const result = await run(['-p', 'hi', '--model', 'ollama/qwen3-coder:30b'], {}, box);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toBe('ok\n');
     expect(result.stderr).toMatch(/^kirikae: warning: .*tiers\.0\.0: expected provider\/model/m);
-    expect(readFileSync(file, 'utf8')).toBe('{ "tiers": { "0": ["foo"] } }');
+    expect(readFileSync(file, 'utf8')).toBe(text);
   });
 
   it('config file that is not JSON: reported with its path, untouched', async () => {
@@ -159,7 +161,7 @@ describe.concurrent('bad input', { timeout: 60_000 }, () => {
 });
 
 describe('provider errors', { timeout: 60_000 }, () => {
-  it('a 429 with retry-after ends in a rate-limit error line', async () => {
+  it('a 429 with retry-after and no fallback left ends in a rate-limit error line', async () => {
     const rateLimited = {
       httpError: {
         status: 429,
@@ -171,7 +173,13 @@ describe('provider errors', { timeout: 60_000 }, () => {
     // The SDK retries (after the server's retry-after) before giving up: script enough 429s.
     stubs.anthropic.steps.push(rateLimited, rateLimited, rateLimited, rateLimited);
     const before = stubs.anthropic.requests.length;
-    const result = await run(['-p', 'hi', '--model', 'anthropic/claude-sonnet-4-6']);
+    // No other provider has a key: the chain has nowhere to go.
+    const result = await run(['-p', 'hi', '--model', 'anthropic/claude-sonnet-4-6'], {
+      OPENAI_API_KEY: undefined,
+      OPENROUTER_API_KEY: undefined,
+      DEEPSEEK_API_KEY: undefined,
+      OLLAMA_HOST: `127.0.0.1:${await closedPort()}`,
+    });
     const sent = stubs.anthropic.requests.length - before;
     stubs.anthropic.steps.length = 0;
     expect(sent).toBeGreaterThanOrEqual(1);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runRoute } from '../../src/commands/route.js';
+import { route as runRoute } from '../../src/wiring/headless.js';
 import { startOllamaStub, type OllamaStub } from '../support/ollama-stub.js';
 
 function capture() {
@@ -85,7 +85,10 @@ describe('kirikae route', () => {
     // Nothing can run: every route says why.
     expect((json.chosen as { available: boolean }).available).toBe(false);
     expect(alternatives.map((a) => a.unavailableReason)).toEqual(
-      expect.arrayContaining([`Ollama not reachable at http://127.0.0.1:${port}`]),
+      // The same sentence the route card shows (one local runtime, one message).
+      expect.arrayContaining([
+        `Cannot reach Ollama at http://127.0.0.1:${port}. Start it with \`ollama serve\`, or set OLLAMA_HOST to where it runs`,
+      ]),
     );
     expect(
       alternatives.some((a) =>
@@ -99,6 +102,11 @@ describe('kirikae route', () => {
     let stub: OllamaStub;
     beforeEach(async () => {
       stub = await startOllamaStub({ models: [{ name: 'qwen3-coder:30b', size: 18_600_000_000 }] });
+      // This box has 24 GB: the test sets the budget a 30B model needs (never the defaults).
+      writeFileSync(
+        join(dir, 'config.json'),
+        JSON.stringify({ local: { memoryBudgetGb: 64, reserveGb: 0 } }),
+      );
     });
     afterEach(() => stub.close());
 
@@ -148,7 +156,7 @@ describe('kirikae route', () => {
       { stdout: out.stream, stderr: err.stream, env },
     );
     expect(code).toBe(0);
-    expect(err.text()).toMatch(/^config: .*budget\.monthlyUsd/m);
+    expect(err.text()).toMatch(/^kirikae: warning: .*budget\.monthlyUsd/m);
     expect(JSON.parse(out.text()).taskType).toBe('chat');
   });
 

@@ -9,7 +9,7 @@
 import { EventEmitter } from 'node:events';
 import { stripVTControlCharacters } from 'node:util';
 import { render } from 'ink';
-import type { AppController } from '../../src/app/types.js';
+import type { AppController } from '../../src/session/types.js';
 import { App, type ScreenRenderers } from '../../src/ui/app.js';
 import { buildKeymap } from '../../src/ui/keymap.js';
 

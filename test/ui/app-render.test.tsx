@@ -2,7 +2,7 @@
 // narrow terminals and NO_COLOR.
 import chalk from 'chalk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AppState, TranscriptItem } from '../../src/app/types.js';
+import type { AppState, TranscriptItem } from '../../src/session/types.js';
 import { hasColour, renderApp, widestLine } from './app-harness.js';
 import { createFakeController, proposal, routeView, turnItem } from './fake-controller.js';
 

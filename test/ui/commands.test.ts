@@ -4,7 +4,7 @@ import {
   completeCommand,
   isSlashCommand,
   runSlashCommand,
-} from '../../src/ui/commands/index.js';
+} from '../../src/ui/slash-commands/index.js';
 import { THEME_NAMES } from '../../src/ui/theme.js';
 import { createFakeController } from './fake-controller.js';
 

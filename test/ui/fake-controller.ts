@@ -6,7 +6,7 @@ import type {
   RouteProposal,
   RouteView,
   TranscriptItem,
-} from '../../src/app/types.js';
+} from '../../src/session/types.js';
 
 export interface Call {
   method: keyof AppController;

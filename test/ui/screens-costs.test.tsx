@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup } from 'ink-testing-library';
-import type { CostsPort, CostsView, PortResult } from '../../src/app/screen-ports.js';
+import type { CostsPort, CostsView, PortResult } from '../../src/session/ports/screen-ports.js';
 import type { LedgerRecord } from '../../src/core/records.js';
 import { costsScreenData, type CostsGrouping } from '../../src/ledger/screen.js';
 import {

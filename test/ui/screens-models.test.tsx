@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup } from 'ink-testing-library';
-import type { ModelEntry, ModelsPort, ModelsView, PortResult } from '../../src/app/screen-ports.js';
+import type {
+  ModelEntry,
+  ModelsPort,
+  ModelsView,
+  PortResult,
+} from '../../src/session/ports/screen-ports.js';
 import { ModelsScreen, capabilityLabel, modelColumns } from '../../src/ui/screens/models.js';
 import { KEYS, forceColours, hasColour, renderScreen, widestLine } from './screens-helpers.js';
 

@@ -1,4 +1,4 @@
-// The real ports (src/app/screen-ports.ts) against the Ollama stub and a temporary ledger: what
+// The real ports (src/session/ports/screen-ports.ts) against the Ollama stub and a temporary ledger: what
 // the screens are fed in the app, end to end minus the terminal.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,9 +9,10 @@ import {
   createScreenPorts,
   tierOfLocalModel,
   type ScreenPorts,
-} from '../../src/app/screen-ports.js';
+} from '../../src/session/ports/screen-ports.js';
 import { defaultConfig, type Config } from '../../src/config/schema.js';
 import { ledgerDir, openLedger } from '../../src/ledger/index.js';
+import { createLocalRuntime } from '../../src/local/runtime.js';
 import type { MemorySnapshot } from '../../src/telemetry/memory-snapshot.js';
 import { call, task, usage } from '../ledger/fixtures.js';
 import { startOllamaStub, type OllamaStub } from '../support/ollama-stub.js';
@@ -47,7 +48,16 @@ function config(): Config {
 }
 
 function makePorts(env: NodeJS.ProcessEnv, now = () => new Date()): ScreenPorts {
-  ports = createScreenPorts({ config: config(), env, memory: () => MEMORY, now });
+  const c = config();
+  const local = createLocalRuntime({
+    config: c,
+    env,
+    memory: () => MEMORY,
+    createChat: () => {
+      throw new Error('the screens never chat');
+    },
+  });
+  ports = createScreenPorts({ config: c, env, memory: () => MEMORY, now, local });
   return ports;
 }
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup } from 'ink-testing-library';
-import type { CuratedEntry, PullJobView, PullPort } from '../../src/app/screen-ports.js';
+import type { CuratedEntry, PullJobView, PullPort } from '../../src/session/ports/screen-ports.js';
 import {
   PullScreen,
   curatedLayout,

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { ApprovalView } from '../../app/types.js';
+import type { ApprovalView } from '../../session/types.js';
 import { foldLines } from '../format.js';
 import { useTheme } from '../theme-context.js';
 import { DiffLines } from './diff-lines.js';

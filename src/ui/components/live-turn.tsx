@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { LiveTurn } from '../../app/types.js';
+import type { LiveTurn } from '../../session/types.js';
 import { formatTokens } from '../format.js';
 import { tierColor } from '../theme.js';
 import { useTheme } from '../theme-context.js';

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { RouteProposal, RouteView } from '../../app/types.js';
+import type { RouteProposal, RouteView } from '../../session/types.js';
 import { TIER_NAMES } from '../../core/tier.js';
 import { formatPercent, formatSeconds, formatTokens, formatUsd, truncate } from '../format.js';
 import { tierColor } from '../theme.js';

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { StatusView } from '../../app/types.js';
+import type { StatusView } from '../../session/types.js';
 import { bar, formatBytes, formatUsd, sparkline, truncate } from '../format.js';
 import { useTheme } from '../theme-context.js';
 

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { TranscriptItem } from '../../app/types.js';
+import type { TranscriptItem } from '../../session/types.js';
 import { formatTokens, formatUsd, foldLines } from '../format.js';
 import { tierColor } from '../theme.js';
 import { useTheme } from '../theme-context.js';

@@ -3,7 +3,7 @@
 // the tasks that cost the most. Unpriced calls are shown as "?" and counted, never as $0.
 import { Box, Text } from 'ink';
 import { useEffect, useState } from 'react';
-import type { CostsPort, CostsView, PortResult } from '../../app/screen-ports.js';
+import type { CostsPort, CostsView, PortResult } from '../../session/ports/screen-ports.js';
 import { TIER_NAMES, isTier } from '../../core/tier.js';
 import type { CostsGrouping } from '../../ledger/screen.js';
 import { addMonths } from '../../ledger/time.js';

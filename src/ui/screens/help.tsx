@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { Keymap } from '../keymap.js';
-import { COMMANDS } from '../commands/index.js';
+import { COMMANDS } from '../slash-commands/index.js';
 import { useTheme } from '../theme-context.js';
 
 export function HelpScreen({ keymap, width }: { keymap: Keymap; width: number }) {

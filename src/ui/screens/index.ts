@@ -1,7 +1,7 @@
 // Plugs the models, pull and costs screens into the App: each renderer is given the port it
 // talks to, so the App itself never knows about Ollama or the ledger.
 import { createElement } from 'react';
-import type { ScreenPorts } from '../../app/screen-ports.js';
+import type { ScreenPorts } from '../../session/ports/screen-ports.js';
 import type { ScreenRenderers } from '../app.js';
 import { CostsScreen } from './costs.js';
 import { ModelsScreen } from './models.js';

@@ -2,8 +2,13 @@
 // context size, what is resident against the budget; load, unload, pin and delete from here.
 import { Box, Text } from 'ink';
 import { useEffect, useState } from 'react';
-import type { ModelEntry, ModelsPort, ModelsView, PortResult } from '../../app/screen-ports.js';
-import { CONTEXT_BUCKETS } from '../../local/kv.js';
+import type {
+  ModelEntry,
+  ModelsPort,
+  ModelsView,
+  PortResult,
+} from '../../session/ports/screen-ports.js';
+import { NUM_CTX_BUCKETS as CONTEXT_BUCKETS } from '../../core/num-ctx.js';
 import { formatBytes, truncate } from '../format.js';
 import { useKeys } from '../hooks/use-keys.js';
 import type { KeyEvent } from '../keys.js';

@@ -3,7 +3,7 @@
 // running and coming back shows where they are.
 import { Box, Text } from 'ink';
 import { useState } from 'react';
-import type { CuratedEntry, PullJobView, PullPort } from '../../app/screen-ports.js';
+import type { CuratedEntry, PullJobView, PullPort } from '../../session/ports/screen-ports.js';
 import type { PullPhase } from '../../local/pull-progress.js';
 import { bar, formatBytes, formatSeconds, truncate } from '../format.js';
 import { useKeys } from '../hooks/use-keys.js';

@@ -28,7 +28,13 @@ export function toRouteView(option: RouteOption): RouteView {
   };
 }
 
+/**
+ * The card's options: the proposed route, the alternatives the router picked to show, then
+ * every other configured model, so 0–4 and ←/→ select among them without re-running the router.
+ */
 export function toProposal(prompt: string, decision: RouteDecision): RouteProposal {
+  const shown = [decision.chosen, ...decision.alternatives];
+  const rest = decision.options.filter((o) => !shown.some((s) => s.model === o.model));
   return {
     prompt,
     taskType: decision.taskType,
@@ -36,7 +42,7 @@ export function toProposal(prompt: string, decision: RouteDecision): RoutePropos
     reasons: decision.reasons,
     warnings: decision.warnings,
     selected: 0,
-    options: [decision.chosen, ...decision.alternatives].map(toRouteView),
+    options: [...shown, ...rest].map(toRouteView),
   };
 }
 

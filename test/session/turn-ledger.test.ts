@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCallRecord } from '../../src/app/call-record.js';
+import { buildCallRecord } from '../../src/session/turn-ledger.js';
 import { configSchema } from '../../src/config/schema.js';
 
 const usage = { input: 1_000, output: 500, cacheRead: 0, cacheWrite: 0, reasoning: 0 };

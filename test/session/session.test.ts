@@ -1,17 +1,15 @@
-// The session controller end to end without a terminal: real router, providers (against the
-// stubs), agent loop, ledger and test gate.
+// The session end to end without a terminal: real router, providers (against the stubs), agent
+// loop, local runtime, ledger and test gate, built by the same wiring as the screen.
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SessionController, type ControllerDeps } from '../../src/app/controller.js';
-import { createLocalBridge } from '../../src/app/local-bridge.js';
+import type { Session } from '../../src/session/session.js';
+import type { AppState } from '../../src/session/types.js';
+import type { LedgerRecord } from '../../src/core/index.js';
+import { ledgerDir, monthOfDate } from '../../src/ledger/index.js';
 import { TokRateTracker } from '../../src/telemetry/tok-rate.js';
-import type { AppState } from '../../src/app/types.js';
-import { configSchema, type Config } from '../../src/config/schema.js';
-import type { LedgerRecord, ProviderId } from '../../src/core/index.js';
-import { ledgerDir, openLedger, monthOfDate } from '../../src/ledger/index.js';
-import { createProvider, providerSetup } from '../../src/providers/index.js';
+import { buildCore, buildSession, type Core } from '../../src/wiring/build.js';
 import { startAllStubs, type AllStubs } from '../support/all-stubs.js';
 
 let stubs: AllStubs;
@@ -22,42 +20,37 @@ afterAll(async () => {
   await stubs.close();
 });
 
-const controllers: SessionController[] = [];
+const sessions: { session: Session; core: Core }[] = [];
 afterEach(() => {
-  for (const c of controllers.splice(0)) c.stop();
+  for (const { session, core } of sessions.splice(0)) {
+    session.stop();
+    core.close();
+  }
   stubs.anthropic.steps.length = 0;
   stubs.openai.steps.length = 0;
 });
 
-function makeController(
-  config: Config,
+async function makeSession(
+  config: Record<string, unknown>,
   cwd: string,
   dataDir: string,
-  extra: Partial<ControllerDeps> = {},
+  extra: { yes?: boolean; tokRates?: TokRateTracker } = {},
 ) {
-  const env = { ...stubs.env, KIRIKAE_DATA_DIR: dataDir };
-  const ledger = openLedger(ledgerDir(env));
-  const history: LedgerRecord[] = [];
-  const deps: ControllerDeps = {
-    cwd,
-    config,
-    setupProblems: [],
+  const configDir = join(dataDir, '..', 'config');
+  mkdirSync(configDir, { recursive: true });
+  writeFileSync(join(configDir, 'config.json'), JSON.stringify(config));
+  const env = { ...stubs.env, KIRIKAE_DATA_DIR: dataDir, KIRIKAE_CONFIG_DIR: configDir };
+  const core = buildCore({
     env,
-    providerFor: (id: ProviderId) => createProvider(id, { env, maxRetries: 0 }),
-    hasKey: (id) => providerSetup(id, env).keySet,
-    ledger: {
-      append: (r) => ledger.append(r),
-      monthSpendUsd: () => ledger.monthSpend(monthOfDate(new Date())).spentUsd,
-    },
-    history,
-    saveConfig: () => {},
-    onExit: () => {},
+    cwd,
+    writeLedger: true,
     sessionId: 'test-session',
-    frameMs: 1,
-    ...extra,
-  };
-  const controller = new SessionController(deps);
-  controllers.push(controller);
+    notice: () => {},
+    ...(extra.tokRates ? { tokRates: extra.tokRates } : {}),
+  });
+  await core.local.ready(5_000);
+  const session = buildSession(core, { sessionId: 'test-session', yes: extra.yes });
+  sessions.push({ session, core });
   const records = (): LedgerRecord[] => {
     const file = join(ledgerDir(env), `${monthOfDate(new Date())}.jsonl`);
     return readFileSync(file, 'utf8')
@@ -65,11 +58,11 @@ function makeController(
       .split('\n')
       .map((line) => JSON.parse(line) as LedgerRecord);
   };
-  return { controller, records };
+  return { session, records, core };
 }
 
 async function until(
-  controller: SessionController,
+  controller: Session,
   predicate: (s: AppState) => boolean,
   timeoutMs = 8_000,
 ): Promise<AppState> {
@@ -91,15 +84,13 @@ function tempDirs() {
   return { cwd, dataDir: join(root, 'data') };
 }
 
-describe('SessionController', () => {
+describe('Session', () => {
   it('runs a local turn through the residency bridge and feeds the measured tok/s to the models screen', async () => {
     const { cwd, dataDir } = tempDirs();
-    const config = configSchema.parse({ local: { reserveGb: 0 } });
-    const env = { ...stubs.env, KIRIKAE_DATA_DIR: dataDir };
-    const local = createLocalBridge({ config, env, memory: () => undefined });
-    await local.refresh();
     const tokRates = new TokRateTracker();
-    const { controller } = makeController(config, cwd, dataDir, { local, tokRates });
+    const { session: controller } = await makeSession({ local: { reserveGb: 0 } }, cwd, dataDir, {
+      tokRates,
+    });
     // 400 tokens in 5 s of generation: 80 tok/s, as Ollama reports it.
     stubs.ollama.chatSteps.push({
       chunks: ['local ', 'answer'],
@@ -126,10 +117,13 @@ describe('SessionController', () => {
 
   it('falls back to the next model of the chain when the first is overloaded (529)', async () => {
     const { cwd, dataDir } = tempDirs();
-    const config = configSchema.parse({
-      fallback: ['anthropic/claude-sonnet-4-6', 'openai/gpt-5.3-codex'],
-    });
-    const { controller, records } = makeController(config, cwd, dataDir);
+    const { session: controller, records } = await makeSession(
+      {
+        fallback: ['anthropic/claude-sonnet-4-6', 'openai/gpt-5.3-codex'],
+      },
+      cwd,
+      dataDir,
+    );
     stubs.anthropic.steps.push({
       httpError: { status: 529, type: 'overloaded_error', message: 'Overloaded' },
     });
@@ -173,14 +167,17 @@ describe('SessionController', () => {
 
   it('never retries the same provider after an auth error', async () => {
     const { cwd, dataDir } = tempDirs();
-    const config = configSchema.parse({
-      fallback: [
-        'anthropic/claude-sonnet-4-6',
-        'anthropic/claude-haiku-4-5',
-        'openai/gpt-5.3-codex',
-      ],
-    });
-    const { controller } = makeController(config, cwd, dataDir);
+    const { session: controller } = await makeSession(
+      {
+        fallback: [
+          'anthropic/claude-sonnet-4-6',
+          'anthropic/claude-haiku-4-5',
+          'openai/gpt-5.3-codex',
+        ],
+      },
+      cwd,
+      dataDir,
+    );
     stubs.anthropic.steps.push({
       httpError: { status: 401, type: 'authentication_error', message: 'invalid x-api-key' },
     });
@@ -202,12 +199,15 @@ describe('SessionController', () => {
       join(cwd, 'check.js'),
       "for (let i = 0; i < 3000; i++) console.log('noise line ' + i);\nconsole.log(' FAIL  test/sum.test.ts > sum > adds two numbers');\nconsole.log('AssertionError: expected 3 to be 4');\nprocess.exitCode = 1;\n",
     );
-    const config = configSchema.parse({
-      agent: { permissionMode: 'auto' },
-      verify: { retryCap: 1 },
-      tiers: { '4': ['openrouter/deepseek/deepseek-chat'] },
-    });
-    const { controller, records } = makeController(config, cwd, dataDir);
+    const { session: controller, records } = await makeSession(
+      {
+        agent: { permissionMode: 'auto' },
+        verify: { retryCap: 1 },
+        tiers: { '4': ['openrouter/deepseek/deepseek-chat'] },
+      },
+      cwd,
+      dataDir,
+    );
     stubs.openai.steps.push(
       {
         toolCalls: [

@@ -50,7 +50,10 @@ export type TranscriptItem =
       model: string;
       tier: Tier | null;
       usage: Usage;
+      /** null when any call of the turn had no known price (never 0 for unknown). */
       costUsd: number | null;
+      /** With costUsd null: the priced part, shown as "$0.093 + ?". */
+      knownUsd?: number;
       tokPerSec?: number;
       durationMs: number;
       how: string;
@@ -65,6 +68,8 @@ export interface LiveTurn {
   status: 'waiting' | 'streaming' | 'tool' | 'verifying';
   tool?: string;
   startedAt: number;
+  /** When the first text arrived (the live tok/s is counted from here). */
+  firstTokenAt?: number;
   outputTokens: number;
 }
 
@@ -85,6 +90,8 @@ export interface StatusView {
   /** Recent tok/s samples of the live or last stream, newest last. */
   tokPerSec: number[];
   sessionUsd: number;
+  /** Calls this session whose price is unknown: the status bar shows "$0.093 + ?". */
+  sessionUnpriced?: number;
   monthUsd: number;
   budgetUsd: number;
   route?: string;

@@ -1,24 +1,18 @@
 // The I/O boundary of the models, pull and costs screens. The screens (src/ui/screens) only see
 // these interfaces: every call resolves to a value, and a failure comes back as a one-line
 // message (KirikaeError.describe()), so nothing ever throws into React.
-import { isLoopbackHost } from '../commands/models.js';
-import type { Config } from '../config/schema.js';
-import { isKirikaeError, toKirikaeError } from '../core/errors.js';
-import type { LedgerRecord } from '../core/records.js';
-import { TIERS, type Tier } from '../core/tier.js';
-import { callsOf, dailySeries } from '../ledger/reports.js';
-import { costsScreenData, type CostsGrouping, type CostsScreenData } from '../ledger/screen.js';
-import { ledgerDir, readLedgerMonth } from '../ledger/store.js';
-import { addMonths, isMonth, monthOfDate } from '../ledger/time.js';
+import type { Config } from '../../config/schema.js';
+import { isKirikaeError, toKirikaeError } from '../../core/errors.js';
+import type { LedgerRecord } from '../../core/records.js';
+import { TIERS, type Tier } from '../../core/tier.js';
+import { callsOf, dailySeries } from '../../ledger/reports.js';
+import { costsScreenData, type CostsGrouping, type CostsScreenData } from '../../ledger/screen.js';
+import { ledgerDir, readLedgerMonth } from '../../ledger/store.js';
+import { addMonths, isMonth, monthOfDate } from '../../ledger/time.js';
 import {
   curatedWithFit,
-  effectiveBudget,
-  factsCachePath,
   headDim,
-  OllamaInventory,
   PullManager,
-  ResidencyManager,
-  resolveHosts,
   sameModelName,
   shapeOf,
   toOllamaError,
@@ -26,10 +20,10 @@ import {
   type BudgetView,
   type EnsureResult,
   type ModelRow,
-  type OllamaHost,
   type PullProgress,
-} from '../local/index.js';
-import type { MemorySnapshot } from '../telemetry/memory-snapshot.js';
+} from '../../local/index.js';
+import type { LocalHost, LocalRuntime } from '../../local/runtime.js';
+import type { MemorySnapshot } from '../../telemetry/memory-snapshot.js';
 
 /** A port call's outcome: the value, or the one line to show instead. */
 export type PortResult<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -186,50 +180,17 @@ export interface ScreenPortsOptions {
   /** Latest memory reading of this machine (the sampler's); used only for a local Ollama. */
   memory: () => MemorySnapshot | undefined;
   now?: () => Date;
-  /**
-   * Share the session's inventory and residency manager (local-bridge) so a pin made here is
-   * the one the router's keep_alive respects; without it the ports make their own.
-   */
-  local?: { inventory: OllamaInventory; residency: ResidencyManager };
+  /** The process's local runtime, so a pin made here is the one the router's keep_alive respects. */
+  local: Pick<LocalRuntime, 'hosts'>;
   /** The session's measured speeds, keyed by Ollama model name. */
   tokRates?: { rate(model: string): number | undefined };
 }
 
-interface LocalContext {
-  host: OllamaHost;
-  inventory: OllamaInventory;
-  residency: ResidencyManager;
-  kv: { numParallel: number; cacheType: Config['local']['kvCacheType'] };
-  memory: () => MemorySnapshot | undefined;
-  budgetBytes: () => number;
-}
+/** The host the screens manage: the local runtime's first (the models screen's per-host view is to come). */
+type LocalContext = LocalHost;
 
 function localContext(options: ScreenPortsOptions): LocalContext {
-  const { config, env } = options;
-  const host = resolveHosts(config.local, env)[0]!;
-  // This machine's memory says nothing about a remote Ollama's.
-  const memory = isLoopbackHost(host.url) ? options.memory : () => undefined;
-  const kv = { numParallel: config.local.numParallel, cacheType: config.local.kvCacheType };
-  const inventory =
-    options.local?.inventory ??
-    new OllamaInventory({ host: host.url, factsCacheFile: factsCachePath(env) });
-  const residency =
-    options.local?.residency ??
-    new ResidencyManager({
-      inventory,
-      host,
-      memory,
-      kv,
-      keepAlive: config.local.keepAlive,
-      pinned: config.local.pinned,
-    });
-  const budgetBytes = () =>
-    effectiveBudget({
-      configuredBytes: host.memoryBudgetBytes,
-      gpuWiredLimitBytes: memory()?.gpuWiredLimitBytes,
-      reserveBytes: host.reserveBytes,
-    });
-  return { host, inventory, residency, kv, memory, budgetBytes };
+  return options.local.hosts[0]!;
 }
 
 async function attempt<T>(

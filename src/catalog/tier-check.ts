@@ -1,5 +1,5 @@
-import { deprecation, isKnownModel } from '../catalog/models.js';
-import { priceUsage } from '../catalog/prices.js';
+import { deprecation, isKnownModel } from './models.js';
+import { priceUsage } from './prices.js';
 import type { Config } from '../config/schema.js';
 import { parseModelRef } from '../core/model-ref.js';
 

@@ -1,4 +1,4 @@
-import type { AppController } from '../../app/types.js';
+import type { AppController } from '../../session/types.js';
 
 export interface SlashCommand {
   name: string;

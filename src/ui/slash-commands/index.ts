@@ -1,4 +1,4 @@
-import type { AppController } from '../../app/types.js';
+import type { AppController } from '../../session/types.js';
 import { auto } from './auto.js';
 import { budget } from './budget.js';
 import { clear } from './clear.js';

@@ -1,0 +1,191 @@
+import type { Config, RoutingRule } from '../config/schema.js';
+import type { Message } from '../core/message.js';
+import type { TaskType } from '../core/task.js';
+import type { Tier } from '../core/tier.js';
+import type { Routing } from '../router/context.js';
+import type { RouterSession } from '../router/session.js';
+import { ruleFromOverride } from '../router/table.js';
+import type { RouteDecision, RouteOverride } from '../router/types.js';
+import { usd } from '../present/units.js';
+import { toProposal } from './route-view.js';
+import type { Notice, OverrideScope, RouteProposal } from './types.js';
+
+/** A decision waiting on the card (or auto-accepted). */
+export interface PendingRoute {
+  decision: RouteDecision;
+  prompt: string;
+  override?: RouteOverride;
+  escalation?: RouteProposal['escalation'];
+}
+
+export type CardChange = { proposal: RouteProposal; notice?: undefined } | { notice: Notice };
+
+export interface RouteFlowDeps {
+  routing: Routing;
+  router: RouterSession;
+  config: () => Config;
+  /** Saves a routing rule to the config file; returns an error message when it could not. */
+  saveRule(rule: RoutingRule): string | undefined;
+  notify(level: Notice['level'], text: string): void;
+}
+
+/**
+ * The route card's logic: propose a route, pick another tier or model from the decision's own
+ * options (a key press never re-runs the router), remember per-session choices, and decide
+ * whether the card may be skipped.
+ */
+export class RouteFlow {
+  private turnOverride: RouteOverride | undefined;
+  private sessionOverride: RouteOverride | undefined;
+  private readonly sessionRules = new Map<TaskType, RouteOverride>();
+  private autoAccept = false;
+  /** The last decision, for /route. */
+  last: RouteDecision | undefined;
+
+  constructor(private readonly deps: RouteFlowDeps) {}
+
+  /** Decides a prompt's route; `auto` says whether it may run without showing the card. */
+  propose(
+    prompt: string,
+    messages: readonly Message[],
+  ): { pending: PendingRoute; proposal: RouteProposal; auto: boolean } {
+    this.deps.router.setOverride(this.sessionOverride);
+    const draft = this.deps.routing.decide({ prompt, messages });
+    // A session rule from `a` for this task type acts like a turn override.
+    const override = this.turnOverride ?? this.sessionRules.get(draft.taskType);
+    this.turnOverride = undefined;
+    const decision = override ? this.deps.routing.decide({ prompt, messages, override }) : draft;
+    this.last = decision;
+    return {
+      pending: { decision, prompt, ...(override ? { override } : {}) },
+      proposal: toProposal(prompt, decision),
+      auto: this.mayAutoAccept(decision, override),
+    };
+  }
+
+  /**
+   * The card is skipped for a route that is available and needs no budget confirmation, when
+   * the user asked for it (/auto, --model, a session rule) or the config's thresholds allow it.
+   * An explicit choice that cannot run is never swapped for another model without the card.
+   */
+  private mayAutoAccept(decision: RouteDecision, override: RouteOverride | undefined): boolean {
+    const c = decision.chosen;
+    if (!c.available || c.needsConfirmation) return false;
+    const forced = override?.model ?? this.sessionOverride?.model;
+    if (forced && forced !== c.model) return false;
+    const forcedTier = override?.tier ?? this.sessionOverride?.tier;
+    if (!forced && forcedTier !== undefined && c.tier !== forcedTier) return false;
+    if (this.autoAccept || override || this.sessionOverride) return true;
+    const { confirm } = this.deps.config();
+    if (confirm.autoAcceptLocal && c.model.startsWith('ollama/')) return true;
+    return c.estimate.usdP90 !== null && c.estimate.usdP90 < confirm.autoAcceptBelowUsd;
+  }
+
+  /** `0`–`4`: the best available model of that tier, else its first model with why it cannot run. */
+  selectTier(proposal: RouteProposal, tier: Tier): CardChange {
+    const models = this.deps.config().tiers[String(tier) as '0'];
+    if (!models.length) {
+      return { notice: { level: 'warn', text: `Tier ${tier} has no models in the config` } };
+    }
+    const available = proposal.options.findIndex((o) => o.tier === tier && o.available);
+    const any = proposal.options.findIndex((o) => o.tier === tier);
+    const selected = available >= 0 ? available : any;
+    if (selected < 0) {
+      return { notice: { level: 'warn', text: `Tier ${tier} has no model that can be priced` } };
+    }
+    return { proposal: { ...proposal, selected } };
+  }
+
+  /** `←`/`→`: the previous or next model of the selected option's tier. */
+  cycleModel(proposal: RouteProposal, direction: -1 | 1): CardChange {
+    const current = proposal.options[proposal.selected]!;
+    const models =
+      current.tier === null ? [] : this.deps.config().tiers[String(current.tier) as '0'];
+    if (models.length < 2) {
+      return {
+        notice: {
+          level: 'info',
+          text: `Tier ${current.tier ?? '-'} has one model; 0–4 picks another tier`,
+        },
+      };
+    }
+    const at = Math.max(0, models.indexOf(current.model));
+    for (let step = 1; step < models.length; step++) {
+      const next = models[(at + direction * step + models.length * step) % models.length]!;
+      const index = proposal.options.findIndex((o) => o.model === next);
+      if (index >= 0) return { proposal: { ...proposal, selected: index } };
+    }
+    return { notice: { level: 'info', text: `No other model of tier ${current.tier} is priced` } };
+  }
+
+  /** `a`: this route for this task type for the rest of the session; `A` also saves the rule. */
+  always(proposal: RouteProposal, save: boolean): void {
+    const option = proposal.options[proposal.selected]!;
+    this.sessionRules.set(proposal.taskType, {
+      model: option.model,
+      ...(option.tier !== null ? { tier: option.tier } : {}),
+    });
+    if (!save) {
+      this.deps.notify(
+        'info',
+        `${proposal.taskType} → ${option.model} for the rest of this session`,
+      );
+      return;
+    }
+    const problem = this.deps.saveRule(
+      ruleFromOverride(proposal.taskType, { model: option.model }),
+    );
+    this.deps.notify(
+      problem ? 'error' : 'info',
+      problem
+        ? `Could not save the rule: ${problem}`
+        : `Saved: ${proposal.taskType} → ${option.model} (config routing.rules)`,
+    );
+  }
+
+  setOverride(override: RouteOverride | undefined, scope: OverrideScope): void {
+    if (scope === 'turn') this.turnOverride = override;
+    else this.sessionOverride = override;
+  }
+
+  /** The session override as the header shows it. */
+  describeOverride(): string | undefined {
+    const o = this.sessionOverride;
+    return o?.model ?? (o?.tier !== undefined ? `tier ${o.tier}` : undefined);
+  }
+
+  setAutoAccept(on: boolean): void {
+    this.autoAccept = on;
+  }
+
+  /** The card after failed tests: the escalation's model, priced for the retry prompt. */
+  proposeRetry(
+    prompt: string,
+    messages: readonly Message[],
+    taskType: TaskType,
+    model: string,
+    escalation: NonNullable<RouteProposal['escalation']>,
+  ): { pending: PendingRoute; proposal: RouteProposal } {
+    const override = { model };
+    const decision = this.deps.routing.decide({ prompt, messages, override });
+    this.last = decision;
+    return {
+      pending: { decision, prompt, override, escalation },
+      proposal: { ...toProposal(prompt, decision), taskType, escalation },
+    };
+  }
+
+  /** The cheapest available model of a tier for a prompt, priced (the escalation's estimate). */
+  estimateOn(prompt: string, messages: readonly Message[], tier: Tier) {
+    const d = this.deps.routing.decide({ prompt, messages, override: { tier } });
+    return d.chosen.available
+      ? { model: d.chosen.model, usd: d.chosen.estimate.usdP50 }
+      : undefined;
+  }
+}
+
+/** The notice line an auto-accepted route leaves in the transcript. */
+export function autoAcceptedLine(decision: RouteDecision): string {
+  const c = decision.chosen;
+  return `→ ${c.model} (tier ${c.tier ?? '-'}, ${decision.taskType}) ~${usd(c.estimate.usdP50)} · auto-accepted`;
+}

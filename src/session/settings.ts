@@ -1,0 +1,34 @@
+import type { ConfigStore } from '../config/config-store.js';
+import type { RoutingRule } from '../config/schema.js';
+import { upsertRule } from '../router/table.js';
+import { usd } from '../present/units.js';
+
+export interface SettingResult {
+  level: 'info' | 'warn' | 'error';
+  text: string;
+}
+
+/** Theme, budget and saved routing rules: changed through the config store, never in place. */
+export class Settings {
+  constructor(private readonly store: ConfigStore) {}
+
+  setTheme(name: string): SettingResult {
+    const problem = this.store.set(['ui', 'theme'], name);
+    return problem
+      ? { level: 'warn', text: `Theme ${name} for this session; could not save it: ${problem}` }
+      : { level: 'info', text: `Theme ${name} (saved)` };
+  }
+
+  setBudget(monthlyUsd: number): SettingResult {
+    const problem = this.store.set(['budget', 'monthlyUsd'], monthlyUsd);
+    return problem
+      ? { level: 'warn', text: `Budget set for this session; could not save it: ${problem}` }
+      : { level: 'info', text: `Monthly budget ${usd(monthlyUsd)} (saved)` };
+  }
+
+  /** Saves a route-card rule; returns why it could not be saved, if it could not. */
+  saveRule(rule: RoutingRule): string | undefined {
+    const rules = upsertRule(this.store.get().routing.rules, rule);
+    return this.store.set(['routing', 'rules'], rules);
+  }
+}

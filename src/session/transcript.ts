@@ -1,0 +1,156 @@
+import type { Tier } from '../core/tier.js';
+import type { TurnEvent, TurnResult } from './turn-runner.js';
+import type { LiveTurn, NewTranscriptItem, TranscriptItem } from './types.js';
+
+/** The transcript as the screen shows it: finished items, and the turn still streaming. */
+export interface TranscriptView {
+  items: TranscriptItem[];
+  live?: LiveTurn;
+  nextId: number;
+}
+
+export const EMPTY_TRANSCRIPT: TranscriptView = { items: [], nextId: 1 };
+
+/** Appends finished items (they go to Ink's <Static> and are never redrawn). */
+export function pushItems(view: TranscriptView, ...items: NewTranscriptItem[]): TranscriptView {
+  let nextId = view.nextId;
+  const added = items.map((item) => ({ ...item, id: nextId++ }) as TranscriptItem);
+  return { ...view, items: [...view.items, ...added], nextId };
+}
+
+export function newLive(model: string, tier: Tier | null, now: number): LiveTurn {
+  return { model, tier, text: '', status: 'waiting', startedAt: now, outputTokens: 0 };
+}
+
+/** Moves streamed text into a finished item (before a tool runs, and at the end of a call). */
+function flushLive(view: TranscriptView): TranscriptView {
+  const live = view.live;
+  if (!live?.text.trim()) return view;
+  const flushed = pushItems(view, { kind: 'assistant', text: live.text, model: live.model });
+  return { ...flushed, live: { ...live, text: '' } };
+}
+
+/**
+ * One turn event applied to the transcript (pure). Text deltas grow the live turn; tool calls,
+ * fallbacks and model loads become finished items.
+ */
+export function applyTurnEvent(
+  view: TranscriptView,
+  event: TurnEvent,
+  now: number,
+): TranscriptView {
+  switch (event.type) {
+    case 'attempt':
+      return { ...flushLive(view), live: newLive(event.model, event.tier, now) };
+    case 'residency': {
+      const lines: NewTranscriptItem[] = [];
+      if (event.unloaded.length)
+        lines.push({
+          kind: 'notice',
+          level: 'info',
+          text: `Unloaded ${event.unloaded.join(', ')} on ${event.host} to make room for ${event.model}`,
+        });
+      if (event.status === 'loaded')
+        lines.push({
+          kind: 'notice',
+          level: 'info',
+          text: `Loaded ${event.model} on ${event.host} in ${event.loadSeconds.toFixed(1)} s`,
+        });
+      if (event.status === 'does_not_fit')
+        lines.push({
+          kind: 'notice',
+          level: 'warn',
+          text: `${event.model} does not fit the memory budget${event.reason ? `: ${event.reason}` : ''}`,
+        });
+      return lines.length ? pushItems(view, ...lines) : view;
+    }
+    case 'fallback':
+      return pushItems(flushLive(view), {
+        kind: 'notice',
+        level: 'warn',
+        text: `${event.error.describe()} — ${event.notice}`,
+      });
+    case 'call':
+      return view;
+    case 'agent':
+      return applyAgentEvent(view, event.event, event.model, now);
+  }
+}
+
+function applyAgentEvent(
+  view: TranscriptView,
+  event: Extract<TurnEvent, { type: 'agent' }>['event'],
+  model: string,
+  now: number,
+): TranscriptView {
+  const live = view.live;
+  switch (event.type) {
+    case 'text': {
+      if (!live) return view;
+      // A rough count for the live line; the ledger has the provider's own.
+      const tokens = Math.ceil(event.text.length / 4);
+      return {
+        ...view,
+        live: {
+          ...live,
+          text: live.text + event.text,
+          status: 'streaming',
+          firstTokenAt: live.firstTokenAt ?? now,
+          outputTokens: live.outputTokens + tokens,
+        },
+      };
+    }
+    case 'tool_start': {
+      const flushed = flushLive(view);
+      return flushed.live
+        ? { ...flushed, live: { ...flushed.live, status: 'tool', tool: event.name } }
+        : flushed;
+    }
+    case 'tool_result': {
+      const pushed = pushItems(view, {
+        kind: 'tool',
+        name: event.name,
+        summary: event.summary,
+        ok: event.ok,
+        ...(event.diff ? { detail: event.diff } : {}),
+      });
+      return pushed.live
+        ? { ...pushed, live: { ...pushed.live, status: 'waiting', tool: undefined } }
+        : pushed;
+    }
+    case 'notice':
+      return pushItems(view, { kind: 'notice', level: 'warn', text: event.message });
+    case 'model_call':
+      // The call's text is final: move it out of the live region.
+      return flushLive({ ...view, live: live && { ...live, model } });
+    default:
+      return view;
+  }
+}
+
+/** The end of a turn: the text left in the live region and the turn's route-and-cost line. */
+export function finishTurn(view: TranscriptView, result: TurnResult, how: string): TranscriptView {
+  const flushed = flushLive(view);
+  const items: NewTranscriptItem[] = [];
+  if (result.outcome === 'aborted')
+    items.push({
+      kind: 'notice',
+      level: 'warn',
+      text: 'Interrupted: the partial answer is kept and its usage recorded',
+    });
+  if (result.outcome === 'error' && result.error)
+    items.push({ kind: 'notice', level: 'error', text: result.error.describe() });
+  items.push({
+    kind: 'turn',
+    model: result.model,
+    tier: result.tier,
+    usage: result.usage,
+    costUsd: result.cost.unknown ? null : result.cost.usd,
+    ...(result.cost.unknown && result.cost.usd ? { knownUsd: result.cost.usd } : {}),
+    ...(result.tokPerSec !== undefined ? { tokPerSec: result.tokPerSec } : {}),
+    durationMs: result.durationMs,
+    how: result.tried.length ? `fallback from ${result.tried.join(', ')}` : how,
+    outcome: result.outcome,
+  });
+  return { ...pushItems(flushed, ...items), live: undefined };
+}

@@ -1,0 +1,182 @@
+import type { Config } from '../config/schema.js';
+import type { Message } from '../core/message.js';
+import type { Tier } from '../core/tier.js';
+import type { ApprovalFn, SessionWriter, TaskTracker } from '../agent/index.js';
+import type { PendingRoute, RouteFlow } from './route-flow.js';
+import type { SessionStore } from './store.js';
+import { applyTurnEvent, finishTurn, newLive } from './transcript.js';
+import { runTurn, type TurnHow, type TurnRunnerDeps } from './turn-runner.js';
+import { planEscalation, retryPrompt, runTestGate } from './verify-flow.js';
+import type { RouteProposal, StatusView } from './types.js';
+
+const TOK_SAMPLES = 30;
+
+export interface TurnFlowDeps {
+  store: SessionStore;
+  runner: TurnRunnerDeps;
+  tasks: TaskTracker;
+  routes: RouteFlow;
+  config: () => Config;
+  cwd: string;
+  approve: ApprovalFn;
+  transcript?: SessionWriter;
+  monthSpendUsd(): number | undefined;
+  /** Offers a card (the escalation after failed tests). */
+  propose(pending: PendingRoute, proposal: RouteProposal): void;
+  now: () => number;
+}
+
+/**
+ * A turn on the screen: the user's line, the runner's events folded into the transcript and
+ * the status bar, the test gate after files changed, and the priced retry when it failed.
+ */
+export class TurnFlow {
+  messages: Message[];
+  private abort: AbortController | undefined;
+  private turnNumber = 0;
+
+  constructor(
+    private readonly deps: TurnFlowDeps,
+    restored: readonly Message[] = [],
+  ) {
+    this.messages = [...restored];
+  }
+
+  running(): boolean {
+    return this.abort !== undefined;
+  }
+
+  interrupt(): void {
+    this.abort?.abort();
+  }
+
+  async run(pending: PendingRoute, model: string, how: TurnHow): Promise<void> {
+    const { store, tasks } = this.deps;
+    const turn = ++this.turnNumber;
+    const { decision, prompt } = pending;
+    const user: Message = { role: 'user', content: prompt };
+    store.push({
+      kind: 'user',
+      text: pending.escalation ? `(retry) ${prompt.split('\n')[0]}` : prompt,
+    });
+    this.deps.transcript?.appendMessage(user);
+    const messages = [...this.messages, user];
+    const abort = new AbortController();
+    this.abort = abort;
+    let status: StatusView = store.getState().status;
+    try {
+      const result = await runTurn(
+        {
+          turn,
+          task: tasks.current()?.id ?? 'none',
+          taskType: decision.taskType,
+          messages,
+          decision,
+          model,
+          how,
+          signal: abort.signal,
+          approve: this.deps.approve,
+        },
+        this.deps.runner,
+        (event) => {
+          if (event.type === 'attempt') {
+            tasks.turn({ turn, model: event.model, tier: event.tier, taskType: decision.taskType });
+            status = { ...status, route: event.model };
+          }
+          if (event.type === 'call') {
+            const { costUsd, tokPerSec } = event.record;
+            status = {
+              ...status,
+              sessionUsd: status.sessionUsd + (costUsd ?? 0),
+              sessionUnpriced: (status.sessionUnpriced ?? 0) + (costUsd === null ? 1 : 0),
+              tokPerSec: tokPerSec
+                ? [...status.tokPerSec, tokPerSec].slice(-TOK_SAMPLES)
+                : status.tokPerSec,
+            };
+          }
+          store.setView(applyTurnEvent(store.view(), event, this.deps.now()), { status });
+        },
+      );
+      this.messages = result.messages;
+      this.deps.transcript?.appendMessages(result.messages.slice(messages.length));
+      const monthUsd = this.deps.monthSpendUsd() ?? status.monthUsd + result.cost.usd;
+      store.setView(finishTurn(store.view(), result, how), {
+        status: { ...store.getState().status, monthUsd },
+      });
+      if (result.outcome !== 'ok' || !result.agent) return;
+      if (result.agent.failed) {
+        const task = tasks.attemptFailed('three broken tool calls in a row');
+        this.offerRetry(
+          prompt,
+          decision.taskType,
+          result.tier,
+          'The model sent three broken tool calls in a row.',
+          task?.attempts,
+        );
+        return;
+      }
+      if (result.agent.filesChanged.length)
+        await this.verify(prompt, turn, result.model, result.tier, decision.taskType, abort.signal);
+    } finally {
+      this.abort = undefined;
+    }
+  }
+
+  private async verify(
+    prompt: string,
+    turn: number,
+    model: string,
+    tier: Tier | null,
+    taskType: PendingRoute['decision']['taskType'],
+    signal: AbortSignal,
+  ): Promise<void> {
+    const { store, tasks } = this.deps;
+    store.set({ live: { ...newLive(model, tier, this.deps.now()), status: 'verifying' } });
+    const gate = await runTestGate({ config: this.deps.config(), cwd: this.deps.cwd, signal });
+    store.set({ live: undefined });
+    if (!gate) return;
+    const task = tasks.verify({
+      turn,
+      model,
+      tier,
+      result: { ...gate.result, command: gate.command },
+    });
+    store.push({
+      kind: 'tool',
+      name: 'verify',
+      summary: gate.line,
+      ok: gate.result.passed,
+      ...(gate.result.passed ? {} : { detail: gate.result.summary }),
+    });
+    if (!gate.result.passed)
+      this.offerRetry(prompt, taskType, tier, gate.result.summary, task?.attempts);
+  }
+
+  /** After a failed attempt: the next tier up, priced, on a card — or why not. */
+  private offerRetry(
+    prompt: string,
+    taskType: PendingRoute['decision']['taskType'],
+    tier: Tier | null,
+    summary: string,
+    attempts = 1,
+  ): void {
+    const retry = retryPrompt(prompt, summary);
+    const { escalation, notice } = planEscalation({
+      tier,
+      attempts,
+      config: this.deps.config(),
+      summary,
+      estimate: (t) => this.deps.routes.estimateOn(retry, this.messages, t),
+    });
+    this.deps.store.notify('warn', notice);
+    if (escalation.kind !== 'escalate') return;
+    const { pending, proposal } = this.deps.routes.proposeRetry(
+      retry,
+      this.messages,
+      taskType,
+      escalation.model,
+      { summary, attempt: escalation.attempt, retriesLeft: escalation.retriesLeft },
+    );
+    this.deps.propose(pending, proposal);
+  }
+}

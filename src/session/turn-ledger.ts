@@ -1,0 +1,158 @@
+import type { CallRecord, LedgerRecord, RouteDecision } from '../core/records.js';
+import { parseModelRef, type ModelRef } from '../core/model-ref.js';
+import type { ErrorKind, KirikaeError } from '../core/errors.js';
+import type { StreamMetrics } from '../core/stream.js';
+import type { TaskType } from '../core/task.js';
+import type { Tier } from '../core/tier.js';
+import type { Usage } from '../core/usage.js';
+import { PRICE_DATA_VERSION, priceUsage } from '../catalog/prices.js';
+import type { Config } from '../config/schema.js';
+
+export interface CallFacts {
+  session: string;
+  task: string;
+  turn: number;
+  ref: ModelRef;
+  tier: Tier | null;
+  taskType?: TaskType;
+  proposed?: string;
+  decision: RouteDecision;
+  fallbackHops?: string[];
+  usage: Usage;
+  billedUsd?: number;
+  durationMs: number;
+  tokPerSec?: number;
+  /** Average power draw during a local call, watts (macmon when present, else config). */
+  watts?: number;
+  outcome: CallRecord['outcome'];
+  errorKind?: ErrorKind;
+  estimate?: CallRecord['estimate'];
+  now?: Date;
+}
+
+/** Prices one finished call and shapes it as a ledger line (pure). */
+export function buildCallRecord(facts: CallFacts, config: Config): CallRecord {
+  const priced = priceUsage(facts.ref, facts.usage, {
+    overrides: config.prices,
+    billedUsd: facts.billedUsd,
+  });
+  const local = facts.ref.provider === 'ollama';
+  const watts = facts.watts ?? config.local.defaultWatts;
+  const energyWh = local ? (watts * facts.durationMs) / 3_600_000 : undefined;
+  return {
+    v: 1,
+    type: 'call',
+    ts: (facts.now ?? new Date()).toISOString(),
+    session: facts.session,
+    task: facts.task,
+    turn: facts.turn,
+    ...(facts.taskType ? { taskType: facts.taskType } : {}),
+    tier: facts.tier,
+    model: `${facts.ref.provider}/${facts.ref.model}`,
+    ...(facts.proposed ? { proposed: facts.proposed } : {}),
+    decision: facts.decision,
+    fallbackHops: facts.fallbackHops ?? [],
+    usage: facts.usage,
+    costUsd: priced.usd === 'unknown' ? null : priced.usd,
+    priceSource: priced.source,
+    priceVersion: PRICE_DATA_VERSION,
+    durationMs: Math.round(facts.durationMs),
+    ...(facts.tokPerSec !== undefined ? { tokPerSec: facts.tokPerSec } : {}),
+    ...(energyWh !== undefined
+      ? { energyWh, energyUsd: (energyWh / 1000) * config.local.energyUsdPerKwh }
+      : {}),
+    outcome: facts.outcome,
+    ...(facts.errorKind ? { errorKind: facts.errorKind } : {}),
+    ...(facts.estimate ? { estimate: facts.estimate } : {}),
+  };
+}
+
+/** What the turn ledger needs besides the config: where records go and what it measures. */
+export interface TurnLedgerDeps {
+  config: () => Config;
+  session: string;
+  /** Appends to the ledger file and the router's history; throws when the file cannot be written. */
+  append(record: LedgerRecord): void;
+  /** Measured watts of local inference (macmon), when available. */
+  watts?: () => number | undefined;
+  /** Rolling output tok/s per model (the models screen shows it). */
+  tokRates?: { recordTurn(model: string, tokens: number, seconds: number): void };
+  /** A cold load's measured seconds, so the router prices the next switch to this model. */
+  recordLoad?(model: string, seconds: number): void;
+  onError?(message: string): void;
+}
+
+/** One model call as the turn runner saw it. */
+export interface ModelCallFacts {
+  task: string;
+  turn: number;
+  taskType?: TaskType;
+  model: string;
+  tier: Tier | null;
+  proposed?: string;
+  decision: RouteDecision;
+  fallbackHops: string[];
+  usage: Usage;
+  billedUsd?: number;
+  metrics: StreamMetrics;
+  error?: KirikaeError;
+  estimate?: CallRecord['estimate'];
+}
+
+/**
+ * TurnEvents → ledger records: one record per model call on every path (the screen, `-p`, the
+ * gateway), each priced on its own usage, with the task and its type, so calibration and the
+ * month report see the same thing whoever ran the turn.
+ */
+export class TurnLedger {
+  constructor(private readonly deps: TurnLedgerDeps) {}
+
+  /** Records any ledger line (task and verify records too); a write failure is reported, not thrown. */
+  append(record: LedgerRecord): void {
+    try {
+      this.deps.append(record);
+    } catch (error) {
+      this.deps.onError?.(
+        `Could not write the ledger: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+
+  recordCall(facts: ModelCallFacts): CallRecord {
+    const ref = parseModelRef(facts.model);
+    const record = buildCallRecord(
+      {
+        session: this.deps.session,
+        task: facts.task,
+        turn: facts.turn,
+        ref,
+        tier: facts.tier,
+        ...(facts.taskType ? { taskType: facts.taskType } : {}),
+        ...(facts.proposed ? { proposed: facts.proposed } : {}),
+        decision: facts.decision,
+        fallbackHops: [...facts.fallbackHops],
+        usage: facts.usage,
+        ...(facts.billedUsd !== undefined ? { billedUsd: facts.billedUsd } : {}),
+        durationMs: facts.metrics.durationMs,
+        ...(facts.metrics.tokPerSec !== undefined ? { tokPerSec: facts.metrics.tokPerSec } : {}),
+        watts: this.deps.watts?.(),
+        outcome: facts.error ? (facts.error.kind === 'aborted' ? 'aborted' : 'error') : 'ok',
+        ...(facts.error ? { errorKind: facts.error.kind } : {}),
+        ...(facts.estimate ? { estimate: facts.estimate } : {}),
+      },
+      this.deps.config(),
+    );
+    this.append(record);
+    if (facts.metrics.loadMs && ref.provider === 'ollama')
+      this.deps.recordLoad?.(ref.model, facts.metrics.loadMs / 1000);
+    if (facts.metrics.tokPerSec) {
+      // Seconds of generation, from the call's own rate (durationMs includes the prompt).
+      this.deps.tokRates?.recordTurn(
+        ref.provider === 'ollama' ? ref.model : facts.model,
+        facts.usage.output,
+        facts.usage.output / facts.metrics.tokPerSec,
+      );
+    }
+    return record;
+  }
+}

@@ -1,0 +1,255 @@
+// The parts every entry point shares, built once: the config store, providers, the local
+// runtime, the ledger and its history, the routing context and the turn runner. The screen,
+// `-p` and `kirikae route` differ only in what they put on top.
+import { createConfigStore, type ConfigStore } from '../config/config-store.js';
+import { loadConfig, updateConfig } from '../config/index.js';
+import { isKirikaeError } from '../core/errors.js';
+import type { ModelRef, ProviderId } from '../core/model-ref.js';
+import type { Provider } from '../core/provider.js';
+import {
+  buildSystemPrompt,
+  createPermissionGate,
+  DEFAULT_TOOLS,
+  type PermissionGate,
+} from '../agent/index.js';
+import { HistoryStore } from '../ledger/history.js';
+import { addMonths, monthOfDate } from '../ledger/time.js';
+import { ledgerDir, openLedger, readLedgerRange, type Ledger } from '../ledger/store.js';
+import { monthSpendOf } from '../ledger/spend.js';
+import { createLocalRuntime, type LocalRuntime } from '../local/runtime.js';
+import { createProvider, providerSetup } from '../providers/index.js';
+import { createRouting, type Routing } from '../router/context.js';
+import type { CooldownState } from '../router/cooldown.js';
+import { RouterSession } from '../router/session.js';
+import { modelClassify, ollamaClassifierClient } from '../router/model-classify.js';
+import type { Classification } from '../router/types.js';
+import { Session, type SessionDeps } from '../session/session.js';
+import { TurnLedger } from '../session/turn-ledger.js';
+import type { TurnRunnerDeps } from '../session/turn-runner.js';
+import type { MemorySnapshot } from '../telemetry/memory-snapshot.js';
+
+export interface CoreOptions {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Open the ledger for writing (turns); read-only commands only read its history. */
+  writeLedger: boolean;
+  /** Session id the ledger records carry. */
+  sessionId: string;
+  /** Where warnings go (SDK deprecation notices, ledger write failures). */
+  notice(level: 'info' | 'warn' | 'error', text: string): void;
+  /** Persists "always allow" answers (the screen's approval dialog). */
+  persistPermission?: (rule: string) => void;
+  /** Measured watts of local inference (macmon), when the screen samples it. */
+  watts?: () => number | undefined;
+  tokRates?: { recordTurn(model: string, tokens: number, seconds: number): void };
+}
+
+export interface Core {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  config: ConfigStore;
+  /** Config problems and anything else the user should see at start. */
+  problems: string[];
+  ledger?: Ledger;
+  history: HistoryStore;
+  local: LocalRuntime;
+  setMemory(snapshot: MemorySnapshot | undefined): void;
+  memory(): MemorySnapshot | undefined;
+  hasKey(id: ProviderId): boolean;
+  router: RouterSession;
+  routing: Routing;
+  permissions: PermissionGate;
+  turnLedger: TurnLedger;
+  runner: TurnRunnerDeps;
+  monthSpendUsd(): number;
+  /** The model classifier's second opinion when the rules are unsure (a resident small model). */
+  classify(prompt: string, base: Classification): Promise<Classification>;
+  /** Reads last and this month's records into the history (in the background for the screen). */
+  loadHistory(): Promise<void>;
+  close(): void;
+}
+
+function describe(error: unknown): string {
+  if (isKirikaeError(error)) return error.describe();
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function buildCore(options: CoreOptions): Core {
+  const { env, cwd } = options;
+  const loaded = loadConfig(env);
+  const problems = [...loaded.problems];
+  const config = createConfigStore(loaded.config, (update) => void updateConfig(update, env));
+
+  let ledger: Ledger | undefined;
+  if (options.writeLedger) {
+    try {
+      ledger = openLedger(ledgerDir(env));
+    } catch (error) {
+      problems.push(`Spend cannot be recorded: ${describe(error)}`);
+    }
+  }
+  const history = new HistoryStore();
+  let readSpend = 0;
+  const monthSpendUsd = (): number =>
+    ledger ? ledger.monthSpend(monthOfDate(new Date())).spentUsd : readSpend;
+
+  let memory: MemorySnapshot | undefined;
+  const providers = new Map<string, Provider>();
+  const make = (id: ProviderId, providerEnv: NodeJS.ProcessEnv): Provider =>
+    createProvider(id, {
+      env: providerEnv,
+      // kirikae owns the retry policy: the router falls back instead of the SDK waiting.
+      maxRetries: 0,
+      onNotice: (message) => options.notice('warn', message),
+    });
+  const local = createLocalRuntime({
+    config: loaded.config,
+    env,
+    memory: () => memory,
+    createChat: (url) => make('ollama', { ...env, OLLAMA_HOST: url }),
+  });
+  const providerFor = (ref: ModelRef): Provider => {
+    if (ref.provider === 'ollama') return local.providerFor(ref.model);
+    let provider = providers.get(ref.provider);
+    if (!provider) {
+      provider = make(ref.provider, env);
+      providers.set(ref.provider, provider);
+    }
+    return provider;
+  };
+  const hasKey = (id: ProviderId): boolean => providerSetup(id, env).keySet;
+
+  const router = new RouterSession();
+  let cooldown: CooldownState = { providers: {} };
+  const mode = loaded.config.agent.permissionMode;
+  const system = buildSystemPrompt({ workspace: cwd, mode });
+  const tools = DEFAULT_TOOLS;
+  const permissions = createPermissionGate({
+    mode,
+    rules: loaded.config.agent,
+    ...(options.persistPermission ? { persistRule: options.persistPermission } : {}),
+    onNotice: (message) => options.notice('warn', message),
+  });
+  const turnLedger = new TurnLedger({
+    config: () => config.get(),
+    session: options.sessionId,
+    append: (record) => {
+      ledger?.append(record);
+      history.append(record);
+    },
+    ...(options.watts ? { watts: options.watts } : {}),
+    ...(options.tokRates ? { tokRates: options.tokRates } : {}),
+    recordLoad: (model, seconds) => local.recordLoad(model, seconds),
+    onError: (message) => options.notice('error', message),
+  });
+  const routing = createRouting({
+    config: () => config.get(),
+    session: router,
+    history: () => ({ records: history.records(), version: history.version }),
+    hasKey,
+    local,
+    monthSpendUsd,
+    cooldown: () => cooldown,
+    ...(options.watts ? { watts: options.watts } : {}),
+    system,
+    tools: tools.map((t) => t.spec),
+  });
+  const runner: TurnRunnerDeps = {
+    config: () => config.get(),
+    cwd,
+    system,
+    tools,
+    permissions,
+    providerFor,
+    local,
+    ledger: turnLedger,
+    router,
+    cooldown: { get: () => cooldown, set: (state) => (cooldown = state) },
+    unavailable: (model) => {
+      const provider = model.slice(0, model.indexOf('/')) as ProviderId;
+      return provider !== 'ollama' && !hasKey(provider) ? 'no API key' : undefined;
+    },
+  };
+
+  return {
+    env,
+    cwd,
+    config,
+    problems,
+    ...(ledger ? { ledger } : {}),
+    history,
+    local,
+    setMemory: (snapshot) => (memory = snapshot),
+    memory: () => memory,
+    hasKey,
+    router,
+    routing,
+    permissions,
+    turnLedger,
+    runner,
+    monthSpendUsd,
+    classify: (prompt, base) =>
+      local.adapter()
+        ? modelClassify(prompt, base, {
+            client: ollamaClassifierClient(local.hosts[0]!.host.url),
+            keepAlive: loaded.config.local.keepAlive,
+          })
+        : Promise.resolve(base),
+    async loadHistory() {
+      const now = new Date();
+      const month = monthOfDate(now);
+      const from = `${addMonths(month, -1)}-01T00:00:00.000Z`;
+      const to = new Date(now.getTime() + 86_400_000);
+      try {
+        const read = ledger
+          ? await ledger.readRange(from, to)
+          : await readLedgerRange(ledgerDir(env), from, to);
+        history.prepend(read.records);
+        if (!ledger) readSpend = monthSpendOf(read.records, month).spentUsd;
+      } catch {
+        // A missing or unreadable ledger teaches nothing; the router uses its priors.
+      }
+    },
+    close: () => ledger?.close(),
+  };
+}
+
+export interface SessionOptions {
+  sessionId: string;
+  branch?: string;
+  setupProblems?: string[];
+  transcript?: SessionDeps['transcript'];
+  restored?: SessionDeps['restored'];
+  yes?: boolean;
+  onExit?: () => void;
+}
+
+/** The screen's session on top of a core (the interactive wiring and the session tests). */
+export function buildSession(core: Core, options: SessionOptions): Session {
+  return new Session({
+    cwd: core.cwd,
+    ...(options.branch ? { branch: options.branch } : {}),
+    sessionId: options.sessionId,
+    config: core.config,
+    setupProblems: [...core.problems, ...(options.setupProblems ?? [])],
+    routing: core.routing,
+    router: core.router,
+    runner: core.runner,
+    ledger: core.turnLedger,
+    status: {
+      memory: () => {
+        const m = core.memory();
+        return m
+          ? { usedBytes: m.usedBytes, totalBytes: m.totalBytes, pressure: m.pressure }
+          : undefined;
+      },
+      resident: () => core.local.residentViews(),
+      refreshLocal: () => core.local.refresh(),
+      monthSpendUsd: () => core.monthSpendUsd(),
+    },
+    ...(options.transcript ? { transcript: options.transcript } : {}),
+    ...(options.restored ? { restored: options.restored } : {}),
+    yes: options.yes === true,
+    onExit: options.onExit ?? (() => {}),
+  });
+}

@@ -1,0 +1,70 @@
+// The composition root of the headless commands: each builds the same core as the screen, so
+// `-p` runs the screen's turn pipeline and `kirikae route` shows the card's decision.
+import { runPrint, type PrintArgs } from '../commands/print.js';
+import { runRoute, type RouteArgs } from '../commands/route.js';
+import type { CommandIO } from '../commands/io.js';
+import { loadTokenizer } from '../router/tokenizer.js';
+import { readMemory } from '../telemetry/memory.js';
+import { buildCore, type Core } from './build.js';
+
+/**
+ * How long a headless command waits for Ollama's first answer before routing without it: a
+ * refused connection answers at once, so this only bounds a server that hangs. `-p` is about to
+ * spend money and waits longer than `route`, which only shows a decision.
+ */
+const OLLAMA_WAIT_MS = { print: 10_000, route: 2_000 };
+const MEMORY_WAIT_MS = 500;
+
+async function headlessCore(io: CommandIO, command: 'print' | 'route'): Promise<Core> {
+  const core = buildCore({
+    env: io.env,
+    cwd: process.cwd(),
+    writeLedger: command === 'print',
+    sessionId: 'print',
+    notice: (level, text) =>
+      io.stderr.write(`kirikae: ${level === 'info' ? '' : `${level}: `}${text}\n`),
+  });
+  for (const problem of core.problems) io.stderr.write(`kirikae: warning: ${problem}\n`);
+  // One memory reading, so the memory budget applies as it does on the screen.
+  const memory = await Promise.race([
+    readMemory().catch(() => undefined),
+    new Promise<undefined>((resolve) =>
+      setTimeout(() => resolve(undefined), MEMORY_WAIT_MS).unref(),
+    ),
+  ]);
+  core.setMemory(memory);
+  await Promise.all([
+    core.loadHistory(),
+    core.local.ready(OLLAMA_WAIT_MS[command]),
+    loadTokenizer(),
+  ]);
+  return core;
+}
+
+export async function print(args: PrintArgs, io: CommandIO): Promise<number> {
+  const core = await headlessCore(io, 'print');
+  try {
+    return await runPrint(
+      args,
+      {
+        config: () => core.config.get(),
+        cwd: core.cwd,
+        routing: core.routing,
+        runner: core.runner,
+        turnLedger: core.turnLedger,
+      },
+      io,
+    );
+  } finally {
+    core.close();
+  }
+}
+
+export async function route(args: RouteArgs, io: CommandIO): Promise<number> {
+  const core = await headlessCore(io, 'route');
+  return runRoute(
+    args,
+    { config: () => core.config.get(), routing: core.routing, classify: core.classify },
+    io,
+  );
+}
