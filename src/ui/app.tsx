@@ -1,5 +1,5 @@
 import { Box, Static, Text, useStdout } from 'ink';
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { AppController, AppState, Screen } from '../session/types.js';
 import { isTier } from '../core/tier.js';
 import { completeCommand, isSlashCommand, runSlashCommand } from './slash-commands/index.js';
@@ -11,6 +11,7 @@ import { RouteCard } from './components/route-card.js';
 import { StatusBar } from './components/status-bar.js';
 import { TranscriptItemView } from './components/transcript-item.js';
 import { useKeys } from './hooks/use-keys.js';
+import { useSessionState } from './hooks/use-session-state.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import * as edit from './input-model.js';
 import { isAction, type Keymap } from './keymap.js';
@@ -30,12 +31,14 @@ export interface AppProps {
   keymap: Keymap;
   screens?: ScreenRenderers;
   env?: NodeJS.ProcessEnv;
+  /** Least time between two renders of the session's state (tests pass 0). */
+  frameMs?: number;
 }
 
 const CTRL_C_WINDOW_MS = 2_000;
 
-export function App({ controller, keymap, screens = {}, env = process.env }: AppProps) {
-  const state: AppState = useSyncExternalStore(controller.subscribe, controller.getState);
+export function App({ controller, keymap, screens = {}, env = process.env, frameMs }: AppProps) {
+  const state: AppState = useSessionState(controller, frameMs);
   const { columns, rows } = useTerminalSize();
   const { stdout } = useStdout();
   const theme = useMemo(() => loadTheme(state.themeName, env), [state.themeName, env]);

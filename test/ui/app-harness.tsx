@@ -92,6 +92,7 @@ export function renderApp(controller: AppController, options: RenderOptions = {}
       keymap={buildKeymap(options.keymap)}
       screens={options.screens}
       env={options.env ?? {}}
+      frameMs={0}
     />,
     {
       stdout: stdout as unknown as NodeJS.WriteStream,
