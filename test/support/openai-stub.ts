@@ -16,6 +16,7 @@ import {
   sseFrame,
   startHttpStub,
   streamFrames,
+  untilClosed,
   writeRaw,
   type RecordedRequest,
 } from './http-stub.js';
@@ -228,7 +229,7 @@ export async function startOpenAIStub(): Promise<OpenAIStub> {
     }
     const step = steps.shift() ?? {};
     // Keeps the socket open without a status line until the client gives up.
-    if (step.hang) return new Promise<void>((resolve) => res.on('close', () => resolve()));
+    if (step.hang) return untilClosed(res);
     if (step.httpError) {
       const e = step.httpError;
       return sendJson(
@@ -276,7 +277,7 @@ export async function startOpenAIStub(): Promise<OpenAIStub> {
     }
     if (step.stallAfterChunks !== undefined) {
       for (const frame of frames.slice(0, step.stallAfterChunks)) await writeRaw(res, frame);
-      return new Promise<void>((resolve) => res.on('close', () => resolve()));
+      return untilClosed(res);
     }
     await streamFrames(res, frames, {
       delayMs: step.chunkDelayMs,
