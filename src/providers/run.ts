@@ -223,8 +223,11 @@ export async function* runStream<C>(options: RunOptions<C>): AsyncGenerator<Stre
     withUsage: boolean,
   ): Generator<StreamEvent, void> {
     const snapshot = acc.usage();
-    // A request that never left has no input to estimate.
-    const usage = settleUsage(snapshot, acc.outputChars, sent ? options.promptTokens : undefined);
+    // Nothing is booked for a call refused before its response opened, so nothing is counted;
+    // a request that never left has no input to estimate.
+    const usage = withUsage
+      ? settleUsage(snapshot, acc.outputChars, sent ? options.promptTokens : undefined)
+      : snapshot.usage;
     if (withUsage) {
       const complete = snapshot.outputReported;
       yield {
@@ -245,7 +248,7 @@ export async function* runStream<C>(options: RunOptions<C>): AsyncGenerator<Stre
   const stopped = (): Generator<StreamEvent, void> => {
     const silence = watchdog?.fired;
     if (silence && options.timeouts && !options.signal?.aborted) {
-      // Nothing arrived before the first byte: nothing to book.
+      // A server that never answered has billed nothing; one that opened the response may have.
       return closing(timeoutError(provider, silence, options.timeouts), opened);
     }
     const error = new KirikaeError('aborted', `${PROVIDER_LABELS[provider]} request aborted`, {
