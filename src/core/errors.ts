@@ -8,6 +8,8 @@ export const ERROR_KINDS = [
   'spend_limit',
   'bad_response',
   'aborted',
+  /** kirikae's own time-to-first-byte or inter-chunk idle limit ran out. */
+  'timeout',
   'server',
   'not_found',
   'bad_request',
@@ -22,6 +24,7 @@ const RETRYABLE: ReadonlySet<ErrorKind> = new Set([
   'network',
   'server',
   'bad_response',
+  'timeout',
 ]);
 
 export function isRetryable(kind: ErrorKind): boolean {

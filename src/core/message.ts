@@ -18,6 +18,11 @@ export interface AssistantMessage {
   role: 'assistant';
   content: string;
   toolCalls?: ToolCall[];
+  /**
+   * The reasoning text streamed with this reply. DeepSeek's thinking models require it back
+   * (as reasoning_content) on an assistant message that made tool calls, or the next call is 400.
+   */
+  reasoning?: string;
 }
 
 export interface ToolResultMessage {

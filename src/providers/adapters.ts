@@ -18,6 +18,6 @@ export function createAdapter(
     case 'deepseek':
       return new ChatCompletionsProvider(id, endpoint, options);
     case 'ollama':
-      return new OllamaProvider(endpoint);
+      return new OllamaProvider(endpoint, options);
   }
 }

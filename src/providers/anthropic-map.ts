@@ -14,7 +14,14 @@ import { argumentsObject, toolCallFromRaw } from './tool-args.js';
 /** Anthropic requires max_tokens; enough for a long code edit without inviting runaway output. */
 export const ANTHROPIC_DEFAULT_MAX_TOKENS = 8192;
 
-const EPHEMERAL = { type: 'ephemeral' } as const;
+/**
+ * The cache breakpoint: 5 minutes by default (write 1.25× input), or one hour (write 2× input)
+ * for sessions with longer pauses (SDK type CacheControlEphemeral.ttl; Anthropic prompt-caching
+ * docs).
+ */
+export function cacheControl(ttl: ProviderRequest['cacheTtl']): Anthropic.CacheControlEphemeral {
+  return ttl === '1h' ? { type: 'ephemeral', ttl: '1h' } : { type: 'ephemeral' };
+}
 
 type ContentBlock =
   Anthropic.TextBlockParam | Anthropic.ToolUseBlockParam | Anthropic.ToolResultBlockParam;
@@ -92,6 +99,7 @@ export function toAnthropicParams(
   request: ProviderRequest,
 ): Anthropic.MessageCreateParamsStreaming {
   const messages = toAnthropicMessages(request.messages);
+  const EPHEMERAL = cacheControl(request.cacheTtl);
   const lastUser = messages.findLast((m) => m.role === 'user');
   if (lastUser && Array.isArray(lastUser.content)) {
     const lastBlock = lastUser.content.at(-1);
@@ -134,6 +142,11 @@ interface RawUsage {
   cache_creation_input_tokens?: number | null;
   cache_read_input_tokens?: number | null;
   output_tokens_details?: { thinking_tokens?: number | null } | null;
+  /** message_start only: the cache writes split by TTL. */
+  cache_creation?: {
+    ephemeral_1h_input_tokens?: number | null;
+    ephemeral_5m_input_tokens?: number | null;
+  } | null;
 }
 
 /**
@@ -145,13 +158,17 @@ export function mergeAnthropicUsage(current: Usage, raw: RawUsage | null | undef
   if (!raw) return current;
   const pick = (value: number | null | undefined, fallback: number) =>
     typeof value === 'number' ? value : fallback;
-  return {
+  const merged: Usage = {
     input: pick(raw.input_tokens, current.input),
     output: pick(raw.output_tokens, current.output),
     cacheRead: pick(raw.cache_read_input_tokens, current.cacheRead),
     cacheWrite: pick(raw.cache_creation_input_tokens, current.cacheWrite),
     reasoning: pick(raw.output_tokens_details?.thinking_tokens, current.reasoning),
   };
+  // Only the 1-hour part needs marking: the rest of cacheWrite is the 5-minute price.
+  const oneHour = pick(raw.cache_creation?.ephemeral_1h_input_tokens, current.cacheWrite1h ?? 0);
+  if (oneHour > 0) merged.cacheWrite1h = Math.min(oneHour, merged.cacheWrite);
+  return merged;
 }
 
 interface ToolBlock {
@@ -165,6 +182,7 @@ export class AnthropicAccumulator implements ChunkAccumulator<Anthropic.RawMessa
   outputChars = 0;
   private usageSoFar: Usage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 };
   private outputReported = false;
+  private inputReported = false;
   private stopReason: string | null | undefined;
   private stopped = false;
   private readonly tools = new Map<number, ToolBlock>();
@@ -173,6 +191,7 @@ export class AnthropicAccumulator implements ChunkAccumulator<Anthropic.RawMessa
     switch (event.type) {
       case 'message_start':
         this.usageSoFar = mergeAnthropicUsage(this.usageSoFar, event.message.usage);
+        this.inputReported = true;
         return [];
       case 'content_block_start': {
         const block = event.content_block;
@@ -218,7 +237,11 @@ export class AnthropicAccumulator implements ChunkAccumulator<Anthropic.RawMessa
   }
 
   usage(): UsageSnapshot {
-    return { usage: this.usageSoFar, outputReported: this.outputReported };
+    return {
+      usage: this.usageSoFar,
+      outputReported: this.outputReported,
+      inputReported: this.inputReported,
+    };
   }
 
   finish(): StopReason | KirikaeError {

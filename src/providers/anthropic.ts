@@ -1,14 +1,17 @@
 import Anthropic from '@anthropic-ai/sdk';
-import type { Provider, ProviderRequest, StreamEvent } from '../core/index.js';
+import type { Provider, ProviderRequest, StreamEvent, StreamTimeouts } from '../core/index.js';
 import { AnthropicAccumulator, toAnthropicParams } from './anthropic-map.js';
 import type { Endpoint } from './endpoints.js';
 import { mapProviderError, missingKeyError } from './errors.js';
+import { promptTokens } from './prompt-tokens.js';
 import { runStream } from './run.js';
 import { captureConsoleWarn, sdkLogger } from './sdk-logger.js';
+import { resolveTimeouts } from './timeouts.js';
 
 export interface AdapterOptions {
-  maxRetries: number;
   onNotice?: (message: string) => void;
+  /** The client's timeouts over the provider defaults; a request can override them again. */
+  timeouts?: StreamTimeouts;
 }
 
 export class AnthropicProvider implements Provider {
@@ -17,7 +20,7 @@ export class AnthropicProvider implements Provider {
 
   constructor(
     private readonly endpoint: Endpoint,
-    options: AdapterOptions,
+    private readonly options: AdapterOptions,
   ) {
     this.client = endpoint.apiKey
       ? new Anthropic({
@@ -26,7 +29,8 @@ export class AnthropicProvider implements Provider {
           apiKey: endpoint.apiKey,
           authToken: null,
           baseURL: endpoint.baseUrl,
-          maxRetries: options.maxRetries,
+          // kirikae retries by error kind itself (retry.ts), visibly; the SDK must not.
+          maxRetries: 0,
           logger: sdkLogger(options.onNotice),
           logLevel: 'warn',
         })
@@ -41,6 +45,8 @@ export class AnthropicProvider implements Provider {
       signal,
       accumulator: new AnthropicAccumulator(),
       toError: (error) => mapProviderError(error, ctx),
+      timeouts: resolveTimeouts(this.id, this.options.timeouts, request.timeouts),
+      promptTokens: () => promptTokens(request),
       open: async (requestSignal) => {
         if (!client) throw missingKeyError(ctx);
         const notices: string[] = [];

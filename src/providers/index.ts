@@ -1,16 +1,30 @@
-import type { Provider, ProviderId, ProviderRequest, StreamEvent } from '../core/index.js';
+import type {
+  Provider,
+  ProviderId,
+  ProviderRequest,
+  StreamEvent,
+  StreamTimeouts,
+} from '../core/index.js';
 import { resolveEndpoint } from './endpoints.js';
+import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry.js';
 
 export interface CreateProviderOptions {
   /** Where keys and base URLs are read; default process.env. Read once, at creation. */
   env?: NodeJS.ProcessEnv;
-  /** Retries the SDK makes on its own inside one call (default 2); the router uses 0. */
+  /**
+   * Retries kirikae makes after a failure worth retrying (rate limit, overload, 5xx, network,
+   * timeout), each announced by a `retry` event; default 2. The SDKs never retry on their own.
+   */
   maxRetries?: number;
+  /** Fine-tuning of the retry waits (tests shorten them). */
+  retry?: Partial<Omit<RetryPolicy, 'maxAttempts'>>;
+  /** Time-to-first-byte and idle limits over the provider's defaults (timeouts.ts). */
+  timeouts?: StreamTimeouts;
   /** SDK warnings (which would otherwise go to the console and corrupt the screen). */
   onNotice?: (message: string) => void;
 }
 
-export const DEFAULT_MAX_RETRIES = 2;
+export const DEFAULT_MAX_RETRIES = DEFAULT_RETRY_POLICY.maxAttempts - 1;
 
 /**
  * One Provider per API family. Never throws: a provider whose key variable is unset is still
@@ -19,9 +33,11 @@ export const DEFAULT_MAX_RETRIES = 2;
  */
 export function createProvider(id: ProviderId, options: CreateProviderOptions = {}): Provider {
   const endpoint = resolveEndpoint(id, options.env ?? process.env);
-  const adapter = {
-    maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
-    onNotice: options.onNotice,
+  const adapter = { onNotice: options.onNotice, timeouts: options.timeouts };
+  const policy: RetryPolicy = {
+    ...DEFAULT_RETRY_POLICY,
+    ...options.retry,
+    maxAttempts: 1 + Math.max(0, options.maxRetries ?? DEFAULT_MAX_RETRIES),
   };
   // The SDKs are large module graphs; they load with the first call, not at start-up.
   let loaded: Promise<Provider> | undefined;
@@ -30,7 +46,13 @@ export function createProvider(id: ProviderId, options: CreateProviderOptions = 
   return {
     id,
     async *stream(request: ProviderRequest, signal?: AbortSignal): AsyncIterable<StreamEvent> {
-      yield* (await load()).stream(request, signal);
+      const provider = await load();
+      yield* withRetry(() => provider.stream(request, signal), {
+        provider: id,
+        policy,
+        signal,
+        skipRetry: request.skipRetry,
+      });
     },
   };
 }
@@ -57,4 +79,12 @@ export { normalizeOllamaHost } from '../config/ollama-host.js';
 export { NUM_CTX_BUCKETS, numCtxBucket, ollamaNumCtx } from './ollama-map.js';
 export { mapProviderError } from './errors.js';
 export { retryAfterMs } from './retry-after.js';
-export { estimateTokensFromChars } from './run.js';
+export { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './retry.js';
+export { estimateTokensFromChars, generationRate } from './run.js';
+export { DEFAULT_TIMEOUTS } from './timeouts.js';
+export {
+  RESPONSES_ONLY_MODELS,
+  RESPONSES_ONLY_PATTERNS,
+  requiresResponsesApi,
+} from './openai-responses.js';
+export { detectTruncation } from './ollama-truncation.js';

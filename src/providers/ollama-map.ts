@@ -9,7 +9,8 @@ import type {
   StreamMetrics,
   Usage,
 } from '../core/index.js';
-import type { ChunkAccumulator, UsageSnapshot } from './run.js';
+import { detectTruncation } from './ollama-truncation.js';
+import { generationRate, type ChunkAccumulator, type UsageSnapshot } from './run.js';
 import { argumentsObject, toolCallFromRaw } from './tool-args.js';
 
 /**
@@ -113,7 +114,8 @@ export function ollamaMetrics(
 ): Pick<StreamMetrics, 'tokPerSec' | 'loadMs'> {
   const metrics: Pick<StreamMetrics, 'tokPerSec' | 'loadMs'> = {};
   if (final.eval_count && final.eval_duration) {
-    metrics.tokPerSec = (final.eval_count / final.eval_duration) * 1e9;
+    const rate = generationRate(final.eval_count, final.eval_duration / 1e9);
+    if (rate !== undefined) metrics.tokPerSec = rate;
   }
   if (typeof final.load_duration === 'number') metrics.loadMs = final.load_duration / 1e6;
   return metrics;
@@ -124,11 +126,20 @@ interface WireToolCall {
   function?: { name?: unknown; arguments?: unknown };
 }
 
+/** What the adapter sent, for the truncation check on the final chunk. */
+export interface SentPrompt {
+  /** kirikae's count of the prompt (lazy: only needed once the final chunk arrives). */
+  tokens: () => number;
+  numCtx: number;
+}
+
 /** /api/chat NDJSON chunks → core stream events. */
 export class OllamaAccumulator implements ChunkAccumulator<ChatResponse> {
   outputChars = 0;
   private final: ChatResponse | undefined;
   private calls = 0;
+
+  constructor(private readonly sent?: SentPrompt) {}
 
   push(chunk: ChatResponse): StreamEvent[] {
     const events: StreamEvent[] = [];
@@ -144,7 +155,13 @@ export class OllamaAccumulator implements ChunkAccumulator<ChatResponse> {
     for (const raw of (message?.tool_calls ?? []) as WireToolCall[]) {
       events.push({ type: 'tool_call', call: this.toolCall(raw) });
     }
-    if (chunk.done) this.final = chunk;
+    if (chunk.done) {
+      this.final = chunk;
+      const warning = this.sent
+        ? detectTruncation(this.sent.tokens(), chunk.prompt_eval_count, this.sent.numCtx)
+        : undefined;
+      if (warning) events.push({ type: 'warning', warning });
+    }
     return events;
   }
 
@@ -167,7 +184,11 @@ export class OllamaAccumulator implements ChunkAccumulator<ChatResponse> {
       cacheWrite: 0,
       reasoning: 0,
     };
-    return { usage, outputReported: this.final !== undefined };
+    return {
+      usage,
+      outputReported: this.final !== undefined,
+      inputReported: this.final !== undefined,
+    };
   }
 
   finish(): StopReason | KirikaeError {

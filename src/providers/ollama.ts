@@ -1,11 +1,14 @@
 import { Ollama } from 'ollama';
 import type { KirikaeError, Provider, ProviderRequest, StreamEvent } from '../core/index.js';
+import type { AdapterOptions } from './anthropic.js';
 import type { Endpoint } from './endpoints.js';
 import { classifyFailure, mapProviderError } from './errors.js';
 import type { ErrorContext } from './errors.js';
 import { MALFORMED_LINE_PREFIX, ollamaFetch } from './ollama-fetch.js';
 import { OllamaAccumulator, toOllamaChatRequest } from './ollama-map.js';
+import { promptTokens } from './prompt-tokens.js';
 import { runStream } from './run.js';
+import { resolveTimeouts } from './timeouts.js';
 
 /** ollama-js throws this when the body ends without a `done` chunk. */
 const EARLY_END = 'Did not receive done or success response in stream.';
@@ -42,7 +45,10 @@ export function mapOllamaError(error: unknown, ctx: ErrorContext): KirikaeError 
 export class OllamaProvider implements Provider {
   readonly id = 'ollama' as const;
 
-  constructor(private readonly endpoint: Endpoint) {}
+  constructor(
+    private readonly endpoint: Endpoint,
+    private readonly options: AdapterOptions = {},
+  ) {}
 
   stream(request: ProviderRequest, signal?: AbortSignal): AsyncIterable<StreamEvent> {
     const ctx: ErrorContext = {
@@ -51,17 +57,21 @@ export class OllamaProvider implements Provider {
       baseUrl: this.endpoint.baseUrl,
       baseUrlVar: this.endpoint.baseUrlVar,
     };
+    const chat = toOllamaChatRequest(request);
+    const tokens = () => promptTokens(request);
     return runStream({
       provider: this.id,
       signal,
-      accumulator: new OllamaAccumulator(),
+      accumulator: new OllamaAccumulator({ tokens, numCtx: chat.options?.num_ctx ?? 0 }),
       toError: (error) => mapOllamaError(error, ctx),
+      timeouts: resolveTimeouts(this.id, this.options.timeouts, request.timeouts),
+      promptTokens: tokens,
       open: async (requestSignal) => {
         const client = new Ollama({
           host: this.endpoint.baseUrl,
           fetch: ollamaFetch(requestSignal),
         });
-        return { chunks: await client.chat(toOllamaChatRequest(request)) };
+        return { chunks: await client.chat(chat) };
       },
     });
   }

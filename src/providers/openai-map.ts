@@ -10,12 +10,12 @@ import type {
   Usage,
 } from '../core/index.js';
 import type { ChunkAccumulator, UsageSnapshot } from './run.js';
-import { toolCallFromRaw } from './tool-args.js';
+import { ToolCallAssembler } from './tool-call-assembly.js';
 
 type ChatMessage = OpenAI.Chat.ChatCompletionMessageParam;
 type Chunk = OpenAI.Chat.ChatCompletionChunk;
 
-function toChatMessage(message: Message): ChatMessage {
+function toChatMessage(provider: ProviderId, message: Message): ChatMessage {
   switch (message.role) {
     case 'user':
       return { role: 'user', content: message.content };
@@ -37,14 +37,20 @@ function toChatMessage(message: Message): ChatMessage {
             arguments: call.argumentsError ? '{}' : call.rawArguments || '{}',
           },
         })),
+        // DeepSeek's thinking models answer 400 unless the reasoning of a tool-calling reply is
+        // sent back (api-docs.deepseek.com/guides/thinking_mode, "Tool Calls"). Other servers
+        // may reject the unknown field, so only DeepSeek gets it.
+        ...(provider === 'deepseek' && message.reasoning
+          ? { reasoning_content: message.reasoning }
+          : {}),
       };
     }
   }
 }
 
-export function toChatMessages(request: ProviderRequest): ChatMessage[] {
+export function toChatMessages(provider: ProviderId, request: ProviderRequest): ChatMessage[] {
   const system: ChatMessage[] = request.system ? [{ role: 'system', content: request.system }] : [];
-  return [...system, ...request.messages.map(toChatMessage)];
+  return [...system, ...request.messages.map((m) => toChatMessage(provider, m))];
 }
 
 export function toChatTools(tools: readonly ToolSpec[]): OpenAI.Chat.ChatCompletionTool[] {
@@ -67,7 +73,7 @@ export function toChatParams(
         : { max_tokens: request.maxTokens };
   return {
     model: request.model,
-    messages: toChatMessages(request),
+    messages: toChatMessages(provider, request),
     stream: true,
     // Without it the stream carries no usage at all.
     stream_options: { include_usage: true },
@@ -88,13 +94,47 @@ export interface WireUsage {
   completion_tokens_details?: { reasoning_tokens?: number | null } | null;
   prompt_cache_hit_tokens?: number | null;
   cost?: number | string | null;
+  /** OpenRouter: the request ran on the user's own provider key (BYOK). */
+  is_byok?: boolean | null;
+  cost_details?: { upstream_inference_cost?: number | string | null } | null;
+}
+
+export interface ConvertedUsage {
+  usage: Usage;
+  /** The bill, as OpenRouter documents it; no other endpoint's cost is trusted. */
+  billedUsd?: number;
+  /** A cost some other endpoint claimed: kept so the ledger can show a disagreement. */
+  reportedUsd?: number;
+}
+
+function usd(value: number | string | null | undefined): number | undefined {
+  const n = value === null || value === undefined || value === '' ? NaN : Number(value);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * What a call cost according to the endpoint. OpenRouter documents `cost` as the amount
+ * charged to the account; with BYOK that is only its fee, and the provider bills the user's
+ * own key `cost_details.upstream_inference_cost` on top (openrouter.ai/docs/use-cases/
+ * usage-accounting). On non-BYOK calls OpenRouter fills upstream_inference_cost too, equal to
+ * the cost, so it is added only when `is_byok` is true. OpenAI and DeepSeek document no cost
+ * field, and a proxy at a custom base URL can claim anything (a `cost: 0` would make every call
+ * free): their figure is only reported, never billed.
+ */
+export function reportedCost(provider: ProviderId, raw: WireUsage): Omit<ConvertedUsage, 'usage'> {
+  const cost = usd(raw.cost);
+  if (provider !== 'openrouter') return cost === undefined ? {} : { reportedUsd: cost };
+  const upstream =
+    raw.is_byok === true ? usd(raw.cost_details?.upstream_inference_cost) : undefined;
+  if (cost === undefined && upstream === undefined) return {};
+  return { billedUsd: (cost ?? 0) + (upstream ?? 0) };
 }
 
 /**
  * OpenAI-style prompt_tokens includes cached tokens; core Usage.input excludes them, so cache
  * reads and writes are subtracted (clamped: a server that double-reports must not go negative).
  */
-export function convertChatUsage(raw: WireUsage): { usage: Usage; billedUsd?: number } {
+export function convertChatUsage(provider: ProviderId, raw: WireUsage): ConvertedUsage {
   const prompt = raw.prompt_tokens ?? 0;
   const cacheRead = raw.prompt_tokens_details?.cached_tokens ?? raw.prompt_cache_hit_tokens ?? 0;
   const cacheWrite = raw.prompt_tokens_details?.cache_write_tokens ?? 0;
@@ -105,8 +145,7 @@ export function convertChatUsage(raw: WireUsage): { usage: Usage; billedUsd?: nu
     cacheWrite,
     reasoning: raw.completion_tokens_details?.reasoning_tokens ?? 0,
   };
-  const cost = raw.cost === null || raw.cost === undefined ? NaN : Number(raw.cost);
-  return Number.isFinite(cost) ? { usage, billedUsd: cost } : { usage };
+  return { usage, ...reportedCost(provider, raw) };
 }
 
 export function mapFinishReason(
@@ -127,12 +166,6 @@ export function mapFinishReason(
   }
 }
 
-interface PendingCall {
-  id?: string;
-  name: string;
-  args: string;
-}
-
 /** Reasoning text as DeepSeek (reasoning_content) and OpenRouter (reasoning) stream it. */
 function reasoningOf(delta: object): string | undefined {
   const d = delta as { reasoning_content?: unknown; reasoning?: unknown };
@@ -140,40 +173,42 @@ function reasoningOf(delta: object): string | undefined {
   return typeof text === 'string' && text ? text : undefined;
 }
 
-/** Chat Completions chunks → core stream events. Tool-call pieces are assembled by index. */
+/** Chat Completions chunks → core stream events. Tool-call pieces are assembled by id. */
 export class ChatAccumulator implements ChunkAccumulator<Chunk> {
-  outputChars = 0;
-  private readonly calls = new Map<number, PendingCall>();
+  private textChars = 0;
+  private readonly calls = new ToolCallAssembler();
   private finishReason: string | undefined;
   private emittedCalls = 0;
-  private final: { usage: Usage; billedUsd?: number } | undefined;
+  private final: ConvertedUsage | undefined;
 
   constructor(private readonly provider: ProviderId) {}
 
+  get outputChars(): number {
+    return this.textChars + this.calls.argumentChars;
+  }
+
   push(chunk: Chunk): StreamEvent[] {
     const events: StreamEvent[] = [];
-    if (chunk.usage) this.final = convertChatUsage(chunk.usage as WireUsage);
+    if (chunk.usage) this.final = convertChatUsage(this.provider, chunk.usage as WireUsage);
     for (const choice of chunk.choices ?? []) {
       if (choice.index !== 0) continue;
       const delta = choice.delta ?? {};
       const reasoning = reasoningOf(delta);
       if (reasoning) {
-        this.outputChars += reasoning.length;
+        this.textChars += reasoning.length;
         events.push({ type: 'reasoning', text: reasoning });
       }
       if (delta.content) {
-        this.outputChars += delta.content.length;
+        this.textChars += delta.content.length;
         events.push({ type: 'text', text: delta.content });
       }
       for (const piece of delta.tool_calls ?? []) {
-        const call = this.calls.get(piece.index) ?? { name: '', args: '' };
-        if (piece.id) call.id = piece.id;
-        if (piece.function?.name) call.name += piece.function.name;
-        if (piece.function?.arguments) {
-          call.args += piece.function.arguments;
-          this.outputChars += piece.function.arguments.length;
-        }
-        this.calls.set(piece.index, call);
+        this.calls.push({
+          index: piece.index,
+          id: piece.id,
+          name: piece.function?.name,
+          arguments: piece.function?.arguments,
+        });
       }
       if (choice.finish_reason) {
         this.finishReason = choice.finish_reason;
@@ -183,24 +218,20 @@ export class ChatAccumulator implements ChunkAccumulator<Chunk> {
     return events;
   }
 
-  /** Tool calls are complete once the choice finishes: parse them then, in index order. */
+  /** Tool calls are complete once the choice finishes: parse them then. */
   private flushCalls(): StreamEvent[] {
-    const ordered = [...this.calls.entries()].sort(([a], [b]) => a - b);
-    this.calls.clear();
-    return ordered.map(([index, call]) => {
+    return this.calls.flush().map((call) => {
       this.emittedCalls++;
-      return {
-        type: 'tool_call',
-        call: toolCallFromRaw(call.id ?? `call_${index}`, call.name, call.args),
-      };
+      return { type: 'tool_call', call };
     });
   }
 
   usage(): UsageSnapshot {
-    if (this.final) return { ...this.final, outputReported: true };
+    if (this.final) return { ...this.final, outputReported: true, inputReported: true };
     return {
       usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
       outputReported: false,
+      inputReported: false,
     };
   }
 

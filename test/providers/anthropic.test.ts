@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ProviderRequest, StreamEvent } from '../../src/core/index.js';
 import { createProvider } from '../../src/providers/index.js';
-import { startAnthropicStub, type AnthropicStub } from '../support/anthropic-stub.js';
+import { anthropicStubPerFile } from '../support/anthropic-stub.js';
 import { collect, errorOf, shape, textOf, toolCallsOf, usageOf } from '../support/stream-events.js';
 
-let stub: AnthropicStub;
+const stub = anthropicStubPerFile();
 
-beforeAll(async () => {
-  stub = await startAnthropicStub();
-});
-afterAll(() => stub.close());
-beforeEach(() => {
-  stub.steps.length = 0;
-  stub.requests.length = 0;
-});
-
-const env = () => ({ ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: stub.url });
+const env = () => ({ ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: stub().url });
 const provider = (maxRetries = 0, onNotice?: (m: string) => void) =>
   createProvider('anthropic', { env: env(), maxRetries, onNotice });
 const simple: ProviderRequest = {
@@ -25,7 +16,7 @@ const simple: ProviderRequest = {
 
 describe('anthropic adapter: streaming', () => {
   it('streams text and converts usage, cache reads and writes included', async () => {
-    stub.steps.push({
+    stub().steps.push({
       text: ['Hel', 'lo ', 'world'],
       usage: { input: 120, output: 7, cacheRead: 3000, cacheWrite: 500 },
     });
@@ -45,18 +36,18 @@ describe('anthropic adapter: streaming', () => {
   });
 
   it('keeps the latest cumulative output count and measures tok/s from the first token', async () => {
-    stub.steps.push({ text: ['a', 'b', 'c'], usage: { output: 40 }, chunkDelayMs: 30 });
+    stub().steps.push({ text: ['a', 'b', 'c'], usage: { output: 40 }, chunkDelayMs: 60 });
     const events = await collect(provider().stream(simple));
     expect(usageOf(events)?.usage.output).toBe(40);
     const done = events.at(-1);
     if (done?.type !== 'done') throw new Error(`expected done, got ${done?.type}`);
-    // 40 tokens over the ~100+ ms between first token and end: well under 400 tok/s.
+    // 40 tokens over the ≥ 300 ms (5 events × 60 ms) between first token and end: < 140 tok/s.
     expect(done.metrics.tokPerSec).toBeGreaterThan(0);
     expect(done.metrics.tokPerSec).toBeLessThan(400);
   });
 
   it('streams thinking as reasoning events', async () => {
-    stub.steps.push({ thinking: ['Let me ', 'think'], text: ['Done'] });
+    stub().steps.push({ thinking: ['Let me ', 'think'], text: ['Done'] });
     const events = await collect(provider().stream(simple));
     const reasoning = events.flatMap((e) => (e.type === 'reasoning' ? [e.text] : []));
     expect(reasoning.join('')).toBe('Let me think');
@@ -64,15 +55,53 @@ describe('anthropic adapter: streaming', () => {
   });
 
   it('maps the stop reason', async () => {
-    stub.steps.push({ text: ['cut sh'], stopReason: 'max_tokens' });
+    stub().steps.push({ text: ['cut sh'], stopReason: 'max_tokens' });
     const events = await collect(provider().stream(simple));
     expect(events.at(-1)).toMatchObject({ type: 'done', stopReason: 'max_tokens' });
   });
 });
 
+describe('anthropic adapter: the 1-hour prompt cache (issue 13.4)', () => {
+  const request = {
+    model: 'claude-sonnet-4-6',
+    system: 'You are kirikae.',
+    tools: [{ name: 'ls', description: 'List', parameters: { type: 'object', properties: {} } }],
+    messages: [{ role: 'user' as const, content: 'hi' }],
+  };
+  const breakpoints = (body: {
+    system: { cache_control?: unknown }[];
+    tools: { cache_control?: unknown }[];
+    messages: { content: { cache_control?: unknown }[] }[];
+  }) => [body.tools.at(-1), body.system.at(-1), body.messages.at(-1)?.content.at(-1)];
+
+  it("cacheTtl '1h' puts ttl 1h on every breakpoint; the default stays 5 minutes", async () => {
+    await collect(provider().stream({ ...request, cacheTtl: '1h' }));
+    await collect(provider().stream(request));
+    // SDK type CacheControlEphemeral: { type: 'ephemeral', ttl?: '5m' | '1h' }.
+    for (const block of breakpoints(stub().requests[0]?.body)) {
+      expect(block?.cache_control).toEqual({ type: 'ephemeral', ttl: '1h' });
+    }
+    for (const block of breakpoints(stub().requests[1]?.body)) {
+      expect(block?.cache_control).toEqual({ type: 'ephemeral' });
+    }
+  });
+
+  it('books the 1-hour part of the cache write from usage.cache_creation', async () => {
+    // message_start usage: cache_creation_input_tokens 5000, of which
+    // cache_creation.ephemeral_1h_input_tokens 3000 (priced 2x input) and 5m 2000 (1.25x).
+    stub().steps.push({ text: ['ok'], usage: { input: 40, cacheWrite: 5000, cacheWrite1h: 3000 } });
+    const events = await collect(provider().stream({ ...request, cacheTtl: '1h' }));
+    expect(usageOf(events)?.usage).toMatchObject({
+      input: 40,
+      cacheWrite: 5000,
+      cacheWrite1h: 3000,
+    });
+  });
+});
+
 describe('anthropic adapter: tool calls', () => {
   it('assembles input_json_delta pieces into one tool_call per block', async () => {
-    stub.steps.push({
+    stub().steps.push({
       text: ['Reading both.'],
       toolUses: [
         { id: 'toolu_1', name: 'read_file', input: { path: 'src/a.ts', lines: [1, 20] } },
@@ -93,7 +122,7 @@ describe('anthropic adapter: tool calls', () => {
   });
 
   it('reports broken tool JSON on the call instead of failing', async () => {
-    stub.steps.push({
+    stub().steps.push({
       toolUses: [{ id: 'toolu_x', name: 'edit', partialJson: ['{"path": "a.ts', '", "old": '] }],
     });
     const events = await collect(provider().stream(simple));
@@ -158,7 +187,7 @@ describe('anthropic adapter: request shape', () => {
         ],
       }),
     );
-    const [request] = stub.requests;
+    const [request] = stub().requests;
     expect(request?.path).toBe('/v1/messages');
     expect(request?.headers.authorization ?? request?.headers['x-api-key']).toContain(
       'sk-ant-test',
@@ -217,7 +246,7 @@ describe('anthropic adapter: request shape', () => {
 
 describe('anthropic adapter: errors', () => {
   it('429 with retry-after → rate_limit with retryAfterMs', async () => {
-    stub.steps.push({
+    stub().steps.push({
       httpError: {
         status: 429,
         type: 'rate_limit_error',
@@ -234,12 +263,12 @@ describe('anthropic adapter: errors', () => {
       retryAfterMs: 7000,
       provider: 'anthropic',
     });
-    expect(stub.requests).toHaveLength(1);
+    expect(stub().requests).toHaveLength(1);
   });
 
   it('429 without retry-after waits for the exhausted limit reset', async () => {
     const reset = new Date(Date.now() + 30_000).toISOString();
-    stub.steps.push({
+    stub().steps.push({
       httpError: {
         status: 429,
         type: 'rate_limit_error',
@@ -259,7 +288,7 @@ describe('anthropic adapter: errors', () => {
   });
 
   it('429 at the spend limit → spend_limit, not retryable', async () => {
-    stub.steps.push({
+    stub().steps.push({
       httpError: {
         status: 429,
         type: 'rate_limit_error',
@@ -286,7 +315,7 @@ describe('anthropic adapter: errors', () => {
     [400, 'invalid_request_error', 'messages: roles must alternate', 'bad_request'],
     [404, 'not_found_error', 'model: claude-nope', 'not_found'],
   ])('%i %s → %s', async (status, type, message, kind) => {
-    stub.steps.push({ httpError: { status, type, message } });
+    stub().steps.push({ httpError: { status, type, message } });
     const error = errorOf(await collect(provider().stream(simple)));
     expect(error).toMatchObject({ kind, status });
     expect(error?.message).toContain(message);
@@ -294,18 +323,18 @@ describe('anthropic adapter: errors', () => {
   });
 
   it('the SDK retries a 529 by itself when maxRetries allows it', async () => {
-    stub.steps.push(
+    stub().steps.push(
       { httpError: { status: 529, type: 'overloaded_error', message: 'Overloaded' } },
       { text: ['second time lucky'] },
     );
     const events = await collect(provider(1).stream(simple));
-    expect(stub.requests).toHaveLength(2);
+    expect(stub().requests).toHaveLength(2);
     expect(textOf(events)).toBe('second time lucky');
     expect(events.at(-1)?.type).toBe('done');
   });
 
   it('mid-stream overloaded_error → overloaded, with the usage known so far', async () => {
-    stub.steps.push({
+    stub().steps.push({
       text: ['partial ', 'answer'],
       usage: { input: 50 },
       midStreamError: { type: 'overloaded_error', message: 'Overloaded', afterEvents: 4 },
@@ -318,7 +347,7 @@ describe('anthropic adapter: errors', () => {
   });
 
   it('a connection cut mid-stream → network, partial usage still reported', async () => {
-    stub.steps.push({
+    stub().steps.push({
       text: ['abcdefgh', 'ijklmnop', 'never'],
       usage: { input: 80, cacheRead: 900 },
       cutAfterEvents: 4,
@@ -326,18 +355,20 @@ describe('anthropic adapter: errors', () => {
     const events = await collect(provider().stream(simple));
     expect(textOf(events)).toBe('abcdefgh');
     expect(errorOf(events)?.kind).toBe('network');
-    // Input from message_start; output estimated from 8 streamed characters.
+    // Input from message_start (reported, not re-estimated); output estimated from 8 streamed
+    // characters, so the usage is marked estimated.
     expect(usageOf(events)?.usage).toEqual({
       input: 80,
       output: 2,
       cacheRead: 900,
       cacheWrite: 0,
       reasoning: 0,
+      estimated: true,
     });
   });
 
   it('a stream closed cleanly before message_stop → network', async () => {
-    stub.steps.push({ text: ['half'], usage: { input: 30 }, endAfterEvents: 4 });
+    stub().steps.push({ text: ['half'], usage: { input: 30 }, endAfterEvents: 4 });
     const events = await collect(provider().stream(simple));
     expect(textOf(events)).toBe('half');
     expect(errorOf(events)?.kind).toBe('network');
@@ -347,7 +378,7 @@ describe('anthropic adapter: errors', () => {
   it('a malformed chunk → bad_response, without console output', async () => {
     const consoleError = vi.spyOn(console, 'error');
     try {
-      stub.steps.push({ text: ['fine', 'then broken'], malformedAfterEvents: 4 });
+      stub().steps.push({ text: ['fine', 'then broken'], malformedAfterEvents: 4 });
       const events = await collect(provider().stream(simple));
       expect(errorOf(events)?.kind).toBe('bad_response');
       expect(consoleError).not.toHaveBeenCalled();
@@ -357,20 +388,23 @@ describe('anthropic adapter: errors', () => {
   });
 
   it('a missing key → one auth error naming the variable, nothing sent', async () => {
-    const p = createProvider('anthropic', { env: { ANTHROPIC_BASE_URL: stub.url }, maxRetries: 0 });
+    const p = createProvider('anthropic', {
+      env: { ANTHROPIC_BASE_URL: stub().url },
+      maxRetries: 0,
+    });
     const events = await collect(p.stream(simple));
     expect(shape(events)).toEqual(['error']);
     expect(errorOf(events)).toMatchObject({
       kind: 'auth',
       hint: expect.stringContaining('ANTHROPIC_API_KEY'),
     });
-    expect(stub.requests).toHaveLength(0);
+    expect(stub().requests).toHaveLength(0);
   });
 });
 
 describe('anthropic adapter: abort', () => {
   it('ends within 200 ms of the abort with usage then an aborted error', async () => {
-    stub.steps.push({
+    stub().steps.push({
       text: ['first chunk ', 'second', 'third'],
       usage: { input: 64 },
       chunkDelayMs: 400,
@@ -398,6 +432,6 @@ describe('anthropic adapter: abort', () => {
     const events = await collect(provider().stream(simple, AbortSignal.abort()));
     expect(shape(events)).toEqual(['usage', 'error']);
     expect(errorOf(events)?.kind).toBe('aborted');
-    expect(stub.requests).toHaveLength(0);
+    expect(stub().requests).toHaveLength(0);
   });
 });

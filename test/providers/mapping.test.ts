@@ -123,7 +123,7 @@ describe('Anthropic usage and stop reasons', () => {
 describe('Chat Completions usage and chunks', () => {
   it('subtracts cache reads and writes from prompt tokens', () => {
     expect(
-      convertChatUsage({
+      convertChatUsage('openrouter', {
         prompt_tokens: 1000,
         completion_tokens: 10,
         prompt_tokens_details: { cached_tokens: 600, cache_write_tokens: 300 },
@@ -138,17 +138,20 @@ describe('Chat Completions usage and chunks', () => {
 
   it("reads DeepSeek's prompt_cache_hit_tokens and never goes negative", () => {
     expect(
-      convertChatUsage({ prompt_tokens: 50, completion_tokens: 1, prompt_cache_hit_tokens: 40 })
-        .usage,
+      convertChatUsage('deepseek', {
+        prompt_tokens: 50,
+        completion_tokens: 1,
+        prompt_cache_hit_tokens: 40,
+      }).usage,
     ).toMatchObject({
       input: 10,
       cacheRead: 40,
     });
     expect(
-      convertChatUsage({ prompt_tokens: 5, prompt_tokens_details: { cached_tokens: 9 } }).usage
-        .input,
+      convertChatUsage('openai', { prompt_tokens: 5, prompt_tokens_details: { cached_tokens: 9 } })
+        .usage.input,
     ).toBe(0);
-    expect(convertChatUsage({ prompt_tokens: 5 })).not.toHaveProperty('billedUsd');
+    expect(convertChatUsage('openrouter', { prompt_tokens: 5 })).not.toHaveProperty('billedUsd');
   });
 
   it.each([
@@ -161,14 +164,16 @@ describe('Chat Completions usage and chunks', () => {
     expect(mapFinishReason(reason, tools)).toBe(stop);
   });
 
-  it('assembles a call whose id is missing and whose name arrives in pieces', () => {
+  it('assembles a call whose id is missing and whose name is re-sent, never concatenating it', () => {
     const acc = new ChatAccumulator('deepseek');
     const chunk = (delta: object, finish: string | null = null) =>
       ({ choices: [{ index: 0, delta, finish_reason: finish }] }) as never;
     acc.push(
-      chunk({ tool_calls: [{ index: 0, function: { name: 'read_', arguments: '{"p":' } }] }),
+      chunk({ tool_calls: [{ index: 0, function: { name: 'read_file', arguments: '{"p":' } }] }),
     );
-    acc.push(chunk({ tool_calls: [{ index: 0, function: { name: 'file', arguments: '1}' } }] }));
+    acc.push(
+      chunk({ tool_calls: [{ index: 0, function: { name: 'read_file', arguments: '1}' } }] }),
+    );
     const events = acc.push(chunk({}, 'tool_calls'));
     expect(events).toEqual([
       {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ProviderRequest, StreamEvent } from '../../src/core/index.js';
-import { createProvider } from '../../src/providers/index.js';
+import type { Message, ProviderRequest, StreamEvent } from '../../src/core/index.js';
+import { createProvider, detectTruncation } from '../../src/providers/index.js';
 import { sendJson, sleep, startHttpStub, writeRaw } from '../support/http-stub.js';
 import { startOllamaStub, type OllamaStub } from '../support/ollama-stub.js';
 import { collect, errorOf, shape, textOf, toolCallsOf, usageOf } from '../support/stream-events.js';
@@ -293,5 +293,71 @@ describe('ollama adapter: abort', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+// Ollama's silent truncation (issue 12.11, detection): when the prompt exceeds num_ctx, the
+// server drops the oldest messages and still answers 200 OK (ollama/ollama server/prompt.go
+// chatPrompt, truncate defaulting to true; issues #3839, #17427). Its final chunk's
+// prompt_eval_count is the whole prompt it evaluated (cached tokens included), so comparing it
+// with what kirikae sent exposes the loss.
+// "the" + " the" × 3332 is 3,333 o200k tokens, + 4 per message = 3,337 (router/tokens.ts).
+const block = 'the' + ' the'.repeat(3332);
+const history: Message[] = [
+  { role: 'user', content: block },
+  { role: 'assistant', content: block },
+  { role: 'user', content: block },
+];
+// 3 × 3,337 = 10,011 tokens sent, into num_ctx 8,192.
+const overfull: ProviderRequest = { model: MODEL, messages: history, numCtx: 8192 };
+
+describe('context truncation warning', () => {
+  it('warns when Ollama evaluated far fewer tokens than were sent into a full context', async () => {
+    // Ollama dropped the first message: 2 × 3,337 = 6,674 evaluated.
+    stub.chatSteps.push({ chunks: ['ok'], promptEvalCount: 6674 });
+    const events = await collect(provider().stream(overfull));
+    expect(stub.requests.find((r) => r.path === '/api/chat')?.body.options.num_ctx).toBe(8192);
+    expect(shape(events)).toEqual(['text', 'warning', 'usage', 'done']);
+    expect(events.find((e) => e.type === 'warning')).toEqual({
+      type: 'warning',
+      warning: {
+        kind: 'context_truncated',
+        sentTokens: 10_011,
+        promptTokens: 6674,
+        droppedTokens: 3337,
+        numCtx: 8192,
+        message:
+          'Ollama dropped ~3337 tokens of context: num_ctx 8192 is too small for this conversation',
+      },
+    });
+  });
+
+  it('no warning when everything was evaluated (a bigger num_ctx)', async () => {
+    // Ollama's own template adds a few tokens of its own: more evaluated than counted is normal.
+    stub.chatSteps.push({ chunks: ['ok'], promptEvalCount: 10_040 });
+    const events = await collect(provider().stream({ ...overfull, numCtx: 16_384 }));
+    expect(events.some((e) => e.type === 'warning')).toBe(false);
+  });
+
+  it('no warning for a small prompt far below num_ctx, whatever the count', async () => {
+    stub.chatSteps.push({ chunks: ['ok'], promptEvalCount: 12 });
+    const events = await collect(
+      provider().stream({
+        model: MODEL,
+        messages: [{ role: 'user', content: block }],
+        numCtx: 8192,
+      }),
+    );
+    expect(events.some((e) => e.type === 'warning')).toBe(false);
+  });
+});
+
+describe('detectTruncation', () => {
+  it('tolerates tokenizer differences: 5 % fewer at a full context is not a truncation', () => {
+    expect(detectTruncation(8000, 7600, 8192)).toBeUndefined();
+    expect(detectTruncation(8000, 5000, 8192)).toMatchObject({ droppedTokens: 3000 });
+  });
+  it('no count, no verdict', () => {
+    expect(detectTruncation(9000, undefined, 8192)).toBeUndefined();
   });
 });

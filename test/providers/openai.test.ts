@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ProviderId, ProviderRequest, StreamEvent } from '../../src/core/index.js';
+import type { ProviderRequest, StreamEvent } from '../../src/core/index.js';
 import { createProvider } from '../../src/providers/index.js';
-import { startOpenAIStub, type OpenAIStub } from '../support/openai-stub.js';
+import { toolConversation } from '../support/fixtures/tool-conversation.js';
+import { chatEnv, startOpenAIStub, type ChatId, type OpenAIStub } from '../support/openai-stub.js';
 import { collect, errorOf, shape, textOf, toolCallsOf, usageOf } from '../support/stream-events.js';
 
 let stub: OpenAIStub;
@@ -15,16 +16,10 @@ beforeEach(() => {
   stub.requests.length = 0;
 });
 
-type ChatId = Extract<ProviderId, 'openai' | 'openrouter' | 'deepseek'>;
-const ENV: Record<ChatId, (url: string) => NodeJS.ProcessEnv> = {
-  openai: (url) => ({ OPENAI_API_KEY: 'sk-openai', OPENAI_BASE_URL: `${url}/v1` }),
-  openrouter: (url) => ({ OPENROUTER_API_KEY: 'sk-or', OPENROUTER_BASE_URL: `${url}/api/v1` }),
-  deepseek: (url) => ({ DEEPSEEK_API_KEY: 'sk-ds', DEEPSEEK_BASE_URL: url }),
-};
 const provider = (id: ChatId = 'openai', maxRetries = 0) =>
-  createProvider(id, { env: ENV[id](stub.url), maxRetries });
+  createProvider(id, { env: chatEnv(id, stub.url), maxRetries });
 const simple: ProviderRequest = {
-  model: 'gpt-5.3-codex',
+  model: 'gpt-4.1',
   messages: [{ role: 'user', content: 'hi' }],
 };
 
@@ -139,35 +134,7 @@ describe('chat completions adapter: tool calls', () => {
 });
 
 describe('chat completions adapter: request shape', () => {
-  const conversation: ProviderRequest = {
-    model: 'gpt-5.3-codex',
-    system: 'Be brief.',
-    maxTokens: 900,
-    temperature: 0,
-    tools: [
-      {
-        name: 'read_file',
-        description: 'Read a file',
-        parameters: { type: 'object', properties: { path: { type: 'string' } } },
-      },
-    ],
-    messages: [
-      { role: 'user', content: 'read a' },
-      {
-        role: 'assistant',
-        content: '',
-        toolCalls: [
-          {
-            id: 'call_1',
-            name: 'read_file',
-            arguments: { path: 'a' },
-            rawArguments: '{"path":"a"}',
-          },
-        ],
-      },
-      { role: 'tool', toolCallId: 'call_1', toolName: 'read_file', content: 'A' },
-    ],
-  };
+  const conversation: ProviderRequest = { ...toolConversation('gpt-4.1'), temperature: 0 };
 
   it('maps system, tools, assistant tool calls and tool results', async () => {
     await collect(provider().stream(conversation));
@@ -293,10 +260,22 @@ describe('chat completions adapter: errors', () => {
     if (kind === 'auth') expect(error?.hint).toContain('OPENAI_API_KEY');
   });
 
-  it('the SDK retries a 529 itself when maxRetries allows it', async () => {
+  it('kirikae, not the SDK, retries a 529 and says so', async () => {
     stub.steps.push({ httpError: { status: 529, message: 'Overloaded' } }, { text: ['retried'] });
-    const events = await collect(provider('openai', 1).stream(simple));
+    const p = createProvider('openai', {
+      env: chatEnv('openai', stub.url),
+      maxRetries: 1,
+      retry: { baseDelayMs: 5 },
+    });
+    const events = await collect(p.stream(simple));
     expect(stub.requests).toHaveLength(2);
+    expect(shape(events)).toEqual(['retry', 'text', 'usage', 'done']);
+    expect(events[0]).toMatchObject({
+      type: 'retry',
+      attempt: 1,
+      maxAttempts: 2,
+      kind: 'overloaded',
+    });
     expect(textOf(events)).toBe('retried');
   });
 
@@ -313,7 +292,7 @@ describe('chat completions adapter: errors', () => {
     expect(usageOf(events)?.billedUsd).toBeUndefined();
   });
 
-  it('a connection cut → network, output estimated, nothing billed', async () => {
+  it('a connection cut → network, input and output estimated, nothing billed', async () => {
     stub.steps.push({
       text: ['0123456789abcdef', 'more', 'never'],
       usage: { cost: 1 },
@@ -322,8 +301,9 @@ describe('chat completions adapter: errors', () => {
     const events = await collect(provider('openrouter').stream(simple));
     expect(textOf(events)).toBe('0123456789abcdef');
     expect(errorOf(events)?.kind).toBe('network');
+    // input: "hi" is 1 o200k token + 4 per-message overhead; output: 16 chars / 4.
     expect(usageOf(events)).toEqual({
-      usage: { input: 0, output: 4, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
+      usage: { input: 5, output: 4, cacheRead: 0, cacheWrite: 0, reasoning: 0, estimated: true },
       billedUsd: undefined,
     });
   });

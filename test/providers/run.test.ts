@@ -116,6 +116,51 @@ describe('runStream', () => {
   });
 });
 
+describe('tok/s (issue 13.8)', () => {
+  /** A clock that returns the given readings in order (ms), then repeats the last. */
+  const readings = (...ms: number[]) => {
+    let i = 0;
+    return () => ms[Math.min(i++, ms.length - 1)]!;
+  };
+  const run = (output: number, clock: () => number) =>
+    collect(
+      runStream({
+        provider: 'openai',
+        accumulator: new TextAccumulator({
+          input: 1,
+          output,
+          cacheRead: 0,
+          cacheWrite: 0,
+          reasoning: 0,
+        }),
+        toError,
+        clock,
+        open: async () => ({ chunks: chunks('x'.repeat(40)) }),
+      }),
+    );
+  const doneMetrics = (events: StreamEvent[]) => {
+    const done = events.at(-1);
+    if (done?.type !== 'done') throw new Error('expected done');
+    return done.metrics;
+  };
+
+  it('an instant reply has no rate: 2,000 tokens in 17 ms is buffering, not 117,647 tok/s', async () => {
+    // Clock: start 0, first token at 1 ms, end at 18 ms.
+    const metrics = doneMetrics(await run(2000, readings(0, 1, 18)));
+    expect(metrics.tokPerSec).toBeUndefined();
+    expect(metrics.durationMs).toBe(18);
+  });
+
+  it('too few tokens give no rate either (12 tokens over 2 s)', async () => {
+    expect(doneMetrics(await run(12, readings(0, 100, 2100))).tokPerSec).toBeUndefined();
+  });
+
+  it('a real sample counts from the first token: 300 tokens over 1.5 s = 200 tok/s', async () => {
+    // Start 0, first token at 500 ms (not counted), end at 2,000 ms.
+    expect(doneMetrics(await run(300, readings(0, 500, 2000))).tokPerSec).toBe(200);
+  });
+});
+
 describe('settleUsage', () => {
   it('estimates output from characters only when the provider did not report it', () => {
     const usage = { input: 3, output: 1, cacheRead: 0, cacheWrite: 0, reasoning: 0 };

@@ -4,11 +4,14 @@
 // {"type":"error","error":{type,message}} with request-id / retry-after / anthropic-ratelimit-*
 // headers, and mid-stream `event: error`. Tests script replies through `steps`.
 import type { ServerResponse } from 'node:http';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import {
   sendJson,
   sseFrame,
   startHttpStub,
   streamFrames,
+  untilClosed,
+  writeRaw,
   type RecordedRequest,
 } from './http-stub.js';
 
@@ -26,6 +29,8 @@ export interface AnthropicStubUsage {
   output?: number;
   cacheRead?: number;
   cacheWrite?: number;
+  /** The part of cacheWrite written with the 1-hour TTL (usage.cache_creation). */
+  cacheWrite1h?: number;
 }
 
 export interface AnthropicStubHttpError {
@@ -59,6 +64,10 @@ export interface AnthropicStep {
   endAfterEvents?: number;
   /** Write a frame whose data is not JSON after this many events. */
   malformedAfterEvents?: number;
+  /** Never answer: no status line, no headers (a hung server). */
+  hang?: boolean;
+  /** Send this many events, then go silent with the connection open (a stalled stream). */
+  stallAfterEvents?: number;
 }
 
 export interface AnthropicStub {
@@ -97,6 +106,11 @@ export function anthropicFrames(step: AnthropicStep, n: number, model: string): 
         usage: {
           input_tokens: usage.input ?? 10,
           cache_creation_input_tokens: usage.cacheWrite ?? 0,
+          // The split by TTL, as the Messages API reports it (SDK type Usage.cache_creation).
+          cache_creation: {
+            ephemeral_5m_input_tokens: (usage.cacheWrite ?? 0) - (usage.cacheWrite1h ?? 0),
+            ephemeral_1h_input_tokens: usage.cacheWrite1h ?? 0,
+          },
           cache_read_input_tokens: usage.cacheRead ?? 0,
           output_tokens: 1,
           service_tier: 'standard',
@@ -195,6 +209,7 @@ export async function startAnthropicStub(): Promise<AnthropicStub> {
       );
     }
     const step = steps.shift() ?? {};
+    if (step.hang) return untilClosed(res);
     if (step.httpError) {
       const e = step.httpError;
       return sendJson(
@@ -224,6 +239,10 @@ export async function startAnthropicStub(): Promise<AnthropicStub> {
         sseFrame(JSON.stringify({ type: 'error', error: { type, message } }), 'error'),
       ];
     }
+    if (step.stallAfterEvents !== undefined) {
+      for (const frame of frames.slice(0, step.stallAfterEvents)) await writeRaw(res, frame);
+      return untilClosed(res);
+    }
     await streamFrames(res, frames, {
       delayMs: step.chunkDelayMs,
       cutAfter: step.cutAfterEvents,
@@ -238,4 +257,21 @@ export async function startAnthropicStub(): Promise<AnthropicStub> {
 
   const server = await startHttpStub(reply);
   return { url: server.url, steps, requests, close: server.close };
+}
+
+/** Starts one stub for a test file and empties its queues before each test. */
+export function anthropicStubPerFile(): () => AnthropicStub {
+  let stub: AnthropicStub | undefined;
+  beforeAll(async () => {
+    stub = await startAnthropicStub();
+  });
+  afterAll(() => stub?.close());
+  beforeEach(() => {
+    stub?.steps.splice(0);
+    stub?.requests.splice(0);
+  });
+  return () => {
+    if (!stub) throw new Error('the Anthropic stub is not started');
+    return stub;
+  };
 }

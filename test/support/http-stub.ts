@@ -103,6 +103,11 @@ export function sseFrame(data: string, event?: string): string {
   return `${event ? `event: ${event}\n` : ''}data: ${data}\n\n`;
 }
 
+/** Holds a response open, saying nothing more, until the client gives up. */
+export function untilClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => res.on('close', () => resolve()));
+}
+
 /** Drops the TCP connection mid-response, after what was written has had time to arrive. */
 export async function cutConnection(res: ServerResponse): Promise<void> {
   await sleep(10);

@@ -4,14 +4,36 @@
 // only when stream_options.include_usage is set, tool_calls deltas by index, OpenRouter's
 // `cost` and cache_write_tokens, x-ratelimit-* headers. Mounted on any path ending in
 // /chat/completions, so baseURL `${url}/v1` and `${url}/api/v1` both work.
+// The same steps are served on /responses in the Responses API's own format
+// (fixtures/openai-responses.ts). Like the real API, Chat Completions refuses codex models with
+// 404 "This model is only supported in v1/responses and not in v1/chat/completions." (the
+// error body as quoted in alvinunreal/tmuxai #82 and aaif-goose/goose #2564).
 import type { ServerResponse } from 'node:http';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { responsesFrames, type ResponsesStubStep } from './fixtures/openai-responses.js';
 import {
   sendJson,
   sseFrame,
   startHttpStub,
   streamFrames,
+  untilClosed,
+  writeRaw,
   type RecordedRequest,
 } from './http-stub.js';
+
+export type ChatId = 'openai' | 'openrouter' | 'deepseek';
+
+/** The environment that points one OpenAI-compatible provider at the stub, as each is mounted. */
+export function chatEnv(id: ChatId, url: string): NodeJS.ProcessEnv {
+  switch (id) {
+    case 'openai':
+      return { OPENAI_API_KEY: 'sk-openai', OPENAI_BASE_URL: `${url}/v1` };
+    case 'openrouter':
+      return { OPENROUTER_API_KEY: 'sk-or', OPENROUTER_BASE_URL: `${url}/api/v1` };
+    case 'deepseek':
+      return { DEEPSEEK_API_KEY: 'sk-ds', DEEPSEEK_BASE_URL: url };
+  }
+}
 
 export interface OpenAIStubToolCall {
   id?: string;
@@ -23,6 +45,9 @@ export interface OpenAIStubToolCall {
 }
 
 export interface OpenAIStubUsage {
+  /** OpenRouter BYOK: usage.is_byok and cost_details.upstream_inference_cost. */
+  byok?: boolean;
+  upstreamCost?: number;
   prompt?: number;
   completion?: number;
   /** prompt_tokens_details.cached_tokens (included in prompt). */
@@ -44,7 +69,15 @@ export interface OpenAIStubHttpError {
   headers?: Record<string, string>;
 }
 
-export interface OpenAIStep {
+export interface OpenAIStep extends Omit<ResponsesStubStep, 'midStreamError' | 'usage'> {
+  /** Raw delta.tool_calls pieces sent as they are (a server's quirks), after any text. */
+  rawToolCallDeltas?: Record<string, unknown>[];
+  /** Responses API only: an `event: error` then response.failed. */
+  responsesError?: { code: string; message: string; afterChunks?: number };
+  /** Never answer: no status line, no headers (a hung server). */
+  hang?: boolean;
+  /** Send this many frames, then go silent with the connection open (a stalled stream). */
+  stallAfterChunks?: number;
   text?: string[];
   /** delta.reasoning_content pieces (DeepSeek's field). */
   reasoning?: string[];
@@ -93,6 +126,10 @@ export function openAIUsage(step: OpenAIStep, completionGuess: number): Record<s
     },
     completion_tokens_details: { reasoning_tokens: u.reasoning ?? 0 },
     ...(u.cost === undefined ? {} : { cost: u.cost }),
+    ...(u.byok === undefined ? {} : { is_byok: u.byok }),
+    ...(u.upstreamCost === undefined
+      ? {}
+      : { cost_details: { upstream_inference_cost: u.upstreamCost } }),
   };
 }
 
@@ -123,6 +160,7 @@ export function openAIFrames(
   const frames = [chunk({ role: 'assistant', content: '' })];
   for (const r of step.reasoning ?? []) frames.push(chunk({ reasoning_content: r }));
   for (const t of text) frames.push(chunk({ content: t }));
+  for (const delta of step.rawToolCallDeltas ?? []) frames.push(chunk({ tool_calls: [delta] }));
   for (const [index, call] of (step.toolCalls ?? []).entries()) {
     const args = call.argumentPieces ?? pieces(JSON.stringify(call.arguments ?? {}));
     frames.push(
@@ -140,7 +178,8 @@ export function openAIFrames(
     for (const a of args)
       frames.push(chunk({ tool_calls: [{ index, function: { arguments: a } }] }));
   }
-  frames.push(chunk({}, step.finishReason ?? (step.toolCalls?.length ? 'tool_calls' : 'stop')));
+  const calls = step.toolCalls?.length || step.rawToolCallDeltas?.length;
+  frames.push(chunk({}, step.finishReason ?? (calls ? 'tool_calls' : 'stop')));
   if (includeUsage) {
     const guess = Math.max(1, Math.ceil(text.join('').length / 4));
     frames.push(
@@ -160,7 +199,11 @@ export async function startOpenAIStub(): Promise<OpenAIStub> {
     requests.push(request);
     const n = ++count;
     const requestId = `req_stub_${n}`;
-    if (request.method !== 'POST' || !request.path.endsWith('/chat/completions')) {
+    const isResponses = request.path.endsWith('/responses');
+    if (
+      request.method !== 'POST' ||
+      (!request.path.endsWith('/chat/completions') && !isResponses)
+    ) {
       return sendJson(res, 404, {
         error: {
           message: `Unknown path ${request.path}`,
@@ -169,7 +212,24 @@ export async function startOpenAIStub(): Promise<OpenAIStub> {
         },
       });
     }
+    if (!isResponses && /codex/.test(String(request.body?.model))) {
+      return sendJson(
+        res,
+        404,
+        {
+          error: {
+            message: 'This model is only supported in v1/responses and not in v1/chat/completions.',
+            type: 'invalid_request_error',
+            param: 'model',
+            code: null,
+          },
+        },
+        { 'x-request-id': requestId },
+      );
+    }
     const step = steps.shift() ?? {};
+    // Keeps the socket open without a status line until the client gives up.
+    if (step.hang) return untilClosed(res);
     if (step.httpError) {
       const e = step.httpError;
       return sendJson(
@@ -196,8 +256,10 @@ export async function startOpenAIStub(): Promise<OpenAIStub> {
     });
     const model = typeof request.body?.model === 'string' ? request.body.model : 'gpt-stub';
     const includeUsage = request.body?.stream_options?.include_usage === true;
-    let frames = openAIFrames(step, n, model, includeUsage);
-    if (step.midStreamError) {
+    let frames = isResponses
+      ? responsesFrames({ ...step, midStreamError: step.responsesError }, n, model)
+      : openAIFrames(step, n, model, includeUsage);
+    if (step.midStreamError && !isResponses) {
       const { message, code = 502, afterChunks = 2 } = step.midStreamError;
       frames = [
         ...frames.slice(0, afterChunks),
@@ -213,6 +275,10 @@ export async function startOpenAIStub(): Promise<OpenAIStub> {
         ),
       ];
     }
+    if (step.stallAfterChunks !== undefined) {
+      for (const frame of frames.slice(0, step.stallAfterChunks)) await writeRaw(res, frame);
+      return untilClosed(res);
+    }
     await streamFrames(res, frames, {
       delayMs: step.chunkDelayMs,
       cutAfter: step.cutAfterChunks,
@@ -224,4 +290,21 @@ export async function startOpenAIStub(): Promise<OpenAIStub> {
 
   const server = await startHttpStub(reply);
   return { url: server.url, steps, requests, close: server.close };
+}
+
+/** Starts one stub for a test file and empties its queues before each test. */
+export function openAIStubPerFile(): () => OpenAIStub {
+  let stub: OpenAIStub | undefined;
+  beforeAll(async () => {
+    stub = await startOpenAIStub();
+  });
+  afterAll(() => stub?.close());
+  beforeEach(() => {
+    stub?.steps.splice(0);
+    stub?.requests.splice(0);
+  });
+  return () => {
+    if (!stub) throw new Error('the OpenAI stub is not started');
+    return stub;
+  };
 }

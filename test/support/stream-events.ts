@@ -23,9 +23,14 @@ export function toolCallsOf(events: readonly StreamEvent[]): ToolCall[] {
 
 export function usageOf(
   events: readonly StreamEvent[],
-): { usage: Usage; billedUsd?: number } | undefined {
+): { usage: Usage; billedUsd?: number; reportedUsd?: number } | undefined {
   const last = events.findLast((e) => e.type === 'usage');
-  return last?.type === 'usage' ? { usage: last.usage, billedUsd: last.billedUsd } : undefined;
+  if (last?.type !== 'usage') return undefined;
+  return {
+    usage: last.usage,
+    billedUsd: last.billedUsd,
+    ...(last.reportedUsd === undefined ? {} : { reportedUsd: last.reportedUsd }),
+  };
 }
 
 export function errorOf(events: readonly StreamEvent[]): KirikaeError | undefined {
