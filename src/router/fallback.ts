@@ -31,6 +31,7 @@ const KIND_TEXT: Record<ErrorKind, string> = {
   not_found: 'does not have this model',
   bad_request: 'refused the request',
   config: 'is misconfigured',
+  timeout: 'did not answer in time',
 };
 
 export interface FallbackInput {

@@ -18,7 +18,9 @@ export interface PendingRoute {
   escalation?: RouteProposal['escalation'];
 }
 
-export type CardChange = { proposal: RouteProposal; notice?: undefined } | { notice: Notice };
+export type CardChange =
+  | { proposal: RouteProposal; notice?: undefined }
+  | { proposal?: undefined; notice: Notice };
 
 export interface RouteFlowDeps {
   routing: Routing;
