@@ -1,10 +1,10 @@
 import { KirikaeError } from '../core/errors.js';
 import { toOllamaError } from '../local/errors.js';
 import { formatBytes } from '../local/format.js';
-import { resolveHosts, type LocalSettings } from '../local/host.js';
+import { isLoopbackHost, resolveHosts, type LocalSettings } from '../local/host.js';
 import { factsCachePath, OllamaInventory } from '../local/inventory.js';
 import { CONTEXT_BUCKETS, contextBucket } from '../local/kv.js';
-import { effectiveBudget } from '../local/planner.js';
+import { budgetWithSource } from '../local/budget.js';
 import { buildModelsReport, type ModelsReport } from '../local/report.js';
 import { ResidencyManager, type EnsureResult } from '../local/residency.js';
 import type { MemorySnapshot } from '../telemetry/memory-snapshot.js';
@@ -29,14 +29,8 @@ export interface ModelsIO extends CommandIO {
 
 const DEFAULT_NUM_CTX = 32768;
 
-export function isLoopbackHost(url: string): boolean {
-  try {
-    const h = new URL(url).hostname;
-    return h === 'localhost' || h === '127.0.0.1' || h === '[::1]' || h === '0.0.0.0';
-  } catch {
-    return false;
-  }
-}
+/** Moved to local/host.ts (hosts know whether they are this machine); kept for callers. */
+export { isLoopbackHost };
 
 /** Installed/resident models with footprints and budget, as data (the UI's models screen too). */
 export async function collectModelsReport(
@@ -49,6 +43,11 @@ export async function collectModelsReport(
     io.memory ?? (isLoopbackHost(host.url) ? () => readMemory().catch(() => undefined) : undefined);
   const [snapshot, memory] = await Promise.all([inventory.snapshot(), memoryReader?.()]);
   const kv = { numParallel: args.local?.numParallel, cacheType: args.local?.kvCacheType };
+  const budget = budgetWithSource({
+    configuredBytes: host.memoryBudgetBytes,
+    gpuWiredLimitBytes: memory?.gpuWiredLimitBytes,
+    reserveBytes: host.reserveBytes,
+  });
   return buildModelsReport({
     host: host.url,
     version: snapshot.version,
@@ -56,11 +55,8 @@ export async function collectModelsReport(
     resident: snapshot.resident,
     kv,
     budget: {
-      budgetBytes: effectiveBudget({
-        configuredBytes: host.memoryBudgetBytes,
-        gpuWiredLimitBytes: memory?.gpuWiredLimitBytes,
-        reserveBytes: host.reserveBytes,
-      }),
+      budgetBytes: budget.bytes,
+      source: budget.source,
       configuredBytes: host.memoryBudgetBytes,
       reserveBytes: host.reserveBytes,
       gpuWiredLimitBytes: memory?.gpuWiredLimitBytes,
@@ -146,9 +142,16 @@ export function renderModelsReport(report: ModelsReport): string {
     b.gpuWiredLimitBytes === undefined
       ? ''
       : `, GPU limit ${formatBytes(b.gpuWiredLimitBytes)}${b.gpuWiredLimitDefaulted ? ' (default)' : ''}`;
+  const cap = b.configuredBytes === undefined ? '' : `cap ${formatBytes(b.configuredBytes)}, `;
+  const origin =
+    b.source === 'fallback'
+      ? 'machine unknown: set local.hosts[].memoryBudgetGb, '
+      : limit
+        ? ''
+        : 'GPU limit unknown, ';
   lines.push(
     `Budget ${renderBar(b.budgetBytes ? b.residentBytes / b.budgetBytes : 1)} ${formatBytes(b.residentBytes)} of ${formatBytes(b.budgetBytes)} resident ` +
-      `(configured ${formatBytes(b.configuredBytes)}${limit}, reserve ${formatBytes(b.reserveBytes)})`,
+      `(${cap}${origin}${limit.replace(/^, /, '')}${limit ? ', ' : ''}reserve ${formatBytes(b.reserveBytes)})`,
   );
   return lines.join('\n') + '\n';
 }

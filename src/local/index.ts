@@ -4,6 +4,7 @@ export * from './format.js';
 export * from './names.js';
 export * from './kv.js';
 export * from './planner.js';
+export { budgetWithSource, UNKNOWN_MACHINE_BUDGET_GB, type BudgetSource } from './budget.js';
 export * from './inventory.js';
 export * from './load-times.js';
 export * from './residency.js';

@@ -113,15 +113,4 @@ function findBytes(list: readonly ResidentEntry[], name: string): number {
   return list.find((r) => r.name === name)?.bytes ?? 0;
 }
 
-/**
- * Memory the planner may fill: the smaller of the configured budget and the GPU wired limit
- * (Metal cannot wire more, whatever the budget says), minus the reserve kept for the OS and apps.
- */
-export function effectiveBudget(opts: {
-  configuredBytes: number;
-  gpuWiredLimitBytes?: number;
-  reserveBytes: number;
-}): number {
-  const ceiling = Math.min(opts.configuredBytes, opts.gpuWiredLimitBytes ?? Infinity);
-  return Math.max(0, ceiling - opts.reserveBytes);
-}
+export { effectiveBudget } from './budget.js';

@@ -94,8 +94,9 @@ describe('runModels', () => {
     // Curated models not installed are suggested with their size at 32K and whether they fit.
     expect(out).toMatch(/\n {2}qwen3:8b\s+~\s*9\.3 GiB\s+fits\s+classification/);
     expect(out).not.toMatch(/\n {2}qwen3-coder:30b/);
+    // No cap configured: the budget is the GPU wired limit less the 4 GiB reserve.
     expect(out).toMatch(
-      /Budget \[█{6}░{18}\] 20\.3 GiB of 80\.0 GiB resident \(configured 96\.0 GiB, GPU limit 96\.0 GiB \(default\), reserve 16\.0 GiB\)/,
+      /Budget \[█{5}░{19}\] 20\.3 GiB of 92\.0 GiB resident \(GPU limit 96\.0 GiB \(default\), reserve 4\.0 GiB\)/,
     );
   });
 
@@ -104,9 +105,11 @@ describe('runModels', () => {
       0,
     );
     const report = JSON.parse(stdout.text);
+    // An explicit cap below the limit − reserve (96 − 8) is the budget.
     expect(report.budget).toMatchObject({
-      budgetBytes: 56 * GiB,
+      budgetBytes: 64 * GiB,
       configuredBytes: 64 * GiB,
+      source: 'configured',
       residentBytes: 0,
     });
     const dense = report.models.find((m: { name: string }) => m.name === 'qwen2.5-coder:32b');
