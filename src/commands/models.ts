@@ -16,8 +16,11 @@ export interface ModelsArgs {
   json?: boolean;
   action?: 'list' | 'load' | 'unload' | 'pin';
   model?: string;
-  /** Context to load with (load/pin); default 32768. */
-  numCtx?: number;
+  /**
+   * Context to load with (load/pin): a number of tokens or `--ctx` text ("16k", "32768").
+   * Default: the largest context bucket that fits the budget beside what is resident.
+   */
+  numCtx?: number | string;
   /** The config's `local` section (budget 96 GB and reserve 16 GB when absent). */
   local?: LocalSettings;
 }
@@ -27,7 +30,18 @@ export interface ModelsIO extends CommandIO {
   memory?: () => Promise<MemorySnapshot | undefined>;
 }
 
-const DEFAULT_NUM_CTX = 32768;
+/** `--ctx` text → tokens: "16k" / "16K" = 16384, "1m" = 1048576, "32768" as is. */
+export function parseContextSize(text: string | number): number {
+  if (typeof text === 'number') return text;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$/.exec(text);
+  const n = m ? Math.round(Number(m[1]) * (m[2] ? 1024 ** ('kK'.includes(m[2]) ? 1 : 2) : 1)) : NaN;
+  if (!Number.isInteger(n) || n < 256) {
+    throw new KirikaeError('bad_request', `--ctx ${text} is not a context size`, {
+      hint: 'e.g. --ctx 16k, --ctx 32768',
+    });
+  }
+  return n;
+}
 
 /** Moved to local/host.ts (hosts know whether they are this machine); kept for callers. */
 export { isLoopbackHost };
@@ -200,7 +214,6 @@ export async function runModels(args: ModelsArgs, io: ModelsIO): Promise<number>
       keepAlive: args.local?.keepAlive,
       pinned: args.local?.pinned,
     });
-    const numCtx = args.numCtx ?? DEFAULT_NUM_CTX;
     if (action === 'unload') {
       await residency.unload(args.model);
       out(
@@ -209,6 +222,21 @@ export async function runModels(args: ModelsArgs, io: ModelsIO): Promise<number>
           : `Unloaded ${args.model}\n`,
       );
       return 0;
+    }
+    const numCtx =
+      args.numCtx === undefined
+        ? await residency.largestFittingContext(args.model, CONTEXT_BUCKETS)
+        : parseContextSize(args.numCtx);
+    if (numCtx === undefined) {
+      // Nothing fits even at the smallest context: show why with the smallest plan.
+      const plan = (await residency.plan(args.model, CONTEXT_BUCKETS[0]!)).plan;
+      out(
+        args.json
+          ? JSON.stringify({ model: args.model, action, status: 'does_not_fit', plan }, null, 2) +
+              '\n'
+          : `${args.model} does not fit at any context: ${plan.reason}\n`,
+      );
+      return 1;
     }
     const result =
       action === 'pin'

@@ -1,6 +1,11 @@
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { renderBar, runModels, type ModelsIO } from '../../src/commands/models.js';
+import {
+  parseContextSize,
+  renderBar,
+  runModels,
+  type ModelsIO,
+} from '../../src/commands/models.js';
 import { formatEta, formatPullLine, runPull } from '../../src/commands/pull.js';
 import type { MemorySnapshot } from '../../src/telemetry/memory-snapshot.js';
 import { startOllamaStub, type OllamaStub } from '../support/ollama-stub.js';
@@ -118,6 +123,39 @@ describe('runModels', () => {
     ]);
     expect(dense.footprints[3].bytes).toBe(19_851_300_000 + 8 * GiB);
     expect(dense.resident).toBeUndefined();
+  });
+
+  it('models load --ctx 16k loads at 16K; without --ctx the largest context that fits', async () => {
+    expect(await runModels({ action: 'load', model: 'qwen3-coder:30b', numCtx: '16k' }, io())).toBe(
+      0,
+    );
+    expect(stub.resident()[0]).toMatchObject({ name: 'qwen3-coder:30b', contextLength: 16384 });
+    expect(stdout.text).toMatch(/at 16K context/);
+    await runModels({ action: 'unload', model: 'qwen3-coder:30b' }, io());
+    // A 24 GiB cap: 23.3 GiB at 64K fits, 29.3 GiB at 128K does not.
+    stdout.text = '';
+    expect(
+      await runModels(
+        { action: 'load', model: 'qwen3-coder:30b', local: { memoryBudgetGb: 24 } },
+        io(),
+      ),
+    ).toBe(0);
+    expect(stub.resident()[0]).toMatchObject({ name: 'qwen3-coder:30b', contextLength: 65536 });
+    expect(stdout.text).toMatch(/at 64K context/);
+    expect(parseContextSize('32768')).toBe(32768);
+    expect(parseContextSize('128K')).toBe(131072);
+    expect(() => parseContextSize('lots')).toThrow(/not a context size/);
+  });
+
+  it('models load refuses, loading nothing, when nothing fits at any context', async () => {
+    expect(
+      await runModels(
+        { action: 'load', model: 'qwen3-coder:30b', local: { memoryBudgetGb: 10 } },
+        io(),
+      ),
+    ).toBe(1);
+    expect(stdout.text).toMatch(/does not fit at any context: .*more than the whole budget/);
+    expect(stub.resident()).toEqual([]);
   });
 
   it('load, pin and unload act on the server', async () => {

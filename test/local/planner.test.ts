@@ -63,7 +63,9 @@ describe('planResidency', () => {
     });
     expect(plan.fits).toBe(false);
     expect(plan.unload).toEqual([]);
-    expect(plan.reason).toMatch(/pinned or in-use/);
+    expect(plan.reason).toMatch(
+      /pinned pinned \(50\.0 GiB\) holds 50\.0 GiB of the 80\.0 GiB budget/,
+    );
   });
 
   it('refuses a model larger than the whole budget', () => {
