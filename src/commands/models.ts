@@ -1,7 +1,14 @@
 import { KirikaeError } from '../core/errors.js';
 import { toOllamaError } from '../local/errors.js';
 import { formatBytes } from '../local/format.js';
-import { isLoopbackHost, resolveHosts, type LocalSettings } from '../local/host.js';
+import {
+  isLoopbackHost,
+  pickHost,
+  resolveHosts,
+  type LocalSettings,
+  type OllamaHost,
+  unknownHost,
+} from '../local/host.js';
 import { factsCachePath, OllamaInventory } from '../local/inventory.js';
 import { CONTEXT_BUCKETS, contextBucket } from '../local/kv.js';
 import { budgetWithSource } from '../local/budget.js';
@@ -21,8 +28,10 @@ export interface ModelsArgs {
    * Default: the largest context bucket that fits the budget beside what is resident.
    */
   numCtx?: number | string;
-  /** The config's `local` section (budget 96 GB and reserve 16 GB when absent). */
+  /** The config's `local` section (no cap and a 4 GiB reserve when absent). */
   local?: LocalSettings;
+  /** Which configured Ollama host (`--host`): URL, host:port or machine name; default the first. */
+  host?: string;
 }
 
 export interface ModelsIO extends CommandIO {
@@ -46,15 +55,26 @@ export function parseContextSize(text: string | number): number {
 /** Moved to local/host.ts (hosts know whether they are this machine); kept for callers. */
 export { isLoopbackHost };
 
+/** The configured host `args.host` names (the first by default); throws when none matches. */
+export function commandHost(
+  args: Pick<ModelsArgs, 'local' | 'host'>,
+  env: NodeJS.ProcessEnv,
+): OllamaHost {
+  const hosts = resolveHosts(args.local, env);
+  const host = pickHost(hosts, args.host);
+  if (!host) throw unknownHost(args.host!, hosts);
+  return host;
+}
+
 /** Installed/resident models with footprints and budget, as data (the UI's models screen too). */
 export async function collectModelsReport(
-  args: Pick<ModelsArgs, 'local'>,
+  args: Pick<ModelsArgs, 'local' | 'host'>,
   io: Pick<ModelsIO, 'env' | 'memory'>,
 ): Promise<ModelsReport> {
-  const host = resolveHosts(args.local, io.env)[0]!;
+  const host = commandHost(args, io.env);
   const inventory = new OllamaInventory({ host: host.url, factsCacheFile: factsCachePath(io.env) });
   const memoryReader =
-    io.memory ?? (isLoopbackHost(host.url) ? () => readMemory().catch(() => undefined) : undefined);
+    io.memory ?? (host.thisMachine ? () => readMemory().catch(() => undefined) : undefined);
   const [snapshot, memory] = await Promise.all([inventory.snapshot(), memoryReader?.()]);
   const kv = { numParallel: args.local?.numParallel, cacheType: args.local?.kvCacheType };
   const budget = budgetWithSource({
@@ -197,14 +217,13 @@ export async function runModels(args: ModelsArgs, io: ModelsIO): Promise<number>
         hint: `e.g. kirikae models ${action} qwen3-coder:30b`,
       });
     }
-    const host = resolveHosts(args.local, io.env)[0]!;
+    const host = commandHost(args, io.env);
     const inventory = new OllamaInventory({
       host: host.url,
       factsCacheFile: factsCachePath(io.env),
     });
     const memoryReader =
-      io.memory ??
-      (isLoopbackHost(host.url) ? () => readMemory().catch(() => undefined) : undefined);
+      io.memory ?? (host.thisMachine ? () => readMemory().catch(() => undefined) : undefined);
     const memory = await memoryReader?.();
     const residency = new ResidencyManager({
       inventory,
@@ -250,7 +269,7 @@ export async function runModels(args: ModelsArgs, io: ModelsIO): Promise<number>
     }
     return result.status === 'does_not_fit' ? 1 : 0;
   } catch (error) {
-    const host = resolveHosts(args.local, io.env)[0]!.url;
+    const host = pickHost(resolveHosts(args.local, io.env), args.host)?.url ?? args.host ?? '';
     return reportFatal(toOllamaError(error, host, args.model), io.stderr, io.env);
   }
 }

@@ -1,4 +1,5 @@
 import { normalizeOllamaHost } from '../config/ollama-host.js';
+import { KirikaeError } from '../core/errors.js';
 import { gibToBytes } from './format.js';
 
 export { normalizeOllamaHost };
@@ -99,4 +100,35 @@ export function resolveHosts(
   return configured.map((h) =>
     host(normalizeOllamaHost(h.url), h.memoryBudgetGb, h.maxLoadedModels),
   );
+}
+
+/**
+ * The host a command acts on: `wanted` (a URL or host[:port] as OLLAMA_HOST takes it, or just
+ * the machine name of a configured host), else the first. Undefined when nothing matches.
+ */
+export function pickHost(hosts: readonly OllamaHost[], wanted?: string): OllamaHost | undefined {
+  if (!wanted) return hosts[0];
+  const url = normalizeOllamaHost(wanted);
+  const exact = hosts.find((h) => h.url === url);
+  if (exact) return exact;
+  const name = wanted.trim().toLowerCase();
+  return hosts.find((h) => new URL(h.url).hostname.toLowerCase() === name);
+}
+
+/**
+ * The memory reader that describes `host`: this machine's readings for a server on this
+ * machine, none for another (its budget is its memoryBudgetGb, or the unknown-machine one).
+ */
+export function memoryReaderFor<T>(
+  host: Pick<OllamaHost, 'thisMachine'>,
+  thisMachine: () => T | undefined,
+): () => T | undefined {
+  return host.thisMachine ? thisMachine : () => undefined;
+}
+
+/** `--host` that names no configured host: say which ones there are. */
+export function unknownHost(wanted: string, hosts: readonly { url: string }[]): KirikaeError {
+  return new KirikaeError('bad_request', `No Ollama host ${wanted} in the config`, {
+    hint: `Configured: ${hosts.map((h) => h.url).join(', ')} (local.hosts)`,
+  });
 }

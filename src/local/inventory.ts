@@ -228,7 +228,6 @@ export class OllamaInventory {
   private readonly factsByDigest = new Map<string, ModelFacts>();
   private diskLoaded: Promise<void> | undefined;
   private readonly cacheFile?: string;
-  private saving: Promise<void> = Promise.resolve();
 
   constructor(options: InventoryOptions) {
     this.host = options.host;
@@ -321,23 +320,35 @@ export class OllamaInventory {
     return this.diskLoaded;
   }
 
-  /** Writes are chained so concurrent /api/show results never race on the temp file. */
+  /**
+   * The file is shared by every host's inventory (a digest names the same weights on any host),
+   * so writes to it are chained across inventories and each merges what is on disk: concurrent
+   * /api/show results never lose one another.
+   */
   private saveDiskCache(): Promise<void> {
     const file = this.cacheFile;
     if (!file) return Promise.resolve();
-    this.saving = this.saving.then(async () => {
+    const saving = (cacheWrites.get(file) ?? Promise.resolve()).then(async () => {
       try {
         await mkdir(dirname(file), { recursive: true });
+        const onDisk = await readFile(file, 'utf8')
+          .then((t) => JSON.parse(t) as Record<string, ModelFacts>)
+          .catch(() => ({}));
+        const merged = { ...onDisk, ...Object.fromEntries(this.factsByDigest) };
         const tmp = `${file}.${process.pid}.tmp`;
-        await writeFile(tmp, JSON.stringify(Object.fromEntries(this.factsByDigest)));
+        await writeFile(tmp, JSON.stringify(merged));
         await rename(tmp, file); // atomic: a crash never leaves a torn cache
       } catch {
         // A read-only data dir only costs the cache.
       }
     });
-    return this.saving;
+    cacheWrites.set(file, saving);
+    return saving;
   }
 }
+
+/** The pending write per cache file, shared by the inventories of every host in the process. */
+const cacheWrites = new Map<string, Promise<void>>();
 
 /** The first inventory whose server has the model installed (hosts in configured order). */
 export async function findModelHost(
