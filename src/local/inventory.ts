@@ -265,6 +265,11 @@ export class OllamaInventory {
     return facts;
   }
 
+  /** Facts already fetched for this listing entry (by digest), without a round trip. */
+  cachedFacts(model: InstalledModel): ModelFacts | undefined {
+    return model.digest ? this.factsByDigest.get(model.digest) : undefined;
+  }
+
   async installedWithFacts(): Promise<InstalledWithFacts[]> {
     const installed = await this.installed();
     const out: InstalledWithFacts[] = [];

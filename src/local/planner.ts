@@ -155,4 +155,24 @@ export function planResidency(req: ResidencyRequest): ResidencyPlan {
   });
 }
 
+/** An Ollama cloud model: it runs on ollama.com, so nothing loads or unloads here. */
+export function cloudPlan(
+  name: string,
+  remoteHost: string | undefined,
+  residentBytes: number,
+  budgetBytes: number,
+): ResidencyPlan {
+  return {
+    fits: true,
+    unload: [],
+    unloads: [],
+    reason: `${name} is an Ollama cloud model (${remoteHost ?? 'ollama.com'}): nothing loads here`,
+    totalAfter: residentBytes,
+    alreadyResident: true,
+    wantBytes: 0,
+    leftBytes: budgetBytes - residentBytes,
+    ollamaWouldDrop: [],
+  };
+}
+
 export { effectiveBudget } from './budget.js';

@@ -5,6 +5,7 @@ import { DEFAULT_MAX_LOADED_MODELS, type OllamaHost } from './host.js';
 import {
   shapeOf,
   type InstalledModel,
+  type InstalledWithFacts,
   type ModelFacts,
   type OllamaInventory,
   type ResidentModel,
@@ -13,12 +14,8 @@ import { keepAliveMs } from './keep-alive.js';
 import { footprintBytes, type KvOptions } from './kv.js';
 import { LoadTimeStore } from './load-times.js';
 import { sameModelName } from './names.js';
-import {
-  effectiveBudget,
-  planResidency,
-  type ResidencyPlan,
-  type ResidentEntry,
-} from './planner.js';
+import { budgetWithSource, type BudgetSource } from './budget.js';
+import { cloudPlan, planResidency, type ResidencyPlan, type ResidentEntry } from './planner.js';
 
 export interface ResidencyOptions {
   inventory: OllamaInventory;
@@ -139,12 +136,34 @@ export class ResidencyManager {
   }
 
   async budgetBytes(): Promise<number> {
-    const snapshot = this.options.memory?.();
-    return effectiveBudget({
+    return this.currentBudget().bytes;
+  }
+
+  /** The budget now, and where it comes from (cap, the machine's GPU limit, or the fallback). */
+  currentBudget(): { bytes: number; source: BudgetSource } {
+    return budgetWithSource({
       configuredBytes: this.options.host.memoryBudgetBytes,
-      gpuWiredLimitBytes: snapshot?.gpuWiredLimitBytes,
+      gpuWiredLimitBytes: this.options.memory?.()?.gpuWiredLimitBytes,
       reserveBytes: this.options.host.reserveBytes,
     });
+  }
+
+  /**
+   * The plan for `entry` at `numCtx` from the last known server state, without a round trip:
+   * what the router and the route card ask on every proposal (before anything happens). Call
+   * refresh() in the background to keep it current; ensureResident re-plans from the server.
+   */
+  planSync(entry: InstalledWithFacts, numCtx: number): ResidencyView {
+    const budgetBytes = this.currentBudget().bytes;
+    const { resident, installed } = this.known;
+    if (entry.cloud) return this.cloudView(entry, entry.facts, resident, budgetBytes, numCtx);
+    const paths = new Map<string, string>();
+    for (const r of resident) {
+      const m = installed.find((i) => sameModelName(i.name, r.name));
+      const path = m && this.options.inventory.cachedFacts(m)?.modelPath;
+      if (path) paths.set(r.name, path);
+    }
+    return this.planOne(entry, entry.facts, resident, paths, budgetBytes, numCtx);
   }
 
   /** Re-reads installed and resident models from the server. */
@@ -185,31 +204,40 @@ export class ResidencyManager {
       return (numCtx) => this.cloudView(entry, facts, resident, budgetBytes, numCtx);
     }
     const paths = await this.modelPaths(resident, installed);
+    return (numCtx) => this.planOne(entry, facts, resident, paths, budgetBytes, numCtx);
+  }
+
+  private planOne(
+    entry: InstalledModel,
+    facts: ModelFacts,
+    resident: ResidentModel[],
+    paths: ReadonlyMap<string, string>,
+    budgetBytes: number,
+    numCtx: number,
+  ): ResidencyView {
+    const effectiveCtx = facts.contextLength ? Math.min(numCtx, facts.contextLength) : numCtx;
     const current = resident.find((r) => sameModelName(r.name, entry.name));
-    return (numCtx) => {
-      const effectiveCtx = facts.contextLength ? Math.min(numCtx, facts.contextLength) : numCtx;
-      // Resident at this context already: its real size is what it occupies, whatever we'd
-      // estimate.
-      const wantBytes =
-        current && current.contextLength === effectiveCtx
-          ? current.sizeBytes
-          : footprintBytes(entry.sizeBytes, shapeOf(facts), effectiveCtx, this.options.kv);
-      const plan = planResidency({
-        budgetBytes,
-        resident: resident.map((r) => this.entryFor(r, entry.name, paths.get(r.name))),
-        want: { name: entry.name, bytes: wantBytes },
-        maxLoaded: this.maxLoaded,
-        serverLimitBytes: this.options.memory?.()?.gpuWiredLimitBytes,
-      });
-      return {
-        plan,
-        wantBytes,
-        budgetBytes,
-        resident,
-        installed: entry,
-        facts,
-        numCtx: effectiveCtx,
-      };
+    // Resident at this context already: its real size is what it occupies, whatever we'd
+    // estimate.
+    const wantBytes =
+      current && current.contextLength === effectiveCtx
+        ? current.sizeBytes
+        : footprintBytes(entry.sizeBytes, shapeOf(facts), effectiveCtx, this.options.kv);
+    const plan = planResidency({
+      budgetBytes,
+      resident: resident.map((r) => this.entryFor(r, entry.name, paths.get(r.name))),
+      want: { name: entry.name, bytes: wantBytes },
+      maxLoaded: this.maxLoaded,
+      serverLimitBytes: this.options.memory?.()?.gpuWiredLimitBytes,
+    });
+    return {
+      plan,
+      wantBytes,
+      budgetBytes,
+      resident,
+      installed: entry,
+      facts,
+      numCtx: effectiveCtx,
     };
   }
 
@@ -243,25 +271,8 @@ export class ResidencyManager {
     numCtx: number,
   ): ResidencyView {
     const used = resident.reduce((s, r) => s + r.sizeBytes, 0);
-    return {
-      plan: {
-        fits: true,
-        unload: [],
-        unloads: [],
-        reason: `${entry.name} is an Ollama cloud model (${entry.remoteHost ?? 'ollama.com'}): nothing loads here`,
-        totalAfter: used,
-        alreadyResident: true,
-        wantBytes: 0,
-        leftBytes: budgetBytes - used,
-        ollamaWouldDrop: [],
-      },
-      wantBytes: 0,
-      budgetBytes,
-      resident,
-      installed: entry,
-      facts,
-      numCtx,
-    };
+    const plan = cloudPlan(entry.name, entry.remoteHost, used, budgetBytes);
+    return { plan, wantBytes: 0, budgetBytes, resident, installed: entry, facts, numCtx };
   }
 
   /** Weights paths of the resident models (from their cached /api/show facts), by name. */

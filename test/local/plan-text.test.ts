@@ -92,4 +92,22 @@ describe('ensureResident keeps the budget', () => {
     const after = await residency.plan('big:1', 4096);
     expect(after.plan).toMatchObject({ fits: false, unload: [] });
   });
+
+  it('planSync answers from the last known state, the same plan without a round trip', async () => {
+    await residency.pin('pinned:1', 8192);
+    await residency.ensureResident('busy:1', 8192);
+    const entry = (await new OllamaInventory({ host: stub.url }).installedWithFacts()).find(
+      (m) => m.name === 'big:1',
+    )!;
+    await residency.refresh();
+    const before = stub.requests.length;
+    const quick = residency.planSync(entry, 8192);
+    expect(stub.requests.length).toBe(before);
+    const full = await residency.plan('big:1', 8192);
+    expect(quick.plan).toEqual(full.plan);
+    // Even with busy:1 idle, the pinned 15 GiB and big:1's 21 GiB are over 32.
+    expect(quick.plan).toMatchObject({ fits: false, unload: [] });
+    expect(quick.plan.reason).toMatch(/pinned pinned:1/);
+    expect(residency.currentBudget()).toEqual({ bytes: 32 * GiB, source: 'derived' });
+  });
 });
