@@ -279,8 +279,9 @@ export class OllamaInventory {
       const facts = await Promise.all(batch.map((m) => this.facts(m)));
       batch.forEach((m, j) => {
         const f = facts[j]!;
+        // /api/show's list wins (older servers omit it in /api/tags); both places carry it.
         const capabilities = f.capabilities.length ? f.capabilities : (m.capabilities ?? []);
-        out.push({ ...m, facts: { ...f, capabilities } });
+        out.push({ ...m, capabilities, facts: { ...f, capabilities } });
       });
     }
     return out;

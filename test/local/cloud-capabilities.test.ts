@@ -99,6 +99,7 @@ describe('capabilities', () => {
     const gemma = installed.find((m) => m.name === 'gemma3:4b')!;
     const coder = installed.find((m) => m.name === 'qwen3-coder:30b')!;
     expect(gemma.facts.capabilities).toEqual(['completion', 'vision']);
+    expect(gemma.capabilities).toEqual(['completion', 'vision']);
     expect(supportsTools(gemma)).toBe(false);
     expect(supportsTools(coder)).toBe(true);
     expect(supportsTools({ capabilities: ['completion', 'tools'] })).toBe(true);
