@@ -1,10 +1,17 @@
 import { KirikaeError } from '../core/errors.js';
 import { toOllamaError } from '../local/errors.js';
 import { formatBytes } from '../local/format.js';
-import { resolveHosts, type LocalSettings } from '../local/host.js';
+import {
+  isLoopbackHost,
+  pickHost,
+  resolveHosts,
+  type LocalSettings,
+  type OllamaHost,
+  unknownHost,
+} from '../local/host.js';
 import { factsCachePath, OllamaInventory } from '../local/inventory.js';
 import { CONTEXT_BUCKETS, contextBucket } from '../local/kv.js';
-import { effectiveBudget } from '../local/planner.js';
+import { budgetWithSource } from '../local/budget.js';
 import { buildModelsReport, type ModelsReport } from '../local/report.js';
 import { ResidencyManager, type EnsureResult } from '../local/residency.js';
 import type { MemorySnapshot } from '../telemetry/memory-snapshot.js';
@@ -16,10 +23,15 @@ export interface ModelsArgs {
   json?: boolean;
   action?: 'list' | 'load' | 'unload' | 'pin';
   model?: string;
-  /** Context to load with (load/pin); default 32768. */
-  numCtx?: number;
-  /** The config's `local` section (budget 96 GB and reserve 16 GB when absent). */
+  /**
+   * Context to load with (load/pin): a number of tokens or `--ctx` text ("16k", "32768").
+   * Default: the largest context bucket that fits the budget beside what is resident.
+   */
+  numCtx?: number | string;
+  /** The config's `local` section (no cap and a 4 GiB reserve when absent). */
   local?: LocalSettings;
+  /** Which configured Ollama host (`--host`): URL, host:port or machine name; default the first. */
+  host?: string;
 }
 
 export interface ModelsIO extends CommandIO {
@@ -27,28 +39,49 @@ export interface ModelsIO extends CommandIO {
   memory?: () => Promise<MemorySnapshot | undefined>;
 }
 
-const DEFAULT_NUM_CTX = 32768;
-
-export function isLoopbackHost(url: string): boolean {
-  try {
-    const h = new URL(url).hostname;
-    return h === 'localhost' || h === '127.0.0.1' || h === '[::1]' || h === '0.0.0.0';
-  } catch {
-    return false;
+/** `--ctx` text → tokens: "16k" / "16K" = 16384, "1m" = 1048576, "32768" as is. */
+export function parseContextSize(text: string | number): number {
+  if (typeof text === 'number') return text;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$/.exec(text);
+  const n = m ? Math.round(Number(m[1]) * (m[2] ? 1024 ** ('kK'.includes(m[2]) ? 1 : 2) : 1)) : NaN;
+  if (!Number.isInteger(n) || n < 256) {
+    throw new KirikaeError('bad_request', `--ctx ${text} is not a context size`, {
+      hint: 'e.g. --ctx 16k, --ctx 32768',
+    });
   }
+  return n;
+}
+
+/** Moved to local/host.ts (hosts know whether they are this machine); kept for callers. */
+export { isLoopbackHost };
+
+/** The configured host `args.host` names (the first by default); throws when none matches. */
+export function commandHost(
+  args: Pick<ModelsArgs, 'local' | 'host'>,
+  env: NodeJS.ProcessEnv,
+): OllamaHost {
+  const hosts = resolveHosts(args.local, env);
+  const host = pickHost(hosts, args.host);
+  if (!host) throw unknownHost(args.host!, hosts);
+  return host;
 }
 
 /** Installed/resident models with footprints and budget, as data (the UI's models screen too). */
 export async function collectModelsReport(
-  args: Pick<ModelsArgs, 'local'>,
+  args: Pick<ModelsArgs, 'local' | 'host'>,
   io: Pick<ModelsIO, 'env' | 'memory'>,
 ): Promise<ModelsReport> {
-  const host = resolveHosts(args.local, io.env)[0]!;
+  const host = commandHost(args, io.env);
   const inventory = new OllamaInventory({ host: host.url, factsCacheFile: factsCachePath(io.env) });
   const memoryReader =
-    io.memory ?? (isLoopbackHost(host.url) ? () => readMemory().catch(() => undefined) : undefined);
+    io.memory ?? (host.thisMachine ? () => readMemory().catch(() => undefined) : undefined);
   const [snapshot, memory] = await Promise.all([inventory.snapshot(), memoryReader?.()]);
   const kv = { numParallel: args.local?.numParallel, cacheType: args.local?.kvCacheType };
+  const budget = budgetWithSource({
+    configuredBytes: host.memoryBudgetBytes,
+    gpuWiredLimitBytes: memory?.gpuWiredLimitBytes,
+    reserveBytes: host.reserveBytes,
+  });
   return buildModelsReport({
     host: host.url,
     version: snapshot.version,
@@ -56,11 +89,8 @@ export async function collectModelsReport(
     resident: snapshot.resident,
     kv,
     budget: {
-      budgetBytes: effectiveBudget({
-        configuredBytes: host.memoryBudgetBytes,
-        gpuWiredLimitBytes: memory?.gpuWiredLimitBytes,
-        reserveBytes: host.reserveBytes,
-      }),
+      budgetBytes: budget.bytes,
+      source: budget.source,
       configuredBytes: host.memoryBudgetBytes,
       reserveBytes: host.reserveBytes,
       gpuWiredLimitBytes: memory?.gpuWiredLimitBytes,
@@ -146,9 +176,16 @@ export function renderModelsReport(report: ModelsReport): string {
     b.gpuWiredLimitBytes === undefined
       ? ''
       : `, GPU limit ${formatBytes(b.gpuWiredLimitBytes)}${b.gpuWiredLimitDefaulted ? ' (default)' : ''}`;
+  const cap = b.configuredBytes === undefined ? '' : `cap ${formatBytes(b.configuredBytes)}, `;
+  const origin =
+    b.source === 'fallback'
+      ? 'machine unknown: set local.hosts[].memoryBudgetGb, '
+      : limit
+        ? ''
+        : 'GPU limit unknown, ';
   lines.push(
     `Budget ${renderBar(b.budgetBytes ? b.residentBytes / b.budgetBytes : 1)} ${formatBytes(b.residentBytes)} of ${formatBytes(b.budgetBytes)} resident ` +
-      `(configured ${formatBytes(b.configuredBytes)}${limit}, reserve ${formatBytes(b.reserveBytes)})`,
+      `(${cap}${origin}${limit.replace(/^, /, '')}${limit ? ', ' : ''}reserve ${formatBytes(b.reserveBytes)})`,
   );
   return lines.join('\n') + '\n';
 }
@@ -180,14 +217,13 @@ export async function runModels(args: ModelsArgs, io: ModelsIO): Promise<number>
         hint: `e.g. kirikae models ${action} qwen3-coder:30b`,
       });
     }
-    const host = resolveHosts(args.local, io.env)[0]!;
+    const host = commandHost(args, io.env);
     const inventory = new OllamaInventory({
       host: host.url,
       factsCacheFile: factsCachePath(io.env),
     });
     const memoryReader =
-      io.memory ??
-      (isLoopbackHost(host.url) ? () => readMemory().catch(() => undefined) : undefined);
+      io.memory ?? (host.thisMachine ? () => readMemory().catch(() => undefined) : undefined);
     const memory = await memoryReader?.();
     const residency = new ResidencyManager({
       inventory,
@@ -197,7 +233,6 @@ export async function runModels(args: ModelsArgs, io: ModelsIO): Promise<number>
       keepAlive: args.local?.keepAlive,
       pinned: args.local?.pinned,
     });
-    const numCtx = args.numCtx ?? DEFAULT_NUM_CTX;
     if (action === 'unload') {
       await residency.unload(args.model);
       out(
@@ -206,6 +241,21 @@ export async function runModels(args: ModelsArgs, io: ModelsIO): Promise<number>
           : `Unloaded ${args.model}\n`,
       );
       return 0;
+    }
+    const numCtx =
+      args.numCtx === undefined
+        ? await residency.largestFittingContext(args.model, CONTEXT_BUCKETS)
+        : parseContextSize(args.numCtx);
+    if (numCtx === undefined) {
+      // Nothing fits even at the smallest context: show why with the smallest plan.
+      const plan = (await residency.plan(args.model, CONTEXT_BUCKETS[0]!)).plan;
+      out(
+        args.json
+          ? JSON.stringify({ model: args.model, action, status: 'does_not_fit', plan }, null, 2) +
+              '\n'
+          : `${args.model} does not fit at any context: ${plan.reason}\n`,
+      );
+      return 1;
     }
     const result =
       action === 'pin'
@@ -219,7 +269,7 @@ export async function runModels(args: ModelsArgs, io: ModelsIO): Promise<number>
     }
     return result.status === 'does_not_fit' ? 1 : 0;
   } catch (error) {
-    const host = resolveHosts(args.local, io.env)[0]!.url;
+    const host = pickHost(resolveHosts(args.local, io.env), args.host)?.url ?? args.host ?? '';
     return reportFatal(toOllamaError(error, host, args.model), io.stderr, io.env);
   }
 }

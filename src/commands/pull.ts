@@ -1,5 +1,5 @@
 import { KirikaeError } from '../core/errors.js';
-import { resolveHosts, type LocalSettings } from '../local/host.js';
+import { pickHost, resolveHosts, unknownHost, type LocalSettings } from '../local/host.js';
 import type { PullProgress } from '../local/pull-progress.js';
 import { PullManager } from '../local/pull.js';
 import { reportFatal } from './fail.js';
@@ -9,6 +9,8 @@ export interface PullArgs {
   model: string;
   json?: boolean;
   local?: LocalSettings;
+  /** Which configured Ollama host to pull to (`--host`): URL, host:port or machine name. */
+  host?: string;
 }
 
 export interface PullIO extends CommandIO {
@@ -69,7 +71,10 @@ export function formatPullLine(p: PullProgress, barWidth = 24): string {
  * when piped, NDJSON progress with --json. Exit 0 on success, 130 when cancelled, 1 on error.
  */
 export async function runPull(args: PullArgs, io: PullIO): Promise<number> {
-  const host = resolveHosts(args.local, io.env)[0]!.url;
+  const hosts = resolveHosts(args.local, io.env);
+  const picked = pickHost(hosts, args.host);
+  if (!picked) return reportFatal(unknownHost(args.host!, hosts), io.stderr, io.env);
+  const host = picked.url;
   const now = io.now ?? Date.now;
   const isTty = (io.stdout as { isTTY?: boolean }).isTTY === true;
   let lastDraw = 0;

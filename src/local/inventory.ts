@@ -9,6 +9,11 @@ export interface ModelFacts extends Partial<ModelShape> {
   architecture?: string;
   parameterCount?: number;
   capabilities: string[];
+  /**
+   * The weights blob (the modelfile's FROM line, server/images.go Model.String): the
+   * scheduler's tie-break when it picks a model to unload (server/sched.go ByDurationAndName).
+   */
+  modelPath?: string;
 }
 
 export interface InstalledModel {
@@ -22,6 +27,14 @@ export interface InstalledModel {
   modifiedAt?: string;
   /** Newer servers list capabilities in /api/tags; otherwise they come with the facts. */
   capabilities?: string[];
+  /**
+   * An Ollama cloud model (`glm-4.7:cloud`): listed by /api/tags but run on ollama.com. Not
+   * local: it takes no memory here, has no KV cache, and is billed by Ollama's cloud.
+   */
+  cloud?: boolean;
+  /** For a cloud model: where it runs (`https://ollama.com:443`) and its name there. */
+  remoteHost?: string;
+  remoteModel?: string;
 }
 
 export interface InstalledWithFacts extends InstalledModel {
@@ -53,6 +66,34 @@ const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : u
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 const strings = (v: unknown) =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined;
+const numbers = (v: unknown) =>
+  Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v as number[]) : undefined;
+const booleans = (v: unknown) =>
+  Array.isArray(v) && v.every((x) => typeof x === 'boolean') ? (v as boolean[]) : undefined;
+
+/**
+ * Cloud models are marked by remote_host/remote_model (api/types.go ListModelResponse); their
+ * tags end in `:cloud` or `-cloud` (`gpt-oss:120b-cloud`), which also catches older servers.
+ */
+export function isCloudModel(m: { name: string; remoteHost?: string; cloud?: boolean }): boolean {
+  if (m.cloud || m.remoteHost) return true;
+  const tag = m.name.includes(':') ? m.name.slice(m.name.lastIndexOf(':') + 1) : '';
+  return tag === 'cloud' || tag.endsWith('-cloud');
+}
+
+/** Whether a model can take a turn with tools (Ollama answers 400 "does not support tools"). */
+export function supportsTools(m: {
+  capabilities?: readonly string[];
+  facts?: { capabilities: readonly string[] };
+}): boolean {
+  const caps = m.facts?.capabilities.length ? m.facts.capabilities : (m.capabilities ?? []);
+  return caps.includes('tools');
+}
+
+/** The models that run on this host (cloud entries of /api/tags left out). */
+export function localModels<T extends InstalledModel>(list: readonly T[]): T[] {
+  return list.filter((m) => !m.cloud);
+}
 
 /** The client types model_info as a Map; over the wire it is a plain object. Accept both. */
 function infoRecord(info: unknown): Json {
@@ -61,24 +102,44 @@ function infoRecord(info: unknown): Json {
 }
 
 /** /api/show → the facts the KV formula and the UI need. Pure. */
-export function parseShowFacts(show: { model_info?: unknown; capabilities?: unknown }): ModelFacts {
+export function parseShowFacts(show: {
+  model_info?: unknown;
+  capabilities?: unknown;
+  modelfile?: unknown;
+}): ModelFacts {
   const info = infoRecord(show.model_info);
   let arch = str(info['general.architecture']);
   if (!arch) {
     const key = Object.keys(info).find((k) => k.endsWith('.block_count'));
     arch = key?.slice(0, -'.block_count'.length);
   }
-  const at = (suffix: string) => (arch ? num(info[`${arch}.${suffix}`]) : undefined);
+  const raw = (suffix: string) => (arch ? info[`${arch}.${suffix}`] : undefined);
+  const at = (suffix: string) => num(raw(suffix));
+  // Per-layer arrays (fs/ggml UintOrArrayValue): the largest for KV heads, the smallest
+  // non-zero for query heads (EmbeddingHeadCountMax divides by HeadCountMin).
+  const kvArray = numbers(raw('attention.head_count_kv'));
+  const headArray = numbers(raw('attention.head_count'))?.filter((n) => n > 0);
+  const headCount =
+    at('attention.head_count') ?? (headArray?.length ? Math.min(...headArray) : undefined);
+  const modelPath = /^FROM\s+(\S*\/blobs\/\S+)\s*$/m.exec(str(show.modelfile) ?? '')?.[1];
   return {
     architecture: arch,
     parameterCount: num(info['general.parameter_count']),
     blockCount: at('block_count'),
-    headCount: at('attention.head_count'),
-    headCountKv: at('attention.head_count_kv') ?? at('attention.head_count'),
+    headCount,
+    headCountKv: at('attention.head_count_kv') ?? (kvArray ? Math.max(...kvArray) : headCount),
+    ...(kvArray ? { headCountKvPerLayer: kvArray } : {}),
     keyLength: at('attention.key_length'),
+    valueLength: at('attention.value_length'),
     embeddingLength: at('embedding_length'),
     contextLength: at('context_length'),
+    slidingWindow: at('attention.sliding_window'),
+    ...(booleans(raw('attention.sliding_window_pattern'))
+      ? { slidingLayers: booleans(raw('attention.sliding_window_pattern')) }
+      : {}),
+    fullAttentionInterval: at('full_attention_interval'),
     capabilities: strings(show.capabilities) ?? [],
+    ...(modelPath ? { modelPath } : {}),
   };
 }
 
@@ -88,10 +149,16 @@ export function shapeOf(facts: ModelFacts | undefined): ModelShape | undefined {
   return {
     blockCount: facts.blockCount,
     headCountKv: facts.headCountKv,
+    headCountKvPerLayer: facts.headCountKvPerLayer,
     keyLength: facts.keyLength,
+    valueLength: facts.valueLength,
     embeddingLength: facts.embeddingLength,
     headCount: facts.headCount,
     contextLength: facts.contextLength,
+    architecture: facts.architecture,
+    slidingWindow: facts.slidingWindow,
+    slidingLayers: facts.slidingLayers,
+    fullAttentionInterval: facts.fullAttentionInterval,
   };
 }
 
@@ -99,8 +166,10 @@ export function parseTags(body: { models?: unknown }): InstalledModel[] {
   const list = Array.isArray(body.models) ? (body.models as Json[]) : [];
   return list.map((m) => {
     const details = (m.details ?? {}) as Json;
+    const name = str(m.name) ?? str(m.model) ?? '';
+    const remoteHost = str(m.remote_host);
     return {
-      name: str(m.name) ?? str(m.model) ?? '',
+      name,
       digest: str(m.digest) ?? '',
       sizeBytes: num(m.size) ?? 0,
       family: str(details.family),
@@ -108,6 +177,9 @@ export function parseTags(body: { models?: unknown }): InstalledModel[] {
       quantization: str(details.quantization_level),
       modifiedAt: m.modified_at === undefined ? undefined : String(m.modified_at),
       capabilities: strings(m.capabilities),
+      ...(isCloudModel({ name, remoteHost })
+        ? { cloud: true, remoteHost, remoteModel: str(m.remote_model) }
+        : {}),
     };
   });
 }
@@ -156,7 +228,6 @@ export class OllamaInventory {
   private readonly factsByDigest = new Map<string, ModelFacts>();
   private diskLoaded: Promise<void> | undefined;
   private readonly cacheFile?: string;
-  private saving: Promise<void> = Promise.resolve();
 
   constructor(options: InventoryOptions) {
     this.host = options.host;
@@ -180,6 +251,9 @@ export class OllamaInventory {
   async facts(model: InstalledModel | string): Promise<ModelFacts> {
     const name = typeof model === 'string' ? model : model.name;
     const digest = typeof model === 'string' ? undefined : model.digest;
+    // A cloud model has no local weights to describe, and /api/show on it goes to ollama.com
+    // (or answers 403 with cloud disabled, server/routes.go): the listing says all there is.
+    if (typeof model !== 'string' && model.cloud) return { capabilities: model.capabilities ?? [] };
     await this.loadDiskCache();
     const cached = digest ? this.factsByDigest.get(digest) : undefined;
     if (cached) return cached;
@@ -191,6 +265,11 @@ export class OllamaInventory {
     return facts;
   }
 
+  /** Facts already fetched for this listing entry (by digest), without a round trip. */
+  cachedFacts(model: InstalledModel): ModelFacts | undefined {
+    return model.digest ? this.factsByDigest.get(model.digest) : undefined;
+  }
+
   async installedWithFacts(): Promise<InstalledWithFacts[]> {
     const installed = await this.installed();
     const out: InstalledWithFacts[] = [];
@@ -200,8 +279,9 @@ export class OllamaInventory {
       const facts = await Promise.all(batch.map((m) => this.facts(m)));
       batch.forEach((m, j) => {
         const f = facts[j]!;
+        // /api/show's list wins (older servers omit it in /api/tags); both places carry it.
         const capabilities = f.capabilities.length ? f.capabilities : (m.capabilities ?? []);
-        out.push({ ...m, facts: { ...f, capabilities } });
+        out.push({ ...m, capabilities, facts: { ...f, capabilities } });
       });
     }
     return out;
@@ -246,23 +326,35 @@ export class OllamaInventory {
     return this.diskLoaded;
   }
 
-  /** Writes are chained so concurrent /api/show results never race on the temp file. */
+  /**
+   * The file is shared by every host's inventory (a digest names the same weights on any host),
+   * so writes to it are chained across inventories and each merges what is on disk: concurrent
+   * /api/show results never lose one another.
+   */
   private saveDiskCache(): Promise<void> {
     const file = this.cacheFile;
     if (!file) return Promise.resolve();
-    this.saving = this.saving.then(async () => {
+    const saving = (cacheWrites.get(file) ?? Promise.resolve()).then(async () => {
       try {
         await mkdir(dirname(file), { recursive: true });
+        const onDisk = await readFile(file, 'utf8')
+          .then((t) => JSON.parse(t) as Record<string, ModelFacts>)
+          .catch(() => ({}));
+        const merged = { ...onDisk, ...Object.fromEntries(this.factsByDigest) };
         const tmp = `${file}.${process.pid}.tmp`;
-        await writeFile(tmp, JSON.stringify(Object.fromEntries(this.factsByDigest)));
+        await writeFile(tmp, JSON.stringify(merged));
         await rename(tmp, file); // atomic: a crash never leaves a torn cache
       } catch {
         // A read-only data dir only costs the cache.
       }
     });
-    return this.saving;
+    cacheWrites.set(file, saving);
+    return saving;
   }
 }
+
+/** The pending write per cache file, shared by the inventories of every host in the process. */
+const cacheWrites = new Map<string, Promise<void>>();
 
 /** The first inventory whose server has the model installed (hosts in configured order). */
 export async function findModelHost(

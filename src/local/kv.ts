@@ -16,13 +16,29 @@ export const CONTEXT_BUCKETS = NUM_CTX_BUCKETS;
 /** Architecture facts from /api/show's model_info. */
 export interface ModelShape {
   blockCount: number;
+  /** KV heads of an attention layer (the largest, when they differ per layer). */
   headCountKv: number;
-  /** attention.key_length; when absent head_dim = embeddingLength / headCount. */
+  /**
+   * KV heads per layer, when the GGUF stores an array (fs/ggml KV.HeadCountKV); 0 marks a
+   * recurrent or linear-attention layer that keeps no per-token cache.
+   */
+  headCountKvPerLayer?: number[];
+  /** attention.key_length; when absent see headDim(). */
   keyLength?: number;
+  /** attention.value_length; defaults to the key length. */
+  valueLength?: number;
   embeddingLength?: number;
   headCount?: number;
   /** Trained context length; larger requests are capped to it by the server. */
   contextLength?: number;
+  /** general.architecture: GGUF names (qwen3moe, gpt-oss) or HF ones from MLX (qwen3_moe). */
+  architecture?: string;
+  /** attention.sliding_window, tokens. */
+  slidingWindow?: number;
+  /** attention.sliding_window_pattern: per layer, true = a sliding (local) layer. */
+  slidingLayers?: boolean[];
+  /** Hybrid models: one layer in N is full attention (qwen3next full_attention_interval). */
+  fullAttentionInterval?: number;
 }
 
 export interface KvOptions {
@@ -30,21 +46,103 @@ export interface KvOptions {
   cacheType?: KvCacheType;
 }
 
+/**
+ * head_dim of architectures whose HF config sets it apart from hidden_size / heads. MLX
+ * (safetensors) models report HF-style model_info without key_length (ollama x/server/show.go
+ * buildModelInfo), and there emb / heads is wrong: Qwen3-30B-A3B has hidden 2048 and 32 heads
+ * (64) but head_dim 128. Values from each family's config.json on Hugging Face.
+ */
+const HF_HEAD_DIM: Record<string, (shape: ModelShape) => number> = {
+  qwen3: () => 128,
+  qwen3_moe: () => 128,
+  qwen3_next: () => 256,
+  gpt_oss: () => 64,
+  // Gemma 3: 256 except the 27B (hidden 5376), whose head_dim is 128.
+  gemma3: (s) => (s.embeddingLength === 5376 ? 128 : 256),
+  gemma3_text: (s) => (s.embeddingLength === 5376 ? 128 : 256),
+};
+
 export function headDim(shape: ModelShape): number | undefined {
   if (shape.keyLength && shape.keyLength > 0) return shape.keyLength;
+  const known = shape.architecture ? HF_HEAD_DIM[shape.architecture] : undefined;
+  if (known) return known(shape);
+  // GGUF's own fallback (fs/ggml EmbeddingHeadCountK): right for Qwen2 and llama-likes.
   if (shape.embeddingLength && shape.headCount) return shape.embeddingLength / shape.headCount;
   return undefined;
 }
 
+/** Ollama's default num_batch: sliding layers keep window × parallel + one batch of tokens. */
+const BATCH = 512;
+/** gpt-oss's sliding layers keep 4096 tokens whatever its 128-token window (fs/ggml GraphSize). */
+const GPT_OSS_SWA_TOKENS = 4096;
+
+const isGptOss = (arch?: string) => arch === 'gpt-oss' || arch === 'gptoss' || arch === 'gpt_oss';
+const isGemma3 = (arch?: string) => arch === 'gemma3' || arch === 'gemma3_text';
+
+/** Hybrid layout of HF-style qwen3_next (config full_attention_interval 4). */
+function fullAttentionInterval(shape: ModelShape): number | undefined {
+  if (shape.fullAttentionInterval) return shape.fullAttentionInterval;
+  return shape.architecture === 'qwen3_next' || shape.architecture === 'qwen3next' ? 4 : undefined;
+}
+
 /**
- * KV bytes per token of context: 2 (K and V) × layers × KV heads × head_dim × bytes/element.
- * Undefined when the shape is incomplete.
+ * How each layer caches, as Ollama sizes it (fs/ggml GraphSize): `heads` KV heads per token,
+ * over the whole context or over a sliding window of `windowTokens`.
+ */
+function layerPlan(
+  shape: ModelShape,
+  numParallel: number,
+): { heads: number; windowTokens?: number }[] {
+  const interval = fullAttentionInterval(shape);
+  const perLayerHeads = shape.headCountKvPerLayer;
+  const out: { heads: number; windowTokens?: number }[] = [];
+  for (let i = 0; i < shape.blockCount; i++) {
+    let heads = perLayerHeads?.[i] ?? shape.headCountKv;
+    // Without a per-layer array, a hybrid's linear-attention layers are the ones off the interval.
+    if (!perLayerHeads && interval && (i + 1) % interval !== 0) heads = 0;
+    let sliding = shape.slidingLayers?.[i];
+    let window = shape.slidingWindow;
+    if (isGptOss(shape.architecture)) {
+      sliding ??= i % 2 === 0;
+      window = GPT_OSS_SWA_TOKENS;
+    } else if (isGemma3(shape.architecture)) {
+      sliding ??= (i + 1) % 6 !== 0; // every 6th layer is global
+      window ??= 1024;
+    }
+    out.push(sliding && window ? { heads, windowTokens: numParallel * window + BATCH } : { heads });
+  }
+  return out;
+}
+
+/**
+ * Marginal KV bytes per token of context: 2 (K and V) × head_dim × KV heads × bytes/element,
+ * summed over the layers that cache the whole context (sliding-window layers stop growing at
+ * their window; linear-attention layers keep none). Undefined when the shape is incomplete.
  */
 export function kvBytesPerToken(shape: ModelShape, opts: KvOptions = {}): number | undefined {
-  const dim = headDim(shape);
-  if (!dim || !shape.blockCount || !shape.headCountKv) return undefined;
+  const k = headDim(shape);
+  if (!k || !shape.blockCount || !shape.headCountKv) return undefined;
+  const v = shape.valueLength && shape.valueLength > 0 ? shape.valueLength : k;
   const bytes = KV_BYTES_PER_ELEMENT[opts.cacheType ?? 'f16'];
-  return 2 * shape.blockCount * shape.headCountKv * dim * bytes * (opts.numParallel ?? 1);
+  const parallel = opts.numParallel ?? 1;
+  let heads = 0;
+  for (const l of layerPlan(shape, parallel)) if (l.windowTokens === undefined) heads += l.heads;
+  return (k + v) * heads * bytes * parallel;
+}
+
+/** KV bytes of the sliding-window layers, which do not grow with the context past the window. */
+function windowedKvBytes(shape: ModelShape, numCtx: number, opts: KvOptions): number {
+  const k = headDim(shape);
+  if (!k) return 0;
+  const v = shape.valueLength && shape.valueLength > 0 ? shape.valueLength : k;
+  const bytes = KV_BYTES_PER_ELEMENT[opts.cacheType ?? 'f16'];
+  const parallel = opts.numParallel ?? 1;
+  let total = 0;
+  for (const l of layerPlan(shape, parallel)) {
+    if (l.windowTokens === undefined) continue;
+    total += (k + v) * l.heads * bytes * Math.min(l.windowTokens, numCtx * parallel);
+  }
+  return total;
 }
 
 /**
@@ -66,8 +164,9 @@ export function kvCacheBytes(
   opts: KvOptions = {},
 ): number {
   const ctx = shape?.contextLength ? Math.min(numCtx, shape.contextLength) : numCtx;
-  const perToken = (shape && kvBytesPerToken(shape, opts)) ?? fallbackKvBytesPerToken(opts);
-  return Math.round(perToken * ctx);
+  const perToken = shape && kvBytesPerToken(shape, opts);
+  if (perToken === undefined) return Math.round(fallbackKvBytesPerToken(opts) * ctx);
+  return Math.round(perToken * ctx + windowedKvBytes(shape!, ctx, opts));
 }
 
 /** Resident size: weights (file size) + KV cache at num_ctx. */

@@ -1,6 +1,14 @@
 /**
- * Learned model load times (pure). Ollama reports load_duration on the call that loaded the
- * model; the router asks how long a switch to a cold model will stall the turn.
+ * A load_duration at or above this is a cold load. Ollama reports load_duration on every call:
+ * 1–41 ms when the model was already resident (docs/api.md examples), seconds when the weights
+ * were read from disk. Half a second separates the two with a wide margin either way.
+ */
+export const COLD_LOAD_MIN_SECONDS = 0.5;
+
+/**
+ * Learned model load times (pure). The router asks how long a switch to a cold model will stall
+ * the turn, so only cold loads teach it: averaging in warm calls would price a switch between
+ * 20 GB models as free and make them thrash.
  */
 export class LoadTimeStore {
   private readonly seconds = new Map<string, number>();
@@ -17,8 +25,13 @@ export class LoadTimeStore {
     private readonly defaultBytesPerSecond = 2.5e9,
   ) {}
 
-  record(model: string, loadSeconds: number, bytes?: number): void {
+  /**
+   * @param wasResident whether the model was resident (at this context) before the call, when
+   *   the caller knows; false marks a cold load whatever its duration.
+   */
+  record(model: string, loadSeconds: number, bytes?: number, wasResident?: boolean): void {
     if (!(loadSeconds > 0)) return;
+    if (!isColdLoad(loadSeconds, wasResident)) return;
     const prev = this.seconds.get(model);
     this.seconds.set(
       model,
@@ -50,4 +63,9 @@ export class LoadTimeStore {
     for (const [k, v] of Object.entries(data)) if (v > 0) store.seconds.set(k, v);
     return store;
   }
+}
+
+/** A cold load: the model was not resident before, or loading took disk-read time. */
+export function isColdLoad(loadSeconds: number, wasResident?: boolean): boolean {
+  return wasResident === false || loadSeconds >= COLD_LOAD_MIN_SECONDS;
 }

@@ -1,5 +1,6 @@
 // The data behind `kirikae models` and the UI's models screen (pure): installed models with
 // their footprint per context bucket, what is resident, and the budget.
+import type { BudgetSource } from './budget.js';
 import { curatedWithFit, type CuratedFit } from './curated.js';
 import type { InstalledWithFacts, ResidentModel } from './inventory.js';
 import { shapeOf } from './inventory.js';
@@ -7,9 +8,12 @@ import { footprintByBucket, type KvOptions } from './kv.js';
 import { sameModelName } from './names.js';
 
 export interface BudgetView {
-  /** What the planner may fill: min(configured, GPU wired limit) − reserve. */
+  /** What the planner may fill: GPU wired limit − reserve, lowered by a configured cap. */
   budgetBytes: number;
-  configuredBytes: number;
+  /** The explicit cap (memoryBudgetGb), when one is configured. */
+  configuredBytes?: number;
+  /** Where budgetBytes came from; absent in views built before it was tracked. */
+  source?: BudgetSource;
   reserveBytes: number;
   gpuWiredLimitBytes?: number;
   gpuWiredLimitDefaulted?: boolean;
@@ -25,6 +29,8 @@ export interface ModelRow {
   quantization?: string;
   contextLength?: number;
   capabilities: string[];
+  /** An Ollama cloud model: runs on ollama.com, takes no memory here (footprints empty). */
+  cloud?: boolean;
   /** Weights + KV at each context bucket the model supports. */
   footprints: { numCtx: number; bytes: number; fits: boolean }[];
   resident?: {
@@ -65,10 +71,13 @@ export function buildModelsReport(input: {
       quantization: m.quantization,
       contextLength: m.facts.contextLength,
       capabilities: m.facts.capabilities,
-      footprints: footprintByBucket(m.sizeBytes, shapeOf(m.facts), input.kv).map((f) => ({
-        ...f,
-        fits: f.bytes <= input.budget.budgetBytes,
-      })),
+      ...(m.cloud ? { cloud: true } : {}),
+      footprints: m.cloud
+        ? []
+        : footprintByBucket(m.sizeBytes, shapeOf(m.facts), input.kv).map((f) => ({
+            ...f,
+            fits: f.bytes <= input.budget.budgetBytes,
+          })),
       resident: r && {
         sizeBytes: r.sizeBytes,
         sizeVramBytes: r.sizeVramBytes,

@@ -1,28 +1,27 @@
 import { KirikaeError } from '../core/errors.js';
 import type { MemorySnapshot } from '../telemetry/memory-snapshot.js';
 import { toOllamaError } from './errors.js';
-import type { OllamaHost } from './host.js';
+import { DEFAULT_MAX_LOADED_MODELS, type OllamaHost } from './host.js';
 import {
   shapeOf,
   type InstalledModel,
+  type InstalledWithFacts,
   type ModelFacts,
   type OllamaInventory,
   type ResidentModel,
 } from './inventory.js';
+import { keepAliveMs } from './keep-alive.js';
 import { footprintBytes, type KvOptions } from './kv.js';
 import { LoadTimeStore } from './load-times.js';
 import { sameModelName } from './names.js';
-import {
-  effectiveBudget,
-  planResidency,
-  type ResidencyPlan,
-  type ResidentEntry,
-} from './planner.js';
+import { budgetWithSource, type BudgetSource } from './budget.js';
+import { cloudPlan, planResidency, type ResidencyPlan, type ResidentEntry } from './planner.js';
 
 export interface ResidencyOptions {
   inventory: OllamaInventory;
-  /** Budget and reserve of this host. */
-  host: Pick<OllamaHost, 'memoryBudgetBytes' | 'reserveBytes'>;
+  /** Budget cap, reserve and (when known) OLLAMA_MAX_LOADED_MODELS of this host. */
+  host: Pick<OllamaHost, 'memoryBudgetBytes' | 'reserveBytes'> &
+    Partial<Pick<OllamaHost, 'maxLoadedModels'>>;
   /**
    * Latest memory reading of the machine the server runs on, for its GPU wired limit. Leave
    * undefined for a remote host: this machine's memory says nothing about it.
@@ -33,7 +32,7 @@ export interface ResidencyOptions {
   keepAlive?: string | number;
   /** Models pinned in the config: never evicted, loaded with a negative keep_alive. */
   pinned?: readonly string[];
-  /** OLLAMA_MAX_LOADED_MODELS of the server, when known. */
+  /** OLLAMA_MAX_LOADED_MODELS of the server; default host.maxLoadedModels, else 3. */
   maxLoaded?: number;
   loadTimes?: LoadTimeStore;
   now?: () => number;
@@ -43,6 +42,9 @@ export type EnsureResult =
   | { status: 'already_resident'; plan: ResidencyPlan; unloaded: []; loadSeconds: 0 }
   | { status: 'loaded'; plan: ResidencyPlan; unloaded: string[]; loadSeconds: number }
   | { status: 'does_not_fit'; plan: ResidencyPlan; unloaded: []; loadSeconds: 0 };
+
+/** Past this context, a default load never unloads other models to make room. */
+const DEFAULT_EVICTING_CONTEXT = 32768;
 
 export interface ResidencyView {
   plan: ResidencyPlan;
@@ -112,9 +114,12 @@ export class ResidencyManager {
     };
   }
 
-  /** Feed load_duration from a chat's final chunk (the provider's metrics.loadMs / 1000). */
-  recordLoad(model: string, seconds: number, bytes?: number): void {
-    this.loadTimes.record(model, seconds, bytes);
+  /**
+   * Feed load_duration from a chat's final chunk (the provider's metrics.loadMs / 1000). Warm
+   * calls (1–41 ms) are ignored by the store; pass `wasResident` when the caller knows it.
+   */
+  recordLoad(model: string, seconds: number, bytes?: number, wasResident?: boolean): void {
+    this.loadTimes.record(model, seconds, bytes, wasResident);
   }
 
   /** Seconds a turn on `model` at `numCtx` waits for loading: 0 when already resident there. */
@@ -131,12 +136,34 @@ export class ResidencyManager {
   }
 
   async budgetBytes(): Promise<number> {
-    const snapshot = this.options.memory?.();
-    return effectiveBudget({
+    return this.currentBudget().bytes;
+  }
+
+  /** The budget now, and where it comes from (cap, the machine's GPU limit, or the fallback). */
+  currentBudget(): { bytes: number; source: BudgetSource } {
+    return budgetWithSource({
       configuredBytes: this.options.host.memoryBudgetBytes,
-      gpuWiredLimitBytes: snapshot?.gpuWiredLimitBytes,
+      gpuWiredLimitBytes: this.options.memory?.()?.gpuWiredLimitBytes,
       reserveBytes: this.options.host.reserveBytes,
     });
+  }
+
+  /**
+   * The plan for `entry` at `numCtx` from the last known server state, without a round trip:
+   * what the router and the route card ask on every proposal (before anything happens). Call
+   * refresh() in the background to keep it current; ensureResident re-plans from the server.
+   */
+  planSync(entry: InstalledWithFacts, numCtx: number): ResidencyView {
+    const budgetBytes = this.currentBudget().bytes;
+    const { resident, installed } = this.known;
+    if (entry.cloud) return this.cloudView(entry, entry.facts, resident, budgetBytes, numCtx);
+    const paths = new Map<string, string>();
+    for (const r of resident) {
+      const m = installed.find((i) => sameModelName(i.name, r.name));
+      const path = m && this.options.inventory.cachedFacts(m)?.modelPath;
+      if (path) paths.set(r.name, path);
+    }
+    return this.planOne(entry, entry.facts, resident, paths, budgetBytes, numCtx);
   }
 
   /** Re-reads installed and resident models from the server. */
@@ -151,6 +178,14 @@ export class ResidencyManager {
 
   /** Plans (without acting) what loading `model` at `numCtx` would take. */
   async plan(model: string, numCtx: number): Promise<ResidencyView> {
+    return (await this.planner(model))(numCtx);
+  }
+
+  /**
+   * Reads the server once and returns a planner for `model` at any context: what
+   * `models load` uses to find the largest context that fits without a round trip per bucket.
+   */
+  async planner(model: string): Promise<(numCtx: number) => ResidencyView> {
     const { installed, resident } = await this.refresh();
     const entry = installed.find((m) => sameModelName(m.name, model));
     if (!entry) {
@@ -164,19 +199,36 @@ export class ResidencyManager {
       );
     }
     const facts = await this.options.inventory.facts(entry);
+    const budgetBytes = await this.budgetBytes();
+    if (entry.cloud) {
+      return (numCtx) => this.cloudView(entry, facts, resident, budgetBytes, numCtx);
+    }
+    const paths = await this.modelPaths(resident, installed);
+    return (numCtx) => this.planOne(entry, facts, resident, paths, budgetBytes, numCtx);
+  }
+
+  private planOne(
+    entry: InstalledModel,
+    facts: ModelFacts,
+    resident: ResidentModel[],
+    paths: ReadonlyMap<string, string>,
+    budgetBytes: number,
+    numCtx: number,
+  ): ResidencyView {
     const effectiveCtx = facts.contextLength ? Math.min(numCtx, facts.contextLength) : numCtx;
     const current = resident.find((r) => sameModelName(r.name, entry.name));
-    // Resident at this context already: its real size is what it occupies, whatever we'd estimate.
+    // Resident at this context already: its real size is what it occupies, whatever we'd
+    // estimate.
     const wantBytes =
       current && current.contextLength === effectiveCtx
         ? current.sizeBytes
         : footprintBytes(entry.sizeBytes, shapeOf(facts), effectiveCtx, this.options.kv);
-    const budgetBytes = await this.budgetBytes();
     const plan = planResidency({
       budgetBytes,
-      resident: resident.map((r) => this.entryFor(r, entry.name)),
+      resident: resident.map((r) => this.entryFor(r, entry.name, paths.get(r.name))),
       want: { name: entry.name, bytes: wantBytes },
-      maxLoaded: this.options.maxLoaded,
+      maxLoaded: this.maxLoaded,
+      serverLimitBytes: this.options.memory?.()?.gpuWiredLimitBytes,
     });
     return {
       plan,
@@ -189,29 +241,88 @@ export class ResidencyManager {
     };
   }
 
+  /**
+   * The context `models load` uses when none is given: the largest bucket that fits beside
+   * what is resident; when none does, the largest up to 32K that fits by unloading idle models
+   * (growing the context never evicts); undefined when nothing fits at all.
+   */
+  async largestFittingContext(
+    model: string,
+    buckets: readonly number[],
+  ): Promise<number | undefined> {
+    const planAt = await this.planner(model);
+    const views = [...buckets].sort((a, b) => b - a).map(planAt);
+    const beside = views.find((v) => v.plan.fits && v.plan.unload.length === 0);
+    if (beside) return beside.numCtx;
+    return views.find((v) => v.plan.fits && v.numCtx <= DEFAULT_EVICTING_CONTEXT)?.numCtx;
+  }
+
+  /** OLLAMA_MAX_LOADED_MODELS as planned with: the option, the host's, else Ollama's 3. */
+  get maxLoaded(): number {
+    return this.options.maxLoaded || this.options.host.maxLoadedModels || DEFAULT_MAX_LOADED_MODELS;
+  }
+
+  /** A cloud model runs on ollama.com: nothing to load, nothing to unload, no memory. */
+  private cloudView(
+    entry: InstalledModel,
+    facts: ModelFacts,
+    resident: ResidentModel[],
+    budgetBytes: number,
+    numCtx: number,
+  ): ResidencyView {
+    const used = resident.reduce((s, r) => s + r.sizeBytes, 0);
+    const plan = cloudPlan(entry.name, entry.remoteHost, used, budgetBytes);
+    return { plan, wantBytes: 0, budgetBytes, resident, installed: entry, facts, numCtx };
+  }
+
+  /** Weights paths of the resident models (from their cached /api/show facts), by name. */
+  private async modelPaths(
+    resident: readonly ResidentModel[],
+    installed: readonly InstalledModel[],
+  ): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    await Promise.all(
+      resident.map(async (r) => {
+        const m = installed.find((i) => sameModelName(i.name, r.name));
+        if (!m) return;
+        const path = await this.options.inventory.facts(m).then(
+          (f) => f.modelPath,
+          () => undefined, // only a tie-break: a failed /api/show falls back to the name
+        );
+        if (path) out.set(r.name, path);
+      }),
+    );
+    return out;
+  }
+
   async fits(model: string, numCtx: number): Promise<boolean> {
     return (await this.plan(model, numCtx)).plan.fits;
   }
 
-  private entryFor(r: ResidentModel, wantName: string): ResidentEntry {
+  private entryFor(r: ResidentModel, wantName: string, modelPath?: string): ResidentEntry {
     const name = sameModelName(r.name, wantName) ? wantName : r.name;
     // Models we never used (loaded by another client) count as older than any we used,
     // ordered among themselves by expiry.
     const tracked = this.lastUsed.get(r.name) ?? this.lastUsed.get(name);
     const lastUsedAt = tracked ?? (r.expiresAt?.getTime() ?? 0) - 1e13;
+    // The keep_alive we last sent it; unknown for models other clients loaded.
+    const sent = tracked === undefined ? undefined : keepAliveMs(this.keepAliveFor(name));
     return {
       name,
       bytes: r.sizeBytes,
       lastUsedAt,
       pinned: r.pinned || this.isPinned(r.name),
       inUse: (this.inUse.get(r.name) ?? this.inUse.get(name) ?? 0) > 0,
+      ...(r.pinned ? { keepAliveMs: Infinity } : sent === undefined ? {} : { keepAliveMs: sent }),
+      ...(modelPath ? { modelPath } : {}),
     };
   }
 
   /**
    * Makes `model` resident at `numCtx`: plans, unloads what the plan names (LRU first, never
    * pinned or in-use models), preloads, and learns the load time. A plan that does not fit is
-   * returned, not thrown: the router then proposes another route.
+   * returned, not thrown, and nothing is loaded: loading anyway would push the machine past
+   * its budget (or make Ollama drop a pinned or busy model). The router proposes another route.
    */
   async ensureResident(
     model: string,
@@ -231,7 +342,8 @@ export class ResidencyManager {
       unloaded.push(name);
     }
     const loadSeconds = await this.preload(view.installed.name, view.numCtx, opts.keepAlive);
-    this.loadTimes.record(view.installed.name, loadSeconds, view.wantBytes);
+    // Only reached when the model was not resident at this context: a cold load by definition.
+    this.loadTimes.record(view.installed.name, loadSeconds, view.wantBytes, false);
     this.lastUsed.set(view.installed.name, this.now());
     await this.refresh().catch(() => undefined);
     return { status: 'loaded', plan, unloaded, loadSeconds };

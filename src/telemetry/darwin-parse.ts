@@ -1,9 +1,10 @@
 // Pure parsers for the outputs of macOS commands that need no sudo (see
 // /work/shared/reference/apple-memory.md). Kept free of I/O so they are tested against
 // recorded outputs on any OS.
+import { gpuWiredLimit, parseMacosMajor } from './gpu-limit.js';
 import type { MemoryPressure, MemorySnapshot } from './memory-snapshot.js';
 
-const GiB = 1024 ** 3;
+export { defaultGpuWiredLimit } from './gpu-limit.js';
 
 /** `sysctl -n hw.memsize` → bytes. */
 export function parseMemsize(text: string): number {
@@ -69,15 +70,6 @@ export function parseSysctlLines(text: string): Record<string, string> {
   return out;
 }
 
-/**
- * Metal's default recommendedMaxWorkingSetSize when iogpu.wired_limit_mb is 0: about 3/4 of RAM on
- * 64 GB and larger Macs, about 2/3 below. Macs have been measured above this (107.5 GiB on a
- * 128 GB M5 Max), so the estimate errs on the safe side.
- */
-export function defaultGpuWiredLimit(totalBytes: number): number {
-  return Math.floor(totalBytes * (totalBytes >= 64 * GiB ? 3 / 4 : 2 / 3));
-}
-
 export interface DarwinReadings {
   memsize: string;
   vmStat: string;
@@ -85,6 +77,8 @@ export interface DarwinReadings {
   /** Missing on macOS versions without the iogpu sysctl. */
   wiredLimitMb?: string;
   swapUsage: string;
+  /** `kern.osproductversion` (e.g. "15.6.1"); picks the default wired limit. */
+  productVersion?: string;
   takenAt: number;
 }
 
@@ -98,8 +92,11 @@ export function darwinSnapshot(r: DarwinReadings): MemorySnapshot {
   const compressorOccupied = p('pages occupied by compressor');
   const usedBytes = Math.max(0, anonymous - purgeable) + wired + compressorOccupied;
   const swap = parseSwapUsage(r.swapUsage);
-  const limitMb = r.wiredLimitMb === undefined ? undefined : parseWiredLimitMb(r.wiredLimitMb);
-  const defaulted = !limitMb;
+  const limit = gpuWiredLimit({
+    totalBytes,
+    wiredLimitMb: r.wiredLimitMb === undefined ? undefined : parseWiredLimitMb(r.wiredLimitMb),
+    macosMajor: parseMacosMajor(r.productVersion),
+  });
   return {
     totalBytes,
     usedBytes,
@@ -111,10 +108,9 @@ export function darwinSnapshot(r: DarwinReadings): MemorySnapshot {
     pressure: parsePressureLevel(r.pressureLevel),
     swapUsedBytes: swap.usedBytes,
     swapTotalBytes: swap.totalBytes,
-    gpuWiredLimitBytes: defaulted
-      ? defaultGpuWiredLimit(totalBytes)
-      : Math.min(totalBytes, limitMb * 1024 * 1024),
-    gpuWiredLimitDefaulted: defaulted,
+    gpuWiredLimitBytes: limit.bytes,
+    gpuWiredLimitDefaulted: limit.defaulted,
+    ...(r.productVersion?.trim() ? { macosVersion: r.productVersion.trim() } : {}),
     takenAt: r.takenAt,
   };
 }

@@ -5,6 +5,8 @@ const SYSCTL_NAMES = [
   'kern.memorystatus_vm_pressure_level',
   'iogpu.wired_limit_mb',
   'vm.swapusage',
+  // The same string `sw_vers -productVersion` prints, without a third process.
+  'kern.osproductversion',
 ];
 
 // A hung command must not stall the sampler for good (it never starts a read while one is
@@ -34,6 +36,7 @@ export async function readDarwinMemory(): Promise<MemorySnapshot> {
     pressureLevel: values['kern.memorystatus_vm_pressure_level'] ?? '1',
     wiredLimitMb: values['iogpu.wired_limit_mb'],
     swapUsage: values['vm.swapusage'] ?? '',
+    productVersion: values['kern.osproductversion'],
     takenAt: Date.now(),
   });
 }

@@ -1,5 +1,6 @@
 export * from './memory-snapshot.js';
 export * from './darwin-parse.js';
+export { gpuWiredLimit, parseMacosMajor } from './gpu-limit.js';
 export { readDarwinMemory } from './darwin.js';
 export * from './linux.js';
 export * from './memory.js';

@@ -21,6 +21,8 @@ export interface MemorySnapshot {
   gpuWiredLimitBytes: number;
   /** True when the limit is an estimate (sysctl said 0 = OS default, or the platform has none). */
   gpuWiredLimitDefaulted: boolean;
+  /** macOS product version ("26.1"), when read: the default wired limit depends on it. */
+  macosVersion?: string;
   /** Epoch ms. */
   takenAt: number;
 }

@@ -4,7 +4,10 @@ import { delimiter, join } from 'node:path';
 export interface PowerReading {
   /** CPU + GPU + ANE (macmon's all_power), watts. */
   allWatts: number;
-  /** Whole system as the SMC reports it (sys_power), watts; undefined when macmon lacks it. */
+  /**
+   * Whole system as the SMC reports it (sys_power), watts; undefined when macmon lacks it or
+   * reports 0.0, which it does when the SMC read fails (vladkens/macmon).
+   */
   sysWatts?: number;
   cpuWatts?: number;
   gpuWatts?: number;
@@ -26,16 +29,30 @@ export function parseMacmonLine(line: string): PowerReading | undefined {
   }
   const all = num(obj.all_power);
   if (all === undefined) return undefined;
-  // Older macmon builds report gpu_active_ratio; current ones gpu_usage: [MHz, ratio].
+  // macmon v0.8.1+ reports gpu_active_ratio; older builds gpu_usage: [MHz, ratio].
   const gpuUsage = Array.isArray(obj.gpu_usage) ? num(obj.gpu_usage[1]) : undefined;
+  const sys = num(obj.sys_power);
   return {
     allWatts: all,
-    sysWatts: num(obj.sys_power),
+    // A machine that is on draws more than 0 W: 0.0 is macmon's failed SMC read, not a reading.
+    sysWatts: sys && sys > 0 ? sys : undefined,
     cpuWatts: num(obj.cpu_power),
     gpuWatts: num(obj.gpu_power),
     aneWatts: num(obj.ane_power),
     gpuActiveRatio: num(obj.gpu_active_ratio) ?? gpuUsage,
   };
+}
+
+/**
+ * Watts to price local energy with: the SMC's whole-system figure when it was read, else the
+ * sum of the components macmon measured (CPU + GPU + ANE), else macmon's all_power.
+ */
+export function systemWatts(r: PowerReading | undefined): number | undefined {
+  if (!r) return undefined;
+  if (r.sysWatts !== undefined) return r.sysWatts;
+  const parts = [r.cpuWatts, r.gpuWatts, r.aneWatts].filter((w): w is number => w !== undefined);
+  const sum = parts.reduce((s, w) => s + w, 0);
+  return sum > 0 ? sum : r.allWatts;
 }
 
 /** The last sample in a `macmon pipe` output. */

@@ -1,6 +1,11 @@
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { renderBar, runModels, type ModelsIO } from '../../src/commands/models.js';
+import {
+  parseContextSize,
+  renderBar,
+  runModels,
+  type ModelsIO,
+} from '../../src/commands/models.js';
 import { formatEta, formatPullLine, runPull } from '../../src/commands/pull.js';
 import type { MemorySnapshot } from '../../src/telemetry/memory-snapshot.js';
 import { startOllamaStub, type OllamaStub } from '../support/ollama-stub.js';
@@ -94,8 +99,9 @@ describe('runModels', () => {
     // Curated models not installed are suggested with their size at 32K and whether they fit.
     expect(out).toMatch(/\n {2}qwen3:8b\s+~\s*9\.3 GiB\s+fits\s+classification/);
     expect(out).not.toMatch(/\n {2}qwen3-coder:30b/);
+    // No cap configured: the budget is the GPU wired limit less the 4 GiB reserve.
     expect(out).toMatch(
-      /Budget \[█{6}░{18}\] 20\.3 GiB of 80\.0 GiB resident \(configured 96\.0 GiB, GPU limit 96\.0 GiB \(default\), reserve 16\.0 GiB\)/,
+      /Budget \[█{5}░{19}\] 20\.3 GiB of 92\.0 GiB resident \(GPU limit 96\.0 GiB \(default\), reserve 4\.0 GiB\)/,
     );
   });
 
@@ -104,9 +110,11 @@ describe('runModels', () => {
       0,
     );
     const report = JSON.parse(stdout.text);
+    // An explicit cap below the limit − reserve (96 − 8) is the budget.
     expect(report.budget).toMatchObject({
-      budgetBytes: 56 * GiB,
+      budgetBytes: 64 * GiB,
       configuredBytes: 64 * GiB,
+      source: 'configured',
       residentBytes: 0,
     });
     const dense = report.models.find((m: { name: string }) => m.name === 'qwen2.5-coder:32b');
@@ -115,6 +123,39 @@ describe('runModels', () => {
     ]);
     expect(dense.footprints[3].bytes).toBe(19_851_300_000 + 8 * GiB);
     expect(dense.resident).toBeUndefined();
+  });
+
+  it('models load --ctx 16k loads at 16K; without --ctx the largest context that fits', async () => {
+    expect(await runModels({ action: 'load', model: 'qwen3-coder:30b', numCtx: '16k' }, io())).toBe(
+      0,
+    );
+    expect(stub.resident()[0]).toMatchObject({ name: 'qwen3-coder:30b', contextLength: 16384 });
+    expect(stdout.text).toMatch(/at 16K context/);
+    await runModels({ action: 'unload', model: 'qwen3-coder:30b' }, io());
+    // A 24 GiB cap: 23.3 GiB at 64K fits, 29.3 GiB at 128K does not.
+    stdout.text = '';
+    expect(
+      await runModels(
+        { action: 'load', model: 'qwen3-coder:30b', local: { memoryBudgetGb: 24 } },
+        io(),
+      ),
+    ).toBe(0);
+    expect(stub.resident()[0]).toMatchObject({ name: 'qwen3-coder:30b', contextLength: 65536 });
+    expect(stdout.text).toMatch(/at 64K context/);
+    expect(parseContextSize('32768')).toBe(32768);
+    expect(parseContextSize('128K')).toBe(131072);
+    expect(() => parseContextSize('lots')).toThrow(/not a context size/);
+  });
+
+  it('models load refuses, loading nothing, when nothing fits at any context', async () => {
+    expect(
+      await runModels(
+        { action: 'load', model: 'qwen3-coder:30b', local: { memoryBudgetGb: 10 } },
+        io(),
+      ),
+    ).toBe(1);
+    expect(stdout.text).toMatch(/does not fit at any context: .*more than the whole budget/);
+    expect(stub.resident()).toEqual([]);
   });
 
   it('load, pin and unload act on the server', async () => {

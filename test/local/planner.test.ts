@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { effectiveBudget, planResidency, type ResidentEntry } from '../../src/local/planner.js';
+import { planResidency, type ResidentEntry } from '../../src/local/planner.js';
 
 const GiB = 1024 ** 3;
 const entry = (
@@ -63,7 +63,9 @@ describe('planResidency', () => {
     });
     expect(plan.fits).toBe(false);
     expect(plan.unload).toEqual([]);
-    expect(plan.reason).toMatch(/pinned or in-use/);
+    expect(plan.reason).toMatch(
+      /pinned pinned \(50\.0 GiB\) holds 50\.0 GiB of the 80\.0 GiB budget/,
+    );
   });
 
   it('refuses a model larger than the whole budget', () => {
@@ -116,26 +118,5 @@ describe('planResidency', () => {
     }
     times.sort((a, b) => a - b);
     expect(times[Math.floor(times.length / 2)]!).toBeLessThan(1);
-  });
-});
-
-describe('effectiveBudget', () => {
-  it('is min(configured, GPU wired limit) − reserve, never negative', () => {
-    expect(
-      effectiveBudget({
-        configuredBytes: 96 * GiB,
-        gpuWiredLimitBytes: 107.5 * GiB,
-        reserveBytes: 16 * GiB,
-      }),
-    ).toBe(80 * GiB);
-    expect(
-      effectiveBudget({
-        configuredBytes: 120 * GiB,
-        gpuWiredLimitBytes: 96 * GiB,
-        reserveBytes: 16 * GiB,
-      }),
-    ).toBe(80 * GiB);
-    expect(effectiveBudget({ configuredBytes: 96 * GiB, reserveBytes: 16 * GiB })).toBe(80 * GiB);
-    expect(effectiveBudget({ configuredBytes: 8 * GiB, reserveBytes: 16 * GiB })).toBe(0);
   });
 });

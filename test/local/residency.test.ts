@@ -4,18 +4,11 @@ import { OllamaInventory } from '../../src/local/inventory.js';
 import { LoadTimeStore } from '../../src/local/load-times.js';
 import { ResidencyManager } from '../../src/local/residency.js';
 import type { MemorySnapshot } from '../../src/telemetry/memory-snapshot.js';
-import { startOllamaStub, type OllamaStub, type StubModel } from '../support/ollama-stub.js';
+import { llamaShapedModel, startOllamaStub, type OllamaStub } from '../support/ollama-stub.js';
 
 const GiB = 1024 ** 3;
 // Three llama-shaped models (128 KiB KV per token) of 20 GiB weights each: 21 GiB at 8K.
-const model = (name: string): StubModel => ({
-  name,
-  size: 20 * GiB,
-  blockCount: 32,
-  headCountKv: 8,
-  keyLength: 128,
-  contextLength: 131072,
-});
+const model = (name: string) => llamaShapedModel(name, 20 * GiB);
 
 let stub: OllamaStub;
 let residency: ResidencyManager;

@@ -3,6 +3,8 @@
 // with size = weights + KV cache at the requested num_ctx, keep_alive controls expiry, a
 // different num_ctx reloads, and pulls stream per-layer progress and resume where they stopped.
 // Tests script replies through `chatSteps` and `pullScripts` and inspect `requests`.
+// Each call to startOllamaStub is an independent server (own models, residents, requests), so
+// one test can run several hosts side by side.
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -23,6 +25,14 @@ export interface StubModel {
   embeddingLength?: number;
   contextLength?: number;
   capabilities?: string[];
+  /**
+   * A cloud model (`glm-4.7:cloud`): /api/tags lists it with remote_model/remote_host and a
+   * ~384-byte size (api/types.go ListModelResponse); nothing of it is ever resident here.
+   */
+  remoteHost?: string;
+  remoteModel?: string;
+  /** Replaces the generated /api/show model_info (HF-style MLX models, per-layer arrays). */
+  modelInfo?: Record<string, unknown>;
 }
 
 export interface OllamaChatStep {
@@ -66,6 +76,10 @@ export interface StubPullScript {
 
 export interface StubResident {
   name: string;
+  /** keep_alive of the last request in ms; Infinity for a negative (forever) one. */
+  sessionMs: number;
+  /** The weights blob, as the server's modelPath: …/blobs/sha256-<digest>. */
+  modelPath: string;
   size: number;
   sizeVram: number;
   expiresAt: Date;
@@ -90,8 +104,18 @@ export interface OllamaStubOptions {
   defaultKeepAlive?: string | number;
   /** Server-side OLLAMA_NUM_PARALLEL. Default 1. */
   numParallel?: number;
-  /** Memory the server may fill; loading beyond it evicts least-recently-used models. */
+  /**
+   * Memory the server may fill; loading beyond it evicts in Ollama's own order (see
+   * OLLAMA_MAX_LOADED_MODELS below).
+   */
   capacityBytes?: number;
+  /**
+   * Server-side OLLAMA_MAX_LOADED_MODELS; default 3 (0 = auto = 3 per GPU, server/sched.go
+   * defaultModelsPerGPU). When a load finds the server full it unloads like
+   * findRunnerToUnload: sorted by keep_alive (as uint64, so "forever" sorts last), then model
+   * path, the first idle one.
+   */
+  maxLoadedModels?: number;
   /** Reported load_duration for a cold load; default size / 5 GB/s. */
   loadDurationNs?: (model: StubModel) => number;
 }
@@ -106,12 +130,31 @@ export interface OllamaStub {
   pullScripts: Map<string, StubPullScript>;
   requests: StubRequest[];
   resident(): StubResident[];
+  /** Models the server unloaded on its own to make room (count or memory), in order. */
+  evictions: string[];
   /** Bytes already downloaded per layer digest by interrupted pulls (resume state). */
   partialDownloads: Map<string, number>;
   close(): Promise<void>;
 }
 
 const GO_MAX_DURATION_MS = 292 * 365.25 * 24 * 3600 * 1000; // Go's time.Duration max ≈ 292 years
+
+/**
+ * load_duration of calls on a model that was already resident: the warm values of Ollama's
+ * docs/api.md examples (1.3–41.3 ms), replayed in turn. Never 0.
+ */
+export const WARM_LOAD_DURATIONS_NS = [
+  5_025_959, 6_683_708, 4_071_084, 2_559_292, 1_334_875, 41_295_167, 2_154_458,
+];
+
+/** "qwen3:8b" → "registry.ollama.ai/library/qwen3:8b": the model.Name the server prints. */
+export function fullModelName(name: string): string {
+  const n = normaliseModelName(name);
+  const slashes = n.split('/').length - 1;
+  if (slashes === 0) return `registry.ollama.ai/library/${n}`;
+  if (slashes === 1) return `registry.ollama.ai/${n}`;
+  return n;
+}
 
 /** "llama3" → "llama3:latest", as the Ollama server resolves names. */
 export function normaliseModelName(name: string): string {
@@ -149,10 +192,14 @@ export async function startOllamaStub(options: OllamaStubOptions = {}): Promise<
   const pullScripts = new Map<string, StubPullScript>();
   const requests: StubRequest[] = [];
   const residents = new Map<string, StubResident>();
+  /** Models the server unloaded by itself to make room, in order. */
+  const evictions: string[] = [];
   const partialDownloads = new Map<string, number>();
   const version = options.version ?? '0.12.6';
   const numParallel = options.numParallel ?? 1;
   const sockets = new Set<Socket>();
+  const maxLoaded = options.maxLoadedModels || 3;
+  let warmIndex = 0;
 
   const find = (name: unknown): StubModel | undefined => {
     if (typeof name !== 'string' || !name) return undefined;
@@ -160,6 +207,8 @@ export async function startOllamaStub(options: OllamaStubOptions = {}): Promise<
     return models.find((m) => normaliseModelName(m.name) === n);
   };
   const digestOf = (m: StubModel) => m.digest ?? sha(m.name);
+  const modelPathOf = (m: StubModel) =>
+    `/Users/dev/.ollama/models/blobs/sha256-${sha(`${normaliseModelName(m.name)}/weights`)}`;
   const arch = (m: StubModel) => m.family ?? 'llama';
   const facts = (m: StubModel) => {
     const blockCount = m.blockCount ?? 32;
@@ -202,21 +251,37 @@ export async function startOllamaStub(options: OllamaStubOptions = {}): Promise<
     if (existing && existing.contextLength === numCtx) {
       existing.expiresAt = expiresAt;
       existing.lastUsedAt = now;
-      return 0;
+      existing.sessionMs = ttl;
+      return WARM_LOAD_DURATIONS_NS[warmIndex++ % WARM_LOAD_DURATIONS_NS.length]!;
     }
     residents.delete(key); // a different num_ctx means a reload
     const size = m.size + kvBytes(m, numCtx);
-    if (options.capacityBytes !== undefined) {
-      const lru = [...residents.values()].sort((a, b) => a.lastUsedAt - b.lastUsedAt);
-      let used = lru.reduce((s, r) => s + r.size, 0);
-      for (const r of lru) {
-        if (used + size <= options.capacityBytes) break;
-        residents.delete(normaliseModelName(r.name));
-        used -= r.size;
-      }
+    // server/sched.go processPending: full by count, or the new model does not fit → unload
+    // findRunnerToUnload's choice, one at a time.
+    const byDurationAndName = () =>
+      [...residents.values()].sort((a, b) =>
+        a.sessionMs !== b.sessionMs
+          ? a.sessionMs - b.sessionMs
+          : a.modelPath < b.modelPath
+            ? -1
+            : a.modelPath > b.modelPath
+              ? 1
+              : 0,
+      );
+    const used = () => [...residents.values()].reduce((s, r) => s + r.size, 0);
+    while (
+      residents.size > 0 &&
+      (residents.size >= maxLoaded ||
+        (options.capacityBytes !== undefined && used() + size > options.capacityBytes))
+    ) {
+      const victim = byDurationAndName()[0]!;
+      residents.delete(normaliseModelName(victim.name));
+      evictions.push(victim.name);
     }
     residents.set(key, {
       name: m.name,
+      sessionMs: ttl,
+      modelPath: modelPathOf(m),
       size,
       sizeVram: size,
       expiresAt,
@@ -304,12 +369,25 @@ export async function startOllamaStub(options: OllamaStubOptions = {}): Promise<
       return sendJson(res, 200, emptyReply('load'));
     }
 
+    // server/routes.go ChatHandler asks for CapabilityTools when tools are sent; scheduleRunner
+    // wraps CheckCapabilities' error as "<model.Name> does not support tools" and
+    // handleScheduleError answers 400 with it (errCapabilities, server/images.go).
+    const caps = model.capabilities ?? ['completion', 'tools'];
+    if (
+      kind === 'chat' &&
+      Array.isArray(body.tools) &&
+      body.tools.length &&
+      !caps.includes('tools')
+    ) {
+      return sendJson(res, 400, { error: `${fullModelName(model.name)} does not support tools` });
+    }
     const step: OllamaChatStep = chatSteps.shift() ?? { chunks: ['ok'] };
     if (step.httpStatus) {
       return sendJson(res, step.httpStatus, { error: step.httpError ?? 'stub error' });
     }
     const started = process.hrtime.bigint();
-    let loadNs = touch(model, options.num_ctx, body.keep_alive);
+    // A cloud model runs on ollama.com: nothing loads here.
+    let loadNs = model.remoteHost ? 0 : touch(model, options.num_ctx, body.keep_alive);
     if (loadNs > 0 && step.loadDurationNs !== undefined) loadNs = step.loadDurationNs;
     const chunks = step.chunks ?? [];
     const piece = (content: string, extra: Record<string, unknown> = {}) =>
@@ -489,6 +567,12 @@ export async function startOllamaStub(options: OllamaStubOptions = {}): Promise<
             size: m.size,
             digest: digestOf(m),
             details: details(m),
+            ...(m.remoteHost
+              ? {
+                  remote_model: m.remoteModel ?? m.name.replace(/[:-]cloud$/, ''),
+                  remote_host: m.remoteHost,
+                }
+              : {}),
             ...(m.capabilities ? { capabilities: m.capabilities } : {}),
           })),
         });
@@ -520,11 +604,13 @@ export async function startOllamaStub(options: OllamaStubOptions = {}): Promise<
         const a = arch(m);
         return sendJson(res, 200, {
           license: '',
-          modelfile: `FROM ${m.name}`,
+          // Model.String() writes FROM <ModelPath> (server/images.go): the weights blob, which
+          // is also the scheduler's tie-break when it picks a model to unload.
+          modelfile: `# Modelfile generated by "ollama show"\n# To build a new Modelfile based on this, replace FROM with:\n# FROM ${m.name}\n\nFROM ${modelPathOf(m)}\n`,
           parameters: 'stop "<|im_end|>"',
           template: '{{ .Prompt }}',
           details: details(m),
-          model_info: {
+          model_info: m.modelInfo ?? {
             'general.architecture': a,
             'general.parameter_count': parameterCount(m),
             'general.file_type': 15,
@@ -580,6 +666,7 @@ export async function startOllamaStub(options: OllamaStubOptions = {}): Promise<
     chatSteps,
     pullScripts,
     requests,
+    evictions,
     partialDownloads,
     resident: () => {
       expireResidents();
@@ -592,5 +679,17 @@ export async function startOllamaStub(options: OllamaStubOptions = {}): Promise<
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** A llama-shaped model (32 layers × 8 KV heads × 128: 128 KiB of f16 KV per token). */
+export function llamaShapedModel(name: string, sizeBytes: number): StubModel {
+  return {
+    name,
+    size: sizeBytes,
+    blockCount: 32,
+    headCountKv: 8,
+    keyLength: 128,
+    contextLength: 131072,
   };
 }

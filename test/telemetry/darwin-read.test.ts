@@ -42,5 +42,7 @@ describe('readDarwinMemory', () => {
     expect(calls.filter((c) => c.includes('hw.memsize'))).toHaveLength(1);
     expect(calls.filter((c) => c.includes('vm_stat'))).toHaveLength(2);
     expect(calls.filter((c) => c.includes('kern.memorystatus_vm_pressure_level'))).toHaveLength(2);
+    // The macOS version rides on the same sysctl call: it picks the default wired limit.
+    expect(calls.filter((c) => c.includes('kern.osproductversion'))).toHaveLength(2);
   });
 });

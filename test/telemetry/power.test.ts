@@ -7,6 +7,7 @@ import {
   parseMacmonLine,
   parseMacmonOutput,
   readPower,
+  systemWatts,
 } from '../../src/telemetry/power.js';
 
 const fixture = readFileSync(join(import.meta.dirname, '../fixtures/mac/macmon.jsonl'), 'utf8');
@@ -28,6 +29,29 @@ describe('power', () => {
       gpuActiveRatio: 0.4,
       sysWatts: undefined,
     });
+  });
+
+  it('falls back to the component sum when macmon reports sys_power 0.0 (failed SMC read)', () => {
+    const text = readFileSync(
+      join(import.meta.dirname, '../fixtures/mac/macmon-smc-failed.jsonl'),
+      'utf8',
+    );
+    const p = parseMacmonOutput(text)!;
+    expect(p.sysWatts).toBeUndefined();
+    expect(systemWatts(p)).toBeCloseTo(5.12 + 41.37 + 0.0, 5);
+    expect(p.gpuActiveRatio).toBe(0.91);
+    // With the SMC read, its whole-system figure is the one to price with.
+    expect(systemWatts(parseMacmonOutput(fixture))).toBe(60.2);
+    // Nothing but all_power (a trimmed sample): all_power.
+    expect(systemWatts(parseMacmonLine('{"all_power":12.5,"sys_power":0}'))).toBe(12.5);
+  });
+
+  it('reads the GPU busy ratio from older (gpu_usage) and v0.8.1+ (gpu_active_ratio) samples', () => {
+    expect(parseMacmonLine('{"all_power":1,"gpu_usage":[1578,0.42]}')?.gpuActiveRatio).toBe(0.42);
+    expect(
+      parseMacmonLine('{"all_power":1,"gpu_usage":[1578,0.42],"gpu_active_ratio":0.5}')
+        ?.gpuActiveRatio,
+    ).toBe(0.5);
   });
 
   it('finds executables on PATH only', async () => {
