@@ -1,5 +1,6 @@
 import { updateConfig } from '../config/store.js';
 import type { PermissionMode } from '../config/schema.js';
+import type { PermissionLock } from '../config/store.js';
 import {
   decide,
   suggestRule,
@@ -79,13 +80,6 @@ export interface PermissionGateOptions {
   envAllow?: readonly string[];
   /** From LoadedConfig.permissionLock: the agent section did not validate, so fail closed. */
   locked?: PermissionLock;
-}
-
-/** Why tools are refused after a config problem in the permission settings. */
-export interface PermissionLock {
-  reason: string;
-  /** The deny list itself was lost: reads are refused too, since what it protected is unknown. */
-  reads: boolean;
 }
 
 /**
