@@ -7,6 +7,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { killAllProcessGroups, liveProcessGroups, runProcess } from '../../src/agent/process.js';
 import { chooseSandbox, findSandbox, macProfile, sandboxCommand } from '../../src/agent/sandbox.js';
+import { createPermissionGate } from '../../src/agent/approvals.js';
+import { bashTool } from '../../src/agent/tools/bash.js';
+import { openWorkspace } from '../../src/agent/workspace.js';
+import type { PermissionMode } from '../../src/agent/permissions.js';
+import type { SandboxSetting } from '../../src/agent/sandbox.js';
 import { isAlive, tempDir, waitFor } from './helpers.js';
 
 let root: string;
@@ -190,4 +195,37 @@ describe('OS sandbox (item 5)', () => {
       expect(existsSync(join(root, 'inside'))).toBe(true);
     },
   );
+
+  /** The bash tool under a session gate, as the loop prepares it. */
+  async function viaGate(
+    mode: PermissionMode,
+    sandbox: SandboxSetting,
+    command: string,
+    available = found ?? null,
+  ) {
+    const gate = createPermissionGate({
+      mode,
+      rules: { allow: [], ask: [], deny: [] },
+      sandbox,
+      availableSandbox: available,
+    });
+    const ctx = { workspace: openWorkspace(root), bashTimeoutMs: 10_000, policy: gate.toolPolicy };
+    return (await bashTool.prepare({ command }, ctx)).run(new AbortController().signal);
+  }
+
+  it.runIf(found?.kind === 'bwrap')(
+    'the session gate sandboxes bash in auto mode, not in ask mode (where a person reads it)',
+    async () => {
+      // In its own PID namespace the shell is pid 1 or 2; outside it is a large number.
+      const inside = await viaGate('auto', 'auto', 'echo $$');
+      expect(Number(inside.content.split('\n')[0])).toBeLessThan(10);
+      const direct = await viaGate('ask', 'auto', 'echo $$');
+      expect(Number(direct.content.split('\n')[0])).toBeGreaterThan(10);
+    },
+  );
+
+  it('agent.sandbox "on" without a sandbox refuses to run the command', async () => {
+    await expect(viaGate('auto', 'on', 'touch ran', null)).rejects.toThrow(/no sandbox/);
+    expect(existsSync(join(root, 'ran'))).toBe(false);
+  });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { redact } from '../../core/secrets.js';
 import { oneLine } from '../output.js';
 import { runProcess, type ProcessResult } from '../process.js';
 import { ToolError, defineTool } from './types.js';
@@ -59,7 +60,8 @@ export const bashTool = defineTool({
           ...(policy.sandbox ? { sandbox: policy.sandbox } : {}),
         });
         const exit = describeExit(result, timeoutMs);
-        const output = result.output.replace(/\s+$/, '');
+        // A key printed by a script (not from our env: that is stripped) goes no further.
+        const output = redact(result.output.replace(/\s+$/, ''));
         return {
           ok: result.exitCode === 0,
           content: output ? `${output}\n${exit}` : `(no output)\n${exit}`,
