@@ -50,11 +50,42 @@ function deleteAt(raw: Raw, path: readonly PropertyKey[]): Raw {
  * drops its whole list (`tiers.3[1]` → tier 3's default), never just the element: a list with
  * a hole is not what the user wrote either.
  */
+/** Keys the schema knows at the top level and in `agent`; zod drops the others silently. */
+const KNOWN_TOP = Object.keys(configSchema.shape);
+const KNOWN_AGENT = Object.keys(configSchema.shape.agent.unwrap().shape);
+
+/**
+ * Keys zod would drop without a word, where dropping one can widen permissions:
+ * `agent.permisionMode` (a typo), or the whole permission section under a misspelled name.
+ */
+function unknownPermissionKeys(raw: Raw): { problems: string[]; dropped: string[][] } {
+  const problems: string[] = [];
+  const dropped: string[][] = [];
+  const agent = raw.agent;
+  if (agent && typeof agent === 'object' && !Array.isArray(agent)) {
+    for (const key of Object.keys(agent).filter((k) => !KNOWN_AGENT.includes(k))) {
+      problems.push(`agent.${key}: unknown setting (known: ${KNOWN_AGENT.join(', ')})`);
+      dropped.push(['agent', key]);
+    }
+  }
+  for (const key of Object.keys(raw).filter((k) => !KNOWN_TOP.includes(k))) {
+    const value = raw[key];
+    const looksLikeAgent =
+      value &&
+      typeof value === 'object' &&
+      Object.keys(value).some((k) => PERMISSION_FIELDS.includes(k));
+    problems.push(
+      `${key}: unknown section${looksLikeAgent ? ' (permission settings belong in "agent")' : ''}`,
+    );
+    if (looksLikeAgent) dropped.push([key]);
+  }
+  return { problems, dropped };
+}
+
 function salvage(raw: unknown): { config: Config; problems: string[]; dropped: string[][] } {
   let current: Raw =
     raw && typeof raw === 'object' && !Array.isArray(raw) ? structuredClone(raw as Raw) : {};
-  const problems: string[] = [];
-  const dropped: string[][] = [];
+  const { problems, dropped } = unknownPermissionKeys(current);
   for (let round = 0; round < 50; round++) {
     const parsed = configSchema.safeParse(current);
     if (parsed.success) return { config: parsed.data, problems, dropped };
@@ -62,8 +93,13 @@ function salvage(raw: unknown): { config: Config; problems: string[]; dropped: s
     for (const issue of parsed.error.issues) {
       const index = issue.path.findIndex((part) => typeof part === 'number');
       const field = index < 0 ? issue.path : issue.path.slice(0, index);
-      dropped.push(field.map(String));
-      current = deleteAt(current, field);
+      // `routing.table: { nope: 1, debug: 2 }` loses `nope`, not the table.
+      const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
+      for (const key of keys) {
+        const path = key === undefined ? field : [...field, key];
+        dropped.push(path.map(String));
+        current = deleteAt(current, path);
+      }
     }
   }
   return { config: configSchema.parse({}), problems, dropped: [[]] };
@@ -71,15 +107,20 @@ function salvage(raw: unknown): { config: Config; problems: string[]; dropped: s
 
 function lockFor(dropped: readonly string[][]): PermissionLock | undefined {
   const lost = dropped.filter(
-    (path) =>
-      path.length === 0 ||
-      (path[0] === 'agent' && (path.length === 1 || PERMISSION_FIELDS.includes(path[1]!))),
+    ([section, field]) =>
+      section === undefined ||
+      !KNOWN_TOP.includes(section) ||
+      (section === 'agent' &&
+        (field === undefined || PERMISSION_FIELDS.includes(field) || !KNOWN_AGENT.includes(field))),
   );
   if (lost.length === 0) return undefined;
   const names = [...new Set(lost.map((path) => (path.length ? path.join('.') : 'the whole file')))];
   return {
     reason: `${names.join(', ')} did not validate`,
-    reads: lost.some((path) => path.length <= 1 || path[1] === 'deny'),
+    // The deny list lost, or possibly lost (a whole or misnamed section): reads stop too.
+    reads: lost.some(
+      ([section, field]) => field === undefined || field === 'deny' || section !== 'agent',
+    ),
   };
 }
 

@@ -433,3 +433,28 @@ describe('local.keepAlive (issue 12 item 5)', () => {
     },
   );
 });
+
+describe('keys zod would drop silently', () => {
+  it('a misspelled permission key locks instead of falling back to ask mode', () => {
+    writeUserFile(JSON.stringify({ agent: { permisionMode: 'read-only', deny: ['bash'] } }));
+    const loaded = loadConfig(env);
+    expect(loaded.problems[0]).toContain('agent.permisionMode: unknown setting');
+    expect(loaded.permissionLock).toEqual({
+      reason: 'agent.permisionMode did not validate',
+      // The deny list itself loaded: reads keep it.
+      reads: false,
+    });
+    expect(loaded.config.agent.permissionMode).toBe('read-only');
+    expect(loaded.config.agent.deny).toEqual(['bash']);
+  });
+
+  it('a permission section under another name locks; an unknown table key drops only itself', () => {
+    writeUserFile(
+      JSON.stringify({ agnet: { deny: ['bash'] }, routing: { table: { nope: 1, debug: 2 } } }),
+    );
+    const loaded = loadConfig(env);
+    expect(loaded.problems.join('\n')).toContain('agnet: unknown section (permission settings');
+    expect(loaded.permissionLock?.reason).toBe('agnet did not validate');
+    expect(loaded.config.routing.table).toEqual({ debug: 2 });
+  });
+});
