@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { PermissionMode } from '../config/schema.js';
 import { runProcess } from './process.js';
+import type { BashRunPolicy } from './tools/types.js';
 import { summarizeTestOutput } from './test-summary.js';
 
 /** What detection looks at, read once from the workspace. */
@@ -74,6 +75,8 @@ export interface RunVerifyOptions {
   cwd: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** As bash runs (PermissionGate.toolPolicy.bash()): the test command is a command too. */
+  policy?: BashRunPolicy;
 }
 
 /**
@@ -81,12 +84,24 @@ export interface RunVerifyOptions {
  * tests; only the short summary leaves this function.
  */
 export async function runVerify(options: RunVerifyOptions): Promise<VerifyResult> {
+  if (options.policy?.refuse) {
+    return {
+      passed: false,
+      command: options.command,
+      durationMs: 0,
+      summary: `Not run: ${options.policy.refuse}`,
+      exitCode: null,
+      timedOut: false,
+    };
+  }
   const result = await runProcess({
     command: options.command,
     cwd: options.cwd,
     timeoutMs: options.timeoutMs,
     signal: options.signal,
     cap: { headBytes: 512 * 1024, tailBytes: 512 * 1024 },
+    ...(options.policy ? { envAllow: options.policy.envAllow } : {}),
+    ...(options.policy?.sandbox ? { sandbox: options.policy.sandbox } : {}),
   });
   const passed = result.exitCode === 0 && !result.timedOut && !result.aborted;
   let summary: string;

@@ -184,3 +184,36 @@ describe('verifyGate (issue 11 item 4)', () => {
     expect(asks('npm test', 'docs/package.json.md')).toBe(false);
   });
 });
+
+describe('runVerify under the session policy', () => {
+  it('refuses where bash would be refused, and runs with the policy environment', async () => {
+    const refused = await runVerify({
+      command: 'touch ran',
+      cwd: root,
+      timeoutMs: 5000,
+      policy: { envAllow: [], refuse: 'agent.sandbox is "on" but no sandbox is available' },
+    });
+    expect(refused.passed).toBe(false);
+    expect(refused.summary).toMatch(/^Not run: agent.sandbox/);
+    const saved = process.env.MY_CI_TOKEN;
+    process.env.MY_CI_TOKEN = 'token-for-tests';
+    try {
+      const kept = await runVerify({
+        command: 'test "$MY_CI_TOKEN" = token-for-tests',
+        cwd: root,
+        timeoutMs: 5000,
+        policy: { envAllow: ['MY_CI_TOKEN'] },
+      });
+      expect(kept.passed).toBe(true);
+      const stripped = await runVerify({
+        command: 'test -z "$MY_CI_TOKEN"',
+        cwd: root,
+        timeoutMs: 5000,
+      });
+      expect(stripped.passed).toBe(true);
+    } finally {
+      if (saved === undefined) delete process.env.MY_CI_TOKEN;
+      else process.env.MY_CI_TOKEN = saved;
+    }
+  });
+});
