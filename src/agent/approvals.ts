@@ -7,6 +7,7 @@ import {
   type PermissionDecision,
   type PermissionRules,
   type PermissionSubject,
+  type Verdict,
 } from './permissions.js';
 import { chooseSandbox, findSandbox, type SandboxPlan, type SandboxSetting } from './sandbox.js';
 import type { PreparedCall, Tool, ToolPolicy } from './tools/types.js';
@@ -97,15 +98,14 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       ? { verdict: 'deny', reason: `the permission settings did not load (${lock.reason})` }
       : undefined;
 
+  const readVerdict = (tool: string, rel: string): Verdict => {
+    if (lockedOut('read')) return 'deny';
+    const subject = { tool, access: 'read' as const, target: rel, sensitive: isSecretPath(rel) };
+    return decide(mode, options.rules, subject, grants).verdict;
+  };
   const toolPolicy: ToolPolicy = {
-    canRead(rel) {
-      if (lockedOut('read')) return false;
-      const subject = { tool: 'grep', access: 'read' as const, target: rel };
-      return (
-        decide(mode, options.rules, { ...subject, sensitive: isSecretPath(rel) }, grants)
-          .verdict === 'allow'
-      );
-    },
+    canRead: (rel) => readVerdict('grep', rel) === 'allow',
+    isDenied: (rel) => readVerdict('list_files', rel) === 'deny',
     bash() {
       if (available === undefined) available = findSandbox() ?? null;
       const choice = chooseSandbox(options.sandbox ?? 'auto', mode, available ?? undefined);

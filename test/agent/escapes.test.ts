@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPermissionGate, type ApprovalRequest } from '../../src/agent/approvals.js';
 import type { PermissionMode } from '../../src/agent/permissions.js';
 import { editFileTool } from '../../src/agent/tools/edit-file.js';
+import { listFilesTool } from '../../src/agent/tools/list-files.js';
 import { createGrepTool, findRipgrep } from '../../src/agent/tools/grep.js';
 import { readFileTool } from '../../src/agent/tools/read-file.js';
 import type { Tool, ToolContext } from '../../src/agent/tools/types.js';
@@ -244,5 +245,14 @@ describe.each(searches)('searches with %s (item 2)', (_name, ripgrep) => {
     const prepared = await grep.prepare({ pattern: 'needle' }, ctx);
     const outcome = await prepared.run(new AbortController().signal);
     expect(outcome.content).toBe('open.txt:1:needle');
+  });
+});
+
+describe('listing', () => {
+  it('does not name files a deny rule protects', async () => {
+    const outcome = await attempt(listFilesTool, {}, 'auto');
+    expect(outcome.result).toBe('ran');
+    expect(outcome.content.split('\n')).toContain('readme.md');
+    expect(outcome.content).not.toContain('protected/secret.txt');
   });
 });

@@ -53,6 +53,7 @@ export const listFilesTool = defineTool({
         let more = 0;
         for await (const entry of walk({ root: ctx.workspace.realRoot, start: rel, state })) {
           if (entry.isDir || !matches(entry.rel.slice(prefix.length))) continue;
+          if (ctx.policy?.isDenied(entry.rel)) continue;
           if (found.length < MAX_LISTED) found.push(entry.rel);
           else more++;
         }

@@ -21,6 +21,8 @@ export interface ToolContext {
 export interface ToolPolicy {
   /** A read of this workspace-relative path would be allowed without asking anyone. */
   canRead(rel: string): boolean;
+  /** A deny rule forbids reading this path: not even its name is listed. */
+  isDenied(rel: string): boolean;
   /** How a bash command runs under the current mode. */
   bash(): BashRunPolicy;
 }
