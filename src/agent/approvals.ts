@@ -1,13 +1,17 @@
 import { updateConfig } from '../config/store.js';
 import type { PermissionMode } from '../config/schema.js';
+import type { PermissionLock } from '../config/store.js';
 import {
   decide,
   suggestRule,
   type PermissionDecision,
   type PermissionRules,
   type PermissionSubject,
+  type Verdict,
 } from './permissions.js';
-import type { PreparedCall, Tool } from './tools/types.js';
+import { chooseSandbox, findSandbox, type SandboxPlan, type SandboxSetting } from './sandbox.js';
+import type { PreparedCall, Tool, ToolPolicy } from './tools/types.js';
+import { isSecretPath } from './workspace.js';
 
 export type ApprovalDecision = 'once' | 'session' | 'always' | 'deny';
 
@@ -16,6 +20,8 @@ export interface ApprovalRequest {
   tool: string;
   args: unknown;
   summary: string;
+  /** The full command (bash), newlines kept: shown uncut, control characters made visible. */
+  detail?: string;
   diff?: string;
   path?: string;
   /** The rule "allow for this session" / "always" would record, e.g. `bash(npm test*)`. */
@@ -49,6 +55,10 @@ export interface PermissionGate {
   setMode(mode: PermissionMode): void;
   /** Rules granted so far this session. */
   readonly grants: readonly string[];
+  /** What tools consult while they run: read rules for searches, sandbox and env for bash. */
+  readonly toolPolicy: ToolPolicy;
+  /** Set when the permission config did not validate: changes and commands are refused. */
+  readonly locked?: PermissionLock;
   /** Decides by mode and rules; asks through `approve` when that is the verdict. */
   authorize(
     call: { tool: Tool; args: unknown; prepared: PreparedCall },
@@ -63,6 +73,14 @@ export interface PermissionGateOptions {
   persistRule?: (rule: string) => void | Promise<void>;
   /** A failed persist is reported here, not thrown: the call itself was approved. */
   onNotice?: (message: string) => void;
+  /** config agent.sandbox (default auto). */
+  sandbox?: SandboxSetting;
+  /** The sandbox this machine has; found on first need when not given (tests pass it). */
+  availableSandbox?: SandboxPlan | null;
+  /** config agent.envAllow: secret variables commands may still see. */
+  envAllow?: readonly string[];
+  /** From LoadedConfig.permissionLock: the agent section did not validate, so fail closed. */
+  locked?: PermissionLock;
 }
 
 /**
@@ -73,8 +91,35 @@ export interface PermissionGateOptions {
 export function createPermissionGate(options: PermissionGateOptions): PermissionGate {
   let mode = options.mode;
   const grants: string[] = [];
+  const lock = options.locked;
+  let available = options.availableSandbox;
+  const lockedOut = (access: Tool['access']): PermissionDecision | undefined =>
+    lock && (access !== 'read' || lock.reads)
+      ? { verdict: 'deny', reason: `the permission settings did not load (${lock.reason})` }
+      : undefined;
+
+  const readVerdict = (tool: string, rel: string): Verdict => {
+    if (lockedOut('read')) return 'deny';
+    const subject = { tool, access: 'read' as const, target: rel, sensitive: isSecretPath(rel) };
+    return decide(mode, options.rules, subject, grants).verdict;
+  };
+  const toolPolicy: ToolPolicy = {
+    canRead: (rel) => readVerdict('grep', rel) === 'allow',
+    isDenied: (rel) => readVerdict('list_files', rel) === 'deny',
+    bash() {
+      if (available === undefined) available = findSandbox() ?? null;
+      const choice = chooseSandbox(options.sandbox ?? 'auto', mode, available ?? undefined);
+      return {
+        envAllow: options.envAllow ?? [],
+        ...(choice.plan ? { sandbox: choice.plan } : {}),
+        ...(choice.refuse ? { refuse: choice.refuse } : {}),
+      };
+    },
+  };
 
   return {
+    toolPolicy,
+    ...(lock ? { locked: lock } : {}),
     get mode() {
       return mode;
     },
@@ -89,9 +134,10 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
         tool: tool.name,
         access: tool.access,
         target: prepared.target,
+        ...(prepared.aliases?.length ? { aliases: prepared.aliases } : {}),
         sensitive: prepared.sensitive,
       };
-      const decision = decide(mode, options.rules, subject, grants);
+      const decision = lockedOut(tool.access) ?? decide(mode, options.rules, subject, grants);
       if (decision.verdict === 'allow') return { allowed: true, decision, asked: false };
       if (decision.verdict === 'deny') {
         return {
@@ -108,6 +154,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
           tool: tool.name,
           args,
           summary: prepared.summary,
+          ...(prepared.detail !== undefined ? { detail: prepared.detail } : {}),
           diff: prepared.diff,
           path: prepared.path,
           rule,

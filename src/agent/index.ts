@@ -11,5 +11,11 @@ export * from './tool-calls.js';
 export * from './verify.js';
 export * from './workspace.js';
 export { capText, HeadTailBuffer } from './output.js';
-export { runProcess, type ProcessResult } from './process.js';
+export {
+  killAllProcessGroups,
+  liveProcessGroups,
+  runProcess,
+  type ProcessResult,
+} from './process.js';
+export * from './sandbox.js';
 export * from './tools/index.js';

@@ -12,6 +12,7 @@
  */
 import picomatch from 'picomatch';
 import type { PermissionMode } from '../config/schema.js';
+import { parseSimpleCommand, type ParsedCommand } from './shell-parse.js';
 import type { ToolAccess } from './tools/types.js';
 
 export type { PermissionMode };
@@ -28,6 +29,8 @@ export interface PermissionSubject {
   access: ToolAccess;
   /** Workspace-relative path (file tools) or the command line (bash). */
   target: string;
+  /** Other names of a file target (where a symlink leads): rules see every name. */
+  aliases?: readonly string[];
   /** .env-like files: a person must say yes even in auto mode. */
   sensitive?: boolean;
 }
@@ -142,11 +145,54 @@ function firstMatch(
   return rules.find((rule) => ruleMatches(rule, subject, texts));
 }
 
-/** True when every simple command of a bash call is allowed by some rule. */
-function allowedByRules(rules: readonly string[], subject: PermissionSubject): string | undefined {
-  if (subject.access !== 'bash') return firstMatch(rules, subject, [subject.target]);
-  const { parts, complex } = splitCommand(subject.target);
-  if (complex || parts.length === 0) {
+/** A bash call read for rules: its simple commands, each parsed, and what no pattern can vouch for. */
+interface CommandView {
+  parts: string[];
+  parsed: ParsedCommand[];
+  /** Substitution, a program named by a variable or glob, or a nested shell: rules cannot see in. */
+  complex: boolean;
+  /** Every text a deny or ask rule must be tried on: each part in every form, nested ones too. */
+  texts: string[];
+}
+
+function viewCommand(command: string, depth = 0): CommandView {
+  const { parts, complex } = splitCommand(command);
+  const view: CommandView = { parts, parsed: [], complex, texts: [command] };
+  for (const part of parts) {
+    const parsed = parseSimpleCommand(part);
+    view.parsed.push(parsed);
+    view.texts.push(...parsed.forms);
+    if (parsed.dynamic || parsed.nested.length) view.complex = true;
+    for (const inner of parsed.nested) {
+      if (depth > 4) continue;
+      view.texts.push(...viewCommand(inner, depth + 1).texts);
+    }
+  }
+  return view;
+}
+
+/** Rules that allow any command, or a pattern the user wrote with a redirection in it. */
+function coversRedirection(rule: string): boolean {
+  const pattern = parseRule(rule)?.pattern;
+  return pattern === undefined || pattern.includes('>');
+}
+
+/**
+ * True when every simple command of a bash call is allowed by some rule, and every name of a
+ * file is. `bash(git status*)` vouches for `git status`, not for `git status > ~/.bashrc`:
+ * a part that writes through a redirection or tee needs a rule that says so.
+ */
+function allowedByRules(
+  rules: readonly string[],
+  subject: PermissionSubject,
+  view: CommandView | undefined,
+): string | undefined {
+  if (!view) {
+    const names = [subject.target, ...(subject.aliases ?? [])];
+    const used = names.map((name) => firstMatch(rules, subject, [name]));
+    return used.every(Boolean) ? used[0] : undefined;
+  }
+  if (view.complex || view.parts.length === 0) {
     // Only a bare `bash` rule (every command), or one naming this exact command, covers
     // substitutions: a wildcard cannot vouch for what `$(…)` runs.
     return rules.find((rule) => {
@@ -155,7 +201,12 @@ function allowedByRules(rules: readonly string[], subject: PermissionSubject): s
       return parsed.pattern === undefined || parsed.pattern === subject.target;
     });
   }
-  const used = parts.map((part) => firstMatch(rules, subject, [part]));
+  const used = view.parts.map((part, i) => {
+    const writes = view.parsed[i]!.writes.length > 0;
+    return rules.find(
+      (rule) => ruleMatches(rule, subject, [part]) && (!writes || coversRedirection(rule)),
+    );
+  });
   return used.every(Boolean) ? used[0] : undefined;
 }
 
@@ -194,8 +245,8 @@ export function decide(
   /** Rules granted during this session ("allow for this session" answers). */
   grants: readonly string[] = [],
 ): PermissionDecision {
-  const split = subject.access === 'bash' ? splitCommand(subject.target) : undefined;
-  const texts = split ? [subject.target, ...split.parts] : [subject.target];
+  const view = subject.access === 'bash' ? viewCommand(subject.target) : undefined;
+  const texts = view ? view.texts : [subject.target, ...(subject.aliases ?? [])];
   const denied = firstMatch(rules.deny, subject, texts);
   if (denied) return { verdict: 'deny', reason: `denied by rule ${denied}`, rule: denied };
 
@@ -203,7 +254,7 @@ export function decide(
   if (mode === 'read-only' && fallback.verdict === 'deny') return fallback;
 
   // A person already said yes to this during the session: that beats an ask rule.
-  const granted = allowedByRules(grants, subject);
+  const granted = allowedByRules(grants, subject, view);
   if (granted && (!subject.sensitive || isLiteral(granted))) {
     return { verdict: 'allow', reason: `allowed for this session (${granted})`, rule: granted };
   }
@@ -211,15 +262,19 @@ export function decide(
   const asked = firstMatch(rules.ask, subject, texts);
   if (asked) return { verdict: 'ask', reason: `rule ${asked} asks first`, rule: asked };
 
-  // `echo $(rm -rf x)` hides a command from deny patterns: with any in force, a person looks.
+  // `echo $(rm -rf x)` or `$RM x` hides a command from deny patterns: with any in force, a
+  // person looks.
   if (
-    split?.complex &&
+    view?.complex &&
     rules.deny.some((rule) => coversTool(parseRule(rule)?.name ?? '', subject))
   ) {
-    return { verdict: 'ask', reason: 'command substitution cannot be checked against deny rules' };
+    return {
+      verdict: 'ask',
+      reason: 'what this command runs cannot be checked against deny rules',
+    };
   }
 
-  const allowed = allowedByRules(rules.allow, subject);
+  const allowed = allowedByRules(rules.allow, subject, view);
   if (subject.sensitive) {
     if (allowed && isLiteral(allowed)) {
       return { verdict: 'allow', reason: `allowed by rule ${allowed}`, rule: allowed };
@@ -242,8 +297,12 @@ export function suggestRule(subject: PermissionSubject, decision?: PermissionDec
     return `${name}(${subject.target})`;
   }
   if (name === 'edit') return 'edit';
-  const { parts, complex } = splitCommand(subject.target);
-  if (complex || parts.length !== 1) return `bash(${subject.target})`;
+  const view = viewCommand(subject.target);
+  // A redirection or a nested shell is approved as written, never widened to a pattern.
+  if (view.complex || view.parts.length !== 1 || view.parsed[0]!.writes.length) {
+    return `bash(${subject.target})`;
+  }
+  const parts = view.parts;
   const words = parts[0]!.split(/\s+/);
   // `npm test`, `git status`, `cargo build`: keep a subcommand when there is one.
   const keep = words.length > 1 && /^[a-z][\w:-]*$/i.test(words[1]!) ? 2 : 1;

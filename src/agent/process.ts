@@ -1,16 +1,25 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { toolEnvironment } from '../core/secrets.js';
 import { HeadTailBuffer, type CapLimits } from './output.js';
+import { sandboxCommand, type SandboxPlan } from './sandbox.js';
 
 export interface RunProcessOptions {
   command: string;
   cwd: string;
   timeoutMs: number;
   signal?: AbortSignal;
-  /** Added to the inherited environment. */
+  /** Added to the inherited environment (which has kirikae's secrets removed). */
   env?: Record<string, string>;
+  /** Secret variables the process may still see (config agent.envAllow). */
+  envAllow?: readonly string[];
+  /** Run inside this OS sandbox (writes limited to cwd and the temp folder). */
+  sandbox?: SandboxPlan;
   cap?: CapLimits;
 }
-
 export interface ProcessResult {
   /** null when the process was killed by a signal or could not start. */
   exitCode: number | null;
@@ -41,22 +50,23 @@ export const NONINTERACTIVE_ENV: Record<string, string> = {
 const KILL_GRACE_MS = 500;
 /**
  * After the shell exits, background jobs it left behind may still hold the output pipes open
- * (and would keep running forever): they get this long to finish writing, then the group dies.
+ * (and would keep running forever): they get this long to finish writing, then the group dies
+ * and we stop reading whatever still holds the pipes.
  */
 const LINGER_MS = 200;
+/** Marks every process a command starts: the environment survives setsid, the group does not. */
+const MARKER = 'KIRIKAE_RUN';
 
-// Groups still alive when kirikae itself exits (Ctrl-C twice, crash) are killed too: a
-// detached group would otherwise outlive us.
-const liveGroups = new Set<number>();
+// Every group (and its marker) still running. kirikae's own exit, and killAllProcessGroups from
+// its SIGTERM/SIGHUP handlers, end them: a detached group would otherwise outlive us.
+const liveGroups = new Map<number, string>();
 let exitHookInstalled = false;
-function trackGroup(pid: number): void {
+function trackGroup(pid: number, marker: string): void {
   if (!exitHookInstalled) {
     exitHookInstalled = true;
-    process.once('exit', () => {
-      for (const group of liveGroups) signalGroup(group, 'SIGKILL');
-    });
+    process.once('exit', () => killAllProcessGroups('SIGKILL'));
   }
-  liveGroups.add(pid);
+  liveGroups.set(pid, marker);
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
@@ -68,6 +78,50 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * Kills processes that carry `marker` in their environment but left our group (`setsid`,
+ * `nohup … &` in a new session). Linux only (/proc); elsewhere the group kill is all there is.
+ */
+async function killMarked(marker: string): Promise<void> {
+  if (process.platform !== 'linux') return;
+  const needle = Buffer.from(`\0${MARKER}=${marker}\0`);
+  const first = Buffer.from(`${MARKER}=${marker}\0`);
+  const pids = await readdir('/proc').catch(() => [] as string[]);
+  await Promise.all(
+    pids
+      .filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid)
+      .map(async (name) => {
+        const environ = await readFile(`/proc/${name}/environ`).catch(() => undefined);
+        if (!environ) return;
+        if (environ.includes(needle) || environ.subarray(0, first.length).equals(first)) {
+          try {
+            process.kill(Number(name), 'SIGKILL');
+          } catch {
+            // gone already, or not ours
+          }
+        }
+      }),
+  );
+}
+
+/**
+ * Ends every command still running (its whole group, and on Linux whatever it detached). For
+ * kirikae's SIGTERM/SIGHUP handlers: call it, then exit.
+ */
+export function killAllProcessGroups(signal: NodeJS.Signals = 'SIGKILL'): number {
+  const count = liveGroups.size;
+  for (const [pid, marker] of liveGroups) {
+    signalGroup(pid, signal);
+    void killMarked(marker);
+  }
+  return count;
+}
+
+/** Process groups of commands still running (for tests and the exit path). */
+export function liveProcessGroups(): number[] {
+  return [...liveGroups.keys()];
+}
+
 let shellPath: string | undefined;
 function shell(): string {
   // Models write bash (`[[`, pipefail, brace expansion); plain sh only where bash is missing.
@@ -77,80 +131,107 @@ function shell(): string {
 
 /**
  * Runs a shell command in its own process group, capturing capped output. On timeout or abort
- * the WHOLE group is terminated (SIGTERM, then SIGKILL), so `npm test` cannot leave a
- * watcher or a server running behind it.
+ * the WHOLE group is terminated (SIGTERM, then SIGKILL), so `npm test` cannot leave a watcher
+ * or a server running behind it; and whatever still holds the output pipes then (a child that
+ * called setsid) is no reason to keep waiting: the result comes back regardless.
  */
-export async function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
+export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
   const started = Date.now();
   const output = new HeadTailBuffer(options.cap);
-  let timedOut = false;
-  let aborted = false;
-
-  // Loaded on first use: execa is a large module graph and start-up needs none of it.
-  const { execa } = await import('execa');
-  const subprocess = execa(shell(), ['-c', options.command], {
-    cwd: options.cwd,
-    env: { ...NONINTERACTIVE_ENV, ...options.env },
-    extendEnv: true,
-    // Own process group (pgid = pid), so one kill reaches every descendant.
-    detached: true,
-    stdin: 'ignore',
-    buffer: false,
-    reject: false,
-    // We kill the group ourselves; execa's own cleanup only knows the direct child.
-    cleanup: false,
-  });
-  const pid = subprocess.pid;
-  if (pid !== undefined) trackGroup(pid);
-
-  const timers: NodeJS.Timeout[] = [];
-  const killGroup = (): void => {
-    if (pid === undefined) return;
-    signalGroup(pid, 'SIGTERM');
-    timers.push(setTimeout(() => signalGroup(pid, 'SIGKILL'), KILL_GRACE_MS));
+  const marker = randomBytes(8).toString('hex');
+  const env = {
+    ...toolEnvironment(process.env, options.envAllow),
+    ...NONINTERACTIVE_ENV,
+    ...options.env,
+    [MARKER]: marker,
   };
+  const { file, args } = options.sandbox
+    ? sandboxCommand(options.sandbox, {
+        shell: shell(),
+        command: options.command,
+        cwd: options.cwd,
+        writable: [...new Set([options.cwd, tmpdir()])],
+      })
+    : { file: shell(), args: ['-c', options.command] };
 
-  subprocess.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
-  subprocess.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
-  subprocess.once('exit', () => {
-    if (pid !== undefined) timers.push(setTimeout(() => signalGroup(pid, 'SIGKILL'), LINGER_MS));
-  });
+  return new Promise((resolvePromise) => {
+    let timedOut = false;
+    let aborted = false;
+    let exitCode: number | null = null;
+    let spawnError: string | undefined;
+    let done = false;
+    const timers: NodeJS.Timeout[] = [];
 
-  timers.push(
-    setTimeout(() => {
-      timedOut = true;
-      killGroup();
-    }, options.timeoutMs),
-  );
-  const onAbort = (): void => {
-    aborted = true;
-    killGroup();
-  };
-  if (options.signal?.aborted) onAbort();
-  else options.signal?.addEventListener('abort', onAbort, { once: true });
+    const child = spawn(file, args, {
+      cwd: options.cwd,
+      env,
+      // Own process group (pgid = pid), so one kill reaches every descendant.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const pid = child.pid;
+    if (pid !== undefined) trackGroup(pid, marker);
 
-  try {
-    const result = await subprocess;
-    const spawnError =
-      result.failed && result.exitCode === undefined && !result.signal && !timedOut && !aborted
-        ? result.shortMessage
-        : undefined;
-    return {
-      exitCode: result.exitCode ?? null,
-      timedOut,
-      aborted,
-      output: output.toString(),
-      totalBytes: output.totalBytes,
-      durationMs: Date.now() - started,
-      spawnError,
+    const stopReading = (): void => {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
     };
-  } finally {
-    for (const timer of timers) clearTimeout(timer);
-    options.signal?.removeEventListener('abort', onAbort);
-    if (pid !== undefined) {
-      // Whatever is left of the group goes now, not after a timer we just cleared.
-      signalGroup(pid, 'SIGKILL');
-      liveGroups.delete(pid);
-    }
-  }
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      for (const timer of timers) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      if (pid !== undefined) {
+        // Whatever is left of the group goes now.
+        signalGroup(pid, 'SIGKILL');
+        liveGroups.delete(pid);
+      }
+      stopReading();
+      void killMarked(marker).finally(() =>
+        resolvePromise({
+          exitCode,
+          timedOut,
+          aborted,
+          output: output.toString(),
+          totalBytes: output.totalBytes,
+          durationMs: Date.now() - started,
+          ...(spawnError ? { spawnError } : {}),
+        }),
+      );
+    };
+    const killGroup = (): void => {
+      if (pid === undefined) return finish();
+      signalGroup(pid, 'SIGTERM');
+      // Then no more waiting, whatever still holds the pipes.
+      timers.push(setTimeout(finish, KILL_GRACE_MS));
+    };
+    const onAbort = (): void => {
+      aborted = true;
+      killGroup();
+    };
+
+    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
+    child.once('error', (error) => {
+      spawnError = existsSync(options.cwd)
+        ? error.message
+        : `the working folder ${options.cwd} does not exist`;
+      finish();
+    });
+    child.once('exit', (code) => {
+      exitCode = code;
+      timers.push(setTimeout(finish, LINGER_MS));
+    });
+    // Every pipe closed after the exit: the normal end, without the linger.
+    child.once('close', finish);
+
+    timers.push(
+      setTimeout(() => {
+        timedOut = true;
+        killGroup();
+      }, options.timeoutMs),
+    );
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

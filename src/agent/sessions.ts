@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   appendFileSync,
+  chmodSync,
   closeSync,
   mkdirSync,
   openSync,
@@ -17,6 +18,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { dataDir as defaultDataDir } from '../config/paths.js';
 import { KirikaeError } from '../core/errors.js';
+import { redact as redactSecrets } from '../core/secrets.js';
 import type { Message, ToolResultMessage } from '../core/message.js';
 
 interface HeaderLine {
@@ -91,25 +93,30 @@ export function openSessionWriter(options: {
   folder: string;
   id?: string;
   now?: () => Date;
+  /** Applied to every line written; by default kirikae's known key values are redacted. */
+  redact?: (text: string) => string;
 }): SessionWriter {
   const now = options.now ?? (() => new Date());
+  const redact = options.redact ?? ((text: string) => redactSecrets(text));
   const id = options.id ?? newSessionId(now());
   const path = sessionPath(options.dataDir, id);
   const folder = resolve(options.folder);
   let headerWritten = options.id !== undefined && fileHasContent(path);
   // A crash may have left half a line: the next line must not be glued onto it.
-  if (headerWritten && !endsWithNewline(path)) appendFileSync(path, '\n');
+  if (headerWritten && !endsWithNewline(path)) appendLine(path, '');
+  if (headerWritten) lockDown(options.dataDir, path);
 
   const write = (line: (ts: string) => SessionLine): void => {
     const ts = now().toISOString();
     if (!headerWritten) {
-      mkdirSync(sessionsDir(options.dataDir), { recursive: true });
+      mkdirSync(sessionsDir(options.dataDir), { recursive: true, mode: PRIVATE_DIR });
       const header: HeaderLine = { v: 1, type: 'session', id, folder, started: ts };
-      appendFileSync(path, `${JSON.stringify(header)}\n`);
+      appendLine(path, JSON.stringify(header));
+      lockDown(options.dataDir, path);
       headerWritten = true;
     }
-    // One appendFileSync per line: each line reaches the OS whole before the next begins.
-    appendFileSync(path, `${JSON.stringify(line(ts))}\n`);
+    // Redacted after serialising: a key inside a tool result or an error is caught as well.
+    appendLine(path, redact(JSON.stringify(line(ts))));
   };
 
   return {
@@ -122,6 +129,25 @@ export function openSessionWriter(options: {
     },
     appendEvent: (event) => write((ts) => ({ type: 'event', ts, event })),
   };
+}
+
+/** Transcripts hold code and command output: readable by their owner only. */
+const PRIVATE_DIR = 0o700;
+const PRIVATE_FILE = 0o600;
+
+/** One appendFileSync per line: each line reaches the OS whole before the next begins. */
+function appendLine(path: string, text: string): void {
+  appendFileSync(path, `${text}\n`, { mode: PRIVATE_FILE });
+}
+
+/** Folders and files made before this rule (or by a umask) are narrowed too. */
+function lockDown(dataDir: string, path: string): void {
+  try {
+    chmodSync(sessionsDir(dataDir), PRIVATE_DIR);
+    chmodSync(path, PRIVATE_FILE);
+  } catch {
+    // A file system without modes (FAT, some mounts): nothing more to do.
+  }
 }
 
 function endsWithNewline(path: string): boolean {

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
+import type { PermissionMode } from '../config/schema.js';
 import { runProcess } from './process.js';
+import type { BashRunPolicy } from './tools/types.js';
 import { summarizeTestOutput } from './test-summary.js';
 
 /** What detection looks at, read once from the workspace. */
@@ -73,6 +75,8 @@ export interface RunVerifyOptions {
   cwd: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** As bash runs (PermissionGate.toolPolicy.bash()): the test command is a command too. */
+  policy?: BashRunPolicy;
 }
 
 /**
@@ -80,12 +84,24 @@ export interface RunVerifyOptions {
  * tests; only the short summary leaves this function.
  */
 export async function runVerify(options: RunVerifyOptions): Promise<VerifyResult> {
+  if (options.policy?.refuse) {
+    return {
+      passed: false,
+      command: options.command,
+      durationMs: 0,
+      summary: `Not run: ${options.policy.refuse}`,
+      exitCode: null,
+      timedOut: false,
+    };
+  }
   const result = await runProcess({
     command: options.command,
     cwd: options.cwd,
     timeoutMs: options.timeoutMs,
     signal: options.signal,
     cap: { headBytes: 512 * 1024, tailBytes: 512 * 1024 },
+    ...(options.policy ? { envAllow: options.policy.envAllow } : {}),
+    ...(options.policy?.sandbox ? { sandbox: options.policy.sandbox } : {}),
   });
   const passed = result.exitCode === 0 && !result.timedOut && !result.aborted;
   let summary: string;
@@ -106,5 +122,61 @@ export async function runVerify(options: RunVerifyOptions): Promise<VerifyResult
     summary,
     exitCode: result.exitCode,
     timedOut: result.timedOut,
+  };
+}
+
+/**
+ * Files that decide what a test command runs: npm scripts (and pre/post hooks, and
+ * .npmrc's script-shell), make targets, pytest's configuration and conftest.py (imported
+ * before any test), cargo's build scripts, task runners. A model that rewrote one of them has
+ * written the command the gate is about to run.
+ */
+const COMMAND_DEFINING = new Set([
+  'package.json',
+  '.npmrc',
+  'Makefile',
+  'makefile',
+  'GNUmakefile',
+  'pyproject.toml',
+  'setup.cfg',
+  'tox.ini',
+  'pytest.ini',
+  'conftest.py',
+  'noxfile.py',
+  'Cargo.toml',
+  'build.rs',
+  'justfile',
+  'Justfile',
+  'Taskfile.yml',
+  'Taskfile.yaml',
+]);
+
+export type VerifyGateDecision = { action: 'run' } | { action: 'ask'; reason: string };
+
+/**
+ * Whether the test gate may run its command without a person's yes. Only in auto mode does
+ * it run whatever the turn changed; in every other mode, a turn that rewrote a file defining
+ * the command (or the script the command names) gets a dialog first, because the command is
+ * then the model's, not the project's. Pure: the session asks and runs.
+ */
+export function verifyGate(input: {
+  command: string;
+  filesChanged: readonly string[];
+  mode: PermissionMode;
+}): VerifyGateDecision {
+  if (input.mode === 'auto') return { action: 'run' };
+  const named = new Set(
+    input.command
+      .split(/\s+/)
+      .filter((word) => word.includes('/') || /\.(sh|py|js|mjs|ts|rb|pl)$/.test(word))
+      .map((word) => posix.normalize(word.replace(/^['"]|['"]$/g, ''))),
+  );
+  const defining = input.filesChanged.filter(
+    (path) => COMMAND_DEFINING.has(posix.basename(path)) || named.has(posix.normalize(path)),
+  );
+  if (defining.length === 0) return { action: 'run' };
+  return {
+    action: 'ask',
+    reason: `this turn changed ${defining.join(', ')}, which decide${defining.length === 1 ? 's' : ''} what \`${input.command}\` runs`,
   };
 }

@@ -1,5 +1,5 @@
 import { realpathSync } from 'node:fs';
-import { realpath } from 'node:fs/promises';
+import { lstat, readlink, realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 
 /** A file tool was asked for a path it may not touch; the message goes back to the model. */
@@ -27,6 +27,12 @@ export interface ResolvedPath {
   abs: string;
   /** Relative to the root, `/`-separated; `.` for the root itself. */
   rel: string;
+  /**
+   * Where the path really leads, relative to the real root: symlinks followed, dangling ones
+   * included. Deny rules and secret checks look at this as well as at `rel`, so an in-workspace
+   * link (`envlink → .env`) is as protected as the file it names.
+   */
+  realRel: string;
 }
 
 function inside(base: string, target: string): string | undefined {
@@ -36,19 +42,36 @@ function inside(base: string, target: string): string | undefined {
   return rel;
 }
 
-/** The real path of `target`, or of its nearest existing ancestor with the rest appended. */
-async function realpathOfNearest(target: string): Promise<string> {
+/** Symlinks followed on the way before we call it a loop (Linux's own limit is 40). */
+const MAX_LINK_HOPS = 40;
+
+/**
+ * Where `target` really leads: the real path of its nearest existing ancestor with the rest
+ * appended, where a dangling symlink on the way counts as existing and is followed to what it
+ * would create (`notes.md → ~/.ssh/authorized_keys` resolves into ~/.ssh, not to notes.md).
+ */
+export async function realpathOfNearest(target: string): Promise<string> {
   let current = target;
-  const rest: string[] = [];
-  for (;;) {
+  let rest: string[] = [];
+  for (let hops = 0; ;) {
     try {
       return resolve(await realpath(current), ...rest);
     } catch {
-      const parent = dirname(current);
-      if (parent === current) return target;
-      rest.unshift(basename(current));
-      current = parent;
+      // Either missing, or a symlink whose target is missing (or a loop).
     }
+    const link = await lstat(current).then(
+      (info) => info.isSymbolicLink(),
+      () => false,
+    );
+    if (link) {
+      if (++hops > MAX_LINK_HOPS) throw new WorkspaceError(`${target}: too many symlinks`);
+      current = resolve(dirname(current), await readlink(current));
+      continue;
+    }
+    const parent = dirname(current);
+    if (parent === current) return resolve(current, ...rest);
+    rest = [basename(current), ...rest];
+    current = parent;
   }
 }
 
@@ -81,7 +104,30 @@ export async function resolveInWorkspace(ws: Workspace, input: string): Promise<
       `${given} resolves through a symlink to ${real}, outside the workspace`,
     );
   }
-  return { abs, rel: toPosix(rel) };
+  return { abs, rel: toPosix(rel), realRel: toPosix(inside(ws.realRoot, real)!) };
+}
+
+/**
+ * Called again just before a write: a link created or swapped while the approval dialog was
+ * open (by a bash call, say) must not redirect a write the user approved for another file.
+ */
+export async function recheckResolved(ws: Workspace, approved: ResolvedPath): Promise<void> {
+  const now = await resolveInWorkspace(ws, approved.rel);
+  if (now.realRel !== approved.realRel) {
+    throw new WorkspaceError(
+      `${approved.rel} now leads to ${now.realRel}, not ${approved.realRel} as when it was approved; nothing was written`,
+    );
+  }
+}
+
+/** Both names of a resolved path, for checks that must hold for either (secrets, deny rules). */
+export function pathNames(resolved: ResolvedPath): string[] {
+  return resolved.realRel === resolved.rel ? [resolved.rel] : [resolved.rel, resolved.realRel];
+}
+
+/** True when the path as written or where it really leads looks like a secret. */
+export function isSecretResolved(resolved: ResolvedPath): boolean {
+  return pathNames(resolved).some(isSecretPath);
 }
 
 export function toPosix(path: string): string {

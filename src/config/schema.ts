@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TASK_TYPES } from '../core/task.js';
 import { PROVIDER_IDS } from '../core/model-ref.js';
+import { keepAliveSchema } from './keep-alive.js';
 
 const modelId = z
   .string()
@@ -105,7 +106,7 @@ export const configSchema = z.object({
       reserveGb: z.number().nonnegative().default(16),
       numParallel: z.number().int().positive().default(1),
       kvCacheType: z.enum(['f16', 'q8_0', 'q4_0']).default('f16'),
-      keepAlive: z.union([z.string(), z.number()]).default('30m'),
+      keepAlive: keepAliveSchema.default('30m'),
       pinned: z.array(z.string()).default([]),
       energyUsdPerKwh: usd.default(0.3),
       /** Used for the energy cost of local turns when macmon is not installed. */
@@ -128,6 +129,10 @@ export const configSchema = z.object({
       ask: z.array(z.string()).default([]),
       deny: z.array(z.string()).default([]),
       bashTimeoutMs: z.number().int().positive().default(120_000),
+      /** OS sandbox for bash: auto = in accept-edits and auto modes where one exists. */
+      sandbox: z.enum(['auto', 'off', 'on']).default('auto'),
+      /** Secret variables (`*_TOKEN`, `*_API_KEY` …) commands may still see, e.g. GITHUB_TOKEN. */
+      envAllow: z.array(z.string()).default([]),
     })
     .prefault({}),
   verify: z

@@ -10,8 +10,131 @@ type Raw = Record<string, unknown>;
 export interface LoadedConfig {
   config: Config;
   path: string;
-  /** Problems found in the file; when non-empty, `config` holds the defaults and the file is untouched. */
+  /**
+   * Problems found in the file, each naming its field. Every field that did validate is kept
+   * in `config`; a bad one falls back to its default. The file is never touched.
+   */
   problems: string[];
+  /**
+   * Set when the permission settings (agent.permissionMode, allow, ask, deny, sandbox) did not
+   * validate, or the file could not be read at all: the session must then refuse tools that
+   * change files or run commands (PermissionGateOptions.locked) and say so at start. A typo
+   * must never turn a read-only, deny-everything setup into the default `ask` mode.
+   */
+  permissionLock?: PermissionLock;
+}
+
+export interface PermissionLock {
+  reason: string;
+  /** The deny list itself was lost: reads are refused too, since what it protected is unknown. */
+  reads: boolean;
+}
+
+/** The agent fields whose loss would widen what the model may do. */
+const PERMISSION_FIELDS = ['permissionMode', 'allow', 'ask', 'deny', 'sandbox'];
+
+function deleteAt(raw: Raw, path: readonly PropertyKey[]): Raw {
+  if (path.length === 0) return {};
+  let node: unknown = raw;
+  for (const part of path.slice(0, -1)) {
+    if (!node || typeof node !== 'object') return raw;
+    node = (node as Record<PropertyKey, unknown>)[part];
+  }
+  if (node && typeof node === 'object') delete (node as Record<PropertyKey, unknown>)[path.at(-1)!];
+  return raw;
+}
+
+/**
+ * Validates field by field: each field that fails is reported and dropped (so its default
+ * applies), and the rest is validated again, until what is left passes. An invalid element
+ * drops its whole list (`tiers.3[1]` → tier 3's default), never just the element: a list with
+ * a hole is not what the user wrote either.
+ */
+/** Keys the schema knows at the top level and in `agent`; zod drops the others silently. */
+const KNOWN_TOP = Object.keys(configSchema.shape);
+const KNOWN_AGENT = Object.keys(configSchema.shape.agent.unwrap().shape);
+
+/**
+ * Keys zod would drop without a word, where dropping one can widen permissions:
+ * `agent.permisionMode` (a typo), or the whole permission section under a misspelled name.
+ */
+function unknownPermissionKeys(raw: Raw): { problems: string[]; dropped: string[][] } {
+  const problems: string[] = [];
+  const dropped: string[][] = [];
+  const agent = raw.agent;
+  if (agent && typeof agent === 'object' && !Array.isArray(agent)) {
+    for (const key of Object.keys(agent).filter((k) => !KNOWN_AGENT.includes(k))) {
+      problems.push(`agent.${key}: unknown setting (known: ${KNOWN_AGENT.join(', ')})`);
+      dropped.push(['agent', key]);
+    }
+  }
+  for (const key of Object.keys(raw).filter((k) => !KNOWN_TOP.includes(k))) {
+    const value = raw[key];
+    const looksLikeAgent =
+      value &&
+      typeof value === 'object' &&
+      Object.keys(value).some((k) => PERMISSION_FIELDS.includes(k));
+    problems.push(
+      `${key}: unknown section${looksLikeAgent ? ' (permission settings belong in "agent")' : ''}`,
+    );
+    if (looksLikeAgent) dropped.push([key]);
+  }
+  return { problems, dropped };
+}
+
+function salvage(raw: unknown): { config: Config; problems: string[]; dropped: string[][] } {
+  let current: Raw =
+    raw && typeof raw === 'object' && !Array.isArray(raw) ? structuredClone(raw as Raw) : {};
+  const { problems, dropped } = unknownPermissionKeys(current);
+  for (let round = 0; round < 50; round++) {
+    const parsed = configSchema.safeParse(current);
+    if (parsed.success) return { config: parsed.data, problems, dropped };
+    problems.push(...describeIssues(parsed.error.issues));
+    for (const issue of parsed.error.issues) {
+      const index = issue.path.findIndex((part) => typeof part === 'number');
+      const field = index < 0 ? issue.path : issue.path.slice(0, index);
+      // `routing.table: { nope: 1, debug: 2 }` loses `nope`, not the table.
+      const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
+      for (const key of keys) {
+        const path = key === undefined ? field : [...field, key];
+        dropped.push(path.map(String));
+        current = deleteAt(current, path);
+      }
+    }
+  }
+  return { config: configSchema.parse({}), problems, dropped: [[]] };
+}
+
+function lockFor(dropped: readonly string[][]): PermissionLock | undefined {
+  const lost = dropped.filter(
+    ([section, field]) =>
+      section === undefined ||
+      !KNOWN_TOP.includes(section) ||
+      (section === 'agent' &&
+        (field === undefined || PERMISSION_FIELDS.includes(field) || !KNOWN_AGENT.includes(field))),
+  );
+  if (lost.length === 0) return undefined;
+  const names = [...new Set(lost.map((path) => (path.length ? path.join('.') : 'the whole file')))];
+  return {
+    reason: `${names.join(', ')} did not validate`,
+    // The deny list lost, or possibly lost (a whole or misnamed section): reads stop too.
+    reads: lost.some(
+      ([section, field]) => field === undefined || field === 'deny' || section !== 'agent',
+    ),
+  };
+}
+
+/** The config a lock leaves in force: read-only, whatever the file asked for. */
+function locked(config: Config, lock: PermissionLock | undefined): Config {
+  if (!lock) return config;
+  return { ...config, agent: { ...config.agent, permissionMode: 'read-only' } };
+}
+
+function lockProblem(path: string, lock: PermissionLock): string {
+  return (
+    `${path}: ${lock.reason}; until it is fixed, kirikae refuses to change files or run commands` +
+    (lock.reads ? ' and to read files' : '')
+  );
 }
 
 function openStore(env: NodeJS.ProcessEnv): Conf<Raw> {
@@ -36,7 +159,8 @@ function readRaw(env: NodeJS.ProcessEnv): Raw {
 
 /**
  * Loads and validates the config. A file that fails validation is reported (field path and
- * reason) and never rewritten; the app then runs on defaults so the user is not locked out.
+ * reason) and never rewritten; every field that validated is kept, a bad one takes its
+ * default, and a bad permission setting fails closed (`permissionLock`).
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const path = configFile(env);
@@ -45,17 +169,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
     raw = readRaw(env);
   } catch (error) {
     const message = error instanceof KirikaeError ? error.describe() : String(error);
-    return { config: applyEnvOverrides(configSchema.parse({}), env), path, problems: [message] };
-  }
-  const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) {
+    const lock: PermissionLock = { reason: 'the config file could not be read', reads: true };
     return {
-      config: applyEnvOverrides(configSchema.parse({}), env),
+      config: locked(applyEnvOverrides(configSchema.parse({}), env), lock),
       path,
-      problems: describeIssues(parsed.error.issues).map((line) => `${path}: ${line}`),
+      problems: [message, lockProblem(path, lock)],
+      permissionLock: lock,
     };
   }
-  return { config: applyEnvOverrides(parsed.data, env), path, problems: [] };
+  const { config, problems, dropped } = salvage(raw);
+  const lock = lockFor(dropped);
+  return {
+    config: locked(applyEnvOverrides(config, env), lock),
+    path,
+    problems: [
+      ...problems.map((line) => `${path}: ${line}`),
+      ...(lock ? [lockProblem(path, lock)] : []),
+    ],
+    ...(lock ? { permissionLock: lock } : {}),
+  };
 }
 
 /** Loads the config or throws a `config` error naming every bad field. */

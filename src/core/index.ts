@@ -4,6 +4,7 @@ export * from './model-ref.js';
 export * from './num-ctx.js';
 export * from './provider.js';
 export * from './records.js';
+export * from './secrets.js';
 export * from './stream.js';
 export * from './task.js';
 export * from './tier.js';

@@ -158,3 +158,35 @@ describe('"always" answers', () => {
     }
   });
 });
+
+describe('a permission config that did not load (issue 11 item 6)', () => {
+  it('refuses changes and commands in every mode the session switches to', async () => {
+    const { createPermissionGate } = await import('../../src/agent/approvals.js');
+    const { bashTool, readFileTool, writeFileTool } =
+      await import('../../src/agent/tools/index.js');
+    const gate = createPermissionGate({
+      mode: 'read-only',
+      rules: none,
+      locked: { reason: 'agent.permissionMode did not validate', reads: false },
+      availableSandbox: null,
+    });
+    gate.setMode('auto');
+    const prepared = {
+      summary: '',
+      target: 'x',
+      run: async () => ({ ok: true, content: '', summary: '' }),
+    };
+    const approve = async () => ({ decision: 'once' as const });
+    for (const tool of [writeFileTool, bashTool]) {
+      const auth = await gate.authorize({ tool, args: {}, prepared }, approve);
+      expect(auth.allowed, tool.name).toBe(false);
+      expect(auth.decision.reason).toMatch(
+        /did not load \(agent.permissionMode did not validate\)/,
+      );
+    }
+    expect(
+      (await gate.authorize({ tool: readFileTool, args: {}, prepared }, approve)).allowed,
+    ).toBe(true);
+    expect(gate.toolPolicy.canRead('src/a.ts')).toBe(true);
+  });
+});

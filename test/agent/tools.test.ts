@@ -132,19 +132,20 @@ describe('grep (built-in search)', () => {
 
 describe('grep (ripgrep)', () => {
   it('asks rg for paths on every line, hidden files and no secrets; exit 1 is no matches', async () => {
-    // A stand-in rg: prints each argument it got as a match line; exits 1 for the pattern "none".
+    // A stand-in rg: prints each argument it got as a match line, in rg's --null format
+    // (path, NUL, line:text); exits 1 for the pattern "none".
     const fakeRg = join(root, 'fake-rg.sh');
     writeFileSync(
       fakeRg,
       '#!/bin/sh\nfor a in "$@"; do [ "$a" = none ] && exit 1; done\n' +
-        'for a in "$@"; do printf "src/a.ts:1:%s\\n" "$a"; done\n',
+        'for a in "$@"; do printf "src/a.ts\\0001:%s\\n" "$a"; done\n',
       { mode: 0o755 },
     );
     const grep = createGrepTool({ ripgrep: fakeRg });
     file('src/a.ts', '');
     const { outcome } = await run(grep, { pattern: 'needle', path: 'src/a.ts' });
     const args = outcome.content.split('\n').map((l) => l.slice('src/a.ts:1:'.length));
-    expect(args.slice(0, 2)).toEqual(['--line-number', '--with-filename']);
+    expect(args.slice(0, 3)).toEqual(['--line-number', '--with-filename', '--null']);
     expect(args).toContain('--hidden');
     expect(args.join(' ')).toContain('--glob !.git --glob !node_modules');
     expect(args.join(' ')).toContain('--glob !.env ');

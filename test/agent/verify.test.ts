@@ -7,6 +7,7 @@ import {
   detectVerifyCommand,
   resolveVerifyCommand,
   runVerify,
+  verifyGate,
 } from '../../src/agent/verify.js';
 import type { Tier } from '../../src/core/tier.js';
 import { tempDir } from './helpers.js';
@@ -154,5 +155,65 @@ describe('escalation after a failing verify', () => {
     expect(
       proposeEscalation({ tier: 3, attempts: 1, retryCap: 0, summary: 's', estimate }).kind,
     ).toBe('cap_reached');
+  });
+});
+
+describe('verifyGate (issue 11 item 4)', () => {
+  it('asks before a test command whose defining file the turn rewrote, except in auto mode', () => {
+    const changed = ['src/a.ts', 'package.json'];
+    for (const mode of ['ask', 'accept-edits', 'read-only'] as const) {
+      const gate = verifyGate({ command: 'npm test', filesChanged: changed, mode });
+      expect(gate.action, mode).toBe('ask');
+      expect(gate).toMatchObject({ reason: expect.stringContaining('package.json') });
+    }
+    expect(verifyGate({ command: 'npm test', filesChanged: changed, mode: 'auto' })).toEqual({
+      action: 'run',
+    });
+  });
+
+  it('knows the files that define other runners, and a script the command names', () => {
+    const asks = (command: string, file: string) =>
+      verifyGate({ command, filesChanged: [file], mode: 'accept-edits' }).action === 'ask';
+    expect(asks('make test', 'Makefile')).toBe(true);
+    expect(asks('pytest -q', 'tests/conftest.py')).toBe(true);
+    expect(asks('pytest -q', 'pyproject.toml')).toBe(true);
+    expect(asks('cargo test', 'build.rs')).toBe(true);
+    expect(asks('./scripts/test.sh', 'scripts/test.sh')).toBe(true);
+    expect(asks('bash ci/run-tests.sh', 'ci/run-tests.sh')).toBe(true);
+    expect(asks('npm test', 'src/app.ts')).toBe(false);
+    expect(asks('npm test', 'docs/package.json.md')).toBe(false);
+  });
+});
+
+describe('runVerify under the session policy', () => {
+  it('refuses where bash would be refused, and runs with the policy environment', async () => {
+    const refused = await runVerify({
+      command: 'touch ran',
+      cwd: root,
+      timeoutMs: 5000,
+      policy: { envAllow: [], refuse: 'agent.sandbox is "on" but no sandbox is available' },
+    });
+    expect(refused.passed).toBe(false);
+    expect(refused.summary).toMatch(/^Not run: agent.sandbox/);
+    const saved = process.env.MY_CI_TOKEN;
+    process.env.MY_CI_TOKEN = 'token-for-tests';
+    try {
+      const kept = await runVerify({
+        command: 'test "$MY_CI_TOKEN" = token-for-tests',
+        cwd: root,
+        timeoutMs: 5000,
+        policy: { envAllow: ['MY_CI_TOKEN'] },
+      });
+      expect(kept.passed).toBe(true);
+      const stripped = await runVerify({
+        command: 'test -z "$MY_CI_TOKEN"',
+        cwd: root,
+        timeoutMs: 5000,
+      });
+      expect(stripped.passed).toBe(true);
+    } finally {
+      if (saved === undefined) delete process.env.MY_CI_TOKEN;
+      else process.env.MY_CI_TOKEN = saved;
+    }
   });
 });

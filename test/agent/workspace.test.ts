@@ -33,6 +33,7 @@ describe('workspace confinement', () => {
     expect(await resolveInWorkspace(ws, 'src/a.ts')).toEqual({
       abs: join(root, 'src', 'a.ts'),
       rel: 'src/a.ts',
+      realRel: 'src/a.ts',
     });
     expect((await resolveInWorkspace(ws, join(root, 'src/a.ts'))).rel).toBe('src/a.ts');
     expect((await resolveInWorkspace(ws, '.')).rel).toBe('.');

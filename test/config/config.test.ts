@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   DEFAULT_ROUTING_TABLE,
+  DEFAULT_TIERS,
   configDir,
   configFile,
   configKeyParts,
@@ -176,10 +177,17 @@ describe('a file that fails validation', () => {
   it('is not valid JSON: reported, defaults used, file untouched', () => {
     const unchanged = writeUserFile('{"budget": {"monthlyUsd": 300,}');
     const loaded = loadConfig(env);
-    expect(loaded.problems).toHaveLength(1);
+    expect(loaded.problems).toHaveLength(2);
     expect(loaded.problems[0]).toContain(file);
     expect(loaded.problems[0]).toMatch(/not valid JSON/);
-    expect(loaded.config).toEqual(defaultConfig());
+    // Its permission settings are unknown: everything else is defaults, tools fail closed.
+    expect(loaded.problems[1]).toMatch(/refuses to change files or run commands and to read/);
+    expect(loaded.permissionLock).toEqual({ reason: expect.any(String), reads: true });
+    const defaults = defaultConfig();
+    expect(loaded.config).toEqual({
+      ...defaults,
+      agent: { ...defaults.agent, permissionMode: 'read-only' },
+    });
     unchanged();
   });
 
@@ -324,5 +332,129 @@ describe('environment overrides', () => {
     const loaded = loadConfig({ ...env, KIRIKAE_BUDGET_USD: '12' });
     expect(loaded.problems).not.toEqual([]);
     expect(loaded.config.budget.monthlyUsd).toBe(12);
+  });
+});
+
+describe('one invalid field (issue 11 item 6)', () => {
+  const strict = {
+    permissionMode: 'read-only',
+    allow: [],
+    ask: [],
+    deny: ['bash', 'edit', 'read(secrets/**)'],
+  };
+
+  it('keeps every valid field, a read-only deny-everything agent above all', () => {
+    const unchanged = writeUserFile(
+      JSON.stringify({
+        budget: { monthlyUsd: '50 dollars', action: 'block' },
+        agent: strict,
+        verify: { command: 'make check' },
+      }),
+    );
+    const loaded = loadConfig(env);
+    expect(loaded.problems).toEqual([
+      `${file}: budget.monthlyUsd: expected number, received string`,
+    ]);
+    expect(loaded.permissionLock).toBeUndefined();
+    expect(loaded.config.agent).toMatchObject(strict);
+    expect(loaded.config.budget.action).toBe('block');
+    expect(loaded.config.budget.monthlyUsd).toBe(200);
+    expect(loaded.config.verify.command).toBe('make check');
+    unchanged();
+  });
+
+  it('fails closed when a permission field is invalid, naming the field', () => {
+    writeUserFile(
+      JSON.stringify({ agent: { permissionMode: 'auto', deny: 'rm' }, budget: { monthlyUsd: 5 } }),
+    );
+    const loaded = loadConfig(env);
+    expect(loaded.problems[0]).toContain('agent.deny');
+    expect(loaded.problems.at(-1)).toMatch(/agent\.deny did not validate; until it is fixed/);
+    expect(loaded.permissionLock).toEqual({ reason: 'agent.deny did not validate', reads: true });
+    // The mode the file asked for is not what runs.
+    expect(loaded.config.agent.permissionMode).toBe('read-only');
+    expect(loaded.config.budget.monthlyUsd).toBe(5);
+  });
+
+  it('a bad mode keeps reads (the deny list is intact) but locks changes and commands', () => {
+    writeUserFile(JSON.stringify({ agent: { permissionMode: 'yolo', deny: ['bash(rm*)'] } }));
+    const loaded = loadConfig(env);
+    expect(loaded.permissionLock).toEqual({
+      reason: 'agent.permissionMode did not validate',
+      reads: false,
+    });
+    expect(loaded.config.agent.deny).toEqual(['bash(rm*)']);
+  });
+
+  it('drops a list with a bad element as a whole, and keeps the other tiers', () => {
+    writeUserFile(JSON.stringify({ tiers: { '1': ['nope'], '2': ['anthropic/claude-x'] } }));
+    const loaded = loadConfig(env);
+    expect(loaded.problems.join('\n')).toContain('tiers.1.0');
+    expect(loaded.config.tiers['1']).toEqual(DEFAULT_TIERS['1']);
+    expect(loaded.config.tiers['2']).toEqual(['anthropic/claude-x']);
+  });
+});
+
+describe('local.keepAlive (issue 12 item 5)', () => {
+  // Accepted and refused as Ollama's api/types.go Duration.UnmarshalJSON and Go's
+  // time.ParseDuration would.
+  it.each([
+    '30m',
+    '24h',
+    '1h30m',
+    '0',
+    '-1s',
+    '-1m',
+    '1.5h',
+    '.5h',
+    '300ms',
+    '10us',
+    '10µs',
+    3600,
+    -1,
+    0,
+  ])('accepts %j', (value) => {
+    writeUserFile(JSON.stringify({ local: { keepAlive: value } }));
+    const loaded = loadConfig(env);
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.config.local.keepAlive).toBe(value);
+  });
+
+  it.each(['1d', '-1', '3600', '', 'forever', '5 m', '1h 30m', '.h'])(
+    'refuses %j naming the field',
+    (value) => {
+      writeUserFile(JSON.stringify({ local: { keepAlive: value, numParallel: 2 } }));
+      const loaded = loadConfig(env);
+      expect(loaded.problems).toHaveLength(1);
+      expect(loaded.problems[0]).toContain('local.keepAlive');
+      expect(loaded.problems[0]).toMatch(/no "d"/);
+      expect(loaded.config.local.keepAlive).toBe('30m');
+      expect(loaded.config.local.numParallel).toBe(2);
+    },
+  );
+});
+
+describe('keys zod would drop silently', () => {
+  it('a misspelled permission key locks instead of falling back to ask mode', () => {
+    writeUserFile(JSON.stringify({ agent: { permisionMode: 'read-only', deny: ['bash'] } }));
+    const loaded = loadConfig(env);
+    expect(loaded.problems[0]).toContain('agent.permisionMode: unknown setting');
+    expect(loaded.permissionLock).toEqual({
+      reason: 'agent.permisionMode did not validate',
+      // The deny list itself loaded: reads keep it.
+      reads: false,
+    });
+    expect(loaded.config.agent.permissionMode).toBe('read-only');
+    expect(loaded.config.agent.deny).toEqual(['bash']);
+  });
+
+  it('a permission section under another name locks; an unknown table key drops only itself', () => {
+    writeUserFile(
+      JSON.stringify({ agnet: { deny: ['bash'] }, routing: { table: { nope: 1, debug: 2 } } }),
+    );
+    const loaded = loadConfig(env);
+    expect(loaded.problems.join('\n')).toContain('agnet: unknown section (permission settings');
+    expect(loaded.permissionLock?.reason).toBe('agnet did not validate');
+    expect(loaded.config.routing.table).toEqual({ debug: 2 });
   });
 });

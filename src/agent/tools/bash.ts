@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { redact } from '../../core/secrets.js';
 import { oneLine } from '../output.js';
 import { runProcess, type ProcessResult } from '../process.js';
-import { defineTool } from './types.js';
+import { ToolError, defineTool } from './types.js';
 
 /** Upper bound a model may ask for; the config default applies when it asks for nothing. */
 export const MAX_BASH_TIMEOUT_MS = 10 * 60_000;
@@ -43,17 +44,24 @@ export const bashTool = defineTool({
     const timeoutMs = Math.min(args.timeout_ms ?? ctx.bashTimeoutMs, MAX_BASH_TIMEOUT_MS);
     return {
       summary: `$ ${oneLine(args.command, 100)}`,
+      detail: args.command,
       target: args.command.trim(),
       async run(signal) {
+        // Read at run time: the mode may have changed while the dialog was open.
+        const policy = ctx.policy?.bash() ?? { envAllow: [] };
+        if (policy.refuse) throw new ToolError(policy.refuse);
         const result = await runProcess({
           command: args.command,
           cwd: ctx.workspace.root,
           timeoutMs,
           signal,
           cap: OUTPUT_CAP,
+          envAllow: policy.envAllow,
+          ...(policy.sandbox ? { sandbox: policy.sandbox } : {}),
         });
         const exit = describeExit(result, timeoutMs);
-        const output = result.output.replace(/\s+$/, '');
+        // A key printed by a script (not from our env: that is stripped) goes no further.
+        const output = redact(result.output.replace(/\s+$/, ''));
         return {
           ok: result.exitCode === 0,
           content: output ? `${output}\n${exit}` : `(no output)\n${exit}`,

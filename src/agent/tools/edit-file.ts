@@ -1,10 +1,11 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { capText } from '../output.js';
-import { resolveInWorkspace } from '../workspace.js';
+import { isSecretResolved, pathNames, recheckResolved, resolveInWorkspace } from '../workspace.js';
 import { diffStat, fileDiff } from './diff.js';
 import { looksBinary } from './files.js';
 import { ToolError, defineTool } from './types.js';
+import { withheld } from './write-file.js';
 
 const schema = z.object({
   path: z.string().describe('File to edit, relative to the workspace root'),
@@ -102,7 +103,9 @@ export const editFileTool = defineTool({
   access: 'edit',
   schema,
   async prepare(args, ctx) {
-    const { abs, rel } = await resolveInWorkspace(ctx.workspace, args.path);
+    const resolved = await resolveInWorkspace(ctx.workspace, args.path);
+    const { abs, rel } = resolved;
+    const secret = isSecretResolved(resolved);
     const info = await stat(abs).catch(() => undefined);
     if (!info) throw new ToolError(`${rel} does not exist; use write_file to create it`);
     if (!info.isFile()) throw new ToolError(`${rel} is not a file`);
@@ -122,14 +125,18 @@ export const editFileTool = defineTool({
       summary: `edit ${rel} (${diffStat(change)})`,
       target: rel,
       path: rel,
+      aliases: pathNames(resolved).slice(1),
+      sensitive: secret,
       diff: change.diff,
       async run() {
+        await recheckResolved(ctx.workspace, resolved);
         // The approval dialog may have been open for a while: never overwrite a newer version.
         const current = await readFile(abs, 'utf8').catch(() => undefined);
         if (current !== before) {
           throw new ToolError(`${rel} changed while the edit waited for approval; read it again`);
         }
         await writeFile(abs, after);
+        if (secret) return withheld(rel, diffStat(change));
         return {
           ok: true,
           content: `Edited ${rel} (${count} replacement${count === 1 ? '' : 's'}).\n${capText(change.diff, { headBytes: 3000, tailBytes: 1000 })}`,

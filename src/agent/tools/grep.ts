@@ -1,11 +1,18 @@
 import { accessSync, constants } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { lstat, readFile, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { z } from 'zod';
-import { SECRET_GLOBS, isSecretPath, resolveInWorkspace } from '../workspace.js';
+import {
+  SECRET_GLOBS,
+  isSecretPath,
+  isSecretResolved,
+  pathNames,
+  resolveInWorkspace,
+  type ResolvedPath,
+} from '../workspace.js';
 import { looksBinary } from './files.js';
 import { fileMatcher } from './list-files.js';
-import { ToolError, defineTool, type Tool } from './types.js';
+import { ToolError, defineTool, type Tool, type ToolPolicy } from './types.js';
 import { walk } from './walk.js';
 
 export const MAX_MATCHES = 200;
@@ -44,6 +51,22 @@ function cutLine(line: string): string {
   return line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}…` : line;
 }
 
+/**
+ * Whether a file found while searching a folder may appear in the results: not a secret, and
+ * readable without a question under the session's rules. A search is one approval for many
+ * files; it must not become a way round `read(protected/**)` or a `.env` question.
+ */
+function searchable(policy: ToolPolicy | undefined, start: ResolvedPath): (rel: string) => boolean {
+  const ok = (rel: string): boolean => !isSecretPath(rel) && (policy?.canRead(rel) ?? true);
+  // Searching `plink` (→ protected/) finds `plink/x`, which is really `protected/x`.
+  const prefix = `${start.rel}/`;
+  const real = (rel: string): string =>
+    start.realRel !== start.rel && rel.startsWith(prefix)
+      ? `${start.realRel}/${rel.slice(prefix.length)}`
+      : rel;
+  return (rel) => ok(rel) && ok(real(rel));
+}
+
 interface SearchResult {
   lines: string[];
   /** Matches found beyond the ones kept. */
@@ -56,17 +79,22 @@ async function searchWithRipgrep(
   rel: string,
   args: GrepArgs,
   signal: AbortSignal,
+  allowed: (rel: string) => boolean,
 ): Promise<SearchResult> {
   const flags = [
     '--line-number',
     // A single file argument would otherwise print lines without their path.
     '--with-filename',
+    // A NUL after the path: paths with `:` in them still split right for the filter below.
+    '--null',
     '--no-heading',
     '--color=never',
     `--max-columns=${MAX_LINE_CHARS}`,
     '--max-columns-preview',
     // Same view as the built-in search: hidden files yes, .git and node_modules no.
     '--hidden',
+    // .gitignore applies outside a git repository too, as in the built-in walk.
+    '--no-require-git',
     '--glob',
     '!.git',
     '--glob',
@@ -91,9 +119,14 @@ async function searchWithRipgrep(
   if (result.exitCode === 2 && !result.stdout) {
     throw new ToolError(`grep failed: ${String(result.stderr).trim().split('\n')[0]}`);
   }
-  const all = String(result.stdout ?? '')
-    .split('\n')
-    .filter(Boolean);
+  // rg does not follow links below the start (no -L), but deny rules are ours to apply.
+  const all: string[] = [];
+  for (const line of String(result.stdout ?? '').split('\n')) {
+    const nul = line.indexOf('\0');
+    if (nul < 0) continue;
+    const file = line.slice(0, nul).replace(/^\.\//, '');
+    if (file === rel || allowed(file)) all.push(`${file}:${line.slice(nul + 1)}`);
+  }
   return {
     lines: all.slice(0, MAX_MATCHES).map(cutLine),
     more: Math.max(0, all.length - MAX_MATCHES),
@@ -105,6 +138,7 @@ async function searchBuiltIn(
   rel: string,
   args: GrepArgs,
   signal: AbortSignal,
+  allowed: (rel: string) => boolean,
 ): Promise<SearchResult> {
   let regex: RegExp;
   try {
@@ -115,10 +149,14 @@ async function searchBuiltIn(
   const matchesGlob = fileMatcher(args.glob);
   const lines: string[] = [];
   let more = 0;
-  /** `explicit`: the path the model named (already approved if it is a secret). */
+  /**
+   * `explicit`: the path the model named, already resolved inside the workspace and approved.
+   * Anything met on the walk is checked here, and a symlink is never followed (as rg without
+   * -L): `abs_link → /etc/passwd` must not be read.
+   */
   const searchFile = async (fileRel: string, abs: string, explicit = false): Promise<void> => {
-    if (!explicit && isSecretPath(fileRel)) return;
-    const info = await stat(abs).catch(() => undefined);
+    if (!explicit && !allowed(fileRel)) return;
+    const info = await (explicit ? stat(abs) : lstat(abs)).catch(() => undefined);
     if (!info?.isFile() || info.size > MAX_SEARCHED_FILE_BYTES) return;
     const buffer = await readFile(abs).catch(() => undefined);
     if (!buffer || looksBinary(buffer)) return;
@@ -151,7 +189,11 @@ async function searchBuiltIn(
 export function createGrepTool(options: { ripgrep?: string | null } = {}): Tool<GrepArgs> {
   // Looked up on first use, not at import: start-up stays free of file-system probes.
   let rg: string | null | undefined = options.ripgrep;
-  const ripgrep = (): string | null => (rg ??= findRipgrep() ?? null);
+  // Not `??=`: null is the caller's "no rg" and must not trigger the lookup.
+  const ripgrep = (): string | null => {
+    if (rg === undefined) rg = findRipgrep() ?? null;
+    return rg;
+  };
   return defineTool({
     name: 'grep',
     description:
@@ -160,20 +202,23 @@ export function createGrepTool(options: { ripgrep?: string | null } = {}): Tool<
     access: 'read',
     schema,
     async prepare(args, ctx) {
-      const { rel } = await resolveInWorkspace(ctx.workspace, args.path ?? '.');
+      const resolved = await resolveInWorkspace(ctx.workspace, args.path ?? '.');
+      const { rel } = resolved;
       const where = rel === '.' ? '' : ` in ${rel}`;
       return {
         summary: `grep /${args.pattern}/${where}`,
         target: rel,
         path: rel,
+        aliases: pathNames(resolved).slice(1),
         // Searching inside .env is reading it: it needs a person's yes like read_file.
-        sensitive: isSecretPath(rel),
+        sensitive: isSecretResolved(resolved),
         async run(signal) {
           const root = ctx.workspace.realRoot;
           const bin = ripgrep();
+          const allowed = searchable(ctx.policy, resolved);
           const found = bin
-            ? await searchWithRipgrep(bin, root, rel, args, signal)
-            : await searchBuiltIn(root, rel, args, signal);
+            ? await searchWithRipgrep(bin, root, rel, args, signal, allowed)
+            : await searchBuiltIn(root, rel, args, signal, allowed);
           const count = found.lines.length + found.more;
           let content = found.lines.length ? found.lines.join('\n') : 'No matches.';
           if (found.more) {

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import picomatch from 'picomatch';
 import { z } from 'zod';
-import { resolveInWorkspace } from '../workspace.js';
+import { pathNames, resolveInWorkspace } from '../workspace.js';
 import { ToolError, defineTool } from './types.js';
 import { walk } from './walk.js';
 
@@ -35,12 +35,14 @@ export const listFilesTool = defineTool({
   access: 'read',
   schema,
   async prepare(args, ctx) {
-    const { abs, rel } = await resolveInWorkspace(ctx.workspace, args.path ?? '.');
+    const resolved = await resolveInWorkspace(ctx.workspace, args.path ?? '.');
+    const { abs, rel } = resolved;
     const where = rel === '.' ? '' : ` in ${rel}`;
     return {
       summary: `list ${args.pattern ?? 'files'}${where}`,
       target: rel,
       path: rel,
+      aliases: pathNames(resolved).slice(1),
       async run() {
         const info = await stat(abs).catch(() => undefined);
         if (!info?.isDirectory()) throw new ToolError(`${rel} is not a folder`);
@@ -51,6 +53,7 @@ export const listFilesTool = defineTool({
         let more = 0;
         for await (const entry of walk({ root: ctx.workspace.realRoot, start: rel, state })) {
           if (entry.isDir || !matches(entry.rel.slice(prefix.length))) continue;
+          if (ctx.policy?.isDenied(entry.rel)) continue;
           if (found.length < MAX_LISTED) found.push(entry.rel);
           else more++;
         }

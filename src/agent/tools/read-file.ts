@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
-import { isSecretPath, resolveInWorkspace } from '../workspace.js';
+import { isSecretResolved, pathNames, resolveInWorkspace } from '../workspace.js';
 import { looksBinary, formatBytes } from './files.js';
 import { ToolError, defineTool } from './types.js';
 
@@ -70,7 +70,8 @@ export const readFileTool = defineTool({
   access: 'read',
   schema,
   async prepare(args, ctx) {
-    const { abs, rel } = await resolveInWorkspace(ctx.workspace, args.path);
+    const resolved = await resolveInWorkspace(ctx.workspace, args.path);
+    const { abs, rel } = resolved;
     if (
       args.end_line !== undefined &&
       args.start_line !== undefined &&
@@ -86,7 +87,8 @@ export const readFileTool = defineTool({
       summary: `read ${rel}${range}`,
       target: rel,
       path: rel,
-      sensitive: isSecretPath(rel),
+      aliases: pathNames(resolved).slice(1),
+      sensitive: isSecretResolved(resolved),
       async run() {
         let info;
         try {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ToolSpec } from '../../core/message.js';
+import type { SandboxPlan } from '../sandbox.js';
 import type { Workspace } from '../workspace.js';
 
 /** What a call does, for permissions: reads are cheap to allow, edits and commands are not. */
@@ -9,6 +10,30 @@ export interface ToolContext {
   workspace: Workspace;
   /** Default bash timeout (config agent.bashTimeoutMs). */
   bashTimeoutMs: number;
+  /** The session's rules as tools need them (PermissionGate.toolPolicy()); safe defaults without. */
+  policy?: ToolPolicy;
+}
+
+/**
+ * What a tool needs to know of the session's permissions while it runs: one approved call
+ * (grep of the root) must not reach files that rules protect, and bash runs as the mode says.
+ */
+export interface ToolPolicy {
+  /** A read of this workspace-relative path would be allowed without asking anyone. */
+  canRead(rel: string): boolean;
+  /** A deny rule forbids reading this path: not even its name is listed. */
+  isDenied(rel: string): boolean;
+  /** How a bash command runs under the current mode. */
+  bash(): BashRunPolicy;
+}
+
+export interface BashRunPolicy {
+  /** Wrap commands in this OS sandbox; undefined runs them directly. */
+  sandbox?: SandboxPlan;
+  /** Refuse to run at all (sandbox "on" but none available), with why. */
+  refuse?: string;
+  /** Secret variables passed through anyway (config agent.envAllow). */
+  envAllow: readonly string[];
 }
 
 export interface ToolOutcome {
@@ -30,10 +55,20 @@ export interface ToolOutcome {
 export interface PreparedCall {
   /** One line for the UI and the approval dialog: `edit src/a.ts`, `$ npm test`. */
   summary: string;
+  /**
+   * The whole of what is approved when one line cannot hold it: the full command, newlines
+   * kept. The approval dialog shows it uncut; what a person does not see they cannot refuse.
+   */
+  detail?: string;
   /** What permission rules match: a workspace-relative path, or the command line. */
   target: string;
   /** Workspace-relative path, for file tools. */
   path?: string;
+  /**
+   * Other names of the target that rules must also see: where a symlinked path really leads
+   * (`plink/x` → `protected/x`). A deny or ask rule on any name applies.
+   */
+  aliases?: string[];
   /** Preview of a file change, shown before the user approves it. */
   diff?: string;
   /** Reading this needs a person's yes even in auto mode (.env, keys, credentials). */

@@ -2,15 +2,25 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { capText } from '../output.js';
-import { resolveInWorkspace } from '../workspace.js';
+import { isSecretResolved, pathNames, recheckResolved, resolveInWorkspace } from '../workspace.js';
 import { diffStat, fileDiff } from './diff.js';
 import { looksBinary } from './files.js';
-import { ToolError, defineTool } from './types.js';
+import { ToolError, defineTool, type ToolOutcome } from './types.js';
 
 const schema = z.object({
   path: z.string().describe('File to create or overwrite, relative to the workspace root'),
   content: z.string().describe('The complete new content of the file'),
 });
+
+/** The outcome of a change to a secret file: what changed in size, never the old lines. */
+export function withheld(rel: string, what: string): ToolOutcome {
+  return {
+    ok: true,
+    content: `Wrote ${rel} (${what}). The diff is not shown: the file may hold secrets.`,
+    summary: `wrote ${rel} (${what})`,
+    changed: [rel],
+  };
+}
 
 export const writeFileTool = defineTool({
   name: 'write_file',
@@ -20,7 +30,9 @@ export const writeFileTool = defineTool({
   access: 'write',
   schema,
   async prepare(args, ctx) {
-    const { abs, rel } = await resolveInWorkspace(ctx.workspace, args.path);
+    const resolved = await resolveInWorkspace(ctx.workspace, args.path);
+    const { abs, rel } = resolved;
+    const secret = isSecretResolved(resolved);
     const info = await stat(abs).catch(() => undefined);
     if (info && !info.isFile()) throw new ToolError(`${rel} exists and is not a file`);
     const previous = info ? await readFile(abs) : undefined;
@@ -36,8 +48,12 @@ export const writeFileTool = defineTool({
       summary: `write ${rel} (${what})`,
       target: rel,
       path: rel,
+      aliases: pathNames(resolved).slice(1),
+      // Overwriting .env needs a person's yes in every mode, like reading it.
+      sensitive: secret,
       diff: change.diff,
       async run() {
+        await recheckResolved(ctx.workspace, resolved);
         const current = await readFile(abs).catch(() => undefined);
         const unchanged =
           previous === undefined ? current === undefined : current?.equals(previous) === true;
@@ -46,6 +62,9 @@ export const writeFileTool = defineTool({
         }
         await mkdir(dirname(abs), { recursive: true });
         await writeFile(abs, args.content);
+        // The diff of a secret file carries its old values: neither the model nor the
+        // transcript gets it.
+        if (secret) return withheld(rel, what);
         return {
           ok: true,
           // The model wrote the content itself: echoing a new file back would only cost tokens.

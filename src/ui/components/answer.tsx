@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { sanitize } from '../../present/sanitize.js';
 import { splitFences } from '../markdown.js';
 import { foldLines } from '../format.js';
 import { useTheme } from '../theme-context.js';
@@ -10,7 +11,8 @@ const MAX_CODE_LINES = 40;
 
 export function Answer({ text, live = false }: { text: string; live?: boolean }) {
   const theme = useTheme();
-  const segments = splitFences(text);
+  // Model text: an escape sequence in it is shown, never sent to the terminal.
+  const segments = splitFences(sanitize(text));
   return (
     <Box flexDirection="column">
       {segments.map((segment, i) => {

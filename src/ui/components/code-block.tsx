@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { sanitize } from '../../present/sanitize.js';
 import { highlightLine, type TokenClass } from '../markdown.js';
 import { foldLines } from '../format.js';
 import { useTheme } from '../theme-context.js';
@@ -29,9 +30,10 @@ export function CodeBlock({
   maxLines?: number;
 }) {
   const theme = useTheme();
+  const safe = sanitize(code);
   const folded = maxLines
-    ? foldLines(code, maxLines - 4, 3)
-    : { lines: code.split('\n'), hidden: 0 };
+    ? foldLines(safe, maxLines - 4, 3)
+    : { lines: safe.split('\n'), hidden: 0 };
   const head = folded.hidden ? folded.lines.slice(0, maxLines! - 4) : folded.lines;
   const tail = folded.hidden ? folded.lines.slice(maxLines! - 4) : [];
   const renderLine = (line: string, key: string) => (
@@ -54,7 +56,7 @@ export function CodeBlock({
       borderColor={theme.colors.border}
       paddingLeft={1}
     >
-      {lang ? <Text color={theme.colors.muted}>{lang}</Text> : null}
+      {lang ? <Text color={theme.colors.muted}>{sanitize(lang)}</Text> : null}
       {head.map((line, i) => renderLine(line, `h${i}`))}
       {folded.hidden ? (
         <Text color={theme.colors.muted}>… {folded.hidden} lines folded …</Text>

@@ -1,7 +1,8 @@
 import { Text } from 'ink';
+import { sanitize } from '../../present/sanitize.js';
 import { useTheme } from '../theme-context.js';
 
-/** Diff or tool output lines: additions green, removals red, the rest muted. */
+/** Diff or tool output lines (file contents: untrusted): additions green, removals red, the rest muted. */
 export function DiffLines({
   lines,
   truncate = false,
@@ -24,7 +25,7 @@ export function DiffLines({
           }
           {...(truncate ? { wrap: 'truncate-end' as const } : {})}
         >
-          {line}
+          {sanitize(line)}
         </Text>
       ))}
     </>

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { sanitize } from '../../present/sanitize.js';
 import type { TranscriptItem } from '../../session/types.js';
 import { formatTokens, formatUsd, foldLines } from '../format.js';
 import { tierColor } from '../theme.js';
@@ -15,7 +16,9 @@ export function TranscriptItemView({ item }: { item: TranscriptItem }) {
           <Text color={theme.colors.accent} bold>
             {'› '}
           </Text>
-          <Text color={theme.colors.text}>{foldLines(item.text, 8, 2).lines.join('\n')}</Text>
+          <Text color={theme.colors.text}>
+            {sanitize(foldLines(item.text, 8, 2).lines.join('\n'))}
+          </Text>
         </Box>
       );
     case 'assistant':
@@ -33,9 +36,9 @@ export function TranscriptItemView({ item }: { item: TranscriptItem }) {
               {item.ok ? '⏺ ' : '✗ '}
             </Text>
             <Text color={theme.colors.text} bold>
-              {item.name}
+              {sanitize(item.name)}
             </Text>
-            <Text color={theme.colors.muted}> {item.summary}</Text>
+            <Text color={theme.colors.muted}> {sanitize(item.summary)}</Text>
           </Text>
           {detail ? (
             <Box paddingLeft={2} flexDirection="column">
@@ -77,7 +80,8 @@ export function TranscriptItemView({ item }: { item: TranscriptItem }) {
           }
         >
           {item.level === 'error' ? '✗ ' : item.level === 'warn' ? '! ' : '· '}
-          {item.text}
+          {/* Notices quote servers and tools: their text is untrusted too. */}
+          {sanitize(item.text)}
         </Text>
       );
   }
