@@ -31,19 +31,26 @@ export const recordUsageSchema = z.object({
   estimated: z.boolean().optional(),
 });
 
+/** The fields every record starts with, in the order they are written (`v` and `type` first). */
+function head<T extends string>(type: T) {
+  return {
+    v: z.literal(1),
+    type: z.literal(type),
+    ts,
+    session: z.string(),
+    task: z.string(),
+  };
+}
+
 /** How the route of a call was settled. */
 export const ROUTE_DECISIONS = ['accepted', 'override', 'auto', 'fallback', 'headless'] as const;
 export const PRICE_SOURCES = ['catalog', 'override', 'local', 'billed', 'unknown'] as const;
 /** The call's part in a planned turn: planner and executor of a split turn, or one model alone. */
 export const CALL_ROLES = ['planner', 'executor', 'solo'] as const;
 
+/** One model call; `ts` is the time it ended. */
 export const callRecordSchema = z.object({
-  v: z.literal(1),
-  type: z.literal('call'),
-  /** ISO time the call ended. */
-  ts,
-  session: z.string(),
-  task: z.string(),
+  ...head('call'),
   turn: count,
   taskType,
   tier,
@@ -87,11 +94,7 @@ export const callRecordSchema = z.object({
 
 /** The result of the test gate after a turn that changed files. */
 export const verifyRecordSchema = z.object({
-  v: z.literal(1),
-  type: z.literal('verify'),
-  ts,
-  session: z.string(),
-  task: z.string(),
+  ...head('verify'),
   turn: count,
   taskType,
   tier,
@@ -103,11 +106,7 @@ export const verifyRecordSchema = z.object({
 
 /** A task ended: /done (completed), /new (abandoned) or the retry cap (failed). */
 export const taskRecordSchema = z.object({
-  v: z.literal(1),
-  type: z.literal('task'),
-  ts,
-  session: z.string(),
-  task: z.string(),
+  ...head('task'),
   taskType,
   /** Tier of the attempt that finished the task. */
   tier,
