@@ -3,8 +3,6 @@ import type { LedgerRecord } from '../core/records.js';
 import { TIER_NAMES, TIERS, type Tier } from '../core/tier.js';
 import { budgetState, type BudgetConfig, type BudgetState } from './budget.js';
 import {
-  callsOf,
-  monthReport,
   type CacheHitRate,
   type GroupRow,
   type LocalShare,
@@ -13,8 +11,8 @@ import {
   type TaskCost,
   type UnknownCost,
 } from './reports.js';
-import { tsInMonth } from './time.js';
-import { DEFAULT_WHATIF_MODEL, whatIfModel, type WhatIfResult } from './whatif.js';
+import { monthSummaryBuilder } from './summary.js';
+import type { WhatIfResult } from './whatif.js';
 
 /** The grouping the costs screen (and `kirikae costs --by`) offers. */
 export type CostsGrouping = 'day' | 'tier' | 'model' | 'task';
@@ -63,23 +61,18 @@ export interface CostsScreenData {
   energyUsd: number;
 }
 
-/** The month's figures for the costs screen; pure, so the screen renders plain values. */
+/**
+ * The month's figures for the costs screen from records already in memory (tests, small
+ * sets); the screen itself reads the month streamed (`readCostsScreenData` in month.ts).
+ */
 export function costsScreenData(
   records: readonly LedgerRecord[],
   options: CostsScreenOptions,
 ): CostsScreenData {
-  const { month } = options;
-  const inMonth = records.filter((r) => tsInMonth(r.ts, month));
-  const report = monthReport(inMonth, {
-    month,
-    now: options.now,
-    budgetUsd: options.budgetUsd,
-    history: options.history,
-  });
-  const savings = whatIfModel(callsOf(inMonth), options.whatIfModel ?? DEFAULT_WHATIF_MODEL, {
-    overrides: options.overrides,
-  });
-  return costsScreenDataOf(report, savings, options);
+  const summary = monthSummaryBuilder(options);
+  for (const record of records) summary.add(record);
+  const { report, whatIf } = summary.build();
+  return costsScreenDataOf(report, whatIf, options);
 }
 
 /** The screen's figures from the month's report and what-if (however they were computed). */

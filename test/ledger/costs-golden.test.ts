@@ -46,6 +46,6 @@ describe('kirikae costs output (golden)', () => {
   });
 
   it('json', async () => {
-    await expect(await output({ json: true })).toMatchFileSnapshot('golden/costs.json');
+    await expect(await output({ json: true })).toMatchFileSnapshot('golden/costs-json.txt');
   });
 });
