@@ -2,11 +2,10 @@ import { loadConfig } from '../config/store.js';
 import { isKirikaeError } from '../core/errors.js';
 import { parseModelRef } from '../core/model-ref.js';
 import { budgetState } from '../ledger/budget.js';
-import { MIN_SAMPLE_DAYS } from '../ledger/reports.js';
 import type { CostsGrouping } from '../ledger/screen.js';
 import { ledgerDir, monthFile } from '../ledger/store.js';
-import { readDailyUsd, readMonthSummary, type MonthSummary } from '../ledger/month.js';
-import { addMonths, isMonth, monthOfDate } from '../ledger/time.js';
+import { projectionHistory, readMonthSummary, type MonthSummary } from '../ledger/month.js';
+import { isMonth, monthOfDate } from '../ledger/time.js';
 import { DEFAULT_WHATIF_MODEL } from '../ledger/whatif.js';
 import { toCheck, toCsv, toJson, toText } from './costs-output.js';
 
@@ -57,12 +56,6 @@ function validate(args: CostsArgs, now: Date): { month: string; by: CostsGroupin
   return { month, by, model };
 }
 
-/** Daily USD of the month before, when the projection needs history for its first days. */
-async function historyFor(dir: string, month: string, now: Date): Promise<number[] | undefined> {
-  if (month !== monthOfDate(now) || now.getUTCDate() > MIN_SAMPLE_DAYS) return undefined;
-  return readDailyUsd(dir, addMonths(month, -1));
-}
-
 function write(stream: NodeJS.WritableStream, lines: readonly string[]): void {
   stream.write(lines.map((l) => `${l}\n`).join(''));
 }
@@ -91,7 +84,7 @@ export async function runCosts(args: CostsArgs, io: CostsIo): Promise<number> {
   // Streamed: each record is folded into the report and the what-if as it is parsed.
   let summary: MonthSummary;
   try {
-    const history = await historyFor(dir, month, now);
+    const history = await projectionHistory(dir, month, now);
     summary = await readMonthSummary(dir, {
       month,
       now,

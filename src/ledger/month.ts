@@ -1,7 +1,8 @@
 import { costsScreenDataOf, type CostsScreenData, type CostsScreenOptions } from './screen.js';
 import { scanLedgerMonth } from './store.js';
 import { monthSummaryBuilder, type MonthSummary, type MonthSummaryOptions } from './summary.js';
-import { dayOfTs, monthDays } from './time.js';
+import { MIN_SAMPLE_DAYS } from './projection.js';
+import { addMonths, dayOfTs, monthDays, monthOfDate } from './time.js';
 
 export type { MonthSummary, MonthSummaryOptions } from './summary.js';
 
@@ -20,13 +21,32 @@ export async function readMonthSummary(
   return summary.build(skipped);
 }
 
-/** `costsScreenData` for one month, streamed from its file like `readMonthSummary`. */
+/**
+ * `costsScreenData` for one month, streamed from its file like `readMonthSummary`: what the
+ * costs screen's port calls. Without `history`, the previous month's days are read when the
+ * projection needs them (see projectionHistory).
+ */
 export async function readCostsScreenData(
   dir: string,
   options: CostsScreenOptions,
 ): Promise<{ data: CostsScreenData; skipped: number }> {
-  const { report, whatIf, skipped } = await readMonthSummary(dir, options);
-  return { data: costsScreenDataOf(report, whatIf, options), skipped };
+  const history = options.history ?? (await projectionHistory(dir, options.month, options.now));
+  const full = { ...options, history };
+  const { report, whatIf, skipped } = await readMonthSummary(dir, full);
+  return { data: costsScreenDataOf(report, whatIf, full), skipped };
+}
+
+/**
+ * Daily USD of the month before `month`, when the projection needs it: for the current month
+ * while it has fewer than MIN_SAMPLE_DAYS finished days. Otherwise undefined (nothing read).
+ */
+export async function projectionHistory(
+  dir: string,
+  month: string,
+  now: Date,
+): Promise<number[] | undefined> {
+  if (month !== monthOfDate(now) || now.getUTCDate() > MIN_SAMPLE_DAYS) return undefined;
+  return readDailyUsd(dir, addMonths(month, -1));
 }
 
 /**

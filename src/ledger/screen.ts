@@ -40,6 +40,8 @@ export interface TierBar {
   share: number;
   calls: number;
   unknownCalls: number;
+  /** Calls with estimated usage (interrupted streams): the USD is approximate, shown "~". */
+  estimatedCalls: number;
 }
 
 /** Everything the TUI costs screen draws, in plain data. */
@@ -49,7 +51,10 @@ export interface CostsScreenData {
   /** Every day of the month with its known USD. */
   daily: { day: string; usd: number }[];
   by: CostsGrouping;
+  /** The rows of `by`. */
   groups: GroupRow[];
+  /** Every grouping's rows, so switching the grouping needs no new read of the month. */
+  groupsBy: Record<CostsGrouping, GroupRow[]>;
   tiers: TierBar[];
   savings: WhatIfResult;
   localShare: LocalShare;
@@ -58,6 +63,8 @@ export interface CostsScreenData {
   topTasks: TaskCost[];
   /** Unpriced calls: shown as "?", never as $0. */
   unknown: UnknownCost;
+  /** Calls with estimated usage (interrupted streams) in the month. */
+  estimated: number;
   energyUsd: number;
 }
 
@@ -96,6 +103,7 @@ export function costsScreenDataOf(
         share: total > 0 ? (row?.usd ?? 0) / total : 0,
         calls: row?.calls ?? 0,
         unknownCalls: row?.unknown.calls ?? 0,
+        estimatedCalls: row?.estimated ?? 0,
       },
     ];
   });
@@ -120,6 +128,12 @@ export function costsScreenDataOf(
     daily: report.dailySeries,
     by: options.by,
     groups: groupRows(report, options.by),
+    groupsBy: {
+      day: report.byDay,
+      tier: report.byTier,
+      model: report.byModel,
+      task: report.byTaskType,
+    },
     tiers,
     savings,
     localShare: report.localShare,
@@ -127,6 +141,7 @@ export function costsScreenDataOf(
     projection: report.projection,
     topTasks: report.topTasks,
     unknown: report.totals.unknown,
+    estimated: report.totals.estimated,
     energyUsd: report.totals.energyUsd,
   };
 }

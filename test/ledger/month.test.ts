@@ -71,6 +71,18 @@ describe('streamed month readers equal the records-array path', () => {
     });
   });
 
+  it('readCostsScreenData projects the first days of a month from the month before', async () => {
+    const early = new Date('2026-03-03T10:00:00Z');
+    const options = { month: '2026-03', by: 'tier' as const, now: early, budgetUsd: 40 };
+    const read = await readLedgerMonth(dir, '2026-03');
+    const february = await readLedgerMonth(dir, '2026-02');
+    const history = dailySeries(callsOf(february.records), '2026-02').map((d) => d.usd);
+    const { data } = await readCostsScreenData(dir, options);
+    expect(data).toStrictEqual(costsScreenData(read.records, { ...options, history }));
+    // Two finished days of March, five borrowed from the end of February.
+    expect(data.projection.sampleDays).toBe(7);
+  });
+
   it('readDailyUsd', async () => {
     for (const month of ['2026-02', '2026-03', '2026-05']) {
       const { records } = await readLedgerMonth(dir, month);
