@@ -68,6 +68,14 @@ describe('HistoryStore', () => {
     expect(store.records().map((r) => r.task)).toEqual(['F', 'E', 'D']);
   });
 
+  it('loads nothing, and fails nothing, when the ledger folder does not exist yet', async () => {
+    const store = new HistoryStore();
+    const before = store.version;
+    expect(await store.load(join(dir, 'missing'), now)).toEqual({ read: 0, skipped: 0 });
+    expect(store.size).toBe(0);
+    expect(store.version).toBe(before + 1);
+  });
+
   it('keeps only the newest maxRecords', async () => {
     write(Array.from({ length: 30 }, (_, i) => call({ ts: `2026-03-0${1 + (i % 9)}T10:00:00Z` })));
     const store = new HistoryStore({ maxRecords: 10 });
