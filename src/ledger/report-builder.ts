@@ -55,7 +55,7 @@ interface TaskEntry {
   end: TaskRecord | undefined;
   /**
    * Per turn number, the timestamp of the turn's last call so far, and whether it ran locally
-   * (see localShare): kept instead of the call itself, so a streamed month keeps no records.
+   * (LocalShare.turns): kept instead of the call itself, so a streamed month keeps no records.
    * The flags of turns below TURN_BITS are bits of `localBits` rather than one more array per
    * task: fewer objects for the collector to move while a month is streamed.
    */
@@ -90,11 +90,11 @@ function digitAt(s: string, i: number): number {
  * months are ignored), then `build` once. What `monthReport` does over an array, and
  * what a streamed read does as each line is parsed, so no array of records is ever needed.
  *
- * It gives exactly what filtering the month and calling totals, groupCalls, taskCosts,
- * localShare, cacheHitRate and latencyByModel one after the other gives (the test suite
- * checks it does), in one walk over the records: for a month of 100,000 records the separate
- * passes, each with its own string keys and maps, cost ~3 times as much. Calls are added in
- * record order, as the separate passes do, so even the float sums come out bit for bit equal.
+ * It gives exactly what the oracle (test/ledger/oracle.ts: filter the month, then totals,
+ * groupCalls, taskCosts, localShare, cacheHitRate and latencyByModel one after the other)
+ * gives, as the tests check, in one walk over the records: for a month of 100,000 records the
+ * separate passes, each with its own string keys and maps, cost ~3 times as much. Calls are
+ * added in record order, as the passes do, so even the float sums come out bit for bit equal.
  */
 export class MonthReportBuilder {
   private readonly all = emptyTotals();
@@ -140,7 +140,7 @@ export class MonthReportBuilder {
 
     const task = this.taskEntry(call);
     addTaskCall(task.cost, call);
-    // The turn's last call so far decides whether it counts as local (as in localShare).
+    // The turn's last call so far decides whether it counts as local (as LocalShare.turns defines).
     const lastTs = (task.lastTs ??= []);
     const turn = call.turn;
     const prevTs = lastTs[turn];

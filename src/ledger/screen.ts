@@ -146,7 +146,7 @@ export function costsScreenDataOf(
   };
 }
 
-/** The report already holds every grouping the screen offers (equal to groupCalls' rows). */
+/** The report already holds every grouping the screen offers (the oracle's groupCalls rows). */
 export function groupRows(report: MonthReport, by: CostsGrouping): GroupRow[] {
   switch (by) {
     case 'day':
