@@ -39,14 +39,9 @@ export function nextGrouping(by: CostsGrouping): CostsGrouping {
  * "$1.20"; "$1.20 + ?" when some calls are unpriced; "?" when none is priced; "~" in front when
  * estimated usage (an interrupted stream) is part of the amount.
  */
-export function costCell(
-  value: number,
-  calls: number,
-  unknownCalls: number,
-  estimatedCalls = 0,
-): string {
-  const text = usdSum({ usd: value, unknown: Math.min(unknownCalls, calls) });
-  return estimatedCalls > 0 && text !== UNKNOWN ? `~${text}` : text;
+export function costCell(value: number, calls: number, unknown: number, estimated = 0): string {
+  const text = usdSum({ usd: value, unknown: Math.min(unknown, calls) });
+  return estimated > 0 && text !== UNKNOWN ? `~${text}` : text;
 }
 
 /** A share of known spend; "?" when every call behind it is unpriced (0% would be a lie). */
