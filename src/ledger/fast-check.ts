@@ -1,6 +1,6 @@
 import type { CallRecord, LedgerRecord, TaskRecord, VerifyRecord } from '../core/records.js';
 import { TIERS } from '../core/tier.js';
-import { callRecordSchema, taskRecordSchema } from './schema.js';
+import { callRecordSchema, taskRecordSchema } from '../core/records.js';
 
 /*
  * Reading a month means validating ~100,000 parsed lines. zod's safeParse costs ~1.7 µs per
@@ -41,6 +41,7 @@ const ERROR_KINDS: ReadonlySet<unknown> = new Set(
 );
 const TASK_TYPES: ReadonlySet<unknown> = new Set(callRecordSchema.shape.taskType.unwrap().options);
 const TASK_OUTCOMES: ReadonlySet<unknown> = new Set(taskRecordSchema.shape.outcome.options);
+const ROLES: ReadonlySet<unknown> = new Set(callRecordSchema.shape.role.unwrap().options);
 const TIER_SET: ReadonlySet<unknown> = new Set(TIERS);
 
 type Obj = Record<string, unknown>;
@@ -95,15 +96,76 @@ function commonFields(o: Obj): number {
 }
 
 function isUsage(value: unknown): boolean {
+  if (
+    !isObject(value) ||
+    !isCount(value.input) ||
+    !isCount(value.output) ||
+    !isCount(value.cacheRead) ||
+    !isCount(value.cacheWrite) ||
+    !isCount(value.reasoning)
+  ) {
+    return false;
+  }
+  let n = 5;
+  if (value.cacheWrite1h !== undefined) {
+    if (!isCount(value.cacheWrite1h)) return false;
+    n += 1;
+  }
+  const estimated = optionalBoolean(value.estimated);
+  if (estimated < 0) return false;
+  return keyCount(value) === n + estimated;
+}
+
+/** An optional boolean: 0 keys when absent, 1 when valid, -1 when not. */
+function optionalBoolean(value: unknown): number {
+  if (value === undefined) return 0;
+  return typeof value === 'boolean' ? 1 : -1;
+}
+
+function isDisagreement(value: unknown): boolean {
   return (
     isObject(value) &&
-    isCount(value.input) &&
-    isCount(value.output) &&
-    isCount(value.cacheRead) &&
-    isCount(value.cacheWrite) &&
-    isCount(value.reasoning) &&
-    keyCount(value) === 5
+    isNonNegative(value.reportedUsd) &&
+    isNonNegative(value.tableUsd) &&
+    keyCount(value) === 2
   );
+}
+
+function isWarnings(value: unknown): boolean {
+  if (!Array.isArray(value) || Object.getPrototypeOf(value) !== Array.prototype) return false;
+  for (const item of value) {
+    if (!isObject(item) || typeof item.kind !== 'string') return false;
+    if (item.detail !== undefined && typeof item.detail !== 'string') return false;
+    if (keyCount(item) !== (item.detail === undefined ? 1 : 2)) return false;
+  }
+  return true;
+}
+
+/**
+ * The optional fields added after the first release, rarely present: counted in one place so
+ * the common record pays one check per field. Returns the number of keys, or -1.
+ */
+function laterFields(o: Obj): number {
+  const estimated = optionalBoolean(o.usageEstimated);
+  if (estimated < 0) return -1;
+  let n = estimated;
+  if (o.role !== undefined) {
+    if (!ROLES.has(o.role)) return -1;
+    n += 1;
+  }
+  if (o.host !== undefined) {
+    if (typeof o.host !== 'string') return -1;
+    n += 1;
+  }
+  if (o.billedDisagreement !== undefined) {
+    if (!isDisagreement(o.billedDisagreement)) return -1;
+    n += 1;
+  }
+  if (o.warnings !== undefined) {
+    if (!isWarnings(o.warnings)) return -1;
+    n += 1;
+  }
+  return n;
 }
 
 function isEstimate(value: unknown): boolean {
@@ -165,7 +227,9 @@ function isCall(o: Obj): o is Obj & CallRecord {
     if (!isEstimate(o.estimate)) return false;
     n += 1;
   }
-  return keyCount(o) === n;
+  const later = laterFields(o);
+  if (later < 0) return false;
+  return keyCount(o) === n + later;
 }
 
 function isVerify(o: Obj): o is Obj & VerifyRecord {

@@ -4,6 +4,7 @@ export * from './reports.js';
 export * from './whatif.js';
 export * from './screen.js';
 export * from './month.js';
+export * from './history.js';
 export * from './spend.js';
 export * from './format.js';
 export { makePricer, type Pricer } from './pricer.js';

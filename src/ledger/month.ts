@@ -1,54 +1,52 @@
-import type { PriceOverride } from '../config/schema.js';
-import { MonthReportBuilder, type MonthReport, type MonthReportOptions } from './reports.js';
 import { costsScreenDataOf, type CostsScreenData, type CostsScreenOptions } from './screen.js';
 import { scanLedgerMonth } from './store.js';
-import { dayOfTs, monthDays, tsInMonth } from './time.js';
-import { DEFAULT_WHATIF_MODEL, whatIfModelTally, type WhatIfResult } from './whatif.js';
+import { monthSummaryBuilder, type MonthSummary, type MonthSummaryOptions } from './summary.js';
+import { MIN_SAMPLE_DAYS } from './projection.js';
+import { addMonths, dayOfTs, monthDays, monthOfDate } from './time.js';
 
-export interface MonthSummaryOptions extends MonthReportOptions {
-  /** Model for the what-if saving (default Opus 4.6). */
-  whatIfModel?: string;
-  /** The user's price overrides (config `prices`). */
-  overrides?: Record<string, PriceOverride>;
-}
-
-export interface MonthSummary {
-  report: MonthReport;
-  /** The month's calls priced on the what-if model. */
-  whatIf: WhatIfResult;
-  /** Corrupted lines skipped in the month's file. */
-  skipped: number;
-}
+export type { MonthSummary, MonthSummaryOptions } from './summary.js';
 
 /**
  * The month report and the what-if saving straight from the month's file: each record is
  * folded into both as soon as it is parsed, and then dropped. The same figures as
- * readLedgerMonth → monthReport → whatIfModel on the month's calls (the tests check it), in
+ * a records array folded through monthSummaryBuilder (the tests check it), in
  * less time and a fraction of the memory, since no array of 100,000 records is ever built.
  */
 export async function readMonthSummary(
   dir: string,
   options: MonthSummaryOptions,
 ): Promise<MonthSummary> {
-  const { month } = options;
-  const report = new MonthReportBuilder(options);
-  const whatIf = whatIfModelTally(options.whatIfModel ?? DEFAULT_WHATIF_MODEL, {
-    overrides: options.overrides,
-  });
-  const { skipped } = await scanLedgerMonth(dir, month, (record) => {
-    report.add(record);
-    if (record.type === 'call' && tsInMonth(record.ts, month)) whatIf.add(record);
-  });
-  return { report: report.build(), whatIf: whatIf.result(), skipped };
+  const summary = monthSummaryBuilder(options);
+  const { skipped } = await scanLedgerMonth(dir, options.month, (record) => summary.add(record));
+  return summary.build(skipped);
 }
 
-/** `costsScreenData` for one month, streamed from its file like `readMonthSummary`. */
+/**
+ * `costsScreenData` for one month, streamed from its file like `readMonthSummary`: what the
+ * costs screen's port calls. Without `history`, the previous month's days are read when the
+ * projection needs them (see projectionHistory).
+ */
 export async function readCostsScreenData(
   dir: string,
   options: CostsScreenOptions,
 ): Promise<{ data: CostsScreenData; skipped: number }> {
-  const { report, whatIf, skipped } = await readMonthSummary(dir, options);
-  return { data: costsScreenDataOf(report, whatIf, options), skipped };
+  const history = options.history ?? (await projectionHistory(dir, options.month, options.now));
+  const full = { ...options, history };
+  const { report, whatIf, skipped } = await readMonthSummary(dir, full);
+  return { data: costsScreenDataOf(report, whatIf, full), skipped };
+}
+
+/**
+ * Daily USD of the month before `month`, when the projection needs it: for the current month
+ * while it has fewer than MIN_SAMPLE_DAYS finished days. Otherwise undefined (nothing read).
+ */
+export async function projectionHistory(
+  dir: string,
+  month: string,
+  now: Date,
+): Promise<number[] | undefined> {
+  if (month !== monthOfDate(now) || now.getUTCDate() > MIN_SAMPLE_DAYS) return undefined;
+  return readDailyUsd(dir, addMonths(month, -1));
 }
 
 /**

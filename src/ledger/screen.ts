@@ -3,8 +3,6 @@ import type { LedgerRecord } from '../core/records.js';
 import { TIER_NAMES, TIERS, type Tier } from '../core/tier.js';
 import { budgetState, type BudgetConfig, type BudgetState } from './budget.js';
 import {
-  callsOf,
-  monthReport,
   type CacheHitRate,
   type GroupRow,
   type LocalShare,
@@ -13,8 +11,8 @@ import {
   type TaskCost,
   type UnknownCost,
 } from './reports.js';
-import { tsInMonth } from './time.js';
-import { DEFAULT_WHATIF_MODEL, whatIfModel, type WhatIfResult } from './whatif.js';
+import { monthSummaryBuilder } from './summary.js';
+import type { WhatIfResult } from './whatif.js';
 
 /** The grouping the costs screen (and `kirikae costs --by`) offers. */
 export type CostsGrouping = 'day' | 'tier' | 'model' | 'task';
@@ -42,6 +40,8 @@ export interface TierBar {
   share: number;
   calls: number;
   unknownCalls: number;
+  /** Calls with estimated usage (interrupted streams): the USD is approximate, shown "~". */
+  estimatedCalls: number;
 }
 
 /** Everything the TUI costs screen draws, in plain data. */
@@ -51,7 +51,10 @@ export interface CostsScreenData {
   /** Every day of the month with its known USD. */
   daily: { day: string; usd: number }[];
   by: CostsGrouping;
+  /** The rows of `by`. */
   groups: GroupRow[];
+  /** Every grouping's rows, so switching the grouping needs no new read of the month. */
+  groupsBy: Record<CostsGrouping, GroupRow[]>;
   tiers: TierBar[];
   savings: WhatIfResult;
   localShare: LocalShare;
@@ -60,26 +63,23 @@ export interface CostsScreenData {
   topTasks: TaskCost[];
   /** Unpriced calls: shown as "?", never as $0. */
   unknown: UnknownCost;
+  /** Calls with estimated usage (interrupted streams) in the month. */
+  estimated: number;
   energyUsd: number;
 }
 
-/** The month's figures for the costs screen; pure, so the screen renders plain values. */
+/**
+ * The month's figures for the costs screen from records already in memory (tests, small
+ * sets); the screen itself reads the month streamed (`readCostsScreenData` in month.ts).
+ */
 export function costsScreenData(
   records: readonly LedgerRecord[],
   options: CostsScreenOptions,
 ): CostsScreenData {
-  const { month } = options;
-  const inMonth = records.filter((r) => tsInMonth(r.ts, month));
-  const report = monthReport(inMonth, {
-    month,
-    now: options.now,
-    budgetUsd: options.budgetUsd,
-    history: options.history,
-  });
-  const savings = whatIfModel(callsOf(inMonth), options.whatIfModel ?? DEFAULT_WHATIF_MODEL, {
-    overrides: options.overrides,
-  });
-  return costsScreenDataOf(report, savings, options);
+  const summary = monthSummaryBuilder(options);
+  for (const record of records) summary.add(record);
+  const { report, whatIf } = summary.build();
+  return costsScreenDataOf(report, whatIf, options);
 }
 
 /** The screen's figures from the month's report and what-if (however they were computed). */
@@ -103,6 +103,7 @@ export function costsScreenDataOf(
         share: total > 0 ? (row?.usd ?? 0) / total : 0,
         calls: row?.calls ?? 0,
         unknownCalls: row?.unknown.calls ?? 0,
+        estimatedCalls: row?.estimated ?? 0,
       },
     ];
   });
@@ -127,6 +128,12 @@ export function costsScreenDataOf(
     daily: report.dailySeries,
     by: options.by,
     groups: groupRows(report, options.by),
+    groupsBy: {
+      day: report.byDay,
+      tier: report.byTier,
+      model: report.byModel,
+      task: report.byTaskType,
+    },
     tiers,
     savings,
     localShare: report.localShare,
@@ -134,11 +141,12 @@ export function costsScreenDataOf(
     projection: report.projection,
     topTasks: report.topTasks,
     unknown: report.totals.unknown,
+    estimated: report.totals.estimated,
     energyUsd: report.totals.energyUsd,
   };
 }
 
-/** The report already holds every grouping the screen offers (equal to groupCalls' rows). */
+/** The report already holds every grouping the screen offers (the oracle's groupCalls rows). */
 export function groupRows(report: MonthReport, by: CostsGrouping): GroupRow[] {
   switch (by) {
     case 'day':

@@ -91,7 +91,11 @@ const READ_BLOCK = 1024 * 1024;
  * turns: the next block is read (on libuv's thread pool, so on the other core) while this one
  * is decoded, and the I/O costs the main thread almost nothing.
  */
-async function readInto(path: string, decoder: LineDecoder): Promise<boolean> {
+async function readInto(
+  path: string,
+  decoder: LineDecoder,
+  end = Number.POSITIVE_INFINITY,
+): Promise<boolean> {
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
@@ -102,7 +106,8 @@ async function readInto(path: string, decoder: LineDecoder): Promise<boolean> {
   const buffers = [Buffer.allocUnsafe(READ_BLOCK), Buffer.allocUnsafe(READ_BLOCK)];
   let position = 0;
   let turn = 0;
-  let next = handle.read(buffers[turn]!, 0, READ_BLOCK, position);
+  const blockAt = (at: number) => Math.max(0, Math.min(READ_BLOCK, end - at));
+  let next = handle.read(buffers[turn]!, 0, blockAt(position), position);
   try {
     for (;;) {
       let block: Buffer;
@@ -115,7 +120,7 @@ async function readInto(path: string, decoder: LineDecoder): Promise<boolean> {
       if (block.length === 0) break;
       position += block.length;
       turn ^= 1;
-      next = handle.read(buffers[turn]!, 0, READ_BLOCK, position);
+      next = handle.read(buffers[turn]!, 0, blockAt(position), position);
       // Errors of the visitor (scanLedgerMonth's caller) pass through unwrapped.
       decoder.push(block);
     }
@@ -138,7 +143,8 @@ export async function readLedgerMonth(dir: string, month: string): Promise<ReadR
 }
 
 /**
- * Hands each record of one month's file to `visit` as it is parsed, keeping none of them.
+ * Hands each record of one month's file to `visit` as it is parsed, keeping none of them
+ * (with `end`, only the records in its first `end` bytes).
  * For reports over a whole month: 100,000 records kept in an array cost ~100 MB and most of
  * the collector's time while reading (every one is copied twice on its way to the old
  * generation); visited and dropped, they die young, which is free.
@@ -147,10 +153,21 @@ export async function scanLedgerMonth(
   dir: string,
   month: string,
   visit: RecordVisitor,
+  options: { end?: number } = {},
 ): Promise<{ skipped: number }> {
   const decoder = new LineDecoder(visit);
-  await readInto(monthFile(dir, month), decoder);
+  await readInto(monthFile(dir, month), decoder, options.end);
   return { skipped: decoder.end() };
+}
+
+/** The month file's size in bytes (0 when there is none): where a later scan can stop. */
+export function ledgerMonthSize(dir: string, month: string): number {
+  try {
+    return statSync(monthFile(dir, month)).size;
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return 0;
+    throw ioError(`Cannot read ledger file ${monthFile(dir, month)}`, error);
+  }
 }
 
 function toMs(value: Date | string): number {

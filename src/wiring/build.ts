@@ -13,8 +13,8 @@ import {
   type PermissionGate,
 } from '../agent/index.js';
 import { HistoryStore } from '../ledger/history.js';
-import { addMonths, monthOfDate } from '../ledger/time.js';
-import { ledgerDir, openLedger, readLedgerRange, type Ledger } from '../ledger/store.js';
+import { monthOfDate } from '../ledger/time.js';
+import { ledgerDir, openLedger, type Ledger } from '../ledger/store.js';
 import { monthSpendOf } from '../ledger/spend.js';
 import { createLocalRuntime, type LocalRuntime } from '../local/runtime.js';
 import { createProvider, providerSetup } from '../providers/index.js';
@@ -196,18 +196,15 @@ export function buildCore(options: CoreOptions): Core {
           })
         : Promise.resolve(base),
     async loadHistory() {
-      const now = new Date();
-      const month = monthOfDate(now);
-      const from = `${addMonths(month, -1)}-01T00:00:00.000Z`;
-      const to = new Date(now.getTime() + 86_400_000);
       try {
-        const read = ledger
-          ? await ledger.readRange(from, to)
-          : await readLedgerRange(ledgerDir(env), from, to);
-        history.prepend(read.records);
-        if (!ledger) readSpend = monthSpendOf(read.records, month).spentUsd;
-      } catch {
-        // A missing or unreadable ledger teaches nothing; the router uses its priors.
+        await history.load(ledgerDir(env));
+        if (!ledger) {
+          // Read-only commands open no ledger: the month's spend comes from what was read.
+          const month = monthOfDate(new Date());
+          readSpend = monthSpendOf(history.since(`${month}-01T00:00:00.000Z`), month).spentUsd;
+        }
+      } catch (error) {
+        options.notice('warn', `The ledger history could not be read: ${describe(error)}`);
       }
     },
     close: () => ledger?.close(),

@@ -70,7 +70,7 @@ describe('kirikae costs', () => {
   it('prints the month as text: budget bar, groups, tasks, shares, projection and savings', async () => {
     const { code, out } = await run({ by: 'model' });
     expect(code).toBe(0);
-    expect(out).toContain('Spent       $1.14 of $200.00');
+    expect(out).toContain('Spent       $1.14 + ? of $200.00');
     expect(out).toMatch(/█|░/);
     expect(out).toMatch(/anthropic\/claude-sonnet-4-5 +1 +\$1\.02/);
     expect(out).toMatch(/openrouter\/acme\/unpriced-model +1 +\?/);

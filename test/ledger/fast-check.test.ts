@@ -48,8 +48,27 @@ const FULL_CALL = call({
   estimate: { inputTokens: 19, outputTokens: 2, usdP50: 0.05, usdP90: 0.1 },
 });
 
+// Every optional field added since the first release, set.
+const LATER_CALL = call({
+  ts: '2026-03-02T09:06:00.000Z',
+  usage: {
+    ...usage({ input: 50_000, output: 20, cacheWrite: 3_000 }),
+    cacheWrite1h: 1_000,
+    estimated: true,
+  },
+  costUsd: 0.088,
+  outcome: 'aborted',
+  usageEstimated: true,
+  role: 'executor',
+  host: 'http://10.0.0.2:11434',
+  billedDisagreement: { reportedUsd: 0, tableUsd: 0.088 },
+  warnings: [{ kind: 'billed-disagreement', detail: 'reported $0' }, { kind: 'estimated' }],
+});
+
 const VALID: LedgerRecord[] = [
   FULL_CALL,
+  LATER_CALL,
+  call({ ts: '2026-03-02T09:07:00Z', usageEstimated: false, role: 'solo', warnings: [] }),
   golden.c5, // unpriced: costUsd null
   call({ ts: '2026-03-02T09:05:00Z', tier: null, estimate: { inputTokens: 1, outputTokens: 2 } }),
   verify({ ts: '2026-03-02T09:08:00.000Z', taskType: 'docs' }),
@@ -90,6 +109,10 @@ const PALETTE: unknown[] = [
   'network',
   'catalog',
   'accepted',
+  'planner',
+  { kind: 'x' },
+  { kind: 'x', detail: 1 },
+  { reportedUsd: 1, tableUsd: 2 },
   '2026-03-02T09:05:00.000Z',
   '2026-02-29T09:05:00.000Z',
   '2026-03-02 09:05:00Z',

@@ -309,6 +309,15 @@ export function messyRecords(count: number, seed: number): LedgerRecord[] {
     if (taskType) extra.taskType = taskType;
     if (next(3)) extra.tokPerSec = next(10_000) / 97;
     if (next(5) === 0) extra.energyUsd = next(100) / 7_000;
+    if (next(9) === 0) extra.usageEstimated = true;
+    if (next(11) === 0) {
+      // Half of them within 5 % of the table (kept by a writer, not over the threshold).
+      const tableUsd = next(1_000) / 997;
+      extra.billedDisagreement = {
+        reportedUsd: tableUsd * [0, 0.97, 1.2, 1.04][next(4)]!,
+        tableUsd,
+      };
+    }
     records.push(
       call({
         ts,

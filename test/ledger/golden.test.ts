@@ -1,19 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { priceUsage } from '../../src/catalog/prices.js';
 import { parseModelRef } from '../../src/core/model-ref.js';
+import { monthReport, perCompletedTask, topTasks } from '../../src/ledger/reports.js';
+import { whatIfModel, whatIfRouting } from '../../src/ledger/whatif.js';
+import { HAIKU, QWEN, SONNET46, goldenCalls, goldenRecords } from './fixtures.js';
 import {
   cacheHitRate,
   groupCalls,
   latencyByModel,
   localShare,
-  monthReport,
-  perCompletedTask,
   taskCosts,
-  topTasks,
   totals,
-} from '../../src/ledger/reports.js';
-import { whatIfModel, whatIfRouting } from '../../src/ledger/whatif.js';
-import { HAIKU, QWEN, SONNET46, goldenCalls, goldenRecords } from './fixtures.js';
+} from './oracle.js';
 
 const NOW = new Date('2026-03-11T12:00:00.000Z');
 

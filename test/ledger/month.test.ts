@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PriceOverride } from '../../src/config/schema.js';
 import { readCostsScreenData, readDailyUsd, readMonthSummary } from '../../src/ledger/month.js';
-import { callsOf, dailySeries, monthReport } from '../../src/ledger/reports.js';
+import { monthReport } from '../../src/ledger/reports.js';
 import { costsScreenData } from '../../src/ledger/screen.js';
 import { monthFile, readLedgerMonth } from '../../src/ledger/store.js';
+import { callsOf, dailySeries } from './oracle.js';
 import { monthOfTs } from '../../src/ledger/time.js';
 import { whatIfModel } from '../../src/ledger/whatif.js';
 import { messyRecords } from './fixtures.js';
@@ -68,6 +69,18 @@ describe('streamed month readers equal the records-array path', () => {
       data: costsScreenData(read.records, options),
       skipped: read.skipped,
     });
+  });
+
+  it('readCostsScreenData projects the first days of a month from the month before', async () => {
+    const early = new Date('2026-03-03T10:00:00Z');
+    const options = { month: '2026-03', by: 'tier' as const, now: early, budgetUsd: 40 };
+    const read = await readLedgerMonth(dir, '2026-03');
+    const february = await readLedgerMonth(dir, '2026-02');
+    const history = dailySeries(callsOf(february.records), '2026-02').map((d) => d.usd);
+    const { data } = await readCostsScreenData(dir, options);
+    expect(data).toStrictEqual(costsScreenData(read.records, { ...options, history }));
+    // Two finished days of March, five borrowed from the end of February.
+    expect(data.projection.sampleDays).toBe(7);
   });
 
   it('readDailyUsd', async () => {

@@ -1,13 +1,15 @@
 // The costs screen (Ctrl-L): the month's spend against the budget, where it went (days, tiers,
 // models, task types), what routing saved against running everything on the what-if model, and
-// the tasks that cost the most. Unpriced calls are shown as "?" and counted, never as $0.
+// the tasks that cost the most. Unpriced calls are shown as "?" and counted, never as $0;
+// amounts that include estimated usage (interrupted streams) are marked "~".
 import { Box, Text } from 'ink';
 import { useEffect, useState } from 'react';
 import type { CostsPort, CostsView, PortResult } from '../../session/ports/screen-ports.js';
 import { TIER_NAMES, isTier } from '../../core/tier.js';
 import type { CostsGrouping } from '../../ledger/screen.js';
 import { addMonths } from '../../ledger/time.js';
-import { bar, formatPercent, formatUsd, sparkline, truncate } from '../format.js';
+import { UNKNOWN, percent, usd, usdSum } from '../../present/units.js';
+import { bar, sparkline, truncate } from '../format.js';
 import { useKeys } from '../hooks/use-keys.js';
 import type { KeyEvent } from '../keys.js';
 import { tierColor } from '../theme.js';
@@ -33,15 +35,18 @@ export function nextGrouping(by: CostsGrouping): CostsGrouping {
   return GROUPINGS[(GROUPINGS.indexOf(by) + 1) % GROUPINGS.length]!;
 }
 
-/** "$1.20"; "$1.20 + ?" when some calls are unpriced; "?" when all are. */
-export function costCell(usd: number, calls: number, unknownCalls: number): string {
-  if (unknownCalls === 0) return formatUsd(usd);
-  return unknownCalls >= calls ? '?' : `${formatUsd(usd)} + ?`;
+/**
+ * "$1.20"; "$1.20 + ?" when some calls are unpriced; "?" when none is priced; "~" in front when
+ * estimated usage (an interrupted stream) is part of the amount.
+ */
+export function costCell(value: number, calls: number, unknown: number, estimated = 0): string {
+  const text = usdSum({ usd: value, unknown: Math.min(unknown, calls) });
+  return estimated > 0 && text !== UNKNOWN ? `~${text}` : text;
 }
 
 /** A share of known spend; "?" when every call behind it is unpriced (0% would be a lie). */
 export function shareCell(share: number, calls: number, unknownCalls: number): string {
-  return calls > 0 && unknownCalls >= calls ? '?' : formatPercent(share);
+  return calls > 0 && unknownCalls >= calls ? UNKNOWN : percent(share);
 }
 
 export function groupLabel(by: CostsGrouping, key: string): string {
@@ -64,18 +69,18 @@ export function shortModel(model: string): string {
 /** "if all on claude-opus-4-6: $250 · saved $208 (83%)", honest about what was left out. */
 export function savingsLine(s: CostsView['savings']): string {
   const head = `if all on ${shortModel(s.label)}: `;
-  if (s.totalUsd === 'unknown' || s.savedUsd === null) return `${head}? (no comparable calls)`;
+  if (s.totalUsd === 'unknown' || s.savedUsd === null) {
+    return `${head}${UNKNOWN} (no comparable calls)`;
+  }
   const pct = s.savedPct === null ? '' : ` (${Math.round(Math.abs(s.savedPct))}%)`;
   const verdict =
-    s.savedUsd >= 0
-      ? `saved ${formatUsd(s.savedUsd)}${pct}`
-      : `${formatUsd(-s.savedUsd)}${pct} more`;
+    s.savedUsd >= 0 ? `saved ${usd(s.savedUsd)}${pct}` : `${usd(-s.savedUsd)}${pct} more`;
   const left = s.excludedCalls ? ` · ${s.excludedCalls} unpriced left out` : '';
-  return `${head}${formatUsd(s.totalUsd)} · ${verdict}${left}`;
+  return `${head}${usd(s.totalUsd)} · ${verdict}${left}`;
 }
 
 export function shareText(share: number | null): string {
-  return share === null ? '–' : formatPercent(share);
+  return share === null ? '–' : percent(share);
 }
 
 /** Bars take what the label, amount and share leave; the share goes first when space is short. */
@@ -124,13 +129,17 @@ function BudgetLines({ data, width }: { data: CostsView; width: number }) {
       : theme.colors.success;
   const n = data.unknown.calls;
   const unknown = n ? `${n} unpriced call${n === 1 ? '' : 's'} (?) not in the total` : '';
+  const e = data.estimated;
+  const estimated = e
+    ? `${e} record${e === 1 ? '' : 's'} estimated (interrupted streams), marked ~`
+    : '';
   const p = data.projection;
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
         <Text color={theme.colors.cost}>
           {truncate(
-            `spent ${formatUsd(b.spentUsd)}${data.unknown.calls ? ' + ?' : ''} of ${formatUsd(b.budgetUsd)} (${formatPercent(b.fraction)})`,
+            `spent ${costCell(b.spentUsd, Number.POSITIVE_INFINITY, n, e)} of ${usd(b.budgetUsd)} (${percent(b.fraction)})`,
             width,
           )}
         </Text>
@@ -140,13 +149,18 @@ function BudgetLines({ data, width }: { data: CostsView; width: number }) {
           {truncate(unknown, width)}
         </Text>
       ) : null}
+      {estimated ? (
+        <Text color={theme.colors.muted} wrap="truncate-end">
+          {truncate(estimated, width)}
+        </Text>
+      ) : null}
       <Text color={color}>{bar(b.fraction, width)}</Text>
       {p.remainingDays > 0 ? (
         <Text
           color={p.willExceedBudget ? theme.colors.warn : theme.colors.muted}
           wrap="truncate-end"
         >
-          {truncate(`month end ~${formatUsd(p.p50Usd)} · p90 ${formatUsd(p.p90Usd)}`, width)}
+          {truncate(`month end ~${usd(p.p50Usd)} · p90 ${usd(p.p90Usd)}`, width)}
         </Text>
       ) : null}
     </Box>
@@ -163,7 +177,7 @@ function DailyChart({ data, width }: { data: CostsView; width: number }) {
       <Text color={theme.colors.muted} wrap="truncate-end">
         {truncate(
           max && max.usd > 0
-            ? `daily · max ${formatUsd(max.usd)} on ${max.day.slice(5)}${shown < values.length ? ` · last ${shown} days` : ''}`
+            ? `daily · max ${usd(max.usd)} on ${max.day.slice(5)}${shown < values.length ? ` · last ${shown} days` : ''}`
             : 'daily · nothing spent',
           width,
         )}
@@ -189,7 +203,7 @@ function TierBars({ data, width }: { data: CostsView; width: number }) {
           <Text color={tierColor(theme, t.tier)}> {bar(t.share, layout.bar)}</Text>
           <Text color={theme.colors.cost}>
             {' '}
-            {cell(costCell(t.usd, t.calls, t.unknownCalls), layout.usd, 'right')}
+            {cell(costCell(t.usd, t.calls, t.unknownCalls, t.estimatedCalls), layout.usd, 'right')}
           </Text>
           {layout.pct ? (
             <Text color={theme.colors.muted}>
@@ -232,7 +246,7 @@ function TopTasks({ data, width }: { data: CostsView; width: number }) {
       {data.topTasks.slice(0, 5).map((t) => (
         <Text key={t.task} wrap="truncate-end">
           <Text color={theme.colors.cost}>
-            {cell(costCell(t.usd, t.calls, t.unknownCalls), USD_WIDTH, 'right')}
+            {cell(costCell(t.usd, t.calls, t.unknownCalls, t.estimatedCalls), USD_WIDTH, 'right')}
           </Text>
           <Text color={tierColor(theme, t.tier)}>
             {' '}
@@ -252,32 +266,33 @@ function TopTasks({ data, width }: { data: CostsView; width: number }) {
   );
 }
 
-function GroupTable({ data, width }: { data: CostsView; width: number }) {
+function GroupTable({ data, by, width }: { data: CostsView; by: CostsGrouping; width: number }) {
   const theme = useTheme();
   const total = data.budget.spentUsd;
-  const rows = shownGroups(data.groups, data.by, MAX_GROUP_ROWS);
+  const groups = data.groupsBy[by];
+  const rows = shownGroups(groups, by, MAX_GROUP_ROWS);
   const { columns, keyWidth } = groupColumns(
     width,
-    Math.max(0, ...rows.map((r) => [...groupLabel(data.by, r.key)].length)),
+    Math.max(0, ...rows.map((r) => [...groupLabel(by, r.key)].length)),
   );
-  const hidden = data.groups.length - rows.length;
+  const hidden = groups.length - rows.length;
   const value = (row: CostsView['groups'][number], key: GroupColumn['key']): string => {
     if (key === 'calls') return String(row.calls);
     if (key === 'share') {
       return total > 0 ? shareCell(row.usd / total, row.calls, row.unknown.calls) : '–';
     }
-    return costCell(row.usd, row.calls, row.unknown.calls);
+    return costCell(row.usd, row.calls, row.unknown.calls, row.estimated);
   };
   return (
     <Box flexDirection="column">
       <Text color={theme.colors.muted} wrap="truncate-end">
-        {cell(`BY ${data.by.toUpperCase()}`, keyWidth) +
+        {cell(`BY ${by.toUpperCase()}`, keyWidth) +
           columns.map((c) => ' ' + cell(c.header, c.width, 'right')).join('')}
       </Text>
       {rows.length ? null : <Text color={theme.colors.muted}>no calls this month</Text>}
       {rows.map((row) => (
         <Text key={row.key} wrap="truncate-end">
-          <Text color={theme.colors.text}>{cell(groupLabel(data.by, row.key), keyWidth)}</Text>
+          <Text color={theme.colors.text}>{cell(groupLabel(by, row.key), keyWidth)}</Text>
           {columns.map((c) => (
             <Text key={c.key} color={c.key === 'usd' ? theme.colors.cost : theme.colors.muted}>
               {' '}
@@ -288,7 +303,7 @@ function GroupTable({ data, width }: { data: CostsView; width: number }) {
       ))}
       {hidden > 0 ? (
         <Text color={theme.colors.muted}>
-          {truncate(`… ${hidden} more ${data.by === 'day' ? 'earlier' : 'smaller'}`, width)}
+          {truncate(`… ${hidden} more ${by === 'day' ? 'earlier' : 'smaller'}`, width)}
         </Text>
       ) : null}
     </Box>
@@ -305,7 +320,6 @@ const LEGEND: readonly LegendItem[] = [
 
 interface Loaded {
   month: string;
-  by: CostsGrouping;
   result: PortResult<CostsView>;
 }
 
@@ -324,18 +338,20 @@ export function CostsScreen({
   const [by, setBy] = useState<CostsGrouping>('tier');
   const [loaded, setLoaded] = useState<Loaded>();
 
+  // One read per month: the data holds every grouping (`groupsBy`), so `g` redraws without
+  // reading again, and which grouping the port is asked for does not matter.
   useEffect(() => {
     let live = true;
     port
-      .load(month, by)
+      .load(month, 'tier')
       .catch((error: unknown): PortResult<CostsView> => ({ ok: false, error: String(error) }))
       .then((result) => {
-        if (live) setLoaded({ month, by, result });
+        if (live) setLoaded({ month, result });
       });
     return () => {
       live = false;
     };
-  }, [port, month, by]);
+  }, [port, month]);
 
   useKeys((key: KeyEvent) => {
     if (key.name === 'left') setMonth((m) => addMonths(m, -1));
@@ -344,8 +360,7 @@ export function CostsScreen({
     else if (key.name === 'char' && key.text === 'g') setBy(nextGrouping);
   }, active);
 
-  const loading = loaded?.month !== month || loaded.by !== by;
-  // Keep showing the month while only the grouping reloads: the rest does not change.
+  const loading = loaded?.month !== month;
   const data = loaded?.month === month && loaded.result.ok ? loaded.result.value : undefined;
   const error = loaded?.month === month && !loaded.result.ok ? loaded.result.error : undefined;
 
@@ -367,7 +382,7 @@ export function CostsScreen({
           <TierBars data={data} width={width} />
           <Insights data={data} width={width} />
           <TopTasks data={data} width={width} />
-          <GroupTable data={data} width={width} />
+          <GroupTable data={data} by={by} width={width} />
           {data.skippedLines ? (
             <MessageLine
               message={{

@@ -1,0 +1,292 @@
+import type { CallRecord, LedgerRecord, TaskRecord } from '../core/records.js';
+import type { Tier } from '../core/tier.js';
+import { totalInput } from '../core/usage.js';
+import { projectMonthEnd } from './projection.js';
+import {
+  byCallsDesc,
+  disagrees,
+  latencyRow,
+  share,
+  type BilledDisagreementRow,
+  type LatencyRow,
+  type MonthReport,
+  type MonthReportOptions,
+} from './report-types.js';
+import { NumberList, ratio } from './stats.js';
+import {
+  addTaskCall,
+  endTask,
+  newTaskCost,
+  newTaskCostOfCall,
+  perCompletedTask,
+  topTasks,
+  type TaskCost,
+} from './task-costs.js';
+import { isoInMonth, isoWeek, monthDays, utcIso } from './time.js';
+import {
+  addCall,
+  byKeyOrder,
+  byUsdDesc,
+  emptyTotals,
+  isLocalModel,
+  providerOf,
+  rollUp,
+  rowOf,
+  type GroupRow,
+} from './totals.js';
+
+/*
+ * The one month report builder: each record is folded in as it is parsed (or read from an
+ * array), and dropped. test/ledger/oracle.ts holds the reference definition, one plain pass per
+ * report, and the tests check this equals it on generated months.
+ */
+
+interface ModelEntry {
+  row: GroupRow;
+  provider: GroupRow;
+  local: boolean;
+  /** Successful calls' durations and speeds, for the latency table. */
+  durations: NumberList;
+  speeds: NumberList;
+}
+
+interface TaskEntry {
+  cost: TaskCost;
+  end: TaskRecord | undefined;
+  /**
+   * Per turn number, the timestamp of the turn's last call so far, and whether it ran locally
+   * (LocalShare.turns): kept instead of the call itself, so a streamed month keeps no records.
+   * The flags of turns below TURN_BITS are bits of `localBits` rather than one more array per
+   * task: fewer objects for the collector to move while a month is streamed.
+   */
+  lastTs: string[] | undefined;
+  localBits: number;
+  localHigh: boolean[] | undefined;
+}
+
+const TURN_BITS = 30;
+
+function hasBit(turn: number): boolean {
+  return turn >>> 0 === turn && turn < TURN_BITS;
+}
+
+function isLocalTurn(task: TaskEntry, turn: number): boolean {
+  return hasBit(turn) ? (task.localBits & (1 << turn)) !== 0 : task.localHigh?.[turn] === true;
+}
+
+function setLocalTurn(task: TaskEntry, turn: number, local: boolean): void {
+  if (!hasBit(turn)) (task.localHigh ??= [])[turn] = local;
+  else if (local) task.localBits |= 1 << turn;
+  else task.localBits &= ~(1 << turn);
+}
+
+function digitAt(s: string, i: number): number {
+  const d = s.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : -1;
+}
+
+/**
+ * Every report for one month, built one record at a time: `add` each record (records of other
+ * months are ignored), then `build` once. What `monthReport` does over an array, and
+ * what a streamed read does as each line is parsed, so no array of records is ever needed.
+ *
+ * It gives exactly what the oracle (test/ledger/oracle.ts: filter the month, then totals,
+ * groupCalls, taskCosts, localShare, cacheHitRate and latencyByModel one after the other)
+ * gives, as the tests check, in one walk over the records: for a month of 100,000 records the
+ * separate passes, each with its own string keys and maps, cost ~3 times as much. Calls are
+ * added in record order, as the passes do, so even the float sums come out bit for bit equal.
+ */
+export class MonthReportBuilder {
+  private readonly all = emptyTotals();
+  private readonly days = new Map<string, GroupRow>();
+  /** Day rows by the day-of-month digits, so the common case needs no key string per call. */
+  private readonly dayByNumber: (GroupRow | undefined)[] = [];
+  private readonly tiers = new Map<string, GroupRow>();
+  /** Tier rows by tier number + 1 ('none' at 0), for the same reason. */
+  private readonly tierByNumber: (GroupRow | undefined)[] = [];
+  private readonly models = new Map<string, ModelEntry>();
+  private readonly providers = new Map<string, GroupRow>();
+  private readonly taskTypes = new Map<string, GroupRow>();
+  private readonly tasks = new Map<string, TaskEntry>();
+  private turnCount = 0;
+  private localTurns = 0;
+  private localCalls = 0;
+  private localTokens = 0;
+  private allTokens = 0;
+  private cacheRead = 0;
+  private cloudInput = 0;
+  private readonly disagreements: BilledDisagreementRow[] = [];
+
+  constructor(private readonly options: MonthReportOptions) {}
+
+  add(record: LedgerRecord): void {
+    const iso = utcIso(record.ts);
+    if (!isoInMonth(iso, this.options.month)) return;
+    if (record.type === 'task') {
+      this.taskEntry(record).end = record;
+      return;
+    }
+    if (record.type !== 'call') return;
+    const call = record;
+    const usage = call.usage;
+    const model = this.modelEntry(call.model);
+
+    addCall(this.all, call);
+    addCall(this.dayRow(iso), call);
+    addCall(this.tierRow(call.tier), call);
+    addCall(model.row, call);
+    addCall(model.provider, call);
+    addCall(rowOf(this.taskTypes, call.taskType ?? 'none'), call);
+
+    const task = this.taskEntry(call);
+    addTaskCall(task.cost, call);
+    // The turn's last call so far decides whether it counts as local (as LocalShare.turns defines).
+    const lastTs = (task.lastTs ??= []);
+    const turn = call.turn;
+    const prevTs = lastTs[turn];
+    if (prevTs === undefined || call.ts >= prevTs) {
+      if (prevTs === undefined) this.turnCount += 1;
+      else if (isLocalTurn(task, turn)) this.localTurns -= 1;
+      if (model.local) this.localTurns += 1;
+      lastTs[turn] = call.ts;
+      setLocalTurn(task, turn, model.local);
+    }
+
+    const tokens = totalInput(usage) + usage.output;
+    this.allTokens += tokens;
+    if (model.local) {
+      this.localCalls += 1;
+      this.localTokens += tokens;
+    } else {
+      this.cacheRead += usage.cacheRead;
+      this.cloudInput += totalInput(usage);
+    }
+    if (call.outcome === 'ok') {
+      model.durations.push(call.durationMs);
+      if (call.tokPerSec !== undefined) model.speeds.push(call.tokPerSec);
+    }
+    const billed = call.billedDisagreement;
+    if (billed !== undefined && disagrees(billed)) {
+      this.disagreements.push({
+        ts: call.ts,
+        task: call.task,
+        model: call.model,
+        costUsd: call.costUsd,
+        reportedUsd: billed.reportedUsd,
+        tableUsd: billed.tableUsd,
+      });
+    }
+  }
+
+  build(): MonthReport {
+    const { month } = this.options;
+    const costs: TaskCost[] = [];
+    for (const { cost, end } of this.tasks.values()) {
+      if (end) endTask(cost, end);
+      costs.push(cost);
+    }
+    const byDay = [...this.days.values()].sort(byKeyOrder);
+    const byUsd = (rows: Iterable<GroupRow>): GroupRow[] => [...rows].sort(byUsdDesc);
+    const modelEntries = [...this.models.values()];
+    const latency: LatencyRow[] = [];
+    for (const entry of modelEntries) {
+      if (entry.durations.length > 0) {
+        latency.push(latencyRow(entry.row.key, entry.durations.values(), entry.speeds.values()));
+      }
+    }
+    const dayUsd = new Map(byDay.map((row) => [row.key, row.usd]));
+    const series = monthDays(month).map((day) => ({ day, usd: dayUsd.get(day) ?? 0 }));
+    const dailyUsd = Object.fromEntries(series.map((d) => [d.day, d.usd]));
+    return {
+      month,
+      totals: this.all,
+      dailySeries: series,
+      byDay,
+      byWeek: rollUp(byDay, isoWeek),
+      byTier: byUsd(this.tiers.values()),
+      byModel: byUsd(modelEntries.map((entry) => entry.row)),
+      byProvider: byUsd(this.providers.values()),
+      byTaskType: byUsd(this.taskTypes.values()),
+      perCompletedTask: perCompletedTask(costs),
+      localShare: {
+        turns: share(this.localTurns, this.turnCount),
+        calls: share(this.localCalls, this.all.calls),
+        tokens: share(this.localTokens, this.allTokens),
+      },
+      cacheHitRate: {
+        rate: ratio(this.cacheRead, this.cloudInput),
+        cacheReadTokens: this.cacheRead,
+        inputTokens: this.cloudInput,
+      },
+      latency: latency.sort(byCallsDesc),
+      projection: projectMonthEnd({
+        month,
+        now: this.options.now,
+        budgetUsd: this.options.budgetUsd,
+        dailyUsd,
+        history: this.options.history,
+      }),
+      topTasks: topTasks(costs),
+      billedDisagreements: this.disagreements,
+    };
+  }
+
+  private taskEntry(record: CallRecord | TaskRecord): TaskEntry {
+    let entry = this.tasks.get(record.task);
+    if (!entry) {
+      entry = {
+        cost:
+          record.type === 'call'
+            ? newTaskCostOfCall(record)
+            : newTaskCost(record.task, record.session, record.ts),
+        end: undefined,
+        lastTs: undefined,
+        localBits: 0,
+        localHigh: undefined,
+      };
+      this.tasks.set(record.task, entry);
+    }
+    if (record.ts > entry.cost.lastTs) entry.cost.lastTs = record.ts;
+    return entry;
+  }
+
+  private dayRow(iso: string): GroupRow {
+    const tens = digitAt(iso, 8);
+    const ones = digitAt(iso, 9);
+    if (this.options.month.length !== 7 || iso.charCodeAt(7) !== 45 || tens < 0 || ones < 0) {
+      return rowOf(this.days, iso.slice(0, 10));
+    }
+    // In the month, the key is the month, '-' and these two digits: the same row every time.
+    return (this.dayByNumber[tens * 10 + ones] ??= rowOf(this.days, iso.slice(0, 10)));
+  }
+
+  private tierRow(tier: Tier | null): GroupRow {
+    const n = tier === null ? 0 : tier + 1;
+    return (this.tierByNumber[n] ??= rowOf(this.tiers, tier === null ? 'none' : String(tier)));
+  }
+
+  private modelEntry(model: string): ModelEntry {
+    let entry = this.models.get(model);
+    if (!entry) {
+      entry = {
+        row: { key: model, ...emptyTotals() },
+        provider: rowOf(this.providers, providerOf(model)),
+        local: isLocalModel(model),
+        durations: new NumberList(),
+        speeds: new NumberList(),
+      };
+      this.models.set(model, entry);
+    }
+    return entry;
+  }
+}
+
+/** Every report for one month. Records of other months are ignored. */
+export function monthReport(
+  records: readonly LedgerRecord[],
+  options: MonthReportOptions,
+): MonthReport {
+  const builder = new MonthReportBuilder(options);
+  for (const record of records) builder.add(record);
+  return builder.build();
+}
