@@ -19,8 +19,7 @@ export interface PendingRoute {
 }
 
 export type CardChange =
-  | { proposal: RouteProposal; notice?: undefined }
-  | { proposal?: undefined; notice: Notice };
+  { proposal: RouteProposal; notice?: undefined } | { proposal?: undefined; notice: Notice };
 
 export interface RouteFlowDeps {
   routing: Routing;

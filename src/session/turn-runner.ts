@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import { isRetryable, type KirikaeError } from '../core/errors.js';
+import type { KirikaeError } from '../core/errors.js';
 import type { Message } from '../core/message.js';
 import { parseModelRef, type ModelRef } from '../core/model-ref.js';
 import type { Provider } from '../core/provider.js';
@@ -15,16 +15,14 @@ import {
   type Tool,
 } from '../agent/index.js';
 import type { PlacedModel } from '../local/runtime.js';
-import { recordFailure, recordSuccess, type CooldownState } from '../router/cooldown.js';
-import { nextFallback } from '../router/fallback.js';
-import { numCtxBucket } from '../core/num-ctx.js';
-import { toCallEstimate } from '../router/route.js';
+import type { CooldownState } from '../router/cooldown.js';
 import type { RouterSession } from '../router/session.js';
 import { tierOfModel } from '../router/table.js';
 import type { RouteDecision } from '../router/types.js';
 import { ZERO_SUM, addUsd, type UsdSum } from '../present/units.js';
-import type { ModelCallFacts, TurnLedger } from './turn-ledger.js';
-import type { CallRecord, RouteDecision as HowDecided } from '../core/records.js';
+import type { TurnLedger } from './turn-ledger.js';
+import { bookCall, placeAttempt, settleAttempt } from './attempt.js';
+import type { CallRecord } from '../core/records.js';
 
 /** How the user settled the route of this turn. */
 export type TurnHow = 'accepted' | 'override' | 'auto' | 'headless';
@@ -94,10 +92,6 @@ export interface TurnRunnerDeps {
   now?: () => number;
 }
 
-function howDecided(how: TurnHow, tried: readonly string[]): HowDecided {
-  return tried.length ? 'fallback' : how;
-}
-
 /**
  * The one turn pipeline. For each model in turn (the chosen one, then the fallback chain on a
  * retryable failure): place a local model in memory, run the agent loop against the model's
@@ -122,37 +116,18 @@ export async function runTurn(
   let outcome: TurnResult['outcome'] = 'ok';
   let error: KirikaeError | undefined;
   let partial = '';
-  // The decision's own view of each model, so a fallback never re-runs the router.
-  const optionOf = (id: string) => plan.decision.options.find((o) => o.model === id);
+  const tierFor = (id: string) =>
+    plan.decision.options.find((o) => o.model === id)?.tier ?? tierOfModel(config, id);
 
   for (;;) {
-    const ref = parseModelRef(model);
-    const option = optionOf(model);
-    const tier = option?.tier ?? tierOfModel(config, model);
-    onEvent({ type: 'attempt', model, tier, fallbackFrom: [...tried] });
+    onEvent({ type: 'attempt', model, tier: tierFor(model), fallbackFrom: [...tried] });
     partial = '';
-
-    let provider: Provider;
-    let release: (() => void) | undefined;
-    const request: { numCtx?: number; keepAlive?: string | number } = {};
-    if (ref.provider === 'ollama' && deps.local) {
-      const needed =
-        (option?.estimate.inputTokens ?? 8_000) + (option?.estimate.outputTokensP90 ?? 4_000);
-      request.numCtx = numCtxBucket(needed);
-      const placed = await deps.local.ensureResident(ref.model, request.numCtx);
-      onEvent({ type: 'residency', model, ...placed, host: placed.host.label });
-      provider = deps.local.providerFor(ref.model);
-      request.keepAlive = deps.local.keepAliveFor(ref.model);
-      release = deps.local.beginUse(ref.model);
-    } else {
-      provider = deps.providerFor(ref);
-    }
-
+    const placed = await placeAttempt(model, plan, deps, onEvent);
     const sentAt = now();
     try {
       agent = await runAgentTurn({
-        provider,
-        model: ref.model,
+        provider: placed.provider,
+        model: parseModelRef(model).model,
         system: deps.system,
         messages: plan.messages,
         tools: deps.tools,
@@ -162,27 +137,15 @@ export async function runTurn(
         workspace: deps.cwd,
         permissions: deps.permissions,
         bashTimeoutMs: config.agent.bashTimeoutMs,
-        request,
+        request: placed.request,
         onEvent: (event) => {
           if (event.type === 'text') partial += event.text;
           if (event.type === 'model_call') {
-            const facts: ModelCallFacts = {
-              task: plan.task,
-              turn: plan.turn,
-              taskType: plan.taskType,
-              model,
-              tier,
-              proposed: plan.decision.chosen.model,
-              decision: howDecided(plan.how, tried),
-              fallbackHops: tried,
-              usage: event.usage,
-              ...(event.billedUsd !== undefined ? { billedUsd: event.billedUsd } : {}),
-              metrics: event.metrics,
-              ...(event.error ? { error: event.error } : {}),
-              // The estimate belongs to the first call of the model the router priced.
-              ...(option && event.step === 1 ? { estimate: toCallEstimate(option) } : {}),
-            };
-            const record = deps.ledger.recordCall(facts);
+            const record = bookCall(
+              { ...event, model, tier: placed.tier, option: placed.option, tried },
+              plan,
+              deps,
+            );
             records.push(record);
             cost = addUsd(cost, record.costUsd);
             if (event.metrics.tokPerSec) tokPerSec = event.metrics.tokPerSec;
@@ -192,7 +155,7 @@ export async function runTurn(
         },
       });
     } finally {
-      release?.();
+      placed.release();
     }
     usage = addUsage(usage, agent.usage);
     deps.router.noteSent(
@@ -200,48 +163,18 @@ export async function runTurn(
       { system: deps.system, tools: deps.tools.map((t) => t.spec), messages: plan.messages },
       sentAt,
     );
-
     const failure = agent.error;
-    if (!failure) {
-      deps.cooldown.set(recordSuccess(deps.cooldown.get(), ref.provider));
-      break;
-    }
-    if (failure.kind === 'aborted') {
-      outcome = 'aborted';
-      error = failure;
-      break;
-    }
-    deps.cooldown.set(
-      recordFailure(
-        deps.cooldown.get(),
-        ref.provider,
-        { kind: failure.kind, retryAfterMs: failure.retryAfterMs },
-        now(),
-      ),
-    );
-    const fb =
-      isRetryable(failure.kind) || failure.kind === 'context_length'
-        ? nextFallback({
-            failed: model,
-            kind: failure.kind,
-            chain: config.fallback,
-            tried,
-            unavailable: (m) => {
-              const o = optionOf(m);
-              return o ? o.unavailableReason : deps.unavailable?.(m);
-            },
-            cooldown: deps.cooldown.get(),
-            now: now(),
-          })
-        : undefined;
-    if (fb?.next && fb.model) {
-      onEvent({ type: 'fallback', from: model, to: fb.model, error: failure, notice: fb.notice });
+    const { next, notice } = settleAttempt(model, failure, tried, plan, deps);
+    if (failure && next) {
+      onEvent({ type: 'fallback', from: model, to: next, error: failure, notice: notice ?? '' });
       tried.push(model);
-      model = fb.model;
+      model = next;
       continue;
     }
-    outcome = 'error';
-    error = failure;
+    if (failure) {
+      outcome = failure.kind === 'aborted' ? 'aborted' : 'error';
+      error = failure;
+    }
     break;
   }
 
