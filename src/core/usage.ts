@@ -9,6 +9,8 @@ export interface Usage {
   cacheWrite: number;
   /** Reasoning tokens, already included in `output`. */
   reasoning: number;
+  /** The part of `cacheWrite` written with the 1-hour TTL (Anthropic `ttl: "1h"`, 2× input). */
+  cacheWrite1h?: number;
 }
 
 export const ZERO_USAGE: Usage = Object.freeze({
