@@ -17,6 +17,8 @@ export interface CatalogOverride {
   checked: string;
   /** Why genai-prices is not used for this id. */
   why: string;
+  /** Tokens of context, from the same vendor page. */
+  contextWindow: number;
   /** The prices themselves, or … */
   prices?: ModelPrice;
   /** … the genai-prices entry that prices this id (OpenRouter passes a vendor's prices through). */
@@ -26,6 +28,7 @@ export interface CatalogOverride {
 export const CATALOG_OVERRIDES: readonly CatalogOverride[] = [
   {
     id: 'anthropic/claude-sonnet-5-5',
+    contextWindow: 1_000_000,
     source: 'https://platform.claude.com/docs/en/about-claude/pricing',
     checked: '2026-11-30',
     why: 'genai-prices 0.1.8 has no Sonnet 5.5; its claude-sonnet-5 prefix rule would price it as Sonnet 5 with the cache read Anthropic cut to $0.10 on 2026-10-07',
@@ -39,6 +42,7 @@ export const CATALOG_OVERRIDES: readonly CatalogOverride[] = [
   },
   {
     id: 'anthropic/claude-haiku-5-5',
+    contextWindow: 1_000_000,
     source: 'https://platform.claude.com/docs/en/models/haiku-5-5/overview',
     checked: '2026-11-30',
     why: 'not in genai-prices 0.1.8; priced by prompt length (5× above 100,000 tokens)',
@@ -52,6 +56,7 @@ export const CATALOG_OVERRIDES: readonly CatalogOverride[] = [
   },
   {
     id: 'openai/gpt-6.2-sol',
+    contextWindow: 1_050_000,
     source: 'https://developers.openai.com/api/docs/models/gpt-6.2-sol',
     checked: '2026-11-30',
     why: 'not in genai-prices 0.1.8; above 272K input, input and cache rates double and output is 1.5×',
@@ -64,6 +69,7 @@ export const CATALOG_OVERRIDES: readonly CatalogOverride[] = [
   },
   {
     id: 'openrouter/google/gemini-3.8-flash',
+    contextWindow: 1_000_000,
     source: 'https://ai.google.dev/gemini-api/docs/pricing',
     checked: '2026-11-30',
     why: "genai-prices 0.1.8 lists Gemini 3.8 Flash under Google only; OpenRouter passes Google's price through ($0.75/$3.75 through 2026-12-31, then $1.50/$7.50)",
