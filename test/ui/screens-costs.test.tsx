@@ -94,7 +94,7 @@ describe('costs screen', () => {
     expect(port.load).toHaveBeenCalledWith('2026-03', 'tier');
     expect(frame).toContain('Costs 2026-03 · this month');
     // $0.537 known of a $1 budget, plus an unpriced call that is counted, not summed as $0.
-    expect(frame).toContain('spent $0.537 + ? of $1.000 (54%)');
+    expect(frame).toContain('spent $0.537 + ? of $1.00 (54%)');
     expect(frame).toContain('1 unpriced call (?) not in the total');
     expect(frame).toMatch(/daily · max \$0\.450 on 03-10/);
     expect(frame).toMatch(/[▁▂▃▄▅▆▇█]{20}/);
@@ -162,8 +162,8 @@ describe('costs screen', () => {
   });
 
   it('formats with pure helpers', () => {
-    expect(costCell(1.2, 3, 0)).toBe('$1.200');
-    expect(costCell(1.2, 3, 1)).toBe('$1.200 + ?');
+    expect(costCell(1.2, 3, 0)).toBe('$1.20');
+    expect(costCell(1.2, 3, 1)).toBe('$1.20 + ?');
     expect(costCell(0, 2, 2)).toBe('?');
     expect(nextGrouping('task')).toBe('day');
     expect(tierBarLayout(40).pct).toBe(4);
