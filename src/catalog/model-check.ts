@@ -74,7 +74,10 @@ function checkOne(ref: ModelRef, config: Config, usedIn: string[], today: Date):
   };
 }
 
-/** Every model in the tier table and the fallback chain, once each, in config order. */
+/**
+ * Every model in the tier table, the fallback chain and the price overrides, once each, in config
+ * order: an override for a model no tier uses still says which of its fields were derived.
+ */
 export function checkModels(config: Config, today: Date = new Date()): ModelCheck[] {
   const uses = new Map<string, string[]>();
   const note = (id: string, where: string): void => {
@@ -85,5 +88,6 @@ export function checkModels(config: Config, today: Date = new Date()): ModelChec
   for (const [tier, models] of Object.entries(config.tiers))
     for (const id of models) note(id, `tier ${tier}`);
   for (const id of config.fallback) note(id, 'fallback');
+  for (const id of Object.keys(config.prices)) if (!uses.has(id)) note(id, 'prices');
   return [...uses].map(([id, usedIn]) => checkOne(parseModelRef(id), config, usedIn, today));
 }

@@ -89,6 +89,12 @@ describe('checkModels', () => {
     expect(models.find((m) => m.id === 'anthropic/claude-sonnet-5-5')?.source).toBe(
       'your prices override (derived: outputMtok from the catalog; cacheReadMtok from the catalog; cacheWriteMtok from the catalog; cacheWrite1hMtok from the catalog)',
     );
+    const priceOnly = checkModels(
+      configSchema.parse({ prices: { 'openai/gpt-x': { inputMtok: 1, outputMtok: 4 } } }),
+      TODAY,
+    ).find((m) => m.id === 'openai/gpt-x');
+    expect(priceOnly?.usedIn).toEqual(['prices']);
+    expect(priceOnly?.source).toContain('cacheReadMtok 0.1 × input (OpenAI)');
     expect(models.find((m) => m.id === 'anthropic/claude-next')?.source).toBe(
       'your prices override (derived: cacheReadMtok 0.1 × input (Anthropic); cacheWriteMtok 1.25 × input (Anthropic); cacheWrite1hMtok 2 × input (Anthropic))',
     );
