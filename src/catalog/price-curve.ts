@@ -124,25 +124,38 @@ function buildCurve(ref: ModelRef, override: PriceOverride | undefined, at: Date
   };
 }
 
-const curves = new Map<
-  string,
-  { curve: PriceCurve; at: number; override: PriceOverride | undefined }
->();
+interface Memo {
+  curve: PriceCurve;
+  at: number;
+  override: PriceOverride | undefined;
+  /** The overrides object last seen: the same object again needs no id lookup. */
+  from: Record<string, PriceOverride>;
+}
 
-/** The model's price curve, memoised per model and override object for ten minutes. */
+// Keyed by provider, then model: no id string is built on the hot path (the router prices a
+// dozen routes per key press, the ledger a month of calls).
+const curves = new Map<string, Map<string, Memo>>();
+const NO_OVERRIDES: Record<string, PriceOverride> = Object.freeze({});
+
+/** The model's price curve, memoised per model and override for ten minutes. */
 export function priceCurve(
   ref: ModelRef,
-  overrides: Record<string, PriceOverride> = {},
+  overrides: Record<string, PriceOverride> = NO_OVERRIDES,
   now = Date.now(),
 ): PriceCurve {
-  const id = formatModelRef(ref);
-  const override = overrides[id];
-  // The override object itself is part of the key: a config reload brings new objects.
-  const hit = curves.get(id);
-  if (hit && hit.override === override && now - hit.at < CURVE_TTL_MS && now >= hit.at)
+  let byModel = curves.get(ref.provider);
+  if (!byModel) curves.set(ref.provider, (byModel = new Map()));
+  const hit = byModel.get(ref.model);
+  const fresh = hit !== undefined && now - hit.at < CURVE_TTL_MS && now >= hit.at;
+  if (fresh && hit.from === overrides) return hit.curve;
+  // The override object itself is compared: a config reload brings new objects.
+  const override = overrides[formatModelRef(ref)];
+  if (fresh && hit.override === override) {
+    hit.from = overrides;
     return hit.curve;
+  }
   const curve = buildCurve(ref, override, new Date(now));
-  curves.set(id, { curve, at: now, override });
+  byModel.set(ref.model, { curve, at: now, override, from: overrides });
   return curve;
 }
 

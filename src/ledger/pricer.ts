@@ -16,11 +16,14 @@ export function makePricer(model: string, options: Pick<PriceOptions, 'overrides
   } catch {
     return { model, price: () => 'unknown' };
   }
+  let curve = priceCurve(ref, options.overrides);
+  let calls = 0;
   return {
     model,
     price(usage: Usage): Cost {
-      // The curve is memoised: looking it up per call keeps time-of-day prices current.
-      const usd = costOf(priceCurve(ref, options.overrides), usage);
+      // Looked up again now and then, so time-of-day prices stay current over a long run.
+      if (++calls % 4096 === 0) curve = priceCurve(ref, options.overrides);
+      const usd = costOf(curve, usage);
       return usd === null ? 'unknown' : usd;
     },
   };
