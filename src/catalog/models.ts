@@ -1,7 +1,7 @@
 import { findProvider } from '@pydantic/genai-prices';
 import { closest, distance } from 'fastest-levenshtein';
 import { PROVIDER_IDS, type ModelRef, type ProviderId } from '../core/model-ref.js';
-import { catalogOverride } from './overrides.js';
+import { CATALOG_OVERRIDES, catalogOverride } from './overrides.js';
 import { retirement } from './retirements.js';
 
 /** Context windows the price data does not carry (vendors' model pages). */
@@ -87,6 +87,7 @@ export function closestModelIds(id: string, count = 3, extra: string[] = []): st
   const candidates = [
     ...new Set([
       ...PROVIDER_IDS.flatMap((p) => catalogModels(p).map((m) => `${p}/${m.id}`)),
+      ...CATALOG_OVERRIDES.map((o) => o.id),
       ...extra,
     ]),
   ];

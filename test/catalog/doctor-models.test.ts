@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkModels } from '../../src/catalog/model-check.js';
 import { retirement } from '../../src/catalog/retirements.js';
-import { needsResponsesApi } from '../../src/catalog/models.js';
+import { closestModelIds, isKnownModel, needsResponsesApi } from '../../src/catalog/models.js';
 import { checkOnline } from '../../src/commands/doctor-online.js';
 import { runDoctor } from '../../src/commands/doctor.js';
 import { configSchema, defaultConfig } from '../../src/config/schema.js';
@@ -98,6 +98,13 @@ describe('checkModels', () => {
     expect(models.find((m) => m.id === 'anthropic/claude-next')?.source).toBe(
       'your prices override (derived: cacheReadMtok 0.1 × input (Anthropic); cacheWriteMtok 1.25 × input (Anthropic); cacheWrite1hMtok 2 × input (Anthropic))',
     );
+  });
+
+  it('knows the overridden defaults by id and suggests them for typos', () => {
+    expect(isKnownModel(parseModelRef('anthropic/claude-haiku-5-5'))).toBe(true);
+    expect(closestModelIds('anthropic/claude-haiku-5.5', 1)).toEqual([
+      'anthropic/claude-haiku-5-5',
+    ]);
   });
 
   it('marks the OpenAI models that need the Responses API', () => {
