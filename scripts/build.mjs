@@ -2,7 +2,12 @@
 // while Ink, React and the SDKs live in chunks imported on demand (Ink alone is hundreds of
 // small ESM files; one chunk loads several times faster).
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+
+// The price data is bundled, so its version is fixed at build time (src/catalog/price-version.ts).
+const genaiPrices = JSON.parse(
+  readFileSync('node_modules/@pydantic/genai-prices/package.json', 'utf8'),
+).version;
 
 rmSync('dist', { recursive: true, force: true });
 await build({
@@ -21,6 +26,9 @@ await build({
   banner: {
     js: "import { createRequire as __kirikaeCreateRequire } from 'node:module'; const require = __kirikaeCreateRequire(import.meta.url);",
   },
-  define: { 'process.env.NODE_ENV': '"production"' },
+  define: {
+    'process.env.NODE_ENV': '"production"',
+    __GENAI_PRICES_VERSION__: JSON.stringify(genaiPrices),
+  },
   logLevel: 'warning',
 });

@@ -1,21 +1,17 @@
 import { findProvider } from '@pydantic/genai-prices';
 import { closest, distance } from 'fastest-levenshtein';
 import { PROVIDER_IDS, type ModelRef, type ProviderId } from '../core/model-ref.js';
+import { CATALOG_OVERRIDES, catalogOverride } from './overrides.js';
+import { retirement } from './retirements.js';
 
-/** Retirement dates announced by the vendors; `doctor` warns before the day comes. */
-const DEPRECATIONS: Record<string, string> = {
-  'anthropic/claude-sonnet-4-5': '2026-11-30',
-  'anthropic/claude-3-7-sonnet-latest': '2026-02-19',
-  'anthropic/claude-3-5-haiku-latest': '2026-02-19',
-  'anthropic/claude-3-opus-latest': '2026-01-05',
-};
-
-/** Context windows the price data does not carry. */
+/** Context windows the price data does not carry (vendors' model pages). */
 const CONTEXT_FALLBACK: Record<string, number> = {
   'openrouter/deepseek/deepseek-chat': 163_840,
   'openrouter/openai/gpt-oss-120b:free': 131_072,
   'openrouter/openai/gpt-oss-120b': 131_072,
   'deepseek/deepseek-chat': 128_000,
+  // DeepSeek V4: 1M context (api-docs.deepseek.com/quick_start/pricing).
+  'openrouter/deepseek/deepseek-v4-flash': 1_000_000,
 };
 
 /** Local models: Ollama's /api/show knows best; until asked, assume a conservative window. */
@@ -56,12 +52,18 @@ function findModel(ref: ModelRef): CatalogModel | undefined {
 }
 
 export function isKnownModel(ref: ModelRef): boolean {
-  return ref.provider === 'ollama' || findModel(ref) !== undefined;
+  return (
+    ref.provider === 'ollama' ||
+    catalogOverride(`${ref.provider}/${ref.model}`) !== undefined ||
+    findModel(ref) !== undefined
+  );
 }
 
 export function contextWindow(ref: ModelRef): number | undefined {
   const id = `${ref.provider}/${ref.model}`;
   if (CONTEXT_FALLBACK[id]) return CONTEXT_FALLBACK[id];
+  const pinned = catalogOverride(id)?.contextWindow;
+  if (pinned) return pinned;
   if (ref.provider === 'ollama') return DEFAULT_LOCAL_CONTEXT;
   return findModel(ref)?.contextWindow;
 }
@@ -71,9 +73,10 @@ export interface Deprecation {
   retired: boolean;
 }
 
+/** Retirement of a model (see retirement() for the replacement and source). */
 export function deprecation(ref: ModelRef, today = new Date()): Deprecation | undefined {
-  const date = DEPRECATIONS[`${ref.provider}/${ref.model}`];
-  if (date) return { retiresOn: date, retired: today.toISOString().slice(0, 10) >= date };
+  const dated = retirement(`${ref.provider}/${ref.model}`, today);
+  if (dated) return { retiresOn: dated.retiresOn, retired: dated.retired };
   if (findModel(ref)?.deprecated) return { retiresOn: 'announced', retired: false };
   return undefined;
 }
@@ -84,6 +87,7 @@ export function closestModelIds(id: string, count = 3, extra: string[] = []): st
   const candidates = [
     ...new Set([
       ...PROVIDER_IDS.flatMap((p) => catalogModels(p).map((m) => `${p}/${m.id}`)),
+      ...CATALOG_OVERRIDES.map((o) => o.id),
       ...extra,
     ]),
   ];
@@ -95,4 +99,14 @@ export function closestModelIds(id: string, count = 3, extra: string[] = []): st
     .slice(0, count)
     .map((x) => x.c)
     .sort((a, b) => (a === best ? -1 : b === best ? 1 : 0));
+}
+
+/**
+ * OpenAI models to call through the Responses API: codex models are served there only (Chat
+ * Completions answers 404), and GPT-6.1 Sol and later take tool calls on Chat Completions only
+ * with reasoning effort `none`, which they reject (developers.openai.com/api/docs/models).
+ */
+export function needsResponsesApi(ref: ModelRef): boolean {
+  if (ref.provider !== 'openai') return false;
+  return /codex/.test(ref.model) || /^gpt-(6\.[1-9]|[7-9])/.test(ref.model);
 }

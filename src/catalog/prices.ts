@@ -1,10 +1,9 @@
-import { calcPrice } from '@pydantic/genai-prices';
-import type { ModelRef } from '../core/model-ref.js';
-import { totalInput, type Cost, type Usage } from '../core/usage.js';
 import type { PriceOverride } from '../config/schema.js';
+import type { ModelRef } from '../core/model-ref.js';
+import type { Cost, Usage } from '../core/usage.js';
+import { costOf, priceCurve, ratesFor, type PriceCurve } from './price-curve.js';
 
-/** Recorded with every ledger entry so old costs can be told apart from re-priced ones. */
-export const PRICE_DATA_VERSION = 'genai-prices@0.1.8';
+export { PRICE_DATA_VERSION } from './price-version.js';
 
 export type PriceSource = 'catalog' | 'override' | 'local' | 'billed' | 'unknown';
 
@@ -13,58 +12,85 @@ export interface PricedUsage {
   source: PriceSource;
 }
 
-/** genai-prices names OpenAI-compatible providers by their own ids. */
-const PRICE_PROVIDER: Record<string, string> = {
-  anthropic: 'anthropic',
-  openai: 'openai',
-  openrouter: 'openrouter',
-  deepseek: 'deepseek',
-};
+/** A provider's own figure that differs from the price table by more than the tolerance. */
+export interface BilledDisagreement {
+  reportedUsd: number;
+  tableUsd: number;
+}
 
-function overridePrice(override: PriceOverride, usage: Usage): number {
-  const cacheRead = override.cacheReadMtok ?? override.inputMtok;
-  const cacheWrite = override.cacheWriteMtok ?? override.inputMtok;
-  return (
-    (usage.input * override.inputMtok +
-      usage.cacheRead * cacheRead +
-      usage.cacheWrite * cacheWrite +
-      usage.output * override.outputMtok) /
-    1_000_000
-  );
+export interface PricedCall extends PricedUsage {
+  /** Set when the provider reported a cost more than 5 % away from the table's. */
+  billedDisagreement?: BilledDisagreement;
 }
 
 export interface PriceOptions {
   overrides?: Record<string, PriceOverride>;
-  /** The provider's own billed figure (OpenRouter's `usage.cost`): it wins over any table. */
+  /**
+   * A billed cost the provider documents as the charge: OpenRouter's `usage.cost` (or, for BYOK,
+   * `cost_details.upstream_inference_cost` plus its fee). Trusted on OpenRouter only.
+   */
   billedUsd?: number;
+  /** Any other cost a provider reported (a proxy's `usage.cost`): compared, never trusted. */
+  reportedUsd?: number;
+  now?: number;
+}
+
+/** Providers whose reported cost is documented as the amount billed. */
+const BILLED_TRUSTED = new Set(['openrouter']);
+
+/** Relative difference above which a reported cost is kept on the record as a disagreement. */
+export const DISAGREEMENT_TOLERANCE = 0.05;
+
+const finite = (n: number | undefined): n is number => n !== undefined && Number.isFinite(n);
+
+/** A reported cost that differs from the table by more than 5 % (of the larger), else undefined. */
+export function billedDisagreement(
+  reportedUsd: number | undefined,
+  tableUsd: Cost,
+  tolerance = DISAGREEMENT_TOLERANCE,
+): BilledDisagreement | undefined {
+  if (!finite(reportedUsd) || tableUsd === 'unknown') return undefined;
+  const scale = Math.max(Math.abs(reportedUsd), Math.abs(tableUsd));
+  if (scale === 0 || Math.abs(reportedUsd - tableUsd) <= tolerance * scale) return undefined;
+  return { reportedUsd, tableUsd };
+}
+
+function sourceOf(curve: PriceCurve): PriceSource {
+  switch (curve.origin.kind) {
+    case 'config':
+      return 'override';
+    case 'catalog':
+    case 'catalog-override':
+      return 'catalog';
+    case 'local':
+      return 'local';
+    default:
+      return 'unknown';
+  }
 }
 
 /**
- * USD for one call's usage on a model. Local models cost nothing per token (their energy is
- * priced separately); a model with no known price is 'unknown', never 0.
+ * Prices one call: the table price (catalog, dated override or the user's override), except on a
+ * provider whose billed figure is documented as the charge. A reported figure that disagrees with
+ * the table by more than 5 % is kept beside it. An unpriced model is 'unknown', never 0.
  */
+export function priceCall(ref: ModelRef, usage: Usage, options: PriceOptions = {}): PricedCall {
+  const curve = priceCurve(ref, options.overrides, options.now);
+  const table = costOf(curve, usage);
+  const tableUsd: Cost = table === null ? 'unknown' : table;
+  const trusted = BILLED_TRUSTED.has(ref.provider) && finite(options.billedUsd);
+  const reported = trusted ? options.billedUsd : (options.reportedUsd ?? options.billedUsd);
+  const disagreement = billedDisagreement(reported, tableUsd);
+  const priced: PricedUsage = trusted
+    ? { usd: options.billedUsd!, source: 'billed' }
+    : { usd: tableUsd, source: table === null ? 'unknown' : sourceOf(curve) };
+  return disagreement ? { ...priced, billedDisagreement: disagreement } : priced;
+}
+
+/** USD for one call's usage on a model (see priceCall). */
 export function priceUsage(ref: ModelRef, usage: Usage, options: PriceOptions = {}): PricedUsage {
-  if (options.billedUsd !== undefined && Number.isFinite(options.billedUsd)) {
-    return { usd: options.billedUsd, source: 'billed' };
-  }
-  const override = options.overrides?.[`${ref.provider}/${ref.model}`];
-  if (override) return { usd: overridePrice(override, usage), source: 'override' };
-  if (ref.provider === 'ollama') return { usd: 0, source: 'local' };
-  const providerId = PRICE_PROVIDER[ref.provider];
-  if (!providerId) return { usd: 'unknown', source: 'unknown' };
-  const result = calcPrice(
-    {
-      // genai-prices counts all input, cached included, in input_tokens.
-      input_tokens: totalInput(usage),
-      cache_read_tokens: usage.cacheRead,
-      cache_write_tokens: usage.cacheWrite,
-      output_tokens: usage.output,
-    },
-    ref.model,
-    { providerId },
-  );
-  if (!result) return { usd: 'unknown', source: 'unknown' };
-  return { usd: result.total_price, source: 'catalog' };
+  const { usd, source } = priceCall(ref, usage, options);
+  return { usd, source };
 }
 
 export interface UnitPrices {
@@ -72,41 +98,23 @@ export interface UnitPrices {
   outputMtok: number;
   cacheReadMtok: number;
   cacheWriteMtok: number;
+  cacheWrite1hMtok: number;
 }
 
-/** Per-million-token prices at a given context size, for display and estimates. */
+/** Per-million-token prices below any long-context tier, for display. */
 export function unitPrices(
   ref: ModelRef,
   overrides: Record<string, PriceOverride> = {},
+  totalInput = 0,
 ): UnitPrices | undefined {
-  const override = overrides[`${ref.provider}/${ref.model}`];
-  if (override) {
-    return {
-      inputMtok: override.inputMtok,
-      outputMtok: override.outputMtok,
-      cacheReadMtok: override.cacheReadMtok ?? override.inputMtok,
-      cacheWriteMtok: override.cacheWriteMtok ?? override.inputMtok,
-    };
-  }
-  if (ref.provider === 'ollama')
-    return { inputMtok: 0, outputMtok: 0, cacheReadMtok: 0, cacheWriteMtok: 0 };
-  const one = (usage: Usage): number | undefined => {
-    const priced = priceUsage(ref, usage);
-    return priced.usd === 'unknown' ? undefined : priced.usd;
-  };
-  // Priced at 100K tokens and scaled: a million would cross long-context price tiers.
-  const base = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 };
-  const perMillion = (usage: Usage): number | undefined => {
-    const usd = one(usage);
-    return usd === undefined ? undefined : usd * 10;
-  };
-  const input = perMillion({ ...base, input: 100_000 });
-  const output = perMillion({ ...base, output: 100_000 });
-  if (input === undefined || output === undefined) return undefined;
+  const rates = ratesFor(priceCurve(ref, overrides), totalInput);
+  if (!rates) return undefined;
+  const m = (perToken: number): number => perToken * 1e6;
   return {
-    inputMtok: input,
-    outputMtok: output,
-    cacheReadMtok: perMillion({ ...base, cacheRead: 100_000 }) ?? input,
-    cacheWriteMtok: perMillion({ ...base, cacheWrite: 100_000 }) ?? input,
+    inputMtok: m(rates.input),
+    outputMtok: m(rates.output),
+    cacheReadMtok: m(rates.cacheRead),
+    cacheWriteMtok: m(rates.cacheWrite),
+    cacheWrite1hMtok: m(rates.cacheWrite1h),
   };
 }

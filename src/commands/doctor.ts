@@ -5,8 +5,9 @@ import { providerSetup } from '../providers/index.js';
 import { normalizeOllamaHost } from '../local/host.js';
 import { OllamaInventory } from '../local/inventory.js';
 import { readMemory } from '../telemetry/memory.js';
-import { checkTierTable } from '../catalog/tier-check.js';
-import { formatBytes } from '../ui/format.js';
+import { checkModels, type ModelCheck } from '../catalog/model-check.js';
+import { bytes } from '../present/units.js';
+import { checkOnline, type FetchLike, type OnlineReport } from './doctor-online.js';
 import type { CommandIO } from './io.js';
 
 const OLLAMA_TIMEOUT_MS = 2_000;
@@ -59,8 +60,38 @@ export interface DoctorProblem {
   fix: string;
 }
 
+export interface DoctorArgs {
+  json?: boolean;
+  /** Ask each provider's /models which ids it serves (needs the network and the keys). */
+  online?: boolean;
+}
+
+export interface DoctorDeps {
+  fetch?: FetchLike;
+  today?: Date;
+}
+
+/** One line per configured model: its price source, or what is wrong and the fix. */
+function modelLines(models: ModelCheck[], online: OnlineReport | undefined): string[] {
+  const width = Math.max(...models.map((m) => m.id.length));
+  return models.map((m) => {
+    const missing = online?.missing.includes(m.id) ?? false;
+    const good = !m.problems.length && !missing;
+    const notes = [
+      m.source,
+      ...m.problems.map((p) => p.problem),
+      ...(missing ? ['not listed by the provider'] : []),
+    ];
+    return `  ${good ? '✓' : '✗'} ${m.id.padEnd(width)}  ${notes.join(' · ')}`;
+  });
+}
+
 /** `kirikae doctor`: exit 0 when at least one provider is usable, 1 otherwise. */
-export async function runDoctor(args: { json?: boolean }, io: CommandIO): Promise<number> {
+export async function runDoctor(
+  args: DoctorArgs,
+  io: CommandIO,
+  deps: DoctorDeps = {},
+): Promise<number> {
   const loaded = loadConfig(io.env);
   const problems: DoctorProblem[] = loaded.problems.map((p) => ({
     what: p,
@@ -93,8 +124,26 @@ export async function runDoctor(args: { json?: boolean }, io: CommandIO): Promis
     Exclude<ProviderId, 'ollama'>,
     ReturnType<typeof providerSetup> & { usable: boolean }
   >;
-  const tierWarnings = checkTierTable(loaded.config);
-  for (const w of tierWarnings) problems.push({ what: `${w.model} ${w.problem}`, fix: w.fix });
+  const models = checkModels(loaded.config, deps.today);
+  for (const m of models)
+    for (const p of m.problems) problems.push({ what: `${m.id} ${p.problem}`, fix: p.fix });
+  const online = args.online
+    ? await checkOnline(
+        models.map((m) => m.id),
+        io.env,
+        deps.fetch ?? (fetch as FetchLike),
+      )
+    : undefined;
+  for (const id of online?.missing ?? [])
+    problems.push({
+      what: `${id} is not listed by its provider's /models`,
+      fix: 'check the id against the provider, or pick another model for that tier',
+    });
+  for (const p of online?.providers ?? [])
+    if (p.error)
+      problems.push({ what: `${p.provider}: ${p.url} failed (${p.error})`, fix: 'retry later' });
+  const modelProblems =
+    models.reduce((n, m) => n + m.problems.length, 0) + (online?.missing.length ?? 0);
   const usable = [
     ...Object.entries(providers)
       .filter(([, p]) => p.usable)
@@ -120,7 +169,8 @@ export async function runDoctor(args: { json?: boolean }, io: CommandIO): Promis
                 pressure: memory.pressure,
               }
             : null,
-          tiers: tierWarnings,
+          models,
+          ...(online ? { online } : {}),
           usable,
           problems,
         },
@@ -139,7 +189,7 @@ export async function runDoctor(args: { json?: boolean }, io: CommandIO): Promis
   for (const p of loaded.problems) out.push(`             ${p}`);
   if (ollama.reachable) {
     const resident =
-      ollama.resident.map((m) => `${m.name} ${formatBytes(m.sizeBytes)}`).join(', ') || 'none';
+      ollama.resident.map((m) => `${m.name} ${bytes(m.sizeBytes)}`).join(', ') || 'none';
     out.push(
       `ollama     ✓ ${ollama.host} v${ollama.version} · ${ollama.installed.length} installed · resident: ${resident}`,
     );
@@ -155,12 +205,13 @@ export async function runDoctor(args: { json?: boolean }, io: CommandIO): Promis
   }
   out.push(
     memory
-      ? `memory     ${formatBytes(memory.usedBytes)} used of ${formatBytes(memory.totalBytes)} · pressure ${memory.pressure}`
+      ? `memory     ${bytes(memory.usedBytes)} used of ${bytes(memory.totalBytes)} · pressure ${memory.pressure}`
       : 'memory     could not be read',
   );
   out.push(
-    `tiers      ${tierWarnings.length ? `${tierWarnings.length} warning(s)` : '✓ every model known and priced'}`,
+    `models     ${modelProblems ? `✗ ${modelProblems} problem(s)` : '✓ every model current and priced'}${online ? ' (checked online)' : ''}`,
   );
+  out.push(...modelLines(models, online));
   out.push('');
   out.push(usable.length ? `usable: ${usable.join(', ')}` : 'no provider is usable yet');
   if (problems.length) {

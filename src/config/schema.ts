@@ -13,14 +13,25 @@ const tier = z.number().int().min(0).max(4);
 const taskType = z.enum(TASK_TYPES);
 const usd = z.number().nonnegative();
 
-/** Defaults follow the tier plan in DESIGN.md. */
+/**
+ * Defaults follow the tier plan in DESIGN.md with the models current on 2026-11-30: one per vendor
+ * per tier, each priced by genai-prices or a dated catalog override (src/catalog/overrides.ts);
+ * the sources are listed in docs/models.md. Older ids stay selectable.
+ */
 export const DEFAULT_TIERS = {
-  '0': ['anthropic/claude-opus-4-6', 'openai/gpt-5.3-codex'],
-  '1': ['anthropic/claude-sonnet-4-6'],
-  '2': ['anthropic/claude-haiku-4-5', 'openrouter/google/gemini-2.5-flash'],
-  '3': ['ollama/qwen3-coder:30b', 'ollama/qwen2.5-coder:32b', 'ollama/glm-4.7'],
-  '4': ['openrouter/deepseek/deepseek-chat', 'openrouter/openai/gpt-oss-120b:free'],
+  '0': ['anthropic/claude-opus-5-5', 'openai/gpt-6.2-sol'],
+  '1': ['anthropic/claude-sonnet-5-5'],
+  '2': ['anthropic/claude-haiku-5-5', 'openrouter/google/gemini-3.8-flash'],
+  '3': ['ollama/qwen3-coder:30b', 'ollama/qwen3-coder-next', 'ollama/glm-4.7-flash'],
+  '4': ['openrouter/deepseek/deepseek-v4-flash', 'openrouter/openai/gpt-oss-120b'],
 };
+
+export const DEFAULT_FALLBACK = [
+  'anthropic/claude-sonnet-5-5',
+  'openai/gpt-6.2-sol',
+  'openrouter/deepseek/deepseek-v4-flash',
+  'ollama/qwen3-coder:30b',
+];
 
 export const DEFAULT_ROUTING_TABLE: Record<(typeof TASK_TYPES)[number], number> = {
   architecture: 0,
@@ -54,12 +65,21 @@ const routingRule = z.object({
   model: modelId.optional(),
 });
 
+// Every field is optional: one left out takes the catalog's figure for the model, or for a model
+// the catalog lacks, the vendor's documented cache ratio (src/catalog/price-override.ts).
 const priceOverride = z.object({
-  inputMtok: usd,
-  outputMtok: usd,
+  inputMtok: usd.optional(),
+  outputMtok: usd.optional(),
   cacheReadMtok: usd.optional(),
+  /** 5-minute cache writes (the only kind outside Anthropic). */
   cacheWriteMtok: usd.optional(),
+  /** 1-hour cache writes (Anthropic `ttl: "1h"`). */
+  cacheWrite1hMtok: usd.optional(),
 });
+
+/** How long a prompt cache entry is asked to live (Anthropic: 5 m writes 1.25×, 1 h writes 2×). */
+export const CACHE_TTLS = ['5m', '1h'] as const;
+export type CacheTtl = (typeof CACHE_TTLS)[number];
 
 const permissionMode = z.enum(['ask', 'accept-edits', 'read-only', 'auto']);
 
@@ -78,14 +98,7 @@ export const configSchema = z.object({
         .default({}),
     })
     .prefault({}),
-  fallback: z
-    .array(modelId)
-    .default([
-      'anthropic/claude-sonnet-4-6',
-      'openai/gpt-5.3-codex',
-      'openrouter/deepseek/deepseek-chat',
-      'ollama/qwen3-coder:30b',
-    ]),
+  fallback: z.array(modelId).default(DEFAULT_FALLBACK),
   budget: z
     .object({
       monthlyUsd: usd.default(200),
@@ -121,6 +134,11 @@ export const configSchema = z.object({
     })
     .prefault({}),
   prices: z.record(modelId, priceOverride).default({}),
+  cache: z
+    .object({
+      ttl: z.enum(CACHE_TTLS).default('5m'),
+    })
+    .prefault({}),
   agent: z
     .object({
       maxSteps: z.number().int().positive().default(25),

@@ -1,10 +1,12 @@
+import type { CacheTtl } from '../config/schema.js';
 import type { Message } from '../core/message.js';
 import type { ModelRef } from '../core/model-ref.js';
 
 /**
  * How a provider caches a prompt prefix:
  * - explicit: Anthropic `cache_control`. The agent marks the end of the prompt, so every request
- *   writes what is new (1.25× input) and reads what the last request wrote (0.1× input).
+ *   writes what is new (1.25× input for 5 minutes, 2× for 1 hour: config `cache.ttl`) and reads
+ *   what the last request wrote (0.1× input); each read refreshes the entry's lifetime.
  * - automatic: OpenAI, DeepSeek, Gemini: a repeated prefix is read at the cache price, nothing is
  *   charged for writing, and a cold prefix is plain input.
  * - local: Ollama keeps the KV cache of the last prompt in the resident model. No money, but a
@@ -19,11 +21,22 @@ export interface CachePolicy {
   minTokens: number;
   /** Automatic caches hit in blocks of this many tokens (OpenAI: 128). */
   granularity: number;
+  /** Explicit caches: the TTL writes are asked for ('1h' writes are priced as such). */
+  writeTtl?: CacheTtl;
 }
 
 const MINUTE = 60_000;
 
-export function cachePolicy(ref: ModelRef, localKeepAliveMs = 30 * MINUTE): CachePolicy {
+/** How long an explicit cache entry lives after its last write or read. */
+export function cacheTtlMs(ttl: CacheTtl): number {
+  return ttl === '1h' ? 60 * MINUTE : 5 * MINUTE;
+}
+
+export function cachePolicy(
+  ref: ModelRef,
+  localKeepAliveMs = 30 * MINUTE,
+  cacheTtl: CacheTtl = '5m',
+): CachePolicy {
   if (ref.provider === 'ollama') {
     return { kind: 'local', ttlMs: localKeepAliveMs, minTokens: 0, granularity: 1 };
   }
@@ -33,7 +46,13 @@ export function cachePolicy(ref: ModelRef, localKeepAliveMs = 30 * MINUTE): Cach
   if (claude) {
     // Opus 4.5+ and Haiku 4.5 cache from 4096 tokens; the other Claude models from 1024.
     const minTokens = /opus-4-[5-9]|haiku-4-5/.test(ref.model) ? 4096 : 1024;
-    return { kind: 'explicit', ttlMs: 5 * MINUTE, minTokens, granularity: 1 };
+    return {
+      kind: 'explicit',
+      ttlMs: cacheTtlMs(cacheTtl),
+      minTokens,
+      granularity: 1,
+      writeTtl: cacheTtl,
+    };
   }
   // DeepSeek keeps prefixes far longer than OpenAI's 5–10 minutes; the short end is the safe bet
   // (an expired cache the router counted as warm would under-estimate the bill).
@@ -65,6 +84,8 @@ export interface InputSplit {
   input: number;
   cacheRead: number;
   cacheWrite: number;
+  /** The part of cacheWrite written with the 1-hour TTL. */
+  cacheWrite1h: number;
   /** No reusable prefix: the cache (or the local KV cache) starts empty. */
   cold: boolean;
 }
@@ -77,14 +98,22 @@ export function splitInput(policy: CachePolicy, total: number, warmPrefix: numbe
   const cold = warmPrefix <= 0;
   if (policy.kind === 'local') {
     const read = Math.min(warmPrefix, total);
-    return { input: total - read, cacheRead: read, cacheWrite: 0, cold };
+    return { input: total - read, cacheRead: read, cacheWrite: 0, cacheWrite1h: 0, cold };
   }
-  if (total < policy.minTokens) return { input: total, cacheRead: 0, cacheWrite: 0, cold };
+  if (total < policy.minTokens)
+    return { input: total, cacheRead: 0, cacheWrite: 0, cacheWrite1h: 0, cold };
   if (policy.kind === 'explicit') {
     const read = warmPrefix >= policy.minTokens ? Math.min(warmPrefix, total) : 0;
-    return { input: 0, cacheRead: read, cacheWrite: total - read, cold: read === 0 };
+    const write = total - read;
+    return {
+      input: 0,
+      cacheRead: read,
+      cacheWrite: write,
+      cacheWrite1h: policy.writeTtl === '1h' ? write : 0,
+      cold: read === 0,
+    };
   }
   const warm = warmPrefix >= policy.minTokens ? Math.min(warmPrefix, total) : 0;
   const read = Math.floor(warm / policy.granularity) * policy.granularity;
-  return { input: total - read, cacheRead: read, cacheWrite: 0, cold: read === 0 };
+  return { input: total - read, cacheRead: read, cacheWrite: 0, cacheWrite1h: 0, cold: read === 0 };
 }

@@ -1,4 +1,4 @@
-import type { PriceOverride } from '../config/schema.js';
+import type { CacheTtl, PriceOverride } from '../config/schema.js';
 import { formatModelRef, type ModelRef } from '../core/model-ref.js';
 import { cachePolicy, splitInput, type CachePolicy } from './cache.js';
 import type { LearnedStats } from './learn.js';
@@ -32,6 +32,8 @@ export interface CallEstimateArgs {
   stats: Pick<LearnedStats, 'inputRatio' | 'outputRatio' | 'decodeTokPerSec'>;
   prices?: Record<string, PriceOverride>;
   local?: LocalCallFacts;
+  /** config `cache.ttl`: how long explicit (Anthropic) cache writes live and what they cost. */
+  cacheTtl?: CacheTtl;
   now?: number;
 }
 
@@ -42,6 +44,8 @@ export interface CallEstimate {
   uncachedInputTokens: number;
   cacheReadTokens: number;
   cacheWriteTokens: number;
+  /** The part of cacheWriteTokens written with the 1-hour TTL. */
+  cacheWrite1hTokens: number;
   outputTokens: number;
   outputTokensP90: number;
   usdP50: number | null;
@@ -68,8 +72,12 @@ interface ModelFacts {
 
 const factsCache = new Map<string, Map<string, ModelFacts>>();
 
-function modelFacts(ref: ModelRef, keepAlive: number | undefined): ModelFacts {
-  const key = ref.provider === 'ollama' ? `${ref.model}|${keepAlive}` : ref.model;
+function modelFacts(
+  ref: ModelRef,
+  keepAlive: number | undefined,
+  cacheTtl: CacheTtl = '5m',
+): ModelFacts {
+  const key = ref.provider === 'ollama' ? `${ref.model}|${keepAlive}` : `${ref.model}|${cacheTtl}`;
   let byProvider = factsCache.get(ref.provider);
   if (!byProvider) factsCache.set(ref.provider, (byProvider = new Map()));
   let facts = byProvider.get(key);
@@ -77,7 +85,7 @@ function modelFacts(ref: ModelRef, keepAlive: number | undefined): ModelFacts {
     facts = {
       id: formatModelRef(ref),
       family: modelFamily(ref),
-      policy: cachePolicy(ref, keepAlive),
+      policy: cachePolicy(ref, keepAlive, cacheTtl),
       prefill: defaultPrefillTokPerSec(ref),
       latency: defaultLatencySeconds(ref),
       decode: defaultDecodeTokPerSec(ref),
@@ -96,7 +104,7 @@ function modelFacts(ref: ModelRef, keepAlive: number | undefined): ModelFacts {
  */
 export function estimateCall(args: CallEstimateArgs): CallEstimate {
   const { ref, stats, local } = args;
-  const facts = modelFacts(ref, local?.keepAliveMs);
+  const facts = modelFacts(ref, local?.keepAliveMs, args.cacheTtl);
   const inRatio = stats.inputRatio[facts.family] ?? 1;
   const outRatio = stats.outputRatio[facts.family] ?? 1;
   const inputTokens = Math.round(args.rawInputTokens * inRatio);
@@ -116,8 +124,10 @@ export function estimateCall(args: CallEstimateArgs): CallEstimate {
   const secondsP90 = base + outputTokensP90 / decode;
 
   const curve = priceCurve(ref, args.prices, args.now);
-  let usdP50 = costOfTokens(curve, split.input, split.cacheRead, split.cacheWrite, outputTokens);
-  let usdP90 = costOfTokens(curve, split.input, split.cacheRead, split.cacheWrite, outputTokensP90);
+  const price = (output: number): number | null =>
+    costOfTokens(curve, split.input, split.cacheRead, split.cacheWrite, output, split.cacheWrite1h);
+  let usdP50 = price(outputTokens);
+  let usdP90 = price(outputTokensP90);
   let energyUsd: number | undefined;
   if (local) {
     // watts × seconds = joules; 3.6 MJ = 1 kWh.
@@ -133,6 +143,7 @@ export function estimateCall(args: CallEstimateArgs): CallEstimate {
     uncachedInputTokens: split.input,
     cacheReadTokens: split.cacheRead,
     cacheWriteTokens: split.cacheWrite,
+    cacheWrite1hTokens: split.cacheWrite1h,
     outputTokens,
     outputTokensP90,
     usdP50,

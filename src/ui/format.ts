@@ -1,36 +1,20 @@
-// Pure text formatting for the screen. An unknown price is always "?", never "$0".
+// Pure text shapes for the screen: bars, sparklines, truncation, folding. Units (money, tokens,
+// bytes, seconds, percentages) have one formatter each in src/present/units.ts.
+import { bytes, percent, seconds, tokens, usd } from '../present/units.js';
 
-export function formatUsd(usd: number | null | undefined | 'unknown'): string {
-  if (usd === null || usd === undefined || usd === 'unknown' || !Number.isFinite(usd)) return '$?';
-  if (usd === 0) return '$0';
-  if (usd < 0.01) return `$${usd.toFixed(4)}`;
-  if (usd < 10) return `$${usd.toFixed(3)}`;
-  return `$${usd.toFixed(2)}`;
+/** @deprecated import `usd` from src/present/units.ts ('unknown' and null print as "?"). */
+export function formatUsd(value: number | null | undefined | 'unknown'): string {
+  return usd(value === 'unknown' ? null : value);
 }
 
-export function formatTokens(n: number): string {
-  if (n < 1_000) return String(Math.round(n));
-  if (n < 100_000) return `${(n / 1_000).toFixed(1)}k`;
-  if (n < 1_000_000) return `${Math.round(n / 1_000)}k`;
-  return `${(n / 1_000_000).toFixed(2)}M`;
-}
-
-export function formatBytes(bytes: number): string {
-  const gib = bytes / 1024 ** 3;
-  if (gib >= 10) return `${gib.toFixed(0)} GB`;
-  if (gib >= 1) return `${gib.toFixed(1)} GB`;
-  return `${(bytes / 1024 ** 2).toFixed(0)} MB`;
-}
-
-export function formatSeconds(seconds: number): string {
-  if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
-  if (seconds < 90) return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`;
-  return `${Math.round(seconds / 60)} min`;
-}
-
-export function formatPercent(fraction: number): string {
-  return `${Math.round(fraction * 100)}%`;
-}
+/** @deprecated import `tokens` from src/present/units.ts. */
+export const formatTokens = (n: number): string => tokens(n);
+/** @deprecated import `bytes` from src/present/units.ts. */
+export const formatBytes = (n: number): string => bytes(n);
+/** @deprecated import `seconds` from src/present/units.ts. */
+export const formatSeconds = (s: number): string => seconds(s);
+/** @deprecated import `percent` from src/present/units.ts. */
+export const formatPercent = (fraction: number): string => percent(fraction);
 
 /** A bar of `width` cells: filled █ and empty ░, clamped to [0, 1] (NaN, as in 0/0, is empty). */
 export function bar(fraction: number, width: number): string {

@@ -113,7 +113,8 @@ describe('priceUsage', () => {
 
   it('a price override wins over the catalog', () => {
     // Override: 10,000 × $1 + 2,000 × $2 = $0.01 + $0.004 = $0.014;
-    // cache rates default to the input rate: 5,000 × $1 = $0.005 → $0.019.
+    // the cache read is not overridden, so it keeps the catalog's $0.30:
+    // 5,000 × $0.30 = $0.0015 → $0.0155 (issue 13.3: it used to take the input rate, $0.019).
     const overrides = { 'anthropic/claude-sonnet-4-6': { inputMtok: 1, outputMtok: 2 } };
     expect(priceUsage(SONNET_46, usage({ input: 10_000, output: 2_000 }), { overrides })).toEqual({
       usd: expect.closeTo(0.014, 10),
@@ -123,7 +124,7 @@ describe('priceUsage', () => {
       priceUsage(SONNET_46, usage({ input: 10_000, output: 2_000, cacheRead: 5_000 }), {
         overrides,
       }).usd,
-    ).toBeCloseTo(0.019, 10);
+    ).toBeCloseTo(0.0155, 10);
     // With explicit cache rates: 10,000 × $0.1 + 10,000 × $4 = $0.001 + $0.04 = $0.041.
     expect(
       priceUsage(SONNET_46, usage({ cacheRead: 10_000, cacheWrite: 10_000 }), {
@@ -155,22 +156,25 @@ describe('priceUsage', () => {
     ).toBeCloseTo(0.2, 10);
   });
 
-  it("the provider's billed USD (OpenRouter's cost) wins over everything", () => {
+  it("OpenRouter's billed USD wins over the table; elsewhere the table wins (issue 13.2)", () => {
     const billed = { billedUsd: 0.0123 };
-    expect(priceUsage(SONNET_46, usage({ input: 1_000_000 }), billed)).toEqual({
+    const OR_SONNET: ModelRef = { provider: 'openrouter', model: 'anthropic/claude-sonnet-4.6' };
+    expect(priceUsage(OR_SONNET, usage({ input: 1_000_000 }), billed)).toEqual({
       usd: 0.0123,
       source: 'billed',
     });
     expect(
-      priceUsage(SONNET_46, usage({ input: 1_000_000 }), {
+      priceUsage(OR_SONNET, usage({ input: 1_000_000 }), {
         ...billed,
-        overrides: { 'anthropic/claude-sonnet-4-6': { inputMtok: 1, outputMtok: 1 } },
+        overrides: { 'openrouter/anthropic/claude-sonnet-4.6': { inputMtok: 1, outputMtok: 1 } },
       }),
     ).toEqual({ usd: 0.0123, source: 'billed' });
-    expect(priceUsage(QWEN, usage({ input: 1 }), billed)).toEqual({
-      usd: 0.0123,
-      source: 'billed',
+    // Anthropic direct and a local model do not document a billed figure: 1M × $3 = $3.00.
+    expect(priceUsage(SONNET_46, usage({ input: 1_000_000 }), billed)).toEqual({
+      usd: expect.closeTo(3, 10),
+      source: 'catalog',
     });
+    expect(priceUsage(QWEN, usage({ input: 1 }), billed)).toEqual({ usd: 0, source: 'local' });
     expect(
       priceUsage({ provider: 'openrouter', model: 'nobody/nothing' }, usage({ input: 1 }), billed),
     ).toEqual({ usd: 0.0123, source: 'billed' });
@@ -179,9 +183,9 @@ describe('priceUsage', () => {
       priceUsage({ provider: 'openrouter', model: 'nobody/nothing' }, usage({}), { billedUsd: 0 }),
     ).toEqual({ usd: 0, source: 'billed' });
     // A billed figure that is not a number is ignored.
-    expect(priceUsage(SONNET_46, usage({ output: 1_000 }), { billedUsd: Number.NaN }).usd).toBe(
-      mtok(1_000, 15),
-    );
+    expect(
+      priceUsage(OR_SONNET, usage({ output: 1_000 }), { billedUsd: Number.NaN }).usd,
+    ).toBeCloseTo(mtok(1_000, 15), 12);
   });
 
   it('names the price data version recorded with every ledger line', () => {
@@ -214,10 +218,17 @@ describe('unitPrices', () => {
       outputMtok: 0,
       cacheReadMtok: 0,
       cacheWriteMtok: 0,
+      cacheWrite1hMtok: 0,
     });
-    expect(
-      unitPrices(SONNET_46, { 'anthropic/claude-sonnet-4-6': { inputMtok: 1, outputMtok: 2 } }),
-    ).toEqual({ inputMtok: 1, outputMtok: 2, cacheReadMtok: 1, cacheWriteMtok: 1 });
+    // Fields not overridden keep the catalog's: $0.30 read, $3.75 (5 m) and $6 (1 h) writes.
+    const p = unitPrices(SONNET_46, {
+      'anthropic/claude-sonnet-4-6': { inputMtok: 1, outputMtok: 2 },
+    })!;
+    expect(p.inputMtok).toBeCloseTo(1, 9);
+    expect(p.outputMtok).toBeCloseTo(2, 9);
+    expect(p.cacheReadMtok).toBeCloseTo(0.3, 9);
+    expect(p.cacheWriteMtok).toBeCloseTo(3.75, 9);
+    expect(p.cacheWrite1hMtok).toBeCloseTo(6, 9);
     expect(unitPrices({ provider: 'openai', model: 'gpt-does-not-exist' })).toBeUndefined();
   });
 });

@@ -194,7 +194,7 @@ describe.concurrent('kirikae', { timeout: 60_000 }, () => {
       tiers: Record<string, string[]>;
     };
     expect(effective.budget).toMatchObject({ monthlyUsd: 300, action: 'ask' });
-    expect(effective.tiers['0']).toEqual(['anthropic/claude-opus-4-6', 'openai/gpt-5.3-codex']);
+    expect(effective.tiers['0']).toEqual(['anthropic/claude-opus-5-5', 'openai/gpt-6.2-sol']);
     // KIRIKAE_BUDGET_USD overrides for one run and is never written.
     const env = await kirikae(['config', 'get', 'budget.monthlyUsd'], {
       ...box.env,

@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SEED_TIERS } from '../fixtures/seed-config.js';
 import { startAllStubs, type AllStubs } from '../support/all-stubs.js';
 import {
   ensureBuilt,
@@ -26,6 +27,9 @@ beforeAll(async () => {
 afterAll(() => stubs?.close());
 beforeEach(() => {
   box = sandbox();
+  // The runs name the February models and check the tier each is recorded under.
+  mkdirSync(box.configDir, { recursive: true });
+  writeFileSync(join(box.configDir, 'config.json'), JSON.stringify({ tiers: SEED_TIERS }));
 });
 afterEach(() => {
   box.remove();

@@ -63,11 +63,11 @@ function thrown(fn: () => unknown): KirikaeError {
 describe('defaults', () => {
   it('match the tier table of DESIGN.md', () => {
     expect(defaultConfig().tiers).toEqual({
-      '0': ['anthropic/claude-opus-4-6', 'openai/gpt-5.3-codex'],
-      '1': ['anthropic/claude-sonnet-4-6'],
-      '2': ['anthropic/claude-haiku-4-5', 'openrouter/google/gemini-2.5-flash'],
-      '3': ['ollama/qwen3-coder:30b', 'ollama/qwen2.5-coder:32b', 'ollama/glm-4.7'],
-      '4': ['openrouter/deepseek/deepseek-chat', 'openrouter/openai/gpt-oss-120b:free'],
+      '0': ['anthropic/claude-opus-5-5', 'openai/gpt-6.2-sol'],
+      '1': ['anthropic/claude-sonnet-5-5'],
+      '2': ['anthropic/claude-haiku-5-5', 'openrouter/google/gemini-3.8-flash'],
+      '3': ['ollama/qwen3-coder:30b', 'ollama/qwen3-coder-next', 'ollama/glm-4.7-flash'],
+      '4': ['openrouter/deepseek/deepseek-v4-flash', 'openrouter/openai/gpt-oss-120b'],
     });
   });
 
@@ -86,9 +86,9 @@ describe('defaults', () => {
       research: 4,
     });
     expect(config.fallback).toEqual([
-      'anthropic/claude-sonnet-4-6',
-      'openai/gpt-5.3-codex',
-      'openrouter/deepseek/deepseek-chat',
+      'anthropic/claude-sonnet-5-5',
+      'openai/gpt-6.2-sol',
+      'openrouter/deepseek/deepseek-v4-flash',
       'ollama/qwen3-coder:30b',
     ]);
     expect(config.local).toMatchObject({ memoryBudgetGb: 96, reserveGb: 16, keepAlive: '30m' });
@@ -284,7 +284,7 @@ describe('getConfigValue', () => {
   it('returns the effective value (defaults included)', () => {
     expect(getConfigValue('budget.monthlyUsd', env)).toBe(200);
     expect(getConfigValue('budget', env)).toEqual(defaultConfig().budget);
-    expect(getConfigValue('tiers.1', env)).toEqual(['anthropic/claude-sonnet-4-6']);
+    expect(getConfigValue('tiers.1', env)).toEqual(['anthropic/claude-sonnet-5-5']);
   });
 
   it('errors on an unknown key, listing the top-level keys', () => {

@@ -61,25 +61,25 @@ describe.skipIf(!hasTmux())('kirikae in a terminal (tmux)', () => {
     expect(card).toMatch(/\$\d/);
 
     tmux.send('1');
-    await tmux.waitFor('▶ 1 standard anthropic/claude-sonnet-4-6');
+    await tmux.waitFor('▶ 1 standard anthropic/claude-sonnet-5-5');
     tmux.send('Enter');
     const answered = await tmux.waitFor(
-      /"demo" should be "Demo"[\s\S]*■ anthropic\/claude-sonnet-4-6/,
+      /"demo" should be "Demo"[\s\S]*■ anthropic\/claude-sonnet-5-5/,
     );
     expect(answered).toMatch(/\$0\.\d+/);
     // The status bar refreshes once a second: memory arrives with the first sample.
-    const status = await tmux.waitFor(/mem .*GB/);
+    const status = await tmux.waitFor(/mem .*GiB/);
     expect(status).toMatch(/\d+ tok\/s/);
 
     const sent = stubs.anthropic.requests.at(-1)!.body as { model: string };
-    expect(sent.model).toBe('claude-sonnet-4-6');
+    expect(sent.model).toBe('claude-sonnet-5-5');
 
     const month = new Date().toISOString().slice(0, 7);
     const lines = readFileSync(join(dataDir, 'ledger', `${month}.jsonl`), 'utf8')
       .trim()
       .split('\n');
     const call = JSON.parse(lines.at(-1)!) as { model: string; decision: string; costUsd: number };
-    expect(call.model).toBe('anthropic/claude-sonnet-4-6');
+    expect(call.model).toBe('anthropic/claude-sonnet-5-5');
     expect(call.decision).toBe('override');
     expect(call.costUsd).toBeGreaterThan(0);
   });

@@ -74,7 +74,7 @@ describe('budgetWarnings', () => {
 
   it('says the budget is spent at 100% and names the action', () => {
     expect(budgetWarnings(budget({ monthSpendUsd: 120, action: 'block' }))[0]).toMatch(
-      /Monthly budget spent: \$120 of \$100 \(action: block\)/,
+      /Monthly budget spent: \$120\.00 of \$100\.00 \(action: block\)/,
     );
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/config/index.js';
 import { EMPTY_COOLDOWN, recordFailure } from '../../src/router/cooldown.js';
 import { fallsBack, nextFallback } from '../../src/router/fallback.js';
+import { seedConfig } from '../fixtures/seed-config.js';
 
-const chain = defaultConfig().fallback;
+const chain = seedConfig().fallback;
 // ['anthropic/claude-sonnet-4-6', 'openai/gpt-5.3-codex', 'openrouter/deepseek/deepseek-chat', 'ollama/qwen3-coder:30b']
 
 describe('nextFallback', () => {

@@ -1,8 +1,9 @@
-import { defaultConfig, type Config } from '../../src/config/index.js';
+import type { Config } from '../../src/config/index.js';
 import type { Message, ToolSpec } from '../../src/core/message.js';
 import type { LedgerRecord } from '../../src/core/records.js';
 import { localFromTags } from '../../src/router/constraints.js';
 import { RouterSession } from '../../src/router/session.js';
+import { seedConfig } from '../fixtures/seed-config.js';
 import type { LocalAdapter, RouteContext } from '../../src/router/types.js';
 
 export const NOW = Date.parse('2026-03-10T12:00:00Z');
@@ -21,7 +22,7 @@ export function allLocal(resident: string[] = ['qwen3-coder:30b']): LocalAdapter
 
 export function ctx(
   overrides: Partial<RouteContext> = {},
-  config: Config = defaultConfig(),
+  config: Config = seedConfig(),
 ): RouteContext {
   return {
     config,

@@ -131,7 +131,7 @@ describe('kirikae route', () => {
       expect(text).toContain('why\n  - quick-fix, complexity 1');
       expect(text).toMatch(/^alternatives\n {2}tier \d/m);
       expect(text).toMatch(
-        /ollama\/qwen2\.5-coder:32b {2}unavailable: not installed \(ollama pull qwen2\.5-coder:32b\)/,
+        /ollama\/qwen3-coder-next {2}unavailable: not installed \(ollama pull qwen3-coder-next\)/,
       );
     });
 

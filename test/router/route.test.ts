@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, type Config } from '../../src/config/index.js';
+import type { Config } from '../../src/config/index.js';
 import type { Message } from '../../src/core/message.js';
 import type { VerifyRecord } from '../../src/core/records.js';
 import { EMPTY_COOLDOWN, recordFailure } from '../../src/router/cooldown.js';
@@ -7,13 +7,14 @@ import { route, toCallEstimate } from '../../src/router/route.js';
 import { RouterSession } from '../../src/router/session.js';
 import { removeRule, ruleFromOverride, upsertRule } from '../../src/router/table.js';
 import type { RouteDecision, RouteOption } from '../../src/router/types.js';
+import { seedConfig } from '../fixtures/seed-config.js';
 import { allLocal, conversation, ctx, NOW, SYSTEM, TOOLS } from './helpers.js';
 
 const option = (d: RouteDecision, model: string): RouteOption | undefined =>
   [d.chosen, ...d.alternatives].find((o) => o.model === model);
 
 function withConfig(mutate: (c: Config) => void): Config {
-  const config = defaultConfig();
+  const config = seedConfig();
   mutate(config);
   return config;
 }

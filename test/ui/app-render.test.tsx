@@ -48,13 +48,13 @@ describe('route card', () => {
     expect(frame).toContain('▶ 1 standard anthropic/claude-sonnet-4-6');
     expect(frame).toContain('$0.031–$0.087 p50–p90');
     expect(frame).toContain('$0.124/task expected · success 82% · ~14 s');
-    expect(frame).toContain('tokens: 12.4k in (9.0k cache read) · ~1.8k out');
+    expect(frame).toContain('tokens: 12K in (9.0K cache read) · ~1.8K out');
     expect(frame).toContain('· bugfix with a failing test');
   });
 
   it('lists alternatives with their cost, and unavailable ones with the reason', async () => {
     const { frame } = await draw({ proposal: proposal() });
-    expect(frame).toContain('3 ollama/qwen3-coder:30b $0 (exp $0.065)');
+    expect(frame).toContain('3 ollama/qwen3-coder:30b $0.00 (exp $0.065)');
     expect(frame).toContain('0 anthropic/claude-opus-4-6 — over the monthly budget');
     expect(frame).toContain('3 ollama/glm-4.7 — does not fit in memory (needs 41 GB)');
   });
@@ -66,7 +66,7 @@ describe('route card', () => {
       estimate: { usdP50: null, usdP90: null, expectedUsdPerTask: null },
     });
     const { frame } = await draw({ proposal: proposal({ options: [unpriced, routeView()] }) });
-    expect(frame).toContain('$? (no price known) p50–p90 · $?/task expected');
+    expect(frame).toContain('? (no price known) p50–p90 · ?/task expected');
     expect(frame).not.toMatch(/\$0(?!\.)/);
   });
 
@@ -107,7 +107,7 @@ describe('route card', () => {
     const { app, ui } = await draw({ proposal: proposal() });
     app.update({ proposal: proposal({ selected: 1 }) });
     const frame = await ui.waitFor((f) => f.includes('▶ 3 local ollama/qwen3-coder:30b'));
-    expect(frame).toContain('$0 p50–p90 · $0.065/task expected');
+    expect(frame).toContain('$0.00 p50–p90 · $0.065/task expected');
     expect(frame).toContain('1 anthropic/claude-sonnet-4-6 $0.031–$0.087 (exp $0.124)');
   });
 });
@@ -117,9 +117,9 @@ describe('status bar and header', () => {
     const status = { ...createFakeController().getState().status, route: 'tier 1 (session)' };
     const { frame } = await draw({ status }, { columns: 140 });
     // tok/s [38, 41, 44]: the sparkline is scaled to the highest sample.
-    expect(frame).toMatch(/mem █{5,6}░{4,5} 20 GB\/36 GB · 44 tok\/s ▇▇█ /);
+    expect(frame).toMatch(/mem █{5,6}░{4,5} 20\.0 GiB\/36\.0 GiB · 44 tok\/s ▇▇█ /);
     expect(frame).toContain('$0.042 session · $12.50/$50.00 · tier 1 (session)');
-    expect(frame).toContain('⌂ qwen3-coder:30b 18 GB');
+    expect(frame).toContain('⌂ qwen3-coder:30b 18.0 GiB');
     expect(frame).toContain('kirikae · kirikae (main)');
     expect(frame).toContain('$12.50 / $50.00 this month');
   });
@@ -127,7 +127,7 @@ describe('status bar and header', () => {
   it('keeps memory and tok/s whole when the row is short of room', async () => {
     const status = { ...createFakeController().getState().status, route: 'tier 1 (session)' };
     const { frame } = await draw({ status }, { columns: 100 });
-    expect(frame).toMatch(/mem █+░+ 20 GB\/36 GB · 44 tok\/s ▇▇█ {2}\$0\.042 session/);
+    expect(frame).toMatch(/mem █+░+ 20\.0 GiB\/36\.0 GiB · 44 tok\/s ▇▇█ {2}\$0\.042 session/);
   });
 
   it('shows placeholders before the first memory reading and stream', async () => {
@@ -152,10 +152,10 @@ describe('transcript and live turn', () => {
     expect(frame).toContain('│ const d = parseIso(s); // keeps the +09:00 offset');
     const joined = frame.replace(/\s*\n/g, ' ');
     expect(joined).toContain(
-      '■ anthropic/claude-sonnet-4-6 · 1.2k in · 9.0k cached · 340 out · $0.012 · 52 tok/s · 6.4 s · proposed, accepted',
+      '■ anthropic/claude-sonnet-4-6 · 1.2K in · 9.0K cached · 340 out · $0.012 · 52 tok/s · 6.4 s · proposed, accepted',
     );
     expect(joined).toContain(
-      '■ openrouter/acme/unpriced-model · 1.2k in · 9.0k cached · 340 out · $? ·',
+      '■ openrouter/acme/unpriced-model · 1.2K in · 9.0K cached · 340 out · ? ·',
     );
   });
 
@@ -177,7 +177,7 @@ describe('transcript and live turn', () => {
     expect(frame).toContain('line 199');
     expect(frame).not.toContain('line 150\n');
     expect(frame).toMatch(/… \d+ lines above/);
-    expect(frame).toContain('● ollama/qwen3-coder:30b · 1.2k tokens · 7 s · Esc to interrupt');
+    expect(frame).toContain('● ollama/qwen3-coder:30b · 1.2K tokens · 7 s · Esc to interrupt');
     // The live region fits the terminal: Ink redraws all of it on every frame.
     expect(frame.split('\n').length).toBeLessThanOrEqual(30);
   });
@@ -258,7 +258,7 @@ describe('narrow terminal', () => {
     expect(frame).toContain('▶ 1 anthropic/claude-sonnet-4-6');
     expect(frame).toContain('$0.031–$0.087 p50–p90');
     expect(frame).toContain('kirikae · kirikae (main)');
-    expect(frame).toMatch(/mem █+░+ 20 GB\/36 GB · 44 tok\/s/);
+    expect(frame).toMatch(/mem █+░+ 20\.0 GiB\/36\.0 GiB · 44 tok\/s/);
     expect(widestLine(frame)).toBeLessThanOrEqual(40);
     await ui.press('a long prompt typed into a narrow terminal wraps inside the box');
     expect(widestLine(ui.text())).toBeLessThanOrEqual(40);

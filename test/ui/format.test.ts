@@ -10,39 +10,46 @@ import {
   sparkline,
   truncate,
 } from '../../src/ui/format.js';
+import { usd } from '../../src/present/units.js';
 
+// The screen's unit formatters are the one formatter per unit (src/present/units.ts); these
+// deprecated names only forward to it. Deliberate changes from the screen's old output: an
+// unknown amount is "?" (was "$?"), zero is "$0.00" (was "$0"), dollars have two decimals
+// ("$1.50", was "$1.500"), thousands are "K" (was "k") and sizes are labelled GiB (were "GB").
 describe('formatUsd', () => {
-  it('shows an unknown price as $?, never as $0', () => {
-    expect(formatUsd(null)).toBe('$?');
-    expect(formatUsd(undefined)).toBe('$?');
-    expect(formatUsd('unknown')).toBe('$?');
-    expect(formatUsd(Number.NaN)).toBe('$?');
-    expect(formatUsd(Number.POSITIVE_INFINITY)).toBe('$?');
+  it('shows an unknown price as ?, never as $0', () => {
+    expect(formatUsd(null)).toBe('?');
+    expect(formatUsd(undefined)).toBe('?');
+    expect(formatUsd('unknown')).toBe('?');
+    expect(formatUsd(Number.NaN)).toBe('?');
+    expect(formatUsd(Number.POSITIVE_INFINITY)).toBe('?');
   });
 
-  it('shows a known zero as $0 and scales the precision with the amount', () => {
-    expect(formatUsd(0)).toBe('$0');
-    expect(formatUsd(0.00042)).toBe('$0.0004');
+  it('prints what `usd` prints', () => {
+    for (const value of [0, 0.00042, 0.0123, 1.5, 12.345, 250]) {
+      expect(formatUsd(value)).toBe(usd(value));
+    }
+    expect(formatUsd(0)).toBe('$0.00');
+    expect(formatUsd(0.00042)).toBe('$0.00042');
     expect(formatUsd(0.0123)).toBe('$0.012');
-    expect(formatUsd(1.5)).toBe('$1.500');
-    expect(formatUsd(12.345)).toBe('$12.35');
+    expect(formatUsd(1.5)).toBe('$1.50');
     expect(formatUsd(250)).toBe('$250.00');
   });
 });
 
 describe('other figures', () => {
-  it('formats tokens, bytes, seconds and percentages', () => {
+  it('formats tokens, bytes, seconds and percentages as present/units does', () => {
     expect(formatTokens(999)).toBe('999');
-    expect(formatTokens(1_234)).toBe('1.2k');
-    expect(formatTokens(250_000)).toBe('250k');
-    expect(formatTokens(2_500_000)).toBe('2.50M');
-    expect(formatBytes(512 * 1024 ** 2)).toBe('512 MB');
-    expect(formatBytes(1.5 * 1024 ** 3)).toBe('1.5 GB');
-    expect(formatBytes(36 * 1024 ** 3)).toBe('36 GB');
+    expect(formatTokens(1_234)).toBe('1.2K');
+    expect(formatTokens(250_000)).toBe('250K');
+    expect(formatTokens(2_500_000)).toBe('2.5M');
+    expect(formatBytes(512 * 1024 ** 2)).toBe('512 MiB');
+    expect(formatBytes(1.5 * 1024 ** 3)).toBe('1.5 GiB');
+    expect(formatBytes(36 * 1024 ** 3)).toBe('36.0 GiB');
     expect(formatSeconds(0.25)).toBe('250 ms');
     expect(formatSeconds(4.2)).toBe('4.2 s');
     expect(formatSeconds(42)).toBe('42 s');
-    expect(formatSeconds(600)).toBe('10 min');
+    expect(formatSeconds(600)).toBe('10 min 0 s');
     expect(formatPercent(0.876)).toBe('88%');
   });
 });

@@ -101,14 +101,14 @@ describe('models screen', () => {
     resolve(ok(VIEW));
     const frame = await screen.waitFor((f) => f.includes('qwen3:8b'));
     expect(frame).toContain('Ollama 0.12.6 at http://127.0.0.1:11434');
-    expect(frame).toMatch(/qwen3-coder:30b\s+30\.5B\s+Q4_K_M\s+18 GB/);
-    expect(frame).toContain('● 21 GB pin');
+    expect(frame).toMatch(/qwen3-coder:30b\s+30\.5B\s+Q4_K_M\s+18 GiB/);
+    expect(frame).toContain('● 21 GiB pin');
     expect(frame).toContain('T3');
     expect(frame).toContain('tools,think');
     // Memory at each context: GiB, ! over the budget.
     expect(frame).toMatch(/32K/);
     expect(frame).toContain('30.0!');
-    expect(frame).toContain('resident 21 GB · budget 80 GB · RAM 128 GB');
+    expect(frame).toContain('resident 21 GiB · budget 80 GiB · RAM 128 GiB');
     expect(frame).toContain('l load');
     expect(frame).not.toContain('Loading');
   });
@@ -155,7 +155,7 @@ describe('models screen', () => {
     await screen.press('i');
     expect(screen.text()).toContain('layers 48 · KV heads 4 · head size 128 · context 262144');
     expect(screen.text()).toContain('62 tok/s measured');
-    expect(screen.text()).toContain('resident 21 GB at 32K context · pinned');
+    expect(screen.text()).toContain('resident 21.0 GiB at 32K context · pinned');
     await screen.press(KEYS.down);
     expect(screen.text()).toContain('layers 36 · KV heads 8');
     expect(screen.text()).toContain('no tier: add "ollama/qwen3:8b" to tiers.3');
@@ -200,7 +200,7 @@ describe('models screen', () => {
     const frame = screen.text();
     if (process.env.SHOW_FRAMES) console.log(frame);
     expect(widestLine(frame)).toBeLessThanOrEqual(40);
-    expect(frame).toContain('● 21 GB pin');
+    expect(frame).toContain('● 21 GiB pin');
     expect(frame).toContain('layers 48');
     expect(hasColour(screen.lastFrame() ?? '')).toBe(false);
     // The same screen with colours on does colour it: the check above is not vacuous.

@@ -114,9 +114,9 @@ describe('pull screen', () => {
     ]);
     const screen = renderScreen(<PullScreen port={port} width={100} active />);
     const frame = await screen.waitFor((f) => f.includes('qwen3:8b'));
-    expect(frame).toMatch(/qwen3-coder:30b\s+~17 GB installed/);
-    expect(frame).toMatch(/qwen2\.5-coder:32b\s+~19 GB fits\s+dense coder/);
-    expect(frame).toMatch(/giant:405b\s+~214 GB too big/);
+    expect(frame).toMatch(/qwen3-coder:30b\s+~17 GiB installed/);
+    expect(frame).toMatch(/qwen2\.5-coder:32b\s+~19 GiB fits\s+dense coder/);
+    expect(frame).toMatch(/giant:405b\s+~214 GiB too big/);
     expect(frame).toMatch(/qwen3:8b\s+█{6}░{4}\s+60%\s+42 MB\/s\s+48 s pulling/);
     expect(frame).toMatch(/glm-4\.7-flash\s+░{10}\s+–\s+queued/);
     expect(frame).toContain(

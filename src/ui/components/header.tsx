@@ -1,7 +1,8 @@
 import { Box, Text } from 'ink';
 import { basename } from 'node:path';
 import { useTheme } from '../theme-context.js';
-import { formatUsd, truncate } from '../format.js';
+import { usd } from '../../present/units.js';
+import { truncate } from '../format.js';
 
 export interface HeaderProps {
   folder: string;
@@ -13,7 +14,7 @@ export interface HeaderProps {
 
 export function Header({ folder, branch, monthUsd, budgetUsd, width }: HeaderProps) {
   const theme = useTheme();
-  const spend = `${formatUsd(monthUsd)} / ${formatUsd(budgetUsd)} this month`;
+  const spend = `${usd(monthUsd)} / ${usd(budgetUsd)} this month`;
   const place = `${basename(folder) || folder}${branch ? ` (${branch})` : ''}`;
   const showSpend = width >= 50;
   // "kirikae · " takes 10 columns; the spend, when shown, its length plus a gap.

@@ -1,21 +1,22 @@
 import { Box, Text } from 'ink';
 import type { RouteProposal, RouteView } from '../../session/types.js';
 import { TIER_NAMES } from '../../core/tier.js';
-import { formatPercent, formatSeconds, formatTokens, formatUsd, truncate } from '../format.js';
+import { percent, seconds, tokens, UNKNOWN, usd } from '../../present/units.js';
+import { truncate } from '../format.js';
 import { tierColor } from '../theme.js';
 import { useTheme } from '../theme-context.js';
 
 function usdRange(route: RouteView): string {
   const { usdP50, usdP90 } = route.estimate;
-  if (usdP50 === null || usdP90 === null) return '$? (no price known)';
-  if (usdP90 === 0) return '$0';
-  return `${formatUsd(usdP50)}–${formatUsd(usdP90)}`;
+  if (usdP50 === null || usdP90 === null) return `${UNKNOWN} (no price known)`;
+  if (usdP90 === 0) return usd(0);
+  return `${usd(usdP50)}–${usd(usdP90)}`;
 }
 
 function flags(route: RouteView): string[] {
   const out: string[] = [];
   if (route.coldCache) out.push('cold cache');
-  if (route.loadSeconds) out.push(`loads model, ~${formatSeconds(route.loadSeconds)}`);
+  if (route.loadSeconds) out.push(`loads model, ~${seconds(route.loadSeconds)}`);
   if (route.needsConfirmation) out.push(route.needsConfirmation);
   return out;
 }
@@ -73,17 +74,17 @@ export function RouteCard({ proposal, width }: { proposal: RouteProposal; width:
       <Text wrap="wrap">
         <Text color={theme.colors.cost}>{usdRange(chosen)}</Text>
         <Text color={theme.colors.muted}> p50–p90 · </Text>
-        <Text color={theme.colors.cost}>{formatUsd(e.expectedUsdPerTask)}</Text>
+        <Text color={theme.colors.cost}>{usd(e.expectedUsdPerTask)}</Text>
         <Text color={theme.colors.muted}>
-          /task expected · success {formatPercent(e.pSuccess)} · ~{formatSeconds(e.seconds)}
+          /task expected · success {percent(e.pSuccess)} · ~{seconds(e.seconds)}
         </Text>
       </Text>
       {narrow ? null : (
         <Text color={theme.colors.muted} wrap="truncate-end">
-          tokens: {formatTokens(e.inputTokens)} in
-          {e.cacheReadTokens ? ` (${formatTokens(e.cacheReadTokens)} cache read)` : ''}
-          {e.cacheWriteTokens ? ` (${formatTokens(e.cacheWriteTokens)} cache write)` : ''} · ~
-          {formatTokens(e.outputTokens)} out
+          tokens: {tokens(e.inputTokens)} in
+          {e.cacheReadTokens ? ` (${tokens(e.cacheReadTokens)} cache read)` : ''}
+          {e.cacheWriteTokens ? ` (${tokens(e.cacheWriteTokens)} cache write)` : ''} · ~
+          {tokens(e.outputTokens)} out
         </Text>
       )}
       {flags(chosen).length ? (
@@ -113,7 +114,7 @@ export function RouteCard({ proposal, width }: { proposal: RouteProposal; width:
           <Text color={tierColor(theme, option.tier)}>{option.tier ?? '·'}</Text> {option.model}{' '}
           {option.available ? (
             <Text color={theme.colors.cost}>
-              {usdRange(option)} (exp {formatUsd(option.estimate.expectedUsdPerTask)})
+              {usdRange(option)} (exp {usd(option.estimate.expectedUsdPerTask)})
             </Text>
           ) : (
             <Text color={theme.colors.muted}>— {option.unavailableReason}</Text>

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { StatusView } from '../../session/types.js';
-import { bar, formatBytes, formatUsd, sparkline, truncate } from '../format.js';
+import { bytes, usd } from '../../present/units.js';
+import { bar, sparkline, truncate } from '../format.js';
 import { useTheme } from '../theme-context.js';
 
 export function StatusBar({ status, width }: { status: StatusView; width: number }) {
@@ -14,8 +15,8 @@ export function StatusBar({ status, width }: { status: StatusView; width: number
         : theme.colors.success;
   const narrow = width < 70;
   const tps = status.tokPerSec.length ? status.tokPerSec[status.tokPerSec.length - 1]! : undefined;
-  const resident = status.resident.map((r) => `${r.name} ${formatBytes(r.bytes)}`).join(', ');
-  const spend = `${formatUsd(status.sessionUsd)} session · ${formatUsd(status.monthUsd)}/${formatUsd(status.budgetUsd)}`;
+  const resident = status.resident.map((r) => `${r.name} ${bytes(r.bytes)}`).join(', ');
+  const spend = `${usd(status.sessionUsd)} session · ${usd(status.monthUsd)}/${usd(status.budgetUsd)}`;
   return (
     <Box width={width} flexDirection={narrow ? 'column' : 'row'} columnGap={2}>
       {/* Memory and tok/s come first and keep their room; spend and models give way. */}
@@ -29,7 +30,7 @@ export function StatusBar({ status, width }: { status: StatusView; width: number
               </Text>
               <Text color={theme.colors.text}>
                 {' '}
-                {formatBytes(mem.usedBytes)}/{formatBytes(mem.totalBytes)}
+                {bytes(mem.usedBytes)}/{bytes(mem.totalBytes)}
               </Text>
             </>
           ) : (
@@ -45,7 +46,7 @@ export function StatusBar({ status, width }: { status: StatusView; width: number
         </Text>
       </Box>
       <Text wrap="truncate-end">
-        <Text color={theme.colors.cost}>{narrow ? formatUsd(status.monthUsd) : spend}</Text>
+        <Text color={theme.colors.cost}>{narrow ? usd(status.monthUsd) : spend}</Text>
         {status.route && !narrow ? <Text color={theme.colors.muted}> · {status.route}</Text> : null}
       </Text>
       {!narrow && resident ? (

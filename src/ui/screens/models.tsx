@@ -9,7 +9,8 @@ import type {
   PortResult,
 } from '../../session/ports/screen-ports.js';
 import { NUM_CTX_BUCKETS as CONTEXT_BUCKETS } from '../../core/num-ctx.js';
-import { formatBytes, truncate } from '../format.js';
+import { bytes } from '../../present/units.js';
+import { truncate } from '../format.js';
 import { useKeys } from '../hooks/use-keys.js';
 import type { KeyEvent } from '../keys.js';
 import { tierColor } from '../theme.js';
@@ -106,7 +107,8 @@ export function capabilityLabel(caps: readonly string[]): string {
 export function residentLabel(model: ModelEntry): string {
   const r = model.resident;
   if (!r) return '';
-  return `● ${formatBytes(r.sizeBytes)}${r.pinned ? ' pin' : ''}`;
+  // Whole GiB in the table: the column is as narrow as the row allows.
+  return `● ${bytes(r.sizeBytes, 0)}${r.pinned ? ' pin' : ''}`;
 }
 
 /** The footprint shown under bucket `b` (an embedding model's 2K context sits under 4K). */
@@ -121,7 +123,7 @@ export function modelCell(model: ModelEntry, key: ModelColumnKey): string {
     case 'quant':
       return model.quantization ?? '?';
     case 'disk':
-      return formatBytes(model.sizeBytes);
+      return bytes(model.sizeBytes, 0);
     case 'caps':
       return capabilityLabel(model.capabilities);
     case 'tier':
@@ -153,9 +155,9 @@ function MemoryBar({ view, width }: { view: ModelsView; width: number }) {
   const rest = cells - filled;
   const markerAt = budgetAt !== undefined && budgetAt >= filled ? budgetAt - filled : undefined;
   const summary = [
-    `resident ${formatBytes(residentBytes)}`,
-    `budget ${formatBytes(budgetBytes)}`,
-    ...(view.physicalBytes ? [`RAM ${formatBytes(view.physicalBytes)}`] : []),
+    `resident ${bytes(residentBytes, 0)}`,
+    `budget ${bytes(budgetBytes, 0)}`,
+    ...(view.physicalBytes ? [`RAM ${bytes(view.physicalBytes, 0)}`] : []),
   ];
   return (
     <Box flexDirection="column">
@@ -273,11 +275,7 @@ export function detailParts(model: ModelEntry): string[][] {
   const r = model.resident;
   const identity = [f.architecture ?? model.family, model.parameterSize, model.quantization];
   return [
-    [
-      model.name,
-      ...identity.filter((x): x is string => !!x),
-      `${formatBytes(model.sizeBytes)} on disk`,
-    ],
+    [model.name, ...identity.filter((x): x is string => !!x), `${bytes(model.sizeBytes)} on disk`],
     [
       known('layers', f.layers),
       known('KV heads', f.kvHeads),
@@ -292,11 +290,11 @@ export function detailParts(model: ModelEntry): string[][] {
     ],
     model.footprints.map(
       (fp, i) =>
-        `${i === 0 ? 'memory ' : ''}${ctxLabel(fp.numCtx)} ${formatBytes(fp.bytes)}${fp.fits ? '' : '!'}`,
+        `${i === 0 ? 'memory ' : ''}${ctxLabel(fp.numCtx)} ${bytes(fp.bytes)}${fp.fits ? '' : '!'}`,
     ),
     r
       ? [
-          `resident ${formatBytes(r.sizeBytes)}` +
+          `resident ${bytes(r.sizeBytes)}` +
             (r.contextLength ? ` at ${ctxLabel(r.contextLength)} context` : ''),
           ...(r.pinned ? ['pinned'] : []),
         ]

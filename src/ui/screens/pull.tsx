@@ -5,7 +5,8 @@ import { Box, Text } from 'ink';
 import { useState } from 'react';
 import type { CuratedEntry, PullJobView, PullPort } from '../../session/ports/screen-ports.js';
 import type { PullPhase } from '../../local/pull-progress.js';
-import { bar, formatBytes, formatSeconds, truncate } from '../format.js';
+import { bytes, seconds } from '../../present/units.js';
+import { bar, truncate } from '../format.js';
 import { useKeys } from '../hooks/use-keys.js';
 import { splitTypedChunk, type KeyEvent } from '../keys.js';
 import { useTheme } from '../theme-context.js';
@@ -61,7 +62,7 @@ export function formatSpeed(bytesPerSec: number | undefined): string {
 
 export function formatEta(job: PullJobView): string {
   if (job.phase === 'success' || job.etaSeconds === undefined) return '';
-  return formatSeconds(job.etaSeconds);
+  return seconds(job.etaSeconds);
 }
 
 export function formatPercent(job: PullJobView): string {
@@ -116,7 +117,7 @@ export function curatedLayout(
   width: number,
   nameLen: number,
 ): { name: number; size: number; fit: number; purpose: number } {
-  const size = 7;
+  const size = 8;
   const fit = 9;
   const flex = Math.max(8, width - 2 - (size + 1) - (fit + 1));
   const name = Math.min(nameLen, flex);
@@ -172,7 +173,7 @@ function CuratedList({
             </Text>
             <Text color={theme.colors.muted}>
               {' '}
-              {cell(`~${formatBytes(e.approxBytes)}`, layout.size, 'right')}
+              {cell(`~${bytes(e.approxBytes, 0)}`, layout.size, 'right')}
             </Text>
             <Text color={e.fits || e.installed ? theme.colors.success : theme.colors.warn}>
               {' '}
@@ -262,10 +263,7 @@ function Queue({
   return (
     <Box flexDirection="column">
       <Text color={theme.colors.muted} wrap="truncate-end">
-        {truncate(
-          jobs.length ? `Queue · ${formatBytes(downloaded)} downloaded` : 'Queue: empty',
-          width,
-        )}
+        {truncate(jobs.length ? `Queue · ${bytes(downloaded)} downloaded` : 'Queue: empty', width)}
       </Text>
       {jobs.slice(start, end).map((job, i) => (
         <QueueRow
