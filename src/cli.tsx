@@ -98,9 +98,13 @@ Environment:
     .command('doctor')
     .description('check Ollama, provider keys, memory, config and the tier table')
     .option('--json', 'print one JSON object')
-    .action(async (options: { json?: boolean }) => {
+    .option('--online', "ask each provider's /models which of the configured ids it serves")
+    .action(async (options: { json?: boolean; online?: boolean }) => {
       const { runDoctor } = await import('./commands/doctor.js');
-      process.exitCode = await runDoctor({ json: jsonFlag(options) }, processIO());
+      process.exitCode = await runDoctor(
+        { json: jsonFlag(options), online: options.online === true },
+        processIO(),
+      );
     });
 
   program
@@ -109,32 +113,48 @@ Environment:
     .argument('[action]', 'list | load | unload | pin', 'list')
     .argument('[model]', 'model name, e.g. qwen3-coder:30b')
     .option('--json', 'print one JSON object')
-    .action(async (action: string, model: string | undefined, options: { json?: boolean }) => {
-      const { runModels } = await import('./commands/models.js');
-      const { loadConfig } = await import('./config/store.js');
-      process.exitCode = await runModels(
-        {
-          action: action as 'list' | 'load' | 'unload' | 'pin',
-          model,
-          json: jsonFlag(options),
-          local: loadConfig(process.env).config.local,
-        },
-        processIO(),
-      );
-    });
+    .option('--ctx <size>', 'context to load with, e.g. 16k (default: the largest that fits)')
+    .option('--host <host>', 'which configured Ollama host (URL, host:port or name)')
+    .action(
+      async (
+        action: string,
+        model: string | undefined,
+        options: { json?: boolean; ctx?: string; host?: string },
+      ) => {
+        const { runModels } = await import('./commands/models.js');
+        const { loadConfig } = await import('./config/store.js');
+        process.exitCode = await runModels(
+          {
+            action: action as 'list' | 'load' | 'unload' | 'pin',
+            model,
+            json: jsonFlag(options),
+            local: loadConfig(process.env).config.local,
+            ...(options.ctx ? { numCtx: options.ctx } : {}),
+            ...(options.host ? { host: options.host } : {}),
+          },
+          processIO(),
+        );
+      },
+    );
 
   program
     .command('pull')
     .description('download an Ollama model with a progress bar')
     .argument('<model>', 'model name, e.g. qwen3-coder:30b')
     .option('--json', 'print progress as JSON lines')
-    .action(async (model: string, options: { json?: boolean }) => {
+    .option('--host <host>', 'which configured Ollama host to pull to (URL, host:port or name)')
+    .action(async (model: string, options: { json?: boolean; host?: string }) => {
       const { runPull } = await import('./commands/pull.js');
       const { loadConfig } = await import('./config/store.js');
       const abort = new AbortController();
       process.once('SIGINT', () => abort.abort());
       process.exitCode = await runPull(
-        { model, json: jsonFlag(options), local: loadConfig(process.env).config.local },
+        {
+          model,
+          json: jsonFlag(options),
+          local: loadConfig(process.env).config.local,
+          ...(options.host ? { host: options.host } : {}),
+        },
         { ...processIO(), signal: abort.signal },
       );
     });
@@ -151,6 +171,7 @@ Environment:
     )
     .option('--json', 'print one JSON object')
     .option('--csv', 'print the grouped rows as CSV')
+    .option('--check', 'list calls whose billed cost is more than 5 % off the price table')
     .action(
       async (options: {
         month?: string;
@@ -158,6 +179,7 @@ Environment:
         whatif?: string;
         json?: boolean;
         csv?: boolean;
+        check?: boolean;
       }) => {
         const { runCosts } = await import('./commands/costs.js');
         process.exitCode = await runCosts({ ...options, json: jsonFlag(options) }, processIO());
