@@ -1,7 +1,7 @@
 import { KirikaeError, toKirikaeError } from '../core/errors.js';
 import type { AssistantMessage, Message, ToolCall, ToolResultMessage } from '../core/message.js';
 import type { Provider, ProviderRequest } from '../core/provider.js';
-import type { StopReason, StreamMetrics } from '../core/stream.js';
+import type { RetryNotice, StopReason, StreamMetrics, StreamWarning } from '../core/stream.js';
 import { ZERO_USAGE, addUsage, type Usage } from '../core/usage.js';
 import type { ApprovalFn, PermissionGate } from './approvals.js';
 import { capText, oneLine } from './output.js';
@@ -29,6 +29,10 @@ export type AgentEvent =
   | { type: 'text'; text: string }
   | { type: 'reasoning'; text: string }
   | { type: 'notice'; message: string }
+  /** The provider waits before trying the same call again (a countdown for the screen). */
+  | RetryNotice
+  /** Something went wrong quietly (Ollama dropped context): shown on the turn and recorded. */
+  | { type: 'warning'; warning: StreamWarning }
   | { type: 'tool_start'; id: string; name: string; summary: string }
   | {
       type: 'tool_result';
@@ -50,6 +54,9 @@ export type AgentEvent =
       step: number;
       usage: Usage;
       billedUsd?: number;
+      /** A cost the provider reported but is not trusted to bill (checked against the table). */
+      reportedUsd?: number;
+      warnings?: StreamWarning[];
       metrics: StreamMetrics;
       stopReason: StopReason;
       error?: KirikaeError;
@@ -99,6 +106,9 @@ export interface AgentTurnResult {
 
 interface StepOutput {
   text: string;
+  reasoning: string;
+  reportedUsd?: number;
+  warnings: StreamWarning[];
   calls: ToolCall[];
   usage: Usage;
   billedUsd?: number;
@@ -117,6 +127,8 @@ async function streamStep(
   const started = Date.now();
   const out: StepOutput = {
     text: '',
+    reasoning: '',
+    warnings: [],
     calls: [],
     usage: ZERO_USAGE,
     stopReason: 'other',
@@ -138,7 +150,15 @@ async function streamStep(
           emit(event);
           break;
         case 'reasoning':
+          out.reasoning += event.text;
+          emit(event);
+          break;
         case 'notice':
+        case 'retry':
+          emit(event);
+          break;
+        case 'warning':
+          out.warnings.push(event.warning);
           emit(event);
           break;
         case 'tool_call':
@@ -147,6 +167,7 @@ async function streamStep(
         case 'usage':
           out.usage = event.usage;
           out.billedUsd = event.billedUsd;
+          out.reportedUsd = event.reportedUsd;
           emit({
             type: 'usage',
             step: event.usage,
@@ -240,7 +261,12 @@ export async function runAgentTurn(options: AgentTurnOptions): Promise<AgentTurn
   const signal = options.signal;
   const workspace =
     typeof options.workspace === 'string' ? openWorkspace(options.workspace) : options.workspace;
-  const ctx: ToolContext = { workspace, bashTimeoutMs: options.bashTimeoutMs ?? 120_000 };
+  const ctx: ToolContext = {
+    workspace,
+    bashTimeoutMs: options.bashTimeoutMs ?? 120_000,
+    // Read rules for searches, the sandbox and a clean environment for bash.
+    policy: options.permissions.toolPolicy,
+  };
   const toolSignal = signal ?? new AbortController().signal;
 
   const history: Message[] = [...options.messages];
@@ -280,6 +306,8 @@ export async function runAgentTurn(options: AgentTurnOptions): Promise<AgentTurn
       step: steps,
       usage: step.usage,
       billedUsd: step.billedUsd,
+      ...(step.reportedUsd !== undefined ? { reportedUsd: step.reportedUsd } : {}),
+      ...(step.warnings.length ? { warnings: step.warnings } : {}),
       metrics: step.metrics,
       stopReason: step.stopReason,
       ...(step.error ? { error: step.error } : {}),
@@ -289,6 +317,8 @@ export async function runAgentTurn(options: AgentTurnOptions): Promise<AgentTurn
 
     const assistant: AssistantMessage = { role: 'assistant', content: step.text };
     if (step.calls.length) assistant.toolCalls = step.calls;
+    // DeepSeek's thinking models need their reasoning back with the tool calls it led to.
+    if (step.calls.length && step.reasoning) assistant.reasoning = step.reasoning;
     append(assistant);
     if (step.calls.length === 0) return finish(step.stopReason);
 

@@ -3,26 +3,21 @@ import { isKirikaeError } from '../core/errors.js';
 import type { Provider } from '../core/provider.js';
 import type { MemorySnapshot } from '../telemetry/memory-snapshot.js';
 import type { LocalAdapter } from '../router/types.js';
-import { resolveHosts, type OllamaHost } from './host.js';
-import { factsCachePath, OllamaInventory, shapeOf, type InstalledWithFacts } from './inventory.js';
-import type { ResidentModel } from './inventory.js';
-import { footprintBytes, type KvOptions } from './kv.js';
+import { memoryReaderFor, resolveHosts, type OllamaHost } from './host.js';
+import {
+  factsCachePath,
+  OllamaInventory,
+  supportsTools,
+  type InstalledWithFacts,
+  type ResidentModel,
+} from './inventory.js';
+import type { KvOptions } from './kv.js';
 import { sameModelName } from './names.js';
-import { effectiveBudget } from './planner.js';
+import { describePlan, planLine } from './plan-text.js';
 import { ResidencyManager, type EnsureResult } from './residency.js';
 
 /** Seconds per GB to load weights from SSD into unified memory, before anything is measured. */
 const LOAD_SECONDS_PER_GB = 0.5;
-
-/** True for an Ollama on this machine, whose memory the local sampler reads. */
-export function isLoopbackUrl(url: string): boolean {
-  try {
-    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-    return host === 'localhost' || host === '::1' || /^127\./.test(host) || host === '0.0.0.0';
-  } catch {
-    return false;
-  }
-}
 
 /** One Ollama server: what it has, what it holds in memory, and the budget it may fill. */
 export interface LocalHost {
@@ -99,7 +94,8 @@ function labelOf(url: string): string {
 
 function createHost(host: OllamaHost, options: LocalRuntimeOptions): LocalHost {
   const { config, env } = options;
-  const memory = isLoopbackUrl(host.url) ? options.memory : () => undefined;
+  // This machine's readings say nothing about a server on another machine.
+  const memory = memoryReaderFor(host, options.memory);
   const kv: KvOptions = {
     cacheType: config.local.kvCacheType,
     numParallel: config.local.numParallel,
@@ -124,12 +120,7 @@ function createHost(host: OllamaHost, options: LocalRuntimeOptions): LocalHost {
     residency,
     kv,
     memory,
-    budgetBytes: () =>
-      effectiveBudget({
-        configuredBytes: host.memoryBudgetBytes,
-        gpuWiredLimitBytes: memory()?.gpuWiredLimitBytes,
-        reserveBytes: host.reserveBytes,
-      }),
+    budgetBytes: () => residency.currentBudget().bytes,
     installed: () => installed,
     resident: () => resident,
     problem: () => problem,
@@ -162,15 +153,19 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
   const chats = new Map<string, Provider>();
   let firstRefresh: Promise<void> | undefined;
 
+  // Cloud models in /api/tags run on Ollama's servers: not local, never routed as free.
   const entryOn = (h: LocalHost, model: string) =>
-    h.installed()?.find((m) => sameModelName(m.name, model));
+    h.installed()?.find((m) => !m.cloud && sameModelName(m.name, model));
   const isResidentOn = (h: LocalHost, model: string) =>
     h.resident().some((r) => sameModelName(r.name, model));
-  const fitsOn = (h: LocalHost, model: string, numCtx: number): boolean => {
+  // The same plan the load will follow: resident, pinned and busy models and Ollama's model
+  // count included, so the card never offers what ensureResident would then refuse.
+  const planOn = (h: LocalHost, model: string, numCtx: number) => {
     const entry = entryOn(h, model);
-    if (!entry) return false;
-    return footprintBytes(entry.sizeBytes, shapeOf(entry.facts), numCtx, h.kv) <= h.budgetBytes();
+    return entry ? h.residency.planSync(entry, numCtx) : undefined;
   };
+  const fitsOn = (h: LocalHost, model: string, numCtx: number): boolean =>
+    planOn(h, model, numCtx)?.plan.fits ?? false;
   const loadSecondsOn = (h: LocalHost, model: string): number =>
     h.residency.expectedLoadSeconds(model) ??
     ((entryOn(h, model)?.sizeBytes ?? 20e9) / 1e9) * LOAD_SECONDS_PER_GB;
@@ -192,6 +187,23 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
       return isResidentOn(h, model) ? 0 : loadSecondsOn(h, model);
     },
     contextWindow: (model) => entryOn(hostFor(model), model)?.facts.contextLength,
+    supportsTools: (model) => {
+      const entry = entryOn(hostFor(model), model);
+      return entry ? supportsTools(entry) : true;
+    },
+    planLine: (model, numCtx) => {
+      const h = hostFor(model);
+      const view = planOn(h, model, numCtx);
+      if (!view) return undefined;
+      return planLine(
+        describePlan(view.plan, {
+          model,
+          numCtx,
+          now: Date.now(),
+          ...(hosts.length > 1 ? { host: h.label } : {}),
+        }),
+      );
+    },
   };
 
   const refresh = async (): Promise<void> => {

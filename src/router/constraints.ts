@@ -23,6 +23,8 @@ export interface ConstraintInput {
   local?: LocalAdapter;
   localUnavailableReason?: string;
   cooldown?: CooldownState;
+  /** The turn sends tool definitions (every kirikae turn does; a gateway request may not). */
+  needsTools?: boolean;
   now: number;
 }
 
@@ -42,6 +44,8 @@ export function unavailableReason(input: ConstraintInput): string | undefined {
   if (ref.provider === 'ollama') {
     if (!input.local) return input.localUnavailableReason ?? 'Ollama not available';
     if (!input.local.installed(ref.model)) return `not installed (ollama pull ${ref.model})`;
+    if (input.needsTools && input.local.supportsTools?.(ref.model) === false)
+      return 'does not support tools (Ollama would answer 400)';
   } else if (!input.hasKey(ref.provider)) {
     return `no API key (set ${KEY_ENV[ref.provider]})`;
   }
@@ -52,7 +56,11 @@ export function unavailableReason(input: ConstraintInput): string | undefined {
   if (ref.provider === 'ollama' && input.local) {
     const numCtx = numCtxBucket(input.tokensNeeded);
     if (!input.local.fits(ref.model, numCtx)) {
-      return `does not fit the memory budget at num_ctx ${numCtx}`;
+      // The plan says why (a pinned or busy model, Ollama's model count, the budget itself).
+      const plan = input.local.planLine?.(ref.model, numCtx);
+      return plan?.startsWith('does not fit')
+        ? `${plan} (num_ctx ${numCtx})`
+        : `does not fit the memory budget at num_ctx ${numCtx}`;
     }
   }
   const cooling = cooldownOf(input.cooldown, ref.provider, input.now);

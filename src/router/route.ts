@@ -49,6 +49,7 @@ interface Candidate {
   redoArgs: CallEstimateArgs;
   pSuccess: number;
   expected: number | null;
+  localPlan?: string;
   confirm?: string;
   budgetRemoved?: string;
 }
@@ -112,6 +113,7 @@ function toOption(c: Candidate): RouteOption {
   }
   if (c.call.loadSeconds !== undefined)
     option.loadsModel = { seconds: Math.round(c.call.loadSeconds * 10) / 10 };
+  if (c.localPlan) option.localPlan = c.localPlan;
   return option;
 }
 
@@ -200,7 +202,7 @@ export function route(input: RouteInput, ctx: RouteContext): RouteDecision {
             keepAliveMs: localKeepAlive,
           }
         : undefined;
-    const policy = cachePolicy(ref, localKeepAlive);
+    const policy = cachePolicy(ref, localKeepAlive, config.cache.ttl);
     // A local KV cache only survives while the model stays loaded.
     const warm =
       ref.provider === 'ollama' && !local?.resident
@@ -208,6 +210,7 @@ export function route(input: RouteInput, ctx: RouteContext): RouteDecision {
         : session.warmPrefix(id, { messages, counted }, now, policy.ttlMs);
     const base: CallEstimateArgs = {
       ref,
+      cacheTtl: config.cache.ttl,
       rawInputTokens: counted.total,
       rawWarmPrefix: warm,
       output,
@@ -233,11 +236,17 @@ export function route(input: RouteInput, ctx: RouteContext): RouteDecision {
       local: ctx.local,
       localUnavailableReason: ctx.localUnavailableReason,
       cooldown: ctx.cooldown,
+      needsTools: (input.tools?.length ?? 0) > 0,
       now,
     });
+    const localPlan =
+      ref.provider === 'ollama' && unavailable === undefined
+        ? ctx.local?.planLine?.(ref.model, numCtxBucket(call.inputTokens + call.outputTokensP90))
+        : undefined;
     const candidate: Candidate = {
       ref,
       id,
+      ...(localPlan ? { localPlan } : {}),
       tier,
       effectiveTier,
       unavailable,

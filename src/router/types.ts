@@ -53,6 +53,10 @@ export interface LocalAdapter {
   loadSeconds(model: string): number;
   /** The model's real context window when known (from /api/show); else the catalog default. */
   contextWindow?(model: string): number | undefined;
+  /** Whether the model can take a turn with tools (its /api/show capabilities). */
+  supportsTools?(model: string): boolean;
+  /** What loading the model would do, in one line ("loads … · unloads … · 6 GiB left"). */
+  planLine?(model: string, numCtx: number): string | undefined;
 }
 
 export interface RouteInput {
@@ -124,6 +128,8 @@ export interface RouteOption {
   /** The request starts without a warm prompt cache on this model. */
   coldCache: boolean;
   loadsModel?: { seconds: number };
+  /** Local models: the residency plan the user accepts with the route. */
+  localPlan?: string;
   estimate: RouteEstimate;
 }
 

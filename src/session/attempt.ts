@@ -3,9 +3,10 @@
 // choosing the provider, booking each call, and picking the next model of the fallback chain.
 import { isRetryable, type KirikaeError } from '../core/errors.js';
 import { parseModelRef } from '../core/model-ref.js';
-import type { Provider } from '../core/provider.js';
+import type { Provider, ProviderRequest } from '../core/provider.js';
+import { needsResponsesApi } from '../catalog/models.js';
 import type { CallRecord } from '../core/records.js';
-import type { StreamMetrics } from '../core/stream.js';
+import type { StreamMetrics, StreamWarning } from '../core/stream.js';
 import type { Tier } from '../core/tier.js';
 import type { Usage } from '../core/usage.js';
 import { numCtxBucket } from '../core/num-ctx.js';
@@ -27,10 +28,12 @@ export interface AttemptPlan {
 
 export interface PlacedAttempt {
   provider: Provider;
+  /** The Ollama host a local model runs on (its label). */
+  host?: string;
   tier: Tier | null;
   option?: RouteOption;
-  /** num_ctx and keep_alive for a local model. */
-  request: { numCtx?: number; keepAlive?: string | number };
+  /** What the request needs for this model: num_ctx and keep_alive, the API, the cache TTL. */
+  request: Pick<ProviderRequest, 'numCtx' | 'keepAlive' | 'api' | 'cacheTtl'>;
   release(): void;
 }
 
@@ -60,6 +63,7 @@ export async function placeAttempt(
   onEvent({ type: 'residency', model, ...placed, host: placed.host.label });
   return {
     provider: deps.local.providerFor(ref.model),
+    host: placed.host.label,
     tier,
     ...(option ? { option } : {}),
     request: { numCtx, keepAlive: deps.local.keepAliveFor(ref.model) },
@@ -77,6 +81,9 @@ export function bookCall(
     tried: readonly string[];
     usage: Usage;
     billedUsd?: number;
+    reportedUsd?: number;
+    warnings?: readonly StreamWarning[];
+    host?: string;
     metrics: StreamMetrics;
     error?: KirikaeError;
   },
@@ -94,6 +101,11 @@ export function bookCall(
     fallbackHops: [...call.tried],
     usage: call.usage,
     ...(call.billedUsd !== undefined ? { billedUsd: call.billedUsd } : {}),
+    ...(call.reportedUsd !== undefined ? { reportedUsd: call.reportedUsd } : {}),
+    ...(call.host ? { host: call.host } : {}),
+    ...(call.warnings?.length
+      ? { warnings: call.warnings.map((w) => ({ kind: w.kind, detail: w.message })) }
+      : {}),
     metrics: call.metrics,
     ...(call.error ? { error: call.error } : {}),
     // The estimate belongs to the first call of the model the router priced.

@@ -14,6 +14,7 @@ export function toRouteView(option: RouteOption): RouteView {
       : {}),
     coldCache: option.coldCache,
     ...(option.loadsModel ? { loadSeconds: option.loadsModel.seconds } : {}),
+    ...(option.localPlan ? { localPlan: option.localPlan } : {}),
     estimate: {
       inputTokens: e.inputTokens,
       cacheReadTokens: e.cacheReadTokens,

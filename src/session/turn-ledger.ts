@@ -5,7 +5,7 @@ import type { StreamMetrics } from '../core/stream.js';
 import type { TaskType } from '../core/task.js';
 import type { Tier } from '../core/tier.js';
 import type { Usage } from '../core/usage.js';
-import { PRICE_DATA_VERSION, priceUsage } from '../catalog/prices.js';
+import { PRICE_DATA_VERSION, priceCall } from '../catalog/prices.js';
 import type { Config } from '../config/schema.js';
 
 export interface CallFacts {
@@ -20,6 +20,11 @@ export interface CallFacts {
   fallbackHops?: string[];
   usage: Usage;
   billedUsd?: number;
+  /** A cost reported by a provider not trusted to bill (kept when it disagrees with the table). */
+  reportedUsd?: number;
+  /** The Ollama host a local call ran on. */
+  host?: string;
+  warnings?: CallRecord['warnings'];
   durationMs: number;
   tokPerSec?: number;
   /** Average power draw during a local call, watts (macmon when present, else config). */
@@ -32,9 +37,10 @@ export interface CallFacts {
 
 /** Prices one finished call and shapes it as a ledger line (pure). */
 export function buildCallRecord(facts: CallFacts, config: Config): CallRecord {
-  const priced = priceUsage(facts.ref, facts.usage, {
+  const priced = priceCall(facts.ref, facts.usage, {
     overrides: config.prices,
-    billedUsd: facts.billedUsd,
+    ...(facts.billedUsd !== undefined ? { billedUsd: facts.billedUsd } : {}),
+    ...(facts.reportedUsd !== undefined ? { reportedUsd: facts.reportedUsd } : {}),
   });
   const local = facts.ref.provider === 'ollama';
   const watts = facts.watts ?? config.local.defaultWatts;
@@ -53,6 +59,7 @@ export function buildCallRecord(facts: CallFacts, config: Config): CallRecord {
     decision: facts.decision,
     fallbackHops: facts.fallbackHops ?? [],
     usage: facts.usage,
+    ...(facts.usage.estimated ? { usageEstimated: true } : {}),
     costUsd: priced.usd === 'unknown' ? null : priced.usd,
     priceSource: priced.source,
     priceVersion: PRICE_DATA_VERSION,
@@ -61,6 +68,9 @@ export function buildCallRecord(facts: CallFacts, config: Config): CallRecord {
     ...(energyWh !== undefined
       ? { energyWh, energyUsd: (energyWh / 1000) * config.local.energyUsdPerKwh }
       : {}),
+    ...(priced.billedDisagreement ? { billedDisagreement: priced.billedDisagreement } : {}),
+    ...(facts.host ? { host: facts.host } : {}),
+    ...(facts.warnings?.length ? { warnings: facts.warnings } : {}),
     outcome: facts.outcome,
     ...(facts.errorKind ? { errorKind: facts.errorKind } : {}),
     ...(facts.estimate ? { estimate: facts.estimate } : {}),
@@ -94,6 +104,9 @@ export interface ModelCallFacts {
   fallbackHops: string[];
   usage: Usage;
   billedUsd?: number;
+  reportedUsd?: number;
+  host?: string;
+  warnings?: CallRecord['warnings'];
   metrics: StreamMetrics;
   error?: KirikaeError;
   estimate?: CallRecord['estimate'];
@@ -133,6 +146,9 @@ export class TurnLedger {
         fallbackHops: [...facts.fallbackHops],
         usage: facts.usage,
         ...(facts.billedUsd !== undefined ? { billedUsd: facts.billedUsd } : {}),
+        ...(facts.reportedUsd !== undefined ? { reportedUsd: facts.reportedUsd } : {}),
+        ...(facts.host ? { host: facts.host } : {}),
+        ...(facts.warnings?.length ? { warnings: facts.warnings } : {}),
         durationMs: facts.metrics.durationMs,
         ...(facts.metrics.tokPerSec !== undefined ? { tokPerSec: facts.metrics.tokPerSec } : {}),
         watts: this.deps.watts?.(),

@@ -142,7 +142,14 @@ export async function runTurn(
           if (event.type === 'text') partial += event.text;
           if (event.type === 'model_call') {
             const record = bookCall(
-              { ...event, model, tier: placed.tier, option: placed.option, tried },
+              {
+                ...event,
+                model,
+                tier: placed.tier,
+                option: placed.option,
+                tried,
+                ...(placed.host ? { host: placed.host } : {}),
+              },
               plan,
               deps,
             );

@@ -13,6 +13,10 @@ export interface RouteView {
   needsConfirmation?: string;
   coldCache: boolean;
   loadSeconds?: number;
+  /** Local models: what accepting this route loads and unloads ("loads … · unloads … · left"). */
+  localPlan?: string;
+  /** A retired or retiring model, with its replacement. */
+  retirement?: string;
   estimate: {
     inputTokens: number;
     cacheReadTokens: number;

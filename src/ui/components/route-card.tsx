@@ -16,8 +16,12 @@ function usdRange(route: RouteView): string {
 function flags(route: RouteView): string[] {
   const out: string[] = [];
   if (route.coldCache) out.push('cold cache');
-  if (route.loadSeconds) out.push(`loads model, ~${seconds(route.loadSeconds)}`);
+  // The residency plan says what loads and what is unloaded for it, before anything happens.
+  if (route.localPlan) out.push(route.localPlan);
+  else if (route.loadSeconds) out.push(`loads model, ~${seconds(route.loadSeconds)}`);
+  if (route.loadSeconds && route.localPlan) out.push(`~${seconds(route.loadSeconds)} to load`);
   if (route.needsConfirmation) out.push(route.needsConfirmation);
+  if (route.retirement) out.push(route.retirement);
   return out;
 }
 
