@@ -1,9 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { classify, LOW_CONFIDENCE } from '../../src/router/classify.js';
+import { LOW_CONFIDENCE } from '../../src/router/classify.js';
+import { classifyRules as classify } from '../../src/router/rules.js';
 import { LABELLED } from './labelled.js';
 
-describe('classify', () => {
+describe('classifyRules', () => {
   it('finds a JavaScript stack trace and calls it debugging', () => {
     const c = classify(
       `it crashes:\nError: boom\n    at run (/app/src/main.ts:10:3)\n    at main (/app/src/main.ts:2:1)`,
@@ -91,5 +92,32 @@ describe('classify', () => {
     for (let i = 0; i < 10; i++) for (const l of LABELLED) classify(l.prompt);
     const perPrompt = (performance.now() - t) / (10 * LABELLED.length);
     expect(perPrompt).toBeLessThan(0.5);
+  });
+
+  // Defects from issue 14: Japanese cues matched inside longer words.
+  it('間違い (mistake) is not a comparison, 違い (difference) is', () => {
+    expect(classify('この関数の間違いを直して').signals).not.toContain('ja:比較');
+    expect(classify('ReactとVueの違いを教えて').signals).toContain('ja:比較');
+  });
+
+  it('おかしい is its own weak cue, not the 動かない bug cue', () => {
+    const c = classify('表示がおかしい');
+    expect(c.signals).toContain('ja:おかしい');
+    expect(c.signals).not.toContain('ja:動かない');
+  });
+
+  it('リネーム is a rename cue, not ちょっと; renaming across the code base is a refactor', () => {
+    const one = classify('この変数をリネームして');
+    expect(one.signals).toContain('ja:リネーム');
+    expect(one.signals).not.toContain('ja:ちょっと');
+    expect(one.taskType).toBe('quick-fix');
+    expect(classify('プロジェクト全体でUserをAccountにリネームして').taskType).toBe('refactor');
+  });
+
+  it('a markdown list is not a diff', () => {
+    const list = classify('Update the docs:\n- install\n- configure\n- run\n- test\n- deploy');
+    expect(list.signals.some((s) => s.startsWith('diff:'))).toBe(false);
+    const diff = classify('review this\n@@ -1,3 +1,3 @@\n-a\n+b\n-c\n+d\n-e\n+f');
+    expect(diff.signals).toContain('diff:6');
   });
 });

@@ -2,7 +2,6 @@ import { DEFAULT_ROUTING_TABLE } from '../config/schema.js';
 import { TASK_TYPES, type Complexity, type TaskType } from '../core/task.js';
 import {
   CUES,
-  DIFF_LINE,
   ERROR_LINE,
   FAILURE_WORDS,
   FILE_NAME,
@@ -11,14 +10,12 @@ import {
   SMALL_WORDS,
   STACK_TRACE,
 } from './lexicon.js';
+import { promptShape } from './features.js';
 import { tokens as fmtTokens } from './format.js';
 import type { Classification, SessionFacts } from './types.js';
 
-/** Below this the rule result is a guess: the optional model classifier may be asked. */
-export const LOW_CONFIDENCE = 0.5;
-
 /** A pasted prompt this long is reading work whatever it asks (≈ 8K tokens). */
-const LONG_PROMPT_CHARS = 32_000;
+export const LONG_PROMPT_CHARS = 32_000;
 const TRACE_LINES = /^\s+at .*$|^\s*File ".*$/gm;
 
 const BASE_COMPLEXITY: Record<TaskType, number> = {
@@ -49,6 +46,21 @@ export interface ClassifyOptions {
   longContextThreshold?: number;
 }
 
+/**
+ * The session rule over any classifier: a conversation above `longContextThreshold` makes the
+ * turn a long-context one whatever it asks. Returns the signal to show, or undefined.
+ */
+export function longConversationSignal(
+  facts: SessionFacts,
+  options: ClassifyOptions,
+): string | undefined {
+  const threshold = options.longContextThreshold;
+  const conversation = facts.conversationTokens ?? 0;
+  return threshold !== undefined && conversation > threshold
+    ? `conversation:${fmtTokens(conversation)}>${fmtTokens(threshold)}`
+    : undefined;
+}
+
 function clampComplexity(n: number): Complexity {
   return Math.min(5, Math.max(1, Math.round(n))) as Complexity;
 }
@@ -56,9 +68,10 @@ function clampComplexity(n: number): Complexity {
 /**
  * Classifies a turn from its prompt and session facts, with rules only (no model call, well
  * under a millisecond): task type, complexity 1–5, confidence and the signals behind them.
- * English and Japanese prompts.
+ * English and Japanese prompts. The trained classifier reads its verdict as features and
+ * falls back to it when the weights cannot be used.
  */
-export function classify(
+export function classifyRules(
   prompt: string,
   facts: SessionFacts = {},
   options: ClassifyOptions = {},
@@ -100,7 +113,8 @@ export function classify(
   for (const match of prompt.matchAll(FILE_NAME)) files.add(match[1]!);
   if (files.size) signals.push(`files:${files.size}`);
 
-  const diffLines = facts.diffLines ?? prompt.match(DIFF_LINE)?.length ?? 0;
+  // Only lines under a diff header count: a markdown list is not a diff.
+  const diffLines = facts.diffLines ?? promptShape(prompt).diffLines;
   if (diffLines > 0) signals.push(`diff:${diffLines}`);
   if (diffLines >= 5 && facts.diffLines === undefined) bump('review', 1);
 
@@ -159,17 +173,12 @@ export function classify(
   }
   if (prompt.length > 1500 && prompt.length <= LONG_PROMPT_CHARS) complexity += 0.5;
 
-  const baseTaskType = taskType;
-  const threshold = options.longContextThreshold;
-  const conversation = facts.conversationTokens ?? 0;
-  if (threshold !== undefined && conversation > threshold) {
-    taskType = 'long-context';
-    signals.push(`conversation:${fmtTokens(conversation)}>${fmtTokens(threshold)}`);
-  }
+  const longConversation = longConversationSignal(facts, options);
+  if (longConversation) signals.push(longConversation);
 
   return {
-    taskType,
-    baseTaskType,
+    taskType: longConversation ? 'long-context' : taskType,
+    baseTaskType: taskType,
     complexity: clampComplexity(complexity),
     confidence: Math.round(confidence * 100) / 100,
     signals,
