@@ -1,0 +1,60 @@
+import type { Complexity } from '../core/task.js';
+import { TIER_NAMES } from '../core/tier.js';
+import {
+  classifyRules,
+  LONG_PROMPT_CHARS,
+  longConversationSignal,
+  type ClassifyOptions,
+} from './rules.js';
+import { classifyTrained, committedModel, type Model } from './trained.js';
+import type { Classification, SessionFacts } from './types.js';
+
+export type { ClassifyOptions } from './rules.js';
+
+/** Below this the classification is a guess: the optional model classifier may be asked. */
+export const LOW_CONFIDENCE = 0.5;
+
+/**
+ * Classifies a turn: the trained model (data/router/ corpus, weights in weights/router.json)
+ * over the prompt's words, shape and the rule classifier's cues; task type, complexity 1–5 and
+ * a calibrated confidence (the probability the table's tier for them is an acceptable one).
+ * Session rules apply on top: a conversation above the threshold is long-context, a retry after
+ * a failure is one step harder, a vague follow-up continues the previous task.
+ */
+export function classify(
+  prompt: string,
+  facts: SessionFacts = {},
+  options: ClassifyOptions = {},
+  model?: Model,
+): Classification {
+  let verdict;
+  try {
+    verdict = classifyTrained(prompt, facts, model ?? committedModel());
+  } catch {
+    // Unusable weights must not stop a turn: the hand-written rules still route it.
+    return classifyRules(prompt, facts, options);
+  }
+  const { rules } = verdict;
+  let { taskType, complexity } = verdict;
+  const { confidence } = verdict;
+  const signals = [...rules.signals];
+  signals.push(`trained:tier ${verdict.tier} (${TIER_NAMES[verdict.tier]})`);
+
+  if (prompt.length > LONG_PROMPT_CHARS) taskType = 'long-context';
+  if (rules.signals.includes('continues-previous') && confidence < LOW_CONFIDENCE) {
+    taskType = rules.baseTaskType;
+  }
+  if (facts.followUpOfFailure) complexity = Math.min(5, complexity + 1) as Complexity;
+
+  const longConversation = longConversationSignal(facts, options);
+  if (longConversation) signals.push(longConversation);
+  return {
+    taskType: longConversation ? 'long-context' : taskType,
+    baseTaskType: taskType,
+    complexity,
+    confidence: Math.round(confidence * 100) / 100,
+    signals,
+    // 'trained' joins the union in types.ts (the lead's file); until then the cast holds it.
+    source: 'trained' as Classification['source'],
+  };
+}
