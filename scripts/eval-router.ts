@@ -9,7 +9,7 @@ import { tierFor } from '../src/router/tier-table.js';
 import { DEFAULT_ROUTING_TABLE } from '../src/config/schema.js';
 import { parseRouterArgs } from './router/cli.js';
 import { report, summarise, type Report, type Scored } from './router/evaluate.js';
-import { outOfFold, prepare } from './router/pipeline.js';
+import { linksOf, outOfFold, prepare } from './router/pipeline.js';
 import { isTier } from '../src/core/tier.js';
 
 const opts = parseRouterArgs(process.argv.slice(2));
@@ -20,7 +20,7 @@ const t0 = performance.now();
 const oof = outOfFold(xs, ordered, folds, opts.fit);
 const seconds = (performance.now() - t0) / 1000;
 
-const reports: Report[] = STRATEGIES.map((s) => report(ordered, oof, folds, s));
+const reports: Report[] = STRATEGIES.map((s) => report(ordered, oof, folds, s, linksOf(opts.fit)));
 
 // Baselines: the hand-written rules through the old flat table and through the new one.
 const baseline = (name: string, tierOf: (i: number) => number): Report =>

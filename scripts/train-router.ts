@@ -11,7 +11,7 @@ import type { StoredModel } from '../src/router/trained.js';
 import { parseRouterArgs } from './router/cli.js';
 import { report, temperaturesFrom, probabilitiesAt } from './router/evaluate.js';
 import { fitPlatt } from './router/fit.js';
-import { outOfFold, prepare, trainHeads, HEADS } from './router/pipeline.js';
+import { linksOf, outOfFold, prepare, trainHeads, HEADS } from './router/pipeline.js';
 import { decide } from '../src/router/decide.js';
 
 const opts = parseRouterArgs(process.argv.slice(2));
@@ -19,12 +19,14 @@ const { examples: ordered, shared, xs, folds } = prepare(opts);
 const examples = ordered.slice(0, shared);
 const extra = ordered.slice(shared);
 const oof = outOfFold(xs, ordered, folds, opts.fit);
-const reports = STRATEGIES.map((s) => report(ordered, oof, folds, s));
+const reports = STRATEGIES.map((s) => report(ordered, oof, folds, s, linksOf(opts.fit)));
 const best = reports.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
 
 const heldOut = folds.flatMap((f) => f.test);
-const temperatures = temperaturesFrom(oof, ordered, heldOut);
-const decisions = heldOut.map((i) => decide(probabilitiesAt(oof, i, temperatures), best.strategy));
+const temperatures = temperaturesFrom(oof, ordered, heldOut, linksOf(opts.fit));
+const decisions = heldOut.map((i) =>
+  decide(probabilitiesAt(oof, i, temperatures, linksOf(opts.fit)), best.strategy),
+);
 const calibration = fitPlatt(
   decisions.map((d) => d.p),
   decisions.map((d, j) => ordered[heldOut[j]!]!.acceptableTiers.includes(d.tier)),

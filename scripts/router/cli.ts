@@ -4,6 +4,7 @@ import { DEFAULT_FIT, type FitOptions } from './fit.js';
 export interface RouterCliOptions {
   corpus?: string;
   overrides?: string;
+  withLabelled: boolean;
   folds: number;
   seed: number;
   fit: FitOptions;
@@ -19,6 +20,7 @@ export function parseRouterArgs(argv: string[]): RouterCliOptions {
     options: {
       corpus: { type: 'string' },
       'with-overrides': { type: 'string' },
+      'with-labelled': { type: 'boolean', default: false },
       folds: { type: 'string', default: '5' },
       seed: { type: 'string', default: '1' },
       dim: { type: 'string' },
@@ -26,6 +28,7 @@ export function parseRouterArgs(argv: string[]): RouterCliOptions {
       l2: { type: 'string' },
       lr: { type: 'string' },
       'no-balance': { type: 'boolean', default: false },
+      'tier-link': { type: 'string' },
       json: { type: 'boolean', default: false },
       errors: { type: 'string', default: '0' },
       out: { type: 'string' },
@@ -35,6 +38,7 @@ export function parseRouterArgs(argv: string[]): RouterCliOptions {
   return {
     corpus: values.corpus,
     overrides: values['with-overrides'],
+    withLabelled: values['with-labelled'],
     folds: num(values.folds, 5),
     seed: num(values.seed, 1),
     fit: {
@@ -43,6 +47,7 @@ export function parseRouterArgs(argv: string[]): RouterCliOptions {
       l2: num(values.l2, DEFAULT_FIT.l2),
       learningRate: num(values.lr, DEFAULT_FIT.learningRate),
       balance: !values['no-balance'],
+      tierLink: values['tier-link'] === 'softmax' ? 'softmax' : DEFAULT_FIT.tierLink,
     },
     json: values.json,
     errors: num(values.errors, 0),

@@ -96,11 +96,18 @@ export function overrideExamples(jsonl: string): Example[] {
 
 export const CORPUS_FILE = 'data/router/corpus.jsonl';
 
-export function loadExamples(options: { corpus?: string; overrides?: string } = {}): Example[] {
+/**
+ * The corpus and, when asked, the user's overrides. The hand-written prompts of labelled.ts are
+ * opt-in (`withLabelled`): their single tiers follow the old flat table (a PR review → local,
+ * chat → local), which the labelling guide of the corpus overrules.
+ */
+export function loadExamples(
+  options: { corpus?: string; overrides?: string; withLabelled?: boolean } = {},
+): Example[] {
   const file = options.corpus ?? CORPUS_FILE;
   const corpus = existsSync(file) ? parseCorpus(readFileSync(file, 'utf8'), file) : [];
   const overrides = options.overrides
     ? overrideExamples(readFileSync(options.overrides, 'utf8'))
     : [];
-  return [...corpus, ...labelledExamples(), ...overrides];
+  return [...corpus, ...(options.withLabelled ? labelledExamples() : []), ...overrides];
 }

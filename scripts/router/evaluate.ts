@@ -5,7 +5,7 @@ import {
   type HeadProbabilities,
   type Strategy,
 } from '../../src/router/decide.js';
-import { softmax } from '../../src/router/linear.js';
+import { activate } from '../../src/router/linear.js';
 import { calibrated } from '../../src/router/trained.js';
 import type { Example } from './corpus.js';
 import { fitPlatt, fitTemperature } from './fit.js';
@@ -39,6 +39,7 @@ export function temperaturesFrom(
   oof: OutOfFold,
   examples: readonly Example[],
   idx: readonly number[],
+  link: Links,
 ): Temperatures {
   const out = {} as Temperatures;
   for (const h of HEADS) {
@@ -46,16 +47,24 @@ export function temperaturesFrom(
     out[h] = fitTemperature(
       idx.map((i) => oof[h][i]!),
       idx.map((i) => labels[i]),
+      link[h],
     );
   }
   return out;
 }
 
-export function probabilitiesAt(oof: OutOfFold, i: number, t: Temperatures): HeadProbabilities {
+export type Links = Record<HeadName, 'softmax' | 'sigmoid'>;
+
+export function probabilitiesAt(
+  oof: OutOfFold,
+  i: number,
+  t: Temperatures,
+  link: Links,
+): HeadProbabilities {
   return {
-    taskType: softmax(oof.taskType[i]!, t.taskType),
-    complexity: softmax(oof.complexity[i]!, t.complexity),
-    tier: softmax(oof.tier[i]!, t.tier),
+    taskType: activate(link.taskType, oof.taskType[i]!, t.taskType),
+    complexity: activate(link.complexity, oof.complexity[i]!, t.complexity),
+    tier: activate(link.tier, oof.tier[i]!, t.tier),
   };
 }
 
@@ -69,13 +78,14 @@ export function report(
   oof: OutOfFold,
   folds: readonly Fold[],
   strategy: Strategy,
+  link: Links,
 ): Report {
   const scored: Scored[] = [];
   for (const fold of folds) {
     const inFold = new Set(fold.test);
     const others = folds.flatMap((f) => f.test).filter((i) => !inFold.has(i));
-    const t = temperaturesFrom(oof, examples, others);
-    const decisionOf = (i: number): Decision => decide(probabilitiesAt(oof, i, t), strategy);
+    const t = temperaturesFrom(oof, examples, others, link);
+    const decisionOf = (i: number): Decision => decide(probabilitiesAt(oof, i, t, link), strategy);
     const otherDecisions = others.map(decisionOf);
     const platt = fitPlatt(
       otherDecisions.map((d) => d.p),

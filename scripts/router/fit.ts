@@ -1,5 +1,5 @@
 import type { FeatureVector } from '../../src/router/features.js';
-import { logits, softmax, type LinearHead } from '../../src/router/linear.js';
+import { activate, logits, sigmoid, softmax, type LinearHead } from '../../src/router/linear.js';
 
 /**
  * Multinomial logistic regression, in plain TypeScript: a few thousand examples × a few hundred
@@ -15,6 +15,8 @@ export interface FitOptions {
   learningRate: number;
   /** Weigh examples so each class counts as much as the others (by inverse frequency). */
   balance: boolean;
+  /** The tier head: `sigmoid` learns "is tier t acceptable?" per tier; `softmax`, one tier. */
+  tierLink: 'softmax' | 'sigmoid';
 }
 
 export const DEFAULT_FIT: FitOptions = {
@@ -23,6 +25,7 @@ export const DEFAULT_FIT: FitOptions = {
   epochs: 120,
   learningRate: 0.05,
   balance: true,
+  tierLink: 'sigmoid',
 };
 
 /** Labels: indices of the acceptable classes, or undefined when the example has no label for this head. */
@@ -51,6 +54,13 @@ function exampleWeights(labels: readonly SetLabel[], k: number, balance: boolean
   return w;
 }
 
+/** Per-class logistic loss: each class is a yes/no; the gradient is σ(z) − y. */
+function gradSigmoid(z: Float64Array, label: readonly number[]): Float64Array {
+  const g = sigmoid(z);
+  for (const c of label) g[c]! -= 1;
+  return g;
+}
+
 /** The set-likelihood gradient with respect to the logits: p − p·1[A]/Σ_A p. */
 function gradLogits(p: Float64Array, label: readonly number[]): Float64Array {
   let mass = 0;
@@ -65,6 +75,7 @@ export function fitHead<C extends string | number>(
   labels: readonly SetLabel[],
   classes: readonly C[],
   options: FitOptions = DEFAULT_FIT,
+  link: 'softmax' | 'sigmoid' = 'softmax',
 ): LinearHead<C> {
   const k = classes.length;
   const { dim } = options;
@@ -74,6 +85,7 @@ export function fitHead<C extends string | number>(
     weights: new Float32Array(dim * k),
     bias: new Float32Array(k),
     temperature: 1,
+    link,
   };
   const sw = exampleWeights(labels, k, options.balance);
   let total = 0;
@@ -91,7 +103,8 @@ export function fitHead<C extends string | number>(
     xs.forEach((x, i) => {
       const label = labels[i];
       if (!label || sw[i] === 0) return;
-      const g = gradLogits(softmax(logits(head, x)), label);
+      const z = logits(head, x);
+      const g = link === 'sigmoid' ? gradSigmoid(z, label) : gradLogits(softmax(z), label);
       const scale = sw[i]! / total;
       for (let j = 0; j < x.index.length; j++) {
         const row = x.index[j]! * k;
@@ -117,21 +130,29 @@ export function fitHead<C extends string | number>(
   return head;
 }
 
-/** Mean set-likelihood loss of logits at a temperature. */
-export function setNll(
+/** Mean loss of held-out logits at a temperature: set likelihood, or per-class log loss. */
+export function heldOutLoss(
   zs: readonly ArrayLike<number>[],
   labels: readonly SetLabel[],
   t: number,
+  link: 'softmax' | 'sigmoid' = 'softmax',
 ): number {
   let loss = 0;
   let n = 0;
   zs.forEach((z, i) => {
     const label = labels[i];
     if (!label) return;
-    const p = softmax(z, t);
-    let mass = 0;
-    for (const c of label) mass += p[c]!;
-    loss -= Math.log(Math.max(mass, 1e-12));
+    const p = activate(link, z, t);
+    if (link === 'sigmoid') {
+      for (let c = 0; c < p.length; c++) {
+        const q = label.includes(c) ? p[c]! : 1 - p[c]!;
+        loss -= Math.log(Math.max(q, 1e-12));
+      }
+    } else {
+      let mass = 0;
+      for (const c of label) mass += p[c]!;
+      loss -= Math.log(Math.max(mass, 1e-12));
+    }
     n++;
   });
   return n ? loss / n : 0;
@@ -141,10 +162,11 @@ export function setNll(
 export function fitTemperature(
   zs: readonly ArrayLike<number>[],
   labels: readonly SetLabel[],
+  link: 'softmax' | 'sigmoid' = 'softmax',
 ): number {
-  let best = { t: 1, loss: setNll(zs, labels, 1) };
+  let best = { t: 1, loss: heldOutLoss(zs, labels, 1, link) };
   for (let t = 0.25; t <= 6; t += 0.05) {
-    const loss = setNll(zs, labels, t);
+    const loss = heldOutLoss(zs, labels, t, link);
     if (loss < best.loss) best = { t, loss };
   }
   return Math.round(best.t * 100) / 100;

@@ -38,6 +38,14 @@ export function labelsOf(examples: readonly Example[], head: HeadName): SetLabel
   });
 }
 
+export function linkOf(head: HeadName, options: FitOptions): 'softmax' | 'sigmoid' {
+  return head === 'tier' ? options.tierLink : 'softmax';
+}
+
+export function linksOf(options: FitOptions): Record<HeadName, 'softmax' | 'sigmoid'> {
+  return { taskType: 'softmax', complexity: 'softmax', tier: options.tierLink };
+}
+
 export type Heads = { [H in HeadName]: LinearHead };
 
 export function trainHeads(
@@ -55,6 +63,7 @@ export function trainHeads(
       labelsOf(sub, head),
       CLASSES[head] as readonly (string | number)[],
       options,
+      linkOf(head, options),
     );
   }
   return out;
@@ -94,7 +103,11 @@ export interface Prepared {
 
 /** Loads, featurizes and folds the examples as both scripts do. */
 export function prepare(opts: RouterCliOptions): Prepared {
-  const all = loadExamples({ corpus: opts.corpus, overrides: opts.overrides });
+  const all = loadExamples({
+    corpus: opts.corpus,
+    overrides: opts.overrides,
+    withLabelled: opts.withLabelled,
+  });
   // A user's overrides are training data only: the figures are about the shared corpus.
   const shared = all.filter((e) => e.origin !== 'override');
   const extra = all.filter((e) => e.origin === 'override');

@@ -36,6 +36,8 @@ export interface FeatureVector {
 
 const DIFF_HEADER = /^(?:diff --git |@@ -\d|\+\+\+ [ab/]|--- a\/|index [0-9a-f]{7,}\.\.)/m;
 const DIFF_CHANGE = /^[+-](?![+-]{2}\s)/;
+const DIFF_HEADER_LINE = /^(?:diff --git |@@ .* @@|\+\+\+ |--- a\/|index [0-9a-f]{7,}\.\.)/;
+const DIFF_ADDED = /^\+(?!\+)\S?.*\S/m;
 const TRACE_FRAME =
   /^\s+at .+(?:\(.+:\d+(?::\d+)?\)|:\d+:\d+)\s*$|^\s*File ".+", line \d+|^goroutine \d+ \[|panicked at|^\s+at [\w.$]+\([\w.]+\.(?:java|kt):\d+\)|^Traceback \(most recent call last\)/;
 const ERROR_LINE =
@@ -54,9 +56,17 @@ export function headOf(prompt: string, head = 3000, tail = 1000): string {
 }
 
 /** Counts what the prompt carries. Pure and linear in the prompt's length. */
+/**
+ * A prompt carries a diff when it has a diff header or hunk, or an added line: `+` opens no
+ * markdown list in practice, while `- ` does, so `-` lines alone are a list.
+ */
+function hasDiff(text: string): boolean {
+  return DIFF_HEADER.test(text) || DIFF_ADDED.test(text);
+}
+
 export function promptShape(prompt: string): PromptShape {
   const text = headOf(prompt, 12_000, 2000);
-  const hasDiffHeader = DIFF_HEADER.test(text);
+  const hasDiffHeader = hasDiff(text);
   let diffLines = 0;
   let traceLines = 0;
   let bullets = 0;
@@ -132,7 +142,7 @@ export function lengthBucket(chars: number): number {
  */
 export function proseOf(prompt: string): string {
   const text = headOf(prompt);
-  const hasDiffHeader = DIFF_HEADER.test(text);
+  const hasDiffHeader = hasDiff(text);
   const kept: string[] = [];
   let inFence = false;
   for (const line of text.split('\n')) {
@@ -140,7 +150,8 @@ export function proseOf(prompt: string): string {
       inFence = !inFence;
       continue;
     }
-    if (inFence || TRACE_FRAME.test(line) || (hasDiffHeader && DIFF_CHANGE.test(line))) continue;
+    if (inFence || TRACE_FRAME.test(line) || DIFF_HEADER_LINE.test(line)) continue;
+    if (hasDiffHeader && DIFF_CHANGE.test(line)) continue;
     kept.push(line);
   }
   return kept.join('\n').normalize('NFKC').toLowerCase().replace(/\d+/g, '0');
@@ -202,7 +213,17 @@ export function shapeFeatures(shape: PromptShape, facts: SessionFacts = {}): str
 }
 
 /** Relative weight of each feature group after per-group L2 normalisation. */
-const GROUP_WEIGHT: Record<string, number> = { text: 1, shape: 0.6, rules: 0.6 };
+export const GROUP_WEIGHT = { text: 1, chars: 0, shape: 0.6, rules: 0.6 };
+
+/** Character 4-grams inside English words: spelling variants and inflections share slots. */
+export function wordCharFeatures(prose: string): string[] {
+  const out: string[] = [];
+  for (const m of prose.matchAll(/[a-z][a-z0-9_]{2,}/g)) {
+    const w = ` ${m[0]} `;
+    for (let i = 0; i + 4 <= w.length; i++) out.push(`e4:${w.slice(i, i + 4)}`);
+  }
+  return out;
+}
 
 function addGroup(
   names: readonly string[],
@@ -238,9 +259,14 @@ export function featurize(
   shape: PromptShape = promptShape(prompt),
 ): FeatureVector {
   const slots = new Map<number, number>();
-  addGroup(textFeatures(proseOf(prompt)), GROUP_WEIGHT.text!, dim, slots, true);
-  addGroup(shapeFeatures(shape, facts), GROUP_WEIGHT.shape!, dim, slots, false);
-  if (ruleSignals.length) addGroup(ruleSignals, GROUP_WEIGHT.rules!, dim, slots, false);
+  const prose = proseOf(prompt);
+  addGroup(textFeatures(prose), GROUP_WEIGHT.text, dim, slots, true);
+  if (GROUP_WEIGHT.chars > 0)
+    addGroup(wordCharFeatures(prose), GROUP_WEIGHT.chars, dim, slots, true);
+  addGroup(shapeFeatures(shape, facts), GROUP_WEIGHT.shape, dim, slots, false);
+  if (ruleSignals.length && GROUP_WEIGHT.rules > 0) {
+    addGroup(ruleSignals, GROUP_WEIGHT.rules, dim, slots, false);
+  }
   const index = new Int32Array(slots.size);
   const value = new Float32Array(slots.size);
   let i = 0;

@@ -11,6 +11,11 @@ export interface LinearHead<C extends string | number = string | number> {
   bias: Float32Array;
   /** Softmax temperature fitted on held-out folds: > 1 softens an over-confident model. */
   temperature: number;
+  /**
+   * `softmax`: one class is the answer. `sigmoid`: each class is a yes/no of its own ("is tier t
+   * acceptable for this prompt?"), so several may be.
+   */
+  link?: 'softmax' | 'sigmoid';
 }
 
 /** A head as committed to JSON: int8 weights in base64 with one scale. */
@@ -20,6 +25,7 @@ export interface StoredHead<C extends string | number = string | number> {
   scale: number;
   weights: string;
   temperature: number;
+  link?: 'softmax' | 'sigmoid';
 }
 
 export function logits(head: LinearHead, x: FeatureVector): Float64Array {
@@ -49,8 +55,23 @@ export function softmax(z: ArrayLike<number>, temperature = 1): Float64Array {
   return p;
 }
 
+export function sigmoid(z: ArrayLike<number>, temperature = 1): Float64Array {
+  return Float64Array.from(
+    { length: z.length },
+    (_, i) => 1 / (1 + Math.exp(-z[i]! / temperature)),
+  );
+}
+
+export function activate(
+  link: LinearHead['link'],
+  z: ArrayLike<number>,
+  temperature = 1,
+): Float64Array {
+  return link === 'sigmoid' ? sigmoid(z, temperature) : softmax(z, temperature);
+}
+
 export function predict(head: LinearHead, x: FeatureVector): Float64Array {
-  return softmax(logits(head, x), head.temperature);
+  return activate(head.link, logits(head, x), head.temperature);
 }
 
 /** Int8 with one scale per head: 4× smaller than float32, and the argmax barely moves. */
@@ -66,6 +87,7 @@ export function storeHead<C extends string | number>(head: LinearHead<C>): Store
     scale,
     weights: Buffer.from(q.buffer, q.byteOffset, q.byteLength).toString('base64'),
     temperature: Math.round(head.temperature * 1e3) / 1e3,
+    ...(head.link === 'sigmoid' ? { link: 'sigmoid' as const } : {}),
   };
 }
 
@@ -86,5 +108,6 @@ export function loadHead<C extends string | number>(
     weights,
     bias: Float32Array.from(stored.bias),
     temperature: stored.temperature,
+    link: stored.link ?? 'softmax',
   };
 }

@@ -103,6 +103,7 @@ export function classifyTrained(
   const { x, rules } = turnFeatures(prompt, facts, model.dim);
   const probabilities = headProbabilities(model, x);
   const d = decide(probabilities, model.strategy);
+  if (!Number.isFinite(d.p)) throw new Error('router weights gave no probability');
   return {
     tier: d.tier,
     taskType: d.taskType,

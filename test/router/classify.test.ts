@@ -1,0 +1,116 @@
+import { performance } from 'node:perf_hooks';
+import { readFileSync, statSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { classify } from '../../src/router/classify.js';
+import { parseCorpus } from '../../scripts/router/corpus.js';
+import {
+  classifyTrained,
+  committedModel,
+  loadModel,
+  type StoredModel,
+} from '../../src/router/trained.js';
+import { tierFor } from '../../src/router/tier-table.js';
+
+const WEIGHTS = new URL('../../src/router/weights/router.json', import.meta.url);
+
+describe('the committed weights', () => {
+  it('are a small file that decodes in a few milliseconds', () => {
+    expect(statSync(WEIGHTS).size).toBeLessThan(300 * 1024);
+    const stored = JSON.parse(readFileSync(WEIGHTS, 'utf8')) as StoredModel;
+    const t = performance.now();
+    const model = loadModel(stored);
+    // 10 ms is the budget on an idle machine; the test machine is shared, so allow slack.
+    expect(performance.now() - t).toBeLessThan(50);
+    expect(model.taskType.classes).toHaveLength(12);
+    expect(model.tier.classes).toEqual([0, 1, 2, 3, 4]);
+    expect(stored.trainedOn.examples).toBeGreaterThan(500);
+  });
+
+  // Prompts of the corpus whose label no careful engineer would argue with, one per tier.
+  const corpus = parseCorpus(
+    readFileSync(new URL('../../data/router/corpus.jsonl', import.meta.url), 'utf8'),
+  );
+  const sample = (pred: (text: string) => boolean) => corpus.find((e) => pred(e.text!))!;
+  it.each([
+    ['a lint clean-up', sample((t) => t.startsWith('remove the unused variables eslint'))],
+    ['a Japanese README typo', sample((t) => /README/.test(t) && /誤字|タイポ/.test(t))],
+    ['a library comparison', sample((t) => /^Compare|which .*librar/i.test(t))],
+    ['a security audit', sample((t) => /security audit/i.test(t) && t.length > 200)],
+  ])('routes %s to an acceptable tier', (_name, ex) => {
+    expect(ex, 'sample found in the corpus').toBeDefined();
+    const c = classify(ex.text!);
+    expect(ex.acceptableTiers).toContain(tierFor(c.baseTaskType, c.complexity));
+  });
+});
+
+describe('classify (trained, with the session rules on top)', () => {
+  it('says where its verdict comes from and how sure it is', () => {
+    const c = classify('fix the typo in the README');
+    expect(c.source).toBe('trained');
+    expect(c.confidence).toBeGreaterThan(0);
+    expect(c.confidence).toBeLessThanOrEqual(1);
+    expect(c.signals.some((s) => s.startsWith('trained:tier'))).toBe(true);
+  });
+
+  it('the task type and complexity it returns route to the tier the model chose', () => {
+    for (const p of [
+      'READMEの誤字を直して',
+      'Which charting library should we use?',
+      'Audit our auth for security issues',
+    ]) {
+      const v = classifyTrained(p);
+      const c = classify(p);
+      expect(tierFor(c.taskType, c.complexity)).toBe(v.tier);
+    }
+  });
+
+  it('a conversation above the threshold is long-context, keeping what the prompt asked', () => {
+    const c = classify(
+      'fix the bug in the parser',
+      { conversationTokens: 80_000 },
+      { longContextThreshold: 60_000 },
+    );
+    expect(c.taskType).toBe('long-context');
+    expect(c.baseTaskType).not.toBe('long-context');
+    expect(c.signals).toContain('conversation:80K>60K');
+  });
+
+  it('a retry after a failure is one step harder', () => {
+    const first = classify('still not working', { previousTaskType: 'bugfix' });
+    const again = classify('still not working', {
+      previousTaskType: 'bugfix',
+      followUpOfFailure: true,
+    });
+    expect(again.complexity).toBe(Math.min(5, first.complexity + 1));
+  });
+
+  it('a huge paste is long-context', () => {
+    expect(classify(`what happened?\n${'INFO served in 12ms\n'.repeat(2000)}`).taskType).toBe(
+      'long-context',
+    );
+  });
+
+  it('falls back to the rules when the weights cannot be used', () => {
+    const broken = {
+      ...committedModel(),
+      taskType: { ...committedModel().taskType, weights: new Float32Array(0) },
+    };
+    const c = classify('fix the typo in the README', {}, {}, broken);
+    expect(c.source).toBe('rules');
+  });
+
+  it('is fast: under 1 ms per 2,000-character prompt (median over runs)', () => {
+    const prompt = 'Refactor the session store so reads go through the cache. '
+      .repeat(35)
+      .slice(0, 2000);
+    for (let i = 0; i < 50; i++) classify(prompt);
+    const times: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const t = performance.now();
+      classify(prompt);
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    expect(times[100]!).toBeLessThan(1);
+  });
+});
