@@ -7,11 +7,17 @@ import { TIER_TABLE } from './tier-table.js';
  * - `table`: the most likely task type and complexity, through the tier table;
  * - `joint`: each tier's probability summed over the (type, complexity) cells that route to it;
  * - `tier`: the head trained on the acceptable tiers directly;
- * - `blend`: the mean of `joint` and `tier`.
+ * - `blend`: the mean of `joint` and `tier`;
+ * - `cheapest`: the cheapest tier the tier head finds acceptable with p ≥ 0.5 (cost order
+ *   3 < 4 < 2 < 1 < 0), else `blend`'s pick: under-routing costs a redo, but over-routing every
+ *   local-tier prompt costs more in sum.
  * The eval measures all four; the weights file names the one it was fitted for.
  */
-export type Strategy = 'table' | 'joint' | 'tier' | 'blend';
-export const STRATEGIES: readonly Strategy[] = ['table', 'joint', 'tier', 'blend'];
+export type Strategy = 'table' | 'joint' | 'tier' | 'blend' | 'cheapest';
+export const STRATEGIES: readonly Strategy[] = ['table', 'joint', 'tier', 'blend', 'cheapest'];
+
+/** Tiers by price, cheapest first. */
+export const COST_ORDER: readonly Tier[] = [3, 4, 2, 1, 0];
 
 export interface HeadProbabilities {
   /** Indexed like TASK_TYPES. */
@@ -73,7 +79,11 @@ export function decide(
     const cells = tierFromCells(p, table);
     pTier = Array.from(cells, (v, i) => (v + p.tier[i]!) / 2);
   }
-  const tier = TIERS[argmax(pTier)]!;
+  let tier = TIERS[argmax(pTier)]!;
+  if (strategy === 'cheapest') {
+    const cheap = COST_ORDER.find((t) => p.tier[t]! >= 0.5);
+    if (cheap !== undefined) tier = cheap;
+  }
   // The type and complexity shown with the route must lead to the same tier through the table.
   let best: { type: TaskType; cx: number; score: number } | undefined;
   TASK_TYPES.forEach((type, i) => {
@@ -87,6 +97,6 @@ export function decide(
     tier,
     taskType: best?.type ?? TASK_TYPES[argmax(p.taskType)]!,
     complexity: ((best?.cx ?? argmax(p.complexity)) + 1) as Complexity,
-    p: pTier[tier]!,
+    p: strategy === 'cheapest' ? p.tier[tier]! : pTier[tier]!,
   };
 }

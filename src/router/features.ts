@@ -213,7 +213,7 @@ export function shapeFeatures(shape: PromptShape, facts: SessionFacts = {}): str
 }
 
 /** Relative weight of each feature group after per-group L2 normalisation. */
-export const GROUP_WEIGHT = { text: 1, chars: 0, shape: 0.6, rules: 0.6 };
+export const GROUP_WEIGHT = { text: 1, chars: 0.7, shape: 0.6, rules: 0.6 };
 
 /** Character 4-grams inside English words: spelling variants and inflections share slots. */
 export function wordCharFeatures(prose: string): string[] {

@@ -7,7 +7,10 @@ import type { FeatureVector } from './features.js';
 export interface LinearHead<C extends string | number = string | number> {
   classes: readonly C[];
   dim: number;
-  weights: Float32Array;
+  /** Float32 while training; the committed int8 values as they are, times `scale`. */
+  weights: Float32Array | Int8Array;
+  /** Multiplies the weights (1 for float weights). */
+  scale?: number;
   bias: Float32Array;
   /** Softmax temperature fitted on held-out folds: > 1 softens an over-confident model. */
   temperature: number;
@@ -33,11 +36,14 @@ export function logits(head: LinearHead, x: FeatureVector): Float64Array {
   const out = new Float64Array(k);
   for (let c = 0; c < k; c++) out[c] = head.bias[c]!;
   const w = head.weights;
+  const acc = new Float64Array(k);
   for (let i = 0; i < x.index.length; i++) {
     const row = x.index[i]! * k;
     const v = x.value[i]!;
-    for (let c = 0; c < k; c++) out[c] += v * w[row + c]!;
+    for (let c = 0; c < k; c++) acc[c] += v * w[row + c]!;
   }
+  const scale = head.scale ?? 1;
+  for (let c = 0; c < k; c++) out[c] += scale * acc[c]!;
   return out;
 }
 
@@ -78,9 +84,10 @@ export function predict(head: LinearHead, x: FeatureVector): Float64Array {
 export function storeHead<C extends string | number>(head: LinearHead<C>): StoredHead<C> {
   let max = 0;
   for (const w of head.weights) max = Math.max(max, Math.abs(w));
-  const scale = max > 0 ? max / 127 : 1;
+  const scale = (max > 0 ? max / 127 : 1) * (head.scale ?? 1);
   const q = new Int8Array(head.weights.length);
-  for (let i = 0; i < q.length; i++) q[i] = Math.round(head.weights[i]! / scale);
+  for (let i = 0; i < q.length; i++)
+    q[i] = Math.round((head.weights[i]! * (head.scale ?? 1)) / scale);
   return {
     classes: [...head.classes],
     bias: Array.from(head.bias, (b) => Math.round(b * 1e4) / 1e4),
@@ -91,21 +98,23 @@ export function storeHead<C extends string | number>(head: LinearHead<C>): Store
   };
 }
 
+/** Decoding is a base64 read: the int8 values are used in place, scaled in `logits`. */
 export function loadHead<C extends string | number>(
   stored: StoredHead<C>,
   dim: number,
 ): LinearHead<C> {
   const bytes = Buffer.from(stored.weights, 'base64');
-  const q = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (q.length !== dim * stored.classes.length) {
-    throw new Error(`router weights: ${q.length} values for ${dim} × ${stored.classes.length}`);
+  const weights = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (weights.length !== dim * stored.classes.length) {
+    throw new Error(
+      `router weights: ${weights.length} values for ${dim} × ${stored.classes.length}`,
+    );
   }
-  const weights = new Float32Array(q.length);
-  for (let i = 0; i < q.length; i++) weights[i] = q[i]! * stored.scale;
   return {
     classes: stored.classes,
     dim,
     weights,
+    scale: stored.scale,
     bias: Float32Array.from(stored.bias),
     temperature: stored.temperature,
     link: stored.link ?? 'softmax',

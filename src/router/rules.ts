@@ -10,7 +10,7 @@ import {
   SMALL_WORDS,
   STACK_TRACE,
 } from './lexicon.js';
-import { promptShape } from './features.js';
+import { promptShape, type PromptShape } from './features.js';
 import { tokens as fmtTokens } from './format.js';
 import type { Classification, SessionFacts } from './types.js';
 
@@ -75,6 +75,8 @@ export function classifyRules(
   prompt: string,
   facts: SessionFacts = {},
   options: ClassifyOptions = {},
+  /** The prompt's shape when the caller has it already (the trained classifier does). */
+  shape?: PromptShape,
 ): Classification {
   const scores = new Map<TaskType, number>();
   const signals: string[] = [];
@@ -114,7 +116,7 @@ export function classifyRules(
   if (files.size) signals.push(`files:${files.size}`);
 
   // Only lines under a diff header count: a markdown list is not a diff.
-  const diffLines = facts.diffLines ?? promptShape(prompt).diffLines;
+  const diffLines = facts.diffLines ?? (shape ?? promptShape(prompt)).diffLines;
   if (diffLines > 0) signals.push(`diff:${diffLines}`);
   if (diffLines >= 5 && facts.diffLines === undefined) bump('review', 1);
 

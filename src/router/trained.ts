@@ -62,13 +62,14 @@ export function turnFeatures(
   dim: number,
 ): { x: FeatureVector; rules: Classification } {
   const { conversationTokens: _ignored, ...promptFacts } = facts;
-  const rules = classifyRules(prompt, promptFacts);
+  const shape = promptShape(prompt);
+  const rules = classifyRules(prompt, promptFacts, {}, shape);
   const ruleSignals = [
     `rule:${rules.baseTaskType}`,
     `rule:${rules.baseTaskType}:${rules.complexity}`,
     ...rules.signals.filter((s) => !COUNT_SIGNAL.test(s)),
   ];
-  return { x: featurize(prompt, dim, promptFacts, ruleSignals, promptShape(prompt)), rules };
+  return { x: featurize(prompt, dim, promptFacts, ruleSignals, shape), rules };
 }
 
 export function headProbabilities(model: Model, x: FeatureVector): HeadProbabilities {
