@@ -17,6 +17,8 @@ export interface FitOptions {
   balance: boolean;
   /** The tier head: `sigmoid` learns "is tier t acceptable?" per tier; `softmax`, one tier. */
   tierLink: 'softmax' | 'sigmoid';
+  /** Weight of a Japanese example relative to an English one (the smaller language). */
+  jaWeight: number;
 }
 
 export const DEFAULT_FIT: FitOptions = {
@@ -26,6 +28,7 @@ export const DEFAULT_FIT: FitOptions = {
   learningRate: 0.05,
   balance: true,
   tierLink: 'sigmoid',
+  jaWeight: 1,
 };
 
 /** Labels: indices of the acceptable classes, or undefined when the example has no label for this head. */
@@ -76,6 +79,8 @@ export function fitHead<C extends string | number>(
   classes: readonly C[],
   options: FitOptions = DEFAULT_FIT,
   link: 'softmax' | 'sigmoid' = 'softmax',
+  /** Per-example weights on top of the class balance (e.g. by language). */
+  sampleWeight?: readonly number[],
 ): LinearHead<C> {
   const k = classes.length;
   const { dim } = options;
@@ -88,6 +93,7 @@ export function fitHead<C extends string | number>(
     link,
   };
   const sw = exampleWeights(labels, k, options.balance);
+  if (sampleWeight) sw.forEach((w, i) => (sw[i] = w * sampleWeight[i]!));
   let total = 0;
   for (const w of sw) total += w;
   if (total === 0) return head;

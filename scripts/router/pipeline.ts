@@ -64,6 +64,7 @@ export function trainHeads(
       CLASSES[head] as readonly (string | number)[],
       options,
       linkOf(head, options),
+      sub.map((e) => (e.lang === 'ja' ? options.jaWeight : 1)),
     );
   }
   return out;

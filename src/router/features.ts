@@ -98,14 +98,47 @@ export function promptShape(prompt: string): PromptShape {
   };
 }
 
-/** FNV-1a, 32 bits: fast, stable across runs and platforms, good enough spread for hashing. */
-export function hash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
+const FNV_OFFSET = 0x811c9dc5;
+
+/** FNV-1a over `s[from..to)`, continuing from state `h`: hash(a + b) = fnv(fnv(offset, a), b). */
+function fnv(h: number, s: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return h >>> 0;
+  return h;
+}
+
+/** FNV-1a, 32 bits: fast, stable across runs and platforms, good enough spread for hashing. */
+export function hash(s: string): number {
+  return fnv(FNV_OFFSET, s, 0, s.length) >>> 0;
+}
+
+/** A feature family (`w:`, `c2:` …) with its hash state, so a feature is hashed without a string. */
+interface Prefix {
+  name: string;
+  state: number;
+}
+const prefix = (name: string): Prefix => ({ name, state: fnv(FNV_OFFSET, name, 0, name.length) });
+const P = {
+  c1: prefix('c1:'),
+  c2: prefix('c2:'),
+  c3: prefix('c3:'),
+  e4: prefix('e4:'),
+  w: prefix('w:'),
+  p: prefix('p:'),
+  b: prefix('b:'),
+  first: [prefix('first0:'), prefix('first1:')],
+  none: prefix(''),
+};
+
+/** Receives one feature: the name `prefix.name + s.slice(from, to)`. */
+type Emit = (prefix: Prefix, s: string, from: number, to: number) => void;
+
+function namesOf(each: (emit: Emit) => void): string[] {
+  const out: string[] = [];
+  each((p, s, from, to) => out.push(p.name + s.slice(from, to)));
+  return out;
 }
 
 /** Size buckets for counts: 0, 1, 2–3, 4–9, 10–29, 30–99, 100+. */
@@ -160,9 +193,7 @@ export function proseOf(prompt: string): string {
 const WORD_OR_CJK = /[a-z0-9_][a-z0-9_'-]*|[\u3040-\u30ff\u3400-\u9fff\u30fc]+/g;
 const CJK = /^[\u3040-\u30ff\u3400-\u9fff]/;
 
-/** Feature names for the prompt's text, before hashing (exported for tests and debugging). */
-export function textFeatures(prose: string): string[] {
-  const out: string[] = [];
+function emitText(prose: string, emit: Emit): void {
   let prev = '^';
   let words = 0;
   for (const m of prose.matchAll(WORD_OR_CJK)) {
@@ -170,22 +201,27 @@ export function textFeatures(prose: string): string[] {
     if (CJK.test(tok)) {
       // Japanese has no spaces: character uni-, bi- and trigrams stand in for words.
       const s = `^${tok}$`;
-      for (let i = 1; i < s.length - 1; i++) out.push(`c1:${s[i]}`);
-      for (let i = 0; i + 2 <= s.length; i++) out.push(`c2:${s.slice(i, i + 2)}`);
-      for (let i = 0; i + 3 <= s.length; i++) out.push(`c3:${s.slice(i, i + 3)}`);
+      for (let i = 1; i < s.length - 1; i++) emit(P.c1, s, i, i + 1);
+      for (let i = 0; i + 2 <= s.length; i++) emit(P.c2, s, i, i + 2);
+      for (let i = 0; i + 3 <= s.length; i++) emit(P.c3, s, i, i + 3);
       prev = '^';
       continue;
     }
     const word = tok.replace(/^'+|'+$/g, '');
     if (!word) continue;
-    out.push(`w:${word}`);
-    if (word.length > 5) out.push(`p:${word.slice(0, 5)}`);
-    out.push(`b:${prev} ${word}`);
-    if (words < 2) out.push(`first${words}:${word}`);
+    emit(P.w, word, 0, word.length);
+    if (word.length > 5) emit(P.p, word, 0, 5);
+    const bigram = `${prev} ${word}`;
+    emit(P.b, bigram, 0, bigram.length);
+    if (words < 2) emit(P.first[words]!, word, 0, word.length);
     prev = word;
     words++;
   }
-  return out;
+}
+
+/** Feature names for the prompt's text, before hashing (exported for tests and debugging). */
+export function textFeatures(prose: string): string[] {
+  return namesOf((emit) => emitText(prose, emit));
 }
 
 /** Feature names for the prompt's shape and the session facts. */
@@ -215,28 +251,37 @@ export function shapeFeatures(shape: PromptShape, facts: SessionFacts = {}): str
 /** Relative weight of each feature group after per-group L2 normalisation. */
 export const GROUP_WEIGHT = { text: 1, chars: 0.7, shape: 0.6, rules: 0.6 };
 
-/** Character 4-grams inside English words: spelling variants and inflections share slots. */
-export function wordCharFeatures(prose: string): string[] {
-  const out: string[] = [];
+function emitWordChars(prose: string, emit: Emit): void {
   for (const m of prose.matchAll(/[a-z][a-z0-9_]{2,}/g)) {
     const w = ` ${m[0]} `;
-    for (let i = 0; i + 4 <= w.length; i++) out.push(`e4:${w.slice(i, i + 4)}`);
+    for (let i = 0; i + 4 <= w.length; i++) emit(P.e4, w, i, i + 4);
   }
-  return out;
 }
 
+/** Character 4-grams inside English words: spelling variants and inflections share slots. */
+export function wordCharFeatures(prose: string): string[] {
+  return namesOf((emit) => emitWordChars(prose, emit));
+}
+
+const emitNames =
+  (names: readonly string[]) =>
+  (emit: Emit): void => {
+    for (const name of names) emit(P.none, name, 0, name.length);
+  };
+
+/** Adds one feature group: counts per slot, sublinear or binary, L2-normalised to `weight`. */
 function addGroup(
-  names: readonly string[],
+  each: (emit: Emit) => void,
   weight: number,
   dim: number,
   slots: Map<number, number>,
   sublinear: boolean,
 ): void {
   const counts = new Map<number, number>();
-  for (const name of names) {
-    const slot = hash(name) % dim;
+  each((p, s, from, to) => {
+    const slot = (fnv(p.state, s, from, to) >>> 0) % dim;
     counts.set(slot, (counts.get(slot) ?? 0) + 1);
-  }
+  });
   let norm = 0;
   for (const [slot, c] of counts) {
     const v = sublinear ? 1 + Math.log(c) : 1;
@@ -260,12 +305,13 @@ export function featurize(
 ): FeatureVector {
   const slots = new Map<number, number>();
   const prose = proseOf(prompt);
-  addGroup(textFeatures(prose), GROUP_WEIGHT.text, dim, slots, true);
-  if (GROUP_WEIGHT.chars > 0)
-    addGroup(wordCharFeatures(prose), GROUP_WEIGHT.chars, dim, slots, true);
-  addGroup(shapeFeatures(shape, facts), GROUP_WEIGHT.shape, dim, slots, false);
+  addGroup((emit) => emitText(prose, emit), GROUP_WEIGHT.text, dim, slots, true);
+  if (GROUP_WEIGHT.chars > 0) {
+    addGroup((emit) => emitWordChars(prose, emit), GROUP_WEIGHT.chars, dim, slots, true);
+  }
+  addGroup(emitNames(shapeFeatures(shape, facts)), GROUP_WEIGHT.shape, dim, slots, false);
   if (ruleSignals.length && GROUP_WEIGHT.rules > 0) {
-    addGroup(ruleSignals, GROUP_WEIGHT.rules, dim, slots, false);
+    addGroup(emitNames(ruleSignals), GROUP_WEIGHT.rules, dim, slots, false);
   }
   const index = new Int32Array(slots.size);
   const value = new Float32Array(slots.size);

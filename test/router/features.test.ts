@@ -126,3 +126,19 @@ describe('hashed vector', () => {
     expect(withRules.index.length).toBeGreaterThan(without.index.length);
   });
 });
+
+describe('hashing without strings', () => {
+  it('slots equal the hash of the feature names (the weights were fitted on those)', () => {
+    const dim = 1 << 13;
+    for (const prompt of [
+      'Refactor the parser, please',
+      'READMEの誤字を直して',
+      'why? ```x``` ok',
+    ]) {
+      const names = [...textFeatures(proseOf(prompt))];
+      const expected = new Set(names.map((n) => hash(n) % dim));
+      const got = new Set(featurize(prompt, dim, {}, [], promptShape(prompt)).index);
+      for (const slot of expected) expect(got.has(slot)).toBe(true);
+    }
+  });
+});
