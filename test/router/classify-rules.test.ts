@@ -86,13 +86,19 @@ describe('classifyRules', () => {
     expect(classify('small refactor of the parser').complexity).toBe(2);
   });
 
-  it('is fast: the whole labelled set in well under a millisecond per prompt', () => {
-    for (const l of LABELLED) classify(l.prompt);
-    const t = performance.now();
-    for (let i = 0; i < 10; i++) for (const l of LABELLED) classify(l.prompt);
-    const perPrompt = (performance.now() - t) / (10 * LABELLED.length);
-    // 0.5 ms on an idle machine; the shared test machine runs several jobs at once.
-    expect(perPrompt).toBeLessThan(1);
+  it('is fast: the labelled prompts in well under a millisecond each (median)', () => {
+    for (let i = 0; i < 3; i++) for (const l of LABELLED) classify(l.prompt);
+    const times: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      for (const l of LABELLED) {
+        const t = performance.now();
+        classify(l.prompt);
+        times.push(performance.now() - t);
+      }
+    }
+    times.sort((a, b) => a - b);
+    // The median: on a machine shared by several jobs a mean is mostly time spent descheduled.
+    expect(times[times.length >> 1]!).toBeLessThan(0.5);
   });
 
   // Defects from issue 14: Japanese cues matched inside longer words.
