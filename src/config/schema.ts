@@ -33,18 +33,26 @@ export const DEFAULT_FALLBACK = [
   'ollama/qwen3-coder:30b',
 ];
 
+/**
+ * The tier per task type at its usual complexity, checked against the labelled corpus
+ * (data/router/, issue 14): the finer split by complexity is src/router/tier-table.ts. Changed
+ * from the first table: `review` 3 → 1 (an ordinary PR review is standard work; only a small diff
+ * is local, by complexity), `debug` 0 → 1 (most debugging is shallow — a config KeyError, a missing
+ * `wg.Done()`; only the deepest goes to the frontier, by complexity), `chat` 3 → 4 (conceptual
+ * questions need general knowledge, which the budget tier has and a local coder model lacks).
+ */
 export const DEFAULT_ROUTING_TABLE: Record<(typeof TASK_TYPES)[number], number> = {
   architecture: 0,
-  debug: 0,
+  debug: 1,
   refactor: 1,
   implement: 1,
   bugfix: 1,
   test: 1,
+  review: 1,
   docs: 2,
   'long-context': 2,
   'quick-fix': 3,
-  review: 3,
-  chat: 3,
+  chat: 4,
   research: 4,
 };
 

@@ -1,178 +1,60 @@
-import { DEFAULT_ROUTING_TABLE } from '../config/schema.js';
-import { TASK_TYPES, type Complexity, type TaskType } from '../core/task.js';
+import type { Complexity } from '../core/task.js';
+import { TIER_NAMES } from '../core/tier.js';
 import {
-  CUES,
-  DIFF_LINE,
-  ERROR_LINE,
-  FAILURE_WORDS,
-  FILE_NAME,
-  RISK_WORDS,
-  SCOPE_WORDS,
-  SMALL_WORDS,
-  STACK_TRACE,
-} from './lexicon.js';
-import { tokens as fmtTokens } from './format.js';
+  classifyRules,
+  LONG_PROMPT_CHARS,
+  longConversationSignal,
+  type ClassifyOptions,
+} from './rules.js';
+import { classifyTrained, committedModel, type Model } from './trained.js';
 import type { Classification, SessionFacts } from './types.js';
 
-/** Below this the rule result is a guess: the optional model classifier may be asked. */
+export type { ClassifyOptions } from './rules.js';
+
+/** Below this the classification is a guess: the optional model classifier may be asked. */
 export const LOW_CONFIDENCE = 0.5;
 
-/** A pasted prompt this long is reading work whatever it asks (≈ 8K tokens). */
-const LONG_PROMPT_CHARS = 32_000;
-const TRACE_LINES = /^\s+at .*$|^\s*File ".*$/gm;
-
-const BASE_COMPLEXITY: Record<TaskType, number> = {
-  architecture: 4,
-  debug: 3,
-  refactor: 3,
-  implement: 3,
-  bugfix: 2,
-  test: 2,
-  review: 2,
-  docs: 2,
-  'quick-fix': 1,
-  research: 2,
-  'long-context': 3,
-  chat: 1,
-};
-
 /**
- * On a tie the type that needs the stronger tier wins: under-powering a turn costs a redo,
- * over-powering it only the price difference.
- */
-const TIE_ORDER: readonly TaskType[] = [...TASK_TYPES].sort(
-  (a, b) => DEFAULT_ROUTING_TABLE[a] - DEFAULT_ROUTING_TABLE[b],
-);
-
-export interface ClassifyOptions {
-  /** Conversations above this many tokens are long-context turns (routing.longContextThreshold). */
-  longContextThreshold?: number;
-}
-
-function clampComplexity(n: number): Complexity {
-  return Math.min(5, Math.max(1, Math.round(n))) as Complexity;
-}
-
-/**
- * Classifies a turn from its prompt and session facts, with rules only (no model call, well
- * under a millisecond): task type, complexity 1–5, confidence and the signals behind them.
- * English and Japanese prompts.
+ * Classifies a turn: the trained model (data/router/ corpus, weights in weights/router.json)
+ * over the prompt's words, shape and the rule classifier's cues; task type, complexity 1–5 and
+ * a calibrated confidence (the probability the table's tier for them is an acceptable one).
+ * Session rules apply on top: a conversation above the threshold is long-context, a retry after
+ * a failure is one step harder, a vague follow-up continues the previous task.
  */
 export function classify(
   prompt: string,
   facts: SessionFacts = {},
   options: ClassifyOptions = {},
+  model?: Model,
 ): Classification {
-  const scores = new Map<TaskType, number>();
-  const signals: string[] = [];
-  const bump = (type: TaskType, weight: number) =>
-    scores.set(type, (scores.get(type) ?? 0) + weight);
-  // The head of a huge paste says what is wanted; scanning 200 KB of log for cues is noise.
-  const text = prompt.length > 4000 ? `${prompt.slice(0, 3000)}\n${prompt.slice(-1000)}` : prompt;
-
-  for (const cue of CUES) {
-    if (cue.re.test(text)) {
-      bump(cue.type, cue.weight);
-      if (!signals.includes(cue.signal)) signals.push(cue.signal);
-    }
+  let verdict;
+  try {
+    verdict = classifyTrained(prompt, facts, model ?? committedModel());
+  } catch {
+    // Unusable weights must not stop a turn: the hand-written rules still route it.
+    return classifyRules(prompt, facts, options);
   }
+  const { rules } = verdict;
+  let { taskType, complexity } = verdict;
+  const { confidence } = verdict;
+  const signals = [...rules.signals];
+  signals.push(`trained:tier ${verdict.tier} (${TIER_NAMES[verdict.tier]})`);
 
-  const failureWords = FAILURE_WORDS.test(text);
-  // "Why does React use a virtual DOM?" is a question, not a bug hunt.
-  if (signals.some((s) => s === 'en:why' || s === 'ja:なぜ') && !failureWords) {
-    bump('debug', -2);
-    bump('research', 1);
-    bump('chat', 1);
+  if (prompt.length > LONG_PROMPT_CHARS) taskType = 'long-context';
+  if (rules.signals.includes('continues-previous') && confidence < LOW_CONFIDENCE) {
+    taskType = rules.baseTaskType;
   }
+  if (facts.followUpOfFailure) complexity = Math.min(5, complexity + 1) as Complexity;
 
-  const stackTrace = facts.hasStackTrace || STACK_TRACE.test(prompt);
-  if (stackTrace) {
-    bump('debug', 4);
-    bump('bugfix', 1);
-    signals.push('stack-trace');
-  } else if (ERROR_LINE.test(prompt)) {
-    bump('bugfix', 2);
-    bump('debug', 1);
-    signals.push('error-message');
-  }
-
-  const files = new Set(facts.filesNamed ?? []);
-  for (const match of prompt.matchAll(FILE_NAME)) files.add(match[1]!);
-  if (files.size) signals.push(`files:${files.size}`);
-
-  const diffLines = facts.diffLines ?? prompt.match(DIFF_LINE)?.length ?? 0;
-  if (diffLines > 0) signals.push(`diff:${diffLines}`);
-  if (diffLines >= 5 && facts.diffLines === undefined) bump('review', 1);
-
-  if (prompt.length > LONG_PROMPT_CHARS) {
-    bump('long-context', 5);
-    signals.push(`long-prompt:${Math.round(prompt.length / 1000)}K chars`);
-  }
-
-  if (facts.followUpOfFailure) {
-    signals.push('follow-up-of-failure');
-    if (facts.previousTaskType) bump(facts.previousTaskType, 2);
-  }
-
-  let taskType: TaskType;
-  let confidence: number;
-  const ranked = TIE_ORDER.map((type) => ({ type, score: scores.get(type) ?? 0 })).sort(
-    (a, b) => b.score - a.score,
-  );
-  const top = ranked[0]!;
-  const second = ranked[1]!;
-  if (top.score <= 0) {
-    // Nothing matched: a short line is conversation, a longer one is probably a request to
-    // build something; a vague follow-up continues the previous task.
-    const words = prompt.trim().split(/\s+/).filter(Boolean).length;
-    taskType = facts.previousTaskType ?? (words <= 6 && prompt.length < 40 ? 'chat' : 'implement');
-    confidence = facts.previousTaskType ? 0.45 : 0.25;
-    signals.push(facts.previousTaskType ? 'continues-previous' : 'no-cue');
-  } else {
-    taskType = top.type;
-    // Clear winner × enough evidence: one weak verb ("add") is not a classification.
-    const margin = 1 - (0.8 * Math.max(0, second.score)) / top.score;
-    confidence = margin * Math.min(1, (top.score + 2) / 8);
-  }
-  confidence = Math.min(0.95, Math.max(0.2, confidence));
-
-  let complexity = BASE_COMPLEXITY[taskType];
-  if (files.size >= 3) complexity++;
-  if (files.size >= 8) complexity++;
-  if (diffLines > 200) complexity++;
-  if (diffLines > 1000) complexity++;
-  // Paths inside a stack trace (src/auth/…) say nothing about the size of the job.
-  const prose = text.replace(TRACE_LINES, '');
-  if (SCOPE_WORDS.test(prose)) {
-    complexity++;
-    signals.push('scope:wide');
-  }
-  if (RISK_WORDS.test(prose)) {
-    complexity++;
-    signals.push('risk');
-  }
-  if (stackTrace && (taskType === 'debug' || taskType === 'bugfix')) complexity += 0.5;
-  if (facts.followUpOfFailure) complexity++;
-  if (SMALL_WORDS.test(prose) && taskType !== 'architecture') {
-    complexity--;
-    signals.push('small');
-  }
-  if (prompt.length > 1500 && prompt.length <= LONG_PROMPT_CHARS) complexity += 0.5;
-
-  const baseTaskType = taskType;
-  const threshold = options.longContextThreshold;
-  const conversation = facts.conversationTokens ?? 0;
-  if (threshold !== undefined && conversation > threshold) {
-    taskType = 'long-context';
-    signals.push(`conversation:${fmtTokens(conversation)}>${fmtTokens(threshold)}`);
-  }
-
+  const longConversation = longConversationSignal(facts, options);
+  if (longConversation) signals.push(longConversation);
   return {
-    taskType,
-    baseTaskType,
-    complexity: clampComplexity(complexity),
+    taskType: longConversation ? 'long-context' : taskType,
+    baseTaskType: taskType,
+    complexity,
     confidence: Math.round(confidence * 100) / 100,
     signals,
-    source: 'rules',
+    // 'trained' joins the union in types.ts (the lead's file); until then the cast holds it.
+    source: 'trained' as Classification['source'],
   };
 }

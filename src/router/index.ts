@@ -4,11 +4,26 @@ export { RouterSession, type HistoryStats } from './session.js';
 export { classify, LOW_CONFIDENCE, type ClassifyOptions } from './classify.js';
 export {
   modelClassify,
-  ollamaClassifierClient,
+  modelClassifier,
+  classifierPrompt,
   CLASSIFIER_FORMAT,
+  DEFAULT_MODEL_TIMEOUT_MS,
+  type Classifier,
   type ClassifierClient,
   type ModelClassifyOptions,
+  type ModelOutcome,
+  type ModelVerdict,
 } from './model-classify.js';
+export { classifyRules } from './rules.js';
+export { classifyTrained, type TrainedVerdict } from './trained.js';
+export { TIER_TABLE, tierFor } from './tier-table.js';
+export {
+  overrideLine,
+  parseOverrides,
+  OVERRIDES_FILE,
+  type OverrideLabel,
+  type OverrideInput,
+} from './overrides.js';
 export { loadTokenizer, tokenizerReady } from './tokenizer.js';
 export { estimateCall, keepAliveMs, type CallEstimate, type CallEstimateArgs } from './estimate.js';
 export { expectedUsdPerTask, MAX_REDO_LEVELS, type Attempt } from './expected-cost.js';

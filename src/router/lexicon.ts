@@ -375,7 +375,10 @@ export const CUES: readonly Cue[] = [
   ja('bugfix', 3, '修正', /修正/),
   // 見直す is "reconsider", not "fix".
   ja('bugfix', 3, '直して', /(?<!見)(直して|直す|直らない|直したい)|治して/),
-  ja('bugfix', 2, '動かない', /動かない|動作しない|おかしい|壊れ|正しくない/),
+  ja('bugfix', 2, '動かない', /動かない|動作しない|壊れ|正しくない/),
+  // おかしい is "odd": a symptom whose cause is unknown as often as a known bug.
+  ja('bugfix', 1, 'おかしい', /おかしい|挙動が変/),
+  ja('debug', 1, 'おかしい', /おかしい|挙動が変/),
   ja('bugfix', 1, 'エラー', /エラー|例外/),
 
   ja('debug', 4, 'デバッグ', /デバッグ/),
@@ -412,12 +415,26 @@ export const CUES: readonly Cue[] = [
     'quick-fix',
     3,
     'ちょっと',
-    /ちょっと(だけ)?|軽く|一行|1行|名前を変え|リネーム|インデント|フォーマット|不要な(import|インポート)|セミコロン/,
+    /ちょっと(だけ)?|軽く|一行|1行|インデント|フォーマット|不要な(import|インポート)|セミコロン/,
+  ),
+  ja('quick-fix', 3, 'リネーム', /リネーム|名前を変え/),
+  // Renaming across the code base is a refactor, not a one-line edit.
+  ja(
+    'refactor',
+    4,
+    '全体でリネーム',
+    /(全体|全ファイル|すべて|全て|横断).{0,24}(リネーム|名前を変え)/,
   ),
 
   ja('research', 4, '調査', /調査/),
   ja('research', 3, '調べて', /調べて/),
-  ja('research', 3, '比較', /比較|違いは|違いを|選定|おすすめ|どれがいい|どちらがいい|候補/),
+  // 間違い ("mistake") contains 違い ("difference"): only the latter is a comparison.
+  ja(
+    'research',
+    3,
+    '比較',
+    /比較|(?<!間)違い(は|を|って)|選定|おすすめ|どれがいい|どちらがいい|候補/,
+  ),
   ja('research', 2, 'ベストプラクティス', /ベストプラクティス/),
 
   ja(
@@ -464,6 +481,3 @@ export const ERROR_LINE = /\b[A-Z]\w*(Error|Exception): .+/;
 /** File names with a known source extension. */
 export const FILE_NAME =
   /(?:^|[\s`'"(])((?:[\w.-]+\/)*[\w.-]+\.(?:tsx?|jsx?|mjs|cjs|py|go|rs|java|kt|swift|rb|php|c|cc|cpp|h|hpp|cs|md|json|ya?ml|toml|sql|sh|css|scss|html|vue|svelte))\b/g;
-
-/** Lines of a unified diff. */
-export const DIFF_LINE = /^(?:[+-](?![+-]{2})|@@ )/gm;

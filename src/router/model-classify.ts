@@ -1,8 +1,8 @@
-import { Ollama } from 'ollama';
 import { z } from 'zod';
-import { TASK_TYPES } from '../core/task.js';
-import type { Classification } from './types.js';
+import { TASK_TYPES, type Complexity } from '../core/task.js';
 import { LOW_CONFIDENCE } from './classify.js';
+import { tierFor } from './tier-table.js';
+import type { Classification } from './types.js';
 
 const answerSchema = z.object({
   taskType: z.enum(TASK_TYPES),
@@ -10,130 +10,147 @@ const answerSchema = z.object({
   confidence: z.number().min(0).max(1),
 });
 
-/** JSON schema handed to Ollama's `format`, so the reply is constrained to it. */
+/** JSON schema for the answer, handed to the model as a structured-output format. */
 export const CLASSIFIER_FORMAT = z.toJSONSchema(answerSchema);
 
-/** The slice of the ollama client this module uses, so tests can inject a fake. */
+/**
+ * A small model that answers a prompt with JSON constrained by `schema` (Ollama's `format`,
+ * OpenAI's `response_format`). Built by the wiring (src/local/classifier-client.ts for Ollama);
+ * the router imports no SDK. Resolves `undefined` when no model may be asked without loading one;
+ * may add a string `model` field naming who answered; rejects or stops when `signal` aborts.
+ */
 export interface ClassifierClient {
-  ps(
-    signal: AbortSignal,
-  ): Promise<{ models: { name: string; size: number; context_length?: number }[] }>;
-  chat(
-    request: {
-      model: string;
-      messages: { role: 'system' | 'user'; content: string }[];
-      format: object;
-      stream: false;
-      think: false;
-      keep_alive?: string | number;
-      options: { temperature: number; num_ctx?: number };
-    },
-    signal: AbortSignal,
-  ): Promise<{ message: { content: string } }>;
+  classify(prompt: string, schema: object, signal: AbortSignal): Promise<unknown>;
+}
+
+/** Anything that classifies a turn: the offline classifier, or a model behind a client. */
+export interface Classifier {
+  classify(prompt: string, offline: Classification, signal?: AbortSignal): Promise<ModelVerdict>;
 }
 
 export interface ModelClassifyOptions {
   client: ClassifierClient;
-  /** Hard limit for the whole exchange; the rule result stands when it passes. */
+  /** Hard limit for the whole exchange (default 800 ms); the offline result stands after it. */
   timeoutMs?: number;
-  /** Only a resident model at most this big is used: loading one would take seconds. */
-  maxModelBytes?: number;
-  /** Keep the model's residency as configured (a request without keep_alive resets it). */
-  keepAlive?: string | number;
+  /** Ask even when the offline classifier is confident (e.g. to collect agreement data). */
+  always?: boolean;
+  /** The user accepted the route early (the card's "classifying…" is skipped). */
+  signal?: AbortSignal;
+  /** routing.table, so agreement is judged on the tier the route would take. */
+  userTable?: Partial<Record<Classification['taskType'], number>>;
 }
 
-const SYSTEM = `Classify a request to a coding assistant. taskType is one of: ${TASK_TYPES.join(', ')}.
-architecture = design a system or structure; refactor = restructure existing code; implement = build something new; bugfix = fix a known bug; debug = find the cause of a failure; test = write tests; review = judge code; docs = documentation or comments; quick-fix = tiny edit (typo, rename); research = compare or find out; long-context = read or summarise a lot of text; chat = conversation.
-complexity: 1 trivial … 5 hard, multi-file, risky. confidence: 0 to 1. Answer in JSON.`;
+export type ModelOutcome =
+  'skipped' | 'answered' | 'unavailable' | 'invalid' | 'timeout' | 'cancelled' | 'error';
+
+/** What happened, for the card and the retraining log. */
+export interface ModelVerdict {
+  /** The model's classification when it answered in time, else the offline one unchanged. */
+  classification: Classification;
+  outcome: ModelOutcome;
+  model?: string;
+  /** Did the model agree with the offline classifier (task type; table tier)? Set when it answered. */
+  agreement?: { taskType: boolean; tier: boolean };
+  ms: number;
+}
+
+export const DEFAULT_MODEL_TIMEOUT_MS = 800;
+
+/** The message for the model: the definitions, then the request (its head: 2,000 characters). */
+export function classifierPrompt(prompt: string): string {
+  return `Classify a request to a coding assistant. Answer in JSON.
+taskType is one of: ${TASK_TYPES.join(', ')}.
+architecture = design our system's structure; refactor = restructure existing code without changing behaviour; implement = build something new; bugfix = fix a bug whose cause is stated or local; debug = find the cause of a failure, leak or slowdown; test = write tests; review = judge code or a diff; docs = documentation or comments; quick-fix = a mechanical change fully stated in the request (typo, rename, lint, version bump, small config, conversion); research = compare options or find out; long-context = read or summarise a lot of text; chat = a conceptual question not about this code.
+complexity: 1 trivial, 2 small, 3 moderate, 4 hard multi-file or subtle, 5 very hard, risky or security-critical. confidence: 0 to 1.
+
+Request:
+${prompt.slice(0, 2000)}`;
+}
 
 /**
- * Asks a small local model that is already resident when the rules are unsure. Never loads a
- * model, never waits more than `timeoutMs` (1 s): on any problem the rule result is returned.
+ * Asks a small model when the offline classifier is unsure, within a time budget. Never throws:
+ * on no model, a timeout, a reply outside the schema or an early accept, the offline result
+ * stands and the outcome says why.
  */
 export async function modelClassify(
   prompt: string,
-  ruleResult: Classification,
+  offline: Classification,
   options: ModelClassifyOptions,
-): Promise<Classification> {
-  if (ruleResult.confidence >= LOW_CONFIDENCE) return ruleResult;
+): Promise<ModelVerdict> {
+  const started = Date.now();
+  const verdict = (outcome: ModelOutcome, extra: Partial<ModelVerdict> = {}): ModelVerdict => ({
+    classification: offline,
+    outcome,
+    ms: Date.now() - started,
+    ...extra,
+  });
+  if (!options.always && offline.confidence >= LOW_CONFIDENCE) return verdict('skipped');
+  if (options.signal?.aborted) return verdict('cancelled');
+
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 1000);
+  let why: ModelOutcome | undefined;
+  const stop = (reason: ModelOutcome) => {
+    why ??= reason;
+    controller.abort();
+  };
+  const timer = setTimeout(() => stop('timeout'), options.timeoutMs ?? DEFAULT_MODEL_TIMEOUT_MS);
+  const onCancel = () => stop('cancelled');
+  options.signal?.addEventListener('abort', onCancel, { once: true });
+  const stopped = new Promise<undefined>((resolve) =>
+    controller.signal.addEventListener('abort', () => resolve(undefined), { once: true }),
+  );
   try {
-    const exchange = async (): Promise<Classification> => {
-      const { models } = await options.client.ps(controller.signal);
-      const limit = options.maxModelBytes ?? 24 * 1024 ** 3;
-      const small = models
-        .filter((m) => m.size > 0 && m.size <= limit)
-        .sort((a, b) => a.size - b.size)[0];
-      if (!small) return ruleResult;
-      const reply = await options.client.chat(
-        {
-          model: small.name,
-          messages: [
-            { role: 'system', content: SYSTEM },
-            { role: 'user', content: prompt.slice(0, 2000) },
-          ],
-          format: CLASSIFIER_FORMAT,
-          stream: false,
-          think: false,
-          ...(options.keepAlive !== undefined ? { keep_alive: options.keepAlive } : {}),
-          // The resident context size: another num_ctx would make Ollama reload the model.
-          options: {
-            temperature: 0,
-            ...(small.context_length ? { num_ctx: small.context_length } : {}),
-          },
-        },
-        controller.signal,
-      );
-      const parsed = answerSchema.safeParse(JSON.parse(reply.message.content));
-      if (!parsed.success) return ruleResult;
-      const answer = parsed.data;
-      const agrees = answer.taskType === ruleResult.baseTaskType;
-      return {
-        ...ruleResult,
-        // The long-context rule is about the conversation, not the prompt: it still applies.
-        taskType: ruleResult.taskType === 'long-context' ? 'long-context' : answer.taskType,
-        baseTaskType: answer.taskType,
-        complexity: answer.complexity as Classification['complexity'],
-        confidence:
-          Math.round(
-            Math.min(0.95, agrees ? Math.max(answer.confidence, 0.7) : answer.confidence * 0.9) *
-              100,
-          ) / 100,
-        signals: [...ruleResult.signals, `model:${small.name}`],
-        source: 'model',
-      };
+    const reply = await Promise.race([
+      options.client.classify(classifierPrompt(prompt), CLASSIFIER_FORMAT, controller.signal),
+      stopped,
+    ]);
+    if (why) return verdict(why);
+    if (reply === undefined || reply === null) return verdict('unavailable');
+    const model =
+      typeof (reply as { model?: unknown }).model === 'string'
+        ? (reply as { model: string }).model
+        : undefined;
+    const parsed = answerSchema.safeParse(typeof reply === 'string' ? JSON.parse(reply) : reply);
+    if (!parsed.success) return verdict('invalid', { model });
+    const answer = parsed.data;
+    const complexity = answer.complexity as Complexity;
+    const table = options.userTable ?? {};
+    const agreement = {
+      taskType: answer.taskType === offline.baseTaskType,
+      tier:
+        tierFor(answer.taskType, complexity, table) ===
+        tierFor(offline.baseTaskType, offline.complexity, table),
     };
-    const aborted = new Promise<Classification>((resolve) =>
-      controller.signal.addEventListener('abort', () => resolve(ruleResult), { once: true }),
-    );
-    return await Promise.race([exchange(), aborted]);
+    const classification: Classification = {
+      ...offline,
+      // The long-context rule is about the conversation, not the prompt: it still applies.
+      taskType: offline.taskType === 'long-context' ? 'long-context' : answer.taskType,
+      baseTaskType: answer.taskType,
+      complexity,
+      // Two classifiers that agree are more likely right than either alone.
+      confidence:
+        Math.round(
+          Math.min(
+            0.95,
+            agreement.tier ? Math.max(answer.confidence, 0.7) : answer.confidence * 0.9,
+          ) * 100,
+        ) / 100,
+      signals: [...offline.signals, `model:${model ?? 'answered'}`],
+      source: 'model',
+    };
+    return verdict('answered', { classification, model, agreement });
   } catch {
-    return ruleResult;
+    return verdict(why ?? 'error');
   } finally {
     clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onCancel);
     controller.abort();
   }
 }
 
-/** A ClassifierClient over the real ollama client; each call gets its own abort signal. */
-export function ollamaClassifierClient(host: string): ClassifierClient {
-  const clientFor = (signal: AbortSignal) =>
-    new Ollama({ host, fetch: (input, init) => fetch(input, { ...init, signal }) });
+/** The model classifier as a `Classifier`, with its client and budget bound. */
+export function modelClassifier(options: Omit<ModelClassifyOptions, 'signal'>): Classifier {
   return {
-    async ps(signal) {
-      const res = await clientFor(signal).ps();
-      return {
-        models: res.models.map((m) => ({
-          name: m.name,
-          size: m.size,
-          context_length: (m as unknown as { context_length?: number }).context_length,
-        })),
-      };
-    },
-    async chat(request, signal) {
-      const res = await clientFor(signal).chat({ ...request, stream: false });
-      return { message: { content: res.message.content } };
-    },
+    classify: (prompt, offline, signal) => modelClassify(prompt, offline, { ...options, signal }),
   };
 }

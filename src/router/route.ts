@@ -169,6 +169,7 @@ export function route(input: RouteInput, ctx: RouteContext): RouteDecision {
   let choice = chooseTier({
     config,
     taskType,
+    complexity,
     turnOverride: input.override,
     sessionOverride: session.override,
   });
@@ -276,6 +277,7 @@ export function route(input: RouteInput, ctx: RouteContext): RouteDecision {
     choice = chooseTier({
       config,
       taskType,
+      complexity,
       turnOverride: choice.source === 'turn-override' ? undefined : input.override,
       sessionOverride:
         choice.source === 'turn-override' || choice.source === 'session-override'

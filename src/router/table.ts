@@ -1,10 +1,15 @@
 import { DEFAULT_ROUTING_TABLE, type Config, type RoutingRule } from '../config/schema.js';
-import type { TaskType } from '../core/task.js';
+import type { Complexity, TaskType } from '../core/task.js';
+import { tierFor } from './tier-table.js';
 import { TIERS, isTier, type Tier } from '../core/tier.js';
 import type { RouteOverride } from './types.js';
 
-/** The tier a task type routes to: the user's table over the defaults. */
-export function tableTier(config: Config, taskType: TaskType): Tier {
+/**
+ * The tier a task routes to: the user's table for its type when set, else the corpus-fitted
+ * table by type and complexity (tier-table.ts), else the per-type default.
+ */
+export function tableTier(config: Config, taskType: TaskType, complexity?: Complexity): Tier {
+  if (complexity !== undefined) return tierFor(taskType, complexity, config.routing.table);
   const tier = config.routing.table[taskType] ?? DEFAULT_ROUTING_TABLE[taskType];
   return isTier(tier) ? tier : 1;
 }
@@ -48,6 +53,8 @@ export interface TierChoice {
 export function chooseTier(args: {
   config: Config;
   taskType: TaskType;
+  /** With it, the table is read by type and complexity (a small review is local, a PR is not). */
+  complexity?: Complexity;
   turnOverride?: RouteOverride;
   sessionOverride?: RouteOverride;
   /** Ignore saved rules (their model cannot run now). */
@@ -60,7 +67,9 @@ export function chooseTier(args: {
   ): TierChoice | undefined => {
     if (!o || (o.model === undefined && o.tier === undefined)) return undefined;
     const tier =
-      o.tier ?? (o.model ? tierOfModel(config, o.model) : null) ?? tableTier(config, taskType);
+      o.tier ??
+      (o.model ? tierOfModel(config, o.model) : null) ??
+      tableTier(config, taskType, args.complexity);
     return { tier, model: o.model, source };
   };
   const turn = fromOverride(args.turnOverride, 'turn-override');
@@ -76,7 +85,7 @@ export function chooseTier(args: {
   );
   if (fromRule) return fromRule;
   return {
-    tier: tableTier(config, taskType),
+    tier: tableTier(config, taskType, args.complexity),
     source: taskType === 'long-context' ? 'long-context' : 'table',
   };
 }

@@ -32,7 +32,8 @@ export interface Classification {
   confidence: number;
   /** Human-readable evidence, e.g. `kw:refactor`, `ja:バグ`, `stack-trace`, `files:3`. */
   signals: string[];
-  source: 'rules' | 'model';
+  /** Which classifier decided: the hand rules, the trained model, the model classifier, or the user. */
+  source: 'rules' | 'trained' | 'model' | 'override';
 }
 
 /** Force a tier or a model for one turn or for the rest of the session. */

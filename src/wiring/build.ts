@@ -21,7 +21,8 @@ import { createProvider, providerSetup } from '../providers/index.js';
 import { createRouting, type Routing } from '../router/context.js';
 import type { CooldownState } from '../router/cooldown.js';
 import { RouterSession } from '../router/session.js';
-import { modelClassify, ollamaClassifierClient } from '../router/model-classify.js';
+import { modelClassify } from '../router/model-classify.js';
+import { ollamaClassifierClient } from '../local/classifier-client.js';
 import type { Classification } from '../router/types.js';
 import { Session, type SessionDeps } from '../session/session.js';
 import { TurnLedger } from '../session/turn-ledger.js';
@@ -188,13 +189,16 @@ export function buildCore(options: CoreOptions): Core {
     turnLedger,
     runner,
     monthSpendUsd,
-    classify: (prompt, base) =>
-      local.adapter()
-        ? modelClassify(prompt, base, {
-            client: ollamaClassifierClient(local.hosts[0]!.host.url),
-            keepAlive: loaded.config.local.keepAlive,
-          })
-        : Promise.resolve(base),
+    classify: async (prompt, base) => {
+      if (!local.adapter()) return base;
+      const verdict = await modelClassify(prompt, base, {
+        client: ollamaClassifierClient({
+          host: local.hosts[0]!.host.url,
+          keepAlive: loaded.config.local.keepAlive,
+        }),
+      });
+      return verdict.classification;
+    },
     async loadHistory() {
       try {
         await history.load(ledgerDir(env));

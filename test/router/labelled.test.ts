@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { TASK_TYPES } from '../../src/core/task.js';
+import { classify } from '../../src/router/classify.js';
 import { route } from '../../src/router/route.js';
+import { tierFor } from '../../src/router/tier-table.js';
 import { conversation, ctx, SYSTEM, TOOLS } from './helpers.js';
 import { LABELLED } from './labelled.js';
+
+// These prompts were written by hand for the rule classifier and are NOT in the training data of
+// the committed weights (train-router leaves them out unless --with-labelled): a held-out check
+// with another author's phrasing. Acceptable tiers follow data/router/LABELLING.md.
+const promptOnly = LABELLED.filter((l) => !l.conversationTokens);
+const JAPANESE = /[぀-ヿ一-鿿]/;
 
 describe('labelled prompts', () => {
   it('cover every task type in English and Japanese, at least 60 in all', () => {
@@ -10,7 +18,7 @@ describe('labelled prompts', () => {
     for (const type of TASK_TYPES) {
       const ofType = LABELLED.filter((l) => l.type === type);
       expect(
-        ofType.some((l) => /[぀-ヿ一-鿿]/.test(l.prompt)),
+        ofType.some((l) => JAPANESE.test(l.prompt)),
         `${type} has Japanese`,
       ).toBe(true);
       expect(
@@ -20,23 +28,38 @@ describe('labelled prompts', () => {
     }
   });
 
-  it.each(LABELLED.map((l) => [l.prompt.split('\n')[0]!.slice(0, 60), l] as const))(
-    '%s',
+  it('the trained classifier routes at least 80% of them to an acceptable tier, in both languages', () => {
+    const misses: string[] = [];
+    const byLang = { en: [0, 0], ja: [0, 0] };
+    for (const l of promptOnly) {
+      const c = classify(l.prompt, l.facts);
+      const tier = tierFor(c.baseTaskType, c.complexity);
+      const ok = (l.tiers ?? [l.tier]).includes(tier);
+      const lang = JAPANESE.test(l.prompt) ? 'ja' : 'en';
+      byLang[lang][0]!++;
+      if (ok) byLang[lang][1]!++;
+      else misses.push(`${l.prompt.slice(0, 50)} → ${c.baseTaskType}/${c.complexity} tier ${tier}`);
+    }
+    const accuracy = (byLang.en[1]! + byLang.ja[1]!) / promptOnly.length;
+    expect(accuracy, misses.join('\n')).toBeGreaterThanOrEqual(0.8);
+    expect(byLang.ja[1]! / byLang.ja[0]!).toBeGreaterThanOrEqual(0.7);
+    expect(byLang.en[1]! / byLang.en[0]!).toBeGreaterThanOrEqual(0.7);
+  });
+
+  it.each(LABELLED.filter((l) => l.conversationTokens).map((l) => [l.prompt, l] as const))(
+    'a long conversation routes "%s" as long-context to an available model',
     (_name, l) => {
       const decision = route(
         {
           prompt: l.prompt,
           system: SYSTEM,
           tools: TOOLS,
-          messages: l.conversationTokens ? conversation(l.conversationTokens) : [],
+          messages: conversation(l.conversationTokens!),
           facts: l.facts,
         },
         ctx(),
       );
-      expect({ type: decision.taskType, tier: decision.chosen.tier }).toEqual({
-        type: l.type,
-        tier: l.tier,
-      });
+      expect(decision.taskType).toBe('long-context');
       expect(decision.chosen.available).toBe(true);
     },
   );

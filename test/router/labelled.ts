@@ -5,7 +5,10 @@ import type { SessionFacts } from '../../src/router/types.js';
 export interface Labelled {
   prompt: string;
   type: TaskType;
+  /** The tier the old flat table gave (kept for the route() smoke test). */
   tier: Tier;
+  /** Acceptable tiers by data/router/LABELLING.md, cheapest first; defaults to [tier]. */
+  tiers?: Tier[];
   facts?: SessionFacts;
   /** Conversation size to build before the prompt. */
   conversationTokens?: number;
@@ -34,6 +37,7 @@ export const LABELLED: Labelled[] = [
       'How should we structure the sync service? Think about the trade-offs between a queue and polling',
     type: 'architecture',
     tier: 0,
+    tiers: [1, 0],
   },
   {
     prompt:
@@ -46,6 +50,7 @@ export const LABELLED: Labelled[] = [
       'Is a monolith or microservices the better architecture for our API given two developers?',
     type: 'architecture',
     tier: 0,
+    tiers: [1, 0],
   },
   {
     prompt: '新しい認証基盤の設計を考えてください。セッションとトークンの扱いも含めて',
@@ -56,11 +61,13 @@ export const LABELLED: Labelled[] = [
     prompt: 'このアプリのアーキテクチャを見直したい。レイヤー構成をどうするべき?',
     type: 'architecture',
     tier: 0,
+    tiers: [1, 0],
   },
   {
     prompt: 'キャッシュ層のシステム構成を検討して、スケーラビリティのトレードオフを整理して',
     type: 'architecture',
     tier: 0,
+    tiers: [1, 0],
   },
 
   // refactor → standard
@@ -73,19 +80,30 @@ export const LABELLED: Labelled[] = [
     prompt: 'Extract the retry logic in providers/anthropic.ts into a helper function',
     type: 'refactor',
     tier: 1,
+    tiers: [2, 1],
   },
   {
     prompt: 'Clean up this module: deduplicate the three nearly identical parsers',
     type: 'refactor',
     tier: 1,
   },
-  { prompt: 'Convert the config loader to async/await', type: 'refactor', tier: 1 },
+  { prompt: 'Convert the config loader to async/await', type: 'refactor', tier: 1, tiers: [2, 1] },
   { prompt: 'この関数をリファクタリングして読みやすくして', type: 'refactor', tier: 1 },
   { prompt: '重複しているバリデーション処理を共通化してください', type: 'refactor', tier: 1 },
-  { prompt: 'utils.ts が大きすぎるので、責務ごとにファイルを分割して', type: 'refactor', tier: 1 },
+  {
+    prompt: 'utils.ts が大きすぎるので、責務ごとにファイルを分割して',
+    type: 'refactor',
+    tier: 1,
+    tiers: [2, 1],
+  },
 
   // implement → standard
-  { prompt: 'Implement a --json flag for the sessions command', type: 'implement', tier: 1 },
+  {
+    prompt: 'Implement a --json flag for the sessions command',
+    type: 'implement',
+    tier: 1,
+    tiers: [2, 1],
+  },
   {
     prompt: 'Add a new endpoint GET /api/usage that returns the month spend',
     type: 'implement',
@@ -95,6 +113,7 @@ export const LABELLED: Labelled[] = [
     prompt: 'Add support for OLLAMA_HOST with a scheme-less host:port value',
     type: 'implement',
     tier: 1,
+    tiers: [2, 1],
   },
   {
     prompt: 'Create a component that shows a progress bar for model pulls',
@@ -128,24 +147,36 @@ export const LABELLED: Labelled[] = [
   { prompt: '合計金額の計算がおかしい。不具合を修正して', type: 'bugfix', tier: 1 },
 
   // debug → frontier
-  { prompt: `Why does this happen?\n${STACK}`, type: 'debug', tier: 0 },
+  { prompt: `Why does this happen?\n${STACK}`, type: 'debug', tier: 0, tiers: [1] },
   {
     prompt: 'Debug the deadlock in the worker pool that only happens under load',
     type: 'debug',
     tier: 0,
+    tiers: [1, 0],
   },
-  { prompt: 'The integration tests are flaky on CI; find the root cause', type: 'debug', tier: 0 },
-  { prompt: `Investigate this crash:\n${PY_TRACE}`, type: 'debug', tier: 0 },
-  { prompt: 'なぜこのテストはCIでだけ落ちるのか原因を調べて', type: 'debug', tier: 0 },
-  { prompt: 'メモリリークの原因をデバッグしたい', type: 'debug', tier: 0 },
+  {
+    prompt: 'The integration tests are flaky on CI; find the root cause',
+    type: 'debug',
+    tier: 0,
+    tiers: [1, 0],
+  },
+  { prompt: `Investigate this crash:\n${PY_TRACE}`, type: 'debug', tier: 0, tiers: [1] },
+  {
+    prompt: 'なぜこのテストはCIでだけ落ちるのか原因を調べて',
+    type: 'debug',
+    tier: 0,
+    tiers: [1, 0],
+  },
+  { prompt: 'メモリリークの原因をデバッグしたい', type: 'debug', tier: 0, tiers: [1, 0] },
   {
     prompt: 'なんでこのプロセスがたまにハングするのか、再現条件を特定して',
     type: 'debug',
     tier: 0,
+    tiers: [1, 0],
   },
 
   // test → standard
-  { prompt: 'Write unit tests for src/router/budget.ts', type: 'test', tier: 1 },
+  { prompt: 'Write unit tests for src/router/budget.ts', type: 'test', tier: 1, tiers: [2, 1] },
   {
     prompt: 'Add integration tests for the pull command using the ollama stub',
     type: 'test',
@@ -156,23 +187,39 @@ export const LABELLED: Labelled[] = [
     type: 'test',
     tier: 1,
   },
-  { prompt: 'generate vitest test cases for parseModelRef edge cases', type: 'test', tier: 1 },
-  { prompt: 'この関数の単体テストを書いて', type: 'test', tier: 1 },
-  { prompt: '境界値のテストケースを追加してください', type: 'test', tier: 1 },
+  {
+    prompt: 'generate vitest test cases for parseModelRef edge cases',
+    type: 'test',
+    tier: 1,
+    tiers: [2, 1],
+  },
+  { prompt: 'この関数の単体テストを書いて', type: 'test', tier: 1, tiers: [2, 1] },
+  { prompt: '境界値のテストケースを追加してください', type: 'test', tier: 1, tiers: [2, 1] },
   { prompt: 'カバレッジが低いのでテストを増やして', type: 'test', tier: 1 },
 
   // review → local
-  { prompt: 'Review my changes before I commit', type: 'review', tier: 3 },
+  { prompt: 'Review my changes before I commit', type: 'review', tier: 3, tiers: [3, 2] },
   {
     prompt: 'Can you look over this diff and tell me if anything is off?',
     type: 'review',
     tier: 3,
+    tiers: [3, 2],
   },
-  { prompt: 'Any issues with this function? Is this idiomatic?', type: 'review', tier: 3 },
-  { prompt: 'Give me feedback on the naming in this module', type: 'review', tier: 3 },
-  { prompt: 'このPRをレビューしてください', type: 'review', tier: 3 },
-  { prompt: 'このコードに問題がないか確認して', type: 'review', tier: 3 },
-  { prompt: '変更内容をレビューして、気になる点を教えて', type: 'review', tier: 3 },
+  {
+    prompt: 'Any issues with this function? Is this idiomatic?',
+    type: 'review',
+    tier: 3,
+    tiers: [3, 2],
+  },
+  {
+    prompt: 'Give me feedback on the naming in this module',
+    type: 'review',
+    tier: 3,
+    tiers: [3, 2],
+  },
+  { prompt: 'このPRをレビューしてください', type: 'review', tier: 3, tiers: [1] },
+  { prompt: 'このコードに問題がないか確認して', type: 'review', tier: 3, tiers: [3, 2] },
+  { prompt: '変更内容をレビューして、気になる点を教えて', type: 'review', tier: 3, tiers: [3, 2] },
 
   // docs → efficient
   { prompt: 'Update the README with install steps for Apple Silicon', type: 'docs', tier: 2 },
@@ -182,50 +229,78 @@ export const LABELLED: Labelled[] = [
     tier: 2,
   },
   { prompt: 'Write the changelog entry for 0.2.0', type: 'docs', tier: 2 },
-  { prompt: 'Document how the budget guard works in docs/budget.md', type: 'docs', tier: 2 },
+  {
+    prompt: 'Document how the budget guard works in docs/budget.md',
+    type: 'docs',
+    tier: 2,
+    tiers: [2, 1],
+  },
   { prompt: 'READMEに使い方のセクションを追加して', type: 'docs', tier: 2 },
-  { prompt: 'このモジュールのドキュメントを書いてください', type: 'docs', tier: 2 },
+  { prompt: 'このモジュールのドキュメントを書いてください', type: 'docs', tier: 2, tiers: [2, 1] },
   { prompt: '各関数にコメントを追加して', type: 'docs', tier: 2 },
 
   // quick-fix → local
-  { prompt: 'fix the typo in the help text', type: 'quick-fix', tier: 3 },
-  { prompt: 'rename the variable tmp to totalUsd', type: 'quick-fix', tier: 3 },
-  { prompt: 'remove the unused imports in src/ui/app.tsx', type: 'quick-fix', tier: 3 },
-  { prompt: 'bump the version to 0.1.1', type: 'quick-fix', tier: 3 },
-  { prompt: 'typo修正お願いします', type: 'quick-fix', tier: 3 },
-  { prompt: 'コメントの誤字を直して', type: 'quick-fix', tier: 3 },
-  { prompt: 'インデントをちょっと整えて', type: 'quick-fix', tier: 3 },
+  { prompt: 'fix the typo in the help text', type: 'quick-fix', tier: 3, tiers: [3, 2] },
+  { prompt: 'rename the variable tmp to totalUsd', type: 'quick-fix', tier: 3, tiers: [3, 2] },
+  {
+    prompt: 'remove the unused imports in src/ui/app.tsx',
+    type: 'quick-fix',
+    tier: 3,
+    tiers: [3, 2],
+  },
+  { prompt: 'bump the version to 0.1.1', type: 'quick-fix', tier: 3, tiers: [3, 2] },
+  { prompt: 'typo修正お願いします', type: 'quick-fix', tier: 3, tiers: [3, 2] },
+  { prompt: 'コメントの誤字を直して', type: 'quick-fix', tier: 3, tiers: [3, 2] },
+  { prompt: 'インデントをちょっと整えて', type: 'quick-fix', tier: 3, tiers: [3, 2] },
 
   // research → budget cloud
-  { prompt: 'Compare zod and valibot for config validation', type: 'research', tier: 4 },
-  { prompt: 'What are the alternatives to conf for storing settings?', type: 'research', tier: 4 },
+  {
+    prompt: 'Compare zod and valibot for config validation',
+    type: 'research',
+    tier: 4,
+    tiers: [4, 2],
+  },
+  {
+    prompt: 'What are the alternatives to conf for storing settings?',
+    type: 'research',
+    tier: 4,
+    tiers: [4, 2],
+  },
   {
     prompt: 'Which library should I use to parse YAML in Node? pros and cons please',
     type: 'research',
     tier: 4,
+    tiers: [4, 2],
   },
   {
     prompt: 'What is the best practice for retry backoff with rate-limit headers?',
     type: 'research',
     tier: 4,
+    tiers: [4, 2],
   },
-  { prompt: 'SQLiteとDuckDBの違いを調査して', type: 'research', tier: 4 },
-  { prompt: 'Node用のHTTPクライアントのおすすめを比較して', type: 'research', tier: 4 },
-  { prompt: 'なぜReactはHooksを採用したのか調べて', type: 'research', tier: 4 },
+  { prompt: 'SQLiteとDuckDBの違いを調査して', type: 'research', tier: 4, tiers: [4, 2] },
+  {
+    prompt: 'Node用のHTTPクライアントのおすすめを比較して',
+    type: 'research',
+    tier: 4,
+    tiers: [4, 2],
+  },
+  { prompt: 'なぜReactはHooksを採用したのか調べて', type: 'research', tier: 4, tiers: [4, 2] },
 
   // long-context → efficient
   {
     prompt: 'Read the whole log and summarize what went wrong overnight',
     type: 'long-context',
     tier: 2,
+    tiers: [4, 2],
   },
   {
     prompt: 'Go through the entire codebase and list every place we read env vars',
     type: 'long-context',
     tier: 2,
   },
-  { prompt: 'Summarize this 4000-line file for me', type: 'long-context', tier: 2 },
-  { prompt: 'この長いログを全部読んで要約して', type: 'long-context', tier: 2 },
+  { prompt: 'Summarize this 4000-line file for me', type: 'long-context', tier: 2, tiers: [4, 2] },
+  { prompt: 'この長いログを全部読んで要約して', type: 'long-context', tier: 2, tiers: [4, 2] },
   {
     prompt: 'Fix the failing import in the last file we edited',
     type: 'long-context',
@@ -246,11 +321,11 @@ export const LABELLED: Labelled[] = [
   },
 
   // chat → local
-  { prompt: 'thanks!', type: 'chat', tier: 3 },
-  { prompt: 'hello', type: 'chat', tier: 3 },
-  { prompt: 'What can you do?', type: 'chat', tier: 3 },
-  { prompt: 'explain what a closure is', type: 'chat', tier: 3 },
-  { prompt: 'ありがとう!', type: 'chat', tier: 3 },
-  { prompt: 'こんにちは', type: 'chat', tier: 3 },
-  { prompt: 'モナドとは?', type: 'chat', tier: 3 },
+  { prompt: 'thanks!', type: 'chat', tier: 3, tiers: [4, 2] },
+  { prompt: 'hello', type: 'chat', tier: 3, tiers: [4, 2] },
+  { prompt: 'What can you do?', type: 'chat', tier: 3, tiers: [4, 2] },
+  { prompt: 'explain what a closure is', type: 'chat', tier: 3, tiers: [4, 2] },
+  { prompt: 'ありがとう!', type: 'chat', tier: 3, tiers: [4, 2] },
+  { prompt: 'こんにちは', type: 'chat', tier: 3, tiers: [4, 2] },
+  { prompt: 'モナドとは?', type: 'chat', tier: 3, tiers: [4, 2] },
 ];

@@ -1,91 +1,98 @@
-import { Ollama } from 'ollama';
-import { afterEach, describe, expect, it } from 'vitest';
-import { classify } from '../../src/router/classify.js';
+import { describe, expect, it } from 'vitest';
+import { classifyRules } from '../../src/router/rules.js';
 import {
   CLASSIFIER_FORMAT,
+  modelClassifier,
   modelClassify,
-  ollamaClassifierClient,
   type ClassifierClient,
 } from '../../src/router/model-classify.js';
-import { startOllamaStub, type OllamaStub } from '../support/ollama-stub.js';
+import type { Classification } from '../../src/router/types.js';
 
-const unsure = classify('hmm, ok, and then the other one');
-const GiB = 1024 ** 3;
+const unsure: Classification = { ...classifyRules('hmm, ok, and then the other one') };
+const sure: Classification = { ...classifyRules('Refactor the parser into smaller functions') };
 
-function fakeClient(
-  reply: string | (() => Promise<never>),
-  resident = [{ name: 'qwen3:8b', size: 5 * GiB, context_length: 4096 }],
-) {
-  const calls: Parameters<ClassifierClient['chat']>[0][] = [];
+// Replies as an Ollama-backed client returns them: /api/chat with `format` set to a JSON schema
+// answers with message.content holding JSON that matches it (docs/api.md, "Request (Structured
+// outputs)", github.com/ollama/ollama); the client parses it and adds the model's name.
+function fakeClient(reply: unknown | (() => Promise<unknown>)) {
+  const calls: { prompt: string; schema: object }[] = [];
   const client: ClassifierClient = {
-    ps: async () => ({ models: resident }),
-    chat: async (request) => {
-      calls.push(request);
-      if (typeof reply === 'function') return reply();
-      return { message: { content: reply } };
+    classify: async (prompt, schema) => {
+      calls.push({ prompt, schema });
+      return typeof reply === 'function' ? (reply as () => Promise<unknown>)() : reply;
     },
   };
   return { client, calls };
 }
 
 describe('modelClassify', () => {
-  it('is not asked when the rules are confident', async () => {
-    const sure = classify('Refactor the parser into smaller functions');
-    const { client, calls } = fakeClient('{}');
-    expect(await modelClassify('x', sure, { client })).toBe(sure);
+  it('is not asked when the offline classifier is confident', async () => {
+    expect(sure.confidence).toBeGreaterThanOrEqual(0.5);
+    const { client, calls } = fakeClient({});
+    const v = await modelClassify('x', sure, { client });
+    expect(v).toMatchObject({ outcome: 'skipped', classification: sure });
     expect(calls).toHaveLength(0);
   });
 
-  it('asks the smallest resident model with a JSON-schema format, at its loaded context size', async () => {
-    const { client, calls } = fakeClient(
-      JSON.stringify({ taskType: 'refactor', complexity: 3, confidence: 0.8 }),
-      [
-        { name: 'qwen3-coder:30b', size: 18 * GiB, context_length: 32768 },
-        { name: 'qwen3:8b', size: 5 * GiB, context_length: 4096 },
-      ],
-    );
-    const c = await modelClassify('hmm, ok, and then the other one', unsure, {
-      client,
-      keepAlive: '30m',
-    });
-    expect(c).toMatchObject({
+  it('asks with the JSON schema and the definitions, and reports agreement with the offline verdict', async () => {
+    const { client, calls } = fakeClient({
       taskType: 'refactor',
       complexity: 3,
-      confidence: 0.72,
+      confidence: 0.8,
+      model: 'qwen3:8b',
+    });
+    const v = await modelClassify('hmm, ok, and then the other one', unsure, { client });
+    expect(v.outcome).toBe('answered');
+    expect(v.model).toBe('qwen3:8b');
+    expect(v.classification).toMatchObject({
+      taskType: 'refactor',
+      complexity: 3,
       source: 'model',
     });
-    expect(c.signals).toContain('model:qwen3:8b');
-    expect(calls[0]).toMatchObject({
-      model: 'qwen3:8b',
-      format: CLASSIFIER_FORMAT,
-      keep_alive: '30m',
-      options: { num_ctx: 4096, temperature: 0 },
+    expect(v.classification.signals).toContain('model:qwen3:8b');
+    expect(v.agreement).toEqual({
+      taskType: unsure.baseTaskType === 'refactor',
+      tier: expect.any(Boolean),
     });
-    expect(
-      (CLASSIFIER_FORMAT as { properties: Record<string, unknown> }).properties,
-    ).toHaveProperty('taskType');
+    expect(calls[0]!.schema).toBe(CLASSIFIER_FORMAT);
+    expect(calls[0]!.prompt).toContain('quick-fix = a mechanical change');
+    expect(calls[0]!.prompt).toContain('hmm, ok, and then the other one');
+    expect((CLASSIFIER_FORMAT as { properties: object }).properties).toHaveProperty('taskType');
   });
 
-  it('keeps the rule result when no small model is resident (it never loads one)', async () => {
-    const { client, calls } = fakeClient('{}', [
-      { name: 'big:70b', size: 40 * GiB, context_length: 8192 },
-    ]);
-    expect(await modelClassify('x', unsure, { client })).toBe(unsure);
-    expect(calls).toHaveLength(0);
+  it('agreeing classifiers raise the confidence, disagreeing ones lower the model’s', async () => {
+    const same = await modelClassify('x', unsure, {
+      client: fakeClient({
+        taskType: unsure.baseTaskType,
+        complexity: unsure.complexity,
+        confidence: 0.5,
+      }).client,
+    });
+    expect(same.agreement).toEqual({ taskType: true, tier: true });
+    expect(same.classification.confidence).toBe(0.7);
+    const other = await modelClassify('x', unsure, {
+      client: fakeClient({ taskType: 'architecture', complexity: 5, confidence: 0.8 }).client,
+    });
+    expect(other.agreement?.tier).toBe(false);
+    expect(other.classification.confidence).toBe(0.72);
   });
 
-  it('keeps the rule result on a reply outside the schema', async () => {
-    const { client } = fakeClient(
-      JSON.stringify({ taskType: 'poetry', complexity: 9, confidence: 2 }),
-    );
-    expect(await modelClassify('x', unsure, { client })).toBe(unsure);
+  it('keeps the offline result when no small model is resident (the client answers undefined)', async () => {
+    const v = await modelClassify('x', unsure, { client: fakeClient(undefined).client });
+    expect(v).toMatchObject({ outcome: 'unavailable', classification: unsure });
   });
 
-  it('gives up after the hard timeout (1 s by default) and aborts the request', async () => {
+  it('keeps the offline result on a reply outside the schema', async () => {
+    const v = await modelClassify('x', unsure, {
+      client: fakeClient({ taskType: 'poetry', complexity: 9, confidence: 2 }).client,
+    });
+    expect(v).toMatchObject({ outcome: 'invalid', classification: unsure });
+  });
+
+  it('gives up after the budget (800 ms by default) and aborts the request', async () => {
     let aborted = false;
     const client: ClassifierClient = {
-      ps: async () => ({ models: [{ name: 'qwen3:8b', size: 5 * GiB }] }),
-      chat: (_request, signal) =>
+      classify: (_p, _s, signal) =>
         new Promise((_resolve, reject) => {
           signal.addEventListener('abort', () => {
             aborted = true;
@@ -94,46 +101,34 @@ describe('modelClassify', () => {
         }),
     };
     const t = Date.now();
-    expect(await modelClassify('x', unsure, { client })).toBe(unsure);
+    const v = await modelClassify('x', unsure, { client });
     const elapsed = Date.now() - t;
-    expect(elapsed).toBeGreaterThanOrEqual(950);
+    expect(v).toMatchObject({ outcome: 'timeout', classification: unsure });
+    expect(elapsed).toBeGreaterThanOrEqual(750);
     expect(elapsed).toBeLessThan(1500);
     expect(aborted).toBe(true);
   });
-});
 
-describe('ollamaClassifierClient against the Ollama stub', () => {
-  let stub: OllamaStub | undefined;
-  afterEach(async () => {
-    await stub?.close();
-    stub = undefined;
+  it('an early accept on the card cancels the question at once', async () => {
+    const accept = new AbortController();
+    const classifier = modelClassifier({
+      client: {
+        classify: (_p, _s, signal) =>
+          new Promise((r) => signal.addEventListener('abort', () => r(undefined))),
+      },
+      timeoutMs: 5000,
+    });
+    const pending = classifier.classify('x', unsure, accept.signal);
+    setTimeout(() => accept.abort(), 20);
+    const v = await pending;
+    expect(v.outcome).toBe('cancelled');
+    expect(v.ms).toBeLessThan(1000);
   });
 
-  it('sends the schema to /api/chat of a resident model and reads the JSON reply', async () => {
-    stub = await startOllamaStub({ models: [{ name: 'qwen3:8b', size: 5_200_000_000 }] });
-    // Load it first, as the app would have done for another reason.
-    await new Ollama({ host: stub.url }).chat({
-      model: 'qwen3:8b',
-      messages: [],
-      keep_alive: '5m',
-      options: { num_ctx: 4096 },
+  it('a client that throws leaves the offline result', async () => {
+    const v = await modelClassify('x', unsure, {
+      client: fakeClient(() => Promise.reject(new Error('ECONNREFUSED'))).client,
     });
-    stub.chatSteps.push({
-      chunks: [JSON.stringify({ taskType: 'docs', complexity: 2, confidence: 0.9 })],
-    });
-    const c = await modelClassify('hmm, ok, and then the other one', unsure, {
-      client: ollamaClassifierClient(stub.url),
-    });
-    expect(c.taskType).toBe('docs');
-    const chat = stub.requests.filter((r) => r.path === '/api/chat').at(-1)!;
-    expect(chat.body.format).toEqual(CLASSIFIER_FORMAT);
-    expect(chat.body.options.num_ctx).toBe(4096);
-  });
-
-  it('an empty server (nothing resident) leaves the rule result, with no chat sent', async () => {
-    stub = await startOllamaStub({ models: [{ name: 'qwen3:8b', size: 5_200_000_000 }] });
-    const c = await modelClassify('x', unsure, { client: ollamaClassifierClient(stub.url) });
-    expect(c).toBe(unsure);
-    expect(stub.requests.some((r) => r.path === '/api/chat')).toBe(false);
+    expect(v).toMatchObject({ outcome: 'error', classification: unsure });
   });
 });

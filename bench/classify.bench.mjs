@@ -1,0 +1,54 @@
+// Classifier benchmark: the trained classify() on prompts of about 2,000 characters (English and
+// Japanese, prose, diff, trace), and the one-off cost of decoding the committed weights.
+// Run: node --import tsx bench/classify.bench.mjs [--iterations 2000]
+import { performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
+
+const itArg = process.argv.indexOf('--iterations');
+const ITERATIONS = itArg > 0 ? Number(process.argv[itArg + 1]) : 2000;
+
+const file = new URL('../src/router/weights/router.json', import.meta.url);
+const bytes = readFileSync(file).length;
+const { loadModel } = await import('../src/router/trained.js');
+const text = readFileSync(file, 'utf8');
+const t0 = performance.now();
+const stored = JSON.parse(text);
+const t1 = performance.now();
+const model = loadModel(stored);
+const t2 = performance.now();
+const { classify } = await import('../src/router/classify.js');
+
+const fill = (seed, n) => {
+  let s = '';
+  while (s.length < n) s += seed;
+  return s.slice(0, n);
+};
+const PROMPTS = [
+  fill('Refactor the session store so reads go through the cache and writes invalidate it. ', 2000),
+  fill(
+    'セッションの保存処理を見直して、読み込みはキャッシュ経由、書き込みでキャッシュを無効化するように直して。',
+    2000,
+  ),
+  `Review this change, anything wrong?\n@@ -1,40 +1,40 @@\n${fill('-const a = load(x);\n+const a = await load(x);\n', 1900)}`,
+  `It crashes on start:\nTypeError: Cannot read properties of undefined (reading 'id')\n${fill('    at resolveUser (/app/src/auth/session.ts:42:17)\n', 1900)}`,
+];
+
+for (let i = 0; i < 300; i++) classify(PROMPTS[i % PROMPTS.length], {}, {}, model);
+const times = [];
+const cpu0 = process.cpuUsage();
+for (let i = 0; i < ITERATIONS; i++) {
+  const p = PROMPTS[i % PROMPTS.length];
+  const t = performance.now();
+  classify(p, {}, {}, model);
+  times.push(performance.now() - t);
+}
+const cpu = process.cpuUsage(cpu0);
+times.sort((a, b) => a - b);
+const q = (f) => times[Math.min(times.length - 1, Math.floor(f * times.length))].toFixed(3);
+console.log(
+  `weights ${(bytes / 1024).toFixed(0)} KB: JSON.parse ${(t1 - t0).toFixed(1)} ms, decode ${(t2 - t1).toFixed(1)} ms`,
+);
+console.log(
+  `classify() on ~2,000-character prompts, ${ITERATIONS} runs: p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${q(1)} ms wall; ` +
+    `${((cpu.user + cpu.system) / 1000 / ITERATIONS).toFixed(3)} ms CPU per call (wall times include waits for a shared CPU)`,
+);

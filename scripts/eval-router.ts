@@ -1,0 +1,91 @@
+// Cross-validated evaluation of the trained router: `npx tsx scripts/eval-router.ts`
+// (flags: --folds 5, --seed 1, --corpus <jsonl>, --with-overrides <jsonl>, --errors N, --json).
+// Every figure is computed on held-out folds; folds are grouped by source so prompts drawn from
+// one issue or article never sit on both sides.
+import { TIERS, TIER_NAMES } from '../src/core/tier.js';
+import { STRATEGIES } from '../src/router/decide.js';
+import { classifyRules } from '../src/router/rules.js';
+import { tierFor } from '../src/router/tier-table.js';
+import { DEFAULT_ROUTING_TABLE } from '../src/config/schema.js';
+import { parseRouterArgs } from './router/cli.js';
+import { report, summarise, type Report, type Scored } from './router/evaluate.js';
+import { linksOf, outOfFold, prepare } from './router/pipeline.js';
+import { isTier } from '../src/core/tier.js';
+
+const opts = parseRouterArgs(process.argv.slice(2));
+const { examples: ordered, shared, xs, folds } = prepare(opts);
+const examples = ordered.slice(0, shared);
+const extra = ordered.slice(shared);
+const t0 = performance.now();
+const oof = outOfFold(xs, ordered, folds, opts.fit);
+const seconds = (performance.now() - t0) / 1000;
+
+const reports: Report[] = STRATEGIES.map((s) => report(ordered, oof, folds, s, linksOf(opts.fit)));
+
+// Baselines: the hand-written rules through the old flat table and through the new one.
+const baseline = (name: string, tierOf: (i: number) => number): Report =>
+  summarise(
+    name as Report['strategy'],
+    examples.map((ex, i): Scored => {
+      const t = tierOf(i);
+      const tier = isTier(t) ? t : 1;
+      return { ex, tier, correct: ex.acceptableTiers.includes(tier), confidence: 0.5 };
+    }),
+  );
+const rules = examples.map((ex) => classifyRules(ex.text ?? '', ex.facts ?? {}));
+reports.push(
+  baseline('rules+flat-table' as never, (i) => DEFAULT_ROUTING_TABLE[rules[i]!.taskType]),
+);
+reports.push(
+  baseline('rules+tier-table' as never, (i) => tierFor(rules[i]!.taskType, rules[i]!.complexity)),
+);
+
+const pct = (x: number) => (Number.isNaN(x) ? '   –  ' : `${(100 * x).toFixed(1).padStart(5)}%`);
+if (opts.json) {
+  console.log(
+    JSON.stringify(
+      reports.map(({ scored: _s, ...r }) => r),
+      null,
+      2,
+    ),
+  );
+} else {
+  const langs = [...new Set(examples.map((e) => e.lang))].sort();
+  console.log(
+    `router eval: ${examples.length} prompts (${langs.map((l) => `${l} ${examples.filter((e) => e.lang === l).length}`).join(', ')}), ` +
+      `${opts.folds}-fold grouped CV over ${new Set(examples.map((e) => e.group)).size} sources` +
+      `${extra.length ? `, ${extra.length} overrides in every training fold` : ''}; ${seconds.toFixed(1)} s\n`,
+  );
+  console.log(
+    `strategy            tier-acc  ${langs.map((l) => `  ${l}   `).join(' ')}  local-recall  ECE`,
+  );
+  for (const r of reports) {
+    console.log(
+      `${r.strategy.padEnd(18)} ${pct(r.accuracy)}   ${langs.map((l) => pct(r.byLang[l]?.accuracy ?? NaN)).join(' ')}   ${pct(r.recall[3].recall)}     ${r.strategy.startsWith('rules') ? '  –' : r.ece.toFixed(3)}`,
+    );
+  }
+  const best = reports
+    .slice(0, STRATEGIES.length)
+    .reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
+  console.log(`\nbest trained strategy: ${best.strategy}`);
+  console.log('per tier (rows: first acceptable tier): n, routed there, acceptable');
+  for (const t of TIERS) {
+    const r = best.recall[t];
+    console.log(
+      `  ${t} ${TIER_NAMES[t].padEnd(9)} n=${String(r.n).padStart(4)}  recall ${pct(r.recall)}  acceptable ${pct(r.acceptable)}`,
+    );
+  }
+  console.log('\nconfusion (rows: first acceptable tier, columns: chosen tier)');
+  console.log(`        ${TIERS.map((t) => String(t).padStart(5)).join('')}`);
+  best.confusion.forEach((row, t) =>
+    console.log(`  ${t}     ${row.map((v) => String(v).padStart(5)).join('')}`),
+  );
+  if (opts.errors > 0) {
+    console.log(`\nmisrouted (first ${opts.errors}):`);
+    for (const s of best.scored.filter((x) => !x.correct).slice(0, opts.errors)) {
+      console.log(
+        `  [${s.ex.id}] ${s.ex.taskType}/${s.ex.complexity ?? '?'} ok=${s.ex.acceptableTiers.join(',')} got=${s.tier} conf=${s.confidence.toFixed(2)}  ${(s.ex.text ?? '').replace(/\s+/g, ' ').slice(0, 110)}`,
+      );
+    }
+  }
+}

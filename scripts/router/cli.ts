@@ -1,0 +1,58 @@
+import { parseArgs } from 'node:util';
+import { DEFAULT_FIT, type FitOptions } from './fit.js';
+
+export interface RouterCliOptions {
+  corpus?: string;
+  overrides?: string;
+  withLabelled: boolean;
+  folds: number;
+  seed: number;
+  fit: FitOptions;
+  json: boolean;
+  errors: number;
+  out?: string;
+}
+
+/** Flags shared by train-router and eval-router. */
+export function parseRouterArgs(argv: string[]): RouterCliOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      corpus: { type: 'string' },
+      'with-overrides': { type: 'string' },
+      'with-labelled': { type: 'boolean', default: false },
+      folds: { type: 'string', default: '5' },
+      seed: { type: 'string', default: '1' },
+      dim: { type: 'string' },
+      epochs: { type: 'string' },
+      l2: { type: 'string' },
+      lr: { type: 'string' },
+      'no-balance': { type: 'boolean', default: false },
+      'tier-link': { type: 'string' },
+      'ja-weight': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      errors: { type: 'string', default: '0' },
+      out: { type: 'string' },
+    },
+  });
+  const num = (v: string | undefined, d: number) => (v === undefined ? d : Number(v));
+  return {
+    corpus: values.corpus,
+    overrides: values['with-overrides'],
+    withLabelled: values['with-labelled'],
+    folds: num(values.folds, 5),
+    seed: num(values.seed, 1),
+    fit: {
+      dim: num(values.dim, DEFAULT_FIT.dim),
+      epochs: num(values.epochs, DEFAULT_FIT.epochs),
+      l2: num(values.l2, DEFAULT_FIT.l2),
+      learningRate: num(values.lr, DEFAULT_FIT.learningRate),
+      balance: !values['no-balance'],
+      jaWeight: num(values['ja-weight'], DEFAULT_FIT.jaWeight),
+      tierLink: values['tier-link'] === 'softmax' ? 'softmax' : DEFAULT_FIT.tierLink,
+    },
+    json: values.json,
+    errors: num(values.errors, 0),
+    out: values.out,
+  };
+}

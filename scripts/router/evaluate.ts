@@ -1,0 +1,146 @@
+import { TIERS, type Tier } from '../../src/core/tier.js';
+import {
+  decide,
+  type Decision,
+  type HeadProbabilities,
+  type Strategy,
+} from '../../src/router/decide.js';
+import { activate } from '../../src/router/linear.js';
+import { calibrated } from '../../src/router/trained.js';
+import type { Example } from './corpus.js';
+import { fitPlatt, fitTemperature } from './fit.js';
+import type { Fold } from './folds.js';
+import { HEADS, labelsOf, type HeadName, type OutOfFold } from './pipeline.js';
+
+export interface Scored {
+  ex: Example;
+  tier: Tier;
+  correct: boolean;
+  confidence: number;
+}
+
+export interface Report {
+  strategy: Strategy;
+  n: number;
+  accuracy: number;
+  byLang: Record<string, { n: number; accuracy: number }>;
+  /** For each tier: of the prompts whose first acceptable tier is it, the share routed there. */
+  recall: Record<Tier, { n: number; recall: number; acceptable: number }>;
+  /** Rows: first acceptable tier; columns: chosen tier. */
+  confusion: number[][];
+  /** Expected calibration error of the confidence (10 bins). */
+  ece: number;
+  scored: Scored[];
+}
+
+export type Temperatures = Record<HeadName, number>;
+
+export function temperaturesFrom(
+  oof: OutOfFold,
+  examples: readonly Example[],
+  idx: readonly number[],
+  link: Links,
+): Temperatures {
+  const out = {} as Temperatures;
+  for (const h of HEADS) {
+    const labels = labelsOf(examples, h);
+    out[h] = fitTemperature(
+      idx.map((i) => oof[h][i]!),
+      idx.map((i) => labels[i]),
+      link[h],
+    );
+  }
+  return out;
+}
+
+export type Links = Record<HeadName, 'softmax' | 'sigmoid'>;
+
+export function probabilitiesAt(
+  oof: OutOfFold,
+  i: number,
+  t: Temperatures,
+  link: Links,
+): HeadProbabilities {
+  return {
+    taskType: activate(link.taskType, oof.taskType[i]!, t.taskType),
+    complexity: activate(link.complexity, oof.complexity[i]!, t.complexity),
+    tier: activate(link.tier, oof.tier[i]!, t.tier),
+  };
+}
+
+/**
+ * Scores the held-out predictions of one strategy. Calibration (the heads' temperatures and
+ * the confidence mapping) for a fold's examples is fitted on the OTHER folds' held-out
+ * predictions only: no number used on an example was fitted on that example's label.
+ */
+export function report(
+  examples: readonly Example[],
+  oof: OutOfFold,
+  folds: readonly Fold[],
+  strategy: Strategy,
+  link: Links,
+): Report {
+  const scored: Scored[] = [];
+  for (const fold of folds) {
+    const inFold = new Set(fold.test);
+    const others = folds.flatMap((f) => f.test).filter((i) => !inFold.has(i));
+    const t = temperaturesFrom(oof, examples, others, link);
+    const decisionOf = (i: number): Decision => decide(probabilitiesAt(oof, i, t, link), strategy);
+    const otherDecisions = others.map(decisionOf);
+    const platt = fitPlatt(
+      otherDecisions.map((d) => d.p),
+      otherDecisions.map((d, j) => examples[others[j]!]!.acceptableTiers.includes(d.tier)),
+    );
+    for (const i of fold.test) {
+      const d = decisionOf(i);
+      const ex = examples[i]!;
+      scored.push({
+        ex,
+        tier: d.tier,
+        correct: ex.acceptableTiers.includes(d.tier),
+        confidence: calibrated(d.p, platt),
+      });
+    }
+  }
+  return summarise(strategy, scored);
+}
+
+export function summarise(strategy: Strategy, scored: Scored[]): Report {
+  const byLang: Report['byLang'] = {};
+  for (const s of scored) {
+    const l = (byLang[s.ex.lang] ??= { n: 0, accuracy: 0 });
+    l.n++;
+    l.accuracy += s.correct ? 1 : 0;
+  }
+  for (const l of Object.values(byLang)) l.accuracy /= l.n;
+  const recall = {} as Report['recall'];
+  const confusion = TIERS.map(() => TIERS.map(() => 0));
+  for (const tier of TIERS) {
+    const of = scored.filter((s) => s.ex.acceptableTiers[0] === tier);
+    recall[tier] = {
+      n: of.length,
+      recall: of.length ? of.filter((s) => s.tier === tier).length / of.length : NaN,
+      acceptable: of.length ? of.filter((s) => s.correct).length / of.length : NaN,
+    };
+  }
+  for (const s of scored) confusion[s.ex.acceptableTiers[0]!]![s.tier]!++;
+  // Expected calibration error over 10 equal-width confidence bins.
+  let ece = 0;
+  for (let b = 0; b < 10; b++) {
+    const bin = scored.filter((s) => Math.min(9, Math.floor(s.confidence * 10)) === b);
+    if (!bin.length) continue;
+    const acc = bin.filter((s) => s.correct).length / bin.length;
+    const conf = bin.reduce((a, s) => a + s.confidence, 0) / bin.length;
+    ece += (bin.length / scored.length) * Math.abs(acc - conf);
+  }
+  return {
+    strategy,
+    n: scored.length,
+    accuracy: scored.filter((s) => s.correct).length / Math.max(1, scored.length),
+    byLang,
+    recall,
+    confusion,
+    ece,
+    scored,
+  };
+}

@@ -1,0 +1,66 @@
+// Trains the router's classifier and writes src/router/weights/router.json:
+//   npx tsx scripts/train-router.ts [--with-overrides <dataDir>/router/overrides.jsonl]
+// (flags as eval-router: --corpus, --folds, --seed, --dim, --epochs, --l2, --lr, --out).
+// Cross-validation first (grouped folds) fits the softmax temperatures, the confidence
+// calibration and picks the decision strategy on held-out predictions; then the heads are
+// refitted on every example and stored as int8.
+import { writeFileSync } from 'node:fs';
+import { STRATEGIES } from '../src/router/decide.js';
+import { storeHead } from '../src/router/linear.js';
+import type { StoredModel } from '../src/router/trained.js';
+import { parseRouterArgs } from './router/cli.js';
+import { report, temperaturesFrom, probabilitiesAt } from './router/evaluate.js';
+import { fitPlatt } from './router/fit.js';
+import { linksOf, outOfFold, prepare, trainHeads, HEADS } from './router/pipeline.js';
+import { decide } from '../src/router/decide.js';
+
+const opts = parseRouterArgs(process.argv.slice(2));
+const { examples: ordered, shared, xs, folds } = prepare(opts);
+const examples = ordered.slice(0, shared);
+const extra = ordered.slice(shared);
+const oof = outOfFold(xs, ordered, folds, opts.fit);
+const reports = STRATEGIES.map((s) => report(ordered, oof, folds, s, linksOf(opts.fit)));
+const best = reports.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
+
+const heldOut = folds.flatMap((f) => f.test);
+const temperatures = temperaturesFrom(oof, ordered, heldOut, linksOf(opts.fit));
+const decisions = heldOut.map((i) =>
+  decide(probabilitiesAt(oof, i, temperatures, linksOf(opts.fit)), best.strategy),
+);
+const calibration = fitPlatt(
+  decisions.map((d) => d.p),
+  decisions.map((d, j) => ordered[heldOut[j]!]!.acceptableTiers.includes(d.tier)),
+);
+
+const heads = trainHeads(
+  xs,
+  ordered,
+  ordered.map((_, i) => i),
+  opts.fit,
+);
+for (const h of HEADS) heads[h].temperature = temperatures[h];
+const model: StoredModel = {
+  format: 1,
+  dim: opts.fit.dim,
+  strategy: best.strategy,
+  calibration,
+  heads: {
+    taskType: storeHead(heads.taskType) as StoredModel['heads']['taskType'],
+    complexity: storeHead(heads.complexity) as StoredModel['heads']['complexity'],
+    tier: storeHead(heads.tier) as StoredModel['heads']['tier'],
+  },
+  trainedOn: {
+    examples: examples.length,
+    overrides: extra.length,
+    corpus: opts.corpus ?? 'data/router/corpus.jsonl + test/router/labelled.ts',
+    at: new Date().toISOString().slice(0, 10),
+  },
+};
+const out = opts.out ?? 'src/router/weights/router.json';
+writeFileSync(out, `${JSON.stringify(model)}\n`);
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+console.log(
+  `trained on ${ordered.length} examples (${extra.length} overrides); strategy ${best.strategy}: ` +
+    `CV tier accuracy ${pct(best.accuracy)}, local recall ${pct(best.recall[3].recall)}; ` +
+    `temperatures ${HEADS.map((h) => `${h} ${temperatures[h]}`).join(', ')}; wrote ${out}`,
+);

@@ -1,0 +1,40 @@
+import { Ollama } from 'ollama';
+import type { ClassifierClient } from '../router/model-classify.js';
+
+export interface OllamaClassifierOptions {
+  host: string;
+  /** Only a resident model at most this big is asked: loading one would take seconds. */
+  maxModelBytes?: number;
+  /** Keep the model's residency as configured (a request without keep_alive resets it). */
+  keepAlive?: string | number;
+}
+
+/** The model classifier over Ollama: the smallest resident model, at its loaded context size. */
+export function ollamaClassifierClient(options: OllamaClassifierOptions): ClassifierClient {
+  return {
+    async classify(prompt, schema, signal) {
+      const client = new Ollama({
+        host: options.host,
+        fetch: (input, init) => fetch(input, { ...init, signal }),
+      });
+      const { models } = await client.ps();
+      const limit = options.maxModelBytes ?? 24 * 1024 ** 3;
+      const small = models
+        .filter((m) => m.size > 0 && m.size <= limit)
+        .sort((a, b) => a.size - b.size)[0];
+      if (!small) return undefined;
+      const contextLength = (small as unknown as { context_length?: number }).context_length;
+      const res = await client.chat({
+        model: small.name,
+        messages: [{ role: 'user', content: prompt }],
+        format: schema,
+        stream: false,
+        think: false,
+        ...(options.keepAlive !== undefined ? { keep_alive: options.keepAlive } : {}),
+        // The resident context size: another num_ctx would make Ollama reload the model.
+        options: { temperature: 0, ...(contextLength ? { num_ctx: contextLength } : {}) },
+      });
+      return { ...(JSON.parse(res.message.content) as object), model: small.name };
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import { TASK_TYPES, type Complexity, type TaskType } from '../core/task.js';
+import { TIERS, type Tier } from '../core/tier.js';
+import { TIER_TABLE } from './tier-table.js';
+
+/**
+ * How the three heads' probabilities become one route:
+ * - `table`: the most likely task type and complexity, through the tier table;
+ * - `joint`: each tier's probability summed over the (type, complexity) cells that route to it;
+ * - `tier`: the head trained on the acceptable tiers directly;
+ * - `blend`: the mean of `joint` and `tier`;
+ * - `cheapest`: the cheapest tier the tier head finds acceptable with p ≥ 0.5 (cost order
+ *   3 < 4 < 2 < 1 < 0), else `blend`'s pick: under-routing costs a redo, but over-routing every
+ *   local-tier prompt costs more in sum.
+ * The eval measures all four; the weights file names the one it was fitted for.
+ */
+export type Strategy = 'table' | 'joint' | 'tier' | 'blend' | 'cheapest';
+export const STRATEGIES: readonly Strategy[] = ['table', 'joint', 'tier', 'blend', 'cheapest'];
+
+/** Tiers by price, cheapest first. */
+export const COST_ORDER: readonly Tier[] = [3, 4, 2, 1, 0];
+
+export interface HeadProbabilities {
+  /** Indexed like TASK_TYPES. */
+  taskType: ArrayLike<number>;
+  /** Index 0 = complexity 1. */
+  complexity: ArrayLike<number>;
+  /** Indexed like TIERS. */
+  tier: ArrayLike<number>;
+}
+
+export interface Decision {
+  tier: Tier;
+  /** A task type and complexity that the tier table routes to `tier` (when one exists). */
+  taskType: TaskType;
+  complexity: Complexity;
+  /** The probability the strategy gives `tier`, before the confidence calibration. */
+  p: number;
+}
+
+type Table = Readonly<Record<TaskType, readonly Tier[]>>;
+
+function argmax(p: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < p.length; i++) if (p[i]! > p[best]!) best = i;
+  return best;
+}
+
+/** P(tier) from the type and complexity heads, taken as independent. */
+export function tierFromCells(p: HeadProbabilities, table: Table = TIER_TABLE): Float64Array {
+  const out = new Float64Array(TIERS.length);
+  TASK_TYPES.forEach((type, i) => {
+    const row = table[type];
+    for (let c = 0; c < 5; c++) out[row[c]!] += p.taskType[i]! * p.complexity[c]!;
+  });
+  return out;
+}
+
+export function decide(
+  p: HeadProbabilities,
+  strategy: Strategy,
+  table: Table = TIER_TABLE,
+): Decision {
+  let pTier: ArrayLike<number>;
+  if (strategy === 'table') {
+    const type = TASK_TYPES[argmax(p.taskType)]!;
+    const cx = argmax(p.complexity);
+    const tier = table[type][cx]!;
+    return {
+      tier,
+      taskType: type,
+      complexity: (cx + 1) as Complexity,
+      p: tierFromCells(p, table)[tier]!,
+    };
+  } else if (strategy === 'joint') {
+    pTier = tierFromCells(p, table);
+  } else if (strategy === 'tier') {
+    pTier = p.tier;
+  } else {
+    const cells = tierFromCells(p, table);
+    pTier = Array.from(cells, (v, i) => (v + p.tier[i]!) / 2);
+  }
+  let tier = TIERS[argmax(pTier)]!;
+  if (strategy === 'cheapest') {
+    const cheap = COST_ORDER.find((t) => p.tier[t]! >= 0.5);
+    if (cheap !== undefined) tier = cheap;
+  }
+  // The type and complexity shown with the route must lead to the same tier through the table.
+  let best: { type: TaskType; cx: number; score: number } | undefined;
+  TASK_TYPES.forEach((type, i) => {
+    for (let c = 0; c < 5; c++) {
+      if (table[type][c] !== tier) continue;
+      const score = p.taskType[i]! * p.complexity[c]!;
+      if (!best || score > best.score) best = { type, cx: c, score };
+    }
+  });
+  return {
+    tier,
+    taskType: best?.type ?? TASK_TYPES[argmax(p.taskType)]!,
+    complexity: ((best?.cx ?? argmax(p.complexity)) + 1) as Complexity,
+    p: strategy === 'cheapest' ? p.tier[tier]! : pTier[tier]!,
+  };
+}

@@ -1,0 +1,324 @@
+import type { SessionFacts } from './types.js';
+
+/**
+ * Features for the trained router, for English and Japanese without a tokenizer model: word
+ * uni- and bigrams where there are spaces, character bi- and trigrams where there are none,
+ * word prefixes as a poor man's stemmer, and counts of the things a pasted prompt carries
+ * (diff, stack trace, code blocks, file paths), bucketed. Every feature is hashed into `dim`
+ * slots, so the model file has a fixed size whatever the vocabulary.
+ */
+
+/** What a prompt carries besides its words. */
+export interface PromptShape {
+  chars: number;
+  lines: number;
+  /** Changed lines of a unified diff; 0 when the prompt has no diff header or hunk. */
+  diffLines: number;
+  /** Frames of a stack trace (JS `at …`, Python `File "…"`, Go goroutines, Rust panics). */
+  traceLines: number;
+  /** Lines like `TypeError: x is not a function`. */
+  errorLines: number;
+  codeBlocks: number;
+  /** Distinct source-file paths or names. */
+  files: number;
+  urls: number;
+  /** Markdown bullet or numbered lines (a list is not a diff). */
+  bullets: number;
+  question: boolean;
+  japanese: boolean;
+}
+
+export interface FeatureVector {
+  /** Hashed slots, possibly repeated; the model sums over them. */
+  index: Int32Array;
+  value: Float32Array;
+}
+
+const DIFF_HEADER = /^(?:diff --git |@@ -\d|\+\+\+ [ab/]|--- a\/|index [0-9a-f]{7,}\.\.)/m;
+const DIFF_CHANGE = /^[+-](?![+-]{2}\s)/;
+const DIFF_HEADER_LINE = /^(?:diff --git |@@ .* @@|\+\+\+ |--- a\/|index [0-9a-f]{7,}\.\.)/;
+const DIFF_ADDED = /^\+(?!\+)\S?.*\S/m;
+const TRACE_FRAME =
+  /^\s+at .+(?:\(.+:\d+(?::\d+)?\)|:\d+:\d+)\s*$|^\s*File ".+", line \d+|^goroutine \d+ \[|panicked at|^\s+at [\w.$]+\([\w.]+\.(?:java|kt):\d+\)|^Traceback \(most recent call last\)/;
+const ERROR_LINE =
+  /\b[A-Z]\w*(?:Error|Exception|Panic)\b[:!]|^(?:error|fatal|panic)(?:\[\w+\])?:/im;
+const FILE_PATH =
+  /(?:^|[\s`'"(])((?:[\w.@-]+\/)*[\w.-]+\.(?:tsx?|jsx?|mjs|cjs|py|go|rs|java|kt|swift|rb|php|c|cc|cpp|h|hpp|cs|md|json|ya?ml|toml|sql|sh|css|scss|html|vue|svelte|lock|env|gradle|xml|ini|cfg|conf|dockerfile))\b/gi;
+const URL = /https?:\/\/\S+/g;
+const BULLET = /^\s*(?:[-*•・]|\d+[.)])\s+\S/;
+const JAPANESE = /[\u3040-\u30ff\u3400-\u9fff]/;
+const QUESTION =
+  /[?？]\s*$|^(?:how|what|which|why|when|where|is|are|can|could|should|does|do|would)\b|(?:ですか|ますか|でしょうか|かな|べき|どう)[。？?]?\s*$/im;
+
+/** The head of a huge paste says what is wanted; 200 KB of log is noise for a classifier. */
+export function headOf(prompt: string, head = 3000, tail = 1000): string {
+  return prompt.length > head + tail ? `${prompt.slice(0, head)}\n${prompt.slice(-tail)}` : prompt;
+}
+
+/** Counts what the prompt carries. Pure and linear in the prompt's length. */
+/**
+ * A prompt carries a diff when it has a diff header or hunk, or an added line: `+` opens no
+ * markdown list in practice, while `- ` does, so `-` lines alone are a list.
+ */
+function hasDiff(text: string): boolean {
+  return DIFF_HEADER.test(text) || DIFF_ADDED.test(text);
+}
+
+export function promptShape(prompt: string): PromptShape {
+  const text = headOf(prompt, 12_000, 2000);
+  const hasDiffHeader = hasDiff(text);
+  let diffLines = 0;
+  let traceLines = 0;
+  let bullets = 0;
+  let codeBlocks = 0;
+  let lines = 0;
+  for (const line of text.split('\n')) {
+    lines++;
+    if (line.startsWith('```')) codeBlocks++;
+    if (hasDiffHeader && DIFF_CHANGE.test(line)) diffLines++;
+    else if (BULLET.test(line)) bullets++;
+    if (TRACE_FRAME.test(line)) traceLines++;
+  }
+  const files = new Set<string>();
+  for (const m of text.matchAll(FILE_PATH)) files.add(m[1]!.toLowerCase());
+  let errorLines = 0;
+  for (const line of text.split('\n')) if (ERROR_LINE.test(line)) errorLines++;
+  return {
+    chars: prompt.length,
+    lines,
+    diffLines,
+    traceLines,
+    errorLines,
+    codeBlocks: Math.floor(codeBlocks / 2),
+    files: files.size,
+    urls: text.match(URL)?.length ?? 0,
+    bullets,
+    question: QUESTION.test(text.slice(0, 600)) || QUESTION.test(text.slice(-200)),
+    japanese: JAPANESE.test(text),
+  };
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+
+/** FNV-1a over `s[from..to)`, continuing from state `h`: hash(a + b) = fnv(fnv(offset, a), b). */
+function fnv(h: number, s: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h;
+}
+
+/** FNV-1a, 32 bits: fast, stable across runs and platforms, good enough spread for hashing. */
+export function hash(s: string): number {
+  return fnv(FNV_OFFSET, s, 0, s.length) >>> 0;
+}
+
+/** A feature family (`w:`, `c2:` …) with its hash state, so a feature is hashed without a string. */
+interface Prefix {
+  name: string;
+  state: number;
+}
+const prefix = (name: string): Prefix => ({ name, state: fnv(FNV_OFFSET, name, 0, name.length) });
+const P = {
+  c1: prefix('c1:'),
+  c2: prefix('c2:'),
+  c3: prefix('c3:'),
+  e4: prefix('e4:'),
+  w: prefix('w:'),
+  p: prefix('p:'),
+  b: prefix('b:'),
+  first: [prefix('first0:'), prefix('first1:')],
+  none: prefix(''),
+};
+
+/** Receives one feature: the name `prefix.name + s.slice(from, to)`. */
+type Emit = (prefix: Prefix, s: string, from: number, to: number) => void;
+
+function namesOf(each: (emit: Emit) => void): string[] {
+  const out: string[] = [];
+  each((p, s, from, to) => out.push(p.name + s.slice(from, to)));
+  return out;
+}
+
+/** Size buckets for counts: 0, 1, 2–3, 4–9, 10–29, 30–99, 100+. */
+export function bucket(n: number): number {
+  if (n <= 0) return 0;
+  if (n === 1) return 1;
+  if (n < 4) return 2;
+  if (n < 10) return 3;
+  if (n < 30) return 4;
+  if (n < 100) return 5;
+  return 6;
+}
+
+/** Length buckets in characters: a one-liner, a sentence, a paragraph, a page, a paste. */
+export function lengthBucket(chars: number): number {
+  return chars < 40
+    ? 0
+    : chars < 100
+      ? 1
+      : chars < 250
+        ? 2
+        : chars < 600
+          ? 3
+          : chars < 2000
+            ? 4
+            : chars < 8000
+              ? 5
+              : 6;
+}
+
+/**
+ * The words of a prompt: diff, trace and fenced code lines are dropped (the shape counts
+ * them), full-width forms folded (NFKC), numbers collapsed to 0.
+ */
+export function proseOf(prompt: string): string {
+  const text = headOf(prompt);
+  const hasDiffHeader = hasDiff(text);
+  const kept: string[] = [];
+  let inFence = false;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('```')) {
+      inFence = !inFence;
+      continue;
+    }
+    if (inFence || TRACE_FRAME.test(line) || DIFF_HEADER_LINE.test(line)) continue;
+    if (hasDiffHeader && DIFF_CHANGE.test(line)) continue;
+    kept.push(line);
+  }
+  return kept.join('\n').normalize('NFKC').toLowerCase().replace(/\d+/g, '0');
+}
+
+const WORD_OR_CJK = /[a-z0-9_][a-z0-9_'-]*|[\u3040-\u30ff\u3400-\u9fff\u30fc]+/g;
+const CJK = /^[\u3040-\u30ff\u3400-\u9fff]/;
+
+function emitText(prose: string, emit: Emit): void {
+  let prev = '^';
+  let words = 0;
+  for (const m of prose.matchAll(WORD_OR_CJK)) {
+    const tok = m[0];
+    if (CJK.test(tok)) {
+      // Japanese has no spaces: character uni-, bi- and trigrams stand in for words.
+      const s = `^${tok}$`;
+      for (let i = 1; i < s.length - 1; i++) emit(P.c1, s, i, i + 1);
+      for (let i = 0; i + 2 <= s.length; i++) emit(P.c2, s, i, i + 2);
+      for (let i = 0; i + 3 <= s.length; i++) emit(P.c3, s, i, i + 3);
+      prev = '^';
+      continue;
+    }
+    const word = tok.replace(/^'+|'+$/g, '');
+    if (!word) continue;
+    emit(P.w, word, 0, word.length);
+    if (word.length > 5) emit(P.p, word, 0, 5);
+    const bigram = `${prev} ${word}`;
+    emit(P.b, bigram, 0, bigram.length);
+    if (words < 2) emit(P.first[words]!, word, 0, word.length);
+    prev = word;
+    words++;
+  }
+}
+
+/** Feature names for the prompt's text, before hashing (exported for tests and debugging). */
+export function textFeatures(prose: string): string[] {
+  return namesOf((emit) => emitText(prose, emit));
+}
+
+/** Feature names for the prompt's shape and the session facts. */
+export function shapeFeatures(shape: PromptShape, facts: SessionFacts = {}): string[] {
+  const diff = facts.diffLines ?? shape.diffLines;
+  const trace = facts.hasStackTrace ? Math.max(shape.traceLines, 3) : shape.traceLines;
+  const files = Math.max(shape.files, facts.filesNamed?.length ?? 0);
+  const out = [
+    `len:${lengthBucket(shape.chars)}`,
+    `lines:${bucket(shape.lines)}`,
+    `diff:${bucket(diff)}`,
+    `trace:${bucket(trace)}`,
+    `err:${bucket(shape.errorLines)}`,
+    `code:${bucket(shape.codeBlocks)}`,
+    `files:${bucket(files)}`,
+    `urls:${bucket(shape.urls)}`,
+    `bullets:${bucket(shape.bullets)}`,
+    `q:${shape.question ? 1 : 0}`,
+    `lang:${shape.japanese ? 'ja' : 'en'}`,
+    `len×q:${lengthBucket(shape.chars)}:${shape.question ? 1 : 0}`,
+  ];
+  if (diff > 0 && trace > 0) out.push('diff&trace');
+  if (facts.followUpOfFailure) out.push('follow-up-of-failure');
+  return out;
+}
+
+/** Relative weight of each feature group after per-group L2 normalisation. */
+export const GROUP_WEIGHT = { text: 1, chars: 0.7, shape: 0.6, rules: 0.6 };
+
+function emitWordChars(prose: string, emit: Emit): void {
+  for (const m of prose.matchAll(/[a-z][a-z0-9_]{2,}/g)) {
+    const w = ` ${m[0]} `;
+    for (let i = 0; i + 4 <= w.length; i++) emit(P.e4, w, i, i + 4);
+  }
+}
+
+/** Character 4-grams inside English words: spelling variants and inflections share slots. */
+export function wordCharFeatures(prose: string): string[] {
+  return namesOf((emit) => emitWordChars(prose, emit));
+}
+
+const emitNames =
+  (names: readonly string[]) =>
+  (emit: Emit): void => {
+    for (const name of names) emit(P.none, name, 0, name.length);
+  };
+
+/** Adds one feature group: counts per slot, sublinear or binary, L2-normalised to `weight`. */
+function addGroup(
+  each: (emit: Emit) => void,
+  weight: number,
+  dim: number,
+  slots: Map<number, number>,
+  sublinear: boolean,
+): void {
+  const counts = new Map<number, number>();
+  each((p, s, from, to) => {
+    const slot = (fnv(p.state, s, from, to) >>> 0) % dim;
+    counts.set(slot, (counts.get(slot) ?? 0) + 1);
+  });
+  let norm = 0;
+  for (const [slot, c] of counts) {
+    const v = sublinear ? 1 + Math.log(c) : 1;
+    counts.set(slot, v);
+    norm += v * v;
+  }
+  const scale = norm > 0 ? weight / Math.sqrt(norm) : 0;
+  for (const [slot, v] of counts) slots.set(slot, (slots.get(slot) ?? 0) + v * scale);
+}
+
+/**
+ * The hashed feature vector of a prompt. `ruleSignals` are the rule classifier's verdict and
+ * cues (e.g. `rule:debug`, `en:refactor`): hand-written knowledge the model may weigh.
+ */
+export function featurize(
+  prompt: string,
+  dim: number,
+  facts: SessionFacts = {},
+  ruleSignals: readonly string[] = [],
+  shape: PromptShape = promptShape(prompt),
+): FeatureVector {
+  const slots = new Map<number, number>();
+  const prose = proseOf(prompt);
+  addGroup((emit) => emitText(prose, emit), GROUP_WEIGHT.text, dim, slots, true);
+  if (GROUP_WEIGHT.chars > 0) {
+    addGroup((emit) => emitWordChars(prose, emit), GROUP_WEIGHT.chars, dim, slots, true);
+  }
+  addGroup(emitNames(shapeFeatures(shape, facts)), GROUP_WEIGHT.shape, dim, slots, false);
+  if (ruleSignals.length && GROUP_WEIGHT.rules > 0) {
+    addGroup(emitNames(ruleSignals), GROUP_WEIGHT.rules, dim, slots, false);
+  }
+  const index = new Int32Array(slots.size);
+  const value = new Float32Array(slots.size);
+  let i = 0;
+  for (const [slot, v] of slots) {
+    index[i] = slot;
+    value[i++] = v;
+  }
+  return { index, value };
+}

@@ -1,0 +1,122 @@
+import type { FeatureVector } from './features.js';
+
+/**
+ * One softmax head of the trained router: weights laid out feature-major (`dim × classes`), so a
+ * prompt's few hundred active slots each touch one contiguous row.
+ */
+export interface LinearHead<C extends string | number = string | number> {
+  classes: readonly C[];
+  dim: number;
+  /** Float32 while training; the committed int8 values as they are, times `scale`. */
+  weights: Float32Array | Int8Array;
+  /** Multiplies the weights (1 for float weights). */
+  scale?: number;
+  bias: Float32Array;
+  /** Softmax temperature fitted on held-out folds: > 1 softens an over-confident model. */
+  temperature: number;
+  /**
+   * `softmax`: one class is the answer. `sigmoid`: each class is a yes/no of its own ("is tier t
+   * acceptable for this prompt?"), so several may be.
+   */
+  link?: 'softmax' | 'sigmoid';
+}
+
+/** A head as committed to JSON: int8 weights in base64 with one scale. */
+export interface StoredHead<C extends string | number = string | number> {
+  classes: C[];
+  bias: number[];
+  scale: number;
+  weights: string;
+  temperature: number;
+  link?: 'softmax' | 'sigmoid';
+}
+
+export function logits(head: LinearHead, x: FeatureVector): Float64Array {
+  const k = head.classes.length;
+  const out = new Float64Array(k);
+  for (let c = 0; c < k; c++) out[c] = head.bias[c]!;
+  const w = head.weights;
+  const acc = new Float64Array(k);
+  for (let i = 0; i < x.index.length; i++) {
+    const row = x.index[i]! * k;
+    const v = x.value[i]!;
+    for (let c = 0; c < k; c++) acc[c] += v * w[row + c]!;
+  }
+  const scale = head.scale ?? 1;
+  for (let c = 0; c < k; c++) out[c] += scale * acc[c]!;
+  return out;
+}
+
+/** Softmax of `z / temperature`, in place-safe fresh array. */
+export function softmax(z: ArrayLike<number>, temperature = 1): Float64Array {
+  let max = -Infinity;
+  for (let i = 0; i < z.length; i++) max = Math.max(max, z[i]! / temperature);
+  const p = new Float64Array(z.length);
+  let sum = 0;
+  for (let i = 0; i < z.length; i++) {
+    p[i] = Math.exp(z[i]! / temperature - max);
+    sum += p[i]!;
+  }
+  for (let i = 0; i < p.length; i++) p[i]! /= sum;
+  return p;
+}
+
+export function sigmoid(z: ArrayLike<number>, temperature = 1): Float64Array {
+  return Float64Array.from(
+    { length: z.length },
+    (_, i) => 1 / (1 + Math.exp(-z[i]! / temperature)),
+  );
+}
+
+export function activate(
+  link: LinearHead['link'],
+  z: ArrayLike<number>,
+  temperature = 1,
+): Float64Array {
+  return link === 'sigmoid' ? sigmoid(z, temperature) : softmax(z, temperature);
+}
+
+export function predict(head: LinearHead, x: FeatureVector): Float64Array {
+  return activate(head.link, logits(head, x), head.temperature);
+}
+
+/** Int8 with one scale per head: 4× smaller than float32, and the argmax barely moves. */
+export function storeHead<C extends string | number>(head: LinearHead<C>): StoredHead<C> {
+  let max = 0;
+  for (const w of head.weights) max = Math.max(max, Math.abs(w));
+  const scale = (max > 0 ? max / 127 : 1) * (head.scale ?? 1);
+  const q = new Int8Array(head.weights.length);
+  for (let i = 0; i < q.length; i++)
+    q[i] = Math.round((head.weights[i]! * (head.scale ?? 1)) / scale);
+  return {
+    classes: [...head.classes],
+    bias: Array.from(head.bias, (b) => Math.round(b * 1e4) / 1e4),
+    scale,
+    weights: Buffer.from(q.buffer, q.byteOffset, q.byteLength).toString('base64'),
+    temperature: Math.round(head.temperature * 1e3) / 1e3,
+    ...(head.link === 'sigmoid' ? { link: 'sigmoid' as const } : {}),
+  };
+}
+
+/** Decoding is a base64 read: the int8 values are used in place, scaled in `logits`. */
+export function loadHead<C extends string | number>(
+  stored: StoredHead<C>,
+  dim: number,
+): LinearHead<C> {
+  const bytes = Buffer.from(stored.weights, 'base64');
+  const weights = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (weights.length !== dim * stored.classes.length) {
+    throw new Error(
+      `router weights: ${weights.length} values for ${dim} × ${stored.classes.length}`,
+    );
+  }
+  return {
+    classes: stored.classes,
+    dim,
+    weights,
+    scale: stored.scale,
+    bias: Float32Array.from(stored.bias),
+    temperature: stored.temperature,
+    link: stored.link ?? 'softmax',
+  };
+}

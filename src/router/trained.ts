@@ -1,0 +1,116 @@
+import type { TaskType } from '../core/task.js';
+import type { Tier } from '../core/tier.js';
+import { decide, type HeadProbabilities, type Strategy } from './decide.js';
+import { featurize, promptShape, type FeatureVector } from './features.js';
+import { loadHead, predict, type LinearHead, type StoredHead } from './linear.js';
+import { classifyRules } from './rules.js';
+import type { Classification, SessionFacts } from './types.js';
+import stored from './weights/router.json' with { type: 'json' };
+
+/** The committed model file (written by scripts/train-router.ts). */
+export interface StoredModel {
+  format: 1;
+  dim: number;
+  strategy: Strategy;
+  /** Maps the strategy's probability to P(tier acceptable): sigmoid(a·logit(p) + b). */
+  calibration: { a: number; b: number };
+  heads: {
+    taskType: StoredHead<TaskType>;
+    complexity: StoredHead<number>;
+    tier: StoredHead<number>;
+  };
+  trainedOn: { examples: number; overrides: number; corpus: string; at: string };
+}
+
+export interface Model {
+  dim: number;
+  strategy: Strategy;
+  calibration: { a: number; b: number };
+  taskType: LinearHead<TaskType>;
+  complexity: LinearHead<number>;
+  tier: LinearHead<number>;
+}
+
+export function loadModel(model: StoredModel): Model {
+  return {
+    dim: model.dim,
+    strategy: model.strategy,
+    calibration: model.calibration,
+    taskType: loadHead(model.heads.taskType, model.dim),
+    complexity: loadHead(model.heads.complexity, model.dim),
+    tier: loadHead(model.heads.tier, model.dim),
+  };
+}
+
+let committed: Model | undefined;
+/** The committed weights, decoded on first use (a few ms, once). */
+export function committedModel(): Model {
+  committed ??= loadModel(stored as unknown as StoredModel);
+  return committed;
+}
+
+/** Rule signals that carry knowledge rather than counts (the shape features count). */
+const COUNT_SIGNAL = /^(files|diff|long-prompt|conversation):/;
+
+/**
+ * The features of a turn: the prompt's words and shape, plus the rule classifier's verdict and
+ * cues. Training and inference both call this, so they cannot drift apart.
+ */
+export function turnFeatures(
+  prompt: string,
+  facts: SessionFacts,
+  dim: number,
+): { x: FeatureVector; rules: Classification } {
+  const { conversationTokens: _ignored, ...promptFacts } = facts;
+  const shape = promptShape(prompt);
+  const rules = classifyRules(prompt, promptFacts, {}, shape);
+  const ruleSignals = [
+    `rule:${rules.baseTaskType}`,
+    `rule:${rules.baseTaskType}:${rules.complexity}`,
+    ...rules.signals.filter((s) => !COUNT_SIGNAL.test(s)),
+  ];
+  return { x: featurize(prompt, dim, promptFacts, ruleSignals, shape), rules };
+}
+
+export function headProbabilities(model: Model, x: FeatureVector): HeadProbabilities {
+  return {
+    taskType: predict(model.taskType, x),
+    complexity: predict(model.complexity, x),
+    tier: predict(model.tier, x),
+  };
+}
+
+export function calibrated(p: number, calibration: { a: number; b: number }): number {
+  const q = Math.min(1 - 1e-6, Math.max(1e-6, p));
+  return 1 / (1 + Math.exp(-(calibration.a * Math.log(q / (1 - q)) + calibration.b)));
+}
+
+/** A trained classification: the route's tier and every head's view, for logging. */
+export interface TrainedVerdict {
+  tier: Tier;
+  taskType: TaskType;
+  complexity: Classification['complexity'];
+  confidence: number;
+  probabilities: HeadProbabilities;
+  rules: Classification;
+}
+
+/** Classifies a prompt with a model (the committed one by default). Pure; well under 1 ms. */
+export function classifyTrained(
+  prompt: string,
+  facts: SessionFacts = {},
+  model: Model = committedModel(),
+): TrainedVerdict {
+  const { x, rules } = turnFeatures(prompt, facts, model.dim);
+  const probabilities = headProbabilities(model, x);
+  const d = decide(probabilities, model.strategy);
+  if (!Number.isFinite(d.p)) throw new Error('router weights gave no probability');
+  return {
+    tier: d.tier,
+    taskType: d.taskType,
+    complexity: d.complexity,
+    confidence: calibrated(d.p, model.calibration),
+    probabilities,
+    rules,
+  };
+}

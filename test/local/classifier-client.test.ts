@@ -1,0 +1,47 @@
+import { Ollama } from 'ollama';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ollamaClassifierClient } from '../../src/local/classifier-client.js';
+import { CLASSIFIER_FORMAT, modelClassify } from '../../src/router/model-classify.js';
+import { classifyRules } from '../../src/router/rules.js';
+import { startOllamaStub, type OllamaStub } from '../support/ollama-stub.js';
+
+const unsure = classifyRules('hmm, ok, and then the other one');
+
+describe('ollamaClassifierClient against the Ollama stub', () => {
+  let stub: OllamaStub | undefined;
+  afterEach(async () => {
+    await stub?.close();
+    stub = undefined;
+  });
+
+  it('sends the schema to /api/chat of a resident model and reads the JSON reply', async () => {
+    stub = await startOllamaStub({ models: [{ name: 'qwen3:8b', size: 5_200_000_000 }] });
+    await new Ollama({ host: stub.url }).chat({
+      model: 'qwen3:8b',
+      messages: [],
+      keep_alive: '5m',
+      options: { num_ctx: 4096 },
+    });
+    stub.chatSteps.push({
+      chunks: [JSON.stringify({ taskType: 'docs', complexity: 2, confidence: 0.9 })],
+    });
+    const v = await modelClassify('hmm, ok, and then the other one', unsure, {
+      client: ollamaClassifierClient({ host: stub.url }),
+    });
+    expect(v.outcome).toBe('answered');
+    expect(v.model).toBe('qwen3:8b');
+    expect(v.classification.taskType).toBe('docs');
+    const chat = stub.requests.filter((r) => r.path === '/api/chat').at(-1)!;
+    expect(chat.body.format).toEqual(CLASSIFIER_FORMAT);
+    expect(chat.body.options.num_ctx).toBe(4096);
+  });
+
+  it('an empty server (nothing resident) leaves the offline result, with no chat sent', async () => {
+    stub = await startOllamaStub({ models: [{ name: 'qwen3:8b', size: 5_200_000_000 }] });
+    const v = await modelClassify('x', unsure, {
+      client: ollamaClassifierClient({ host: stub.url }),
+    });
+    expect(v).toMatchObject({ outcome: 'unavailable', classification: unsure });
+    expect(stub.requests.some((r) => r.path === '/api/chat')).toBe(false);
+  });
+});

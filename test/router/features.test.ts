@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import {
+  bucket,
+  featurize,
+  hash,
+  lengthBucket,
+  promptShape,
+  proseOf,
+  shapeFeatures,
+  textFeatures,
+} from '../../src/router/features.js';
+
+describe('text features', () => {
+  it('English: words, word bigrams, 5-letter prefixes and the opening words', () => {
+    const f = textFeatures(proseOf('Refactoring the parser, please'));
+    expect(f).toEqual(
+      expect.arrayContaining([
+        'w:refactoring',
+        'p:refac',
+        'b:^ refactoring',
+        'b:refactoring the',
+        'first0:refactoring',
+        'first1:the',
+        'w:parser',
+      ]),
+    );
+  });
+
+  it('Japanese: character uni-, bi- and trigrams with run boundaries, no word tokens', () => {
+    const f = textFeatures(proseOf('バグを直して'));
+    expect(f).toEqual(
+      expect.arrayContaining(['c1:バ', 'c2:^バ', 'c2:バグ', 'c3:バグを', 'c3:して$', 'c2:て$']),
+    );
+    expect(f.some((x) => x.startsWith('w:'))).toBe(false);
+  });
+
+  it('mixed prompts keep both: 「README」 is a word, the kana around it n-grams', () => {
+    const f = textFeatures(proseOf('READMEの誤字を直して'));
+    expect(f).toContain('w:readme');
+    expect(f).toContain('c2:誤字');
+  });
+
+  it('folds full-width forms and numbers (ＲＥＡＤＭＥ, ３ files = README, 0 files)', () => {
+    expect(proseOf('ＲＥＡＤＭＥを３行')).toBe('readmeを0行');
+    expect(textFeatures(proseOf('fix 12 bugs'))).toContain('w:0');
+  });
+
+  it('drops diff, trace and fenced code lines from the words', () => {
+    const prose = proseOf(
+      'why?\n```ts\nconst secretWord = 1;\n```\n    at run (/app/x.ts:1:2)\n@@ -1 +1 @@\n-old\n+new',
+    );
+    expect(prose).toBe('why?');
+  });
+});
+
+describe('prompt shape', () => {
+  it('counts a unified diff, but a markdown list is not a diff', () => {
+    expect(promptShape('- one\n- two\n- three').diffLines).toBe(0);
+    expect(promptShape('- one\n- two\n- three').bullets).toBe(3);
+    expect(promptShape('review\n@@ -1,2 +1,2 @@\n-a\n+b\n-c\n+d').diffLines).toBe(4);
+    // Pasted without a header: an added line marks it as a diff.
+    expect(promptShape('ok?\n-    String url = a;\n+    String url = b;').diffLines).toBe(2);
+  });
+
+  it('counts stack-trace frames (JS, Python, Go) and error lines', () => {
+    const js = promptShape(
+      "TypeError: Cannot read properties of undefined (reading 'id')\n    at resolveUser (/app/src/auth/session.ts:42:17)\n    at async handler (/app/src/routes/me.ts:12:5)",
+    );
+    expect(js.traceLines).toBe(2);
+    expect(js.errorLines).toBe(1);
+    const py = promptShape(
+      'Traceback (most recent call last):\n  File "app/worker.py", line 88, in run\nIndexError: pop from empty list',
+    );
+    expect(py.traceLines).toBe(2);
+    expect(promptShape('goroutine 1 [running]:\nmain.main()').traceLines).toBe(1);
+  });
+
+  it('counts code blocks, distinct files, URLs, question form and Japanese', () => {
+    const s = promptShape(
+      'Can src/a.ts and lib/b.py share `src/a.ts`? see https://x.dev/a\n```\ncode\n```',
+    );
+    expect(s).toMatchObject({ codeBlocks: 1, files: 2, urls: 1, question: true, japanese: false });
+    expect(promptShape('この関数はどうすべきですか').question).toBe(true);
+    expect(promptShape('この関数を直して').question).toBe(false);
+    expect(promptShape('この関数を直して').japanese).toBe(true);
+  });
+
+  it('buckets counts and lengths', () => {
+    expect([0, 1, 2, 3, 4, 9, 10, 99, 100].map(bucket)).toEqual([0, 1, 2, 2, 3, 3, 4, 5, 6]);
+    expect([10, 50, 200, 500, 1500, 5000, 9000].map(lengthBucket)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it('session facts reach the shape features (a stack trace seen in a tool result, the diff size)', () => {
+    const shape = promptShape('what now?');
+    expect(shapeFeatures(shape)).toContain('trace:0');
+    const f = shapeFeatures(shape, { hasStackTrace: true, diffLines: 450, filesNamed: ['a', 'b'] });
+    expect(f).toEqual(expect.arrayContaining(['trace:2', 'diff:6', 'files:2', 'diff&trace']));
+  });
+});
+
+describe('hashed vector', () => {
+  it('FNV-1a is stable (the committed weights depend on it)', () => {
+    expect(hash('')).toBe(0x811c9dc5);
+    expect(hash('a')).toBe(0xe40c292c);
+    expect(hash('w:fix')).toBe(hash('w:fix'));
+  });
+
+  it('is deterministic, within range, and each group is L2-normalised to its weight', () => {
+    const dim = 1 << 13;
+    const a = featurize('バグを直して src/a.ts', dim);
+    const b = featurize('バグを直して src/a.ts', dim);
+    expect(Array.from(a.index)).toEqual(Array.from(b.index));
+    expect(Array.from(a.value)).toEqual(Array.from(b.value));
+    expect(new Set(a.index).size).toBe(a.index.length);
+    for (const i of a.index) expect(i >= 0 && i < dim).toBe(true);
+    // text group (weight 1) and shape group (0.6) are each unit vectors before weighting.
+    const norm = Math.hypot(...a.value);
+    expect(norm).toBeGreaterThan(1);
+    expect(norm).toBeLessThan(1.7);
+  });
+
+  it('rule signals add their own slots', () => {
+    const dim = 1 << 13;
+    const without = featurize('fix it', dim);
+    const withRules = featurize('fix it', dim, {}, ['rule:bugfix', 'en:fix']);
+    expect(withRules.index.length).toBeGreaterThan(without.index.length);
+  });
+});
+
+describe('hashing without strings', () => {
+  it('slots equal the hash of the feature names (the weights were fitted on those)', () => {
+    const dim = 1 << 13;
+    for (const prompt of [
+      'Refactor the parser, please',
+      'READMEの誤字を直して',
+      'why? ```x``` ok',
+    ]) {
+      const names = [...textFeatures(proseOf(prompt))];
+      const expected = new Set(names.map((n) => hash(n) % dim));
+      const got = new Set(featurize(prompt, dim, {}, [], promptShape(prompt)).index);
+      for (const slot of expected) expect(got.has(slot)).toBe(true);
+    }
+  });
+});

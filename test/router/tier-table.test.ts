@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { TASK_TYPES, type Complexity } from '../../src/core/task.js';
+import { TIERS } from '../../src/core/tier.js';
+import { CAPABILITY } from '../../src/router/table.js';
+import { cellsOf, TIER_TABLE, tierFor } from '../../src/router/tier-table.js';
+import { decide } from '../../src/router/decide.js';
+
+describe('tier table by task type and complexity', () => {
+  it('never sends a harder task of a type to a weaker tier', () => {
+    for (const type of TASK_TYPES) {
+      const row = TIER_TABLE[type];
+      for (let c = 1; c < 5; c++) {
+        expect(CAPABILITY[row[c]!], `${type} c${c + 1}`).toBeGreaterThanOrEqual(
+          CAPABILITY[row[c - 1]!],
+        );
+      }
+    }
+  });
+
+  it('splits review by size and risk, debugging by depth, and sends research to the budget tier', () => {
+    expect(tierFor('review', 1)).toBe(3);
+    expect(tierFor('review', 3)).toBe(1);
+    expect(tierFor('review', 5)).toBe(0);
+    expect(tierFor('debug', 2)).toBe(1);
+    expect(tierFor('debug', 5)).toBe(0);
+    expect(tierFor('research', 2)).toBe(4);
+    expect(tierFor('quick-fix', 1)).toBe(3);
+  });
+
+  it('a tier the user set in routing.table wins over the split', () => {
+    expect(tierFor('review', 5, { review: 3 })).toBe(3);
+    expect(tierFor('review', 5, { debug: 2 })).toBe(0);
+  });
+
+  it('every tier is reachable, so a tier decision can always be shown as a type and complexity', () => {
+    for (const tier of TIERS) expect(cellsOf(tier).length, `tier ${tier}`).toBeGreaterThan(0);
+  });
+});
+
+describe('decide', () => {
+  const uniform = (n: number) => Array.from({ length: n }, () => 1 / n);
+  it('returns a task type and complexity that the table routes to the chosen tier', () => {
+    for (const strategy of ['table', 'joint', 'tier', 'blend'] as const) {
+      for (const tier of TIERS) {
+        const pTier = TIERS.map((t) => (t === tier ? 0.9 : 0.025));
+        const d = decide({ taskType: uniform(12), complexity: uniform(5), tier: pTier }, strategy);
+        expect(tierFor(d.taskType, d.complexity as Complexity)).toBe(d.tier);
+        if (strategy === 'tier') expect(d.tier).toBe(tier);
+      }
+    }
+  });
+
+  it('joint sums the cells of a tier: many weak votes for standard beat one strong cell', () => {
+    const taskType = TASK_TYPES.map((t) =>
+      t === 'review' ? 0.4 : t === 'bugfix' || t === 'implement' || t === 'refactor' ? 0.2 : 0,
+    );
+    const complexity = [0, 0, 1, 0, 0];
+    const d = decide({ taskType, complexity, tier: uniform(5) }, 'joint');
+    // review c3 → 1, bugfix/implement/refactor c3 → 1: all standard.
+    expect(d.tier).toBe(1);
+    expect(d.p).toBeCloseTo(1);
+  });
+});
