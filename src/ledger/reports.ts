@@ -4,4 +4,3 @@ export * from './task-costs.js';
 export * from './projection.js';
 export * from './report-types.js';
 export * from './report-builder.js';
-export * from './compat.js';

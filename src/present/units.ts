@@ -9,8 +9,7 @@ const MiB = 1024 ** 2;
 
 /**
  * USD with enough digits to tell $0.0004 from $0.004: sub-cent amounts keep two significant
- * digits, cents three (so a $0.0113 turn is not "$0.01"), dimes and dollars two decimals, large
- * sums are grouped. null/undefined/NaN → "?".
+ * digits, cents three decimals, dollars two, large sums are grouped. null/undefined/NaN → "?".
  */
 export function usd(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return UNKNOWN;
@@ -18,7 +17,7 @@ export function usd(value: number | null | undefined): string {
   const sign = value < 0 ? '-' : '';
   if (abs === 0) return '$0.00';
   if (abs < 0.01) return `${sign}$${Number(abs.toPrecision(2))}`;
-  if (abs < 0.1) return `${sign}$${Number(abs.toPrecision(3))}`;
+  if (abs < 1) return `${sign}$${abs.toFixed(3)}`;
   if (abs >= 10_000) return `${sign}$${Math.round(abs).toLocaleString('en-US')}`;
   return `${sign}$${abs.toFixed(2)}`;
 }

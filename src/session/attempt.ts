@@ -48,11 +48,15 @@ export async function placeAttempt(
   const option = plan.decision.options.find((o) => o.model === model);
   const tier = option?.tier ?? tierOfModel(deps.config(), model);
   if (ref.provider !== 'ollama' || !deps.local) {
+    const request: PlacedAttempt['request'] = {};
+    // Codex and the newest OpenAI models take tool calls only through the Responses API.
+    if (needsResponsesApi(ref)) request.api = 'responses';
+    if (ref.provider === 'anthropic') request.cacheTtl = deps.config().cache.ttl;
     return {
       provider: deps.providerFor(ref),
       tier,
       ...(option ? { option } : {}),
-      request: {},
+      request,
       release: () => {},
     };
   }

@@ -13,15 +13,15 @@ import {
 } from '../../src/present/units.js';
 
 describe('usd', () => {
-  it('prints one way everywhere: $5 is "$5.00", cents keep three figures, sub-cent two', () => {
+  it('prints one way everywhere: $5 is "$5.00", cents keep three decimals, sub-cent two figures', () => {
     expect(usd(5)).toBe('$5.00');
     expect(usd(0)).toBe('$0.00');
     expect(usd(0.093)).toBe('$0.093');
     expect(usd(0.000434)).toBe('$0.00043');
     expect(usd(0.088)).toBe('$0.088');
     expect(usd(12_345.6)).toBe('$12,346');
-    expect(usd(-0.5)).toBe('-$0.50');
-    expect(usd(0.011325)).toBe('$0.0113');
+    expect(usd(-0.5)).toBe('-$0.500');
+    expect(usd(0.011325)).toBe('$0.011');
   });
   it('never prints an unknown price as $0', () => {
     expect(usd(null)).toBe(UNKNOWN);
@@ -32,7 +32,7 @@ describe('usd', () => {
     const sum = addUsd(addUsd(ZERO_SUM, 0.093), null);
     expect(usdSum(sum)).toBe('$0.093 + ?');
     expect(usdSum(addUsd(ZERO_SUM, null))).toBe('?');
-    expect(usdSum(addUsd(ZERO_SUM, 0.5))).toBe('$0.50');
+    expect(usdSum(addUsd(ZERO_SUM, 0.5))).toBe('$0.500');
   });
 });
 

@@ -1,3 +1,4 @@
+import { addMonths } from '../../src/ledger/time.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import type { CostsPort, CostsView, PortResult } from '../../src/session/ports/screen-ports.js';
@@ -69,6 +70,7 @@ function data(month: string, by: CostsGrouping): CostsView {
 function fakePort() {
   return {
     currentMonth: () => '2026-03',
+    shiftMonth: (month: string, delta: number) => addMonths(month, delta),
     load: vi.fn(async (month: string, by: CostsGrouping): Promise<PortResult<CostsView>> => ({
       ok: true,
       value: data(month, by),
@@ -159,6 +161,7 @@ describe('costs screen', () => {
     });
     const port = {
       currentMonth: () => '2026-03',
+      shiftMonth: (month: string, delta: number) => addMonths(month, delta),
       load: async (month: string, by: CostsGrouping): Promise<PortResult<CostsView>> => ({
         ok: true,
         value: {

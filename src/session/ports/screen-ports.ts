@@ -2,13 +2,10 @@
 // these interfaces: every call resolves to a value, and a failure comes back as a one-line
 // message (KirikaeError.describe()), so nothing ever throws into React.
 import type { Config } from '../../config/schema.js';
-import { isKirikaeError, toKirikaeError } from '../../core/errors.js';
-import type { LedgerRecord } from '../../core/records.js';
+import { isKirikaeError } from '../../core/errors.js';
 import { TIERS, type Tier } from '../../core/tier.js';
-import { callsOf, dailySeries } from '../../ledger/reports.js';
-import { costsScreenData, type CostsGrouping, type CostsScreenData } from '../../ledger/screen.js';
-import { ledgerDir, readLedgerMonth } from '../../ledger/store.js';
-import { addMonths, isMonth, monthOfDate } from '../../ledger/time.js';
+import type { CostsGrouping, CostsScreenData } from '../../ledger/screen.js';
+import { createCostsPort } from './costs.js';
 import {
   curatedWithFit,
   headDim,
@@ -111,6 +108,8 @@ export interface CostsView extends CostsScreenData {
 
 export interface CostsPort {
   currentMonth(): string;
+  /** The month `delta` months from `month` (the screen's ←/→). */
+  shiftMonth(month: string, delta: number): string;
   load(month: string, by: CostsGrouping): Promise<PortResult<CostsView>>;
 }
 
@@ -388,42 +387,6 @@ function createPullPort(ctx: LocalContext): PullPort {
   };
 }
 
-function createCostsPort(options: ScreenPortsOptions): CostsPort {
-  const { config, env } = options;
-  const now = options.now ?? (() => new Date());
-  const dir = ledgerDir(env);
-  /** Daily USD of the month before, so a projection made early in a month has a sample. */
-  const history = async (month: string): Promise<number[]> => {
-    const previous = addMonths(month, -1);
-    const { records } = await readLedgerMonth(dir, previous);
-    return dailySeries(callsOf(records), previous).map((d) => d.usd);
-  };
-  return {
-    currentMonth: () => monthOfDate(now()),
-    async load(month, by) {
-      if (!isMonth(month)) return { ok: false, error: `"${month}" is not a YYYY-MM month` };
-      try {
-        const read = await readLedgerMonth(dir, month);
-        const records: LedgerRecord[] = read.records;
-        const data = costsScreenData(records, {
-          month,
-          by,
-          budgetUsd: config.budget.monthlyUsd,
-          now: now(),
-          dailySoftUsd: config.budget.dailySoftUsd,
-          warnAt: config.budget.warnAt,
-          action: config.budget.action,
-          overrides: config.prices,
-          history: month === monthOfDate(now()) ? await history(month) : undefined,
-        });
-        return { ok: true, value: { ...data, skippedLines: read.skipped } };
-      } catch (error) {
-        return { ok: false, error: toKirikaeError(error).describe() };
-      }
-    },
-  };
-}
-
 /** The real ports over src/local (Ollama) and src/ledger, built once per interactive session. */
 export function createScreenPorts(options: ScreenPortsOptions): ScreenPorts {
   const ctx = localContext(options);
@@ -431,7 +394,7 @@ export function createScreenPorts(options: ScreenPortsOptions): ScreenPorts {
   return {
     models: createModelsPort(ctx, options.config, options.tokRates),
     pull,
-    costs: createCostsPort(options),
+    costs: createCostsPort(options.config, options.env, options.now),
     close() {
       for (const job of pull.jobs()) pull.cancel(job.model);
     },

@@ -7,7 +7,6 @@ import { useEffect, useState } from 'react';
 import type { CostsPort, CostsView, PortResult } from '../../session/ports/screen-ports.js';
 import { TIER_NAMES, isTier } from '../../core/tier.js';
 import type { CostsGrouping } from '../../ledger/screen.js';
-import { addMonths } from '../../ledger/time.js';
 import { UNKNOWN, percent, usd, usdSum } from '../../present/units.js';
 import { bar, sparkline, truncate } from '../format.js';
 import { useKeys } from '../hooks/use-keys.js';
@@ -354,9 +353,9 @@ export function CostsScreen({
   }, [port, month]);
 
   useKeys((key: KeyEvent) => {
-    if (key.name === 'left') setMonth((m) => addMonths(m, -1));
+    if (key.name === 'left') setMonth((m) => port.shiftMonth(m, -1));
     // Months after this one have nothing in them yet.
-    else if (key.name === 'right') setMonth((m) => (m < latest ? addMonths(m, 1) : m));
+    else if (key.name === 'right') setMonth((m) => (m < latest ? port.shiftMonth(m, 1) : m));
     else if (key.name === 'char' && key.text === 'g') setBy(nextGrouping);
   }, active);
 
