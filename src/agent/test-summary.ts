@@ -230,21 +230,35 @@ function parseCargo(lines: string[], out: Parsed): void {
  * Message lines may themselves contain "--- FAIL:"; only a bare name ends the pattern.
  */
 function parseGo(lines: string[], out: Parsed): void {
+  const failed: Failure[] = [];
   lines.forEach((raw, i) => {
     const m = /^\s*--- FAIL:\s+(\S+)(?:\s+\([\d.]+s\))?$/.exec(raw);
-    if (m) return add(out.failures, m[1]!, goMessage(lines, i, m[1]!));
+    if (m) return void failed.push({ name: m[1]!, error: goMessage(lines, i, m[1]!) });
     if (/^\S+\.go:\d+:\d+: /.test(raw.trim())) out.errors.push(raw.trim());
   });
+  // A parent test fails because a subtest did: the subtest names the failure.
+  for (const f of failed) {
+    if (!failed.some((g) => g.name.startsWith(`${f.name}/`))) add(out.failures, f.name, f.error);
+  }
 }
 
 const GO_LOG = /^\s+\S+\.go:\d+: /;
 
+/**
+ * A failing go test's message: indented right after its `--- FAIL:` line (buffered output), a
+ * panic there, or — go test -v streams — the first log line in the test's own block, which runs
+ * from its latest `=== RUN`/`=== CONT` line to the next `===` line.
+ */
 function goMessage(lines: string[], index: number, name: string): string | undefined {
   const next = lines[index + 1] ?? '';
   if (GO_LOG.test(next)) return next.trim();
   if (/^panic: /.test(next)) return next.trim().replace(/ \[recovered\]$/, '');
-  for (let i = index - 1; i >= 0 && !lines[i]!.includes(`=== RUN   ${name}`); i--) {
-    if (GO_LOG.test(lines[i]!) && /^=== RUN/.test(lines[i - 1] ?? '')) return lines[i]!.trim();
+  const header = (line: string) => /^=== (?:RUN|CONT)\s+(\S+)$/.exec(line)?.[1] === name;
+  let start = index - 1;
+  while (start >= 0 && !header(lines[start]!)) start--;
+  if (start < 0) return undefined;
+  for (let i = start + 1; i < index && !lines[i]!.startsWith('==='); i++) {
+    if (GO_LOG.test(lines[i]!)) return lines[i]!.trim();
   }
   return undefined;
 }

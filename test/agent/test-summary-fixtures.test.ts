@@ -109,4 +109,14 @@ describe('summarizeTestOutput on real runner output', () => {
     );
     expect(summary('go-panic.txt')).toBe('1 failing test:\n- TestPanic: panic: oops');
   });
+
+  it('go test -v: streamed logs found in each test’s own block; a parent gives way to its subtests', () => {
+    const lines = summary('go-verbose.txt').split('\n');
+    expect(lines[0]).toBe('10 failing tests:');
+    expect(lines).toContain('- TestNestedParallelFailures/d: fails_test.go:50: failed sub d');
+    expect(lines).toContain('- TestParallelTheSecond: fails_test.go:35: failed the second');
+    expect(lines).toContain('- TestFailedWithStderr: fails_test.go:43: also failed');
+    expect(lines).toContain('- TestNestedWithFailure/c: fails_test.go:65: failed');
+    expect(lines.some((l) => /^- TestNested\w+:/.test(l))).toBe(false);
+  });
 });
