@@ -10,6 +10,8 @@ import {
   successRates,
 } from '../../src/router/calibration.js';
 import { DEFAULT_SUCCESS_PRIORS } from '../../src/router/priors.js';
+import { RouterSession } from '../../src/router/session.js';
+import { defaultConfig } from '../../src/config/schema.js';
 
 function verify(
   taskType: TaskType,
@@ -223,6 +225,24 @@ describe('explainSuccess', () => {
     );
     expect(explainSuccess({ success: tasks }, 'ollama/glm-4.7-flash', 3, 'bugfix', now)).toBe(
       "success 59% — the local tier's prior for bugfixes; no results for glm-4.7-flash yet",
+    );
+  });
+});
+
+describe('through the router session', () => {
+  it('the stats the router already builds answer successOf and explainSuccess', () => {
+    const QWEN = 'ollama/qwen3-coder:30b';
+    const stats = new RouterSession().stats(
+      [verify('bugfix', 3, false, 'ollama/glm-4.7-flash'), verify('bugfix', 3, true, QWEN)],
+      defaultConfig(),
+    );
+    const prior = mergePriors(defaultConfig().routing.successPriors).bugfix[3];
+    expect(successOf(stats.success, QWEN, 3, 'bugfix').p).toBeGreaterThan(prior);
+    expect(successOf(stats.success, 'ollama/qwen3:8b', 3, 'bugfix').p).toBe(prior);
+    // The tier row, which route.ts reads today, is still there.
+    expect(stats.success.bugfix[3].n).toBe(2);
+    expect(explainSuccess(stats, QWEN, 3, 'bugfix', new Date('2026-03-02T00:00:00Z'))).toMatch(
+      /— 1 of 1 bugfixes by qwen3-coder:30b passed their tests this week$/,
     );
   });
 });
