@@ -2,6 +2,8 @@
  * Tasks and their outcomes, as a pure state machine. A task runs from its first prompt until
  * /done (completed), /new (abandoned) or a failed attempt past the retry cap (failed). The
  * outcome per task, not per token, is what cost-per-completed-task is measured against.
+ * "abandoned" means the outcome is unknown (the user moved on without saying): the ledger keeps
+ * it for the task's cost, and calibration learns nothing from it.
  */
 import { randomUUID } from 'node:crypto';
 import type { LedgerRecord, TaskRecord, VerifyRecord } from '../core/records.js';

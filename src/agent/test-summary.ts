@@ -34,12 +34,37 @@ function cut(line: string): string {
   return flat.length > MAX_LINE_CHARS ? `${flat.slice(0, MAX_LINE_CHARS - 1)}…` : flat;
 }
 
-/** The first non-empty line after `index` that is not a diff/stack/source-frame line. */
+/** Lines that end an error message: stack frames, source excerpts, diffs, the next test. */
+const MESSAGE_END =
+  /^(at |❯|⎯|>?\s*\d+\s?\||\||[-+] |Difference:|stack backtrace:|note: |-{3}|\.{3}$|●|FAIL\b|[✖✕×✗] |test |thread '|===)/;
+
+/**
+ * The error message starting at `index`, joined to one line: the message line plus up to
+ * `extra` continuation lines ("3 !== 4", "Expected: 2", "left: 4"), which carry the values
+ * that make an assertion readable. Stops at a stack frame, a source excerpt or a diff.
+ */
+function messageAt(lines: string[], index: number, extra = 2): string {
+  const parts = [lines[index]!.trim()];
+  let blanks = 0;
+  for (let i = index + 1; i < lines.length && parts.length <= extra; i++) {
+    const line = lines[i]!.trim();
+    if (!line) {
+      // A blank line may separate the message from its values, once; after values it ends them.
+      if (parts.length > 1 || ++blanks > 1) break;
+      continue;
+    }
+    if (MESSAGE_END.test(line)) break;
+    parts.push(line);
+  }
+  return parts.join(' ');
+}
+
+/** The first non-empty line after `index` that is not a diff/stack/source-frame line, with its values. */
 function errorAfter(lines: string[], index: number, limit = 12): string | undefined {
   for (let i = index + 1; i < Math.min(lines.length, index + 1 + limit); i++) {
     const line = lines[i]!.trim();
     if (!line || /^(at |❯|⎯|\d+\||\||-+$|=+$|Expected|Received|- |\+ )/.test(line)) continue;
-    return line;
+    return messageAt(lines, i);
   }
   return undefined;
 }
@@ -54,22 +79,120 @@ function add(failures: Failure[], name: string, error?: string): void {
 function parseJsRunners(lines: string[], out: Parsed): void {
   const crossed: string[] = [];
   const failedFiles: string[] = [];
+  let file: string | undefined;
+  let testsLine: string | undefined;
+  let filesLine: string | undefined;
   lines.forEach((raw, i) => {
     const line = raw.trim();
     let m = /^FAIL\s+(.+?\s>\s.+)$/.exec(line);
     if (m) return add(out.failures, m[1]!.trim(), errorAfter(lines, i));
+    // vitest: a file that failed to load (`FAIL  a.test.ts [ a.test.ts ]`).
+    m = /^FAIL\s+(\S+)\s+\[\s*\S+\s*\]$/.exec(line);
+    if (m) return add(out.failures, `${m[1]!} (failed to load)`, errorAfter(lines, i));
     m = /^●\s+(.+)$/.exec(line);
+    if (m && m[1] === 'Test suite failed to run' && file) {
+      return add(out.failures, `${file} (failed to run)`, errorAfter(lines, i));
+    }
     if (m && !/^Console$/.test(m[1]!)) return add(out.failures, m[1]!.trim(), errorAfter(lines, i));
     m = /^[×✗✕]\s+(.+?)(?:\s+\d+\s*ms)?$/.exec(line);
     if (m) return void crossed.push(m[1]!.trim());
     m = /^FAIL\s+(\S+)(?:\s+\(.*\))?$/.exec(line);
-    if (m) return void failedFiles.push(m[1]!);
-    if (/^Tests:?\s+.*\bfail/i.test(line)) out.status ??= line;
-    if (/^Test Files\s+.*\bfail/i.test(line) && !out.status) out.status = line;
+    if (m) {
+      file = m[1]!;
+      return void failedFiles.push(file);
+    }
+    // The per-test count says more than the per-file one; either may come first.
+    if (/^Tests:?\s+.*\bfail/i.test(line)) testsLine ??= line;
+    if (/^Test Files\s+.*\bfail/i.test(line)) filesLine ??= line;
   });
+  out.status ??= testsLine ?? filesLine;
   // Names without a file are second best; file names alone are third.
   if (!out.failures.length) crossed.forEach((name) => add(out.failures, name));
   if (!out.failures.length) failedFiles.forEach((name) => add(out.failures, name));
+}
+
+/** node --test, spec reporter: `✖ name (1.2ms)` followed by its indented error. */
+function parseNodeSpec(lines: string[], out: Parsed): void {
+  // Newer nodes repeat every failure under "✖ failing tests:"; read only that list when present.
+  const listed = lines.findIndex((l) => l.trim() === '✖ failing tests:');
+  const from = listed >= 0 ? listed + 1 : 0;
+  let where: string | undefined;
+  for (let i = from; i < lines.length; i++) {
+    const raw = lines[i]!;
+    const at = /^test at (\S+)$/.exec(raw.trim());
+    if (at) {
+      where = at[1];
+      continue;
+    }
+    const m = /^(\s*)✖ (.+?) \([\d.]+m?s\)$/.exec(raw);
+    if (!m) continue;
+    // A suite's line is followed by its children or a sibling, not by an indented error.
+    const next = lines[i + 1] ?? '';
+    const indent = /^\s*/.exec(next)![0].length;
+    if (!next.trim() || indent <= m[1]!.length || /^\s*[✖✔▶ℹ﹣]/.test(next)) continue;
+    add(out.failures, where ? `${m[2]!} (${where})` : m[2]!, messageAt(lines, i + 1));
+    where = undefined;
+  }
+  nodeCounts(lines, /^ℹ (pass|fail) (\d+)$/, out);
+}
+
+/** node --test through a pipe (TAP): `not ok 1 - name` and its YAML block. */
+function parseNodeTap(lines: string[], out: Parsed): void {
+  lines.forEach((raw, i) => {
+    const m = /^(\s*)not ok \d+ - (.+?)(?:\s+#.*)?$/.exec(raw);
+    if (!m) return;
+    const fields = new Map<string, string>();
+    let message: string[] = [];
+    for (let j = i + 1; j < lines.length; j++) {
+      const line = lines[j]!.trim();
+      if (line === '...') break;
+      const field = /^(\w+): (.*)$/.exec(line);
+      if (field && field[1] === 'error' && field[2] === '|-') {
+        // A block scalar: the message lines that follow, up to the next field.
+        const block: string[] = [];
+        for (j++; j < lines.length && !/^\s*\w+: /.test(lines[j]!); j++) {
+          if (lines[j]!.trim()) block.push(lines[j]!.trim());
+        }
+        message = block;
+        j--;
+        continue;
+      }
+      if (field) fields.set(field[1]!, field[2]!.replace(/^'(.*)'$/, '$1'));
+    }
+    if (fields.get('failureType') === 'subtestsFailed') return; // a suite: its tests say why
+    if (!message.length && fields.has('error')) message = [fields.get('error')!];
+    const kind = fields.get('name');
+    const text = message.slice(0, 3).join(' ');
+    add(out.failures, m[2]!, kind && text ? `${kind}: ${text}` : text || undefined);
+  });
+  nodeCounts(lines, /^# (pass|fail) (\d+)$/, out);
+}
+
+/** node's own pass/fail counters (`ℹ fail 2` or `# fail 2`) as one status line. */
+function nodeCounts(lines: string[], pattern: RegExp, out: Parsed): void {
+  const counts = new Map<string, string>();
+  for (const raw of lines) {
+    const m = pattern.exec(raw.trim());
+    if (m) counts.set(m[1]!, m[2]!);
+  }
+  const failed = counts.get('fail');
+  if (failed && failed !== '0')
+    out.status ??= `${failed} failed, ${counts.get('pass') ?? 0} passed`;
+}
+
+/**
+ * An uncaught error in a plain node script: node first echoes the internal line that rethrew
+ * it (`node:internal/…:123`, `triggerUncaughtException(`, `^`), which says nothing about the
+ * failure. The error and its message come after that echo.
+ */
+function parseNodeUncaught(lines: string[], out: Parsed): void {
+  lines.forEach((raw, i) => {
+    if (!/^node:internal\/\S+:\d+$/.test(raw.trim())) return;
+    if (!/^\s*\^+\s*$/.test(lines[i + 2] ?? '')) return;
+    for (let j = i + 3; j < lines.length; j++) {
+      if (lines[j]!.trim()) return void out.errors.push(messageAt(lines, j));
+    }
+  });
 }
 
 /** pytest's short summary: `FAILED tests/test_x.py::test_y - AssertionError: …`. */
@@ -81,7 +204,7 @@ function parsePytest(lines: string[], out: Parsed): void {
   }
 }
 
-/** cargo test: `test a::b ... FAILED`, the panic message, and compile errors. */
+/** cargo test: `test a::b ... FAILED`, the panic message with its values, and compile errors. */
 function parseCargo(lines: string[], out: Parsed): void {
   lines.forEach((raw, i) => {
     const line = raw.trim();
@@ -89,10 +212,11 @@ function parseCargo(lines: string[], out: Parsed): void {
     if (m) return add(out.failures, m[1]!);
     m = /^thread '([^']+)'.*panicked at/.exec(line);
     if (m) {
-      const message = lines[i + 1]?.trim();
-      return add(out.failures, m[1]!, message || line);
+      const message = lines[i + 1]?.trim() ? messageAt(lines, i + 1) : line;
+      return add(out.failures, m[1]!, message);
     }
-    if (/^error(\[E\d+\])?:/.test(line) && !/^error: test failed/.test(line)) {
+    // Unindented only: node's TAP blocks carry indented `error:` fields.
+    if (/^error(\[E\d+\])?:/.test(raw) && !/^error: test failed/.test(line)) {
       const where = /^-->\s*(.+)$/.exec(lines[i + 1]?.trim() ?? '')?.[1];
       out.errors.push(where ? `${line} (${where})` : line);
     }
@@ -100,28 +224,56 @@ function parseCargo(lines: string[], out: Parsed): void {
   });
 }
 
-/** go test: `--- FAIL: TestX (0.00s)` with its indented message, and build errors. */
+/**
+ * go test: `--- FAIL: TestX (0.00s)` and its message — indented after it (buffered output),
+ * before it since `=== RUN   TestX` (go test -v streams), or a panic — and build errors.
+ * Message lines may themselves contain "--- FAIL:"; only a bare name ends the pattern.
+ */
 function parseGo(lines: string[], out: Parsed): void {
+  const failed: Failure[] = [];
   lines.forEach((raw, i) => {
-    const m = /^\s*--- FAIL:\s+(\S+)/.exec(raw);
-    if (m) {
-      const next = lines[i + 1];
-      const error = next && /^\s{4,}\S/.test(next) ? next.trim() : undefined;
-      return add(out.failures, m[1]!, error);
-    }
-    if (/^\S+\.go:\d+:\d+: /.test(raw.trim()) || /^# \S+$/.test(raw.trim())) {
-      if (!raw.startsWith('#')) out.errors.push(raw.trim());
-    }
+    const m = /^\s*--- FAIL:\s+(\S+)(?:\s+\([\d.]+s\))?$/.exec(raw);
+    if (m) return void failed.push({ name: m[1]!, error: goMessage(lines, i, m[1]!) });
+    if (/^\S+\.go:\d+:\d+: /.test(raw.trim())) out.errors.push(raw.trim());
   });
+  // A parent test fails because a subtest did: the subtest names the failure.
+  for (const f of failed) {
+    if (!failed.some((g) => g.name.startsWith(`${f.name}/`))) add(out.failures, f.name, f.error);
+  }
+}
+
+const GO_LOG = /^\s+\S+\.go:\d+: /;
+
+/**
+ * A failing go test's message: indented right after its `--- FAIL:` line (buffered output), a
+ * panic there, or — go test -v streams — the first log line in the test's own block, which runs
+ * from its latest `=== RUN`/`=== CONT` line to the next `===` line.
+ */
+function goMessage(lines: string[], index: number, name: string): string | undefined {
+  const next = lines[index + 1] ?? '';
+  if (GO_LOG.test(next)) return next.trim();
+  if (/^panic: /.test(next)) return next.trim().replace(/ \[recovered\]$/, '');
+  const header = (line: string) => /^=== (?:RUN|CONT)\s+(\S+)$/.exec(line)?.[1] === name;
+  let start = index - 1;
+  while (start >= 0 && !header(lines[start]!)) start--;
+  if (start < 0) return undefined;
+  for (let i = start + 1; i < index && !lines[i]!.startsWith('==='); i++) {
+    if (GO_LOG.test(lines[i]!)) return lines[i]!.trim();
+  }
+  return undefined;
 }
 
 const NOISE = /\b(0 (failed|errors?)|no errors?|failures: 0|fail-fast|errors?: 0)\b/i;
+
+/** The runner's own machinery: stack frames and node's rethrow echo, never the failure. */
+const RUNNER_INTERNALS = /^at |node:internal\/|triggerUncaughtException\(/;
 
 /** What to show when no runner format matched: the first lines mentioning an error or failure. */
 function fallbackLines(lines: string[], max: number): string[] {
   return lines
     .map((l) => l.trim())
     .filter((l) => l && /error|fail|panic|exception|traceback/i.test(l) && !NOISE.test(l))
+    .filter((l) => !RUNNER_INTERNALS.test(l))
     .slice(0, max);
 }
 
@@ -136,6 +288,9 @@ export function summarizeTestOutput(output: string, context: SummaryContext): st
   const lines = stripAnsi(output).split(/\r?\n/);
   const parsed: Parsed = { failures: [], errors: [] };
   parseJsRunners(lines, parsed);
+  parseNodeSpec(lines, parsed);
+  parseNodeTap(lines, parsed);
+  parseNodeUncaught(lines, parsed);
   parsePytest(lines, parsed);
   parseCargo(lines, parsed);
   parseGo(lines, parsed);

@@ -1,6 +1,7 @@
 import type { LedgerRecord } from '../core/records.js';
 import { TASK_TYPES, type TaskType } from '../core/task.js';
-import { TIERS, isTier, type Tier } from '../core/tier.js';
+import { TIER_NAMES, TIERS, isTier, type Tier } from '../core/tier.js';
+import { percent } from './format.js';
 import { DEFAULT_SUCCESS_PRIORS } from './priors.js';
 
 export type SuccessPriors = Record<TaskType, Record<Tier, number>>;
@@ -12,15 +13,30 @@ export interface SuccessRate {
   n: number;
 }
 
-export type SuccessTable = Record<TaskType, Record<Tier, SuccessRate>>;
+/** One observed outcome of a model on a task type. */
+export interface Outcome {
+  ts: string;
+  /** A test run (verify record) or a task's end (task record). */
+  kind: 'tests' | 'task';
+  passed: boolean;
+}
+
+/**
+ * Success per task type × tier (what the tier table and escalation compare), carrying the
+ * evidence per model (`byModel`) and the priors it started from, so a model is judged on its
+ * own results: a tier-mate's failures do not move a model that never ran.
+ */
+export type SuccessTable = Record<TaskType, Record<Tier, SuccessRate>> & {
+  readonly priors: SuccessPriors;
+  /** `provider/model` → task type → its outcomes, oldest first. */
+  readonly byModel: ReadonlyMap<string, Partial<Record<TaskType, Outcome[]>>>;
+};
 
 /**
  * How many outcomes the prior is worth. Small enough that a dozen real results move the rate
  * visibly, large enough that two unlucky turns do not condemn a tier.
  */
 export const PRIOR_STRENGTH = 8;
-/** An abandoned task may be a change of mind rather than a failure: it counts half. */
-const ABANDONED_WEIGHT = 0.5;
 
 /** Built-in priors with the user's `routing.successPriors` laid over them. */
 export function mergePriors(
@@ -39,11 +55,12 @@ export function mergePriors(
 }
 
 /**
- * Success rate per task type × tier: a Beta prior (mean = prior rate, weight PRIOR_STRENGTH)
- * updated by outcomes. A verify record is one trial of the tier that made the change. A task
- * record is one trial of the tier that finished it (failed → failure), and a failure for every
- * earlier, different model of that task (they were tried and did not finish it), when
- * `tierOf` can place them.
+ * Success rate per task type × tier, and the outcomes per model: a Beta prior (mean = prior
+ * rate, weight PRIOR_STRENGTH) updated by outcomes. A verify record is one trial of the model
+ * (and tier) that made the change. A task record is one trial of the model that finished it
+ * (failed → failure), and a failure for every earlier, different model of that task (they were
+ * tried and did not finish it; their tier when `tierOf` can place them). An abandoned task
+ * (/new without /done) teaches nothing: moving on says nothing about whether the work passed.
  */
 export function successRates(
   priors: SuccessPriors,
@@ -52,36 +69,122 @@ export function successRates(
 ): SuccessTable {
   const wins = new Map<string, number>();
   const trials = new Map<string, number>();
-  const add = (type: TaskType | undefined, tier: Tier | null | undefined, win: number, w = 1) => {
+  const byModel = new Map<string, Partial<Record<TaskType, Outcome[]>>>();
+  const add = (type: TaskType | undefined, tier: Tier | null | undefined, win: boolean) => {
     if (!type || tier === null || tier === undefined) return;
     const key = `${type}|${tier}`;
-    wins.set(key, (wins.get(key) ?? 0) + win * w);
-    trials.set(key, (trials.get(key) ?? 0) + w);
+    wins.set(key, (wins.get(key) ?? 0) + (win ? 1 : 0));
+    trials.set(key, (trials.get(key) ?? 0) + 1);
+  };
+  const observe = (model: string | undefined, type: TaskType | undefined, outcome: Outcome) => {
+    if (!model || !type) return;
+    const row = byModel.get(model) ?? {};
+    (row[type] ??= []).push(outcome);
+    byModel.set(model, row);
   };
 
   for (const record of records) {
     if (record.type === 'verify') {
-      add(record.taskType, record.tier, record.passed ? 1 : 0);
-    } else if (record.type === 'task') {
+      add(record.taskType, record.tier, record.passed);
+      observe(record.model, record.taskType, {
+        ts: record.ts,
+        kind: 'tests',
+        passed: record.passed,
+      });
+    } else if (record.type === 'task' && record.outcome !== 'abandoned') {
       const finalModel = record.models[record.models.length - 1];
-      if (record.outcome === 'completed') add(record.taskType, record.tier, 1);
-      else if (record.outcome === 'failed') add(record.taskType, record.tier, 0);
-      else add(record.taskType, record.tier, 0, ABANDONED_WEIGHT);
+      const passed = record.outcome === 'completed';
+      add(record.taskType, record.tier, passed);
+      observe(finalModel, record.taskType, { ts: record.ts, kind: 'task', passed });
       const earlier = new Set(record.models.slice(0, -1).filter((m) => m !== finalModel));
-      for (const model of earlier) add(record.taskType, tierOf(model), 0);
+      for (const model of earlier) {
+        add(record.taskType, tierOf(model), false);
+        observe(model, record.taskType, { ts: record.ts, kind: 'task', passed: false });
+      }
     }
   }
 
-  const table = {} as SuccessTable;
+  const table = {} as Record<TaskType, Record<Tier, SuccessRate>>;
   for (const type of TASK_TYPES) {
     const row = {} as Record<Tier, SuccessRate>;
     for (const tier of TIERS) {
-      const prior = priors[type][tier];
       const n = trials.get(`${type}|${tier}`) ?? 0;
-      const w = wins.get(`${type}|${tier}`) ?? 0;
-      row[tier] = { p: (prior * PRIOR_STRENGTH + w) / (PRIOR_STRENGTH + n), n };
+      row[tier] = posterior(priors[type][tier], wins.get(`${type}|${tier}`) ?? 0, n);
     }
     table[type] = row;
   }
-  return table;
+  return Object.assign(table, { priors, byModel });
+}
+
+function posterior(prior: number, wins: number, n: number): SuccessRate {
+  return { p: (prior * PRIOR_STRENGTH + wins) / (PRIOR_STRENGTH + n), n };
+}
+
+/**
+ * One model's success rate on a task type: its tier's prior rate, updated by that model's own
+ * outcomes only. A model that never ran keeps the prior of the tier it is placed in.
+ */
+export function successOf(
+  table: SuccessTable,
+  model: string,
+  tier: Tier,
+  taskType: TaskType,
+): SuccessRate {
+  const outcomes = table.byModel.get(model)?.[taskType] ?? [];
+  const wins = outcomes.filter((o) => o.passed).length;
+  return posterior(table.priors[taskType][tier], wins, outcomes.length);
+}
+
+const TASK_NOUNS: Record<TaskType, string> = {
+  architecture: 'architecture tasks',
+  refactor: 'refactors',
+  implement: 'implementations',
+  bugfix: 'bugfixes',
+  debug: 'debugging tasks',
+  test: 'test-writing tasks',
+  review: 'reviews',
+  docs: 'docs edits',
+  'quick-fix': 'quick fixes',
+  research: 'research tasks',
+  'long-context': 'long-context tasks',
+  chat: 'chats',
+};
+
+const WEEK_MS = 7 * 24 * 3600 * 1000;
+
+/** `ollama/qwen3-coder:30b` → `qwen3-coder:30b`: the card names the provider elsewhere. */
+function shortName(model: string): string {
+  const slash = model.indexOf('/');
+  return slash < 0 ? model : model.slice(slash + 1);
+}
+
+/**
+ * Why the card shows the success rate it shows, in one line: "success 56% — 2 of 4 bugfixes by
+ * qwen3-coder:30b passed their tests this week". Counts the model's test runs of the last 7 days
+ * (all of its history when the week has none; finished tasks when it has no test runs at all);
+ * a model with no outcomes says its rate is its tier's prior.
+ */
+export function explainSuccess(
+  stats: { success: SuccessTable },
+  model: string,
+  tier: Tier,
+  taskType: TaskType,
+  now: Date = new Date(),
+): string {
+  const rate = successOf(stats.success, model, tier, taskType);
+  const head = `success ${percent(rate.p)}`;
+  const noun = TASK_NOUNS[taskType];
+  const name = shortName(model);
+  const outcomes = stats.success.byModel.get(model)?.[taskType] ?? [];
+  if (!outcomes.length) {
+    return `${head} — the ${TIER_NAMES[tier]} tier's prior for ${noun}; no results for ${name} yet`;
+  }
+  const tests = outcomes.filter((o) => o.kind === 'tests');
+  const pool = tests.length ? tests : outcomes;
+  const recent = pool.filter((o) => now.getTime() - Date.parse(o.ts) < WEEK_MS);
+  const shown = recent.length ? recent : pool;
+  const passed = shown.filter((o) => o.passed).length;
+  const verb = tests.length ? 'passed their tests' : 'were completed';
+  const when = recent.length ? ' this week' : '';
+  return `${head} — ${passed} of ${shown.length} ${noun} by ${name} ${verb}${when}`;
 }

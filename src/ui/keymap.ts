@@ -34,6 +34,8 @@ export const DEFAULT_KEYMAP = {
   pullScreen: { keys: ['ctrl+t'], context: 'global', description: 'ollama pull screen' },
   costsScreen: { keys: ['ctrl+l'], context: 'global', description: 'costs screen' },
   back: { keys: ['escape'], context: 'screen', description: 'back to the chat' },
+  pageNext: { keys: ['pagedown', 'space'], context: 'screen', description: 'next page (help)' },
+  pagePrev: { keys: ['pageup'], context: 'screen', description: 'previous page (help)' },
   routeAccept: { keys: ['enter'], context: 'route', description: 'accept the proposed route' },
   routeTier: { keys: ['0', '1', '2', '3', '4'], context: 'route', description: 'pick a tier' },
   routePrevModel: { keys: ['left'], context: 'route', description: 'previous model of the tier' },
@@ -92,6 +94,8 @@ const NAMED: Record<string, KeyEvent['name']> = {
 };
 
 export function keyMatches(spec: string, key: KeyEvent): boolean {
+  // A space arrives as typed text; the keymap names it so the help can print it.
+  if (spec === 'space') return key.name === 'char' && key.text === ' ';
   const named = NAMED[spec];
   if (named) return key.name === named;
   if (spec.startsWith('ctrl+')) return key.name === 'ctrl' && key.text === spec.slice(5);

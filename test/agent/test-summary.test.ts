@@ -95,7 +95,7 @@ describe('summarizeTestOutput', () => {
       [
         'Tests:       1 failed, 1 passed, 2 total',
         '1 failing test:',
-        '- math › adds: expect(received).toBe(expected) // Object.is equality',
+        '- math › adds: expect(received).toBe(expected) // Object.is equality Expected: 4 Received: 3',
       ].join('\n'),
     );
   });
@@ -116,7 +116,7 @@ describe('summarizeTestOutput', () => {
       [
         'test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s',
         '1 failing test:',
-        '- tests::it_fails: assertion `left == right` failed',
+        '- tests::it_fails: assertion `left == right` failed left: 4 right: 5',
       ].join('\n'),
     );
     expect(summarizeTestOutput(CARGO_BUILD, fail)).toBe(

@@ -16,6 +16,15 @@ export function StatusBar({ status, width }: { status: StatusView; width: number
   const narrow = width < 70;
   const tps = status.tokPerSec.length ? status.tokPerSec[status.tokPerSec.length - 1]! : undefined;
   const resident = status.resident.map((r) => `${r.name} ${bytes(r.bytes)}`).join(', ');
+  // In words as well as colour (NO_COLOR terminals show none); on narrow screens it rides on the
+  // second line, where the memory line's truncation cannot cut it.
+  const pressureWords =
+    mem && mem.pressure !== 'normal' ? (
+      <Text color={pressureColor} bold={mem.pressure === 'critical'}>
+        {' '}
+        · pressure: {mem.pressure}
+      </Text>
+    ) : null;
   const spend = `${usd(status.sessionUsd)} session · ${usd(status.monthUsd)}/${usd(status.budgetUsd)}`;
   return (
     <Box width={width} flexDirection={narrow ? 'column' : 'row'} columnGap={2}>
@@ -32,6 +41,7 @@ export function StatusBar({ status, width }: { status: StatusView; width: number
                 {' '}
                 {bytes(mem.usedBytes)}/{bytes(mem.totalBytes)}
               </Text>
+              {narrow ? null : pressureWords}
             </>
           ) : (
             <Text color={theme.colors.muted}>…</Text>
@@ -47,6 +57,7 @@ export function StatusBar({ status, width }: { status: StatusView; width: number
       </Box>
       <Text wrap="truncate-end">
         <Text color={theme.colors.cost}>{narrow ? usd(status.monthUsd) : spend}</Text>
+        {narrow ? pressureWords : null}
         {status.route && !narrow ? <Text color={theme.colors.muted}> · {status.route}</Text> : null}
       </Text>
       {!narrow && resident ? (
