@@ -17,6 +17,7 @@ import {
 import { expectedUsdPerTask, type Attempt } from './expected-cost.js';
 import { percent, seconds as fmtSeconds, tokens as fmtTokens, usd } from './format.js';
 import { adjustForComplexity, COMPLEXITY_OUTPUT_FACTOR } from './priors.js';
+import { explainSuccess, successOf } from './calibration.js';
 import type { HistoryStats } from './session.js';
 import { adjacentTiers, CAPABILITY, chooseTier, ESCALATION, tierModels } from './table.js';
 import { countRequest } from './tokens.js';
@@ -50,6 +51,7 @@ interface Candidate {
   pSuccess: number;
   expected: number | null;
   localPlan?: string;
+  successWhy?: string;
   confirm?: string;
   budgetRemoved?: string;
 }
@@ -70,17 +72,25 @@ function compareCandidates(a: Candidate, b: Candidate): number {
   return a.call.seconds - b.call.seconds;
 }
 
+/**
+ * Success rate of this task on a model: the model's own outcomes with its tier's rate as the
+ * prior (a model that never ran keeps the prior when a tier-mate fails); without a model, the
+ * tier's rate (comparing tiers).
+ */
 function successFor(
   stats: HistoryStats,
   taskType: TaskType,
   baseTaskType: TaskType,
   tier: Tier,
   complexity: Complexity,
+  model?: string,
 ): number {
-  let p = stats.success[taskType][tier].p;
+  const rate = (type: TaskType) =>
+    model ? successOf(stats.success, model, tier, type).p : stats.success[type][tier].p;
+  let p = rate(taskType);
   // A long conversation does not make the underlying work easier.
   if (taskType === 'long-context' && baseTaskType !== 'long-context') {
-    p = Math.min(p, stats.success[baseTaskType][tier].p);
+    p = Math.min(p, rate(baseTaskType));
   }
   return adjustForComplexity(p, tier, complexity);
 }
@@ -114,6 +124,7 @@ function toOption(c: Candidate): RouteOption {
   if (c.call.loadSeconds !== undefined)
     option.loadsModel = { seconds: Math.round(c.call.loadSeconds * 10) / 10 };
   if (c.localPlan) option.localPlan = c.localPlan;
+  if (c.successWhy) option.successWhy = c.successWhy;
   return option;
 }
 
@@ -248,6 +259,7 @@ export function route(input: RouteInput, ctx: RouteContext): RouteDecision {
       ref,
       id,
       ...(localPlan ? { localPlan } : {}),
+      successWhy: explainSuccess(stats, id, effectiveTier, taskType),
       tier,
       effectiveTier,
       unavailable,
@@ -255,7 +267,7 @@ export function route(input: RouteInput, ctx: RouteContext): RouteDecision {
       cold,
       args: base,
       redoArgs,
-      pSuccess: successFor(stats, taskType, baseTaskType, effectiveTier, complexity),
+      pSuccess: successFor(stats, taskType, baseTaskType, effectiveTier, complexity, id),
       expected: null,
     };
     const verdict = budgetVerdict(budget, { model: id, usdP90: call.usdP90 });

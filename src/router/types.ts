@@ -131,6 +131,8 @@ export interface RouteOption {
   loadsModel?: { seconds: number };
   /** Local models: the residency plan the user accepts with the route. */
   localPlan?: string;
+  /** Where p(success) comes from ("success 56% — 2 of 4 bugfixes by … passed their tests"). */
+  successWhy?: string;
   estimate: RouteEstimate;
 }
 

@@ -1,5 +1,14 @@
+import { retirement } from '../catalog/retirements.js';
 import type { RouteDecision, RouteOption } from '../router/types.js';
 import type { RouteProposal, RouteView } from './types.js';
+
+/** "retired 2026-07-24 — use …" for a retired or retiring model, from the dated table. */
+function retiredText(model: string): { retirement?: string } {
+  const r = retirement(model, new Date());
+  if (!r) return {};
+  const when = r.retired ? `retired ${r.retiresOn}` : `retires ${r.retiresOn}`;
+  return { retirement: `${when}${r.replacement ? ` — use ${r.replacement}` : ''}` };
+}
 
 /** The router's option as the UI shows it (pure). */
 export function toRouteView(option: RouteOption): RouteView {
@@ -15,6 +24,8 @@ export function toRouteView(option: RouteOption): RouteView {
     coldCache: option.coldCache,
     ...(option.loadsModel ? { loadSeconds: option.loadsModel.seconds } : {}),
     ...(option.localPlan ? { localPlan: option.localPlan } : {}),
+    ...(option.successWhy ? { successWhy: option.successWhy } : {}),
+    ...retiredText(option.model),
     estimate: {
       inputTokens: e.inputTokens,
       cacheReadTokens: e.cacheReadTokens,

@@ -17,6 +17,8 @@ export interface RouteView {
   localPlan?: string;
   /** A retired or retiring model, with its replacement. */
   retirement?: string;
+  /** Where its success rate comes from, in words. */
+  successWhy?: string;
   estimate: {
     inputTokens: number;
     cacheReadTokens: number;

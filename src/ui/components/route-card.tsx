@@ -91,6 +91,11 @@ export function RouteCard({ proposal, width }: { proposal: RouteProposal; width:
           {tokens(e.outputTokens)} out
         </Text>
       )}
+      {!narrow && chosen.successWhy ? (
+        <Text color={theme.colors.muted} wrap="truncate-end">
+          {chosen.successWhy}
+        </Text>
+      ) : null}
       {flags(chosen).length ? (
         <Text color={theme.colors.warn}>{flags(chosen).join(' · ')}</Text>
       ) : null}
