@@ -1,94 +1,13 @@
 // The gateway against the recorded-sequence stubs, driven by the official SDKs as clients:
 // the same core as the screen (buildCore), so every request is routed, run through the one
 // pipeline, and booked in the ledger.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { CallRecord, LedgerRecord } from '../../src/core/records.js';
-import { startGateway, type Gateway, type GatewayRequestView } from '../../src/gateway/server.js';
-import { ledgerDir, monthOfDate } from '../../src/ledger/index.js';
-import type { RouteOverride } from '../../src/router/types.js';
-import { buildCore, type Core } from '../../src/wiring/build.js';
-import { startAllStubs, type AllStubs } from '../support/all-stubs.js';
+import { describe, expect, it } from 'vitest';
+import { gatewayHarness } from './harness.js';
 
-let stubs: AllStubs;
-beforeAll(async () => {
-  stubs = await startAllStubs();
-});
-afterAll(async () => {
-  await stubs.close();
-});
-
-const open: { gateway: Gateway; core: Core }[] = [];
-afterEach(async () => {
-  for (const { gateway, core } of open.splice(0)) {
-    await gateway.close();
-    core.close();
-  }
-  stubs.anthropic.steps.length = 0;
-  stubs.anthropic.requests.length = 0;
-  stubs.openai.steps.length = 0;
-  stubs.openai.requests.length = 0;
-});
-
-interface Setup {
-  config?: Record<string, unknown>;
-  pinned?: RouteOverride;
-  passthrough?: boolean;
-  token?: string;
-}
-
-async function makeGateway(setup: Setup = {}) {
-  const root = mkdtempSync(join(tmpdir(), 'kirikae-gw-'));
-  const configDir = join(root, 'config');
-  mkdirSync(configDir);
-  writeFileSync(join(configDir, 'config.json'), JSON.stringify(setup.config ?? {}));
-  const env = { ...stubs.env, KIRIKAE_DATA_DIR: join(root, 'data'), KIRIKAE_CONFIG_DIR: configDir };
-  const core = buildCore({
-    env,
-    cwd: root,
-    writeLedger: true,
-    sessionId: 'gateway',
-    notice: () => {},
-  });
-  await core.local.ready(5_000);
-  const views: GatewayRequestView[] = [];
-  const gateway = await startGateway(
-    {
-      config: () => core.config.get(),
-      routing: core.routing,
-      runner: core.runner,
-      passthrough: setup.passthrough === true,
-      ...(setup.pinned ? { pinned: () => setup.pinned } : {}),
-      ...(setup.token ? { token: setup.token } : {}),
-      onRequest: (view) => views.push(view),
-    },
-    { host: '127.0.0.1', port: 0 },
-  );
-  open.push({ gateway, core });
-  const calls = (): CallRecord[] => {
-    const file = join(ledgerDir(env), `${monthOfDate(new Date())}.jsonl`);
-    return readFileSync(file, 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as LedgerRecord)
-      .filter((r): r is CallRecord => r.type === 'call');
-  };
-  const anthropic = new Anthropic({
-    baseURL: gateway.url,
-    apiKey: setup.token ?? 'dummy',
-    maxRetries: 0,
-  });
-  const openai = new OpenAI({
-    baseURL: `${gateway.url}/v1`,
-    apiKey: setup.token ?? 'dummy',
-    maxRetries: 0,
-  });
-  return { gateway, core, calls, views, anthropic, openai };
-}
+const harness = gatewayHarness();
+const makeGateway = harness.makeGateway;
 
 const WEATHER_TOOL = {
   name: 'get_weather',
@@ -105,7 +24,7 @@ describe('kirikae serve', () => {
     const { anthropic, calls } = await makeGateway({
       pinned: { model: 'openrouter/deepseek/deepseek-v4-flash' },
     });
-    stubs.openai.steps.push({
+    harness.stubs().openai.steps.push({
       text: ['Hello ', 'from ', 'DeepSeek'],
       usage: { prompt: 1200, completion: 9, cached: 1000, cost: 0.0001 },
     });
@@ -132,7 +51,7 @@ describe('kirikae serve', () => {
     expect(response.headers.get('x-kirikae-route')).toBe('openrouter/deepseek/deepseek-v4-flash');
     expect(Number(response.headers.get('x-kirikae-estimate-usd'))).toBeGreaterThan(0);
 
-    const sent = stubs.openai.requests.at(-1)!;
+    const sent = harness.stubs().openai.requests.at(-1)!;
     expect(sent.path).toBe('/api/v1/chat/completions');
     expect(sent.body.model).toBe('deepseek/deepseek-v4-flash');
     expect(sent.body.messages[0]).toMatchObject({ role: 'system', content: 'You are terse.' });
@@ -157,7 +76,7 @@ describe('kirikae serve', () => {
     const { openai, calls } = await makeGateway({
       pinned: { model: 'anthropic/claude-sonnet-5-5' },
     });
-    stubs.anthropic.steps.push({
+    harness.stubs().anthropic.steps.push({
       text: ['Bonjour', ' from Claude'],
       usage: { input: 40, output: 6, cacheRead: 300 },
     });
@@ -188,7 +107,7 @@ describe('kirikae serve', () => {
       prompt_tokens_details: { cached_tokens: 300 },
     });
     expect(response.headers.get('x-kirikae-route')).toBe('anthropic/claude-sonnet-5-5');
-    const sent = stubs.anthropic.requests.at(-1)!.body;
+    const sent = harness.stubs().anthropic.requests.at(-1)!.body;
     expect(sent.model).toBe('claude-sonnet-5-5');
     expect(JSON.stringify(sent.system)).toContain('Answer in French.');
     expect(calls()[0]!.task).toMatch(/^gateway:openai-sdk:/);
@@ -198,10 +117,12 @@ describe('kirikae serve', () => {
     const { anthropic, calls } = await makeGateway({
       pinned: { model: 'openrouter/deepseek/deepseek-v4-flash' },
     });
-    stubs.openai.steps.push(
-      { toolCalls: [{ id: 'call_w1', name: 'get_weather', arguments: { location: 'Paris' } }] },
-      { text: ['It is 14 degrees in Paris.'] },
-    );
+    harness
+      .stubs()
+      .openai.steps.push(
+        { toolCalls: [{ id: 'call_w1', name: 'get_weather', arguments: { location: 'Paris' } }] },
+        { text: ['It is 14 degrees in Paris.'] },
+      );
     const first = await anthropic.messages
       .stream({
         model: 'claude-opus-5-5',
@@ -217,7 +138,7 @@ describe('kirikae serve', () => {
       name: 'get_weather',
       input: { location: 'Paris' },
     });
-    expect(stubs.openai.requests.at(-1)!.body.tools[0].function.name).toBe('get_weather');
+    expect(harness.stubs().openai.requests.at(-1)!.body.tools[0].function.name).toBe('get_weather');
 
     const second = await anthropic.messages.create({
       model: 'claude-opus-5-5',
@@ -233,7 +154,7 @@ describe('kirikae serve', () => {
       ],
     });
     expect(second.content).toMatchObject([{ type: 'text', text: 'It is 14 degrees in Paris.' }]);
-    const sent = stubs.openai.requests.at(-1)!.body.messages;
+    const sent = harness.stubs().openai.requests.at(-1)!.body.messages;
     expect(sent.at(-2)).toMatchObject({
       role: 'assistant',
       tool_calls: [{ id: 'call_w1', function: { name: 'get_weather' } }],
@@ -251,10 +172,10 @@ describe('kirikae serve', () => {
       config: { fallback: ['anthropic/claude-sonnet-5-5', 'openai/gpt-6.2-sol'] },
       pinned: { model: 'anthropic/claude-sonnet-5-5' },
     });
-    stubs.anthropic.steps.push({
+    harness.stubs().anthropic.steps.push({
       httpError: { status: 529, type: 'overloaded_error', message: 'Overloaded' },
     });
-    stubs.openai.steps.push({ text: ['answered by ', 'gpt'] });
+    harness.stubs().openai.steps.push({ text: ['answered by ', 'gpt'] });
     const stream = anthropic.messages.stream({
       model: 'claude-opus-5-5',
       max_tokens: 1024,
@@ -290,7 +211,7 @@ describe('kirikae serve', () => {
       pinned: { model: 'anthropic/claude-sonnet-5-5' },
     });
     // message_start, ping, content_block_start, one text_delta, then the API's event: error.
-    stubs.anthropic.steps.push({
+    harness.stubs().anthropic.steps.push({
       text: ['half an ', 'answer'],
       midStreamError: { type: 'overloaded_error', message: 'Overloaded', afterEvents: 4 },
     });
@@ -305,7 +226,7 @@ describe('kirikae serve', () => {
     expect(text).toBe('half an ');
     expect(error).toBeInstanceOf(Anthropic.APIError);
     expect(String((error as Error).message)).toMatch(/overloaded/i);
-    expect(stubs.openai.requests).toHaveLength(0);
+    expect(harness.stubs().openai.requests).toHaveLength(0);
     expect(calls()).toMatchObject([{ model: 'anthropic/claude-sonnet-5-5', outcome: 'error' }]);
   });
 
@@ -314,7 +235,7 @@ describe('kirikae serve', () => {
       config: { local: { reserveGb: 0 } },
       pinned: { model: 'ollama/qwen3-coder:30b' },
     });
-    stubs.ollama.chatSteps.push({
+    harness.stubs().ollama.chatSteps.push({
       chunks: ['local ', 'answer'],
       evalCount: 40,
       evalDurationNs: 5e8,
@@ -325,7 +246,12 @@ describe('kirikae serve', () => {
       messages: [{ role: 'user', content: 'fix the typo in README.md' }],
     });
     expect(message.content).toMatchObject([{ type: 'text', text: 'local answer' }]);
-    expect(stubs.ollama.resident().map((r) => r.name)).toContain('qwen3-coder:30b');
+    expect(
+      harness
+        .stubs()
+        .ollama.resident()
+        .map((r) => r.name),
+    ).toContain('qwen3-coder:30b');
     expect(calls()).toMatchObject([{ model: 'ollama/qwen3-coder:30b', costUsd: 0, outcome: 'ok' }]);
   });
 
@@ -334,7 +260,7 @@ describe('kirikae serve', () => {
       config: { fallback: ['anthropic/claude-sonnet-5-5'] },
       pinned: { model: 'anthropic/claude-sonnet-5-5' },
     });
-    stubs.anthropic.steps.push({
+    harness.stubs().anthropic.steps.push({
       httpError: {
         status: 429,
         type: 'rate_limit_error',
@@ -368,13 +294,13 @@ describe('kirikae serve', () => {
     expect((error as Error).message).toMatch(
       /kirikae: .*budget.*kirikae config set budget\.monthlyUsd/,
     );
-    expect(stubs.anthropic.requests).toHaveLength(0);
+    expect(harness.stubs().anthropic.requests).toHaveLength(0);
     expect(() => calls()).toThrow();
   });
 
   it('routes background (haiku-class) requests to the efficient tier, passthrough runs the named model', async () => {
     const routed = await makeGateway();
-    stubs.anthropic.steps.push({ text: ['a title'] });
+    harness.stubs().anthropic.steps.push({ text: ['a title'] });
     const { response } = await routed.anthropic.messages
       .create({
         model: 'claude-haiku-4-5-20251001',
@@ -386,12 +312,12 @@ describe('kirikae serve', () => {
     expect(response.headers.get('x-kirikae-route')).toBe('anthropic/claude-haiku-5-5');
 
     const passthrough = await makeGateway({ passthrough: true });
-    stubs.openai.steps.push({ text: ['ok'] });
+    harness.stubs().openai.steps.push({ text: ['ok'] });
     const { response: r2 } = await passthrough.openai.chat.completions
       .create({ model: 'gpt-6.2-sol', messages: [{ role: 'user', content: 'hello' }] })
       .withResponse();
     expect(r2.headers.get('x-kirikae-route')).toBe('openai/gpt-6.2-sol');
-    expect(stubs.openai.requests.at(-1)!.body.model).toBe('gpt-6.2-sol');
+    expect(harness.stubs().openai.requests.at(-1)!.body.model).toBe('gpt-6.2-sol');
   });
 
   it('counts tokens, lists models, and checks the token when one is set', async () => {
@@ -411,12 +337,40 @@ describe('kirikae serve', () => {
     });
   });
 
+  it('books a Claude Code request under its client and session (beta query, metadata.user_id)', async () => {
+    const { gateway, calls } = await makeGateway({
+      pinned: { model: 'anthropic/claude-sonnet-5-5' },
+    });
+    harness.stubs().anthropic.steps.push({ text: ['done'] });
+    // Claude Code posts to /v1/messages?beta=true with its own User-Agent and metadata.user_id.
+    const res = await fetch(`${gateway.url}/v1/messages?beta=true`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'claude-cli/2.1.332 (external, cli)',
+        'x-api-key': 'dummy',
+        'anthropic-version': '2023-06-01',
+      },
+      body: JSON.stringify({
+        model: 'claude-opus-5-5',
+        max_tokens: 32000,
+        metadata: { user_id: 'user_ab12_account_cd34_session_5e6f-7a8b' },
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'fix the failing test' }] }],
+      }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ type: 'message', content: [{ text: 'done' }] });
+    expect(calls()[0]!.task).toBe('gateway:claude-code:5e6f-7a8b');
+  });
+
   it('keeps 20 parallel streams apart, each booked once', async () => {
     const { openai, calls } = await makeGateway({
       pinned: { model: 'openrouter/deepseek/deepseek-v4-flash' },
     });
     for (let i = 0; i < 20; i++)
-      stubs.openai.steps.push({ text: [`answer-${i}-a `, `answer-${i}-b`], chunkDelayMs: 2 });
+      harness
+        .stubs()
+        .openai.steps.push({ text: [`answer-${i}-a `, `answer-${i}-b`], chunkDelayMs: 2 });
     const texts = await Promise.all(
       Array.from({ length: 20 }, async (_, i) => {
         const stream = await openai.chat.completions.create({
