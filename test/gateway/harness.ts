@@ -23,7 +23,8 @@ export interface GatewaySetup {
 /** Starts the stubs for a test file; returns a function that builds one gateway per test. */
 export function gatewayHarness() {
   let stubs: AllStubs | undefined;
-  const open: { gateway: Gateway; core: Core }[] = [];
+  const gateways: Gateway[] = [];
+  const cores: Core[] = [];
   beforeAll(async () => {
     stubs = await startAllStubs();
   });
@@ -31,10 +32,8 @@ export function gatewayHarness() {
     await stubs?.close();
   });
   afterEach(async () => {
-    for (const { gateway, core } of open.splice(0)) {
-      await gateway.close();
-      core.close();
-    }
+    for (const gateway of gateways.splice(0)) await gateway.close();
+    for (const core of cores.splice(0)) core.close();
     if (!stubs) return;
     stubs.anthropic.steps.length = 0;
     stubs.anthropic.requests.length = 0;
@@ -46,7 +45,8 @@ export function gatewayHarness() {
     return stubs;
   };
 
-  async function makeGateway(setup: GatewaySetup = {}) {
+  /** A core as `kirikae serve` builds it, on the stubs, with its own config and data folders. */
+  async function makeCore(setup: GatewaySetup = {}) {
     const s = getStubs();
     const root = mkdtempSync(join(tmpdir(), 'kirikae-gw-'));
     const configDir = join(root, 'config');
@@ -61,6 +61,20 @@ export function gatewayHarness() {
       notice: () => {},
     });
     await core.local.ready(5_000);
+    cores.push(core);
+    const calls = (): CallRecord[] => {
+      const file = join(ledgerDir(env), `${monthOfDate(new Date())}.jsonl`);
+      return readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as LedgerRecord)
+        .filter((r): r is CallRecord => r.type === 'call');
+    };
+    return { core, calls, root, env };
+  }
+
+  async function makeGateway(setup: GatewaySetup = {}) {
+    const { core, calls, root } = await makeCore(setup);
     const views: GatewayRequestView[] = [];
     const gateway = await startGateway(
       {
@@ -74,20 +88,12 @@ export function gatewayHarness() {
       },
       { host: '127.0.0.1', port: 0 },
     );
-    open.push({ gateway, core });
-    const calls = (): CallRecord[] => {
-      const file = join(ledgerDir(env), `${monthOfDate(new Date())}.jsonl`);
-      return readFileSync(file, 'utf8')
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as LedgerRecord)
-        .filter((r): r is CallRecord => r.type === 'call');
-    };
+    gateways.push(gateway);
     const apiKey = setup.token ?? 'dummy';
     const anthropic = new Anthropic({ baseURL: gateway.url, apiKey, maxRetries: 0 });
     const openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey, maxRetries: 0 });
     return { gateway, core, calls, views, anthropic, openai, root };
   }
 
-  return { stubs: getStubs, makeGateway };
+  return { stubs: getStubs, makeCore, makeGateway };
 }
