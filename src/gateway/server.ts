@@ -120,7 +120,12 @@ function modelList(models: readonly string[]): unknown {
   };
 }
 
-function routeHeaders(route: GatewayRoute, model: string, tried: string[]): Record<string, string> {
+function routeHeaders(
+  route: GatewayRoute,
+  model: string,
+  tried: string[],
+  dropped: readonly string[] = [],
+): Record<string, string> {
   const option = route.decision.options.find((o) => o.model === model);
   const usd = option?.estimate.usdP50;
   return {
@@ -128,6 +133,8 @@ function routeHeaders(route: GatewayRoute, model: string, tried: string[]): Reco
     'x-kirikae-estimate-usd': usd === null || usd === undefined ? 'unknown' : usd.toFixed(6),
     'x-kirikae-scenario': route.scenario,
     ...(tried.length ? { 'x-kirikae-fallback-from': tried.join(',') } : {}),
+    // Parts kirikae's messages cannot carry yet (images, documents): said, never silently lost.
+    ...(dropped.length ? { 'x-kirikae-dropped': dropped.join(',') } : {}),
   };
 }
 
@@ -185,7 +192,7 @@ export function createGateway(kit: GatewayKit): Server {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache',
         connection: 'keep-alive',
-        ...routeHeaders(route, model, tried),
+        ...routeHeaders(route, model, tried, request.dropped),
       });
       writer?.start();
     };
@@ -234,20 +241,25 @@ export function createGateway(kit: GatewayKit): Server {
           res,
           result.error,
           request.format,
-          routeHeaders(route, result.model, result.tried),
+          routeHeaders(route, result.model, result.tried, request.dropped),
         );
       const body =
         request.format === 'anthropic'
           ? anthropicMessage(answer, meta)
           : openAICompletion(answer, meta);
-      return sendJson(res, 200, body, routeHeaders(route, result.model, result.tried));
+      return sendJson(
+        res,
+        200,
+        body,
+        routeHeaders(route, result.model, result.tried, request.dropped),
+      );
     }
     if (result.error && !started) {
       return sendError(
         res,
         result.error,
         request.format,
-        routeHeaders(route, result.model, result.tried),
+        routeHeaders(route, result.model, result.tried, request.dropped),
       );
     }
     if (!started) begin(result.model);

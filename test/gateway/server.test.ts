@@ -363,6 +363,31 @@ describe('kirikae serve', () => {
     expect(calls()[0]!.task).toBe('gateway:claude-code:5e6f-7a8b');
   });
 
+  it('says in a header which parts of the request it could not carry (an image)', async () => {
+    const { anthropic } = await makeGateway({ pinned: { model: 'anthropic/claude-sonnet-5-5' } });
+    harness.stubs().anthropic.steps.push({ text: ['I cannot see images here'] });
+    const { response } = await anthropic.messages
+      .create({
+        model: 'claude-opus-5-5',
+        max_tokens: 100,
+        messages: [
+          {
+            role: 'user',
+            content: [
+              // The vision guide's base64 image block.
+              {
+                type: 'image',
+                source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0K' },
+              },
+              { type: 'text', text: 'what is in this picture?' },
+            ],
+          },
+        ],
+      })
+      .withResponse();
+    expect(response.headers.get('x-kirikae-dropped')).toBe('image');
+  });
+
   it('keeps 20 parallel streams apart, each booked once', async () => {
     const { openai, calls } = await makeGateway({
       pinned: { model: 'openrouter/deepseek/deepseek-v4-flash' },
