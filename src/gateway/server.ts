@@ -15,6 +15,7 @@ import { fromAnthropicRequest } from './anthropic-in.js';
 import { anthropicMessage, AnthropicStreamWriter, type ResponseMeta } from './anthropic-out.js';
 import { clientName } from './client-id.js';
 import { errorResponse } from './errors.js';
+import { GatewayLive } from './live.js';
 import { fromOpenAIRequest } from './openai-in.js';
 import { openAICompletion, OpenAIStreamWriter } from './openai-out.js';
 import type { ClientFormat, GatewayRequest } from './request.js';
@@ -41,11 +42,14 @@ export interface GatewayKit extends Omit<RouteKit, 'counter'> {
   /** Checked on every request (Authorization: Bearer or x-api-key) when set. */
   token?: string;
   onRequest?(view: GatewayRequestView): void;
+  /** The live view and pin (/kirikae/status, /kirikae/pin); made here when not given. */
+  live?: GatewayLive;
 }
 
 export interface Gateway {
   url: string;
   server: Server;
+  live: GatewayLive;
   close(): Promise<void>;
 }
 
@@ -140,6 +144,13 @@ function routeHeaders(
 
 export function createGateway(kit: GatewayKit): Server {
   const counter = new TokenCounter();
+  const live = kit.live ?? new GatewayLive();
+  // A pin set through /kirikae/pin wins over the in-process screen's, being the later word.
+  const pinned = () => live.pinned() ?? kit.pinned?.();
+  const report = (view: GatewayRequestView): void => {
+    live.note(view);
+    kit.onRequest?.(view);
+  };
   let turn = 0;
 
   async function call(
@@ -160,10 +171,10 @@ export function createGateway(kit: GatewayKit): Server {
     };
     let route: GatewayRoute;
     try {
-      route = routeRequest(request, { ...kit, counter });
+      route = routeRequest(request, { ...kit, pinned, counter });
     } catch (error) {
       const e = toKirikaeError(error, 'config');
-      kit.onRequest?.({ ...view, error: e.describe() });
+      report({ ...view, error: e.describe() });
       return sendError(res, e, request.format);
     }
     Object.assign(view, { scenario: route.scenario, via: route.via, route: route.model });
@@ -233,7 +244,7 @@ export function createGateway(kit: GatewayKit): Server {
       records: result.records,
       ...(result.error ? { error: result.error.describe() } : {}),
     });
-    kit.onRequest?.(view);
+    report(view);
     if (result.error && result.outcome === 'aborted' && res.destroyed) return;
     if (!writer) {
       if (result.error)
@@ -283,6 +294,12 @@ export function createGateway(kit: GatewayKit): Server {
     if (req.method === 'GET' && path === '/v1/models') {
       return sendJson(res, 200, modelList(configuredModels(kit.config())));
     }
+    if (path === '/kirikae/status' && req.method === 'GET')
+      return sendJson(res, 200, live.status());
+    if (path === '/kirikae/pin' && (req.method === 'PUT' || req.method === 'DELETE')) {
+      const pin = live.setPin(req.method === 'DELETE' ? undefined : await readBody(req));
+      return sendJson(res, 200, { pin: pin ?? null });
+    }
     if (req.method !== 'POST') {
       return sendError(
         res,
@@ -320,7 +337,8 @@ export async function startGateway(
   kit: GatewayKit,
   options: { host: string; port: number },
 ): Promise<Gateway> {
-  const server = createGateway(kit);
+  const live = kit.live ?? new GatewayLive();
+  const server = createGateway({ ...kit, live });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -333,6 +351,7 @@ export async function startGateway(
   return {
     url: `http://${host}:${port}`,
     server,
+    live,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

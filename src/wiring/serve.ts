@@ -39,7 +39,13 @@ export async function serve(args: ServeArgs, io: CommandIO): Promise<number> {
   try {
     return await runServe(
       args,
-      { config: () => core.config.get(), routing: core.routing, runner: core.runner },
+      {
+        config: () => core.config.get(),
+        routing: core.routing,
+        runner: core.runner,
+        // The session override a screen on this same core has set (none in a bare `serve`).
+        pinned: () => core.router.override,
+      },
       io,
       untilSignal,
     );

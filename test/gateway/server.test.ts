@@ -388,6 +388,42 @@ describe('kirikae serve', () => {
     expect(response.headers.get('x-kirikae-dropped')).toBe('image');
   });
 
+  it('lets a screen pin the route for the next requests and read the live view', async () => {
+    const { gateway, openai } = await makeGateway();
+    const pin = await fetch(`${gateway.url}/kirikae/pin`, {
+      method: 'PUT',
+      body: JSON.stringify({ model: 'openrouter/deepseek/deepseek-v4-flash' }),
+    });
+    expect(await pin.json()).toEqual({ pin: { model: 'openrouter/deepseek/deepseek-v4-flash' } });
+    harness.stubs().openai.steps.push({ text: ['pinned answer'], usage: { cost: 0.0002 } });
+    const { response } = await openai.chat.completions
+      .create({
+        model: 'gpt-4.1',
+        messages: [{ role: 'user', content: 'explain this stack trace' }],
+      })
+      .withResponse();
+    expect(response.headers.get('x-kirikae-route')).toBe('openrouter/deepseek/deepseek-v4-flash');
+
+    const status = (await (await fetch(`${gateway.url}/kirikae/status`)).json()) as {
+      requests: { client: string; route: string; costUsd: number }[];
+      clients: Record<string, { requests: number; usd: number }>;
+    };
+    expect(status.requests.at(-1)).toMatchObject({
+      client: 'openai-sdk',
+      route: 'openrouter/deepseek/deepseek-v4-flash',
+      costUsd: 0.0002,
+    });
+    expect(status.clients['openai-sdk']).toEqual({ requests: 1, usd: 0.0002, unpriced: 0 });
+
+    const cleared = await fetch(`${gateway.url}/kirikae/pin`, { method: 'DELETE' });
+    expect(await cleared.json()).toEqual({ pin: null });
+    const bad = await fetch(`${gateway.url}/kirikae/pin`, {
+      method: 'PUT',
+      body: JSON.stringify({ tier: 7 }),
+    });
+    expect(bad.status).toBe(400);
+  });
+
   it('keeps 20 parallel streams apart, each booked once', async () => {
     const { openai, calls } = await makeGateway({
       pinned: { model: 'openrouter/deepseek/deepseek-v4-flash' },
