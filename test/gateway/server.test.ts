@@ -424,6 +424,36 @@ describe('kirikae serve', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('stops the upstream call when the client goes away and books it as aborted', async () => {
+    const { openai, calls, views } = await makeGateway({
+      pinned: { model: 'openrouter/deepseek/deepseek-v4-flash' },
+    });
+    harness.stubs().openai.steps.push({
+      text: Array.from({ length: 200 }, (_, i) => `w${i} `),
+      chunkDelayMs: 20,
+    });
+    const abort = new AbortController();
+    const stream = await openai.chat.completions.create(
+      {
+        model: 'gpt-4.1',
+        stream: true,
+        messages: [{ role: 'user', content: 'write a long essay' }],
+      },
+      { signal: abort.signal },
+    );
+    let seen = 0;
+    await (async () => {
+      for await (const chunk of stream) {
+        if (chunk.choices[0]?.delta.content) seen++;
+        if (seen === 3) abort.abort();
+      }
+    })().catch(() => {});
+    const deadline = Date.now() + 5_000;
+    while (views.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(views[0]).toMatchObject({ outcome: 'aborted' });
+    expect(calls()).toMatchObject([{ outcome: 'aborted', errorKind: 'aborted' }]);
+  });
+
   it('keeps 20 parallel streams apart, each booked once', async () => {
     const { openai, calls } = await makeGateway({
       pinned: { model: 'openrouter/deepseek/deepseek-v4-flash' },
