@@ -187,6 +187,20 @@ Environment:
     );
 
   program
+    .command('serve')
+    .description('run the local gateway: Claude Code, Aider and scripts route through kirikae')
+    .option('--host <host>', 'address to bind (default 127.0.0.1; others need --token)')
+    .option('--port <port>', 'port to listen on (default 4141)')
+    .option('--passthrough', 'run requests that name a model on that model, unrouted')
+    .option('--token <secret>', 'require this token as the API key of every request')
+    .action(
+      async (options: { host?: string; port?: string; passthrough?: boolean; token?: string }) => {
+        const { serve } = await import('./wiring/serve.js');
+        process.exitCode = await serve(options, processIO());
+      },
+    );
+
+  program
     .command('sessions')
     .description('list saved sessions (resume the last one with kirikae --continue)')
     .option('--json', 'print one JSON object')

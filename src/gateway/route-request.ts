@@ -1,0 +1,115 @@
+// The route of one gateway request: scenario (claude-code-router's), then kirikae's own router
+// on the newest user turn, with the screen's pinned override or --passthrough on top. A route
+// that would need someone to confirm it is refused: nobody can answer a card for another tool.
+import type { Config } from '../config/schema.js';
+import { KirikaeError } from '../core/errors.js';
+import type { Message } from '../core/message.js';
+import { isProviderId } from '../core/model-ref.js';
+import type { Routing } from '../router/context.js';
+import type { TokenCounter } from '../router/tokens.js';
+import { countRequest } from '../router/tokens.js';
+import type { RouteDecision, RouteOption, RouteOverride } from '../router/types.js';
+import { newestUserText, type GatewayRequest } from './request.js';
+import { detectScenario, SCENARIO_TIER, type Scenario } from './scenario.js';
+
+export interface RouteKit {
+  config: () => Config;
+  routing: Routing;
+  /** Requests that name a model run on that model unchanged. */
+  passthrough: boolean;
+  /** The screen's pinned route for the next requests, when a screen runs one. */
+  pinned?: () => RouteOverride | undefined;
+  counter: TokenCounter;
+}
+
+export interface GatewayRoute {
+  decision: RouteDecision;
+  /** `provider/model` to start on. */
+  model: string;
+  option: RouteOption;
+  scenario: Scenario;
+  /** Where the route came from: passthrough, the screen's pin, a scenario tier, or the router. */
+  via: 'passthrough' | 'pinned' | 'scenario' | 'router';
+  promptTokens: number;
+}
+
+/** The kirikae id of a model a client named (`claude-…` is Anthropic's, `gpt-…` OpenAI's). */
+export function clientModelId(model: string, format: GatewayRequest['format']): string {
+  const slash = model.indexOf('/');
+  if (slash > 0 && isProviderId(model.slice(0, slash))) return model;
+  if (/^claude/i.test(model)) return `anthropic/${model}`;
+  if (/^(gpt|o\d|chatgpt)/i.test(model)) return `openai/${model}`;
+  return `${format}/${model}`;
+}
+
+function unavailableKind(reason: string): KirikaeError['kind'] {
+  if (/budget/.test(reason)) return 'spend_limit';
+  if (/API key/.test(reason)) return 'auth';
+  if (/Ollama|reach/.test(reason)) return 'network';
+  return 'config';
+}
+
+/**
+ * The client's system prompt and tools as one message, so the router counts and prices what
+ * the request really carries (the routing context holds kirikae's own system prompt).
+ */
+function clientPreamble(request: GatewayRequest): Message[] {
+  const parts = [request.system ?? '', ...(request.tools ?? []).map((t) => JSON.stringify(t))];
+  const content = parts.filter(Boolean).join('\n');
+  return content ? [{ role: 'user', content }] : [];
+}
+
+export function routeRequest(request: GatewayRequest, kit: RouteKit): GatewayRoute {
+  const config = kit.config();
+  const { prompt, index } = newestUserText(request.messages);
+  // The conversation before the newest user text; anything after it (tool results of the
+  // client's loop) belongs to the conversation too.
+  const before = request.messages.filter((_, i) => i !== index);
+  const history = [...clientPreamble(request), ...before];
+  const promptTokens = countRequest(kit.counter, { messages: history, prompt }).total;
+  const scenario = detectScenario(request, promptTokens, config);
+
+  let override: RouteOverride | undefined;
+  let via: GatewayRoute['via'] = 'router';
+  const pinned = kit.pinned?.();
+  if (kit.passthrough) {
+    override = { model: clientModelId(request.model, request.format) };
+    via = 'passthrough';
+  } else if (pinned && (pinned.model || pinned.tier !== undefined)) {
+    override = pinned;
+    via = 'pinned';
+  } else if (SCENARIO_TIER[scenario] !== undefined) {
+    override = { tier: SCENARIO_TIER[scenario] };
+    via = 'scenario';
+  }
+  const decision = kit.routing.decide({
+    prompt,
+    messages: history,
+    ...(override ? { override } : {}),
+  });
+  const chosen = decision.chosen;
+  if (override?.model && via === 'passthrough' && chosen.model !== override.model) {
+    const forced = decision.options.find((o) => o.model === override.model);
+    const reason = forced?.unavailableReason ?? decision.warnings[0] ?? 'unavailable';
+    throw new KirikaeError(unavailableKind(reason), `${override.model} cannot run: ${reason}`, {
+      hint: 'kirikae doctor shows what is missing; or run kirikae serve without --passthrough',
+    });
+  }
+  if (!chosen.available) {
+    const reason = chosen.unavailableReason ?? 'every model is unavailable';
+    throw new KirikaeError(unavailableKind(reason), `No route available: ${reason}`, {
+      hint: 'kirikae doctor shows what is missing',
+    });
+  }
+  if (chosen.needsConfirmation) {
+    // The card would ask; here nobody can answer, so the question becomes the refusal.
+    const reason = (chosen.confirmReason ?? 'needs confirmation').replace(
+      /: confirm to spend$/,
+      '',
+    );
+    throw new KirikaeError('spend_limit', `${chosen.model}: ${reason}`, {
+      hint: '`kirikae config set budget.monthlyUsd <usd>` to change',
+    });
+  }
+  return { decision, model: chosen.model, option: chosen, scenario, via, promptTokens };
+}

@@ -1,0 +1,56 @@
+// The composition root of `kirikae serve`: the same core as the screen and `-p`, so gateway
+// requests take the one turn pipeline's routing, fallback, pricing, budget guard and ledger.
+import { runServe, type ServeArgs } from '../commands/serve.js';
+import type { CommandIO } from '../commands/io.js';
+import type { Gateway } from '../gateway/server.js';
+import { loadTokenizer } from '../router/tokenizer.js';
+import { readMemory } from '../telemetry/memory.js';
+import { buildCore } from './build.js';
+
+const OLLAMA_WAIT_MS = 10_000;
+/** The memory budget reads a fresh figure: the gateway runs for hours while models come and go. */
+const MEMORY_EVERY_MS = 5_000;
+
+export async function serve(args: ServeArgs, io: CommandIO): Promise<number> {
+  const core = buildCore({
+    env: io.env,
+    cwd: process.cwd(),
+    writeLedger: true,
+    sessionId: 'gateway',
+    notice: (level, text) =>
+      io.stderr.write(`kirikae: ${level === 'info' ? '' : `${level}: `}${text}\n`),
+  });
+  for (const problem of core.problems) io.stderr.write(`kirikae: warning: ${problem}\n`);
+  const sample = async (): Promise<void> =>
+    core.setMemory(await readMemory().catch(() => undefined));
+  const timer = setInterval(() => void sample(), MEMORY_EVERY_MS);
+  timer.unref();
+  await Promise.all([
+    sample(),
+    core.loadHistory(),
+    core.local.ready(OLLAMA_WAIT_MS),
+    loadTokenizer(),
+  ]);
+  const untilSignal = (_gateway: Gateway): Promise<void> =>
+    new Promise((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+  try {
+    return await runServe(
+      args,
+      {
+        config: () => core.config.get(),
+        routing: core.routing,
+        runner: core.runner,
+        // The session override a screen on this same core has set (none in a bare `serve`).
+        pinned: () => core.router.override,
+      },
+      io,
+      untilSignal,
+    );
+  } finally {
+    clearInterval(timer);
+    core.close();
+  }
+}
