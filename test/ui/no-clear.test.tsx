@@ -2,33 +2,10 @@
 // terminal (ESC[2J ESC[3J ESC[H) whenever the frame it drew last was as tall as the terminal,
 // which reads as flicker, and scrolls the user's history away. This streams a 2,000-line session
 // into the real App with the shipped Ink options on a 100×30 TTY and counts the clears.
-import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { TranscriptItem } from '../../src/session/types.js';
 import { createFakeController, turnItem } from './fake-controller.js';
-import { tick } from './app-harness.js';
-
-class TtyOut extends EventEmitter {
-  isTTY = true;
-  columns = 100;
-  rows = 30;
-  output = '';
-  write = (chunk: string): boolean => {
-    this.output += chunk;
-    return true;
-  };
-}
-
-class TtyIn extends EventEmitter {
-  isTTY = true;
-  read = (): null => null;
-  setEncoding(): void {}
-  setRawMode(): void {}
-  resume(): void {}
-  pause(): void {}
-  ref(): void {}
-  unref(): void {}
-}
+import { FakeStdin, FakeStdout, tick } from './app-harness.js';
 
 /** Line `n` of an answer: prose that wraps over two or three rows, list items, code. */
 function answerLine(n: number): string {
@@ -53,13 +30,13 @@ describe('streaming output', () => {
     const { App } = await import('../../src/ui/app.js');
     const { buildKeymap } = await import('../../src/ui/keymap.js');
     const { INK_OPTIONS } = await import('../../src/ui/render.js');
-    const stdout = new TtyOut();
+    const stdout = new FakeStdout(100, 30);
     const controller = createFakeController({ now: Date.now() });
     const instance = render(<App controller={controller} keymap={buildKeymap()} env={{}} />, {
       ...INK_OPTIONS,
       stdout: stdout as unknown as NodeJS.WriteStream,
-      stderr: new TtyOut() as unknown as NodeJS.WriteStream,
-      stdin: new TtyIn() as unknown as NodeJS.ReadStream,
+      stderr: new FakeStdout(100, 30) as unknown as NodeJS.WriteStream,
+      stdin: new FakeStdin() as unknown as NodeJS.ReadStream,
       patchConsole: false,
     });
 
@@ -100,10 +77,11 @@ describe('streaming output', () => {
     }
     await tick(100);
     instance.unmount();
+    const output = stdout.frames.join('');
 
     // It did draw: the live tail and the finished answers reached the terminal.
-    expect(stdout.output).toContain('item 1998:');
-    expect(stdout.output).toContain('lines above');
-    expect(stdout.output.match(CLEARS) ?? []).toEqual([]);
+    expect(output).toContain('item 1998:');
+    expect(output).toContain('lines above');
+    expect(output.match(CLEARS) ?? []).toEqual([]);
   }, 60_000);
 });
