@@ -1,13 +1,14 @@
 // UI benchmarks (run by `npm run bench`, as `node --import tsx bench/ui.bench.mjs`):
 //  (a) launch → first frame of the built app in a real terminal (tmux), median of several runs;
-//  (b) CPU used while a 20,000-token answer streams through the real SessionController into the
-//      real App, at 200 tok/s and at full speed, with the frames per second Ink drew;
-//  (c) heap and RSS after 500 finished turns in the transcript (run before (b)).
+//  (b) CPU used while a 20,000-token answer streams through the real Session into the real
+//      App, at 200 tok/s and at full speed, with the frames per second Ink drew;
+//  (c) heap and RSS after 500 finished turns in the transcript (run before (b));
+//  (d) route card: a tier key pressed → the new card's frame written.
 // Figures only, no pass/fail: each line prints its target next to it.
 //
 // Environment: BENCH_RUNS (launch runs, default 7), BENCH_UI_TOKENS (answer length, default
 // 20000), BENCH_UI_RATE (tok/s, default 200), BENCH_UI_TURNS (default 500), BENCH_UI_ONLY
-// (a comma list of launch, stream, memory).
+// (a comma list of launch, stream, memory, keys), BENCH_UI_KEYS (key presses, default 30).
 import { execFileSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -258,8 +259,16 @@ class FakeTty extends EventEmitter {
 
 class FakeStdin extends EventEmitter {
   isTTY = true;
+  pending = null;
+  /** One key press: Ink reads stdin on 'readable'. */
+  write(data) {
+    this.pending = data;
+    this.emit('readable');
+  }
   read() {
-    return null;
+    const data = this.pending;
+    this.pending = null;
+    return data;
   }
   setEncoding() {}
   setRawMode() {}
@@ -275,13 +284,14 @@ async function mountApp(controller) {
   const { App } = await import('../src/ui/app.tsx');
   const { buildKeymap } = await import('../src/ui/keymap.ts');
   const stdout = new FakeTty();
+  const stdin = new FakeStdin();
   const frames = [];
   // The options of src/ui/render.tsx (maxFps 30), with fake streams.
   const instance = render(
     React.createElement(App, { controller, keymap: buildKeymap(), env: {} }),
     {
       stdout,
-      stdin: new FakeStdin(),
+      stdin,
       stderr: new FakeTty(),
       exitOnCtrlC: false,
       patchConsole: false,
@@ -290,7 +300,7 @@ async function mountApp(controller) {
       onRender: ({ renderTime }) => frames.push({ at: performance.now(), renderTime }),
     },
   );
-  return { instance, stdout, frames };
+  return { instance, stdout, stdin, frames };
 }
 
 // ── (b) CPU while an answer streams ───────────────────────────────────────────────────────
@@ -349,41 +359,9 @@ function streamingProvider(text, rate) {
  * baseline that the UI's share is measured against. Returns the CPU seconds and wall time.
  */
 async function streamRun(label, rate, text, { ui = true } = {}) {
-  const { buildCore, buildSession } = await import('../src/wiring/build.ts');
   const cwd = mkdtempSync(join(tmpdir(), 'kirikae-ui-bench-'));
   const provider = streamingProvider(text, rate);
-  // The real core and session (wiring/build.ts, as the screen builds them) in temp folders,
-  // with a key set so the cloud route is open and the provider swapped for the local stream.
-  const core = buildCore({
-    env: {
-      KIRIKAE_CONFIG_DIR: join(cwd, 'config'),
-      KIRIKAE_DATA_DIR: join(cwd, 'data'),
-      OLLAMA_HOST: '127.0.0.1:9',
-      ANTHROPIC_API_KEY: 'bench-no-network',
-    },
-    cwd,
-    writeLedger: false,
-    sessionId: 'bench',
-    notice: () => {},
-  });
-  core.runner.providerFor = () => provider;
-  const GB = 1024 ** 3;
-  core.setMemory({
-    totalBytes: 36 * GB,
-    usedBytes: 20 * GB,
-    availableBytes: 16 * GB,
-    wiredBytes: 3 * GB,
-    compressedBytes: 0,
-    cachedBytes: 4 * GB,
-    freeBytes: 12 * GB,
-    pressure: 'normal',
-    swapUsedBytes: 0,
-    swapTotalBytes: 0,
-    gpuWiredLimitBytes: 27 * GB,
-    gpuWiredLimitDefaulted: true,
-    takenAt: Date.now(),
-  });
-  const controller = buildSession(core, { sessionId: 'bench' });
+  const { core, session: controller } = await benchSession(cwd, provider);
   controller.setModelOverride('anthropic/claude-sonnet-4-6', 'session');
   controller.start();
   const mounted = ui ? await mountApp(controller) : undefined;
@@ -476,6 +454,90 @@ async function streaming() {
   );
   await streamRun(`at ${RATE} tok/s`, RATE, text);
   await streamRun('at full speed (one token per event-loop turn)', Number.POSITIVE_INFINITY, text);
+}
+
+// ── (d) route card: key press → new card drawn ────────────────────────────────────────────
+
+/**
+ * The real core and session (wiring/build.ts, as the screen builds them) in temp folders, with
+ * a key set so the cloud route is open; `provider`, when given, answers every cloud call.
+ */
+async function benchSession(cwd, provider) {
+  const { buildCore, buildSession } = await import('../src/wiring/build.ts');
+  const core = buildCore({
+    env: {
+      KIRIKAE_CONFIG_DIR: join(cwd, 'config'),
+      KIRIKAE_DATA_DIR: join(cwd, 'data'),
+      OLLAMA_HOST: '127.0.0.1:9',
+      ANTHROPIC_API_KEY: 'bench-no-network',
+    },
+    cwd,
+    writeLedger: false,
+    sessionId: 'bench',
+    notice: () => {},
+  });
+  if (provider) core.runner.providerFor = () => provider;
+  const GB = 1024 ** 3;
+  core.setMemory({
+    totalBytes: 36 * GB,
+    usedBytes: 20 * GB,
+    availableBytes: 16 * GB,
+    wiredBytes: 3 * GB,
+    compressedBytes: 0,
+    cachedBytes: 4 * GB,
+    freeBytes: 12 * GB,
+    pressure: 'normal',
+    swapUsedBytes: 0,
+    swapTotalBytes: 0,
+    gpuWiredLimitBytes: 27 * GB,
+    gpuWiredLimitDefaulted: true,
+    takenAt: Date.now(),
+  });
+  return { core, session: buildSession(core, { sessionId: 'bench' }) };
+}
+
+async function routeCardKeys() {
+  const presses = Number(process.env.BENCH_UI_KEYS ?? 30);
+  const warmUp = 10; // presses before the measured ones: the first frames run cold (unoptimised) code
+  console.log(
+    `\n(d) route card: a tier key (1 / 2, alternately) → the new card drawn (real Session and App, fake TTY, ${presses} presses)`,
+  );
+  const cwd = mkdtempSync(join(tmpdir(), 'kirikae-ui-bench-'));
+  const { core, session } = await benchSession(cwd);
+  session.start();
+  const { instance, stdin, frames } = await mountApp(session);
+  session.submit('Why does parseDate fail on 2024-02-29T00:00:00+09:00? Fix it.');
+  const deadline = Date.now() + 10_000;
+  while (!session.getState().proposal && Date.now() < deadline) await sleep(10);
+  if (!session.getState().proposal) {
+    console.log('  skipped: no route card appeared');
+  } else {
+    const latencies = [];
+    for (let i = 0; i < presses + warmUp; i++) {
+      await sleep(120); // idle, so Ink's frame throttle does not hold the frame back
+      const before = frames.length;
+      const selected = session.getState().proposal?.selected;
+      const t0 = performance.now();
+      stdin.write(i % 2 ? '1' : '2');
+      while (frames.length === before && performance.now() - t0 < 2_000) await sleep(0);
+      if (frames.length === before) continue;
+      if (i >= warmUp && session.getState().proposal?.selected !== selected) {
+        latencies.push(frames[before].at - t0);
+      }
+    }
+    if (latencies.length) {
+      console.log(
+        `  key → frame written: median ${median(latencies).toFixed(1)} ms, p95 ${percentile(latencies, 0.95).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms   (target < 16 ms)`,
+      );
+    } else {
+      console.log('  no key press changed the card (is tier 1 or 2 available?)');
+    }
+  }
+  session.stop();
+  core.close();
+  instance.unmount();
+  instance.cleanup();
+  rmSync(cwd, { recursive: true, force: true });
 }
 
 // ── (c) memory after many turns ───────────────────────────────────────────────────────────
@@ -611,5 +673,6 @@ if (ONLY.includes('launch')) await launchToFirstFrame();
 // Memory before streaming, so that its baseline is not the streaming runs' leftovers.
 if (ONLY.includes('memory')) await memory();
 if (ONLY.includes('stream')) await streaming();
+if (ONLY.includes('keys')) await routeCardKeys();
 // Ink and the controller leave no timers behind, but do not wait on stray handles either.
 process.exit(0);
