@@ -1,22 +1,27 @@
 #!/usr/bin/env node
+/* global require, __dirname */
+/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose, see below */
 // Launcher: the bundled CLI lives in dist/ (built by `npm run build`, which `npm start` runs).
 // `--version` and `--help` alone are answered here, from package.json and the help text the build
 // saved, so they cost a bare node start: the bundle (commander, zod, the price data) is not
-// parsed for them.
-import { existsSync, readFileSync } from 'node:fs';
-import module from 'node:module';
-import { fileURLToPath } from 'node:url';
+// parsed for them. bin/package.json makes this file CommonJS: node starts a CommonJS entry
+// without setting up its ES module loader first, which is most of what an ESM launcher costs.
+'use strict';
+const { existsSync, readFileSync } = require('node:fs');
+const { enableCompileCache } = require('node:module');
+const { join } = require('node:path');
+const { pathToFileURL } = require('node:url');
 
 /** Answers `--version` or `--help` alone; false for anything commander must parse. */
 function answeredHere(args) {
   if (args.length !== 1) return false;
   const [flag] = args;
   if (flag === '--version' || flag === '-v') {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    const pkg = JSON.parse(readFileSync(join(__dirname, '../package.json'), 'utf8'));
     process.stdout.write(`${pkg.version}\n`);
     return true;
   }
-  const help = new URL('../dist/help.txt', import.meta.url);
+  const help = join(__dirname, '../dist/help.txt');
   if ((flag === '--help' || flag === '-h') && existsSync(help)) {
     process.stdout.write(readFileSync(help, 'utf8'));
     return true;
@@ -24,7 +29,7 @@ function answeredHere(args) {
   return false;
 }
 
-const bundle = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const bundle = join(__dirname, '../dist/cli.js');
 if (answeredHere(process.argv.slice(2))) {
   // Done: nothing else is loaded.
 } else if (!existsSync(bundle)) {
@@ -33,6 +38,9 @@ if (answeredHere(process.argv.slice(2))) {
 } else {
   // V8's code cache for the bundle's chunks (Node >= 22.1): later starts skip most of the
   // parsing. Older Node has no such API and parses the bundle each time.
-  module.enableCompileCache?.();
-  await import(bundle);
+  enableCompileCache?.();
+  import(pathToFileURL(bundle).href).catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
 }

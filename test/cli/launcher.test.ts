@@ -20,6 +20,7 @@ describe('the launcher', () => {
     mkdirSync(join(bare, 'bin'));
     mkdirSync(join(bare, 'dist'));
     copyFileSync(join(ROOT, 'bin/kirikae.js'), join(bare, 'bin/kirikae.js'));
+    copyFileSync(join(ROOT, 'bin/package.json'), join(bare, 'bin/package.json'));
     copyFileSync(join(ROOT, 'package.json'), join(bare, 'package.json'));
     copyFileSync(join(ROOT, 'dist/help.txt'), join(bare, 'dist/help.txt'));
   }, 120_000);
