@@ -21,12 +21,15 @@ function answeredHere(args) {
     process.stdout.write(`${pkg.version}\n`);
     return true;
   }
-  const help = join(__dirname, '../dist/help.txt');
-  if ((flag === '--help' || flag === '-h') && existsSync(help)) {
-    process.stdout.write(readFileSync(help, 'utf8'));
-    return true;
+  if (flag !== '--help' && flag !== '-h') return false;
+  let help;
+  try {
+    help = readFileSync(join(__dirname, '../dist/help.txt'), 'utf8');
+  } catch {
+    return false; // not built yet: the bundle check below says so
   }
-  return false;
+  process.stdout.write(help);
+  return true;
 }
 
 const bundle = join(__dirname, '../dist/cli.js');
