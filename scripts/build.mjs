@@ -1,6 +1,8 @@
-// Bundles the CLI with code splitting: `kirikae --version` loads only the small entry chunk,
-// while Ink, React and the SDKs live in chunks imported on demand (Ink alone is hundreds of
-// small ESM files; one chunk loads several times faster).
+// Bundles the CLI with code splitting: each command loads only its chunks, and Ink, React and
+// the SDKs live in chunks imported on demand (Ink alone is hundreds of small ESM files; one
+// chunk loads several times faster). Minified (whitespace and syntax; names are kept for stack
+// traces): V8 parses every byte of a chunk it loads, so fewer bytes is a faster first frame.
+// KIRIKAE_MINIFY=0 builds readable output for debugging.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
