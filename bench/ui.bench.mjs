@@ -1,16 +1,17 @@
 // UI benchmarks (run by `npm run bench`, as `node --import tsx bench/ui.bench.mjs`):
 //  (a) launch → first frame of the built app in a real terminal (tmux), median of several runs;
-//  (b) CPU used while a 20,000-token answer streams through the real SessionController into the
-//      real App, at 200 tok/s and at full speed, with the frames per second Ink drew;
-//  (c) heap and RSS after 500 finished turns in the transcript (run before (b)).
+//  (b) CPU used while a 20,000-token answer streams through the real Session into the real
+//      App, at 200 tok/s and at full speed, with the frames per second Ink drew;
+//  (c) heap and RSS after 500 finished turns in the transcript (run before (b));
+//  (d) route card: a tier key pressed → the new card's frame written.
 // Figures only, no pass/fail: each line prints its target next to it.
 //
 // Environment: BENCH_RUNS (launch runs, default 7), BENCH_UI_TOKENS (answer length, default
 // 20000), BENCH_UI_RATE (tok/s, default 200), BENCH_UI_TURNS (default 500), BENCH_UI_ONLY
-// (a comma list of launch, stream, memory).
+// (a comma list of launch, stream, memory, keys), BENCH_UI_KEYS (key presses, default 30).
 import { execFileSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate, setTimeout } from 'node:timers';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { selfTimeByOwner } from './cpu-profile.mjs';
 
 // Ink renders differently (no live redraws) when it believes it runs in CI: this measures the
 // interactive path, so the variables are cleared before Ink is imported.
@@ -60,6 +62,25 @@ function hasTmux() {
   }
 }
 
+/** The RSS of `pid` or of its first node descendant (tmux runs the command through a shell). */
+function rssOfNode(pid) {
+  const ps = (...args) => execFileSync('ps', args, { encoding: 'utf8' }).trim();
+  for (let depth = 0; depth < 4 && pid; depth++) {
+    if (/node/.test(ps('-o', 'comm=', '-p', String(pid)))) {
+      return Number(ps('-o', 'rss=', '-p', String(pid))) * 1024;
+    }
+    pid = Number(execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n')[0]);
+  }
+  return undefined;
+}
+
+/** Claude Code's launcher when `@anthropic-ai/claude-code` is installed next to kirikae. */
+function claudeCode() {
+  const dir = join(root, 'node_modules/@anthropic-ai/claude-code');
+  for (const file of ['cli.js', 'cli.mjs']) if (existsSync(join(dir, file))) return join(dir, file);
+  return undefined;
+}
+
 async function launchToFirstFrame() {
   console.log('\n(a) launch → first frame (`node bin/kirikae.js` in tmux 100×30)');
   if (!existsSync(join(root, 'dist/cli.js'))) {
@@ -90,8 +111,11 @@ async function launchToFirstFrame() {
       .map((a) => `'${a.replaceAll("'", "'\\''")}'`)
       .join(' ');
 
-  /** Starts `program` in a new 100×30 session and polls the pane every ~5 ms until `done`. */
-  async function time(name, program, done) {
+  /**
+   * Starts `program` in a new 100×30 session and polls the pane every ~5 ms until `done`;
+   * `keep` leaves the session running (the caller kills it).
+   */
+  async function time(name, program, done, keep = false) {
     const started = process.hrtime.bigint();
     tmux('new-session', '-d', '-s', name, '-x', '100', '-y', '30', '-c', root, command(program));
     const deadline = Date.now() + 15_000;
@@ -110,37 +134,104 @@ async function launchToFirstFrame() {
       await sleep(5);
     }
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    tmux('kill-session', '-t', name);
+    if (!keep) tmux('kill-session', '-t', name);
     return ms;
   }
 
+  const kirikae = [process.execPath, 'bin/kirikae.js'];
+  const inputBox = (s) => s.includes('Type a prompt');
+  // The floor: tmux, a node process that prints at once, and this polling loop.
+  const floorProgram = [
+    process.execPath,
+    '-e',
+    'console.log("ready"); setInterval(() => {}, 1000)',
+  ];
+  const ready = (s) => s.includes('ready');
+  const claude = claudeCode();
+  // Claude Code's idle prompt shows its shortcut hint under the input box.
+  const claudeReady = (s) => /\? for shortcuts|Try "/.test(s);
   try {
-    // The floor: tmux, a node process that prints at once, and this polling loop.
+    await time('warm', kirikae, inputBox);
+    // Interleaved, so a machine that gets busier part-way slows every program alike.
     const floor = [];
-    for (let i = 0; i < RUNS; i++) {
-      floor.push(
-        await time(
-          `floor${i}`,
-          [process.execPath, '-e', 'console.log("ready"); setInterval(() => {}, 1000)'],
-          (s) => s.includes('ready'),
-        ),
-      );
-    }
     const app = [];
-    await time('warm', [process.execPath, 'bin/kirikae.js'], (s) => s.includes('Type a prompt'));
+    const peer = [];
     for (let i = 0; i < RUNS; i++) {
-      app.push(
-        await time(`app${i}`, [process.execPath, 'bin/kirikae.js'], (s) =>
-          s.includes('Type a prompt'),
-        ),
-      );
+      floor.push(await time(`floor${i}`, floorProgram, ready));
+      app.push(await time(`app${i}`, kirikae, inputBox));
+      if (claude) peer.push(await time(`claude${i}`, [process.execPath, claude], claudeReady));
     }
-    console.log(`  runs: ${RUNS} (after one warm-up run)`);
-    console.log(`  node -e (print at once)      median ${median(floor).toFixed(0)} ms`);
+    const bare = median(floor);
+    const ratio = (values) => `${(median(values) / bare).toFixed(2)}× bare node`;
+    console.log(`  runs: ${RUNS} each, interleaved (after one warm-up run)`);
+    console.log(`  node -e (print at once)      median ${bare.toFixed(0)} ms`);
     console.log(
-      `  kirikae → input box drawn    median ${median(app).toFixed(0)} ms   (target < 400 ms)` +
+      `  kirikae → input box drawn    median ${median(app).toFixed(0)} ms = ${ratio(app)}   (target ≤ 3×)` +
         `   min ${Math.min(...app).toFixed(0)}  max ${Math.max(...app).toFixed(0)}`,
     );
+    if (claude) {
+      console.log(
+        `  Claude Code → prompt drawn   median ${median(peer).toFixed(0)} ms = ${ratio(peer)}` +
+          `; kirikae / Claude Code = ${(median(app) / median(peer)).toFixed(2)}   (aim ≤ 0.67)`,
+      );
+    } else {
+      console.log(
+        '  Claude Code: skipped (@anthropic-ai/claude-code is not installed; add it as a dev dependency to compare)',
+      );
+    }
+
+    // Idle memory: the whole process 10 s after the first frame, nothing typed.
+    await time('rss', kirikae, inputBox, true);
+    await sleep(10_000);
+    const rss = rssOfNode(Number(tmux('display-message', '-p', '-t', 'rss', '#{pane_pid}')));
+    tmux('kill-session', '-t', 'rss');
+    console.log(
+      `  idle RSS 10 s after start    ${rss === undefined ? 'unknown (no node process found)' : mb(rss)}   (target ≤ 110 MB)`,
+    );
+
+    // Where the first frame's CPU goes: one run under --cpu-prof, stopped at the first frame.
+    const profiles = join(dirs, 'profiles');
+    const probe = fileURLToPath(new URL('./first-frame-probe.mjs', import.meta.url));
+    const log = join(dirs, 'first-frame.log');
+    const profiled = [
+      process.execPath,
+      '--cpu-prof',
+      `--cpu-prof-dir=${profiles}`,
+      '--import',
+      probe,
+    ];
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'prof',
+      '-x',
+      '100',
+      '-y',
+      '30',
+      '-c',
+      root,
+      `${command([...profiled, 'bin/kirikae.js'])} 2>${log}`,
+    );
+    const deadline = Date.now() + 15_000;
+    while (!(existsSync(profiles) && readdirSync(profiles).length) && Date.now() < deadline)
+      await sleep(50);
+    await sleep(200); // the profile is written as the process exits
+    const file = existsSync(profiles) ? readdirSync(profiles)[0] : undefined;
+    if (file) {
+      const [, at, cpu] = readFileSync(log, 'utf8').match(/first-frame ([\d.]+) ([\d.]+)/) ?? [];
+      const { rows, total } = selfTimeByOwner(join(profiles, file));
+      console.log(
+        `  first-frame profile (--cpu-prof, one run${at ? `: frame at ${at} ms, ${cpu} ms CPU` : ''}), self time by package:`,
+      );
+      for (const [owner, ms] of rows.slice(0, 14)) {
+        console.log(
+          `    ${ms.toFixed(1).padStart(7)} ms ${((ms / total) * 100).toFixed(1).padStart(5)} %  ${owner}`,
+        );
+      }
+    } else {
+      console.log('  first-frame profile: none written');
+    }
   } finally {
     try {
       tmux('kill-server');
@@ -168,8 +259,16 @@ class FakeTty extends EventEmitter {
 
 class FakeStdin extends EventEmitter {
   isTTY = true;
+  pending = null;
+  /** One key press: Ink reads stdin on 'readable'. */
+  write(data) {
+    this.pending = data;
+    this.emit('readable');
+  }
   read() {
-    return null;
+    const data = this.pending;
+    this.pending = null;
+    return data;
   }
   setEncoding() {}
   setRawMode() {}
@@ -185,13 +284,14 @@ async function mountApp(controller) {
   const { App } = await import('../src/ui/app.tsx');
   const { buildKeymap } = await import('../src/ui/keymap.ts');
   const stdout = new FakeTty();
+  const stdin = new FakeStdin();
   const frames = [];
   // The options of src/ui/render.tsx (maxFps 30), with fake streams.
   const instance = render(
     React.createElement(App, { controller, keymap: buildKeymap(), env: {} }),
     {
       stdout,
-      stdin: new FakeStdin(),
+      stdin,
       stderr: new FakeTty(),
       exitOnCtrlC: false,
       patchConsole: false,
@@ -200,7 +300,7 @@ async function mountApp(controller) {
       onRender: ({ renderTime }) => frames.push({ at: performance.now(), renderTime }),
     },
   );
-  return { instance, stdout, frames };
+  return { instance, stdout, stdin, frames };
 }
 
 // ── (b) CPU while an answer streams ───────────────────────────────────────────────────────
@@ -259,25 +359,9 @@ function streamingProvider(text, rate) {
  * baseline that the UI's share is measured against. Returns the CPU seconds and wall time.
  */
 async function streamRun(label, rate, text, { ui = true } = {}) {
-  const { SessionController } = await import('../src/app/controller.ts');
-  const { defaultConfig } = await import('../src/config/schema.ts');
   const cwd = mkdtempSync(join(tmpdir(), 'kirikae-ui-bench-'));
   const provider = streamingProvider(text, rate);
-  let exited = false;
-  const controller = new SessionController({
-    cwd,
-    config: defaultConfig(),
-    setupProblems: [],
-    env: {},
-    providerFor: () => provider,
-    hasKey: () => true,
-    history: [],
-    memory: () => ({ usedBytes: 20 * 1024 ** 3, totalBytes: 36 * 1024 ** 3, pressure: 'normal' }),
-    saveConfig: () => {},
-    onExit: () => (exited = true),
-    sessionId: 'bench',
-    ...(FPS === 30 ? {} : { frameMs: Math.ceil(1000 / FPS) }),
-  });
+  const { core, session: controller } = await benchSession(cwd, provider);
   controller.setModelOverride('anthropic/claude-sonnet-4-6', 'session');
   controller.start();
   const mounted = ui ? await mountApp(controller) : undefined;
@@ -318,10 +402,10 @@ async function streamRun(label, rate, text, { ui = true } = {}) {
     );
   }
   controller.stop();
+  core.close();
   mounted?.instance.unmount();
   mounted?.instance.cleanup();
   rmSync(cwd, { recursive: true, force: true });
-  void exited;
   const renderTimes = drawn.map((f) => f.renderTime);
   const tokens = Math.ceil(text.length / 4);
   const share = (seconds) => `${((seconds / wall) * 100).toFixed(1)} % of one core`;
@@ -337,7 +421,7 @@ async function streamRun(label, rate, text, { ui = true } = {}) {
   if (baseline && Number.isFinite(rate)) {
     const uiSeconds = cpuSeconds - baseline.cpuSeconds * (wall / baseline.wall);
     console.log(
-      `    CPU, the UI (minus the run without it): ${uiSeconds.toFixed(2)} s = ${share(uiSeconds)}   (target < 20 %)`,
+      `    CPU, the UI (minus the run without it): ${uiSeconds.toFixed(2)} s = ${share(uiSeconds)}   (target ≤ 12 %)`,
     );
   }
   console.log(
@@ -355,13 +439,13 @@ let baseline;
 
 async function streaming() {
   console.log(
-    `\n(b) streaming a ${TOKENS.toLocaleString('en-US')}-token answer through the real SessionController into the real App (fake TTY 100×30, maxFps ${FPS}${INCREMENTAL ? ', incremental rendering' : ''}, colours on)`,
+    `\n(b) streaming a ${TOKENS.toLocaleString('en-US')}-token answer through the real Session (wiring/build.ts) into the real App (fake TTY 100×30, maxFps ${FPS}${INCREMENTAL ? ', incremental rendering' : ''}, colours on)`,
   );
   const text = answerText(TOKENS);
   // Warm-up: load and JIT the modules on a short answer first (its figures are printed too).
   await streamRun('warm-up, 500 tokens', Number.POSITIVE_INFINITY, answerText(500));
   baseline = await streamRun(
-    `at ${RATE} tok/s without the UI (controller and provider only)`,
+    `at ${RATE} tok/s without the UI (session and provider only)`,
     RATE,
     text,
     {
@@ -370,6 +454,90 @@ async function streaming() {
   );
   await streamRun(`at ${RATE} tok/s`, RATE, text);
   await streamRun('at full speed (one token per event-loop turn)', Number.POSITIVE_INFINITY, text);
+}
+
+// ── (d) route card: key press → new card drawn ────────────────────────────────────────────
+
+/**
+ * The real core and session (wiring/build.ts, as the screen builds them) in temp folders, with
+ * a key set so the cloud route is open; `provider`, when given, answers every cloud call.
+ */
+async function benchSession(cwd, provider) {
+  const { buildCore, buildSession } = await import('../src/wiring/build.ts');
+  const core = buildCore({
+    env: {
+      KIRIKAE_CONFIG_DIR: join(cwd, 'config'),
+      KIRIKAE_DATA_DIR: join(cwd, 'data'),
+      OLLAMA_HOST: '127.0.0.1:9',
+      ANTHROPIC_API_KEY: 'bench-no-network',
+    },
+    cwd,
+    writeLedger: false,
+    sessionId: 'bench',
+    notice: () => {},
+  });
+  if (provider) core.runner.providerFor = () => provider;
+  const GB = 1024 ** 3;
+  core.setMemory({
+    totalBytes: 36 * GB,
+    usedBytes: 20 * GB,
+    availableBytes: 16 * GB,
+    wiredBytes: 3 * GB,
+    compressedBytes: 0,
+    cachedBytes: 4 * GB,
+    freeBytes: 12 * GB,
+    pressure: 'normal',
+    swapUsedBytes: 0,
+    swapTotalBytes: 0,
+    gpuWiredLimitBytes: 27 * GB,
+    gpuWiredLimitDefaulted: true,
+    takenAt: Date.now(),
+  });
+  return { core, session: buildSession(core, { sessionId: 'bench' }) };
+}
+
+async function routeCardKeys() {
+  const presses = Number(process.env.BENCH_UI_KEYS ?? 30);
+  const warmUp = 10; // presses before the measured ones: the first frames run cold (unoptimised) code
+  console.log(
+    `\n(d) route card: a tier key (1 / 2, alternately) → the new card drawn (real Session and App, fake TTY, ${presses} presses)`,
+  );
+  const cwd = mkdtempSync(join(tmpdir(), 'kirikae-ui-bench-'));
+  const { core, session } = await benchSession(cwd);
+  session.start();
+  const { instance, stdin, frames } = await mountApp(session);
+  session.submit('Why does parseDate fail on 2024-02-29T00:00:00+09:00? Fix it.');
+  const deadline = Date.now() + 10_000;
+  while (!session.getState().proposal && Date.now() < deadline) await sleep(10);
+  if (!session.getState().proposal) {
+    console.log('  skipped: no route card appeared');
+  } else {
+    const latencies = [];
+    for (let i = 0; i < presses + warmUp; i++) {
+      await sleep(120); // idle, so Ink's frame throttle does not hold the frame back
+      const before = frames.length;
+      const selected = session.getState().proposal?.selected;
+      const t0 = performance.now();
+      stdin.write(i % 2 ? '1' : '2');
+      while (frames.length === before && performance.now() - t0 < 2_000) await sleep(0);
+      if (frames.length === before) continue;
+      if (i >= warmUp && session.getState().proposal?.selected !== selected) {
+        latencies.push(frames[before].at - t0);
+      }
+    }
+    if (latencies.length) {
+      console.log(
+        `  key → frame written: median ${median(latencies).toFixed(1)} ms, p95 ${percentile(latencies, 0.95).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms   (target < 16 ms)`,
+      );
+    } else {
+      console.log('  no key press changed the card (is tier 1 or 2 available?)');
+    }
+  }
+  session.stop();
+  core.close();
+  instance.unmount();
+  instance.cleanup();
+  rmSync(cwd, { recursive: true, force: true });
 }
 
 // ── (c) memory after many turns ───────────────────────────────────────────────────────────
@@ -505,5 +673,6 @@ if (ONLY.includes('launch')) await launchToFirstFrame();
 // Memory before streaming, so that its baseline is not the streaming runs' leftovers.
 if (ONLY.includes('memory')) await memory();
 if (ONLY.includes('stream')) await streaming();
+if (ONLY.includes('keys')) await routeCardKeys();
 // Ink and the controller leave no timers behind, but do not wait on stray handles either.
 process.exit(0);

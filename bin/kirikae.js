@@ -1,11 +1,49 @@
 #!/usr/bin/env node
+/* global require, __dirname */
+/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose, see below */
 // Launcher: the bundled CLI lives in dist/ (built by `npm run build`, which `npm start` runs).
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// `--version` and `--help` alone are answered here, from package.json and the help text the build
+// saved, so they cost a bare node start: the bundle (commander, zod, the price data) is not
+// parsed for them. bin/package.json makes this file CommonJS: node starts a CommonJS entry
+// without setting up its ES module loader first, which is most of what an ESM launcher costs.
+'use strict';
+const { existsSync, readFileSync } = require('node:fs');
+const { enableCompileCache } = require('node:module');
+const { join } = require('node:path');
+const { pathToFileURL } = require('node:url');
 
-const bundle = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-if (!existsSync(bundle)) {
-  console.error('kirikae: dist/cli.js is missing. Run `npm run build` (or `npm start`) first.');
-  process.exit(1);
+/** Answers `--version` or `--help` alone; false for anything commander must parse. */
+function answeredHere(args) {
+  if (args.length !== 1) return false;
+  const [flag] = args;
+  if (flag === '--version' || flag === '-v') {
+    const pkg = JSON.parse(readFileSync(join(__dirname, '../package.json'), 'utf8'));
+    process.stdout.write(`${pkg.version}\n`);
+    return true;
+  }
+  if (flag !== '--help' && flag !== '-h') return false;
+  let help;
+  try {
+    help = readFileSync(join(__dirname, '../dist/help.txt'), 'utf8');
+  } catch {
+    return false; // not built yet: the bundle check below says so
+  }
+  process.stdout.write(help);
+  return true;
 }
-await import(bundle);
+
+const bundle = join(__dirname, '../dist/cli.js');
+if (answeredHere(process.argv.slice(2))) {
+  // Done: nothing else is loaded.
+} else if (!existsSync(bundle)) {
+  console.error('kirikae: dist/cli.js is missing. Run `npm run build` (or `npm start`) first.');
+  process.exitCode = 1;
+} else {
+  // V8's code cache for the bundle's chunks (Node >= 22.1): later starts skip most of the
+  // parsing. Older Node has no such API and parses the bundle each time.
+  enableCompileCache?.();
+  import(pathToFileURL(bundle).href).catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -1,4 +1,4 @@
-import { render, type Instance } from 'ink';
+import { render, type Instance, type RenderOptions } from 'ink';
 import type { Config } from '../config/schema.js';
 import type { AppController } from '../session/types.js';
 import { App, type ScreenRenderers } from './app.js';
@@ -6,6 +6,17 @@ import { buildKeymap } from './keymap.js';
 
 const BRACKETED_PASTE_ON = '\x1b[?2004h';
 const BRACKETED_PASTE_OFF = '\x1b[?2004l';
+
+/**
+ * How Ink draws the screen. At most 30 frames a second. Ink wraps each frame in synchronized
+ * output (DEC 2026) on a TTY by itself, so a terminal that supports it never shows half a frame;
+ * it clears the whole screen only when the live region is as tall as the terminal, which the
+ * App prevents (test/ui/no-clear.test.tsx counts the clears).
+ */
+export const INK_OPTIONS = {
+  exitOnCtrlC: false,
+  maxFps: 30,
+} as const satisfies RenderOptions;
 
 /** Mounts the Ink app. Bracketed paste is switched on so a paste arrives as one event. */
 export function renderApp(
@@ -27,10 +38,7 @@ export function renderApp(
       env={env}
       screens={screens}
     />,
-    {
-      exitOnCtrlC: false,
-      maxFps: 30,
-    },
+    INK_OPTIONS,
   );
   void instance.waitUntilExit().finally(restore);
   return instance;

@@ -33,7 +33,7 @@ export const KEY = {
   pasteEnd: '\x1b[201~',
 } as const;
 
-class FakeStdout extends EventEmitter {
+export class FakeStdout extends EventEmitter {
   readonly frames: string[] = [];
   isTTY = true;
   constructor(
@@ -49,7 +49,7 @@ class FakeStdout extends EventEmitter {
 }
 
 /** Like ink-testing-library's stdin: a write is one 'readable' event and one read(). */
-class FakeStdin extends EventEmitter {
+export class FakeStdin extends EventEmitter {
   isTTY = true;
   private data: string | null = null;
   write = (data: string): void => {

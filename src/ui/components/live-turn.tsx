@@ -1,9 +1,36 @@
 import { Box, Text } from 'ink';
 import type { LiveTurn } from '../../session/types.js';
 import { formatTokens } from '../format.js';
+import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import { tierColor } from '../theme.js';
 import { useTheme } from '../theme-context.js';
 import { Answer } from './answer.js';
+
+/**
+ * The last lines of `text` that fit in `maxRows` terminal rows `width` wide. A long line wraps
+ * over several rows, and a fence line becomes a code block border: counting source lines
+ * instead lets the live region grow taller than the terminal, and then Ink clears the whole
+ * screen on every frame (flicker). Counts by UTF-16 length with a margin for indentation, so it
+ * errs towards fewer lines.
+ */
+export function liveTail(
+  text: string,
+  maxRows: number,
+  width: number,
+): { text: string; hidden: number } {
+  const lines = text.split('\n');
+  const usable = Math.max(10, width - 4);
+  let rows = 0;
+  let first = lines.length;
+  while (first > 0) {
+    const line = lines[first - 1]!;
+    const cost = Math.max(1, Math.ceil(line.length / usable)) + (line.startsWith('```') ? 1 : 0);
+    if (rows + cost > maxRows) break;
+    rows += cost;
+    first--;
+  }
+  return first === 0 ? { text, hidden: 0 } : { text: lines.slice(first).join('\n'), hidden: first };
+}
 
 /** The answer being streamed. Only its tail is drawn, so the live region stays small and cheap. */
 export function LiveTurnView({
@@ -16,9 +43,8 @@ export function LiveTurnView({
   now: number;
 }) {
   const theme = useTheme();
-  const lines = live.text.split('\n');
-  const tail =
-    lines.length > maxLines ? lines.slice(lines.length - maxLines).join('\n') : live.text;
+  const { columns } = useTerminalSize();
+  const tail = liveTail(live.text, maxLines, Math.max(20, columns - 1));
   const seconds = Math.max(0, (now - live.startedAt) / 1000);
   const what =
     live.status === 'waiting'
@@ -30,10 +56,8 @@ export function LiveTurnView({
           : `${formatTokens(live.outputTokens)} tokens`;
   return (
     <Box flexDirection="column" marginTop={1}>
-      {lines.length > maxLines ? (
-        <Text color={theme.colors.muted}>… {lines.length - maxLines} lines above</Text>
-      ) : null}
-      {live.text ? <Answer text={tail} live /> : null}
+      {tail.hidden ? <Text color={theme.colors.muted}>… {tail.hidden} lines above</Text> : null}
+      {live.text ? <Answer text={tail.text} live /> : null}
       <Text color={theme.colors.muted}>
         <Text color={tierColor(theme, live.tier)}>● {live.model}</Text> · {what} ·{' '}
         {seconds.toFixed(0)} s · Esc to interrupt
