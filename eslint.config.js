@@ -90,7 +90,7 @@ export default tseslint.config(
   },
   // commands/ and session/ never import ui/.
   {
-    files: ['src/commands/**/*.ts', 'src/session/**/*.ts'],
+    files: ['src/commands/**/*.ts', 'src/session/**/*.ts', 'src/gateway/**/*.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': restrict([...WIRING, ...UI]) },
   },
   {

@@ -223,6 +223,17 @@ Environment:
   return program;
 }
 
+// A closed terminal or a kill must not leave bash children running: end their process groups,
+// then exit with the signal's code. The agent is loaded only if a command ever started one.
+for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    void import('./agent/process.js')
+      .then((m) => m.killAllProcessGroups())
+      .catch(() => undefined)
+      .finally(() => process.exit(signal === 'SIGTERM' ? 143 : 129));
+  });
+}
+
 try {
   await buildProgram().parseAsync(process.argv);
 } catch (error) {

@@ -21,6 +21,8 @@ import {
 } from '../session/turn-runner.js';
 import { runTestGate } from '../session/verify-flow.js';
 import { summaryLine } from './summary.js';
+import { redact } from '../core/secrets.js';
+import { sanitize } from '../present/sanitize.js';
 import type { CommandIO } from './io.js';
 
 export interface PrintArgs {
@@ -107,7 +109,9 @@ function reportEvent(event: TurnEvent, io: CommandIO, echo: boolean): void {
   }
   if (event.type !== 'agent') return;
   const e = event.event;
-  if (e.type === 'text' && echo) io.stdout.write(e.text);
+  // Model text reaches a terminal only with its control sequences made visible.
+  if (e.type === 'text' && echo)
+    io.stdout.write((io.stdout as { isTTY?: boolean }).isTTY ? sanitize(e.text) : e.text);
   else if (e.type === 'tool_result')
     io.stderr.write(`${e.ok ? '✓' : '✗'} ${e.name} ${e.summary}\n`);
   else if (e.type === 'notice') io.stderr.write(`kirikae: ${e.message}\n`);
@@ -174,8 +178,17 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
       },
     );
     if (args.yes && result.outcome === 'ok' && result.agent?.filesChanged.length) {
-      const gate = await runTestGate({ config: kit.config(), cwd: kit.cwd, signal: abort.signal });
-      if (gate) {
+      const gate = await runTestGate({
+        config: kit.config(),
+        cwd: kit.cwd,
+        signal: abort.signal,
+        filesChanged: result.agent.filesChanged,
+        permissions: kit.runner.permissions,
+        approve: approveAll,
+      });
+      if (gate && 'skipped' in gate) {
+        io.stderr.write(`kirikae: tests not run (${gate.command}): ${gate.skipped}\n`);
+      } else if (gate) {
         tasks.verify({
           turn: 1,
           model: result.model,
@@ -233,7 +246,7 @@ function finish(args: PrintArgs, result: TurnResult, text: string, io: CommandIO
     );
   }
   if (result.error) {
-    io.stderr.write(`kirikae: ${result.error.describe()}\n`);
+    io.stderr.write(`kirikae: ${redact(result.error.describe())}\n`);
     return result.error.kind === 'aborted' ? 130 : 1;
   }
   if (result.agent?.failed) {

@@ -120,11 +120,22 @@ export const configSchema = z.object({
     .object({
       hosts: z
         .array(
-          z.object({ url: z.string().min(1), memoryBudgetGb: z.number().positive().optional() }),
+          z.object({
+            url: z.string().min(1),
+            memoryBudgetGb: z.number().positive().optional(),
+            maxLoadedModels: z.number().int().nonnegative().optional(),
+          }),
         )
         .default([]),
-      memoryBudgetGb: z.number().positive().default(96),
-      reserveGb: z.number().nonnegative().default(16),
+      /**
+       * An optional cap on resident models. Without it the budget is derived from the machine:
+       * the GPU wired limit (iogpu.wired_limit_mb, else the macOS version's default) − reserveGb.
+       */
+      memoryBudgetGb: z.number().positive().optional(),
+      /** Kept free inside the GPU wired limit (KV growth, compute buffers), not a second OS share. */
+      reserveGb: z.number().nonnegative().default(4),
+      /** The server's OLLAMA_MAX_LOADED_MODELS when it is not this machine's env (0 = auto = 3). */
+      maxLoadedModels: z.number().int().nonnegative().optional(),
       numParallel: z.number().int().positive().default(1),
       kvCacheType: z.enum(['f16', 'q8_0', 'q4_0']).default('f16'),
       keepAlive: keepAliveSchema.default('30m'),

@@ -146,7 +146,11 @@ export class RouteFlow {
 
   setOverride(override: RouteOverride | undefined, scope: OverrideScope): void {
     if (scope === 'turn') this.turnOverride = override;
-    else this.sessionOverride = override;
+    else {
+      this.sessionOverride = override;
+      // At once, not at the next prompt: a gateway in this process routes by it too.
+      this.deps.router.setOverride(override);
+    }
   }
 
   /** The session override as the header shows it. */

@@ -1,3 +1,4 @@
+import { redact } from '../core/secrets.js';
 import type { Tier } from '../core/tier.js';
 import type { TurnEvent, TurnResult } from './turn-runner.js';
 import type { LiveTurn, NewTranscriptItem, TranscriptItem } from './types.js';
@@ -11,10 +12,20 @@ export interface TranscriptView {
 
 export const EMPTY_TRANSCRIPT: TranscriptView = { items: [], nextId: 1 };
 
-/** Appends finished items (they go to Ink's <Static> and are never redrawn). */
+/**
+ * Appends finished items (they go to Ink's <Static> and are never redrawn). Notices often carry
+ * a server's own error text: any known key value in them is redacted before it is shown.
+ */
 export function pushItems(view: TranscriptView, ...items: NewTranscriptItem[]): TranscriptView {
   let nextId = view.nextId;
-  const added = items.map((item) => ({ ...item, id: nextId++ }) as TranscriptItem);
+  const added = items.map(
+    (item) =>
+      ({
+        ...item,
+        ...(item.kind === 'notice' ? { text: redact(item.text) } : {}),
+        id: nextId++,
+      }) as TranscriptItem,
+  );
   return { ...view, items: [...view.items, ...added], nextId };
 }
 

@@ -5,7 +5,7 @@ import type { ApprovalFn, SessionWriter, TaskTracker } from '../agent/index.js';
 import type { PendingRoute, RouteFlow } from './route-flow.js';
 import type { SessionStore } from './store.js';
 import { applyTurnEvent, finishTurn, newLive } from './transcript.js';
-import { runTurn, type TurnHow, type TurnRunnerDeps } from './turn-runner.js';
+import { runTurn, type TurnHow, type TurnResult, type TurnRunnerDeps } from './turn-runner.js';
 import { planEscalation, retryPrompt, runTestGate } from './verify-flow.js';
 import type { RouteProposal, StatusView } from './types.js';
 
@@ -116,7 +116,7 @@ export class TurnFlow {
         return;
       }
       if (result.agent.filesChanged.length)
-        await this.verify(prompt, turn, result.model, result.tier, decision.taskType, abort.signal);
+        await this.verify(prompt, turn, result, decision.taskType, abort.signal);
     } finally {
       this.abort = undefined;
     }
@@ -125,16 +125,27 @@ export class TurnFlow {
   private async verify(
     prompt: string,
     turn: number,
-    model: string,
-    tier: Tier | null,
+    turnResult: TurnResult,
     taskType: PendingRoute['decision']['taskType'],
     signal: AbortSignal,
   ): Promise<void> {
     const { store, tasks } = this.deps;
+    const { model, tier } = turnResult;
     store.set({ live: { ...newLive(model, tier, this.deps.now()), status: 'verifying' } });
-    const gate = await runTestGate({ config: this.deps.config(), cwd: this.deps.cwd, signal });
+    const gate = await runTestGate({
+      config: this.deps.config(),
+      cwd: this.deps.cwd,
+      signal,
+      filesChanged: turnResult.agent?.filesChanged ?? [],
+      permissions: this.deps.runner.permissions,
+      approve: this.deps.approve,
+    });
     store.set({ live: undefined });
     if (!gate) return;
+    if ('skipped' in gate) {
+      store.notify('warn', `Tests not run (${gate.command}): ${gate.skipped}`);
+      return;
+    }
     const task = tasks.verify({
       turn,
       model,

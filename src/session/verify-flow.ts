@@ -1,11 +1,13 @@
 import type { Config } from '../config/schema.js';
-import type { TaskType } from '../core/task.js';
 import type { Tier } from '../core/tier.js';
 import {
   describeEscalation,
   proposeEscalation,
   resolveVerifyCommand,
   runVerify,
+  verifyGate,
+  type ApprovalFn,
+  type PermissionGate,
   type Escalation,
   type TierEstimate,
   type VerifyResult,
@@ -28,14 +30,34 @@ export async function runTestGate(args: {
   config: Config;
   cwd: string;
   signal?: AbortSignal;
-}): Promise<GateOutcome | undefined> {
+  /** What the turn changed: a rewritten package.json makes the command the model's. */
+  filesChanged: readonly string[];
+  permissions: PermissionGate;
+  approve: ApprovalFn;
+}): Promise<GateOutcome | { command: string; skipped: string } | undefined> {
   const command = resolveVerifyCommand(args.config.verify.command, args.cwd);
   if (!command) return undefined;
+  const gate = verifyGate({
+    command,
+    filesChanged: args.filesChanged,
+    mode: args.permissions.mode,
+  });
+  if (gate.action === 'ask') {
+    const answer = await args.approve({
+      tool: 'verify',
+      args: { command },
+      summary: `run the tests: ${command}`,
+      rule: `bash(${command})`,
+      reason: gate.reason,
+    });
+    if (answer.decision === 'deny') return { command, skipped: gate.reason };
+  }
   const result = await runVerify({
     command,
     cwd: args.cwd,
     timeoutMs: args.config.verify.timeoutMs,
     signal: args.signal,
+    policy: args.permissions.toolPolicy.bash(),
   });
   return {
     command,
@@ -71,5 +93,3 @@ export function planEscalation(args: {
   });
   return { escalation, notice: describeEscalation(escalation) };
 }
-
-export type { TaskType };

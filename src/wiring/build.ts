@@ -99,7 +99,8 @@ export function buildCore(options: CoreOptions): Core {
   const make = (id: ProviderId, providerEnv: NodeJS.ProcessEnv): Provider =>
     createProvider(id, {
       env: providerEnv,
-      // kirikae owns the retry policy: the router falls back instead of the SDK waiting.
+      // A failed call moves down the fallback chain at once (shown on the card and the
+      // transcript) rather than waiting on the same provider; the SDKs never retry by themselves.
       maxRetries: 0,
       onNotice: (message) => options.notice('warn', message),
     });
@@ -128,6 +129,10 @@ export function buildCore(options: CoreOptions): Core {
   const permissions = createPermissionGate({
     mode,
     rules: loaded.config.agent,
+    sandbox: loaded.config.agent.sandbox,
+    envAllow: loaded.config.agent.envAllow,
+    // A permission section that did not validate fails closed: no edits, no commands.
+    ...(loaded.permissionLock ? { locked: loaded.permissionLock } : {}),
     ...(options.persistPermission ? { persistRule: options.persistPermission } : {}),
     onNotice: (message) => options.notice('warn', message),
   });
