@@ -1,0 +1,148 @@
+// The session core's promises across modules: one routing context (the card and `kirikae
+// route` decide alike), one local runtime (a model is loaded and asked on the host that has it).
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readMemory } from '../../src/telemetry/memory.js';
+import { buildCore, buildSession } from '../../src/wiring/build.js';
+import { route } from '../../src/wiring/headless.js';
+import type { AppState } from '../../src/session/types.js';
+import type { Session } from '../../src/session/session.js';
+import { startAllStubs, type AllStubs } from '../support/all-stubs.js';
+import { startOllamaStub, type OllamaStub } from '../support/ollama-stub.js';
+
+function box(config: Record<string, unknown>) {
+  const root = mkdtempSync(join(tmpdir(), 'kirikae-core-'));
+  const configDir = join(root, 'config');
+  const cwd = join(root, 'project');
+  mkdirSync(configDir);
+  mkdirSync(cwd);
+  writeFileSync(join(configDir, 'config.json'), JSON.stringify(config));
+  return { configDir, cwd, dataDir: join(root, 'data') };
+}
+
+async function until(session: Session, check: (s: AppState) => boolean): Promise<AppState> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (check(session.getState())) return session.getState();
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`condition not met: ${JSON.stringify(session.getState().transcript)}`);
+}
+
+describe('one routing context', () => {
+  let stubs: AllStubs;
+  beforeAll(async () => {
+    stubs = await startAllStubs();
+  });
+  afterAll(() => stubs.close());
+
+  it('kirikae route --json and the route card show the same decision for the same state', async () => {
+    // The memory budget a 30B model needs on this 24 GB box, so local routes are in play too.
+    const b = box({ local: { memoryBudgetGb: 64, reserveGb: 0 } });
+    const env = { ...stubs.env, KIRIKAE_CONFIG_DIR: b.configDir, KIRIKAE_DATA_DIR: b.dataDir };
+    const prompt = 'implement a retry helper with jittered backoff in src/retry.ts';
+
+    let out = '';
+    const stdout = new PassThrough().on('data', (c: Buffer) => (out += c.toString()));
+    const cwd = process.cwd();
+    process.chdir(b.cwd);
+    try {
+      expect(await route({ prompt, json: true }, { stdout, stderr: new PassThrough(), env })).toBe(
+        0,
+      );
+    } finally {
+      process.chdir(cwd);
+    }
+    const cli = JSON.parse(out) as {
+      taskType: string;
+      chosen: { model: string; tier: number; estimate: { inputTokens: number; usdP50: number } };
+      alternatives: { model: string }[];
+    };
+
+    const core = buildCore({
+      env,
+      cwd: b.cwd,
+      writeLedger: true,
+      sessionId: 's',
+      notice: () => {},
+    });
+    core.setMemory(await readMemory());
+    await core.local.ready(5_000);
+    await core.loadHistory();
+    const session = buildSession(core, { sessionId: 's' });
+    session.submit(prompt);
+    const card = (await until(session, (s) => s.proposal !== undefined)).proposal!;
+    session.stop();
+    core.close();
+
+    expect(card.taskType).toBe(cli.taskType);
+    const proposed = card.options[0]!;
+    expect(proposed.model).toBe(cli.chosen.model);
+    expect(proposed.tier).toBe(cli.chosen.tier);
+    // The system prompt and tool definitions are counted on both paths (~900 tokens).
+    expect(proposed.estimate.inputTokens).toBe(cli.chosen.estimate.inputTokens);
+    expect(proposed.estimate.inputTokens).toBeGreaterThan(500);
+    expect(proposed.estimate.usdP50).toBe(cli.chosen.estimate.usdP50);
+    expect(card.options.slice(1, 1 + cli.alternatives.length).map((o) => o.model)).toEqual(
+      cli.alternatives.map((a) => a.model),
+    );
+  });
+});
+
+describe('one local runtime, two Ollama hosts', () => {
+  let laptop: OllamaStub;
+  let mini: OllamaStub;
+  beforeAll(async () => {
+    laptop = await startOllamaStub({ models: [{ name: 'qwen3:8b', size: 5_200_000_000 }] });
+    mini = await startOllamaStub({ models: [{ name: 'qwen3-coder:30b', size: 18_600_000_000 }] });
+  });
+  afterAll(async () => {
+    await laptop.close();
+    await mini.close();
+  });
+
+  it('loads the model on the host that has it, and chats with that host', async () => {
+    const b = box({
+      local: {
+        hosts: [
+          { url: laptop.url, memoryBudgetGb: 64 },
+          { url: mini.url, memoryBudgetGb: 64 },
+        ],
+      },
+    });
+    const env = { KIRIKAE_CONFIG_DIR: b.configDir, KIRIKAE_DATA_DIR: b.dataDir, HOME: b.cwd };
+    const core = buildCore({
+      env,
+      cwd: b.cwd,
+      writeLedger: true,
+      sessionId: 's',
+      notice: () => {},
+    });
+    await core.local.ready(5_000);
+    expect(core.local.hostFor('qwen3-coder:30b').host.url).toBe(mini.url);
+    expect(core.local.hostFor('qwen3:8b').host.url).toBe(laptop.url);
+
+    const session = buildSession(core, { sessionId: 's' });
+    mini.chatSteps.push({ chunks: ['from the mini'], evalCount: 40, evalDurationNs: 1e9 });
+    session.setModelOverride('ollama/qwen3-coder:30b', 'turn');
+    session.submit('fix the typo in README.md');
+    const state = await until(session, (s) => s.transcript.some((i) => i.kind === 'turn'));
+    session.stop();
+    core.close();
+
+    expect(state.transcript.find((i) => i.kind === 'turn')).toMatchObject({ outcome: 'ok' });
+    expect(mini.requests.filter((r) => r.path === '/api/chat').length).toBeGreaterThan(0);
+    expect(laptop.requests.filter((r) => r.path === '/api/chat')).toHaveLength(0);
+    expect(mini.resident().map((r) => r.name)).toContain('qwen3-coder:30b');
+    expect(laptop.resident()).toHaveLength(0);
+    // The ledger names the host the call ran on.
+    const calls = core.history.records().filter((r) => r.type === 'call');
+    expect(calls.at(-1)).toMatchObject({
+      model: 'ollama/qwen3-coder:30b',
+      host: new URL(mini.url).host,
+    });
+  });
+});
