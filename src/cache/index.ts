@@ -1,0 +1,12 @@
+/** The semantic answer cache (issue 18): what the session, the commands and the gateway use. */
+export { createSemanticCache } from './semantic-cache.js';
+export type {
+  Embed,
+  SemanticCache,
+  SemanticCacheDeps,
+  SemanticCacheStats,
+} from './semantic-cache.js';
+export { fileStore, memoryStore, semanticCacheFile, type CacheStore } from './store.js';
+export { explainResult, hitLine, missText, skipText } from './explain.js';
+export { actionIn, isWorkspaceQuestion, uncacheableTurn } from './rules.js';
+export type * from './types.js';
