@@ -16,7 +16,7 @@ const STOP = new Set(
 );
 
 function stem(word: string): string {
-  return word.replace(/(?:ing|ed|es|s)$/, '').replace(/(.)\1$/, '$1');
+  return word.replace(/(?:ing|ed|es|s)$/, '').replace(/([a-z])\1$/, '$1');
 }
 
 /** FNV-1a, 32 bits. */
