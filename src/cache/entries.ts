@@ -25,6 +25,8 @@ export class CacheEntries {
   private wrong = new Map<string, Float32Array>();
   /** Lines the store holds (live or not): compaction is due when it far exceeds the live. */
   lines = 0;
+  /** storedAt of the oldest live entry (or earlier): eviction has nothing to do before its TTL. */
+  private oldestAt = Number.POSITIVE_INFINITY;
   /** Entries left out because their vector has another length than the index's (model change). */
   incompatible = 0;
 
@@ -53,6 +55,7 @@ export class CacheEntries {
     // The vector lives once, in the index (50,000 of them are 150 MB); the entry keeps none.
     const entry = { ...op.entry, vector: NO_VECTOR };
     const slot = this.index.add(unit);
+    this.oldestAt = Math.min(this.oldestAt, entry.storedAt);
     this.bySlot[slot] = entry;
     this.byId.set(entry.id, { entry, slot });
   }
@@ -112,6 +115,8 @@ export class CacheEntries {
    * went.
    */
   evict(now: number, ttlMs: number, maxEntries: number): number {
+    // Called after every lookup and store: a full pass only when something is due.
+    if (now - this.oldestAt <= ttlMs && this.byId.size <= maxEntries) return 0;
     let removed = 0;
     for (const { entry } of [...this.byId.values()]) {
       if (now - entry.storedAt > ttlMs && this.remove(entry.id)) removed += 1;
@@ -121,6 +126,10 @@ export class CacheEntries {
       for (const entry of oldest.slice(0, this.byId.size - maxEntries)) {
         if (this.remove(entry.id)) removed += 1;
       }
+    }
+    this.oldestAt = Number.POSITIVE_INFINITY;
+    for (const { entry } of this.byId.values()) {
+      this.oldestAt = Math.min(this.oldestAt, entry.storedAt);
     }
     if (this.index.slots > 2 * this.byId.size + 64) this.compactIndex();
     return removed;
