@@ -10,3 +10,4 @@ export { fileStore, memoryStore, semanticCacheFile, type CacheStore } from './st
 export { explainResult, hitLine, missText, skipText } from './explain.js';
 export { actionIn, isWorkspaceQuestion, uncacheableTurn } from './rules.js';
 export type * from './types.js';
+export { cacheHitRecord, conversationLines } from './turn.js';

@@ -238,13 +238,16 @@ function isCall(o: Obj): o is Obj & CallRecord {
   return keyCount(o) === n + later;
 }
 
+/** `turn` (a count) and a non-empty `model`, as verify and cache_hit records hold them. */
+function hasTurnAndModel(o: Obj): boolean {
+  return isCount(o.turn) && typeof o.model === 'string' && o.model.length > 0;
+}
+
 function isVerify(o: Obj): o is Obj & VerifyRecord {
   const n = commonFields(o);
   if (n < 0) return false;
   return (
-    isCount(o.turn) &&
-    typeof o.model === 'string' &&
-    o.model.length > 0 &&
+    hasTurnAndModel(o) &&
     typeof o.command === 'string' &&
     typeof o.passed === 'boolean' &&
     isNonNegative(o.durationMs) &&
@@ -274,9 +277,7 @@ function isCacheHit(o: Obj): o is Obj & CacheHitRecord {
   const n = commonFields(o);
   if (n < 0) return false;
   return (
-    isCount(o.turn) &&
-    typeof o.model === 'string' &&
-    o.model.length > 0 &&
+    hasTurnAndModel(o) &&
     o.costUsd === 0 &&
     (o.savedUsd === null || isNonNegative(o.savedUsd)) &&
     isSimilarity(o.similarity) &&

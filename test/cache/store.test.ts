@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fileStore, semanticCacheFile } from '../../src/cache/index.js';
+import { startChild, waitFor } from '../support/child.js';
 import { HOUR, answered, question, testCache } from './support.js';
 
 const CHILD = fileURLToPath(new URL('./remember-child.ts', import.meta.url));
@@ -22,24 +23,7 @@ afterEach(() => {
 });
 
 function start(tag: string, count: number): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, file, tag, String(count)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  return child;
-}
-
-function waitFor(child: ChildProcess, word: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (seen.includes(word)) resolve();
-    });
-    child.once('exit', (code) => {
-      if (!seen.includes(word)) reject(new Error(`child exited (${code}) before "${word}"`));
-    });
-  });
+  return startChild(CHILD, [file, tag, String(count)], children);
 }
 
 describe('semantic cache file store', () => {
