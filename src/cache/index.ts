@@ -8,6 +8,6 @@ export type {
 } from './semantic-cache.js';
 export { fileStore, memoryStore, semanticCacheFile, type CacheStore } from './store.js';
 export { explainResult, hitLine, missText, skipText } from './explain.js';
-export { actionIn, isWorkspaceQuestion, uncacheableTurn } from './rules.js';
+export { actionIn, isWorkspaceQuestion, pathsIn, uncacheableTurn } from './rules.js';
 export type * from './types.js';
 export { cacheHitRecord, conversationLines } from './turn.js';

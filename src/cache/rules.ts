@@ -107,6 +107,20 @@ const PATH_LIKE =
   /(?:^|[\s`'"(])(?:\.{0,2}\/)?[\w.-]+(?:\/[\w.-]+)+|\b[\w-]+\.(?:[cm]?[jt]sx?|json|md|ya?ml|toml|py|go|rs|java|rb|sh|css|html|lock)\b/i;
 
 /**
+ * Path-like words of a prompt (`src/x.ts`, `@lib/a.js`, `package.json`), for the session to
+ * read and pass as quoted files: an answer about a file is then not served once it changed,
+ * even before a commit moves HEAD. Words that are not files on disk are simply skipped there.
+ */
+export function pathsIn(prompt: string): string[] {
+  const found = new Set<string>();
+  for (const word of prompt.split(/[\s`'"()[\]{},;]+/)) {
+    const path = word.replace(/^@/, '').replace(/[.:!?]+$/, '');
+    if (path && !/^[a-z]+:\/\//i.test(path) && PATH_LIKE.test(` ${path}`)) found.add(path);
+  }
+  return [...found];
+}
+
+/**
  * Whether the answer to `prompt` depends on the workspace, and so on its git HEAD. Quoted
  * files always make it so.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionIn, isWorkspaceQuestion, uncacheableTurn } from '../../src/cache/rules.js';
+import { actionIn, isWorkspaceQuestion, pathsIn, uncacheableTurn } from '../../src/cache/rules.js';
 import { answered } from './support.js';
 
 describe('action prompts (never cached)', () => {
@@ -65,5 +65,16 @@ describe('cacheable turns', () => {
     expect(uncacheableTurn(answered('text', { changedFiles: 1 }))).toBe('changed_files');
     expect(uncacheableTurn(answered('text', { outcome: 'error' }))).toBe('not_ok');
     expect(uncacheableTurn(answered(''))).toBe('empty_answer');
+  });
+});
+
+describe('paths a prompt quotes', () => {
+  it('finds paths and file names, not URLs or plain words', () => {
+    expect(
+      pathsIn(
+        'what does @src/cache/rules.ts do, and why is `package.json` read? see https://x.io/a.md',
+      ),
+    ).toEqual(['src/cache/rules.ts', 'package.json']);
+    expect(pathsIn('how do closures work?')).toEqual([]);
   });
 });
