@@ -39,6 +39,8 @@ export interface CostsJson {
   perCompletedTask: CompletedTaskRow[];
   localShare: MonthReport['localShare'];
   cacheHitRate: MonthReport['cacheHitRate'];
+  /** Turns answered from the semantic cache, their rate among all turns, and what they saved. */
+  semanticCache: MonthReport['semanticCache'];
   projection: MonthReport['projection'];
   topTasks: JsonTask[];
   latency: MonthReport['latency'];
@@ -134,6 +136,7 @@ export function toJson(
     perCompletedTask: report.perCompletedTask,
     localShare: report.localShare,
     cacheHitRate: report.cacheHitRate,
+    semanticCache: report.semanticCache,
     projection: report.projection,
     topTasks: report.topTasks.map((task) => ({
       ...task,
@@ -258,12 +261,21 @@ function topTasksTable(report: MonthReport): string[] {
   return ['', 'Most expensive tasks', ...indented(body)];
 }
 
+/** "Answer cache   3 turns (12% of turns), saved $0.012 + ?". */
+function semanticCacheLine(report: MonthReport): string {
+  const cache = report.semanticCache;
+  const saved = costText(cache.savedUsd, cache.unpricedHits, 0);
+  return `Answer cache    ${cache.hits} turn${cache.hits === 1 ? '' : 's'} answered from the semantic cache (${percent(cache.rate)} of turns), saved ${saved}`;
+}
+
 export function toText(
   report: MonthReport,
   budget: BudgetState,
   whatif: WhatIfResult,
   by: CostsGrouping,
   ledgerFile: string,
+  /** Show the semantic cache's line even with no hits (it is enabled). */
+  showSemantic = false,
 ): string[] {
   const { totals, projection } = report;
   const lines = [`kirikae costs, ${report.month} (UTC)   ledger: ${ledgerFile}`, ''];
@@ -308,6 +320,7 @@ export function toText(
   lines.push(
     `Cache hits      ${percent(cache.rate)} of cloud input (${tokens(cache.cacheReadTokens)} read from cache of ${tokens(cache.inputTokens)})`,
   );
+  if (showSemantic || report.semanticCache.hits > 0) lines.push(semanticCacheLine(report));
   const risk = projection.exceedsAtP50
     ? '  will exceed the budget'
     : projection.willExceedBudget

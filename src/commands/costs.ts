@@ -127,7 +127,8 @@ export async function runCosts(args: CostsArgs, io: CostsIo): Promise<number> {
   } else if (args.csv) {
     write(io.stdout, toCsv(report, by));
   } else {
-    write(io.stdout, toText(report, budget, whatif, by, monthFile(dir, month)));
+    const semantic = config.cache.semantic.enabled;
+    write(io.stdout, toText(report, budget, whatif, by, monthFile(dir, month), semantic));
   }
   return 0;
 }

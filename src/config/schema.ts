@@ -156,6 +156,19 @@ export const configSchema = z.object({
   cache: z
     .object({
       ttl: z.enum(CACHE_TTLS).default('5m'),
+      /** The semantic answer cache (issue 18): a question asked again is answered for $0. */
+      semantic: z
+        .object({
+          enabled: z.boolean().default(false),
+          /** Cosine similarity a stored question needs to count as the same one. */
+          threshold: z.number().gt(0).lte(1).default(0.85),
+          ttlHours: z.number().positive().default(24),
+          /** Oldest entries go first beyond this many. */
+          maxEntries: z.number().int().positive().default(5000),
+          /** Embedding model, `ollama/<name>`, called through Ollama's /api/embed. */
+          model: modelId.default('ollama/nomic-embed-text'),
+        })
+        .prefault({}),
     })
     .prefault({}),
   agent: z

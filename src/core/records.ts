@@ -116,10 +116,29 @@ export const taskRecordSchema = z.object({
   models: z.array(z.string()),
 });
 
+/**
+ * A turn answered from the semantic cache (issue 18): nothing was called, so it costs 0; the
+ * original call's price is what it saved. `tier` and `model` are those of the original answer.
+ */
+export const cacheHitRecordSchema = z.object({
+  ...head('cache_hit'),
+  turn: count,
+  taskType,
+  tier,
+  model: z.string().min(1),
+  costUsd: z.literal(0),
+  /** What the original answer cost; null when its model had no known price. */
+  savedUsd: nonNegative.nullable(),
+  similarity: z.number().min(0).max(1),
+  /** When the original answer was given. */
+  originalTs: ts,
+});
+
 export const ledgerRecordSchema = z.discriminatedUnion('type', [
   callRecordSchema,
   verifyRecordSchema,
   taskRecordSchema,
+  cacheHitRecordSchema,
 ]);
 
 export type RouteDecision = (typeof ROUTE_DECISIONS)[number];
@@ -130,7 +149,8 @@ export type RecordUsage = z.infer<typeof recordUsageSchema>;
 export type CallRecord = z.infer<typeof callRecordSchema>;
 export type VerifyRecord = z.infer<typeof verifyRecordSchema>;
 export type TaskRecord = z.infer<typeof taskRecordSchema>;
-export type LedgerRecord = CallRecord | VerifyRecord | TaskRecord;
+export type CacheHitRecord = z.infer<typeof cacheHitRecordSchema>;
+export type LedgerRecord = CallRecord | VerifyRecord | TaskRecord | CacheHitRecord;
 export type CallWarning = NonNullable<CallRecord['warnings']>[number];
 
 // Compile-time guard: a provider's Usage can be written as a record's usage unchanged.

@@ -1,4 +1,10 @@
-import type { CallRecord, LedgerRecord, TaskRecord, VerifyRecord } from '../core/records.js';
+import type {
+  CacheHitRecord,
+  CallRecord,
+  LedgerRecord,
+  TaskRecord,
+  VerifyRecord,
+} from '../core/records.js';
 import { TIERS } from '../core/tier.js';
 import { callRecordSchema, taskRecordSchema } from '../core/records.js';
 
@@ -232,13 +238,16 @@ function isCall(o: Obj): o is Obj & CallRecord {
   return keyCount(o) === n + later;
 }
 
+/** `turn` (a count) and a non-empty `model`, as verify and cache_hit records hold them. */
+function hasTurnAndModel(o: Obj): boolean {
+  return isCount(o.turn) && typeof o.model === 'string' && o.model.length > 0;
+}
+
 function isVerify(o: Obj): o is Obj & VerifyRecord {
   const n = commonFields(o);
   if (n < 0) return false;
   return (
-    isCount(o.turn) &&
-    typeof o.model === 'string' &&
-    o.model.length > 0 &&
+    hasTurnAndModel(o) &&
     typeof o.command === 'string' &&
     typeof o.passed === 'boolean' &&
     isNonNegative(o.durationMs) &&
@@ -259,6 +268,27 @@ function isTask(o: Obj): o is Obj & TaskRecord {
   );
 }
 
+/** A similarity as the schema allows it: a finite number in [0, 1]. */
+function isSimilarity(value: unknown): boolean {
+  return typeof value === 'number' && value >= 0 && value <= 1;
+}
+
+function isCacheHit(o: Obj): o is Obj & CacheHitRecord {
+  const n = commonFields(o);
+  if (n < 0) return false;
+  return (
+    hasTurnAndModel(o) &&
+    o.costUsd === 0 &&
+    (o.savedUsd === null || isNonNegative(o.savedUsd)) &&
+    isSimilarity(o.similarity) &&
+    typeof o.originalTs === 'string' &&
+    TS_PATTERN !== undefined &&
+    TS_PATTERN.test(o.originalTs) &&
+    // turn, model, costUsd, savedUsd, similarity, originalTs
+    keyCount(o) === n + 6
+  );
+}
+
 /**
  * `value` itself when it is certainly a valid ledger record with no undeclared field (so
  * zod's output would equal it); undefined when unsure, and then only zod can tell.
@@ -272,6 +302,8 @@ export function fastRecord(value: unknown): LedgerRecord | undefined {
       return isVerify(value) ? value : undefined;
     case 'task':
       return isTask(value) ? value : undefined;
+    case 'cache_hit':
+      return isCacheHit(value) ? value : undefined;
     default:
       return undefined;
   }

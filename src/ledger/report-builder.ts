@@ -6,6 +6,7 @@ import {
   byCallsDesc,
   disagrees,
   latencyRow,
+  semanticCacheReport,
   share,
   type BilledDisagreementRow,
   type LatencyRow,
@@ -115,6 +116,9 @@ export class MonthReportBuilder {
   private allTokens = 0;
   private cacheRead = 0;
   private cloudInput = 0;
+  private semanticHits = 0;
+  private semanticSavedUsd = 0;
+  private semanticUnpriced = 0;
   private readonly disagreements: BilledDisagreementRow[] = [];
 
   constructor(private readonly options: MonthReportOptions) {}
@@ -124,6 +128,12 @@ export class MonthReportBuilder {
     if (!isoInMonth(iso, this.options.month)) return;
     if (record.type === 'task') {
       this.taskEntry(record).end = record;
+      return;
+    }
+    if (record.type === 'cache_hit') {
+      this.semanticHits += 1;
+      if (record.savedUsd === null) this.semanticUnpriced += 1;
+      else this.semanticSavedUsd += record.savedUsd;
       return;
     }
     if (record.type !== 'call') return;
@@ -218,6 +228,12 @@ export class MonthReportBuilder {
         cacheReadTokens: this.cacheRead,
         inputTokens: this.cloudInput,
       },
+      semanticCache: semanticCacheReport(
+        this.semanticHits,
+        this.turnCount,
+        this.semanticSavedUsd,
+        this.semanticUnpriced,
+      ),
       latency: latency.sort(byCallsDesc),
       projection: projectMonthEnd({
         month,

@@ -36,6 +36,31 @@ export interface CacheHitRate {
   inputTokens: number;
 }
 
+/**
+ * The semantic answer cache: turns answered from it (`cache_hit` records) beside the turns a
+ * model answered. Its saving is the original answers' price, not money the month spent.
+ */
+export interface SemanticCacheReport {
+  hits: number;
+  /** Turns a model answered (as LocalShare.turns counts them). */
+  modelTurns: number;
+  /** hits / (hits + modelTurns), null with no turn at all. */
+  rate: number | null;
+  /** Sum of the priced hits' savings. */
+  savedUsd: number;
+  /** Hits whose original answer had no known price: their saving is not in savedUsd. */
+  unpricedHits: number;
+}
+
+export function semanticCacheReport(
+  hits: number,
+  modelTurns: number,
+  savedUsd: number,
+  unpricedHits: number,
+): SemanticCacheReport {
+  return { hits, modelTurns, rate: ratio(hits, hits + modelTurns), savedUsd, unpricedHits };
+}
+
 export interface LatencyRow {
   model: string;
   /** Successful calls only: errors and aborts end early and would flatter the figures. */
@@ -108,6 +133,7 @@ export interface MonthReport {
   perCompletedTask: CompletedTaskRow[];
   localShare: LocalShare;
   cacheHitRate: CacheHitRate;
+  semanticCache: SemanticCacheReport;
   latency: LatencyRow[];
   projection: Projection;
   topTasks: TaskCost[];

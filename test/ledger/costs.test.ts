@@ -1,11 +1,11 @@
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCosts, type CostsArgs, type CostsJson } from '../../src/commands/costs.js';
 import { ledgerDir, monthFile, openLedger } from '../../src/ledger/store.js';
-import { call, goldenRecords } from './fixtures.js';
+import { cacheHit, call, goldenRecords } from './fixtures.js';
 
 let root: string;
 let env: NodeJS.ProcessEnv;
@@ -30,6 +30,55 @@ async function run(args: CostsArgs, extraEnv: NodeJS.ProcessEnv = {}) {
   const code = await runCosts(args, { stdout, stderr, env: { ...env, ...extraEnv }, now });
   return { code, out, err };
 }
+
+describe('kirikae costs: the semantic cache', () => {
+  it('shows its hits, their rate among turns and the saving beside the prompt-cache line', async () => {
+    const ledger = openLedger(ledgerDir(env), { now: () => now });
+    ledger.append(cacheHit({ ts: '2026-03-10T09:00:00.000Z', task: 'T9', savedUsd: 0.004 }));
+    ledger.append(
+      cacheHit({ ts: '2026-03-10T10:00:00.000Z', task: 'T9', turn: 2, savedUsd: 0.0021 }),
+    );
+    ledger.append(
+      cacheHit({ ts: '2026-03-10T11:00:00.000Z', task: 'T9', turn: 3, savedUsd: null }),
+    );
+    ledger.close();
+    const json = JSON.parse((await run({ json: true })).out) as CostsJson;
+    // The golden month has 7 turns answered by a model.
+    expect(json.semanticCache).toEqual({
+      hits: 3,
+      modelTurns: 7,
+      rate: 0.3,
+      savedUsd: 0.0061,
+      unpricedHits: 1,
+    });
+    // A hit costs nothing: the month's total is the golden one.
+    expect(json.totalUsd).toBe(1.1445);
+    const { out } = await run({});
+    const lines = out.split('\n');
+    const prompt = lines.findIndex((l) => l.startsWith('Cache hits'));
+    expect(lines[prompt + 1]).toBe(
+      'Answer cache    3 turns answered from the semantic cache (30% of turns), saved $0.0061 + ?',
+    );
+  });
+
+  it('says nothing of it when it is off and never hit', async () => {
+    expect((await run({})).out).not.toContain('Answer cache');
+  });
+
+  it('shows it with no hits when cache.semantic.enabled', async () => {
+    const { out } = await run({}, { KIRIKAE_CONFIG_DIR: join(root, 'config-on') });
+    expect(out).not.toContain('Answer cache');
+    mkdirSync(join(root, 'config-on'), { recursive: true });
+    writeFileSync(
+      join(root, 'config-on', 'config.json'),
+      JSON.stringify({ cache: { semantic: { enabled: true } } }),
+    );
+    const on = await run({}, { KIRIKAE_CONFIG_DIR: join(root, 'config-on') });
+    expect(on.out).toContain(
+      'Answer cache    0 turns answered from the semantic cache (0% of turns), saved $0.00',
+    );
+  });
+});
 
 describe('kirikae costs', () => {
   it('--json prints one object with the golden figures', async () => {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../src/core/records.js';
 import { monthFile, readLedgerMonth } from '../../src/ledger/store.js';
+import { startChild, waitFor } from '../support/child.js';
 
 const CHILD = fileURLToPath(new URL('./append-child.ts', import.meta.url));
 
@@ -21,26 +22,7 @@ afterEach(() => {
 });
 
 function start(tag: string, count: number | 'forever'): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, tag, String(count)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  return child;
-}
-
-function waitFor(child: ChildProcess, word: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const onData = (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (seen.includes(word)) {
-        child.stdout!.off('data', onData);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`child exited (${code}) before "${word}"`)));
-  });
+  return startChild(CHILD, [dir, tag, String(count)], children);
 }
 
 function exited(child: ChildProcess): Promise<number | null> {

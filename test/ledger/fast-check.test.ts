@@ -3,7 +3,7 @@ import type { LedgerRecord } from '../../src/core/records.js';
 import { decodeLines } from '../../src/ledger/codec.js';
 import { fastPathEnabled, fastRecord } from '../../src/ledger/fast-check.js';
 import { checkRecord } from '../../src/ledger/schema.js';
-import { call, golden, task, usage, verify } from './fixtures.js';
+import { cacheHit, call, golden, task, usage, verify } from './fixtures.js';
 
 /*
  * The hand-written check may only ever say "valid, and zod would return an equal object".
@@ -75,6 +75,8 @@ const VALID: LedgerRecord[] = [
   verify({ ts: '2026-03-02T09:08:00.000+02:00', tier: null }),
   task({ ts: '2026-03-02T09:10:00.000Z', task: 'T1', models: ['a', 'b'], taskType: 'test' }),
   task({ ts: '2026-03-02T09:10:00.1234Z', task: 'T1', outcome: 'failed', tier: 0 }),
+  cacheHit({ ts: '2026-03-02T09:11:00.000Z', taskType: 'research' }),
+  cacheHit({ ts: '2026-03-02T09:12:00Z', tier: null, savedUsd: null, similarity: 1 }),
 ];
 
 // Values that break one field or another: wrong types, out of range, JSON's odd corners.
@@ -103,6 +105,8 @@ const PALETTE: unknown[] = [
   'call',
   'task',
   'verify',
+  'cache_hit',
+  0.93,
   'ok',
   'completed',
   'implement',
@@ -198,7 +202,14 @@ describe('fast record check', () => {
     stamps.push('', 'T', '2026-03-02', ' 2026-03-02T09:05:00Z', '2026-03-02t09:05:00Z');
     let fast = 0;
     for (const ts of stamps) {
-      for (const record of [call({ ts }), verify({ ts }), task({ ts, task: 'T' })]) {
+      const records = [
+        call({ ts }),
+        verify({ ts }),
+        task({ ts, task: 'T' }),
+        cacheHit({ ts }),
+        cacheHit({ ts: '2026-03-02T09:05:00Z', originalTs: ts }),
+      ];
+      for (const record of records) {
         if (agree(record) === 'fast') fast += 1;
       }
     }

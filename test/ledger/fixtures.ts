@@ -1,4 +1,10 @@
-import type { CallRecord, LedgerRecord, TaskRecord, VerifyRecord } from '../../src/core/records.js';
+import type {
+  CacheHitRecord,
+  CallRecord,
+  LedgerRecord,
+  TaskRecord,
+  VerifyRecord,
+} from '../../src/core/records.js';
 import { TASK_TYPES } from '../../src/core/task.js';
 import { TIERS } from '../../src/core/tier.js';
 import type { Usage } from '../../src/core/usage.js';
@@ -37,6 +43,25 @@ export function task(partial: Partial<TaskRecord> & Pick<TaskRecord, 'ts' | 'tas
     outcome: 'completed',
     attempts: 1,
     models: [],
+    ...partial,
+  };
+}
+
+export function cacheHit(
+  partial: Partial<CacheHitRecord> & Pick<CacheHitRecord, 'ts'>,
+): CacheHitRecord {
+  return {
+    v: 1,
+    type: 'cache_hit',
+    session: 's1',
+    task: 't1',
+    turn: 1,
+    tier: 4,
+    model: 'openrouter/deepseek/deepseek-v4-flash',
+    costUsd: 0,
+    savedUsd: 0.004,
+    similarity: 0.93,
+    originalTs: '2026-03-01T07:00:00.000Z',
     ...partial,
   };
 }
@@ -301,6 +326,20 @@ export function messyRecords(count: number, seed: number): LedgerRecord[] {
     }
     if (kind === 1) {
       records.push(verify({ ts, task: taskId, turn: next(5), passed: next(2) === 0 }));
+      continue;
+    }
+    if (i % 13 === 7) {
+      // A turn served from the semantic cache; some originals were unpriced.
+      records.push(
+        cacheHit({
+          ts,
+          task: taskId,
+          turn: next(5),
+          tier,
+          ...(taskType ? { taskType } : {}),
+          savedUsd: i % 5 === 0 ? null : next(1000) / 10_000,
+        }),
+      );
       continue;
     }
     const model = MESSY_MODELS[next(MESSY_MODELS.length)]!;

@@ -16,6 +16,7 @@ import {
   projectMonthEnd,
   providerOf,
   rollUp,
+  semanticCacheReport,
   share,
   topTasks,
   type BilledDisagreementRow,
@@ -27,6 +28,7 @@ import {
   type LocalShare,
   type MonthReport,
   type MonthReportOptions,
+  type SemanticCacheReport,
   type TaskCost,
 } from '../../src/ledger/reports.js';
 import { ratio } from '../../src/ledger/stats.js';
@@ -147,6 +149,19 @@ export function cacheHitRate(calls: readonly CallRecord[]): CacheHitRate {
   return { rate: ratio(read, input), cacheReadTokens: read, inputTokens: input };
 }
 
+/** Cache hits against the turns a model answered (distinct task and turn of the calls). */
+export function semanticCache(
+  records: readonly LedgerRecord[],
+  calls: readonly CallRecord[],
+): SemanticCacheReport {
+  const hits = records.filter((r) => r.type === 'cache_hit');
+  const turns = new Set(calls.map((c) => `${c.task}\u0000${c.turn}`));
+  let saved = 0;
+  for (const hit of hits) saved += hit.savedUsd ?? 0;
+  const unpriced = hits.filter((h) => h.savedUsd === null).length;
+  return semanticCacheReport(hits.length, turns.size, saved, unpriced);
+}
+
 export function latencyByModel(calls: readonly CallRecord[]): LatencyRow[] {
   const byModel = new Map<string, { durations: number[]; speeds: number[] }>();
   for (const call of calls) {
@@ -193,6 +208,7 @@ export function oracleMonthReport(
     perCompletedTask: perCompletedTask(tasks),
     localShare: localShare(calls),
     cacheHitRate: cacheHitRate(calls),
+    semanticCache: semanticCache(inMonth, calls),
     latency: latencyByModel(calls),
     projection: projectMonthEnd({
       month,

@@ -38,6 +38,9 @@ describe('monthReport (one pass) equals the separate report functions', () => {
         expect(report.billedDisagreements.length).toBeGreaterThan(0);
         const kept = records.filter((r) => r.type === 'call' && r.billedDisagreement).length;
         expect(report.billedDisagreements.length).toBeLessThan(kept);
+        expect(report.semanticCache.hits).toBeGreaterThan(0);
+        expect(report.semanticCache.unpricedHits).toBeGreaterThan(0);
+        expect(report.semanticCache.savedUsd).toBeGreaterThan(0);
       }
       // Same keys in the same order too, so `costs --json` prints the same text.
       expect(JSON.stringify(report)).toBe(JSON.stringify(expected));

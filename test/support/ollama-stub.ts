@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { stubEmbedding } from './stub-embedding.js';
 
 export interface StubModel {
   /** Name as listed by /api/tags, e.g. "qwen3:8b". A name without a tag means ":latest". */
@@ -641,6 +642,23 @@ export async function startOllamaStub(options: OllamaStubOptions = {}): Promise<
       }
       case 'POST /api/pull':
         return handlePull(body, res);
+      case 'POST /api/embed': {
+        // docs/api.md "Generate Embeddings": {model, input: string | string[]} →
+        // {"model", "embeddings": [[...]], "total_duration", "load_duration",
+        // "prompt_eval_count"}; one L2-normalised vector per input. A model that is not
+        // installed is a 404 like every other endpoint's (server/routes.go EmbedHandler).
+        const m = find(body.model);
+        if (!m) return notFound(res, body.model);
+        const inputs = Array.isArray(body.input) ? body.input : [body.input ?? ''];
+        const texts = inputs.map((x) => String(x));
+        return sendJson(res, 200, {
+          model: m.name,
+          embeddings: texts.map((t) => stubEmbedding(t)),
+          total_duration: 14_143_917,
+          load_duration: 1_019_500,
+          prompt_eval_count: texts.reduce((n, t) => n + t.split(/\s+/).length, 0),
+        });
+      }
       default:
         res.writeHead(404, { 'content-type': 'text/plain' });
         return res.end('404 page not found');
