@@ -173,13 +173,20 @@ describe('provider errors', { timeout: 60_000 }, () => {
     // The SDK retries (after the server's retry-after) before giving up: script enough 429s.
     stubs.anthropic.steps.push(rateLimited, rateLimited, rateLimited, rateLimited);
     const before = stubs.anthropic.requests.length;
-    // No other provider has a key: the chain has nowhere to go.
-    const result = await run(['-p', 'hi', '--model', 'anthropic/claude-sonnet-4-6'], {
-      OPENAI_API_KEY: undefined,
-      OPENROUTER_API_KEY: undefined,
-      DEEPSEEK_API_KEY: undefined,
-      OLLAMA_HOST: `127.0.0.1:${await closedPort()}`,
-    });
+    // No fallback chain and no other key: the turn has nowhere to go.
+    const box = newBox();
+    mkdirSync(box.configDir, { recursive: true });
+    writeFileSync(join(box.configDir, 'config.json'), JSON.stringify({ fallback: [] }));
+    const result = await run(
+      ['-p', 'hi', '--model', 'anthropic/claude-sonnet-4-6'],
+      {
+        OPENAI_API_KEY: undefined,
+        OPENROUTER_API_KEY: undefined,
+        DEEPSEEK_API_KEY: undefined,
+        OLLAMA_HOST: `127.0.0.1:${await closedPort()}`,
+      },
+      box,
+    );
     const sent = stubs.anthropic.requests.length - before;
     stubs.anthropic.steps.length = 0;
     expect(sent).toBeGreaterThanOrEqual(1);

@@ -76,8 +76,9 @@ function parseOne(result: RunResult): PrintJson {
   expect(Object.keys(json.usage).sort()).toEqual(['cacheRead', 'cacheWrite', 'input', 'output']);
   expect(typeof json.durationMs).toBe('number');
   expect(json.durationMs).toBeGreaterThanOrEqual(0);
-  expect(typeof json.tokPerSec).toBe('number');
-  expect(json.tokPerSec).toBeGreaterThan(0);
+  // A stub answers a handful of tokens at once: too little generation to measure a rate, so
+  // tok/s is null rather than an impossible figure (issue 13.8); Ollama's own rate is a number.
+  expect(json.tokPerSec === null || json.tokPerSec > 0).toBe(true);
   return json;
 }
 
@@ -122,7 +123,7 @@ describe('kirikae -p against the stubs', { timeout: 60_000 }, () => {
     // 1200 × $3 + 3000 × $0.30 + 1100 × $3.75 + 180 × $15 = 3600 + 900 + 4125 + 2700
     // = 11325 µ$ → $0.011325, shown with three decimals (present/units).
     expect(summary).toContain('$0.011');
-    expect(summary).toMatch(/ \d+(\.\d)? tok\/s/);
+    expect(summary).toMatch(/ (\d+(\.\d)?|\?) tok\/s/);
     expect(summary).toMatch(/ \d+(\.\d)? (s|ms)$/);
 
     const request = stubs.anthropic.requests.find((r) => r.path === '/v1/messages');
@@ -177,8 +178,10 @@ describe('kirikae -p against the stubs', { timeout: 60_000 }, () => {
     // 1500 × $1.75 + 500 × $0.175 + 100 × $14 = 2625 + 87.5 + 1400 = 4112.5 µ$.
     expect(json.costUsd).toBeCloseTo(0.0041125, 12);
     expect(json.stopReason).toBe('end_turn');
-    const request = stubs.openai.requests.find((r) => r.path === '/v1/chat/completions');
+    // Codex models are Responses-only (issue 12): nothing goes to Chat Completions.
+    const request = stubs.openai.requests.find((r) => r.path === '/v1/responses');
     expect(request?.body.model).toBe('gpt-5.3-codex');
+    expect(stubs.openai.requests.some((r) => r.path === '/v1/chat/completions')).toBe(false);
     expect(request?.headers.authorization).toBe('Bearer test-openai-key');
     expect(onlyCallRecord()).toMatchObject({ model: 'openai/gpt-5.3-codex', tier: 0 });
     noKeysOnDisk();

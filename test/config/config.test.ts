@@ -91,7 +91,9 @@ describe('defaults', () => {
       'openrouter/deepseek/deepseek-v4-flash',
       'ollama/qwen3-coder:30b',
     ]);
-    expect(config.local).toMatchObject({ memoryBudgetGb: 96, reserveGb: 16, keepAlive: '30m' });
+    // The budget is derived from the machine (GPU wired limit − reserve); a cap is optional.
+    expect(config.local).toMatchObject({ reserveGb: 4, keepAlive: '30m' });
+    expect(config.local.memoryBudgetGb).toBeUndefined();
     expect(config.confirm).toEqual({ autoAcceptBelowUsd: 0, autoAcceptLocal: false });
     expect(config.prices).toEqual({});
     expect(config.agent).toMatchObject({ permissionMode: 'ask', allow: [], ask: [], deny: [] });

@@ -232,7 +232,7 @@ describe('kirikae serve', () => {
 
   it('places a routed local model in memory and books it at no cost', async () => {
     const { anthropic, calls } = await makeGateway({
-      config: { local: { reserveGb: 0 } },
+      config: { local: { memoryBudgetGb: 64, reserveGb: 0 } },
       pinned: { model: 'ollama/qwen3-coder:30b' },
     });
     harness.stubs().ollama.chatSteps.push({

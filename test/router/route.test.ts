@@ -339,7 +339,7 @@ describe('route: constraints', () => {
     const messages = conversation(210_000, 2000);
     const d = route(
       { prompt: 'what did we decide about retries?', system: SYSTEM, messages },
-      ctx(),
+      ctx({}, seedConfig()),
     );
     expect(d.taskType).toBe('long-context');
     expect(d.reasons[1]).toMatch(

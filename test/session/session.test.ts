@@ -88,9 +88,14 @@ describe('Session', () => {
   it('runs a local turn through the residency bridge and feeds the measured tok/s to the models screen', async () => {
     const { cwd, dataDir } = tempDirs();
     const tokRates = new TokRateTracker();
-    const { session: controller } = await makeSession({ local: { reserveGb: 0 } }, cwd, dataDir, {
-      tokRates,
-    });
+    const { session: controller } = await makeSession(
+      { local: { memoryBudgetGb: 64, reserveGb: 0 } },
+      cwd,
+      dataDir,
+      {
+        tokRates,
+      },
+    );
     // 400 tokens in 5 s of generation: 80 tok/s, as Ollama reports it.
     stubs.ollama.chatSteps.push({
       chunks: ['local ', 'answer'],
