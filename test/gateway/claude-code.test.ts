@@ -42,7 +42,7 @@ async function claude(
   const bin = claudeBin();
   const args = [...(bin.endsWith('.js') ? [bin] : []), '-p', prompt];
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       bin.endsWith('.js') ? process.execPath : bin,
       args,
       {
@@ -62,6 +62,8 @@ async function claude(
       (error, stdout, stderr) =>
         resolve({ stdout, stderr, code: error ? Number(error.code ?? 1) : 0 }),
     );
+    // `claude -p` waits 3 s for piped input and warns when none comes: there is none.
+    child.stdin?.end();
   });
 }
 
@@ -95,7 +97,7 @@ describe.skipIf(!INSTALLED)('Claude Code through kirikae serve', () => {
     const { gateway, calls, root } = await harness.makeGateway({
       config: {
         ...tiersFor('ollama/qwen3-coder:30b', 'anthropic/claude-haiku-5-5'),
-        local: { reserveGb: 0 },
+        local: { memoryBudgetGb: 64, reserveGb: 0 },
       },
     });
     for (let i = 0; i < 5; i++)
