@@ -7,7 +7,9 @@ import type { RouterSession } from '../router/session.js';
 import { ruleFromOverride } from '../router/table.js';
 import type { RouteDecision, RouteOverride } from '../router/types.js';
 import { usd } from '../present/units.js';
-import { toProposal } from './route-view.js';
+import { explainDecision, toProposal } from './route-view.js';
+import { KirikaeError } from '../core/errors.js';
+import { parseModelRef } from '../core/model-ref.js';
 import type { Notice, OverrideScope, RouteProposal } from './types.js';
 
 /** A decision waiting on the card (or auto-accepted). */
@@ -159,8 +161,45 @@ export class RouteFlow {
     return o?.model ?? (o?.tier !== undefined ? `tier ${o.tier}` : undefined);
   }
 
+  /** /model and --model: the id is checked, the override set and announced. */
+  overrideModel(model: string | undefined, scope: OverrideScope): void {
+    try {
+      if (model) parseModelRef(model);
+    } catch (error) {
+      this.deps.notify('error', error instanceof KirikaeError ? error.describe() : String(error));
+      return;
+    }
+    this.announce(model ? { model } : undefined, scope, `Model ${model}`);
+  }
+
+  /** /tier and --tier. */
+  overrideTier(tier: Tier | undefined, scope: OverrideScope): void {
+    this.announce(tier === undefined ? undefined : { tier }, scope, `Tier ${tier}`);
+  }
+
+  private announce(override: RouteOverride | undefined, scope: OverrideScope, what: string): void {
+    this.setOverride(override, scope);
+    const span = scope === 'turn' ? 'the next turn' : 'this session';
+    this.deps.notify('info', override ? `${what} for ${span}` : 'Back to automatic routing');
+  }
+
   setAutoAccept(on: boolean): void {
     this.autoAccept = on;
+    this.deps.notify(
+      'info',
+      on
+        ? 'Routes are accepted without the card (/auto off to ask again)'
+        : 'The route card is shown before each turn',
+    );
+  }
+
+  /** /route: why the last turn went where it went. */
+  explainLast(): void {
+    if (!this.last) {
+      this.deps.notify('info', 'No route yet: send a prompt first (or try `kirikae route "…"`)');
+      return;
+    }
+    for (const line of explainDecision(this.last)) this.deps.notify('info', line);
   }
 
   /** The card after failed tests: the escalation's model, priced for the retry prompt. */

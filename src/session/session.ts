@@ -1,23 +1,15 @@
 import type { ConfigStore } from '../config/config-store.js';
-import { KirikaeError } from '../core/errors.js';
 import type { Message } from '../core/message.js';
-import { parseModelRef } from '../core/model-ref.js';
 import type { Tier } from '../core/tier.js';
-import {
-  approveAll,
-  createTaskTracker,
-  type ApprovalAnswer,
-  type ApprovalRequest,
-  type SessionWriter,
-} from '../agent/index.js';
+import { approveAll, createTaskTracker, type SessionWriter } from '../agent/index.js';
 import type { Routing } from '../router/context.js';
 import type { RouterSession } from '../router/session.js';
-import type { RouteOverride } from '../router/types.js';
 import { explainDecision } from './route-view.js';
 import { RouteFlow, autoAcceptedLine, type PendingRoute } from './route-flow.js';
 import { Settings } from './settings.js';
 import { StatusTicker, type StatusSources } from './status.js';
 import { SessionStore } from './store.js';
+import { ApprovalBridge } from './approval-bridge.js';
 import { TurnFlow } from './turn-flow.js';
 import type { TurnLedger } from './turn-ledger.js';
 import type { TurnHow, TurnRunnerDeps } from './turn-runner.js';
@@ -56,33 +48,26 @@ export class Session implements AppController {
   private readonly turns: TurnFlow;
   private readonly settings: Settings;
   private readonly ticker: StatusTicker;
-  private readonly tasks;
   private pending: PendingRoute | undefined;
-  private approvalResolve: ((answer: ApprovalAnswer) => void) | undefined;
-  private readonly now: () => number;
+  private readonly approvals: ApprovalBridge;
 
   constructor(private readonly deps: SessionDeps) {
-    this.now = deps.now ?? Date.now;
+    const now = deps.now ?? Date.now;
     const config = deps.config.get();
-    this.store = new SessionStore({
+    this.store = SessionStore.open({
       folder: deps.cwd,
       ...(deps.branch ? { branch: deps.branch } : {}),
-      screen: 'chat',
-      transcript: [],
       status: StatusTicker.initial(deps.status, config),
       setupProblems: deps.setupProblems,
       themeName: config.ui.theme,
-      clearEpoch: 0,
-      now: this.now(),
-      exiting: false,
+      now: now(),
     });
+    this.approvals = new ApprovalBridge(this.store);
     for (const text of deps.setupProblems) this.notify('warn', text);
-    if (deps.restored?.length)
-      this.notify(
-        'info',
-        `Resumed session ${deps.sessionId}: ${deps.restored.filter((m) => m.role === 'user').length} earlier prompts in the history`,
-      );
-    this.settings = new Settings(deps.config);
+    const earlier = deps.restored?.filter((m) => m.role === 'user').length;
+    if (earlier)
+      this.notify('info', `Resumed session ${deps.sessionId}: ${earlier} earlier prompts`);
+    this.settings = new Settings(deps.config, this.store);
     this.routes = new RouteFlow({
       routing: deps.routing,
       router: deps.router,
@@ -90,34 +75,27 @@ export class Session implements AppController {
       saveRule: (rule) => this.settings.saveRule(rule),
       notify: (level, text) => this.notify(level, text),
     });
-    this.tasks = createTaskTracker({
-      session: deps.sessionId,
-      retryCap: config.verify.retryCap,
-      record: (record) => deps.ledger.append(record),
-    });
     this.turns = new TurnFlow(
       {
         store: this.store,
         runner: deps.runner,
-        tasks: this.tasks,
+        tasks: createTaskTracker({
+          session: deps.sessionId,
+          retryCap: config.verify.retryCap,
+          record: (record) => deps.ledger.append(record),
+        }),
         routes: this.routes,
         config: () => deps.config.get(),
         cwd: deps.cwd,
-        approve: deps.yes ? approveAll : (request) => this.askApproval(request),
+        approve: deps.yes ? approveAll : this.approvals.ask,
         ...(deps.transcript ? { transcript: deps.transcript } : {}),
         monthSpendUsd: () => deps.status.monthSpendUsd?.(),
         propose: (pending, proposal) => this.offer(pending, proposal),
-        now: this.now,
+        now,
       },
       deps.restored,
     );
-    this.ticker = new StatusTicker(this.store, deps.status, this.now);
-    deps.config.subscribe((c) =>
-      this.store.set({
-        themeName: c.ui.theme,
-        status: { ...this.store.getState().status, budgetUsd: c.budget.monthlyUsd },
-      }),
-    );
+    this.ticker = new StatusTicker(this.store, deps.status, now);
   }
 
   getState = () => this.store.getState();
@@ -210,90 +188,39 @@ export class Session implements AppController {
     this.acceptRoute();
   }
 
-  private askApproval(request: ApprovalRequest): Promise<ApprovalAnswer> {
-    return new Promise((resolve) => {
-      this.approvalResolve = resolve;
-      this.store.set({
-        approval: {
-          tool: request.tool,
-          summary: `${request.summary}${request.reason ? ` — ${request.reason}` : ''}`,
-          ...(request.diff ? { diff: request.diff } : {}),
-        },
-      });
-    });
-  }
-
   answerApproval(decision: ApprovalDecision, note?: string): void {
-    const resolve = this.approvalResolve;
-    this.approvalResolve = undefined;
-    this.store.set({ approval: undefined });
-    resolve?.({ decision, ...(note ? { note } : {}) });
+    this.approvals.answer(decision, note);
   }
 
   interrupt(): void {
-    if (this.approvalResolve) this.answerApproval('deny', 'The user interrupted the turn');
+    if (this.approvals.pending) this.approvals.answer('deny', 'The user interrupted the turn');
     this.turns.interrupt();
   }
 
-  private override(override: RouteOverride | undefined, scope: OverrideScope, what: string): void {
-    this.routes.setOverride(override, scope);
-    this.store.set({ sessionOverride: this.routes.describeOverride() });
-    this.notify(
-      'info',
-      override
-        ? `${what} for ${scope === 'turn' ? 'the next turn' : 'this session'}`
-        : 'Back to automatic routing',
-    );
-  }
-
   setModelOverride(model: string | undefined, scope: OverrideScope): void {
-    try {
-      if (model) parseModelRef(model);
-    } catch (error) {
-      this.notify('error', error instanceof KirikaeError ? error.describe() : String(error));
-      return;
-    }
-    this.override(model ? { model } : undefined, scope, `Model ${model}`);
+    this.routes.overrideModel(model, scope);
+    this.store.set({ sessionOverride: this.routes.describeOverride() });
   }
 
   setTierOverride(tier: Tier | undefined, scope: OverrideScope): void {
-    this.override(tier === undefined ? undefined : { tier }, scope, `Tier ${tier}`);
+    this.routes.overrideTier(tier, scope);
+    this.store.set({ sessionOverride: this.routes.describeOverride() });
   }
 
   setAutoAccept(on: boolean): void {
     this.routes.setAutoAccept(on);
-    this.notify(
-      'info',
-      on
-        ? 'Routes are accepted without the card (/auto off to ask again)'
-        : 'The route card is shown before each turn',
-    );
   }
 
   explainLastRoute(): void {
-    const last = this.routes.last;
-    if (!last)
-      this.notify('info', 'No route yet: send a prompt first (or try `kirikae route "…"`)');
-    else for (const line of explainDecision(last)) this.notify('info', line);
+    this.routes.explainLast();
   }
 
   newTask(): void {
-    const ended = this.tasks.abandon();
-    this.turns.messages = [];
-    this.notify(
-      'info',
-      ended ? `Task ${ended.id} recorded as abandoned; new task started` : 'New task started',
-    );
+    this.notify('info', this.turns.newTask());
   }
 
   doneTask(): void {
-    const ended = this.tasks.done();
-    this.notify(
-      'info',
-      ended
-        ? `Task ${ended.id} completed after ${ended.attempts} attempt(s) on ${ended.models.join(', ')}`
-        : 'No task is active: send a prompt first',
-    );
+    this.notify('info', this.turns.doneTask());
   }
 
   clearTranscript(): void {
@@ -306,13 +233,13 @@ export class Session implements AppController {
   }
 
   setTheme(name: string): void {
-    const result = this.settings.setTheme(name);
-    this.notify(result.level, result.text);
+    const { level, text } = this.settings.setTheme(name);
+    this.notify(level, text);
   }
 
   setBudget(usd: number): void {
-    const result = this.settings.setBudget(usd);
-    this.notify(result.level, result.text);
+    const { level, text } = this.settings.setBudget(usd);
+    this.notify(level, text);
   }
 
   quit(): void {

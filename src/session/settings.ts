@@ -2,6 +2,7 @@ import type { ConfigStore } from '../config/config-store.js';
 import type { RoutingRule } from '../config/schema.js';
 import { upsertRule } from '../router/table.js';
 import { usd } from '../present/units.js';
+import type { SessionStore } from './store.js';
 
 export interface SettingResult {
   level: 'info' | 'warn' | 'error';
@@ -10,7 +11,18 @@ export interface SettingResult {
 
 /** Theme, budget and saved routing rules: changed through the config store, never in place. */
 export class Settings {
-  constructor(private readonly store: ConfigStore) {}
+  constructor(
+    private readonly store: ConfigStore,
+    view?: SessionStore,
+  ) {
+    // The screen follows every change, whoever made it.
+    store.subscribe((c) =>
+      view?.set({
+        themeName: c.ui.theme,
+        status: { ...view.getState().status, budgetUsd: c.budget.monthlyUsd },
+      }),
+    );
+  }
 
   setTheme(name: string): SettingResult {
     const problem = this.store.set(['ui', 'theme'], name);

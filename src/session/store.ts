@@ -10,6 +10,19 @@ export class SessionStore {
   private nextId: number;
   private readonly listeners = new Set<() => void>();
 
+  /** A fresh session's state: the chat screen, an empty transcript. */
+  static open(
+    fields: Pick<AppState, 'folder' | 'branch' | 'status' | 'setupProblems' | 'themeName' | 'now'>,
+  ): SessionStore {
+    return new SessionStore({
+      ...fields,
+      screen: 'chat',
+      transcript: [],
+      clearEpoch: 0,
+      exiting: false,
+    });
+  }
+
   constructor(initial: AppState) {
     this.state = initial;
     this.nextId = initial.transcript.reduce((max, item) => Math.max(max, item.id), 0) + 1;

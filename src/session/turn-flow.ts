@@ -50,6 +50,23 @@ export class TurnFlow {
     this.abort?.abort();
   }
 
+  /** /new: the task ends without an outcome (calibration does not count it as a failure). */
+  newTask(): string {
+    const ended = this.deps.tasks.abandon();
+    this.messages = [];
+    return ended
+      ? `Task ${ended.id} ended without an outcome (not counted as a failure); new task started`
+      : 'New task started';
+  }
+
+  /** /done: the task completed; its attempts and models teach the router. */
+  doneTask(): string {
+    const ended = this.deps.tasks.done();
+    return ended
+      ? `Task ${ended.id} completed after ${ended.attempts} attempt(s) on ${ended.models.join(', ')}`
+      : 'No task is active: send a prompt first';
+  }
+
   async run(pending: PendingRoute, model: string, how: TurnHow): Promise<void> {
     const { store, tasks } = this.deps;
     const turn = ++this.turnNumber;

@@ -83,6 +83,8 @@ export interface ApprovalView {
   tool: string;
   summary: string;
   diff?: string;
+  /** The whole command (or other detail), shown as it is, control characters made visible. */
+  detail?: string;
 }
 
 export interface ResidentView {
