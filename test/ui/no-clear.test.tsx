@@ -32,13 +32,17 @@ describe('streaming output', () => {
     const { INK_OPTIONS } = await import('../../src/ui/render.js');
     const stdout = new FakeStdout(100, 30);
     const controller = createFakeController({ now: Date.now() });
-    const instance = render(<App controller={controller} keymap={buildKeymap()} env={{}} />, {
-      ...INK_OPTIONS,
-      stdout: stdout as unknown as NodeJS.WriteStream,
-      stderr: new FakeStdout(100, 30) as unknown as NodeJS.WriteStream,
-      stdin: new FakeStdin() as unknown as NodeJS.ReadStream,
-      patchConsole: false,
-    });
+    // Frames are not throttled here: every update is drawn, the hardest case for clears.
+    const instance = render(
+      <App controller={controller} keymap={buildKeymap()} env={{}} frameMs={0} />,
+      {
+        ...INK_OPTIONS,
+        stdout: stdout as unknown as NodeJS.WriteStream,
+        stderr: new FakeStdout(100, 30) as unknown as NodeJS.WriteStream,
+        stdin: new FakeStdin() as unknown as NodeJS.ReadStream,
+        patchConsole: false,
+      },
+    );
 
     // Four turns of 500 lines, each streamed 50 lines per update at about Ink's frame rate,
     // then moved into the transcript as the session does when a turn ends.
