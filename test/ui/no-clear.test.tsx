@@ -2,7 +2,14 @@
 // terminal (ESC[2J ESC[3J ESC[H) whenever the frame it drew last was as tall as the terminal,
 // which reads as flicker, and scrolls the user's history away. This streams a 2,000-line session
 // into the real App with the shipped Ink options on a 100×30 TTY and counts the clears.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+
+// Ink decides at import whether it runs in CI (then it draws only the last frame); this test is
+// about the terminal path, so CI must be unset before anything imports Ink (.ci/run sets it).
+vi.hoisted(() => {
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+});
 import type { TranscriptItem } from '../../src/session/types.js';
 import { createFakeController, turnItem } from './fake-controller.js';
 import { FakeStdin, FakeStdout, tick } from './app-harness.js';
