@@ -115,6 +115,7 @@ function reportEvent(event: TurnEvent, io: CommandIO, echo: boolean): void {
   else if (e.type === 'tool_result')
     io.stderr.write(`${e.ok ? '✓' : '✗'} ${e.name} ${e.summary}\n`);
   else if (e.type === 'notice') io.stderr.write(`kirikae: ${e.message}\n`);
+  else if (e.type === 'warning') io.stderr.write(`kirikae: warning: ${e.warning.message}\n`);
 }
 
 /**
@@ -229,6 +230,7 @@ function finish(args: PrintArgs, result: TurnResult, text: string, io: CommandIO
         durationMs: Math.round(durationMs),
         stopReason,
         calls: result.records.length,
+        warnings: result.records.flatMap((r) => r.warnings ?? []),
         ...(result.tried.length ? { fallbackFrom: result.tried } : {}),
         ...(result.error
           ? { error: { kind: result.error.kind, message: result.error.describe() } }

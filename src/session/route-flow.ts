@@ -9,7 +9,7 @@ import type { RouteDecision, RouteOverride } from '../router/types.js';
 import { usd } from '../present/units.js';
 import { explainDecision, toProposal } from './route-view.js';
 import { KirikaeError } from '../core/errors.js';
-import { parseModelRef } from '../core/model-ref.js';
+import { resolveModel } from './resolve-model.js';
 import type { Notice, OverrideScope, RouteProposal } from './types.js';
 
 /** A decision waiting on the card (or auto-accepted). */
@@ -164,7 +164,8 @@ export class RouteFlow {
   /** /model and --model: the id is checked, the override set and announced. */
   overrideModel(model: string | undefined, scope: OverrideScope): void {
     try {
-      if (model) parseModelRef(model);
+      // The CLI's check: a typo never becomes a paid request to a wrong or unpriced model.
+      if (model) resolveModel(model, this.deps.config());
     } catch (error) {
       this.deps.notify('error', error instanceof KirikaeError ? error.describe() : String(error));
       return;

@@ -131,6 +131,15 @@ function applyAgentEvent(
     }
     case 'notice':
       return pushItems(view, { kind: 'notice', level: 'warn', text: event.message });
+    case 'warning':
+      // Ollama dropped context silently: said on the turn, and booked on the call record.
+      return pushItems(view, { kind: 'notice', level: 'warn', text: event.warning.message });
+    case 'retry':
+      return pushItems(view, {
+        kind: 'notice',
+        level: 'warn',
+        text: `${event.message} · retrying in ${Math.ceil(event.delayMs / 1000)} s (attempt ${event.attempt + 1} of ${event.maxAttempts})`,
+      });
     case 'model_call':
       // The call's text is final: move it out of the live region.
       return flushLive({ ...view, live: live && { ...live, model } });

@@ -54,6 +54,7 @@ const JSON_KEYS = [
   'text',
   'tokPerSec',
   'usage',
+  'warnings',
 ].sort();
 
 interface PrintJson {

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { StatusView } from '../../session/types.js';
-import { bytes, usd } from '../../present/units.js';
+import { bytes, usd, usdSum } from '../../present/units.js';
 import { bar, sparkline, truncate } from '../format.js';
 import { useTheme } from '../theme-context.js';
 
@@ -25,7 +25,9 @@ export function StatusBar({ status, width }: { status: StatusView; width: number
         · pressure: {mem.pressure}
       </Text>
     ) : null;
-  const spend = `${usd(status.sessionUsd)} session · ${usd(status.monthUsd)}/${usd(status.budgetUsd)}`;
+  // An unpriced call keeps the known part visible: "$0.093 + ? session", never "$0".
+  const session = usdSum({ usd: status.sessionUsd, unknown: status.sessionUnpriced ?? 0 });
+  const spend = `${session} session · ${usd(status.monthUsd)}/${usd(status.budgetUsd)}`;
   return (
     <Box width={width} flexDirection={narrow ? 'column' : 'row'} columnGap={2}>
       {/* Memory and tok/s come first and keep their room; spend and models give way. */}

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { sanitize } from '../../present/sanitize.js';
 import type { TranscriptItem } from '../../session/types.js';
+import { usdSum } from '../../present/units.js';
 import { formatTokens, formatUsd, foldLines } from '../format.js';
 import { tierColor } from '../theme.js';
 import { useTheme } from '../theme-context.js';
@@ -61,7 +62,12 @@ export function TranscriptItemView({ item }: { item: TranscriptItem }) {
           {u.cacheRead ? ` · ${formatTokens(u.cacheRead)} cached` : ''}
           {u.cacheWrite ? ` · ${formatTokens(u.cacheWrite)} cache write` : ''} ·{' '}
           {formatTokens(u.output)} out ·{' '}
-          <Text color={theme.colors.cost}>{formatUsd(item.costUsd)}</Text>
+          <Text color={theme.colors.cost}>
+            {item.costUsd === null && item.knownUsd
+              ? usdSum({ usd: item.knownUsd, unknown: 1 })
+              : formatUsd(item.costUsd)}
+            {item.usage.estimated ? ' ~' : ''}
+          </Text>
           {item.tokPerSec ? ` · ${item.tokPerSec.toFixed(0)} tok/s` : ''} ·{' '}
           {(item.durationMs / 1000).toFixed(1)} s · {item.how}
           {item.outcome !== 'ok' ? <Text color={theme.colors.warn}> · {item.outcome}</Text> : null}
