@@ -28,6 +28,9 @@ function routeJson(option: RouteOption) {
       : {}),
     coldCache: option.coldCache,
     ...(option.loadsModel ? { loadsModel: option.loadsModel } : {}),
+    // What the card shows beside the figures: the residency plan and where p(success) comes from.
+    ...(option.localPlan ? { localPlan: option.localPlan } : {}),
+    ...(option.successWhy ? { successWhy: option.successWhy } : {}),
     estimate: option.estimate,
   };
 }

@@ -12,15 +12,19 @@ import { buildCore, type Core } from './build.js';
  * refused connection answers at once, so this only bounds a server that hangs. `-p` is about to
  * spend money and waits longer than `route`, which only shows a decision.
  */
-const OLLAMA_WAIT_MS = { print: 10_000, route: 2_000 };
+const OLLAMA_WAIT_MS = { print: 10_000, route: 2_000, serve: 10_000 };
 const MEMORY_WAIT_MS = 500;
 
-async function headlessCore(io: CommandIO, command: 'print' | 'route'): Promise<Core> {
+/** The core of a command without a screen, ready to route: memory read, history and Ollama in. */
+export async function headlessCore(
+  io: CommandIO,
+  command: 'print' | 'route' | 'serve',
+): Promise<Core> {
   const core = buildCore({
     env: io.env,
     cwd: process.cwd(),
-    writeLedger: command === 'print',
-    sessionId: 'print',
+    writeLedger: command !== 'route',
+    sessionId: command === 'serve' ? 'gateway' : 'print',
     notice: (level, text) =>
       io.stderr.write(`kirikae: ${level === 'info' ? '' : `${level}: `}${text}\n`),
   });

@@ -3,34 +3,23 @@
 import { runServe, type ServeArgs } from '../commands/serve.js';
 import type { CommandIO } from '../commands/io.js';
 import type { Gateway } from '../gateway/server.js';
-import { loadTokenizer } from '../router/tokenizer.js';
 import { readMemory } from '../telemetry/memory.js';
-import { buildCore } from './build.js';
+import { headlessCore } from './headless.js';
 
-const OLLAMA_WAIT_MS = 10_000;
 /** The memory budget reads a fresh figure: the gateway runs for hours while models come and go. */
 const MEMORY_EVERY_MS = 5_000;
 
 export async function serve(args: ServeArgs, io: CommandIO): Promise<number> {
-  const core = buildCore({
-    env: io.env,
-    cwd: process.cwd(),
-    writeLedger: true,
-    sessionId: 'gateway',
-    notice: (level, text) =>
-      io.stderr.write(`kirikae: ${level === 'info' ? '' : `${level}: `}${text}\n`),
-  });
-  for (const problem of core.problems) io.stderr.write(`kirikae: warning: ${problem}\n`);
-  const sample = async (): Promise<void> =>
-    core.setMemory(await readMemory().catch(() => undefined));
-  const timer = setInterval(() => void sample(), MEMORY_EVERY_MS);
+  const core = await headlessCore(io, 'serve');
+  const timer = setInterval(
+    () =>
+      void readMemory().then(
+        (m) => core.setMemory(m),
+        () => undefined,
+      ),
+    MEMORY_EVERY_MS,
+  );
   timer.unref();
-  await Promise.all([
-    sample(),
-    core.loadHistory(),
-    core.local.ready(OLLAMA_WAIT_MS),
-    loadTokenizer(),
-  ]);
   const untilSignal = (_gateway: Gateway): Promise<void> =>
     new Promise((resolve) => {
       process.once('SIGINT', () => resolve());
