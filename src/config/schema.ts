@@ -104,6 +104,13 @@ export const configSchema = z.object({
       successPriors: z
         .partialRecord(taskType, z.record(z.string(), z.number().min(0).max(1)))
         .default({}),
+      /**
+       * Ask a small resident Ollama model when the offline classifier is unsure (the card shows
+       * "classifying…" meanwhile); `off` never asks.
+       */
+      modelClassifier: z.enum(['auto', 'off']).default('auto'),
+      /** How long the card waits for the model classifier before the offline verdict stands. */
+      classifierTimeoutMs: z.number().int().positive().max(10_000).default(800),
     })
     .prefault({}),
   fallback: z.array(modelId).default(DEFAULT_FALLBACK),

@@ -88,6 +88,10 @@ export function App({ controller, keymap, screens = {}, env = process.env, frame
       if (prompt) setInput(edit.fromText(prompt));
     } else if (isAction(keymap, 'routePrevModel', key)) controller.cycleModel(-1);
     else if (isAction(keymap, 'routeNextModel', key)) controller.cycleModel(1);
+    else if (state.proposal?.cached && isAction(keymap, 'cacheRouteAnyway', key))
+      controller.routeAnyway();
+    else if (state.proposal?.cached && isAction(keymap, 'cacheWrong', key))
+      controller.dropCachedAnswer();
     else if (isAction(keymap, 'routeSave', key)) controller.alwaysRoute(true);
     else if (isAction(keymap, 'routeAlways', key)) controller.alwaysRoute(false);
     else if (isAction(keymap, 'routeTier', key)) {

@@ -46,6 +46,16 @@ export const DEFAULT_KEYMAP = {
     description: 'always this route for this task type (session)',
   },
   routeSave: { keys: ['A'], context: 'route', description: 'save that rule to the config' },
+  cacheRouteAnyway: {
+    keys: ['r'],
+    context: 'route',
+    description: 'on a cached answer: route the prompt anyway',
+  },
+  cacheWrong: {
+    keys: ['x'],
+    context: 'route',
+    description: 'on a cached answer: it was wrong, drop it',
+  },
   routeCancel: {
     keys: ['escape'],
     context: 'route',

@@ -26,6 +26,7 @@ import { ollamaClassifierClient } from '../local/classifier-client.js';
 import type { Classification } from '../router/types.js';
 import { Session, type SessionDeps } from '../session/session.js';
 import { TurnLedger } from '../session/turn-ledger.js';
+import { buildCacheFlow, classifierFor, routerLabels } from './session-aids.js';
 import type { TurnRunnerDeps } from '../session/turn-runner.js';
 import type { MemorySnapshot } from '../telemetry/memory-snapshot.js';
 
@@ -228,11 +229,13 @@ export interface SessionOptions {
   restored?: SessionDeps['restored'];
   yes?: boolean;
   onExit?: () => void;
+  /** Ask the model classifier when the offline one is unsure (the screen; tests opt in). */
+  modelClassifier?: boolean;
 }
 
 /** The screen's session on top of a core (the interactive wiring and the session tests). */
 export function buildSession(core: Core, options: SessionOptions): Session {
-  return new Session({
+  const session: Session = new Session({
     cwd: core.cwd,
     ...(options.branch ? { branch: options.branch } : {}),
     sessionId: options.sessionId,
@@ -257,5 +260,10 @@ export function buildSession(core: Core, options: SessionOptions): Session {
     ...(options.restored ? { restored: options.restored } : {}),
     yes: options.yes === true,
     onExit: options.onExit ?? (() => {}),
+    cache: buildCacheFlow(core, (level, text) => session.notify(level, text)),
+    localReady: (ms) => core.local.ready(ms),
+    ...(options.modelClassifier ? { classify: classifierFor(core) } : {}),
+    labels: routerLabels(core.env, (text) => session.notify('warn', text)),
   });
+  return session;
 }

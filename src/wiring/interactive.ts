@@ -105,6 +105,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     transcript,
     ...(resumed.messages ? { restored: resumed.messages } : {}),
     yes: options.yes === true,
+    modelClassifier: true,
     onExit: () => resolveExit(),
   });
   sink.session = session;

@@ -154,6 +154,10 @@ export function createFakeController(initial: Partial<AppState> = {}): FakeContr
       fake.update({ proposal: undefined });
       return cancelled?.escalation ? undefined : cancelled?.prompt;
     },
+    routeAnyway: record('routeAnyway'),
+    dropCachedAnswer: record('dropCachedAnswer'),
+    setCache: record('setCache'),
+    explainCache: record('explainCache'),
     interrupt: record('interrupt'),
     answerApproval: record('answerApproval'),
     setScreen: record('setScreen'),
