@@ -109,6 +109,8 @@ export const configSchema = z.object({
        * "classifying…" meanwhile); `off` never asks.
        */
       modelClassifier: z.enum(['auto', 'off']).default('auto'),
+      /** The offline classifier's confidence under which the model classifier is asked. */
+      askModelBelow: z.number().min(0).max(1).default(0.5),
       /** How long the card waits for the model classifier before the offline verdict stands. */
       classifierTimeoutMs: z.number().int().positive().max(10_000).default(800),
     })

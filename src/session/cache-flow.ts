@@ -97,7 +97,7 @@ export class CacheFlow {
         changedFiles: result.agent?.filesChanged.length ?? 0,
         outcome: result.outcome,
       });
-      this.lastSkip = "skipped" in stored ? skipText(stored.skipped) : undefined
+      this.lastSkip = 'skipped' in stored ? skipText(stored.skipped) : undefined;
     } catch (error) {
       this.deps.notify('warn', `semantic cache: the answer was not stored (${String(error)})`);
     } finally {

@@ -5,7 +5,6 @@ import { approveAll, createTaskTracker, type SessionWriter } from '../agent/inde
 import type { Routing } from '../router/context.js';
 import type { RouterSession } from '../router/session.js';
 import { explainDecision } from './route-view.js';
-import { LOW_CONFIDENCE } from '../router/classify.js';
 import { RouteFlow, autoAcceptedLine, classificationOf, type PendingRoute } from './route-flow.js';
 import type { CacheFlow, CachedOffer } from './cache-flow.js';
 import type { ModelVerdict } from '../router/model-classify.js';
@@ -182,7 +181,8 @@ export class Session implements AppController {
       return;
     }
     const decision = routed.pending.decision;
-    const ask = this.deps.classify && decision.confidence < LOW_CONFIDENCE;
+    const ask =
+      this.deps.classify && decision.confidence < this.deps.config.get().routing.askModelBelow;
     if (!ask) return this.settle(routed);
     const abort = new AbortController();
     this.classifying = abort;

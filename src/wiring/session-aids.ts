@@ -65,6 +65,8 @@ export function classifierFor(
     return modelClassify(prompt, base, {
       client: ollamaClassifierClient({ host, keepAlive: config.local.keepAlive }),
       signal,
+      // The session already decided the offline verdict is unsure (routing.askModelBelow).
+      always: true,
       timeoutMs: config.routing.classifierTimeoutMs,
       userTable: config.routing.table,
     });
