@@ -1,4 +1,6 @@
 import type { ConfigStore } from '../config/config-store.js';
+import type { LedgerRecord } from '../core/records.js';
+import { resumedItems } from './resume-view.js';
 import type { Message } from '../core/message.js';
 import type { Tier } from '../core/tier.js';
 import { approveAll, createTaskTracker, type SessionWriter } from '../agent/index.js';
@@ -39,6 +41,8 @@ export interface SessionDeps {
   status: StatusSources;
   transcript?: SessionWriter;
   restored?: Message[];
+  /** The ledger's records, for the restored turns' cost lines. */
+  restoredRecords?: readonly LedgerRecord[];
   /** --yes: every call that would ask is approved (deny rules and read-only still hold). */
   yes?: boolean;
   /** The semantic answer cache, when the wiring built one. */
@@ -98,9 +102,13 @@ export class Session implements AppController {
     });
     this.approvals = new ApprovalBridge(this.store);
     for (const text of deps.setupProblems) this.notify('warn', text);
-    const earlier = deps.restored?.filter((m) => m.role === 'user').length;
-    if (earlier)
+    const earlier = deps.restored?.filter((m) => m.role === 'user').length ?? 0;
+    if (earlier) {
+      this.store.push(
+        ...resumedItems(deps.restored!, deps.restoredRecords ?? [], deps.sessionId),
+      );
       this.notify('info', `Resumed session ${deps.sessionId}: ${earlier} earlier prompts`);
+    }
     this.settings = new Settings(deps.config, this.store);
     this.routes = new RouteFlow({
       routing: deps.routing,

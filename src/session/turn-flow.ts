@@ -44,6 +44,9 @@ export class TurnFlow {
     restored: readonly Message[] = [],
   ) {
     this.messages = [...restored];
+    // Turn numbers go on from the restored conversation, so a resumed session's ledger records
+    // stay in order and its earlier turn lines can be rebuilt from them.
+    this.turnNumber = restored.filter((m) => m.role === 'user').length;
   }
 
   running(): boolean {

@@ -257,7 +257,9 @@ export function buildSession(core: Core, options: SessionOptions): Session {
       monthSpendUsd: () => core.monthSpendUsd(),
     },
     ...(options.transcript ? { transcript: options.transcript } : {}),
-    ...(options.restored ? { restored: options.restored } : {}),
+    ...(options.restored
+      ? { restored: options.restored, restoredRecords: core.history.records() }
+      : {}),
     yes: options.yes === true,
     onExit: options.onExit ?? (() => {}),
     cache: buildCacheFlow(core, (level, text) => session.notify(level, text)),

@@ -98,6 +98,9 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
 
   let resolveExit: () => void = () => {};
   const exited = new Promise<void>((resolve) => (resolveExit = resolve));
+  // A resumed conversation shows its turn lines, which come from the ledger: read it first.
+  const history = resumed.messages ? core.loadHistory() : undefined;
+  if (history) await history;
   const session = buildSession(core, {
     sessionId: transcript.id,
     ...(gitBranch(cwd) ? { branch: gitBranch(cwd) } : {}),
@@ -133,7 +136,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     const problem = core.local.unavailableReason();
     if (problem) session.notify('warn', `${problem}. Local routes are off until it answers.`);
   });
-  void core.loadHistory();
+  if (!history) void core.loadHistory();
   session.start();
   // After the first frame: the encoder is large, and routing estimates until it is ready.
   setTimeout(() => void loadTokenizer(), 50);
