@@ -104,9 +104,7 @@ export class Session implements AppController {
     for (const text of deps.setupProblems) this.notify('warn', text);
     const earlier = deps.restored?.filter((m) => m.role === 'user').length ?? 0;
     if (earlier) {
-      this.store.push(
-        ...resumedItems(deps.restored!, deps.restoredRecords ?? [], deps.sessionId),
-      );
+      this.store.push(...resumedItems(deps.restored!, deps.restoredRecords ?? [], deps.sessionId));
       this.notify('info', `Resumed session ${deps.sessionId}: ${earlier} earlier prompts`);
     }
     this.settings = new Settings(deps.config, this.store);
@@ -352,6 +350,10 @@ export class Session implements AppController {
   interrupt(): void {
     if (this.approvals.pending) this.approvals.answer('deny', 'The user interrupted the turn');
     this.turns.interrupt();
+  }
+
+  fallbackNow(): void {
+    if (this.store.getState().live?.retry) this.turns.skipRetry();
   }
 
   setModelOverride(model: string | undefined, scope: OverrideScope): void {

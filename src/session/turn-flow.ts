@@ -37,6 +37,8 @@ export interface TurnFlowDeps {
 export class TurnFlow {
   messages: Message[];
   private abort: AbortController | undefined;
+  /** Aborted by `f`: the provider stops waiting to retry and the turn falls back. */
+  private skip: AbortController | undefined;
   private turnNumber = 0;
 
   constructor(
@@ -55,6 +57,11 @@ export class TurnFlow {
 
   interrupt(): void {
     this.abort?.abort();
+  }
+
+  /** Ends the current retry wait; the next model of the chain (if any) retries as usual. */
+  skipRetry(): void {
+    this.skip?.abort();
   }
 
   /** /new: the task ends without an outcome (calibration does not count it as a failure). */
@@ -144,6 +151,7 @@ export class TurnFlow {
           model,
           how,
           signal: abort.signal,
+          skipRetry: () => (this.skip = new AbortController()).signal,
           approve: this.deps.approve,
         },
         this.deps.runner,

@@ -83,6 +83,8 @@ export interface LiveTurn {
   /** When the first text arrived (the live tok/s is counted from here). */
   firstTokenAt?: number;
   outputTokens: number;
+  /** Waiting to retry the same call: "429 from Anthropic", and when the wait ends (ms). */
+  retry?: { reason: string; until: number };
 }
 
 export interface ApprovalView {
@@ -165,6 +167,8 @@ export interface AppController {
   /** /cache why: the last lookup's verdict. */
   explainCache(): void;
   interrupt(): void;
+  /** `f` while a retry is being waited out: stop waiting and fall back down the chain now. */
+  fallbackNow(): void;
   answerApproval(decision: ApprovalDecision, note?: string): void;
   setScreen(screen: Screen): void;
   setModelOverride(model: string | undefined, scope: OverrideScope): void;

@@ -218,6 +218,8 @@ export function App({ controller, keymap, screens = {}, env = process.env, frame
     if (state.approval) return onApprovalKey(key);
     if (state.proposal) return onRouteKey(key);
     if (state.live && isAction(keymap, 'interrupt', key)) return controller.interrupt();
+    if (state.live?.retry && input.value === '' && isAction(keymap, 'fallbackNow', key))
+      return controller.fallbackNow();
     onEditKey(key);
   });
 

@@ -24,6 +24,11 @@ export const DEFAULT_KEYMAP = {
     context: 'chat',
     description: 'interrupt the answer (partial answer kept)',
   },
+  fallbackNow: {
+    keys: ['f'],
+    context: 'chat',
+    description: 'while a rate limit is waited out (empty prompt): fall back now',
+  },
   clearInput: {
     keys: ['ctrl+c'],
     context: 'global',

@@ -100,9 +100,12 @@ export function buildCore(options: CoreOptions): Core {
   const make = (id: ProviderId, providerEnv: NodeJS.ProcessEnv): Provider =>
     createProvider(id, {
       env: providerEnv,
-      // A failed call moves down the fallback chain at once (shown on the card and the
-      // transcript) rather than waiting on the same provider; the SDKs never retry by themselves.
-      maxRetries: 0,
+      // A failed call moves down the fallback chain at once (shown on the transcript) rather
+      // than waiting on the same provider — except a rate limit, which says how long to wait:
+      // that wait is counted down on the screen and `f` falls back without waiting it out.
+      // The SDKs never retry by themselves.
+      maxRetries: 2,
+      retry: { kinds: ['rate_limit'] },
       onNotice: (message) => options.notice('warn', message),
     });
   const local = createLocalRuntime({

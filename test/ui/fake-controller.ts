@@ -159,6 +159,7 @@ export function createFakeController(initial: Partial<AppState> = {}): FakeContr
     setCache: record('setCache'),
     explainCache: record('explainCache'),
     interrupt: record('interrupt'),
+    fallbackNow: record('fallbackNow'),
     answerApproval: record('answerApproval'),
     setScreen: record('setScreen'),
     setModelOverride: record('setModelOverride'),
