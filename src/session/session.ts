@@ -62,6 +62,8 @@ export interface SessionDeps {
 
 /** How long the first route waits for Ollama's inventory (loopback answers in a few ms). */
 const FIRST_ROUTE_WAIT_MS = 300;
+/** After that, a card already drawn is still updated when the inventory arrives this late. */
+const LATE_INVENTORY_MS = 5_000;
 
 /** "model qwen3:8b · 412 ms" after the model classifier answered; why not, when it did not. */
 function verdictLine(verdict: ModelVerdict): string | undefined {
@@ -169,7 +171,13 @@ export class Session implements AppController {
    * the model classifier's second opinion while the card already shows.
    */
   private async prepare(prompt: string): Promise<void> {
-    if (this.firstRoute && this.deps.localReady) await this.deps.localReady(FIRST_ROUTE_WAIT_MS);
+    let late: Promise<unknown> | undefined;
+    if (this.firstRoute && this.deps.localReady) {
+      let arrived = false;
+      const inventory = this.deps.localReady(LATE_INVENTORY_MS).then(() => (arrived = true));
+      await Promise.race([inventory, new Promise((r) => setTimeout(r, FIRST_ROUTE_WAIT_MS))]);
+      if (!arrived) late = inventory;
+    }
     this.firstRoute = false;
     const messages = this.turns.messages;
     const routed = this.routes.propose(prompt, messages);
@@ -186,6 +194,8 @@ export class Session implements AppController {
       });
       return;
     }
+    // Ollama answered after the card was drawn: the card is decided again with it.
+    if (late) void late.then(() => this.redecide(routed.pending));
     const decision = routed.pending.decision;
     const ask =
       this.deps.classify && decision.confidence < this.deps.config.get().routing.askModelBelow;
@@ -215,6 +225,18 @@ export class Session implements AppController {
       return;
     }
     this.settle({ ...again, proposal });
+  }
+
+  /** The same prompt decided again (new local facts), unless the user already acted on the card. */
+  private redecide(pending: PendingRoute): void {
+    const proposal = this.store.getState().proposal;
+    if (this.pending !== pending || !proposal || proposal.selected !== 0 || proposal.cached) return;
+    const again = this.routes.reclassify(
+      pending,
+      this.turns.messages,
+      classificationOf(pending.decision),
+    );
+    this.offer(again.pending, { ...again.proposal, classifier: proposal.classifier });
   }
 
   private settle(routed: ReturnType<RouteFlow['propose']>): void {
