@@ -176,6 +176,8 @@ export const configSchema = z.object({
           maxEntries: z.number().int().positive().default(5000),
           /** Embedding model, `ollama/<name>`, called through Ollama's /api/embed. */
           model: modelId.default('ollama/nomic-embed-text'),
+          /** Gateway clients by name (`claude-code`, …): false keeps a client out of the cache. */
+          gatewayClients: z.record(z.string(), z.boolean()).default({}),
         })
         .prefault({}),
     })

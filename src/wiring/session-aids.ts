@@ -4,7 +4,13 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { dataDir } from '../config/paths.js';
 import { redact } from '../core/secrets.js';
-import { createSemanticCache, fileStore, semanticCacheFile } from '../cache/index.js';
+import {
+  createSemanticCache,
+  fileStore,
+  semanticCacheFile,
+  type SemanticCache,
+} from '../cache/index.js';
+import type { GatewayCacheKit } from '../gateway/semantic.js';
 import { embedText } from '../local/embed.js';
 import { ollamaClassifierClient } from '../local/classifier-client.js';
 import { modelClassify, type ModelVerdict } from '../router/model-classify.js';
@@ -25,32 +31,49 @@ function appendLine(path: string, line: string): void {
   appendFileSync(path, `${line}\n`, { mode: 0o600 });
 }
 
-export function buildCacheFlow(core: Core, notify: CacheFlowDeps['notify']): CacheFlow {
+/** The semantic cache over the first Ollama host's embeddings; undefined without a host. */
+export function buildSemanticCache(core: Core): SemanticCache | undefined {
   const settings = () => core.config.get().cache.semantic;
   const host = core.local.hosts[0]?.host.url;
-  const cache = host
-    ? createSemanticCache({
-        store: fileStore(semanticCacheFile(dataDir(core.env))),
-        config: settings,
-        redact,
-        embed: (text) => {
-          const keepAlive = core.config.get().local.keepAlive;
-          return embedText(text, {
-            host,
-            model: settings().model,
-            ...(typeof keepAlive === 'string' ? { keepAlive } : {}),
-          });
-        },
-      })
-    : undefined;
+  if (!host) return undefined;
+  return createSemanticCache({
+    store: fileStore(semanticCacheFile(dataDir(core.env))),
+    config: settings,
+    redact,
+    embed: (text) => {
+      const keepAlive = core.config.get().local.keepAlive;
+      return embedText(text, {
+        host,
+        model: settings().model,
+        ...(typeof keepAlive === 'string' ? { keepAlive } : {}),
+      });
+    },
+  });
+}
+
+export function buildCacheFlow(core: Core, notify: CacheFlowDeps['notify']): CacheFlow {
   return new CacheFlow({
-    cache,
-    enabled: () => settings().enabled,
+    cache: buildSemanticCache(core),
+    enabled: () => core.config.get().cache.semantic.enabled,
     system: core.runner.system,
     readQuoted: quotedFileReader(core.cwd),
     gitHead: () => gitHead(core.cwd),
     notify,
   });
+}
+
+/** The gateway's view of the cache: on per client, hits booked like the screen's. */
+export function gatewayCache(core: Core): GatewayCacheKit | undefined {
+  const cache = buildSemanticCache(core);
+  if (!cache) return undefined;
+  return {
+    cache,
+    enabled: (client) => {
+      const settings = core.config.get().cache.semantic;
+      return settings.enabled && settings.gatewayClients[client] !== false;
+    },
+    append: (record) => core.turnLedger.append(record),
+  };
 }
 
 /** The model classifier over the first Ollama host, bounded by its own time budget. */
