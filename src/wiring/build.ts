@@ -44,6 +44,11 @@ export interface CoreOptions {
   /** Measured watts of local inference (macmon), when the screen samples it. */
   watts?: () => number | undefined;
   tokRates?: { recordTurn(model: string, tokens: number, seconds: number): void };
+  /**
+   * Wait out a 429 that says how long (the screen counts it down; `f` skips it). Off for the
+   * gateway: its clients retry on their own and see the retry-after passed through.
+   */
+  waitOnRateLimits?: boolean;
 }
 
 export interface Core {
@@ -101,10 +106,9 @@ export function buildCore(options: CoreOptions): Core {
     createProvider(id, {
       env: providerEnv,
       // A failed call moves down the fallback chain at once (shown on the transcript) rather
-      // than waiting on the same provider — except a rate limit, which says how long to wait:
-      // that wait is counted down on the screen and `f` falls back without waiting it out.
-      // The SDKs never retry by themselves.
-      maxRetries: 2,
+      // than waiting on the same provider — except, where asked, a rate limit that says how
+      // long to wait. The SDKs never retry by themselves.
+      maxRetries: options.waitOnRateLimits ? 2 : 0,
       retry: { kinds: ['rate_limit'] },
       onNotice: (message) => options.notice('warn', message),
     });

@@ -83,6 +83,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     persistPermission: configRuleWriter(env),
     watts: () => power.latest()?.sysWatts ?? power.latest()?.allWatts,
     tokRates,
+    waitOnRateLimits: true,
   });
   const sampler = startMemorySampler({ intervalMs: 1_000, onSample: (s) => core.setMemory(s) });
 

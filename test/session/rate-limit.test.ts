@@ -39,7 +39,14 @@ async function start() {
     JSON.stringify({ fallback: ['openai/gpt-5.3-codex'] }),
   );
   const env = { ...stubs.env, KIRIKAE_DATA_DIR: join(root, 'data'), KIRIKAE_CONFIG_DIR: configDir };
-  const core = buildCore({ env, cwd, writeLedger: true, sessionId: 's', notice: () => {} });
+  const core = buildCore({
+    env,
+    cwd,
+    writeLedger: true,
+    sessionId: 's',
+    notice: () => {},
+    waitOnRateLimits: true,
+  });
   await core.local.ready(5_000);
   const session = buildSession(core, { sessionId: 's' });
   open.push({ session, core });
