@@ -12,6 +12,7 @@ interface RootOptions {
   yes?: boolean;
   json?: boolean;
   continue?: boolean;
+  delegate?: string | boolean;
 }
 
 function buildProgram(): Command {
@@ -34,6 +35,10 @@ function buildProgram(): Command {
     .option('--yes', 'approve every tool call (for scripts; deny rules still apply)')
     .option('--json', 'print one JSON object instead of text')
     .option('-c, --continue', 'resume the last session of this folder')
+    .option(
+      '--delegate [executor]',
+      'with -p: the routed model plans and hands sub-tasks to an executor (default: the local tier; or e.g. haiku)',
+    )
     .showHelpAfterError('(run kirikae --help for usage)')
     .addHelpText(
       'after',
@@ -56,6 +61,7 @@ Environment:
             tier: options.tier,
             yes: options.yes,
             json: options.json,
+            ...(options.delegate !== undefined ? { delegate: options.delegate } : {}),
           },
           io,
         );
@@ -163,7 +169,15 @@ Environment:
     .command('costs')
     .description('spend per month, tier, model and task, with what-if re-pricing')
     .option('--month <YYYY-MM>', 'month to report (default: this month)')
-    .addOption(new Option('--by <group>', 'grouping').choices(['day', 'tier', 'model', 'task']))
+    .addOption(
+      new Option('--by <group>', 'grouping (role: planner, executor, overhead, verdict)').choices([
+        'day',
+        'tier',
+        'model',
+        'task',
+        'role',
+      ]),
+    )
     .option(
       '--whatif <provider/model>',
       'price the same usage on another model',
@@ -175,7 +189,7 @@ Environment:
     .action(
       async (options: {
         month?: string;
-        by?: 'day' | 'tier' | 'model' | 'task';
+        by?: 'day' | 'tier' | 'model' | 'task' | 'role';
         whatif?: string;
         json?: boolean;
         csv?: boolean;
