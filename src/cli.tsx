@@ -215,6 +215,43 @@ Environment:
     );
 
   program
+    .command('trial')
+    .description(
+      'does delegating pay here? run configurations on fresh worktrees, judged by a check',
+    )
+    .requiredOption('--task <file>', 'task file (JSON: prompt, setup, check)')
+    .requiredOption(
+      '--configs <list>',
+      'e.g. solo:opus,delegate:opus+local,delegate:opus+haiku,solo:haiku',
+    )
+    .option('--runs <n>', 'runs per configuration', '1')
+    .option('--parallel <n>', 'runs at a time, each in its own worktree', '1')
+    .option('--csv <file>', 'write every run as CSV')
+    .option('--json', 'print one JSON object')
+    .action(
+      async (options: {
+        task: string;
+        configs: string;
+        runs: string;
+        parallel: string;
+        csv?: string;
+        json?: boolean;
+      }) => {
+        const io = processIO();
+        const [{ runTrialCommand }, { trialKit }, { buildCore }] = await Promise.all([
+          import('./commands/trial.js'),
+          import('./trial/kit.js'),
+          import('./wiring/build.js'),
+        ]);
+        process.exitCode = await runTrialCommand(
+          { ...options, json: jsonFlag(options) },
+          trialKit(buildCore, io),
+          io,
+        );
+      },
+    );
+
+  program
     .command('sessions')
     .description('list saved sessions (resume the last one with kirikae --continue)')
     .option('--json', 'print one JSON object')
