@@ -14,23 +14,35 @@ export interface Carried {
 
 export const STUB_SUFFIX = ' (full result stubbed: already acted on)';
 
+/** When a result counts as acted on (docs/delegation.md, measured in the stubbing test). */
+export interface StubRule {
+  /** Assistant replies after the result before it is stubbed (the first one read it). */
+  afterReplies: number;
+  /** Never stub the newest result, however many replies followed it. */
+  keepNewest: boolean;
+}
+
+/** Measured best of the rules tried (test/delegate/stubbing.test.ts): stub early, newest too. */
+export const DEFAULT_STUB_RULE: StubRule = { afterReplies: 2, keepNewest: false };
+
 /**
- * The history with every delegate result the planner has acted on replaced by its headline:
- * a result is acted on once an assistant reply follows the reply that answered it. The newest
- * result is never stubbed. A pure function of the history, so a result once stubbed stays
- * stubbed and the cached prefix changes only once per result.
+ * The history with every delegate result the planner has acted on replaced by its headline.
+ * A pure function of the history, so a result once stubbed stays stubbed and the cached prefix
+ * changes only once per result.
  */
-export function stubActedOn(messages: readonly Message[]): Message[] {
+export function stubActedOn(
+  messages: readonly Message[],
+  rule: StubRule = DEFAULT_STUB_RULE,
+): Message[] {
   const out = [...messages];
   const assistants: number[] = [];
   out.forEach((m, i) => m.role === 'assistant' && assistants.push(i));
   let newest = -1;
   out.forEach((m, i) => m.role === 'tool' && m.toolName === DELEGATE_TOOL && (newest = i));
   out.forEach((m, i) => {
-    if (m.role !== 'tool' || m.toolName !== DELEGATE_TOOL || i === newest) return;
-    if (m.content.endsWith(STUB_SUFFIX)) return;
-    // The reply that read the result, then another one after it.
-    if (assistants.filter((a) => a > i).length < 2) return;
+    if (m.role !== 'tool' || m.toolName !== DELEGATE_TOOL) return;
+    if ((rule.keepNewest && i === newest) || m.content.endsWith(STUB_SUFFIX)) return;
+    if (assistants.filter((a) => a > i).length < rule.afterReplies) return;
     out[i] = { ...m, content: `${m.content.split('\n')[0]}${STUB_SUFFIX}` };
   });
   return out;
@@ -65,7 +77,12 @@ export interface PlannerProvider extends Provider {
  */
 export function plannerProvider(
   inner: Provider,
-  options: { stub: boolean; seen?: Iterable<string>; count?: (text: string) => number },
+  options: {
+    stub: boolean;
+    rule?: StubRule;
+    seen?: Iterable<string>;
+    count?: (text: string) => number;
+  },
 ): PlannerProvider {
   const seen = new Set(options.seen ?? []);
   let last: Carried = { tokens: 0, fresh: 0 };
@@ -73,11 +90,43 @@ export function plannerProvider(
     id: inner.id,
     carried: () => last,
     stream(request, signal) {
-      const messages = options.stub ? stubActedOn(request.messages) : request.messages;
+      const messages = options.stub
+        ? stubActedOn(request.messages, options.rule)
+        : request.messages;
       last = carriedIn(messages, seen, options.count);
       for (const m of messages)
         if (m.role === 'tool' && m.toolName === DELEGATE_TOOL) seen.add(m.toolCallId);
       return inner.stream({ ...request, messages }, signal);
     },
   };
+}
+
+/** What replacing one acted-on result by its stub costs and saves (docs/delegation.md). */
+export interface StubTradeoff {
+  /** The one-off price: what the previous request had cached after the stub is written again. */
+  rewriteUsd: number;
+  /** What the calls from the stub on no longer send. */
+  savedUsd: number;
+  pays: boolean;
+}
+
+/**
+ * Stubbing a result changes the prompt from that point: the first call with the stub writes
+ * the `suffix` (the stub and what the previous request had after the result) to the cache
+ * again, where it would have read it; every call from then on sends `saved` fewer tokens —
+ * read from the cache on a warm call, written on a cold one (the executor outlived the cache
+ * TTL, so that call writes its whole prompt anyway). A cold first call rewrites nothing extra.
+ */
+export function stubTradeoff(p: {
+  saved: number;
+  suffix: number;
+  warmCalls: number;
+  coldCalls: number;
+  rates: { cacheRead: number; cacheWrite: number };
+  /** The first call with the stub finds the cache cold. */
+  cold?: boolean;
+}): StubTradeoff {
+  const rewriteUsd = p.cold ? 0 : p.suffix * (p.rates.cacheWrite - p.rates.cacheRead);
+  const savedUsd = p.saved * (p.warmCalls * p.rates.cacheRead + p.coldCalls * p.rates.cacheWrite);
+  return { rewriteUsd, savedUsd, pays: savedUsd > rewriteUsd };
 }
