@@ -279,3 +279,38 @@ export function delegationAdvice(
     parts.push(`completed ${percent(delegated.successRate)} vs ${percent(solo.successRate)} solo`);
   return `${parts.join('; ')} (${delegated.tasks} delegated, ${solo.tasks} solo tasks in the ledger)`;
 }
+
+/** What the costs screen shows of delegation (verdicts already worded: the UI formats nothing). */
+export interface DelegationSummary {
+  planner: UsdSum;
+  executor: UsdSum;
+  plannerCalls: number;
+  executorCalls: number;
+  overhead: Overhead;
+  verdicts: {
+    taskType: TaskType | 'none';
+    delegatedUsdPerCompleted: number | null;
+    soloUsdPerCompleted: number | null;
+    text: string;
+  }[];
+}
+
+/** The screen's view of the books; undefined for a month without a delegated call. */
+export function delegationSummary(report: DelegationReport): DelegationSummary | undefined {
+  if (!report.roles.planner.calls && !report.roles.executor.calls) return undefined;
+  return {
+    planner: report.roles.planner.usd,
+    executor: report.roles.executor.usd,
+    plannerCalls: report.roles.planner.calls,
+    executorCalls: report.roles.executor.calls,
+    overhead: report.overhead,
+    verdicts: report.byTaskType
+      .filter((r) => r.delegated.tasks > 0)
+      .map((r) => ({
+        taskType: r.taskType,
+        delegatedUsdPerCompleted: r.delegated.usdPerCompleted,
+        soloUsdPerCompleted: r.solo.usdPerCompleted,
+        text: r.deltaUsd === null ? 'no solo tasks to compare' : verdictText(r.deltaUsd),
+      })),
+  };
+}

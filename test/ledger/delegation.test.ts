@@ -17,7 +17,9 @@ import {
   verdictText,
 } from '../../src/ledger/delegation.js';
 import { fastRecord } from '../../src/ledger/fast-check.js';
+import { readCostsScreenData } from '../../src/ledger/month.js';
 import { ledgerDir, openLedger } from '../../src/ledger/store.js';
+import { delegationLines } from '../../src/ui/screens/costs-delegation.js';
 import { call, task, usage } from './fixtures.js';
 
 const OPUS = 'anthropic/claude-opus-4-6';
@@ -257,5 +259,45 @@ describe('kirikae costs --by role', () => {
     expect(parsed.overhead.usd).toBeCloseTo(0.0002, 9);
     expect(parsed.delegatedTasks).toHaveLength(2);
     rmSync(root, { recursive: true, force: true });
+  });
+});
+
+describe('the costs screen', () => {
+  it('reads the delegation books in the same pass and words planner, executor, overhead, verdict', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'kirikae-roles-screen-'));
+    const dir = join(root, 'data');
+    const now = new Date('2026-03-11T12:00:00Z');
+    const ledger = openLedger(dir, { now: () => now });
+    for (const r of mixedHistory()) ledger.append(r);
+    ledger.close();
+    const { data } = await readCostsScreenData(dir, {
+      month: '2026-03',
+      by: 'tier',
+      budgetUsd: 100,
+      now,
+    });
+    rmSync(root, { recursive: true, force: true });
+    expect(delegationLines(data.delegation!)).toEqual([
+      'delegation: planner $0.560 (2 calls) · executor $0.00 (2 calls)',
+      'planner re-read overhead $0.00 · 0 tokens of executor results',
+      'refactor: $0.280 delegated vs $0.150 solo per completed task — delegation cost $0.130 more',
+    ]);
+  });
+
+  it('shows nothing for a month without delegation', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'kirikae-roles-screen-'));
+    const dir = join(root, 'data');
+    const now = new Date('2026-03-11T12:00:00Z');
+    const ledger = openLedger(dir, { now: () => now });
+    ledger.append(call({ ts: TS, costUsd: 0.01 }));
+    ledger.close();
+    const { data } = await readCostsScreenData(dir, {
+      month: '2026-03',
+      by: 'tier',
+      budgetUsd: 100,
+      now,
+    });
+    rmSync(root, { recursive: true, force: true });
+    expect(data.delegation).toBeUndefined();
   });
 });
