@@ -61,19 +61,26 @@ describe('planner re-read overhead', () => {
   });
 
   it('sums over the task: the figure of a scripted delegated task by hand', () => {
-    const calls: LedgerRecord[] = [
-      // The planner delegates: nothing carried yet.
+    const planner = (
+      costUsd: number,
+      u: Parameters<typeof usage>[0],
+      carried: number,
+      fresh: number,
+    ) =>
       call({
         ts: TS,
         task: 'd1',
         model: OPUS,
         role: 'planner',
         taskType: 'refactor',
-        costUsd: 0.02,
-        usage: usage({ input: 1_200, cacheWrite: 2_000 }),
-        carriedTokens: 0,
-        carriedNew: 0,
-      }),
+        costUsd,
+        usage: usage(u),
+        carriedTokens: carried,
+        carriedNew: fresh,
+      });
+    const calls: LedgerRecord[] = [
+      // The planner delegates: nothing carried yet.
+      planner(0.02, { input: 1_200, cacheWrite: 2_000 }, 0, 0),
       call({
         ts: TS,
         task: 'd1',
@@ -85,40 +92,10 @@ describe('planner re-read overhead', () => {
         usage: usage({ input: 900, output: 40 }),
       }),
       // Reads the 350-token result for the first time (written to the cache)…
-      call({
-        ts: TS,
-        task: 'd1',
-        model: OPUS,
-        role: 'planner',
-        taskType: 'refactor',
-        costUsd: 0.01,
-        usage: usage({ input: 20, cacheRead: 3_200, cacheWrite: 400 }),
-        carriedTokens: 350,
-        carriedNew: 350,
-      }),
+      planner(0.01, { input: 20, cacheRead: 3_200, cacheWrite: 400 }, 350, 350),
       // …then twice more from the cache.
-      call({
-        ts: TS,
-        task: 'd1',
-        model: OPUS,
-        role: 'planner',
-        taskType: 'refactor',
-        costUsd: 0.005,
-        usage: usage({ input: 15, cacheRead: 3_650, cacheWrite: 100 }),
-        carriedTokens: 350,
-        carriedNew: 0,
-      }),
-      call({
-        ts: TS,
-        task: 'd1',
-        model: OPUS,
-        role: 'planner',
-        taskType: 'refactor',
-        costUsd: 0.005,
-        usage: usage({ input: 12, cacheRead: 3_750, cacheWrite: 90 }),
-        carriedTokens: 350,
-        carriedNew: 0,
-      }),
+      planner(0.005, { input: 15, cacheRead: 3_650, cacheWrite: 100 }, 350, 0),
+      planner(0.005, { input: 12, cacheRead: 3_750, cacheWrite: 90 }, 350, 0),
       task({ ts: TS, task: 'd1', taskType: 'refactor' }),
     ];
     const report = delegationReport(calls);
@@ -262,21 +239,27 @@ describe('kirikae costs --by role', () => {
   });
 });
 
+/** The costs screen's data for March 2026 from a ledger holding `records`. */
+async function screenData(records: LedgerRecord[]) {
+  const root = mkdtempSync(join(tmpdir(), 'kirikae-roles-screen-'));
+  const dir = join(root, 'data');
+  const now = new Date('2026-03-11T12:00:00Z');
+  const ledger = openLedger(dir, { now: () => now });
+  for (const r of records) ledger.append(r);
+  ledger.close();
+  const { data } = await readCostsScreenData(dir, {
+    month: '2026-03',
+    by: 'tier',
+    budgetUsd: 100,
+    now,
+  });
+  rmSync(root, { recursive: true, force: true });
+  return data;
+}
+
 describe('the costs screen', () => {
   it('reads the delegation books in the same pass and words planner, executor, overhead, verdict', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'kirikae-roles-screen-'));
-    const dir = join(root, 'data');
-    const now = new Date('2026-03-11T12:00:00Z');
-    const ledger = openLedger(dir, { now: () => now });
-    for (const r of mixedHistory()) ledger.append(r);
-    ledger.close();
-    const { data } = await readCostsScreenData(dir, {
-      month: '2026-03',
-      by: 'tier',
-      budgetUsd: 100,
-      now,
-    });
-    rmSync(root, { recursive: true, force: true });
+    const data = await screenData(mixedHistory());
     expect(delegationLines(data.delegation!)).toEqual([
       'delegation: planner $0.560 (2 calls) · executor $0.00 (2 calls)',
       'planner re-read overhead $0.00 · 0 tokens of executor results',
@@ -285,19 +268,6 @@ describe('the costs screen', () => {
   });
 
   it('shows nothing for a month without delegation', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'kirikae-roles-screen-'));
-    const dir = join(root, 'data');
-    const now = new Date('2026-03-11T12:00:00Z');
-    const ledger = openLedger(dir, { now: () => now });
-    ledger.append(call({ ts: TS, costUsd: 0.01 }));
-    ledger.close();
-    const { data } = await readCostsScreenData(dir, {
-      month: '2026-03',
-      by: 'tier',
-      budgetUsd: 100,
-      now,
-    });
-    rmSync(root, { recursive: true, force: true });
-    expect(data.delegation).toBeUndefined();
+    expect((await screenData([call({ ts: TS, costUsd: 0.01 })])).delegation).toBeUndefined();
   });
 });
