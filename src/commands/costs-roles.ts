@@ -4,6 +4,7 @@
 import { CALL_ROLES } from '../core/records.js';
 import { csvLine, table } from '../ledger/format.js';
 import {
+  rowVerdict,
   verdictText,
   type DelegationReport,
   type ModeStats,
@@ -71,7 +72,7 @@ export function rolesText(report: DelegationReport, month: string, file: string)
           r.taskType,
           ...modeCells(r.delegated),
           ...modeCells(r.solo),
-          r.deltaUsd === null ? 'no solo tasks to compare' : verdictText(r.deltaUsd),
+          rowVerdict(r),
         ]),
       ),
     );

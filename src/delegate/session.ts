@@ -59,7 +59,9 @@ export function delegationFor(
       system: deps.system,
       tools: deps.tools,
       permissions: deps.permissions,
-      approve: plan.approve,
+      // The dialog says who asks: the same question from the executor, not the planner.
+      approve: (request) =>
+        plan.approve({ ...request, reason: `${request.reason} (executor ${executor})` }),
       cwd: deps.cwd,
       maxSteps: spec.maxSteps ?? config.agent.maxSteps,
       bashTimeoutMs: config.agent.bashTimeoutMs,

@@ -247,6 +247,13 @@ export function verdictText(deltaUsd: number): string {
     : `delegation cost ${usd(deltaUsd)} more`;
 }
 
+/** A task type's verdict, or why there is none yet. */
+export function rowVerdict(row: TaskTypeVerdict): string {
+  if (row.deltaUsd !== null) return verdictText(row.deltaUsd);
+  if (!row.delegated.completed) return 'no delegated task completed yet';
+  return row.solo.tasks ? 'no solo task completed to compare' : 'no solo tasks to compare';
+}
+
 /** Ended tasks of each mode the card needs before it warns. */
 export const ADVICE_MIN_TASKS = 1;
 
@@ -310,7 +317,7 @@ export function delegationSummary(report: DelegationReport): DelegationSummary |
         taskType: r.taskType,
         delegatedUsdPerCompleted: r.delegated.usdPerCompleted,
         soloUsdPerCompleted: r.solo.usdPerCompleted,
-        text: r.deltaUsd === null ? 'no solo tasks to compare' : verdictText(r.deltaUsd),
+        text: rowVerdict(r),
       })),
   };
 }

@@ -149,7 +149,7 @@ describe('delegation end to end', () => {
     const result = await runTurn(
       delegatedPlan(core, 'fix add()', {
         approve: async (request) => {
-          asked.push(request.tool);
+          asked.push(`${request.tool}: ${request.reason}`);
           return request.tool === 'edit_file'
             ? { decision: 'deny', note: 'not now' }
             : { decision: 'once' };
@@ -159,7 +159,10 @@ describe('delegation end to end', () => {
     );
     core.close();
     expect(result.outcome).toBe('ok');
-    expect(asked).toContain('edit_file');
+    // The dialog was asked for the executor's edit, and says it is the executor's.
+    expect(
+      asked.some((a) => a.startsWith('edit_file:') && a.endsWith(`(executor ${EXECUTOR})`)),
+    ).toBe(true);
     expect(readFileSync(join(box.cwd, 'src/math.js'), 'utf8')).toContain('a - b');
     // The executor read the denial as its tool result.
     const toExecutor = stubs.ollama.requests.filter((r) => r.path === '/api/chat')[1]!.body;

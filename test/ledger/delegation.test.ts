@@ -13,6 +13,7 @@ import {
   carriedUsd,
   delegationAdvice,
   delegationReport,
+  rowVerdict,
   splitCarried,
   verdictText,
 } from '../../src/ledger/delegation.js';
@@ -158,6 +159,14 @@ describe('delegated against solo', () => {
     expect(row.deltaUsd).toBeCloseTo(0.13, 12);
     expect(verdictText(row.deltaUsd!)).toBe('delegation cost $0.130 more');
     expect(verdictText(-0.27)).toBe('delegation saved $0.270');
+    const none = { tasks: 2, completed: 0, successRate: 0, usdPerCompleted: null };
+    const some = { tasks: 1, completed: 1, successRate: 1, usdPerCompleted: 0.1 };
+    expect(rowVerdict({ taskType: 'debug', delegated: none, solo: some, deltaUsd: null })).toBe(
+      'no delegated task completed yet',
+    );
+    expect(rowVerdict({ taskType: 'debug', delegated: some, solo: none, deltaUsd: null })).toBe(
+      'no solo task completed to compare',
+    );
   });
 
   it("warns the card with the figures when this task type's delegation costs more", () => {
