@@ -22,6 +22,7 @@ import {
 import { runTestGate } from '../session/verify-flow.js';
 import { summaryLine } from './summary.js';
 import { defaultExecutor, resolveAlias } from '../delegate/models.js';
+import { delegationReport } from '../ledger/delegation.js';
 import { redact } from '../core/secrets.js';
 import { sanitize } from '../present/sanitize.js';
 import type { CommandIO } from './io.js';
@@ -235,6 +236,20 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
   return finish(args, result, text, io);
 }
 
+/** A delegated turn's books in `-p --json`: calls per role and the planner's re-read overhead. */
+function delegationJson(result: TurnResult) {
+  const books = delegationReport(result.records);
+  return {
+    delegation: {
+      plannerCalls: books.roles.planner.calls,
+      executorCalls: books.roles.executor.calls,
+      executorUsd: books.roles.executor.usd.unknown ? null : books.roles.executor.usd.usd,
+      overheadTokens: books.overhead.tokens,
+      overheadUsd: books.overhead.usd.unknown ? null : books.overhead.usd.usd,
+    },
+  };
+}
+
 function finish(args: PrintArgs, result: TurnResult, text: string, io: CommandIO): number {
   const last = result.records[result.records.length - 1];
   const stopReason =
@@ -258,6 +273,7 @@ function finish(args: PrintArgs, result: TurnResult, text: string, io: CommandIO
         durationMs: Math.round(durationMs),
         stopReason,
         calls: result.records.length,
+        ...(result.records.some((r) => r.role === 'planner') ? delegationJson(result) : {}),
         warnings: result.records.flatMap((r) => r.warnings ?? []),
         ...(result.tried.length ? { fallbackFrom: result.tried } : {}),
         ...(result.error

@@ -56,4 +56,34 @@ describe('kirikae -p --delegate', () => {
     expect(err).toMatch(/↳ ✓ edit_file/);
     expect(calls(core).map((r) => r.role)).toEqual(['planner', 'executor', 'executor', 'planner']);
   });
+
+  it("--json carries the delegated turn's books", async () => {
+    const box = projectBox(stubs.env);
+    const core = await stubCore(box.cwd, box.env, 'print');
+    stubs.anthropic.steps.push(
+      { toolUses: [{ name: 'delegate', input: { goal: 'say hi' } }] },
+      { text: ['ok'], usage: { input: 5, cacheRead: 1_000, cacheWrite: 100 } },
+    );
+    stubs.ollama.chatSteps.push({ chunks: ['hi'] });
+    let out = '';
+    const stdout = new PassThrough().on('data', (c: Buffer) => (out += c.toString()));
+    await runPrint(
+      { prompt: 'hi', model: PLANNER, json: true, delegate: 'local' },
+      {
+        config: () => core.config.get(),
+        cwd: core.cwd,
+        routing: core.routing,
+        runner: core.runner,
+        turnLedger: core.turnLedger,
+      },
+      { stdout, stderr: new PassThrough(), env: box.env },
+    );
+    core.close();
+    const json = JSON.parse(out) as { delegation: Record<string, number> };
+    const second = calls(core)[2]!;
+    expect(json.delegation).toMatchObject({ plannerCalls: 2, executorCalls: 1, executorUsd: 0 });
+    // The result is new to the second planner call: it sits in that call's cache writes.
+    expect(json.delegation.overheadTokens).toBe(second.carriedTokens);
+    expect(json.delegation.overheadUsd).toBeCloseTo((second.carriedTokens! * 6.25) / 1e6, 12);
+  });
 });
