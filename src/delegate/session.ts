@@ -42,13 +42,13 @@ function resultIds(plan: TurnPlan): string[] {
 }
 
 export function delegationFor(
-  plan: TurnPlan & { delegate: DelegatePlan },
+  plan: TurnPlan,
+  spec: DelegatePlan,
   deps: TurnRunnerDeps,
   onEvent: (event: TurnEvent) => void,
   book: (record: CallRecord) => void,
 ): TurnDelegation {
   const config = deps.config();
-  const spec = plan.delegate;
   const executor = spec.executor;
   const limits = { ...DEFAULT_RESULT_LIMITS, ...spec.limits };
   let usage = ZERO_USAGE;

@@ -129,7 +129,7 @@ export async function runTurn(
   };
   // Only a delegated turn pays for any of this; a solo turn sends what it always sent.
   const delegation = plan.delegate
-    ? delegationFor(plan as TurnPlan & { delegate: DelegatePlan }, deps, onEvent, book)
+    ? delegationFor(plan, plan.delegate, deps, onEvent, book)
     : undefined;
   const tools = delegation ? [...deps.tools, delegation.tool] : deps.tools;
   const tierFor = (id: string) =>
