@@ -12,6 +12,7 @@ interface RootOptions {
   yes?: boolean;
   json?: boolean;
   continue?: boolean;
+  delegate?: string | boolean;
 }
 
 function buildProgram(): Command {
@@ -34,6 +35,10 @@ function buildProgram(): Command {
     .option('--yes', 'approve every tool call (for scripts; deny rules still apply)')
     .option('--json', 'print one JSON object instead of text')
     .option('-c, --continue', 'resume the last session of this folder')
+    .option(
+      '--delegate [executor]',
+      'with -p: the routed model plans and hands sub-tasks to an executor (default: the local tier; or e.g. haiku)',
+    )
     .showHelpAfterError('(run kirikae --help for usage)')
     .addHelpText(
       'after',
@@ -56,6 +61,7 @@ Environment:
             tier: options.tier,
             yes: options.yes,
             json: options.json,
+            ...(options.delegate !== undefined ? { delegate: options.delegate } : {}),
           },
           io,
         );
@@ -163,7 +169,15 @@ Environment:
     .command('costs')
     .description('spend per month, tier, model and task, with what-if re-pricing')
     .option('--month <YYYY-MM>', 'month to report (default: this month)')
-    .addOption(new Option('--by <group>', 'grouping').choices(['day', 'tier', 'model', 'task']))
+    .addOption(
+      new Option('--by <group>', 'grouping (role: planner, executor, overhead, verdict)').choices([
+        'day',
+        'tier',
+        'model',
+        'task',
+        'role',
+      ]),
+    )
     .option(
       '--whatif <provider/model>',
       'price the same usage on another model',
@@ -175,7 +189,7 @@ Environment:
     .action(
       async (options: {
         month?: string;
-        by?: 'day' | 'tier' | 'model' | 'task';
+        by?: 'day' | 'tier' | 'model' | 'task' | 'role';
         whatif?: string;
         json?: boolean;
         csv?: boolean;
@@ -197,6 +211,43 @@ Environment:
       async (options: { host?: string; port?: string; passthrough?: boolean; token?: string }) => {
         const { serve } = await import('./wiring/serve.js');
         process.exitCode = await serve(options, processIO());
+      },
+    );
+
+  program
+    .command('trial')
+    .description(
+      'does delegating pay here? run configurations on fresh worktrees, judged by a check',
+    )
+    .requiredOption('--task <file>', 'task file (JSON: prompt, setup, check)')
+    .requiredOption(
+      '--configs <list>',
+      'e.g. solo:opus,delegate:opus+local,delegate:opus+haiku,solo:haiku',
+    )
+    .option('--runs <n>', 'runs per configuration', '1')
+    .option('--parallel <n>', 'runs at a time, each in its own worktree', '1')
+    .option('--csv <file>', 'write every run as CSV')
+    .option('--json', 'print one JSON object')
+    .action(
+      async (options: {
+        task: string;
+        configs: string;
+        runs: string;
+        parallel: string;
+        csv?: string;
+        json?: boolean;
+      }) => {
+        const io = processIO();
+        const [{ runTrialCommand }, { trialKit }, { buildCore }] = await Promise.all([
+          import('./commands/trial.js'),
+          import('./trial/kit.js'),
+          import('./wiring/build.js'),
+        ]);
+        process.exitCode = await runTrialCommand(
+          { ...options, json: jsonFlag(options) },
+          trialKit(buildCore, io),
+          io,
+        );
       },
     );
 

@@ -3,18 +3,21 @@ import { isKirikaeError } from '../core/errors.js';
 import { parseModelRef } from '../core/model-ref.js';
 import { budgetState } from '../ledger/budget.js';
 import type { CostsGrouping } from '../ledger/screen.js';
-import { ledgerDir, monthFile } from '../ledger/store.js';
+import { delegationBooks, type BooksOptions } from '../ledger/delegation.js';
+import { ledgerDir, monthFile, scanLedgerMonth } from '../ledger/store.js';
 import { projectionHistory, readMonthSummary, type MonthSummary } from '../ledger/month.js';
 import { isMonth, monthOfDate } from '../ledger/time.js';
 import { DEFAULT_WHATIF_MODEL } from '../ledger/whatif.js';
 import { toCheck, toCsv, toJson, toText } from './costs-output.js';
+import { rolesCsv, rolesJson, rolesText } from './costs-roles.js';
 
 export type { CostsJson, JsonGroupRow, JsonTask } from './costs-output.js';
 
 export interface CostsArgs {
   /** `YYYY-MM` (UTC month); default the current one. */
   month?: string;
-  by?: CostsGrouping;
+  /** `role`: the delegation books (planner, executor, solo, overhead, verdict). */
+  by?: CostsGrouping | 'role';
   /** Model to compare with (default anthropic/claude-opus-4-6). */
   whatif?: string;
   json?: boolean;
@@ -30,11 +33,14 @@ export interface CostsIo {
   now?: Date;
 }
 
-const GROUPINGS: readonly CostsGrouping[] = ['day', 'tier', 'model', 'task'];
+const GROUPINGS: readonly (CostsGrouping | 'role')[] = ['day', 'tier', 'model', 'task', 'role'];
 
 class UsageError extends Error {}
 
-function validate(args: CostsArgs, now: Date): { month: string; by: CostsGrouping; model: string } {
+function validate(
+  args: CostsArgs,
+  now: Date,
+): { month: string; by: CostsGrouping | 'role'; model: string } {
   const month = args.month ?? monthOfDate(now);
   if (!isMonth(month)) {
     throw new UsageError(
@@ -60,6 +66,34 @@ function write(stream: NodeJS.WritableStream, lines: readonly string[]): void {
   stream.write(lines.map((l) => `${l}\n`).join(''));
 }
 
+/** `--by role`: the month's delegation books, streamed from its file. */
+async function roleBooks(
+  args: CostsArgs,
+  month: string,
+  dir: string,
+  overrides: BooksOptions['overrides'],
+  io: CostsIo,
+): Promise<number> {
+  const books = delegationBooks(overrides ? { overrides } : {});
+  try {
+    const { skipped } = await scanLedgerMonth(dir, month, books.add);
+    if (skipped > 0)
+      write(io.stderr, [
+        `warning: ${skipped} corrupted ledger line(s) skipped in ${monthFile(dir, month)}`,
+      ]);
+  } catch (error) {
+    write(io.stderr, [
+      `kirikae costs: ${isKirikaeError(error) ? error.describe() : String(error)}`,
+    ]);
+    return 1;
+  }
+  const report = books.build();
+  if (args.json) io.stdout.write(`${JSON.stringify(rolesJson(report, month), null, 2)}\n`);
+  else if (args.csv) write(io.stdout, rolesCsv(report));
+  else write(io.stdout, rolesText(report, month, monthFile(dir, month)));
+  return 0;
+}
+
 /**
  * `kirikae costs`: the month's spend against the budget, grouped, per completed task, with the
  * projection and the what-if saving. Exit 0, 1 when the ledger cannot be read, 2 on bad usage.
@@ -80,6 +114,7 @@ export async function runCosts(args: CostsArgs, io: CostsIo): Promise<number> {
   }
   const config = loaded.config;
   const dir = ledgerDir(io.env);
+  if (by === 'role') return roleBooks(args, month, dir, config.prices, io);
 
   // Streamed: each record is folded into the report and the what-if as it is parsed.
   let summary: MonthSummary;

@@ -21,6 +21,8 @@ import {
 } from '../session/turn-runner.js';
 import { runTestGate } from '../session/verify-flow.js';
 import { summaryLine } from './summary.js';
+import { defaultExecutor, resolveAlias } from '../delegate/models.js';
+import { delegationReport } from '../ledger/delegation.js';
 import { redact } from '../core/secrets.js';
 import { sanitize } from '../present/sanitize.js';
 import type { CommandIO } from './io.js';
@@ -31,6 +33,11 @@ export interface PrintArgs {
   tier?: string;
   yes?: boolean;
   json?: boolean;
+  /**
+   * Delegate mode: the routed model plans and hands sub-tasks to an executor (`true`: the local
+   * tier's first model; else an alias or provider/model, resolved through the config).
+   */
+  delegate?: string | boolean;
 }
 
 /** What `-p` runs on: the same routing and turn runner as the screen (built by the wiring). */
@@ -53,10 +60,13 @@ export function choosePrintRoute(args: PrintArgs, kit: PrintKit): RouteDecision 
     if (tier === undefined) throw new KirikaeError('config', `--tier ${args.tier} is not 0–4`);
     override.tier = tier;
   }
-  const decision = kit.routing.decide({
+  let decision = kit.routing.decide({
     prompt: args.prompt,
     ...(override.model || override.tier !== undefined ? { override } : {}),
   });
+  // A planner is the tier-0/1 choice: a cheaper route keeps the work and plans for no one.
+  if (args.delegate && !args.model && args.tier === undefined && !isPlannerTier(decision))
+    decision = kit.routing.decide({ prompt: args.prompt, override: { tier: 1 } });
   const chosen = decision.chosen;
   // An explicit choice is never swapped for another (paid) model without a person saying so.
   if (args.model && chosen.model !== args.model) {
@@ -86,6 +96,10 @@ export function choosePrintRoute(args: PrintArgs, kit: PrintKit): RouteDecision 
   return decision;
 }
 
+function isPlannerTier(decision: RouteDecision): boolean {
+  return decision.chosen.tier === 0 || decision.chosen.tier === 1;
+}
+
 /** The error kind behind a route's unavailable reason, so scripts can tell a key from a budget. */
 function unavailableKind(reason: string): KirikaeError['kind'] {
   if (/API key/.test(reason)) return 'auth';
@@ -93,7 +107,7 @@ function unavailableKind(reason: string): KirikaeError['kind'] {
   return 'config';
 }
 
-function reportEvent(event: TurnEvent, io: CommandIO, echo: boolean): void {
+function reportEvent(event: TurnEvent, io: CommandIO, echo: boolean, executor?: string): void {
   if (event.type === 'fallback') {
     io.stderr.write(`kirikae: ${event.error.describe()} — ${event.notice}\n`);
     return;
@@ -109,6 +123,12 @@ function reportEvent(event: TurnEvent, io: CommandIO, echo: boolean): void {
   }
   if (event.type !== 'agent') return;
   const e = event.event;
+  if (executor && event.model === executor) {
+    // The executor's words reach the planner as its result, not the user's stdout.
+    if (e.type === 'tool_result')
+      io.stderr.write(`  ↳ ${e.ok ? '✓' : '✗'} ${e.name} ${e.summary}\n`);
+    return;
+  }
   // Model text reaches a terminal only with its control sequences made visible.
   if (e.type === 'text' && echo)
     io.stdout.write((io.stdout as { isTTY?: boolean }).isTTY ? sanitize(e.text) : e.text);
@@ -144,6 +164,12 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
     io.stderr.write(
       `kirikae: routed to ${model} (${decision.taskType}, tier ${decision.chosen.tier ?? '-'})\n`,
     );
+  const executor = args.delegate
+    ? typeof args.delegate === 'string'
+      ? resolveAlias(args.delegate, kit.config())
+      : defaultExecutor(kit.config())
+    : undefined;
+  if (executor) io.stderr.write(`kirikae: delegating sub-tasks to ${executor}\n`);
   const tasks: TaskTracker = createTaskTracker({
     session: 'print',
     retryCap: kit.config().verify.retryCap,
@@ -171,11 +197,14 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
         how: 'headless',
         signal: abort.signal,
         approve: args.yes ? approveAll : denyAll(HEADLESS_DENY_NOTE),
+        ...(executor ? { delegate: { executor } } : {}),
       },
       kit.runner,
       (event) => {
-        if (event.type === 'agent' && event.event.type === 'text') text += event.event.text;
-        reportEvent(event, io, !args.json);
+        const planner = event.type !== 'agent' || event.model !== executor;
+        if (planner && event.type === 'agent' && event.event.type === 'text')
+          text += event.event.text;
+        reportEvent(event, io, !args.json, executor);
       },
     );
     if (args.yes && result.outcome === 'ok' && result.agent?.filesChanged.length) {
@@ -207,6 +236,20 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
   return finish(args, result, text, io);
 }
 
+/** A delegated turn's books in `-p --json`: calls per role and the planner's re-read overhead. */
+function delegationJson(result: TurnResult) {
+  const books = delegationReport(result.records);
+  return {
+    delegation: {
+      plannerCalls: books.roles.planner.calls,
+      executorCalls: books.roles.executor.calls,
+      executorUsd: books.roles.executor.usd.unknown ? null : books.roles.executor.usd.usd,
+      overheadTokens: books.overhead.tokens,
+      overheadUsd: books.overhead.usd.unknown ? null : books.overhead.usd.usd,
+    },
+  };
+}
+
 function finish(args: PrintArgs, result: TurnResult, text: string, io: CommandIO): number {
   const last = result.records[result.records.length - 1];
   const stopReason =
@@ -230,6 +273,7 @@ function finish(args: PrintArgs, result: TurnResult, text: string, io: CommandIO
         durationMs: Math.round(durationMs),
         stopReason,
         calls: result.records.length,
+        ...(result.records.some((r) => r.role === 'planner') ? delegationJson(result) : {}),
         warnings: result.records.flatMap((r) => r.warnings ?? []),
         ...(result.tried.length ? { fallbackFrom: result.tried } : {}),
         ...(result.error

@@ -84,7 +84,14 @@ export const callRecordSchema = z.object({
     .optional(),
   /** The input of an interrupted stream was estimated from the request: `costUsd` is approximate. */
   usageEstimated: z.boolean().optional(),
+  /** The call's part in a delegated turn; absent on records written before roles (solo). */
   role: z.enum(CALL_ROLES).optional(),
+  /**
+   * A planner call: how many of its prompt tokens were executor results it carried (the re-read
+   * overhead's raw figure, docs/delegation.md), and how many of those it was sent for the first time.
+   */
+  carriedTokens: count.optional(),
+  carriedNew: count.optional(),
   /** The Ollama host that served a local call. */
   host: z.string().optional(),
   /** The provider's billed cost and the price table's differ by more than 5 %: both are kept. */

@@ -163,6 +163,14 @@ function laterFields(o: Obj): number {
     if (typeof o.host !== 'string') return -1;
     n += 1;
   }
+  if (o.carriedTokens !== undefined) {
+    if (!isCount(o.carriedTokens)) return -1;
+    n += 1;
+  }
+  if (o.carriedNew !== undefined) {
+    if (!isCount(o.carriedNew)) return -1;
+    n += 1;
+  }
   if (o.billedDisagreement !== undefined) {
     if (!isDisagreement(o.billedDisagreement)) return -1;
     n += 1;

@@ -1,8 +1,9 @@
 import { costsScreenDataOf, type CostsScreenData, type CostsScreenOptions } from './screen.js';
+import { delegationBooks, delegationSummary } from './delegation.js';
 import { scanLedgerMonth } from './store.js';
 import { monthSummaryBuilder, type MonthSummary, type MonthSummaryOptions } from './summary.js';
 import { MIN_SAMPLE_DAYS } from './projection.js';
-import { addMonths, dayOfTs, monthDays, monthOfDate } from './time.js';
+import { addMonths, dayOfTs, monthDays, monthOfDate, tsInMonth } from './time.js';
 
 export type { MonthSummary, MonthSummaryOptions } from './summary.js';
 
@@ -32,8 +33,20 @@ export async function readCostsScreenData(
 ): Promise<{ data: CostsScreenData; skipped: number }> {
   const history = options.history ?? (await projectionHistory(dir, options.month, options.now));
   const full = { ...options, history };
-  const { report, whatIf, skipped } = await readMonthSummary(dir, full);
-  return { data: costsScreenDataOf(report, whatIf, full), skipped };
+  // The delegation books fold in the same pass (the screen shows them; `kirikae costs` does not
+  // pay for them unless asked with --by role).
+  const summary = monthSummaryBuilder(full);
+  const books = delegationBooks(options.overrides ? { overrides: options.overrides } : {});
+  const { skipped } = await scanLedgerMonth(dir, options.month, (record) => {
+    summary.add(record);
+    if (tsInMonth(record.ts, options.month)) books.add(record);
+  });
+  const { report, whatIf } = summary.build(skipped);
+  const delegation = delegationSummary(books.build());
+  return {
+    data: { ...costsScreenDataOf(report, whatIf, full), ...(delegation ? { delegation } : {}) },
+    skipped,
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { DelegationSummary } from './delegation.js';
 import type { PriceOverride } from '../config/schema.js';
 import type { LedgerRecord } from '../core/records.js';
 import { TIER_NAMES, TIERS, type Tier } from '../core/tier.js';
@@ -66,6 +67,8 @@ export interface CostsScreenData {
   /** Calls with estimated usage (interrupted streams) in the month. */
   estimated: number;
   energyUsd: number;
+  /** Planner, executor, the re-read overhead and the verdicts; absent without delegation. */
+  delegation?: DelegationSummary;
 }
 
 /**

@@ -5,7 +5,7 @@ import { isRetryable, type KirikaeError } from '../core/errors.js';
 import { parseModelRef } from '../core/model-ref.js';
 import type { Provider, ProviderRequest } from '../core/provider.js';
 import { needsResponsesApi } from '../catalog/models.js';
-import type { CallRecord } from '../core/records.js';
+import type { CallRecord, CallRole } from '../core/records.js';
 import type { StreamMetrics, StreamWarning } from '../core/stream.js';
 import type { Tier } from '../core/tier.js';
 import type { Usage } from '../core/usage.js';
@@ -90,9 +90,12 @@ export function bookCall(
     host?: string;
     metrics: StreamMetrics;
     error?: KirikaeError;
+    /** Absent: a call of one model alone (solo), as on records written before roles. */
+    role?: CallRole;
+    carried?: { tokens: number; fresh: number };
   },
   plan: AttemptPlan,
-  deps: TurnRunnerDeps,
+  deps: Pick<TurnRunnerDeps, 'ledger'>,
 ): CallRecord {
   return deps.ledger.recordCall({
     task: plan.task,
@@ -112,6 +115,8 @@ export function bookCall(
       : {}),
     metrics: call.metrics,
     ...(call.error ? { error: call.error } : {}),
+    ...(call.role ? { role: call.role } : {}),
+    ...(call.carried ? { carried: call.carried } : {}),
     // The estimate belongs to the first call of the model the router priced.
     ...(call.option && call.step === 1 ? { estimate: toCallEstimate(call.option) } : {}),
   });

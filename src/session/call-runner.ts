@@ -131,6 +131,7 @@ export async function runCall(
           ...(billedUsd !== undefined ? { billedUsd } : {}),
           metrics,
           ...(failure ? { error: failure } : {}),
+          role: 'solo',
         },
         plan,
         deps,

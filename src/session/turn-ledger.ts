@@ -1,4 +1,4 @@
-import type { CallRecord, LedgerRecord, RouteDecision } from '../core/records.js';
+import type { CallRecord, CallRole, LedgerRecord, RouteDecision } from '../core/records.js';
 import { parseModelRef, type ModelRef } from '../core/model-ref.js';
 import type { ErrorKind, KirikaeError } from '../core/errors.js';
 import type { StreamMetrics } from '../core/stream.js';
@@ -32,6 +32,9 @@ export interface CallFacts {
   outcome: CallRecord['outcome'];
   errorKind?: ErrorKind;
   estimate?: CallRecord['estimate'];
+  role?: CallRole;
+  /** Executor-result tokens in a planner call's prompt, and those sent for the first time. */
+  carried?: { tokens: number; fresh: number };
   now?: Date;
 }
 
@@ -74,6 +77,10 @@ export function buildCallRecord(facts: CallFacts, config: Config): CallRecord {
     outcome: facts.outcome,
     ...(facts.errorKind ? { errorKind: facts.errorKind } : {}),
     ...(facts.estimate ? { estimate: facts.estimate } : {}),
+    ...(facts.role ? { role: facts.role } : {}),
+    ...(facts.carried
+      ? { carriedTokens: facts.carried.tokens, carriedNew: facts.carried.fresh }
+      : {}),
   };
 }
 
@@ -110,6 +117,8 @@ export interface ModelCallFacts {
   metrics: StreamMetrics;
   error?: KirikaeError;
   estimate?: CallRecord['estimate'];
+  role?: CallRole;
+  carried?: { tokens: number; fresh: number };
 }
 
 /**
@@ -155,6 +164,8 @@ export class TurnLedger {
         outcome: facts.error ? (facts.error.kind === 'aborted' ? 'aborted' : 'error') : 'ok',
         ...(facts.error ? { errorKind: facts.error.kind } : {}),
         ...(facts.estimate ? { estimate: facts.estimate } : {}),
+        ...(facts.role ? { role: facts.role } : {}),
+        ...(facts.carried ? { carried: facts.carried } : {}),
       },
       this.deps.config(),
     );

@@ -23,6 +23,7 @@ import { ZERO_SUM, addUsd, type UsdSum } from '../present/units.js';
 import type { TurnLedger } from './turn-ledger.js';
 import { bookCall, placeAttempt, settleAttempt } from './attempt.js';
 import type { CallRecord } from '../core/records.js';
+import { delegationFor, type DelegatePlan } from '../delegate/session.js';
 
 /** How the user settled the route of this turn. */
 export type TurnHow = 'accepted' | 'override' | 'auto' | 'headless';
@@ -41,6 +42,11 @@ export interface TurnPlan {
   /** A fresh signal per attempt; aborting it ends a retry wait so the turn falls back at once. */
   skipRetry?: () => AbortSignal;
   approve: ApprovalFn;
+  /**
+   * Delegate mode: the model above plans and gets a `delegate` tool whose calls run an executor
+   * (docs/delegation.md). Absent, the turn is exactly a solo turn: no extra tool is sent.
+   */
+  delegate?: DelegatePlan;
 }
 
 /** What happens during a turn, in order: the screen, `-p` and the gateway each render these. */
@@ -118,6 +124,16 @@ export async function runTurn(
   let outcome: TurnResult['outcome'] = 'ok';
   let error: KirikaeError | undefined;
   let partial = '';
+  const book = (record: CallRecord): void => {
+    records.push(record);
+    cost = addUsd(cost, record.costUsd);
+    onEvent({ type: 'call', record });
+  };
+  // Only a delegated turn pays for any of this; a solo turn sends what it always sent.
+  const delegation = plan.delegate
+    ? delegationFor(plan, plan.delegate, deps, onEvent, book)
+    : undefined;
+  const tools = delegation ? [...deps.tools, delegation.tool] : deps.tools;
   const tierFor = (id: string) =>
     plan.decision.options.find((o) => o.model === id)?.tier ?? tierOfModel(config, id);
 
@@ -127,12 +143,13 @@ export async function runTurn(
     const placed = await placeAttempt(model, plan, deps, onEvent);
     const sentAt = now();
     try {
+      const provider = delegation ? delegation.planner(placed.provider) : placed.provider;
       agent = await runAgentTurn({
-        provider: placed.provider,
+        provider,
         model: parseModelRef(model).model,
         system: deps.system,
         messages: plan.messages,
-        tools: deps.tools,
+        tools,
         maxSteps: config.agent.maxSteps,
         signal: plan.signal,
         approve: plan.approve,
@@ -153,14 +170,15 @@ export async function runTurn(
                 option: placed.option,
                 tried,
                 ...(placed.host ? { host: placed.host } : {}),
+                ...(delegation
+                  ? { role: 'planner' as const, carried: delegation.carried(provider) }
+                  : { role: 'solo' as const }),
               },
               plan,
               deps,
             );
-            records.push(record);
-            cost = addUsd(cost, record.costUsd);
+            book(record);
             if (event.metrics.tokPerSec) tokPerSec = event.metrics.tokPerSec;
-            onEvent({ type: 'call', record });
           }
           onEvent({ type: 'agent', model, event });
         },
@@ -171,7 +189,7 @@ export async function runTurn(
     usage = addUsage(usage, agent.usage);
     deps.router.noteSent(
       model,
-      { system: deps.system, tools: deps.tools.map((t) => t.spec), messages: plan.messages },
+      { system: deps.system, tools: tools.map((t) => t.spec), messages: plan.messages },
       sentAt,
     );
     const failure = agent.error;
@@ -199,7 +217,8 @@ export async function runTurn(
     tier: tierOfModel(config, model),
     tried,
     outcome,
-    usage,
+    // The executors' calls are the turn's too (their records are among `records`).
+    usage: delegation ? addUsage(usage, delegation.usage()) : usage,
     cost,
     messages,
     ...(agent ? { agent } : {}),

@@ -12,6 +12,7 @@ import { bar, sparkline, truncate } from '../format.js';
 import { useKeys } from '../hooks/use-keys.js';
 import type { KeyEvent } from '../keys.js';
 import { tierColor } from '../theme.js';
+import { DelegationLines } from './costs-delegation.js';
 import { useTheme } from '../theme-context.js';
 import {
   cell,
@@ -380,6 +381,7 @@ export function CostsScreen({
           <DailyChart data={data} width={width} />
           <TierBars data={data} width={width} />
           <Insights data={data} width={width} />
+          <DelegationLines data={data} width={width} />
           <TopTasks data={data} width={width} />
           <GroupTable data={data} by={by} width={width} />
           {data.skippedLines ? (
