@@ -6,6 +6,7 @@ import type { Routing } from '../router/context.js';
 import type { RouterSession } from '../router/session.js';
 import { ruleFromOverride } from '../router/table.js';
 import type { Classification, RouteDecision, RouteOverride } from '../router/types.js';
+import type { DelegatePlan } from '../delegate/session.js';
 import { usd } from '../present/units.js';
 import { explainDecision, toProposal } from './route-view.js';
 import { KirikaeError } from '../core/errors.js';
@@ -16,6 +17,8 @@ import type { Notice, OverrideScope, RouteProposal } from './types.js';
 export interface PendingRoute {
   decision: RouteDecision;
   prompt: string;
+  /** Delegate mode for this turn (the planner gets a `delegate` tool). */
+  delegate?: DelegatePlan;
   override?: RouteOverride;
   escalation?: RouteProposal['escalation'];
 }
@@ -65,6 +68,27 @@ export class RouteFlow {
       pending: { decision, prompt, ...(override ? { override } : {}) },
       proposal: toProposal(prompt, decision),
       auto: this.mayAutoAccept(decision, override),
+    };
+  }
+
+  /**
+   * Delegate mode plans on tier 0 or 1: a route the table put lower is decided again on tier 1,
+   * unless the user chose the route (an override stands).
+   */
+  asPlanner(
+    routed: { pending: PendingRoute; proposal: RouteProposal; auto: boolean },
+    messages: readonly Message[],
+  ): { pending: PendingRoute; proposal: RouteProposal; auto: boolean } {
+    const { pending } = routed;
+    const tier = pending.decision.chosen.tier;
+    if (pending.override || tier === 0 || tier === 1) return routed;
+    const override = { tier: 1 as const };
+    const decision = this.deps.routing.decide({ prompt: pending.prompt, messages, override });
+    this.last = decision;
+    return {
+      pending: { ...pending, decision },
+      proposal: toProposal(pending.prompt, decision),
+      auto: this.mayAutoAccept(decision, undefined),
     };
   }
 

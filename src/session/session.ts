@@ -1,6 +1,8 @@
 import type { ConfigStore } from '../config/config-store.js';
 import type { LedgerRecord } from '../core/records.js';
 import { resumedItems } from './resume-view.js';
+import { delegateCard, toggleDelegate } from '../delegate/card.js';
+import type { DelegatePlan } from '../delegate/session.js';
 import type { Message } from '../core/message.js';
 import type { Tier } from '../core/tier.js';
 import { approveAll, createTaskTracker, type SessionWriter } from '../agent/index.js';
@@ -51,6 +53,8 @@ export interface SessionDeps {
   localReady?(timeoutMs: number): Promise<void>;
   /** The model classifier's second opinion, within its own time budget; never rejects. */
   classify?(prompt: string, base: Classification, signal: AbortSignal): Promise<ModelVerdict>;
+  /** The ledger's records (the delegation warning reads this task type's history). */
+  history?(): Iterable<LedgerRecord>;
   /** Labels for retraining: the model classifier's agreement, the user's tier overrides. */
   labels?: {
     agreement(prompt: string, verdict: ModelVerdict): void;
@@ -90,6 +94,7 @@ export class Session implements AppController {
   private cached: { offer: CachedOffer; question: TurnQuestion } | undefined;
   private question: TurnQuestion | undefined;
   private classifying: AbortController | undefined;
+  private delegate: DelegatePlan | undefined;
 
   constructor(private readonly deps: SessionDeps) {
     const now = deps.now ?? Date.now;
@@ -180,7 +185,8 @@ export class Session implements AppController {
     }
     this.firstRoute = false;
     const messages = this.turns.messages;
-    const routed = this.routes.propose(prompt, messages);
+    const proposed = this.routes.propose(prompt, messages);
+    const routed = this.delegate ? this.routes.asPlanner(proposed, messages) : proposed;
     const cache = this.deps.cache;
     this.question = cache?.active()
       ? cache.question(prompt, messages, routed.pending.decision.chosen.tier)
@@ -252,7 +258,46 @@ export class Session implements AppController {
 
   private offer(pending: PendingRoute, proposal: RouteProposal): void {
     this.pending = pending;
-    this.store.set({ proposal, lastRouteExplanation: explainDecision(pending.decision) });
+    this.store.set({
+      proposal: this.withDelegate(proposal),
+      lastRouteExplanation: explainDecision(pending.decision),
+    });
+  }
+
+  /** The card's delegation line and the ledger's warning, when delegate mode is on. */
+  private withDelegate(proposal: RouteProposal): RouteProposal {
+    const { delegate: _was, ...rest } = proposal;
+    if (!this.delegate) return rest;
+    const card = delegateCard(
+      this.delegate,
+      proposal.taskType,
+      this.deps.history?.() ?? [],
+      this.deps.config.get(),
+    );
+    return { ...rest, delegate: card };
+  }
+
+  setDelegate(on: boolean, executor?: string): void {
+    const config = this.deps.config.get();
+    this.delegate = on ? toggleDelegate(undefined, config, executor) : undefined;
+    this.notify(
+      'info',
+      this.delegate
+        ? `Delegate mode: the routed model plans and hands sub-tasks to ${this.delegate.executor} (/delegate off)`
+        : 'Delegate mode off: one model does the whole turn',
+    );
+    const proposal = this.store.getState().proposal;
+    const pending = this.pending;
+    if (!proposal || !pending) return;
+    if (this.delegate && !proposal.cached) {
+      const again = this.routes.asPlanner({ pending, proposal, auto: false }, this.turns.messages);
+      return this.offer(again.pending, again.proposal);
+    }
+    this.store.set({ proposal: this.withDelegate(proposal) });
+  }
+
+  toggleDelegate(): void {
+    this.setDelegate(this.delegate === undefined);
   }
 
   /** Stops waiting for the model classifier: the card as it stands is what the user chose. */
@@ -316,8 +361,9 @@ export class Session implements AppController {
       this.notify('info', line);
   }
 
-  private launch(pending: PendingRoute, model: string, how: TurnHow): void {
+  private launch(routed: PendingRoute, model: string, how: TurnHow): void {
     this.pending = undefined;
+    const pending = this.delegate ? { ...routed, delegate: this.delegate } : routed;
     const question = this.question;
     this.question = undefined;
     const cache = this.deps.cache;

@@ -152,6 +152,7 @@ export class TurnFlow {
           how,
           signal: abort.signal,
           skipRetry: () => (this.skip = new AbortController()).signal,
+          ...(pending.delegate ? { delegate: pending.delegate } : {}),
           approve: this.deps.approve,
         },
         this.deps.runner,

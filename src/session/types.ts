@@ -50,6 +50,8 @@ export interface RouteProposal {
   classifier?: { source: string; confidence: number; detail?: string };
   /** The model classifier is being asked (the card can be accepted before it answers). */
   classifying?: boolean;
+  /** Delegate mode: the executor this turn hands sub-tasks to, and the ledger's warning. */
+  delegate?: { line: string; warning?: string };
 }
 
 export type TranscriptItem =
@@ -162,6 +164,9 @@ export interface AppController {
   routeAnyway(): void;
   /** `x` on a cached answer: it was wrong; drop it and route the prompt. */
   dropCachedAnswer(): void;
+  /** `/delegate on [executor]|off`; `d` on the card toggles it (executor undefined). */
+  setDelegate(on: boolean, executor?: string): void;
+  toggleDelegate(): void;
   /** /cache on|off. */
   setCache(on: boolean): void;
   /** /cache why: the last lookup's verdict. */

@@ -92,6 +92,8 @@ export function App({ controller, keymap, screens = {}, env = process.env, frame
       controller.routeAnyway();
     else if (state.proposal?.cached && isAction(keymap, 'cacheWrong', key))
       controller.dropCachedAnswer();
+    else if (!state.proposal?.cached && isAction(keymap, 'routeDelegate', key))
+      controller.toggleDelegate();
     else if (isAction(keymap, 'routeSave', key)) controller.alwaysRoute(true);
     else if (isAction(keymap, 'routeAlways', key)) controller.alwaysRoute(false);
     else if (isAction(keymap, 'routeTier', key)) {

@@ -51,6 +51,11 @@ export const DEFAULT_KEYMAP = {
     description: 'always this route for this task type (session)',
   },
   routeSave: { keys: ['A'], context: 'route', description: 'save that rule to the config' },
+  routeDelegate: {
+    keys: ['d'],
+    context: 'route',
+    description: 'delegate mode on/off (plan here, hand sub-tasks to an executor)',
+  },
   cacheRouteAnyway: {
     keys: ['r'],
     context: 'route',

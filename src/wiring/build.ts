@@ -271,6 +271,7 @@ export function buildSession(core: Core, options: SessionOptions): Session {
     onExit: options.onExit ?? (() => {}),
     cache: buildCacheFlow(core, (level, text) => session.notify(level, text)),
     localReady: (ms) => core.local.ready(ms),
+    history: () => core.history.records(),
     ...(options.modelClassifier ? { classify: classifierFor(core) } : {}),
     labels: routerLabels(core.env, (text) => session.notify('warn', text)),
   });

@@ -157,6 +157,8 @@ export function createFakeController(initial: Partial<AppState> = {}): FakeContr
     routeAnyway: record('routeAnyway'),
     dropCachedAnswer: record('dropCachedAnswer'),
     setCache: record('setCache'),
+    setDelegate: record('setDelegate'),
+    toggleDelegate: record('toggleDelegate'),
     explainCache: record('explainCache'),
     interrupt: record('interrupt'),
     fallbackNow: record('fallbackNow'),

@@ -150,6 +150,16 @@ export function RouteCard({ proposal, width }: { proposal: RouteProposal; width:
           {chosen.successWhy}
         </Text>
       ) : null}
+      {proposal.delegate ? (
+        <Text color={theme.colors.accent} wrap="truncate-end">
+          ⇢ {proposal.delegate.line}
+        </Text>
+      ) : null}
+      {proposal.delegate?.warning ? (
+        <Text color={theme.colors.warn} wrap="wrap">
+          ! {proposal.delegate.warning}
+        </Text>
+      ) : null}
       {flags(chosen).length ? (
         <Text color={theme.colors.warn}>{flags(chosen).join(' · ')}</Text>
       ) : null}

@@ -3,6 +3,7 @@ import { auto } from './auto.js';
 import { budget } from './budget.js';
 import { cache } from './cache.js';
 import { clear } from './clear.js';
+import { delegate } from './delegate.js';
 import { costs } from './costs.js';
 import { done } from './done.js';
 import { help } from './help.js';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly SlashCommand[] = [
   model,
   tier,
   auto,
+  delegate,
   route,
   models,
   pull,

@@ -1,0 +1,84 @@
+// Delegate mode from the screen's session: /delegate on puts a planner-tier route on the card
+// with the executor named, the planner's request carries the `delegate` tool; off removes it.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Session } from '../../src/session/session.js';
+import type { AppState } from '../../src/session/types.js';
+import { buildCore, buildSession } from '../../src/wiring/build.js';
+import { startAllStubs, type AllStubs } from '../support/all-stubs.js';
+
+let stubs: AllStubs;
+beforeAll(async () => {
+  stubs = await startAllStubs();
+});
+afterAll(async () => {
+  await stubs.close();
+});
+
+async function until(s: Session, ok: (st: AppState) => boolean, ms = 8_000): Promise<AppState> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (ok(s.getState())) return s.getState();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`not reached: ${JSON.stringify(s.getState().transcript.slice(-3))}`);
+}
+
+const toolNames = (body: unknown): string[] =>
+  ((body as { tools?: { name: string }[] }).tools ?? []).map((t) => t.name);
+
+describe('delegate mode in the session', () => {
+  it('/delegate on: planner tier on the card, executor named, the delegate tool sent; off: gone', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'kirikae-deleg-'));
+    const configDir = join(root, 'config');
+    mkdirSync(configDir);
+    mkdirSync(join(root, 'project'));
+    writeFileSync(
+      join(configDir, 'config.json'),
+      JSON.stringify({ local: { memoryBudgetGb: 64, reserveGb: 0 } }),
+    );
+    const env = {
+      ...stubs.env,
+      KIRIKAE_DATA_DIR: join(root, 'data'),
+      KIRIKAE_CONFIG_DIR: configDir,
+    };
+    const core = buildCore({
+      env,
+      cwd: join(root, 'project'),
+      writeLedger: true,
+      sessionId: 's',
+      notice: () => {},
+    });
+    await core.local.ready(5_000);
+    const session = buildSession(core, { sessionId: 's' });
+    try {
+      session.setDelegate(true);
+      session.submit('fix the typo in README.md');
+      const card = (await until(session, (s) => s.proposal !== undefined)).proposal!;
+      expect([0, 1]).toContain(card.options[card.selected]!.tier);
+      expect(card.delegate?.line).toMatch(/^delegates to ollama\/\S+ \(d: solo\)$/);
+
+      stubs.anthropic.steps.push({ text: ['Nothing to hand off.'] });
+      const before = stubs.anthropic.requests.length;
+      session.acceptRoute();
+      await until(session, (s) => s.transcript.some((i) => i.kind === 'turn'));
+      const sent = stubs.anthropic.requests.slice(before);
+      expect(sent.length).toBeGreaterThan(0);
+      expect(toolNames(sent[0]!.body)).toContain('delegate');
+
+      session.setDelegate(false);
+      session.setModelOverride('anthropic/claude-sonnet-5-5', 'turn');
+      stubs.anthropic.steps.push({ text: ['solo'] });
+      const solo = stubs.anthropic.requests.length;
+      session.submit('and now explain what you did');
+      await until(session, (s) => s.transcript.filter((i) => i.kind === 'turn').length === 2);
+      const soloRequest = stubs.anthropic.requests[solo]!;
+      expect(toolNames(soloRequest.body)).not.toContain('delegate');
+    } finally {
+      session.stop();
+      core.close();
+    }
+  });
+});
