@@ -136,6 +136,10 @@ function reportEvent(event: TurnEvent, io: CommandIO, echo: boolean, executor?: 
     io.stderr.write(`${e.ok ? '✓' : '✗'} ${e.name} ${e.summary}\n`);
   else if (e.type === 'notice') io.stderr.write(`kirikae: ${e.message}\n`);
   else if (e.type === 'warning') io.stderr.write(`kirikae: warning: ${e.warning.message}\n`);
+  else if (e.type === 'retry')
+    io.stderr.write(
+      `kirikae: ${e.message} · retrying in ${Math.ceil(e.delayMs / 1000)} s (attempt ${e.attempt + 1} of ${e.maxAttempts})\n`,
+    );
 }
 
 /**
