@@ -37,6 +37,7 @@ export function renderApp(
       keymap={buildKeymap(config.ui.keymap)}
       env={env}
       screens={screens}
+      altScreen={stdout.isTTY === true}
     />,
     INK_OPTIONS,
   );
