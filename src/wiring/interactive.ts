@@ -84,7 +84,6 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     watts: () => power.latest()?.sysWatts ?? power.latest()?.allWatts,
     tokRates,
   });
-  const sampler = startMemorySampler({ intervalMs: 1_000, onSample: (s) => core.setMemory(s) });
 
   const missingKeys = PROVIDER_IDS.filter((id) => id !== 'ollama')
     .map((id) => providerSetup(id, env))
@@ -127,6 +126,8 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   const { renderApp } = await import('../ui/render.js');
   const { createScreenRenderers } = await import('../ui/screens/index.js');
   const app = renderApp(session, core.config.get(), env, createScreenRenderers(ports));
+  // The first reading (a /proc read, or vm_stat and sysctl spawned on macOS) after the first frame.
+  const sampler = startMemorySampler({ intervalMs: 1_000, onSample: (s) => core.setMemory(s) });
   // Everything that talks to Ollama or parses megabytes waits until the first frame is out.
   void core.local.ready(FIRST_ROUTE_WAIT_MS * 10).then(() => {
     const problem = core.local.unavailableReason();
@@ -134,8 +135,11 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   });
   void core.loadHistory();
   session.start();
-  // After the first frame: the encoder is large, and routing estimates until it is ready.
-  setTimeout(() => void loadTokenizer(), 50);
+  // The encoder is ~30 MB of heap: it loads when the first key is typed, not at start, so an idle
+  // screen stays small; a prompt takes longer to type than the encoder to load, and routing
+  // estimates from length until it is ready. 'readable' is how Ink itself reads stdin: a second
+  // listener of that kind takes nothing from it (a 'data' listener would switch it to flowing).
+  process.stdin.once('readable', () => void loadTokenizer());
 
   await Promise.race([exited, app.waitUntilExit()]);
   app.unmount();
