@@ -12,6 +12,7 @@ import { StatusBar } from './components/status-bar.js';
 import { TranscriptItemView } from './components/transcript-item.js';
 import { useKeys } from './hooks/use-keys.js';
 import { useScreenBuffer } from './hooks/use-screen-buffer.js';
+import { useStreamedTranscript } from './hooks/use-streamed-transcript.js';
 import { useSessionState } from './hooks/use-session-state.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import * as edit from './input-model.js';
@@ -49,7 +50,8 @@ export function App({
   altScreen = false,
 }: AppProps) {
   const state: AppState = useSessionState(controller, frameMs);
-  const { phase, items } = useScreenBuffer(state.screen !== 'chat', altScreen, state.transcript);
+  const streamed = useStreamedTranscript(state.transcript, state.live, state.clearEpoch);
+  const { phase, items } = useScreenBuffer(state.screen !== 'chat', altScreen, streamed.printed);
   const { columns, rows } = useTerminalSize();
   const { stdout } = useStdout();
   const theme = useMemo(() => loadTheme(state.themeName, env), [state.themeName, env]);
@@ -240,8 +242,8 @@ export function App({
   return (
     <ThemeContext.Provider value={theme}>
       <Static key={state.clearEpoch} items={items}>
-        {(item) => (
-          <Box key={item.id} width={width}>
+        {({ key, item }) => (
+          <Box key={key} width={width}>
             <TranscriptItemView item={item} />
           </Box>
         )}
@@ -255,8 +257,8 @@ export function App({
           ) : null}
           {shown === 'chat' ? (
             <>
-              {state.live ? (
-                <LiveTurnView live={state.live} maxLines={liveLines} now={state.now} />
+              {streamed.live ? (
+                <LiveTurnView live={streamed.live} maxLines={liveLines} now={state.now} />
               ) : null}
               {state.proposal ? <RouteCard proposal={state.proposal} width={width} /> : null}
               {state.approval ? (

@@ -32,9 +32,13 @@ describe('screens on the alternate screen', () => {
         patchConsole: false,
       },
     );
-    await tick(100);
+    /** Waits (on a busy machine, too) until the terminal has been sent `text`. */
+    const written = async (text: string): Promise<void> => {
+      for (let i = 0; i < 200 && !stdout.frames.join('').includes(text); i++) await tick(25);
+    };
+    await written('Type a prompt');
     controller.update({ screen: 'pull' });
-    await tick(100);
+    await written('The pull screen is not available');
     // A notice that arrives while the screen is up.
     controller.update({
       transcript: [
@@ -44,7 +48,8 @@ describe('screens on the alternate screen', () => {
     });
     await tick(100);
     controller.update({ screen: 'chat' });
-    await tick(300);
+    await written('pulled qwen3:8b');
+    await tick(100);
     instance.unmount();
 
     const output = stdout.frames.join('');
