@@ -2,10 +2,14 @@ import { useEffect, useRef, useState } from 'react';
 import type { AppController, AppState } from '../../session/types.js';
 
 /**
- * Stream text reaches the screen at most 20 times a second: smooth to read, and Ink redraws the
- * live region per frame, which at 30 fps cost more than a fifth of a core.
+ * Stream text reaches the screen at most 10 times a second (about a line at a time at 200
+ * tok/s). Every frame Ink rebuilds and re-tokenizes the whole live region, header, input box and
+ * status bar, whatever changed: ~7 ms of CPU each on the bench machine, so the frame rate is the
+ * UI's CPU. Measured at 200 tok/s (bench/ui.bench.mjs, the same run's UI-less baseline taken
+ * off): 50 ms 17.2 % of a core at 23 frames/s, 80 ms 12.7 % at 16/s, 100 ms 12.2 % at 14/s (a
+ * printed paragraph costs one frame more: Ink's <Static> commits twice).
  */
-export const FRAME_MS = 50;
+export const FRAME_MS = 100;
 
 /**
  * The session's state, re-rendered at most once per frame. A change after a quiet frame shows at
