@@ -19,7 +19,13 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate, setTimeout } from 'node:timers';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { register } from 'node:module';
 import { selfTimeByOwner } from './cpu-profile.mjs';
+
+// Ink as the build ships it: its output caches kept across frames (scripts/ink-output-cache.mjs).
+// BENCH_UI_INK_CACHE=0 measures Ink as published, to compare.
+if (process.env.BENCH_UI_INK_CACHE !== '0')
+  register('./ink-output-cache-hook.mjs', import.meta.url);
 
 // Ink renders differently (no live redraws) when it believes it runs in CI: this measures the
 // interactive path, so the variables are cleared before Ink is imported.
