@@ -16,7 +16,7 @@ describe('cacheInkOutput', () => {
     expect(patched).not.toContain('caches = new OutputCaches();');
     expect(patched).toContain('caches = kirikaeSharedCaches();');
     // Dropped whole past the limit: streamed lines are new every frame.
-    expect(patched).toMatch(/size > 5000\) \{\s*kirikaeCaches = new OutputCaches\(\);/);
+    expect(patched).toMatch(/size > 256\) \{\s*kirikaeCaches = new OutputCaches\(\);/);
   });
 
   it('fails the build when Ink no longer has the line it patches', () => {
