@@ -11,27 +11,43 @@ import type { AppController, AppState } from '../../session/types.js';
  */
 export const FRAME_MS = 100;
 
+/** What streams or ticks: the only changes that wait for the next frame. */
+const PACED: ReadonlySet<string> = new Set<keyof AppState>(['live', 'status', 'now']);
+
+/** True when `next` differs from `shown` only in what streams or ticks. */
+function onlyPaced(shown: AppState, next: AppState): boolean {
+  for (const key of Object.keys(next) as (keyof AppState)[]) {
+    if (next[key] !== shown[key] && !PACED.has(key)) return false;
+  }
+  return Object.keys(shown).length === Object.keys(next).length;
+}
+
 /**
  * The session's state, re-rendered at most once per frame. A change after a quiet frame shows at
  * once (a key press never waits); changes during a burst (streamed text) are coalesced and the
- * last one always lands.
+ * last one always lands. Any other change (a route card, a dialog, a screen, the transcript) is
+ * drawn at once even mid-stream: a key on the route card answered a frame (100 ms) late when
+ * the status bar's tick had just been drawn.
  */
 export function useSessionState(controller: AppController, frameMs = FRAME_MS): AppState {
   const [state, setState] = useState(controller.getState);
   const last = useRef(0);
+  const shown = useRef<AppState | undefined>(undefined);
   const timer = useRef<NodeJS.Timeout | undefined>(undefined);
 
   useEffect(() => {
     const flush = (): void => {
+      if (timer.current) clearTimeout(timer.current);
       timer.current = undefined;
       last.current = Date.now();
-      setState(controller.getState());
+      shown.current = controller.getState();
+      setState(shown.current);
     };
     const unsubscribe = controller.subscribe(() => {
-      if (timer.current) return;
       const wait = last.current + frameMs - Date.now();
-      if (wait <= 0) flush();
-      else timer.current = setTimeout(flush, wait);
+      if (wait <= 0 || !shown.current || !onlyPaced(shown.current, controller.getState()))
+        return flush();
+      timer.current ??= setTimeout(flush, wait);
     });
     // A change between the first render and the subscription is not lost.
     flush();
