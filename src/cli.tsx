@@ -210,6 +210,15 @@ Environment:
     });
 
   program
+    .command('cache')
+    .description('the semantic answer cache: stats | list | clear | export (JSON lines)')
+    .argument('[action]', 'stats | list | clear | export', 'stats')
+    .action(async (action: string) => {
+      const { runCache } = await import('./commands/cache.js');
+      process.exitCode = runCache(action, processIO());
+    });
+
+  program
     .command('config')
     .description('show or change settings: config path | get [key] | set <key> <value>')
     .argument('<action>', 'path | get | set')

@@ -1,3 +1,4 @@
+import type { GatewayCacheKit } from '../gateway/semantic.js';
 // `kirikae serve`: the local gateway. Claude Code, Aider, opencode or a script point their base
 // URL here and every request is routed, priced, budgeted and ledgered like a kirikae turn.
 import type { Config } from '../config/schema.js';
@@ -25,6 +26,8 @@ export interface ServeKit {
   routing: Routing;
   runner: TurnRunnerDeps;
   pinned?: () => RouteOverride | undefined;
+  /** The semantic answer cache for tool-free requests (cache.semantic). */
+  cache?: GatewayCacheKit;
 }
 
 export function isLoopbackHost(host: string): boolean {
@@ -99,6 +102,7 @@ export async function runServe(
       runner: kit.runner,
       passthrough: args.passthrough === true,
       ...(kit.pinned ? { pinned: kit.pinned } : {}),
+      ...(kit.cache ? { cache: kit.cache } : {}),
       ...(args.token ? { token: args.token } : {}),
       onRequest: (view) => io.stderr.write(`${requestLine(view)}\n`),
     },

@@ -104,6 +104,15 @@ export const configSchema = z.object({
       successPriors: z
         .partialRecord(taskType, z.record(z.string(), z.number().min(0).max(1)))
         .default({}),
+      /**
+       * Ask a small resident Ollama model when the offline classifier is unsure (the card shows
+       * "classifying…" meanwhile); `off` never asks.
+       */
+      modelClassifier: z.enum(['auto', 'off']).default('auto'),
+      /** The offline classifier's confidence under which the model classifier is asked. */
+      askModelBelow: z.number().min(0).max(1).default(0.5),
+      /** How long the card waits for the model classifier before the offline verdict stands. */
+      classifierTimeoutMs: z.number().int().positive().max(10_000).default(800),
     })
     .prefault({}),
   fallback: z.array(modelId).default(DEFAULT_FALLBACK),
@@ -167,6 +176,8 @@ export const configSchema = z.object({
           maxEntries: z.number().int().positive().default(5000),
           /** Embedding model, `ollama/<name>`, called through Ollama's /api/embed. */
           model: modelId.default('ollama/nomic-embed-text'),
+          /** Gateway clients by name (`claude-code`, …): false keeps a client out of the cache. */
+          gatewayClients: z.record(z.string(), z.boolean()).default({}),
         })
         .prefault({}),
     })

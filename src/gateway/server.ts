@@ -20,6 +20,8 @@ import { fromOpenAIRequest } from './openai-in.js';
 import { openAICompletion, OpenAIStreamWriter } from './openai-out.js';
 import type { ClientFormat, GatewayRequest } from './request.js';
 import { routeRequest, type GatewayRoute, type RouteKit } from './route-request.js';
+import { cacheHitRecord, type CacheHit, type TurnQuestion } from '../cache/index.js';
+import { gatewayQuestion, hitEvents, type GatewayCacheKit } from './semantic.js';
 
 /** Request bodies above this are refused (a long Claude Code conversation is a few MB). */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -44,6 +46,8 @@ export interface GatewayKit extends Omit<RouteKit, 'counter'> {
   onRequest?(view: GatewayRequestView): void;
   /** The live view and pin (/kirikae/status, /kirikae/pin); made here when not given. */
   live?: GatewayLive;
+  /** The semantic answer cache, for tool-free requests. */
+  cache?: GatewayCacheKit;
 }
 
 export interface Gateway {
@@ -51,6 +55,65 @@ export interface Gateway {
   server: Server;
   live: GatewayLive;
   close(): Promise<void>;
+}
+
+/** A cached answer, in the client's format and streaming mode. */
+function sendHit(
+  res: ServerResponse,
+  request: GatewayRequest,
+  route: GatewayRoute,
+  meta: ResponseMeta,
+  hit: CacheHit,
+): void {
+  const headers = {
+    ...routeHeaders(route, hit.model, [], request.dropped),
+    'x-kirikae-cache': `hit; similarity=${hit.similarity.toFixed(2)}`,
+  };
+  const answer = new Answer();
+  for (const event of hitEvents(hit)) answer.add(event);
+  if (!request.stream) {
+    const body =
+      request.format === 'anthropic'
+        ? anthropicMessage(answer, meta)
+        : openAICompletion(answer, meta);
+    return sendJson(res, 200, body, headers);
+  }
+  const write = (frame: string): void => void res.write(frame);
+  const writer =
+    request.format === 'anthropic'
+      ? new AnthropicStreamWriter(write, meta)
+      : new OpenAIStreamWriter(write, meta, request.includeUsage === true);
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    ...headers,
+  });
+  writer.start();
+  for (const event of hitEvents(hit)) writer.event(event);
+  writer.finish();
+  res.end();
+}
+
+/** After a paid answer: offered to the cache, which stores it only if it is text alone. */
+async function remember(
+  kit: GatewayCacheKit,
+  question: TurnQuestion,
+  answer: Answer,
+  result: CallResult,
+): Promise<void> {
+  const costs = result.records.map((r) => r.costUsd);
+  await kit.cache
+    .remember(question, {
+      answer: answer.text(),
+      model: result.model,
+      tier: result.records.at(-1)?.tier ?? null,
+      usd: costs.includes(null) ? null : costs.reduce<number>((a, b) => a + (b ?? 0), 0),
+      toolCalls: answer.blocks.filter((b) => b.type === 'tool_call').length,
+      changedFiles: 0,
+      outcome: result.outcome,
+    })
+    .catch(() => undefined);
 }
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
@@ -184,6 +247,26 @@ export function createGateway(kit: GatewayKit): Server {
       model: request.model,
       inputEstimate: route.promptTokens,
     };
+    const task = `gateway:${client}:${request.sessionId ?? id}`;
+    const question = kit.cache?.enabled(client)
+      ? gatewayQuestion(request, route.decision.chosen.tier)
+      : undefined;
+    const looked = question
+      ? await kit.cache!.cache.lookup(question).catch(() => undefined)
+      : undefined;
+    if (looked && 'hit' in looked) {
+      kit.cache!.append(
+        cacheHitRecord(looked.hit, {
+          session: 'gateway',
+          task,
+          turn: ++turn,
+          taskType: route.decision.taskType,
+          now: new Date(),
+        }),
+      );
+      report({ ...view, route: looked.hit.model, outcome: 'ok' });
+      return sendHit(res, request, route, meta, looked.hit);
+    }
     const abort = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) abort.abort();
@@ -211,7 +294,7 @@ export function createGateway(kit: GatewayKit): Server {
       {
         turn: ++turn,
         // The client and its session name the task, so `kirikae costs --by task` splits them.
-        task: `gateway:${client}:${request.sessionId ?? id}`,
+        task,
         taskType: route.decision.taskType,
         decision: route.decision,
         how: 'auto',
@@ -227,10 +310,8 @@ export function createGateway(kit: GatewayKit): Server {
       (event) => {
         if (event.type === 'fallback') tried = [...tried, event.from];
         if (event.type !== 'stream') return;
-        if (!writer) {
-          answer.add(event.event);
-          return;
-        }
+        answer.add(event.event);
+        if (!writer) return;
         const e = event.event;
         if (!started && (e.type === 'text' || e.type === 'reasoning' || e.type === 'tool_call'))
           begin(event.model);
@@ -245,6 +326,7 @@ export function createGateway(kit: GatewayKit): Server {
       ...(result.error ? { error: result.error.describe() } : {}),
     });
     report(view);
+    if (question && result.outcome === 'ok') void remember(kit.cache!, question, answer, result);
     if (result.error && result.outcome === 'aborted' && res.destroyed) return;
     if (!writer) {
       if (result.error)

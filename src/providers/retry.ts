@@ -13,6 +13,8 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** A retry-after longer than this is not waited out: the caller falls back instead. */
   maxRetryAfterMs: number;
+  /** Only these kinds are retried (default: every kind worth retrying). */
+  kinds?: readonly ErrorKind[];
 }
 
 export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = {
@@ -55,6 +57,7 @@ export function retryDelayMs(
   random: () => number = Math.random,
 ): number | undefined {
   if (attempt >= policy.maxAttempts || !retriedKind(provider, error.kind)) return undefined;
+  if (policy.kinds && !policy.kinds.includes(error.kind)) return undefined;
   if (error.retryAfterMs !== undefined) {
     return error.retryAfterMs > policy.maxRetryAfterMs ? undefined : error.retryAfterMs;
   }

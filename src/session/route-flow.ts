@@ -5,7 +5,7 @@ import type { Tier } from '../core/tier.js';
 import type { Routing } from '../router/context.js';
 import type { RouterSession } from '../router/session.js';
 import { ruleFromOverride } from '../router/table.js';
-import type { RouteDecision, RouteOverride } from '../router/types.js';
+import type { Classification, RouteDecision, RouteOverride } from '../router/types.js';
 import { usd } from '../present/units.js';
 import { explainDecision, toProposal } from './route-view.js';
 import { KirikaeError } from '../core/errors.js';
@@ -51,16 +51,39 @@ export class RouteFlow {
   propose(
     prompt: string,
     messages: readonly Message[],
+    classification?: Classification,
   ): { pending: PendingRoute; proposal: RouteProposal; auto: boolean } {
     this.deps.router.setOverride(this.sessionOverride);
-    const draft = this.deps.routing.decide({ prompt, messages });
+    const asked = { prompt, messages, ...(classification ? { classification } : {}) };
+    const draft = this.deps.routing.decide(asked);
     // A session rule from `a` for this task type acts like a turn override.
     const override = this.turnOverride ?? this.sessionRules.get(draft.taskType);
     this.turnOverride = undefined;
-    const decision = override ? this.deps.routing.decide({ prompt, messages, override }) : draft;
+    const decision = override ? this.deps.routing.decide({ ...asked, override }) : draft;
     this.last = decision;
     return {
       pending: { decision, prompt, ...(override ? { override } : {}) },
+      proposal: toProposal(prompt, decision),
+      auto: this.mayAutoAccept(decision, override),
+    };
+  }
+
+  /** The same prompt decided again with a better classification; the turn's override is kept. */
+  reclassify(
+    pending: PendingRoute,
+    messages: readonly Message[],
+    classification: Classification,
+  ): { pending: PendingRoute; proposal: RouteProposal; auto: boolean } {
+    const { prompt, override } = pending;
+    const decision = this.deps.routing.decide({
+      prompt,
+      messages,
+      classification,
+      ...(override ? { override } : {}),
+    });
+    this.last = decision;
+    return {
+      pending: { ...pending, decision },
       proposal: toProposal(prompt, decision),
       auto: this.mayAutoAccept(decision, override),
     };
@@ -233,4 +256,16 @@ export class RouteFlow {
 export function autoAcceptedLine(decision: RouteDecision): string {
   const c = decision.chosen;
   return `→ ${c.model} (tier ${c.tier ?? '-'}, ${decision.taskType}) ~${usd(c.estimate.usdP50)} · auto-accepted`;
+}
+
+/** A decision's classification, as the model classifier takes it for a second opinion. */
+export function classificationOf(decision: RouteDecision): Classification {
+  return {
+    taskType: decision.taskType,
+    baseTaskType: decision.taskType,
+    complexity: decision.complexity,
+    confidence: decision.confidence,
+    signals: decision.signals,
+    source: decision.classifier,
+  };
 }

@@ -53,6 +53,7 @@ export function toProposal(prompt: string, decision: RouteDecision): RoutePropos
     complexity: decision.complexity,
     reasons: decision.reasons,
     warnings: decision.warnings,
+    classifier: { source: decision.classifier, confidence: decision.confidence },
     selected: 0,
     options: [...shown, ...rest].map(toRouteView),
   };

@@ -1,11 +1,17 @@
 import type { ConfigStore } from '../config/config-store.js';
+import type { LedgerRecord } from '../core/records.js';
+import { resumedItems } from './resume-view.js';
 import type { Message } from '../core/message.js';
 import type { Tier } from '../core/tier.js';
 import { approveAll, createTaskTracker, type SessionWriter } from '../agent/index.js';
 import type { Routing } from '../router/context.js';
 import type { RouterSession } from '../router/session.js';
 import { explainDecision } from './route-view.js';
-import { RouteFlow, autoAcceptedLine, type PendingRoute } from './route-flow.js';
+import { RouteFlow, autoAcceptedLine, classificationOf, type PendingRoute } from './route-flow.js';
+import type { CacheFlow, CachedOffer } from './cache-flow.js';
+import type { ModelVerdict } from '../router/model-classify.js';
+import type { Classification } from '../router/types.js';
+import type { TurnQuestion } from '../cache/index.js';
 import { Settings } from './settings.js';
 import { StatusTicker, type StatusSources } from './status.js';
 import { SessionStore } from './store.js';
@@ -35,10 +41,38 @@ export interface SessionDeps {
   status: StatusSources;
   transcript?: SessionWriter;
   restored?: Message[];
+  /** The ledger's records, for the restored turns' cost lines. */
+  restoredRecords?: readonly LedgerRecord[];
   /** --yes: every call that would ask is approved (deny rules and read-only still hold). */
   yes?: boolean;
+  /** The semantic answer cache, when the wiring built one. */
+  cache?: CacheFlow;
+  /** Resolves once every Ollama host answered (or after the time): the first route waits on it. */
+  localReady?(timeoutMs: number): Promise<void>;
+  /** The model classifier's second opinion, within its own time budget; never rejects. */
+  classify?(prompt: string, base: Classification, signal: AbortSignal): Promise<ModelVerdict>;
+  /** Labels for retraining: the model classifier's agreement, the user's tier overrides. */
+  labels?: {
+    agreement(prompt: string, verdict: ModelVerdict): void;
+    override(prompt: string, decision: PendingRoute['decision'], tier: Tier): void;
+  };
   onExit(): void;
   now?: () => number;
+}
+
+/** How long the first route waits for Ollama's inventory (loopback answers in a few ms). */
+const FIRST_ROUTE_WAIT_MS = 300;
+/** After that, a card already drawn is still updated when the inventory arrives this late. */
+const LATE_INVENTORY_MS = 5_000;
+
+/** "model qwen3:8b · 412 ms" after the model classifier answered; why not, when it did not. */
+function verdictLine(verdict: ModelVerdict): string | undefined {
+  if (verdict.outcome === 'answered')
+    return `model ${verdict.model ?? 'classifier'} · ${verdict.ms} ms · local, $0`;
+  if (verdict.outcome === 'timeout')
+    return `the model classifier did not answer in ${verdict.ms} ms`;
+  if (verdict.outcome === 'unavailable') return 'no small model resident to ask';
+  return undefined;
 }
 
 /** The headless app behind the screen: intents in, state out. Nothing here knows Ink. */
@@ -50,6 +84,12 @@ export class Session implements AppController {
   private readonly ticker: StatusTicker;
   private pending: PendingRoute | undefined;
   private readonly approvals: ApprovalBridge;
+  /** A prompt between submit and its card (waiting on Ollama, the cache or the classifier). */
+  private preparing = false;
+  private firstRoute = true;
+  private cached: { offer: CachedOffer; question: TurnQuestion } | undefined;
+  private question: TurnQuestion | undefined;
+  private classifying: AbortController | undefined;
 
   constructor(private readonly deps: SessionDeps) {
     const now = deps.now ?? Date.now;
@@ -64,9 +104,11 @@ export class Session implements AppController {
     });
     this.approvals = new ApprovalBridge(this.store);
     for (const text of deps.setupProblems) this.notify('warn', text);
-    const earlier = deps.restored?.filter((m) => m.role === 'user').length;
-    if (earlier)
+    const earlier = deps.restored?.filter((m) => m.role === 'user').length ?? 0;
+    if (earlier) {
+      this.store.push(...resumedItems(deps.restored!, deps.restoredRecords ?? [], deps.sessionId));
       this.notify('info', `Resumed session ${deps.sessionId}: ${earlier} earlier prompts`);
+    }
     this.settings = new Settings(deps.config, this.store);
     this.routes = new RouteFlow({
       routing: deps.routing,
@@ -77,6 +119,7 @@ export class Session implements AppController {
     });
     this.turns = new TurnFlow(
       {
+        sessionId: deps.sessionId,
         store: this.store,
         runner: deps.runner,
         tasks: createTaskTracker({
@@ -115,9 +158,91 @@ export class Session implements AppController {
   }
 
   submit(prompt: string): void {
-    if (this.turns.running() || this.pending) return;
-    const { pending, proposal, auto } = this.routes.propose(prompt, this.turns.messages);
+    if (this.turns.running() || this.pending || this.preparing) return;
+    this.preparing = true;
+    void this.prepare(prompt)
+      .catch((error: unknown) => this.notify('error', `Routing failed: ${String(error)}`))
+      .finally(() => (this.preparing = false));
+  }
+
+  /**
+   * Before the card: the first route waits (briefly) for Ollama's inventory so it does not route
+   * as if Ollama were absent; a cached answer is offered first; an unsure classification gets
+   * the model classifier's second opinion while the card already shows.
+   */
+  private async prepare(prompt: string): Promise<void> {
+    let late: Promise<unknown> | undefined;
+    if (this.firstRoute && this.deps.localReady) {
+      let arrived = false;
+      const inventory = this.deps.localReady(LATE_INVENTORY_MS).then(() => (arrived = true));
+      await Promise.race([inventory, new Promise((r) => setTimeout(r, FIRST_ROUTE_WAIT_MS))]);
+      if (!arrived) late = inventory;
+    }
+    this.firstRoute = false;
+    const messages = this.turns.messages;
+    const routed = this.routes.propose(prompt, messages);
+    const cache = this.deps.cache;
+    this.question = cache?.active()
+      ? cache.question(prompt, messages, routed.pending.decision.chosen.tier)
+      : undefined;
+    const offer = this.question ? await cache?.lookup(this.question) : undefined;
+    if (offer && this.question) {
+      this.cached = { offer, question: this.question };
+      this.offer(routed.pending, {
+        ...routed.proposal,
+        cached: { line: offer.line, answer: offer.hit.answer },
+      });
+      return;
+    }
+    // Ollama answered after the card was drawn: the card is decided again with it.
+    if (late) void late.then(() => this.redecide(routed.pending));
+    const decision = routed.pending.decision;
+    const ask =
+      this.deps.classify && decision.confidence < this.deps.config.get().routing.askModelBelow;
+    if (!ask) return this.settle(routed);
+    const abort = new AbortController();
+    this.classifying = abort;
+    if (!routed.auto) this.offer(routed.pending, { ...routed.proposal, classifying: true });
+    const verdict = await this.deps.classify!(prompt, classificationOf(decision), abort.signal);
+    if (this.classifying !== abort) return; // accepted or cancelled meanwhile
+    this.classifying = undefined;
+    if (verdict.outcome === 'answered') this.deps.labels?.agreement(prompt, verdict);
+    const again =
+      verdict.outcome === 'answered'
+        ? this.routes.reclassify(routed.pending, messages, verdict.classification)
+        : routed;
+    const detail = verdictLine(verdict);
+    const proposal = {
+      ...again.proposal,
+      classifier: { ...again.proposal.classifier!, ...(detail ? { detail } : {}) },
+    };
+    const current = this.store.getState().proposal;
+    // The user already moved on the card: their pick stands, only the verdict line changes.
+    if (current && current.selected !== 0) {
+      this.store.set({
+        proposal: { ...current, classifying: false, classifier: proposal.classifier },
+      });
+      return;
+    }
+    this.settle({ ...again, proposal });
+  }
+
+  /** The same prompt decided again (new local facts), unless the user already acted on the card. */
+  private redecide(pending: PendingRoute): void {
+    const proposal = this.store.getState().proposal;
+    if (this.pending !== pending || !proposal || proposal.selected !== 0 || proposal.cached) return;
+    const again = this.routes.reclassify(
+      pending,
+      this.turns.messages,
+      classificationOf(pending.decision),
+    );
+    this.offer(again.pending, { ...again.proposal, classifier: proposal.classifier });
+  }
+
+  private settle(routed: ReturnType<RouteFlow['propose']>): void {
+    const { pending, proposal, auto } = routed;
     if (auto) {
+      this.store.set({ proposal: undefined });
       this.notify('info', autoAcceptedLine(pending.decision));
       this.launch(pending, pending.decision.chosen.model, 'auto');
       return;
@@ -130,10 +255,18 @@ export class Session implements AppController {
     this.store.set({ proposal, lastRouteExplanation: explainDecision(pending.decision) });
   }
 
+  /** Stops waiting for the model classifier: the card as it stands is what the user chose. */
+  private stopClassifying(): void {
+    this.classifying?.abort();
+    this.classifying = undefined;
+  }
+
   acceptRoute(): void {
     const proposal = this.store.getState().proposal;
     const pending = this.pending;
     if (!proposal || !pending) return;
+    this.stopClassifying();
+    if (proposal.cached && this.cached) return this.serveCached(pending);
     const option = proposal.options[proposal.selected]!;
     if (!option.available) {
       this.store.set({
@@ -145,12 +278,54 @@ export class Session implements AppController {
       return;
     }
     this.store.set({ proposal: undefined, notice: undefined });
+    const proposed = proposal.options[0]!;
+    if (proposal.selected !== 0 && option.tier !== null && option.tier !== proposed.tier)
+      this.deps.labels?.override(proposal.prompt, pending.decision, option.tier);
     this.launch(pending, option.model, proposal.selected === 0 ? 'accepted' : 'override');
+  }
+
+  private serveCached(pending: PendingRoute): void {
+    const { offer } = this.cached!;
+    this.cached = undefined;
+    this.pending = undefined;
+    this.store.set({ proposal: undefined, notice: undefined });
+    this.turns.serveCached(pending, offer.hit);
+  }
+
+  routeAnyway(): void {
+    const proposal = this.store.getState().proposal;
+    if (!proposal?.cached) return;
+    this.cached = undefined;
+    this.store.set({ proposal: { ...proposal, cached: undefined } });
+  }
+
+  dropCachedAnswer(): void {
+    const proposal = this.store.getState().proposal;
+    if (!proposal?.cached || !this.cached || !this.deps.cache) return;
+    this.notify('info', this.deps.cache.dropWrong(this.cached.offer.hit));
+    this.routeAnyway();
+  }
+
+  setCache(on: boolean): void {
+    const { level, text } = this.settings.setSemanticCache(on);
+    this.notify(level, this.deps.cache || !on ? text : `${text}; it starts with the next session`);
+  }
+
+  explainCache(): void {
+    for (const line of this.deps.cache?.why() ?? ['The semantic cache is not available here'])
+      this.notify('info', line);
   }
 
   private launch(pending: PendingRoute, model: string, how: TurnHow): void {
     this.pending = undefined;
-    void this.turns.run(pending, model, how).catch((error: unknown) => {
+    const question = this.question;
+    this.question = undefined;
+    const cache = this.deps.cache;
+    const remember =
+      question && cache
+        ? (result: Parameters<CacheFlow['remember']>[1]) => cache.remember(question, result)
+        : undefined;
+    void this.turns.run(pending, model, how, remember).catch((error: unknown) => {
       this.store.set({ live: undefined, approval: undefined });
       this.notify(
         'error',
@@ -161,6 +336,8 @@ export class Session implements AppController {
 
   cancelRoute(): string | undefined {
     const proposal = this.store.getState().proposal;
+    this.stopClassifying();
+    this.cached = undefined;
     this.pending = undefined;
     this.store.set({ proposal: undefined, notice: undefined });
     return proposal?.escalation ? undefined : proposal?.prompt;
@@ -195,6 +372,10 @@ export class Session implements AppController {
   interrupt(): void {
     if (this.approvals.pending) this.approvals.answer('deny', 'The user interrupted the turn');
     this.turns.interrupt();
+  }
+
+  fallbackNow(): void {
+    if (this.store.getState().live?.retry) this.turns.skipRetry();
   }
 
   setModelOverride(model: string | undefined, scope: OverrideScope): void {

@@ -38,6 +38,16 @@ export class Settings {
       : { level: 'info', text: `Monthly budget ${usd(monthlyUsd)} (saved)` };
   }
 
+  setSemanticCache(on: boolean): SettingResult {
+    const problem = this.store.set(['cache', 'semantic', 'enabled'], on);
+    const what = on
+      ? 'Semantic cache on: a question asked again in the same context is answered for $0'
+      : 'Semantic cache off';
+    return problem
+      ? { level: 'warn', text: `${what} for this session; could not save it: ${problem}` }
+      : { level: 'info', text: `${what} (saved)` };
+  }
+
   /** Saves a route-card rule; returns why it could not be saved, if it could not. */
   saveRule(rule: RoutingRule): string | undefined {
     const rules = upsertRule(this.store.get().routing.rules, rule);

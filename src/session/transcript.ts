@@ -1,3 +1,4 @@
+import { PROVIDER_LABELS } from '../providers/errors.js';
 import { redact } from '../core/secrets.js';
 import type { Tier } from '../core/tier.js';
 import type { TurnEvent, TurnResult } from './turn-runner.js';
@@ -98,12 +99,13 @@ function applyAgentEvent(
   switch (event.type) {
     case 'text': {
       if (!live) return view;
+      const { retry: _waited, ...rest } = live;
       // A rough count for the live line; the ledger has the provider's own.
       const tokens = Math.ceil(event.text.length / 4);
       return {
         ...view,
         live: {
-          ...live,
+          ...rest,
           text: live.text + event.text,
           status: 'streaming',
           firstTokenAt: live.firstTokenAt ?? now,
@@ -134,15 +136,21 @@ function applyAgentEvent(
     case 'warning':
       // Ollama dropped context silently: said on the turn, and booked on the call record.
       return pushItems(view, { kind: 'notice', level: 'warn', text: event.warning.message });
-    case 'retry':
-      return pushItems(view, {
+    case 'retry': {
+      const pushed = pushItems(view, {
         kind: 'notice',
         level: 'warn',
         text: `${event.message} · retrying in ${Math.ceil(event.delayMs / 1000)} s (attempt ${event.attempt + 1} of ${event.maxAttempts})`,
       });
+      // The live line counts the wait down ("429 from Anthropic · retrying in 18 s · f …").
+      const reason = `${event.kind === 'rate_limit' ? '429' : event.kind.replace('_', ' ')} from ${PROVIDER_LABELS[event.provider]}`;
+      return pushed.live
+        ? { ...pushed, live: { ...pushed.live, retry: { reason, until: now + event.delayMs } } }
+        : pushed;
+    }
     case 'model_call':
       // The call's text is final: move it out of the live region.
-      return flushLive({ ...view, live: live && { ...live, model } });
+      return flushLive({ ...view, live: live && { ...live, model, retry: undefined } });
     default:
       return view;
   }

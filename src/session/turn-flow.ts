@@ -8,10 +8,14 @@ import { applyTurnEvent, finishTurn, newLive } from './transcript.js';
 import { runTurn, type TurnHow, type TurnResult, type TurnRunnerDeps } from './turn-runner.js';
 import { planEscalation, retryPrompt, runTestGate } from './verify-flow.js';
 import type { RouteProposal, StatusView } from './types.js';
+import { cacheHitRecord, type CacheHit } from '../cache/index.js';
+import { ZERO_USAGE } from '../core/usage.js';
+import { usd } from '../present/units.js';
 
 const TOK_SAMPLES = 30;
 
 export interface TurnFlowDeps {
+  sessionId: string;
   store: SessionStore;
   runner: TurnRunnerDeps;
   tasks: TaskTracker;
@@ -33,6 +37,8 @@ export interface TurnFlowDeps {
 export class TurnFlow {
   messages: Message[];
   private abort: AbortController | undefined;
+  /** Aborted by `f`: the provider stops waiting to retry and the turn falls back. */
+  private skip: AbortController | undefined;
   private turnNumber = 0;
 
   constructor(
@@ -40,6 +46,9 @@ export class TurnFlow {
     restored: readonly Message[] = [],
   ) {
     this.messages = [...restored];
+    // Turn numbers go on from the restored conversation, so a resumed session's ledger records
+    // stay in order and its earlier turn lines can be rebuilt from them.
+    this.turnNumber = restored.filter((m) => m.role === 'user').length;
   }
 
   running(): boolean {
@@ -48,6 +57,11 @@ export class TurnFlow {
 
   interrupt(): void {
     this.abort?.abort();
+  }
+
+  /** Ends the current retry wait; the next model of the chain (if any) retries as usual. */
+  skipRetry(): void {
+    this.skip?.abort();
   }
 
   /** /new: the task ends without an outcome (calibration does not count it as a failure). */
@@ -67,7 +81,52 @@ export class TurnFlow {
       : 'No task is active: send a prompt first';
   }
 
-  async run(pending: PendingRoute, model: string, how: TurnHow): Promise<void> {
+  /**
+   * Enter on a cached answer: the answer joins the conversation as if the model had just said
+   * it, and the ledger books a $0 `cache_hit` with what the original call cost (the saving).
+   */
+  serveCached(pending: PendingRoute, hit: CacheHit): void {
+    const { store, tasks } = this.deps;
+    const turn = ++this.turnNumber;
+    const taskType = pending.decision.taskType;
+    const task =
+      tasks.current() ?? tasks.turn({ turn, model: hit.model, tier: hit.tier, taskType });
+    const user: Message = { role: 'user', content: pending.prompt };
+    const answer: Message = { role: 'assistant', content: hit.answer };
+    store.push(
+      { kind: 'user', text: pending.prompt },
+      { kind: 'assistant', text: hit.answer, model: hit.model },
+      {
+        kind: 'turn',
+        model: hit.model,
+        tier: hit.tier,
+        usage: ZERO_USAGE,
+        costUsd: 0,
+        durationMs: 0,
+        how: `cached answer · saved ${usd(hit.usd)}`,
+        outcome: 'ok',
+      },
+    );
+    this.messages = [...this.messages, user, answer];
+    this.deps.transcript?.appendMessages([user, answer]);
+    this.deps.runner.ledger.append(
+      cacheHitRecord(hit, {
+        session: this.deps.sessionId,
+        task: task.id,
+        turn,
+        taskType,
+        now: new Date(this.deps.now()),
+      }),
+    );
+  }
+
+  async run(
+    pending: PendingRoute,
+    model: string,
+    how: TurnHow,
+    /** Offers the finished turn to the semantic cache (it decides whether to store it). */
+    remember?: (result: TurnResult) => Promise<void>,
+  ): Promise<void> {
     const { store, tasks } = this.deps;
     const turn = ++this.turnNumber;
     const { decision, prompt } = pending;
@@ -92,6 +151,7 @@ export class TurnFlow {
           model,
           how,
           signal: abort.signal,
+          skipRetry: () => (this.skip = new AbortController()).signal,
           approve: this.deps.approve,
         },
         this.deps.runner,
@@ -120,6 +180,7 @@ export class TurnFlow {
       store.setView(finishTurn(store.view(), result, how), {
         status: { ...store.getState().status, monthUsd },
       });
+      await remember?.(result);
       if (result.outcome !== 'ok' || !result.agent) return;
       if (result.agent.failed) {
         const task = tasks.attemptFailed('three broken tool calls in a row');

@@ -38,6 +38,8 @@ export interface TurnPlan {
   model: string;
   how: TurnHow;
   signal: AbortSignal;
+  /** A fresh signal per attempt; aborting it ends a retry wait so the turn falls back at once. */
+  skipRetry?: () => AbortSignal;
   approve: ApprovalFn;
 }
 
@@ -137,7 +139,9 @@ export async function runTurn(
         workspace: deps.cwd,
         permissions: deps.permissions,
         bashTimeoutMs: config.agent.bashTimeoutMs,
-        request: placed.request,
+        request: plan.skipRetry
+          ? { ...placed.request, skipRetry: plan.skipRetry() }
+          : placed.request,
         onEvent: (event) => {
           if (event.type === 'text') partial += event.text;
           if (event.type === 'model_call') {

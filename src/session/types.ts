@@ -44,6 +44,12 @@ export interface RouteProposal {
   options: RouteView[];
   /** Set when this card proposes a retry one tier up after failed tests. */
   escalation?: { summary: string; attempt: number; retriesLeft: number };
+  /** A semantic-cache hit shown first: Enter serves it for $0, `r` routes anyway, `x` drops it. */
+  cached?: { line: string; answer: string };
+  /** How sure the classification is and who made it ("trained 0.62", "model qwen3:8b 0.80"). */
+  classifier?: { source: string; confidence: number; detail?: string };
+  /** The model classifier is being asked (the card can be accepted before it answers). */
+  classifying?: boolean;
 }
 
 export type TranscriptItem =
@@ -77,6 +83,8 @@ export interface LiveTurn {
   /** When the first text arrived (the live tok/s is counted from here). */
   firstTokenAt?: number;
   outputTokens: number;
+  /** Waiting to retry the same call: "429 from Anthropic", and when the wait ends (ms). */
+  retry?: { reason: string; until: number };
 }
 
 export interface ApprovalView {
@@ -150,7 +158,17 @@ export interface AppController {
   alwaysRoute(save: boolean): void;
   /** Esc on the route card: nothing is sent; returns the prompt to put back in the input. */
   cancelRoute(): string | undefined;
+  /** `r` on a cached answer: ignore it and route the prompt as usual. */
+  routeAnyway(): void;
+  /** `x` on a cached answer: it was wrong; drop it and route the prompt. */
+  dropCachedAnswer(): void;
+  /** /cache on|off. */
+  setCache(on: boolean): void;
+  /** /cache why: the last lookup's verdict. */
+  explainCache(): void;
   interrupt(): void;
+  /** `f` while a retry is being waited out: stop waiting and fall back down the chain now. */
+  fallbackNow(): void;
   answerApproval(decision: ApprovalDecision, note?: string): void;
   setScreen(screen: Screen): void;
   setModelOverride(model: string | undefined, scope: OverrideScope): void;

@@ -101,6 +101,10 @@ export function App({
       if (prompt) setInput(edit.fromText(prompt));
     } else if (isAction(keymap, 'routePrevModel', key)) controller.cycleModel(-1);
     else if (isAction(keymap, 'routeNextModel', key)) controller.cycleModel(1);
+    else if (state.proposal?.cached && isAction(keymap, 'cacheRouteAnyway', key))
+      controller.routeAnyway();
+    else if (state.proposal?.cached && isAction(keymap, 'cacheWrong', key))
+      controller.dropCachedAnswer();
     else if (isAction(keymap, 'routeSave', key)) controller.alwaysRoute(true);
     else if (isAction(keymap, 'routeAlways', key)) controller.alwaysRoute(false);
     else if (isAction(keymap, 'routeTier', key)) {
@@ -227,6 +231,8 @@ export function App({
     if (state.approval) return onApprovalKey(key);
     if (state.proposal) return onRouteKey(key);
     if (state.live && isAction(keymap, 'interrupt', key)) return controller.interrupt();
+    if (state.live?.retry && input.value === '' && isAction(keymap, 'fallbackNow', key))
+      return controller.fallbackNow();
     onEditKey(key);
   });
 

@@ -24,6 +24,11 @@ export const DEFAULT_KEYMAP = {
     context: 'chat',
     description: 'interrupt the answer (partial answer kept)',
   },
+  fallbackNow: {
+    keys: ['f'],
+    context: 'chat',
+    description: 'while a rate limit is waited out (empty prompt): fall back now',
+  },
   clearInput: {
     keys: ['ctrl+c'],
     context: 'global',
@@ -46,6 +51,16 @@ export const DEFAULT_KEYMAP = {
     description: 'always this route for this task type (session)',
   },
   routeSave: { keys: ['A'], context: 'route', description: 'save that rule to the config' },
+  cacheRouteAnyway: {
+    keys: ['r'],
+    context: 'route',
+    description: 'on a cached answer: route the prompt anyway',
+  },
+  cacheWrong: {
+    keys: ['x'],
+    context: 'route',
+    description: 'on a cached answer: it was wrong, drop it',
+  },
   routeCancel: {
     keys: ['escape'],
     context: 'route',

@@ -79,6 +79,11 @@ export function bootController(options: {
     setTheme: (name) => call((s) => s.setTheme(name))(),
     setBudget: (usd) => call((s) => s.setBudget(usd))(),
     notify: (level, text) => call((s) => s.notify(level, text))(),
+    routeAnyway: call((s) => s.routeAnyway()),
+    dropCachedAnswer: call((s) => s.dropCachedAnswer()),
+    setCache: (on) => call((s) => s.setCache(on))(),
+    explainCache: call((s) => s.explainCache()),
+    fallbackNow: call((s) => s.fallbackNow()),
     quit: call((s) => s.quit()),
     handOver(session) {
       target = session;

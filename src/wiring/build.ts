@@ -26,6 +26,7 @@ import { ollamaClassifierClient } from '../local/classifier-client.js';
 import type { Classification } from '../router/types.js';
 import { Session, type SessionDeps } from '../session/session.js';
 import { TurnLedger } from '../session/turn-ledger.js';
+import { buildCacheFlow, classifierFor, routerLabels } from './session-aids.js';
 import type { TurnRunnerDeps } from '../session/turn-runner.js';
 import type { MemorySnapshot } from '../telemetry/memory-snapshot.js';
 
@@ -43,6 +44,11 @@ export interface CoreOptions {
   /** Measured watts of local inference (macmon), when the screen samples it. */
   watts?: () => number | undefined;
   tokRates?: { recordTurn(model: string, tokens: number, seconds: number): void };
+  /**
+   * Wait out a 429 that says how long (the screen counts it down; `f` skips it). Off for the
+   * gateway: its clients retry on their own and see the retry-after passed through.
+   */
+  waitOnRateLimits?: boolean;
 }
 
 export interface Core {
@@ -99,9 +105,11 @@ export function buildCore(options: CoreOptions): Core {
   const make = (id: ProviderId, providerEnv: NodeJS.ProcessEnv): Provider =>
     createProvider(id, {
       env: providerEnv,
-      // A failed call moves down the fallback chain at once (shown on the card and the
-      // transcript) rather than waiting on the same provider; the SDKs never retry by themselves.
-      maxRetries: 0,
+      // A failed call moves down the fallback chain at once (shown on the transcript) rather
+      // than waiting on the same provider — except, where asked, a rate limit that says how
+      // long to wait. The SDKs never retry by themselves.
+      maxRetries: options.waitOnRateLimits ? 2 : 0,
+      retry: { kinds: ['rate_limit'] },
       onNotice: (message) => options.notice('warn', message),
     });
   const local = createLocalRuntime({
@@ -228,11 +236,13 @@ export interface SessionOptions {
   restored?: SessionDeps['restored'];
   yes?: boolean;
   onExit?: () => void;
+  /** Ask the model classifier when the offline one is unsure (the screen; tests opt in). */
+  modelClassifier?: boolean;
 }
 
 /** The screen's session on top of a core (the interactive wiring and the session tests). */
 export function buildSession(core: Core, options: SessionOptions): Session {
-  return new Session({
+  const session: Session = new Session({
     cwd: core.cwd,
     ...(options.branch ? { branch: options.branch } : {}),
     sessionId: options.sessionId,
@@ -254,8 +264,15 @@ export function buildSession(core: Core, options: SessionOptions): Session {
       monthSpendUsd: () => core.monthSpendUsd(),
     },
     ...(options.transcript ? { transcript: options.transcript } : {}),
-    ...(options.restored ? { restored: options.restored } : {}),
+    ...(options.restored
+      ? { restored: options.restored, restoredRecords: core.history.records() }
+      : {}),
     yes: options.yes === true,
     onExit: options.onExit ?? (() => {}),
+    cache: buildCacheFlow(core, (level, text) => session.notify(level, text)),
+    localReady: (ms) => core.local.ready(ms),
+    ...(options.modelClassifier ? { classify: classifierFor(core) } : {}),
+    labels: routerLabels(core.env, (text) => session.notify('warn', text)),
   });
+  return session;
 }

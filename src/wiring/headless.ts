@@ -25,6 +25,7 @@ export async function headlessCore(
     cwd: process.cwd(),
     writeLedger: command !== 'route',
     sessionId: command === 'serve' ? 'gateway' : 'print',
+    waitOnRateLimits: command === 'print',
     notice: (level, text) =>
       io.stderr.write(`kirikae: ${level === 'info' ? '' : `${level}: `}${text}\n`),
   });

@@ -86,6 +86,7 @@ export async function runSession(
     persistPermission: configRuleWriter(env),
     watts: () => power.latest()?.sysWatts ?? power.latest()?.allWatts,
     tokRates,
+    waitOnRateLimits: true,
   });
 
   const missingKeys = PROVIDER_IDS.filter((id) => id !== 'ollama')
@@ -100,6 +101,9 @@ export async function runSession(
 
   let resolveExit: () => void = () => {};
   const exited = new Promise<void>((resolve) => (resolveExit = resolve));
+  // A resumed conversation shows its turn lines, which come from the ledger: read it first.
+  const history = resumed.messages ? core.loadHistory() : undefined;
+  if (history) await history;
   const session = buildSession(core, {
     sessionId: transcript.id,
     ...(screen.branch ? { branch: screen.branch } : {}),
@@ -107,6 +111,7 @@ export async function runSession(
     transcript,
     ...(resumed.messages ? { restored: resumed.messages } : {}),
     yes: options.yes === true,
+    modelClassifier: true,
     onExit: () => resolveExit(),
   });
   sink.session = session;
@@ -141,7 +146,7 @@ export async function runSession(
     const problem = core.local.unavailableReason();
     if (problem) session.notify('warn', `${problem}. Local routes are off until it answers.`);
   });
-  void core.loadHistory();
+  if (!history) void core.loadHistory();
   session.start();
   // The encoder is ~30 MB of heap: it loads when the first key is typed, not at start, so an idle
   // screen stays small; a prompt takes longer to type than the encoder to load, and routing

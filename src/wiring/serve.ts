@@ -5,6 +5,7 @@ import type { CommandIO } from '../commands/io.js';
 import type { Gateway } from '../gateway/server.js';
 import { readMemory } from '../telemetry/memory.js';
 import { headlessCore } from './headless.js';
+import { gatewayCache } from './session-aids.js';
 
 /** The memory budget reads a fresh figure: the gateway runs for hours while models come and go. */
 const MEMORY_EVERY_MS = 5_000;
@@ -20,6 +21,7 @@ export async function serve(args: ServeArgs, io: CommandIO): Promise<number> {
     MEMORY_EVERY_MS,
   );
   timer.unref();
+  const cache = gatewayCache(core);
   const untilSignal = (_gateway: Gateway): Promise<void> =>
     new Promise((resolve) => {
       process.once('SIGINT', () => resolve());
@@ -34,6 +36,7 @@ export async function serve(args: ServeArgs, io: CommandIO): Promise<number> {
         runner: core.runner,
         // The session override a screen on this same core has set (none in a bare `serve`).
         pinned: () => core.router.override,
+        ...(cache ? { cache } : {}),
       },
       io,
       untilSignal,

@@ -12,21 +12,25 @@ import { ledgerDir, monthOfDate } from '../../src/ledger/index.js';
 import type { RouteOverride } from '../../src/router/types.js';
 import { buildCore, type Core } from '../../src/wiring/build.js';
 import { startAllStubs, type AllStubs } from '../support/all-stubs.js';
+import type { StubModel } from '../support/ollama-stub.js';
+import { gatewayCache } from '../../src/wiring/session-aids.js';
 
 export interface GatewaySetup {
   config?: Record<string, unknown>;
   pinned?: RouteOverride;
   passthrough?: boolean;
   token?: string;
+  /** The semantic answer cache, as `kirikae serve` wires it. */
+  cache?: boolean;
 }
 
 /** Starts the stubs for a test file; returns a function that builds one gateway per test. */
-export function gatewayHarness() {
+export function gatewayHarness(options: { models?: StubModel[] } = {}) {
   let stubs: AllStubs | undefined;
   const gateways: Gateway[] = [];
   const cores: Core[] = [];
   beforeAll(async () => {
-    stubs = await startAllStubs();
+    stubs = await startAllStubs(options.models ? { models: options.models } : {});
   });
   afterAll(async () => {
     await stubs?.close();
@@ -84,6 +88,7 @@ export function gatewayHarness() {
         passthrough: setup.passthrough === true,
         ...(setup.pinned ? { pinned: () => setup.pinned } : {}),
         ...(setup.token ? { token: setup.token } : {}),
+        ...(setup.cache && gatewayCache(core) ? { cache: gatewayCache(core)! } : {}),
         onRequest: (view) => views.push(view),
       },
       { host: '127.0.0.1', port: 0 },

@@ -154,7 +154,12 @@ export function createFakeController(initial: Partial<AppState> = {}): FakeContr
       fake.update({ proposal: undefined });
       return cancelled?.escalation ? undefined : cancelled?.prompt;
     },
+    routeAnyway: record('routeAnyway'),
+    dropCachedAnswer: record('dropCachedAnswer'),
+    setCache: record('setCache'),
+    explainCache: record('explainCache'),
     interrupt: record('interrupt'),
+    fallbackNow: record('fallbackNow'),
     answerApproval: record('answerApproval'),
     setScreen: record('setScreen'),
     setModelOverride: record('setModelOverride'),

@@ -46,8 +46,9 @@ export function LiveTurnView({
   const { columns } = useTerminalSize();
   const tail = liveTail(live.text, maxLines, Math.max(20, columns - 1));
   const seconds = Math.max(0, (now - live.startedAt) / 1000);
-  const what =
-    live.status === 'waiting'
+  const what = live.retry
+    ? `${live.retry.reason} · retrying in ${Math.max(0, Math.ceil((live.retry.until - now) / 1000))} s · f fall back now`
+    : live.status === 'waiting'
       ? 'waiting for the first token'
       : live.status === 'tool'
         ? `running ${live.tool ?? 'a tool'}`

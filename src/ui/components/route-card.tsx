@@ -25,8 +25,54 @@ function flags(route: RouteView): string[] {
   return out;
 }
 
+/** "trained 0.62": who classified the prompt and how sure it was. */
+function classifierText(proposal: RouteProposal): string {
+  const c = proposal.classifier;
+  if (proposal.classifying) return ' · classifying…';
+  return c ? ` · ${c.source} ${c.confidence.toFixed(2)}` : '';
+}
+
+/** A cached answer, shown before the route: serving it costs nothing. */
+function CachedAnswer({
+  cached,
+  width,
+}: {
+  cached: NonNullable<RouteProposal['cached']>;
+  width: number;
+}) {
+  const theme = useTheme();
+  const preview = cached.answer
+    .split('\n')
+    .filter((l) => l.trim())
+    .slice(0, 3);
+  return (
+    <Box
+      flexDirection="column"
+      borderStyle="round"
+      borderColor={theme.colors.accent}
+      paddingX={1}
+      width={width}
+    >
+      <Text color={theme.colors.accent} wrap="wrap">
+        {cached.line}
+      </Text>
+      {preview.map((line, i) => (
+        <Text key={i} color={theme.colors.muted} wrap="truncate-end">
+          {line}
+        </Text>
+      ))}
+      <Text color={theme.colors.accent} wrap="truncate-end">
+        {width < 60
+          ? 'Enter use · r route · x wrong · Esc'
+          : 'Enter use it ($0) · r route anyway · x wrong answer · Esc cancel'}
+      </Text>
+    </Box>
+  );
+}
+
 export function RouteCard({ proposal, width }: { proposal: RouteProposal; width: number }) {
   const theme = useTheme();
+  if (proposal.cached) return <CachedAnswer cached={proposal.cached} width={width} />;
   const chosen = proposal.options[proposal.selected]!;
   const narrow = width < 60;
   const inner = Math.max(10, width - 4);
@@ -65,8 +111,16 @@ export function RouteCard({ proposal, width }: { proposal: RouteProposal; width:
         </Text>
       ) : null}
       <Text color={theme.colors.muted}>
-        {truncate(`${proposal.taskType} · complexity ${proposal.complexity}/5`, inner)}
+        {truncate(
+          `${proposal.taskType} · complexity ${proposal.complexity}/5${classifierText(proposal)}`,
+          inner,
+        )}
       </Text>
+      {!narrow && proposal.classifier?.detail ? (
+        <Text color={theme.colors.muted} wrap="truncate-end">
+          classifier: {proposal.classifier.detail}
+        </Text>
+      ) : null}
       <Text wrap="truncate-end">
         <Text color={tierColor(theme, chosen.tier)} bold>
           ▶ {tierLabel}{' '}

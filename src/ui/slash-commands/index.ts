@@ -1,6 +1,7 @@
 import type { AppController } from '../../session/types.js';
 import { auto } from './auto.js';
 import { budget } from './budget.js';
+import { cache } from './cache.js';
 import { clear } from './clear.js';
 import { costs } from './costs.js';
 import { done } from './done.js';
@@ -31,6 +32,7 @@ export const COMMANDS: readonly SlashCommand[] = [
   clear,
   theme,
   budget,
+  cache,
   quit,
 ];
 

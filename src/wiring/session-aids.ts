@@ -1,0 +1,147 @@
+// What the screen's session has besides the turn pipeline: the semantic answer cache, the model
+// classifier's second opinion and the labels kept for retraining the router.
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { dataDir } from '../config/paths.js';
+import { redact } from '../core/secrets.js';
+import {
+  createSemanticCache,
+  fileStore,
+  semanticCacheFile,
+  type SemanticCache,
+} from '../cache/index.js';
+import type { GatewayCacheKit } from '../gateway/semantic.js';
+import { embedText } from '../local/embed.js';
+import { ollamaClassifierClient } from '../local/classifier-client.js';
+import { modelClassify, type ModelVerdict } from '../router/model-classify.js';
+import { OVERRIDES_FILE, overrideLine } from '../router/overrides.js';
+import { committedModel } from '../router/trained.js';
+import type { Classification, RouteDecision } from '../router/types.js';
+import type { Tier } from '../core/tier.js';
+import { CacheFlow, type CacheFlowDeps } from '../session/cache-flow.js';
+import type { Core } from './build.js';
+import { gitHead } from './git.js';
+import { quotedFileReader } from './quoted-files.js';
+
+/** Where the model classifier's agreement with the offline one is kept for retraining. */
+export const AGREEMENT_FILE = 'router/agreement.jsonl';
+
+function appendLine(path: string, line: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  appendFileSync(path, `${line}\n`, { mode: 0o600 });
+}
+
+/** The semantic cache over the first Ollama host's embeddings; undefined without a host. */
+export function buildSemanticCache(core: Core): SemanticCache | undefined {
+  const settings = () => core.config.get().cache.semantic;
+  const host = core.local.hosts[0]?.host.url;
+  if (!host) return undefined;
+  return createSemanticCache({
+    store: fileStore(semanticCacheFile(dataDir(core.env))),
+    config: settings,
+    redact,
+    embed: (text) => {
+      const keepAlive = core.config.get().local.keepAlive;
+      return embedText(text, {
+        host,
+        model: settings().model,
+        ...(typeof keepAlive === 'string' ? { keepAlive } : {}),
+      });
+    },
+  });
+}
+
+export function buildCacheFlow(core: Core, notify: CacheFlowDeps['notify']): CacheFlow {
+  return new CacheFlow({
+    cache: buildSemanticCache(core),
+    enabled: () => core.config.get().cache.semantic.enabled,
+    system: core.runner.system,
+    readQuoted: quotedFileReader(core.cwd),
+    gitHead: () => gitHead(core.cwd),
+    notify,
+  });
+}
+
+/** The gateway's view of the cache: on per client, hits booked like the screen's. */
+export function gatewayCache(core: Core): GatewayCacheKit | undefined {
+  const cache = buildSemanticCache(core);
+  if (!cache) return undefined;
+  return {
+    cache,
+    enabled: (client) => {
+      const settings = core.config.get().cache.semantic;
+      return settings.enabled && settings.gatewayClients[client] !== false;
+    },
+    append: (record) => core.turnLedger.append(record),
+  };
+}
+
+/** The model classifier over the first Ollama host, bounded by its own time budget. */
+export function classifierFor(
+  core: Core,
+): (prompt: string, base: Classification, signal: AbortSignal) => Promise<ModelVerdict> {
+  return (prompt, base, signal) => {
+    const host = core.local.hosts[0]?.host.url;
+    const config = core.config.get();
+    if (!host || !core.local.adapter() || config.routing.modelClassifier === 'off')
+      return Promise.resolve({ classification: base, outcome: 'unavailable', ms: 0 });
+    return modelClassify(prompt, base, {
+      client: ollamaClassifierClient({ host, keepAlive: config.local.keepAlive }),
+      signal,
+      // The session already decided the offline verdict is unsure (routing.askModelBelow).
+      always: true,
+      timeoutMs: config.routing.classifierTimeoutMs,
+      userTable: config.routing.table,
+    });
+  };
+}
+
+/** Retraining labels under the data dir; a write failure is told once, never fatal. */
+export function routerLabels(
+  env: NodeJS.ProcessEnv,
+  notify: (text: string) => void,
+): {
+  agreement(prompt: string, verdict: ModelVerdict): void;
+  override(prompt: string, decision: RouteDecision, tier: Tier): void;
+} {
+  const root = dataDir(env);
+  let failed = false;
+  const write = (file: string, line: string) => {
+    try {
+      appendLine(join(root, file), line);
+    } catch (error) {
+      if (!failed) notify(`Router labels not saved: ${String(error)}`);
+      failed = true;
+    }
+  };
+  return {
+    agreement: (prompt, verdict) =>
+      write(
+        AGREEMENT_FILE,
+        JSON.stringify({
+          kind: 'agreement',
+          at: new Date().toISOString(),
+          text: redact(prompt),
+          model: verdict.model,
+          ms: verdict.ms,
+          agreement: verdict.agreement,
+          taskType: verdict.classification.baseTaskType,
+          complexity: verdict.classification.complexity,
+        }),
+      ),
+    override: (prompt, decision, tier) => {
+      if (decision.chosen.tier === null) return;
+      write(
+        OVERRIDES_FILE,
+        overrideLine({
+          prompt: redact(prompt),
+          tier,
+          proposedTier: decision.chosen.tier,
+          taskType: decision.taskType,
+          complexity: decision.complexity,
+          dim: committedModel().dim,
+        }),
+      );
+    },
+  };
+}

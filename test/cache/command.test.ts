@@ -1,0 +1,70 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runCache } from '../../src/commands/cache.js';
+import { fileStore, semanticCacheFile } from '../../src/cache/index.js';
+import { answered, HOUR, question, testCache } from './support.js';
+
+function io(env: NodeJS.ProcessEnv) {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const text = { out: '', err: '' };
+  out.on('data', (d: Buffer) => (text.out += d.toString()));
+  err.on('data', (d: Buffer) => (text.err += d.toString()));
+  return { io: { stdout: out, stderr: err, env }, text };
+}
+
+describe('kirikae cache', () => {
+  it('list, export, stats and clear read and change the store the session writes', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'kirikae-cachecmd-'));
+    const env = { KIRIKAE_DATA_DIR: join(root, 'data'), KIRIKAE_CONFIG_DIR: join(root, 'config') };
+    const file = semanticCacheFile(env.KIRIKAE_DATA_DIR);
+    const { cache, clock } = testCache({}, fileStore(file));
+    await cache.remember(question('what is a monad in plain words?'), answered('A monad is …'));
+    clock.now += 2 * HOUR;
+    await cache.remember(
+      question('explain the CAP theorem'),
+      answered('Under a partition …', { usd: 0.01 }),
+    );
+    const now = clock.now + HOUR;
+
+    const list = io(env);
+    expect(runCache('list', list.io, now)).toBe(0);
+    const lines = list.text.out.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      /3 h ago\s+\$0\.004\s+openrouter\/deepseek\/deepseek-v4-flash\s+what is a monad in plain words\?$/,
+    );
+    expect(lines[1]).toMatch(/1 h ago\s+\$0\.010\s+.*explain the CAP theorem$/);
+
+    const exported = io(env);
+    expect(runCache('export', exported.io, now)).toBe(0);
+    const first = JSON.parse(exported.text.out.split('\n')[0]!);
+    expect(first).toMatchObject({
+      question: 'what is a monad in plain words?',
+      answer: 'A monad is …',
+    });
+    expect(first.vector).toBeUndefined();
+
+    const stats = io(env);
+    expect(runCache('stats', stats.io, now)).toBe(0);
+    expect(stats.text.out).toMatch(/entries: 2 of at most 5000 \(oldest 3 h ago\)/);
+    expect(stats.text.out).toMatch(/semantic cache: off/);
+
+    const cleared = io(env);
+    expect(runCache('clear', cleared.io, now)).toBe(0);
+    expect(cleared.text.out).toBe('Cleared 2 cached answer(s).\n');
+    const after = io(env);
+    runCache('list', after.io, now);
+    expect(after.text.out).toBe('The semantic cache is empty.\n');
+    expect(readFileSync(file, 'utf8')).not.toMatch(/monad/);
+  });
+
+  it('an unknown action is exit 2 with the actions named', () => {
+    const bad = io({ KIRIKAE_DATA_DIR: mkdtempSync(join(tmpdir(), 'kirikae-cachecmd-')) });
+    expect(runCache('purge', bad.io)).toBe(2);
+    expect(bad.text.err).toMatch(/use stats, list, clear, export/);
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import type { Message } from '../../src/core/message.js';
+import type { CallRecord } from '../../src/core/records.js';
+import { resumedItems } from '../../src/session/resume-view.js';
+
+function call(
+  turn: number,
+  costUsd: number | null,
+  model = 'anthropic/claude-sonnet-5-5',
+): CallRecord {
+  return {
+    v: 1,
+    type: 'call',
+    ts: '2026-11-30T10:00:00.000Z',
+    session: 's1',
+    task: 't1',
+    turn,
+    tier: 1,
+    model,
+    decision: 'accepted',
+    fallbackHops: [],
+    usage: { input: 1000, output: 100, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
+    costUsd,
+    priceSource: costUsd === null ? 'unknown' : 'catalog',
+    priceVersion: 'test',
+    durationMs: 1200,
+    outcome: 'ok',
+  };
+}
+
+const conversation: Message[] = [
+  { role: 'user', content: 'what is in src?' },
+  { role: 'assistant', content: 'Two files.' },
+  { role: 'user', content: 'read a.ts' },
+  {
+    role: 'assistant',
+    content: '',
+    toolCalls: [
+      { id: 'c1', name: 'read_file', rawArguments: '{"path":"a.ts"}', arguments: { path: 'a.ts' } },
+    ],
+  },
+  { role: 'tool', toolCallId: 'c1', toolName: 'read_file', content: 'export {}' } as Message,
+  { role: 'assistant', content: 'It exports nothing.' },
+  { role: 'user', content: 'thanks' },
+  { role: 'assistant', content: 'You are welcome.' },
+];
+
+describe('resumedItems', () => {
+  it('rebuilds prompts, tool calls, answers and each turn line from the ledger, folding the oldest', () => {
+    const records = [
+      call(1, 0.01),
+      call(2, 0.002),
+      call(2, 0.003),
+      call(3, null),
+      call(9, 5, 'x/other'),
+    ];
+    const other = { ...call(3, 1), session: 'another' };
+    const items = resumedItems(conversation, [...records, other], 's1', 2);
+
+    expect(items[0]).toEqual({
+      kind: 'notice',
+      level: 'info',
+      text: '… 1 earlier turn folded ($0.010)',
+    });
+    expect(items.slice(1).map((i) => i.kind)).toEqual([
+      'user',
+      'tool',
+      'assistant',
+      'turn',
+      'user',
+      'assistant',
+      'turn',
+    ]);
+    const second = items[4]!;
+    expect(second).toMatchObject({ kind: 'turn', costUsd: 0.005, durationMs: 2400 });
+    expect(second.kind === 'turn' && second.usage.input).toBe(2000);
+    expect(items[2]).toMatchObject({ kind: 'tool', name: 'read_file', summary: '{"path":"a.ts"}' });
+    // An unpriced call makes the turn's cost unknown, never $0.
+    expect(items.at(-1)).toMatchObject({ kind: 'turn', costUsd: null, how: 'earlier session' });
+  });
+
+  it('a turn the ledger does not know (another machine, a cached answer) has no turn line', () => {
+    const items = resumedItems(conversation.slice(0, 2), [], 's1');
+    expect(items.map((i) => i.kind)).toEqual(['user', 'assistant']);
+  });
+});
