@@ -11,7 +11,15 @@
 // (a comma list of launch, stream, memory, keys), BENCH_UI_KEYS (key presses, default 30).
 import { execFileSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +27,13 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate, setTimeout } from 'node:timers';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { register } from 'node:module';
 import { selfTimeByOwner } from './cpu-profile.mjs';
+
+// Ink as the build ships it: its output caches kept across frames (scripts/ink-output-cache.mjs).
+// BENCH_UI_INK_CACHE=0 measures Ink as published, to compare.
+if (process.env.BENCH_UI_INK_CACHE !== '0')
+  register('./ink-output-cache-hook.mjs', import.meta.url);
 
 // Ink renders differently (no live redraws) when it believes it runs in CI: this measures the
 // interactive path, so the variables are cleared before Ink is imported.
@@ -74,11 +88,40 @@ function rssOfNode(pid) {
   return undefined;
 }
 
-/** Claude Code's launcher when `@anthropic-ai/claude-code` is installed next to kirikae. */
-function claudeCode() {
+/**
+ * How to start Claude Code when `@anthropic-ai/claude-code` is installed next to kirikae: its
+ * native binary (2.x installs one as bin/claude.exe), else the JavaScript CLI of older versions.
+ * It runs with a home of its own, onboarding done, this folder trusted and a key approved, so it
+ * goes straight to its prompt; the key's endpoint is a closed port, so nothing is sent anywhere.
+ */
+function claudeCode(home) {
   const dir = join(root, 'node_modules/@anthropic-ai/claude-code');
-  for (const file of ['cli.js', 'cli.mjs']) if (existsSync(join(dir, file))) return join(dir, file);
-  return undefined;
+  const key = 'bench-no-network-key';
+  const claudeEnv = [
+    `HOME=${home}`,
+    `ANTHROPIC_API_KEY=${key}`,
+    'ANTHROPIC_BASE_URL=http://127.0.0.1:9',
+    'DISABLE_TELEMETRY=1',
+    'CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1',
+  ];
+  let program;
+  const native = join(dir, 'bin/claude.exe');
+  if (existsSync(native) && readFileSync(native).subarray(0, 4).toString('latin1') === '\x7fELF')
+    program = [native];
+  for (const file of ['cli.js', 'cli.mjs'])
+    if (!program && existsSync(join(dir, file))) program = [process.execPath, join(dir, file)];
+  if (!program) return undefined;
+  writeFileSync(
+    join(home, '.claude.json'),
+    JSON.stringify({
+      hasCompletedOnboarding: true,
+      theme: 'dark',
+      // Claude Code keeps the last 20 characters of an approved key.
+      customApiKeyResponses: { approved: [key.slice(-20)], rejected: [] },
+      projects: { [root.replace(/\/$/, '')]: { hasTrustDialogAccepted: true } },
+    }),
+  );
+  return [...claudeEnv, ...program];
 }
 
 async function launchToFirstFrame() {
@@ -147,11 +190,14 @@ async function launchToFirstFrame() {
     'console.log("ready"); setInterval(() => {}, 1000)',
   ];
   const ready = (s) => s.includes('ready');
-  const claude = claudeCode();
-  // Claude Code's idle prompt shows its shortcut hint under the input box.
-  const claudeReady = (s) => /\? for shortcuts|Try "/.test(s);
+  const claudeHome = join(dirs, 'claude-home');
+  mkdirSync(claudeHome);
+  const claude = claudeCode(claudeHome);
+  // Claude Code's idle prompt shows its shortcut or mode hint under the input box.
+  const claudeReady = (s) => /\? for shortcuts|Try "|⏵⏵ /.test(s);
   try {
     await time('warm', kirikae, inputBox);
+    if (claude) await time('claude-warm', claude, claudeReady);
     // Interleaved, so a machine that gets busier part-way slows every program alike.
     const floor = [];
     const app = [];
@@ -159,7 +205,7 @@ async function launchToFirstFrame() {
     for (let i = 0; i < RUNS; i++) {
       floor.push(await time(`floor${i}`, floorProgram, ready));
       app.push(await time(`app${i}`, kirikae, inputBox));
-      if (claude) peer.push(await time(`claude${i}`, [process.execPath, claude], claudeReady));
+      if (claude) peer.push(await time(`claude${i}`, claude, claudeReady));
     }
     const bare = median(floor);
     const ratio = (values) => `${(median(values) / bare).toFixed(2)}× bare node`;

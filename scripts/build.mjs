@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { inkOutputCache } from './ink-output-cache.mjs';
 
 // The price data is bundled, so its version is fixed at build time (src/catalog/price-version.ts).
 const genaiPrices = JSON.parse(
@@ -69,7 +70,7 @@ await build({
     'process.env.NODE_ENV': '"production"',
     __GENAI_PRICES_VERSION__: JSON.stringify(genaiPrices),
   },
-  plugins: [yogaWithoutFetch, zodEnglishOnly],
+  plugins: [yogaWithoutFetch, zodEnglishOnly, inkOutputCache],
   minifyWhitespace: minify,
   minifySyntax: minify,
   logLevel: 'warning',

@@ -11,6 +11,8 @@ import { RouteCard } from './components/route-card.js';
 import { StatusBar } from './components/status-bar.js';
 import { TranscriptItemView } from './components/transcript-item.js';
 import { useKeys } from './hooks/use-keys.js';
+import { useScreenBuffer } from './hooks/use-screen-buffer.js';
+import { useStreamedTranscript } from './hooks/use-streamed-transcript.js';
 import { useSessionState } from './hooks/use-session-state.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import * as edit from './input-model.js';
@@ -33,12 +35,23 @@ export interface AppProps {
   env?: NodeJS.ProcessEnv;
   /** Least time between two renders of the session's state (tests pass 0). */
   frameMs?: number;
+  /** Draw other screens on the terminal's alternate screen (render.tsx, on a TTY). */
+  altScreen?: boolean;
 }
 
 const CTRL_C_WINDOW_MS = 2_000;
 
-export function App({ controller, keymap, screens = {}, env = process.env, frameMs }: AppProps) {
+export function App({
+  controller,
+  keymap,
+  screens = {},
+  env = process.env,
+  frameMs,
+  altScreen = false,
+}: AppProps) {
   const state: AppState = useSessionState(controller, frameMs);
+  const streamed = useStreamedTranscript(state.transcript, state.live, state.clearEpoch);
+  const { phase, items } = useScreenBuffer(state.screen !== 'chat', altScreen, streamed.printed);
   const { columns, rows } = useTerminalSize();
   const { stdout } = useStdout();
   const theme = useMemo(() => loadTheme(state.themeName, env), [state.themeName, env]);
@@ -228,81 +241,84 @@ export function App({ controller, keymap, screens = {}, env = process.env, frame
   // Keep the live region within the terminal: Ink redraws it on every frame.
   const reserved = 12 + (state.proposal ? 14 : 0) + (state.approval ? 12 : 0);
   const liveLines = Math.max(3, rows - reserved);
+  // What is drawn: the chat, the other screen, or nothing (the frame before the chat is back).
+  const shown =
+    phase === 'chat' ? 'chat' : phase === 'screen' && state.screen !== 'chat' ? state.screen : null;
   const Screen =
-    state.screen !== 'chat' && state.screen !== 'help' ? screens[state.screen] : undefined;
+    shown !== null && shown !== 'chat' && shown !== 'help' ? screens[shown] : undefined;
 
   return (
     <ThemeContext.Provider value={theme}>
-      <Static key={state.clearEpoch} items={state.transcript}>
-        {(item) => (
-          <Box key={item.id} width={width}>
+      <Static key={state.clearEpoch} items={items}>
+        {({ key, item }) => (
+          <Box key={key} width={width}>
             <TranscriptItemView item={item} />
           </Box>
         )}
       </Static>
-      <Box flexDirection="column" width={width}>
-        {state.screen === 'help' ? <HelpScreen keymap={keymap} width={width} /> : null}
-        {Screen ? Screen({ width, active: true }) : null}
-        {state.screen !== 'chat' && state.screen !== 'help' && !Screen ? (
-          <Text color={theme.colors.muted}>
-            The {state.screen} screen is not available. Esc: back.
-          </Text>
-        ) : null}
-        {state.screen === 'chat' ? (
-          <>
-            {state.live ? (
-              <LiveTurnView live={state.live} maxLines={liveLines} now={state.now} />
-            ) : null}
-            {state.proposal ? <RouteCard proposal={state.proposal} width={width} /> : null}
-            {state.approval ? (
-              <ApprovalDialog approval={state.approval} note={denyNote} width={width} />
-            ) : null}
-            {state.notice ? (
-              <Text
-                color={
-                  state.notice.level === 'error'
-                    ? theme.colors.error
-                    : state.notice.level === 'warn'
-                      ? theme.colors.warn
-                      : theme.colors.muted
+      {shown === null ? null : (
+        <Box flexDirection="column" width={width}>
+          {shown === 'help' ? <HelpScreen keymap={keymap} width={width} /> : null}
+          {Screen ? Screen({ width, active: true }) : null}
+          {shown !== 'chat' && shown !== 'help' && !Screen ? (
+            <Text color={theme.colors.muted}>The {shown} screen is not available. Esc: back.</Text>
+          ) : null}
+          {shown === 'chat' ? (
+            <>
+              {streamed.live ? (
+                <LiveTurnView live={streamed.live} maxLines={liveLines} now={state.now} />
+              ) : null}
+              {state.proposal ? <RouteCard proposal={state.proposal} width={width} /> : null}
+              {state.approval ? (
+                <ApprovalDialog approval={state.approval} note={denyNote} width={width} />
+              ) : null}
+              {state.notice ? (
+                <Text
+                  color={
+                    state.notice.level === 'error'
+                      ? theme.colors.error
+                      : state.notice.level === 'warn'
+                        ? theme.colors.warn
+                        : theme.colors.muted
+                  }
+                  wrap="wrap"
+                >
+                  {state.notice.text}
+                </Text>
+              ) : null}
+              {hint ? <Text color={theme.colors.muted}>{hint}</Text> : null}
+              <Header
+                folder={state.folder}
+                branch={state.branch}
+                monthUsd={state.status.monthUsd}
+                budgetUsd={state.status.budgetUsd}
+                width={width}
+              />
+              <InputBox
+                input={input}
+                width={width}
+                active={!state.proposal && !state.approval}
+                placeholder={
+                  state.setupProblems.length
+                    ? ' Type a prompt (see setup notes above) · ? for help'
+                    : ' Type a prompt · / for commands · ? for help'
                 }
-                wrap="wrap"
-              >
-                {state.notice.text}
-              </Text>
-            ) : null}
-            {hint ? <Text color={theme.colors.muted}>{hint}</Text> : null}
-            <Header
-              folder={state.folder}
-              branch={state.branch}
-              monthUsd={state.status.monthUsd}
-              budgetUsd={state.status.budgetUsd}
-              width={width}
-            />
-            <InputBox
-              input={input}
-              width={width}
-              active={!state.proposal && !state.approval}
-              placeholder={
-                state.setupProblems.length
-                  ? ' Type a prompt (see setup notes above) · ? for help'
-                  : ' Type a prompt · / for commands · ? for help'
-              }
-            />
-            {completions.length ? (
-              <Box flexDirection="column" paddingLeft={2}>
-                {completions.slice(0, 6).map((c) => (
-                  <Text key={c.name} wrap="truncate-end">
-                    <Text color={theme.colors.accent}>/{c.name}</Text>
-                    <Text color={theme.colors.muted}> {c.description}</Text>
-                  </Text>
-                ))}
-              </Box>
-            ) : null}
-          </>
-        ) : null}
-        <StatusBar status={state.status} width={width} />
-      </Box>
+              />
+              {completions.length ? (
+                <Box flexDirection="column" paddingLeft={2}>
+                  {completions.slice(0, 6).map((c) => (
+                    <Text key={c.name} wrap="truncate-end">
+                      <Text color={theme.colors.accent}>/{c.name}</Text>
+                      <Text color={theme.colors.muted}> {c.description}</Text>
+                    </Text>
+                  ))}
+                </Box>
+              ) : null}
+            </>
+          ) : null}
+          <StatusBar status={state.status} width={width} />
+        </Box>
+      )}
     </ThemeContext.Provider>
   );
 }

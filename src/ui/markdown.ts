@@ -82,3 +82,32 @@ export function highlightLine(line: string, lang: string): CodeToken[] {
   if (last < line.length) tokens.push({ cls: 'plain', text: line.slice(last) });
   return tokens;
 }
+
+/** A fence line as splitFences reads it: opens a block, or closes the open one. */
+const FENCE = /^\s*```/;
+
+/**
+ * Where streamed markdown can be cut so that the text before the cut is final: just past the
+ * last blank line after `from` that is outside any code block (what precedes it, a paragraph, a
+ * list or a closed code block, is finished). `from` must itself be such a cut (or 0); returns
+ * `from` when nothing has finished since. Scans only the text after `from`.
+ */
+export function finishedUpTo(text: string, from: number): number {
+  let cut = from;
+  let inCode = false;
+  let lineStart = from;
+  while (lineStart < text.length) {
+    const newline = text.indexOf('\n', lineStart);
+    // The last line has no newline yet: it may still grow, so it ends nothing.
+    if (newline < 0) break;
+    const line = text.slice(lineStart, newline);
+    if (FENCE.test(line)) {
+      if (!inCode) inCode = true;
+      else if (line.trim() === '```') inCode = false;
+    } else if (!inCode && !line.trim()) {
+      cut = newline + 1;
+    }
+    lineStart = newline + 1;
+  }
+  return cut;
+}

@@ -1,5 +1,4 @@
 import { render, type Instance, type RenderOptions } from 'ink';
-import type { Config } from '../config/schema.js';
 import type { AppController } from '../session/types.js';
 import { App, type ScreenRenderers } from './app.js';
 import { buildKeymap } from './keymap.js';
@@ -18,28 +17,36 @@ export const INK_OPTIONS = {
   maxFps: 30,
 } as const satisfies RenderOptions;
 
+/** What the screen is drawn from: the controller, the config's key overrides, other screens. */
+export interface AppView {
+  controller: AppController;
+  keymap?: Record<string, string>;
+  screens?: ScreenRenderers;
+}
+
+export interface AppHandle extends Instance {
+  /** Draws from another view: the session once it is built, after the first frame. */
+  show(view: AppView): void;
+}
+
 /** Mounts the Ink app. Bracketed paste is switched on so a paste arrives as one event. */
-export function renderApp(
-  controller: AppController,
-  config: Config,
-  env: NodeJS.ProcessEnv,
-  screens?: ScreenRenderers,
-): Instance {
+export function renderApp(view: AppView, env: NodeJS.ProcessEnv): AppHandle {
   const stdout = process.stdout;
   if (stdout.isTTY) stdout.write(BRACKETED_PASTE_ON);
   const restore = (): void => {
     if (stdout.isTTY) stdout.write(BRACKETED_PASTE_OFF);
   };
   process.once('exit', restore);
-  const instance = render(
+  const element = ({ controller, keymap, screens }: AppView) => (
     <App
       controller={controller}
-      keymap={buildKeymap(config.ui.keymap)}
+      keymap={buildKeymap(keymap)}
       env={env}
       screens={screens}
-    />,
-    INK_OPTIONS,
+      altScreen={stdout.isTTY === true}
+    />
   );
+  const instance = render(element(view), INK_OPTIONS);
   void instance.waitUntilExit().finally(restore);
-  return instance;
+  return { ...instance, show: (next) => instance.rerender(element(next)) };
 }

@@ -1,28 +1,5 @@
-import { PROVIDER_IDS } from '../core/model-ref.js';
-import { isKirikaeError } from '../core/errors.js';
-import { parseTier } from '../core/tier.js';
-import {
-  configRuleWriter,
-  lastSessionFor,
-  loadSession,
-  openSessionWriter,
-} from '../agent/index.js';
-import type { Message } from '../core/message.js';
-import { dataDir } from '../config/paths.js';
-import { providerSetup } from '../providers/index.js';
-import { loadTokenizer } from '../router/tokenizer.js';
-import { createScreenPorts } from '../session/ports/screen-ports.js';
-import type { Session } from '../session/session.js';
-import { readPower } from '../telemetry/power.js';
-import { startMemorySampler, startSampler } from '../telemetry/sampler.js';
-import { TokRateTracker } from '../telemetry/tok-rate.js';
+import { bootController } from './boot.js';
 import { gitBranch } from './git.js';
-import { buildCore, buildSession } from './build.js';
-
-/** macmon itself samples for 500 ms: every few seconds is plenty for an energy estimate. */
-const POWER_INTERVAL_MS = 5_000;
-/** The first route waits this long for Ollama's inventory (loopback answers in milliseconds). */
-const FIRST_ROUTE_WAIT_MS = 300;
 
 export interface InteractiveOptions {
   model?: string;
@@ -31,123 +8,25 @@ export interface InteractiveOptions {
   continueSession?: boolean;
 }
 
-function describe(error: unknown): string {
-  if (isKirikaeError(error)) return error.describe();
-  return error instanceof Error ? error.message : String(error);
-}
-
-async function restore(
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-  problems: string[],
-): Promise<{ messages?: Message[]; id?: string }> {
-  const last = await lastSessionFor(cwd, dataDir(env)).catch(() => undefined);
-  if (!last) {
-    problems.push('No earlier session in this folder: starting a new one');
-    return {};
-  }
-  const session = await loadSession(last.id, dataDir(env)).catch((error: unknown) => {
-    problems.push(`Could not resume ${last.id}: ${describe(error)}`);
-    return undefined;
-  });
-  return session ? { messages: session.messages, id: last.id } : {};
-}
-
 /**
- * `kirikae` with no arguments: builds the core, the session on top of it, and hands the session
- * to the Ink screen. Nothing here waits on the network before the first frame: Ollama and the
- * ledger history load in the background.
+ * `kirikae` with no arguments. The input box is drawn first, from a stand-in that only knows the
+ * folder, the branch and the config's theme and budget; the session (config schema, price data,
+ * router weights, providers) is built after that frame, in wiring/interactive-session.ts, and
+ * takes over the screen. What is typed meanwhile stays in the input; a prompt sent meanwhile is
+ * sent to the session once it exists.
  */
 export async function runInteractive(options: InteractiveOptions): Promise<number> {
   const env = process.env;
   const cwd = process.cwd();
-  const problems: string[] = [];
-  const resumed = options.continueSession ? await restore(cwd, env, problems) : {};
-  const transcript = openSessionWriter({ dataDir: dataDir(env), folder: cwd, id: resumed.id });
-
-  // Notices that arrive while the session is being built are shown once it exists.
-  const sink: { session?: Session; early: [level: 'info' | 'warn' | 'error', text: string][] } = {
-    early: [],
-  };
-  const notice = (level: 'info' | 'warn' | 'error', text: string): void =>
-    sink.session ? sink.session.notify(level, text) : void sink.early.push([level, text]);
-  // Power only on macOS with macmon on PATH (no sudo); elsewhere config watts are used.
-  const power = startSampler({ read: () => readPower(), intervalMs: POWER_INTERVAL_MS });
-  const tokRates = new TokRateTracker();
-  const core = buildCore({
-    env,
-    cwd,
-    writeLedger: true,
-    sessionId: transcript.id,
-    notice,
-    persistPermission: configRuleWriter(env),
-    watts: () => power.latest()?.sysWatts ?? power.latest()?.allWatts,
-    tokRates,
-    waitOnRateLimits: true,
-  });
-  const sampler = startMemorySampler({ intervalMs: 1_000, onSample: (s) => core.setMemory(s) });
-
-  const missingKeys = PROVIDER_IDS.filter((id) => id !== 'ollama')
-    .map((id) => providerSetup(id, env))
-    .filter((s) => !s.keySet && s.keyVar)
-    .map((s) => s.keyVar!);
-  if (missingKeys.length === PROVIDER_IDS.length - 1) {
-    problems.push(
-      `No cloud keys set: export ${missingKeys.join(' / ')} to use cloud tiers (kirikae doctor explains)`,
-    );
-  }
-
-  let resolveExit: () => void = () => {};
-  const exited = new Promise<void>((resolve) => (resolveExit = resolve));
-  // A resumed conversation shows its turn lines, which come from the ledger: read it first.
-  const history = resumed.messages ? core.loadHistory() : undefined;
-  if (history) await history;
-  const session = buildSession(core, {
-    sessionId: transcript.id,
-    ...(gitBranch(cwd) ? { branch: gitBranch(cwd) } : {}),
-    setupProblems: problems,
-    transcript,
-    ...(resumed.messages ? { restored: resumed.messages } : {}),
-    yes: options.yes === true,
-    modelClassifier: true,
-    onExit: () => resolveExit(),
-  });
-  sink.session = session;
-  for (const [level, text] of sink.early) session.notify(level, text);
-  if (options.model) session.setModelOverride(options.model, 'session');
-  else if (options.tier !== undefined) session.setTierOverride(parseTier(options.tier), 'session');
-  if (options.yes)
-    session.notify(
-      'warn',
-      '--yes: every tool call that would ask is approved (deny rules still apply)',
-    );
-
-  const ports = createScreenPorts({
-    tokRates,
-    config: core.config.get(),
-    env,
-    memory: () => core.memory(),
-    local: core.local,
-  });
+  const branch = gitBranch(cwd);
+  const boot = bootController({ cwd, env, ...(branch ? { branch } : {}) });
   const { renderApp } = await import('../ui/render.js');
-  const { createScreenRenderers } = await import('../ui/screens/index.js');
-  const app = renderApp(session, core.config.get(), env, createScreenRenderers(ports));
-  // Everything that talks to Ollama or parses megabytes waits until the first frame is out.
-  void core.local.ready(FIRST_ROUTE_WAIT_MS * 10).then(() => {
-    const problem = core.local.unavailableReason();
-    if (problem) session.notify('warn', `${problem}. Local routes are off until it answers.`);
-  });
-  if (!history) void core.loadHistory();
-  session.start();
-  // After the first frame: the encoder is large, and routing estimates until it is ready.
-  setTimeout(() => void loadTokenizer(), 50);
-
-  await Promise.race([exited, app.waitUntilExit()]);
-  app.unmount();
-  session.stop();
-  sampler.stop();
-  power.stop();
-  ports.close();
-  core.close();
-  return 0;
+  const app = renderApp({ controller: boot }, env);
+  try {
+    const { runSession } = await import('./interactive-session.js');
+    return await runSession(options, { env, cwd, ...(branch ? { branch } : {}), boot, app });
+  } catch (error) {
+    app.unmount();
+    throw error;
+  }
 }

@@ -2,7 +2,7 @@ import { Text } from 'ink';
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { useSessionState } from '../../src/ui/hooks/use-session-state.js';
-import { baseState, createFakeController } from './fake-controller.js';
+import { baseState, createFakeController, proposal } from './fake-controller.js';
 
 function Probe({
   controller,
@@ -59,6 +59,29 @@ describe('useSessionState', () => {
     // No timer involved: the render was scheduled synchronously with the change.
     await tick(5);
     expect(renders.at(-1)).toBe('now');
+    ui.unmount();
+  });
+
+  it('draws a change other than the stream or the status tick at once, even mid-frame', async () => {
+    const controller = createFakeController(baseState());
+    const seen: (string | undefined)[] = [];
+    function Card() {
+      const state = useSessionState(controller, 100);
+      seen.push(state.proposal ? 'card' : state.status.sessionUsd.toFixed(2));
+      return <Text>{state.proposal ? 'card' : 'no card'}</Text>;
+    }
+    const ui = render(<Card />);
+    await tick(150);
+    // The status bar's tick is drawn; the next tick within the frame waits for it.
+    controller.update({ status: { ...baseState().status, sessionUsd: 1 } });
+    controller.update({ status: { ...baseState().status, sessionUsd: 2 } });
+    await tick(5);
+    expect(seen.at(-1)).toBe('1.00');
+    // A route card within the same frame: drawn now, not 100 ms later.
+    controller.update({ proposal: proposal() });
+    await tick(5);
+    expect(seen.at(-1)).toBe('card');
+    expect(ui.lastFrame()).toBe('card');
     ui.unmount();
   });
 });
