@@ -84,6 +84,8 @@ export function bootController(options: {
     setCache: (on) => call((s) => s.setCache(on))(),
     explainCache: call((s) => s.explainCache()),
     fallbackNow: call((s) => s.fallbackNow()),
+    setDelegate: (on, executor) => call((s) => s.setDelegate(on, executor))(),
+    toggleDelegate: call((s) => s.toggleDelegate()),
     quit: call((s) => s.quit()),
     handOver(session) {
       target = session;

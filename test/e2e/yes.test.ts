@@ -47,7 +47,7 @@ describe.skipIf(!hasTmux())('kirikae --yes in a terminal (tmux)', () => {
 
   it('writes without an approval dialog, and the deny rule still refuses', async () => {
     await tmux.waitFor('Type a prompt');
-    expect(tmux.capture()).toContain('--yes');
+    await tmux.waitFor('--yes');
     stubs.anthropic.steps.push(
       {
         toolUses: [
