@@ -65,8 +65,8 @@ describe('models screen, two hosts', () => {
     expect(frame).toContain('2 Ollama hosts');
     expect(frame).toContain(`⌂ ${label(laptop)} · Ollama`);
     expect(frame).toContain(`⌂ ${label(mini)} · Ollama`);
-    expect(frame).toMatch(/budget 12 GiB/);
-    expect(frame).toMatch(/budget 48 GiB/);
+    expect(frame).toMatch(/budget 12.0 GiB/);
+    expect(frame).toMatch(/budget 48.0 GiB/);
     // The laptop's section comes first: down once selects the mini's model.
     await screen.press(KEYS.down, 'l');
     frame = await screen.waitFor((f) => f.includes('Loaded qwen3-coder:30b'));

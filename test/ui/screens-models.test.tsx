@@ -100,7 +100,7 @@ describe('models screen', () => {
     await screen.waitFor((f) => f.includes('Loading models from http://127.0.0.1:11434'));
     resolve(ok(VIEW));
     const frame = await screen.waitFor((f) => f.includes('qwen3:8b'));
-    expect(frame).toContain('Ollama 0.12.6 at http://127.0.0.1:11434');
+    expect(frame).toContain('Ollama 0.12.6 at 127.0.0.1:11434');
     expect(frame).toMatch(/qwen3-coder:30b\s+30\.5B\s+Q4_K_M\s+18 GiB/);
     expect(frame).toContain('● 21 GiB pin');
     expect(frame).toContain('T3');
@@ -108,7 +108,7 @@ describe('models screen', () => {
     // Memory at each context: GiB, ! over the budget.
     expect(frame).toMatch(/32K/);
     expect(frame).toContain('30.0!');
-    expect(frame).toContain('resident 21 GiB · budget 80 GiB · RAM 128 GiB');
+    expect(frame).toContain('resident 21.0 GiB · budget 80.0 GiB · RAM 128.0 GiB');
     expect(frame).toContain('l load');
     expect(frame).not.toContain('Loading');
   });

@@ -30,9 +30,10 @@ export function MemoryBar({ view, width }: { view: ModelsView; width: number }) 
   const rest = cells - filled;
   const markerAt = budgetAt !== undefined && budgetAt >= filled ? budgetAt - filled : undefined;
   const summary = [
-    `resident ${bytes(residentBytes, 0)}`,
-    `budget ${bytes(budgetBytes, 0)}`,
-    ...(view.physicalBytes ? [`RAM ${bytes(view.physicalBytes, 0)}`] : []),
+    // One decimal: a 21.5 GiB budget rounded to "22 GiB" reads as room that is not there.
+    `resident ${bytes(residentBytes)}`,
+    `budget ${bytes(budgetBytes)}`,
+    ...(view.physicalBytes ? [`RAM ${bytes(view.physicalBytes)}`] : []),
   ];
   return (
     <Box flexDirection="column">

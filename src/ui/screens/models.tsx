@@ -213,7 +213,7 @@ export function ModelsScreen({
   const title = several
     ? `${ports.length} Ollama hosts`
     : first
-      ? `Ollama ${first.version} at ${first.host}`
+      ? `Ollama ${first.version} at ${first.host.replace(/^https?:\/\//, '')}`
       : (ports[0]?.host ?? '');
   // Rows before each host's first, so a section knows which of its rows is selected.
   const offsets = results.map((_, i) => rows.filter((r) => r.port < i).length);

@@ -29,7 +29,11 @@ export function formatSpeed(bytesPerSec: number | undefined): string {
 
 export function formatEta(job: PullJobView): string {
   if (job.phase === 'success' || job.etaSeconds === undefined) return '';
-  return seconds(job.etaSeconds);
+  // The column is 6 wide: "2 min 51 s" would be cut, so minutes and hours are whole.
+  const s = job.etaSeconds;
+  if (s < 120) return seconds(s);
+  if (s < 3600) return `${Math.ceil(s / 60)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
 }
 
 export function formatPercent(job: PullJobView): string {
@@ -55,7 +59,11 @@ export function queueColumns(
   width: number,
   longestName = Infinity,
 ): { columns: QueueColumn[]; nameWidth: number } {
-  const fit = fitColumns(QUEUE_COLUMNS, width - 2, 10);
+  // The whole name before the figures, up to half the row (as on the models screen).
+  const wanted = Number.isFinite(longestName)
+    ? Math.max(10, Math.min(longestName, Math.floor((width - 2) / 2)))
+    : 10;
+  const fit = fitColumns(QUEUE_COLUMNS, width - 2, wanted);
   return { columns: fit.columns, nameWidth: Math.min(fit.flexWidth, Math.max(10, longestName)) };
 }
 
@@ -92,7 +100,11 @@ export function curatedLayout(
   return { name, size, fit, purpose: rest >= 8 ? rest : 0 };
 }
 
-/** A queue row's name: the model, and the host it goes to when there are several. */
-export function jobName(job: PullJobView): string {
-  return job.host ? `${job.model} → ${job.host.replace(/:\d+$/, '')}` : job.model;
+/**
+ * A queue row's name: the model, and the host it goes to when there are several and `room`
+ * allows (the model's name is kept whole before the host is).
+ */
+export function jobName(job: PullJobView, room = Infinity): string {
+  const named = job.host ? `${job.model} → ${job.host.replace(/:\d+$/, '')}` : job.model;
+  return [...named].length <= room ? named : job.model;
 }

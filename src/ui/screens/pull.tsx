@@ -111,7 +111,12 @@ function CuratedList({
   return (
     <Box flexDirection="column">
       <Text color={theme.colors.muted} wrap="truncate-end">
-        {truncate('Suggested for coding (fit: memory at 32K context)', width)}
+        {truncate(
+          width >= 52
+            ? 'Suggested for coding (fit: memory at 32K context)'
+            : 'Suggested · fit at 32K',
+          width,
+        )}
       </Text>
       {entries.map((e, i) => {
         const fit = fitLabel(e);
@@ -166,7 +171,7 @@ function QueueRow({
       <Text wrap="truncate-end">
         <Text color={theme.colors.accent}>{marker(selected)}</Text>
         <Text color={theme.colors.text} bold={selected}>
-          {cell(jobName(job), nameWidth)}
+          {cell(jobName(job, nameWidth), nameWidth)}
         </Text>
         {columns.map((c) => (
           <Text
@@ -209,7 +214,12 @@ function Queue({
   const theme = useTheme();
   const { start, end } = visibleWindow(jobs.length, selected, MAX_QUEUE_ROWS);
   const downloaded = jobs.reduce((s, j) => s + j.completedBytes, 0);
-  const longestName = Math.max(0, ...jobs.map((j) => [...jobName(j)].length));
+  // Hosts are named only when every name fits whole with its host.
+  const withHost = Math.max(0, ...jobs.map((j) => [...jobName(j)].length));
+  const longestName =
+    queueColumns(width, withHost).nameWidth >= withHost
+      ? withHost
+      : Math.max(0, ...jobs.map((j) => [...j.model].length));
   return (
     <Box flexDirection="column">
       <Text color={theme.colors.muted} wrap="truncate-end">
