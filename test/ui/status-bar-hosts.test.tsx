@@ -33,9 +33,13 @@ const MINI: HostStatusView = {
 const text = (lines: ReturnType<typeof hostLines>) =>
   lines.map((l) => l.map((p) => p.text).join(''));
 
-function draw(width: number, hosts?: HostStatusView[], noColor = true) {
-  const status = { ...baseState().status, ...(hosts ? { hosts } : {}) };
-  const ui = renderScreen(<StatusBar status={status} width={width} />, { noColor });
+function draw(width: number, hosts?: HostStatusView[], route?: string) {
+  const status = {
+    ...baseState().status,
+    ...(hosts ? { hosts } : {}),
+    ...(route ? { route } : {}),
+  };
+  const ui = renderScreen(<StatusBar status={status} width={width} />, { noColor: true });
   mounted.push(ui);
   return ui.text().replace(/[ \t]+$/gm, '');
 }
@@ -98,6 +102,12 @@ describe('status bar hosts', () => {
     expect(lines.join('\n').match(/not reachable/g)).toHaveLength(1);
   });
 
+  it('names the last turn’s model whole at 100 columns (a second line when needed)', () => {
+    const frame = draw(100, undefined, 'ollama/qwen3-coder:30b');
+    expect(frame).toContain('ollama/qwen3-coder:30b');
+    expect(frame).not.toContain('…');
+  });
+
   it('keeps the single-host bar as it was (no host line)', () => {
     expect(draw(120)).not.toContain('│');
     expect(draw(120, [LAPTOP])).not.toContain('127.0.0.1');
@@ -106,14 +116,17 @@ describe('status bar hosts', () => {
   it.each([40, 80, 120, 200])('golden render at %i columns', async (columns) => {
     const one = draw(columns);
     const two = draw(columns, [LAPTOP, MINI]);
-    for (const frame of [one, two])
+    const routed = draw(columns, undefined, 'ollama/qwen3-coder:30b');
+    for (const frame of [one, two, routed])
       for (const line of frame.split('\n')) expect([...line].length).toBeLessThanOrEqual(columns);
     expect(two).toMatch(/pressure: warn|warn/);
     expect(two).not.toMatch(/\bGB\b/);
     // The resident model is named whole at every width that shows it (80 used to cut "qwen3…").
     if (columns >= 70) expect(one).toContain('⌂ qwen3-coder:30b 18.0 GiB');
-    await expect(`one host:\n${one}\n\ntwo hosts:\n${two}\n`).toMatchFileSnapshot(
-      `golden/status-bar-${columns}.txt`,
-    );
+    // So is the last turn's model (it was cut to "ollama/qwen3-coder:3…" at 100 columns).
+    if (columns >= 70) expect(routed).toContain('ollama/qwen3-coder:30b');
+    await expect(
+      `one host:\n${one}\n\ntwo hosts:\n${two}\n\nafter a turn:\n${routed}\n`,
+    ).toMatchFileSnapshot(`golden/status-bar-${columns}.txt`);
   });
 });

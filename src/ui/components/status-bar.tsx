@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import type { HostStatusView, StatusWithHosts } from '../../session/status.js';
 import { bytes, usd, usdSum } from '../../present/units.js';
-import { bar, sparkline, truncate } from '../format.js';
+import { bar, sparkline } from '../format.js';
 import { useTheme } from '../theme-context.js';
 
 export function StatusBar({ status, width }: { status: StatusWithHosts; width: number }) {
@@ -38,8 +38,17 @@ export function StatusBar({ status, width }: { status: StatusWithHosts; width: n
     (mem && mem.pressure !== 'normal' ? ` · pressure: ${mem.pressure}`.length : 0) +
     ` · ${tps === undefined ? '–' : tps.toFixed(0)} tok/s`.length +
     (status.tokPerSec.length > 1 ? 1 + Math.min(12, status.tokPerSec.length) : 0);
-  const spendWidth = spend.length + (status.route ? ` · ${status.route}`.length : 0);
-  const residentInline = memWidth + 2 + spendWidth + 2 + [...`⌂ ${resident}`].length <= width;
+  const residentText = resident && !hosts ? `⌂ ${resident}` : '';
+  const routeText = status.route ? ` · ${status.route}` : '';
+  // Everything on one line, or the route and the resident models on a second line of their own.
+  const inline =
+    memWidth +
+      2 +
+      spend.length +
+      routeText.length +
+      (residentText ? 2 + [...residentText].length : 0) <=
+    width;
+  const second = [status.route, residentText].filter(Boolean).join(' · ');
   const toneColor: Record<Part['tone'], string | undefined> = {
     label: theme.colors.local,
     text: theme.colors.text,
@@ -80,17 +89,19 @@ export function StatusBar({ status, width }: { status: StatusWithHosts; width: n
         <Text wrap="truncate-end">
           <Text color={theme.colors.cost}>{narrow ? usd(status.monthUsd) : spend}</Text>
           {narrow ? pressureWords : null}
-          {status.route && !narrow ? (
+          {status.route && !narrow && inline ? (
             <Text color={theme.colors.muted}> · {status.route}</Text>
           ) : null}
         </Text>
-        {!narrow && resident && !hosts && residentInline ? (
-          <Text color={theme.colors.local}>⌂ {resident}</Text>
+        {!narrow && residentText && inline ? (
+          <Text color={theme.colors.local}>{residentText}</Text>
         ) : null}
       </Box>
-      {!narrow && resident && !hosts && !residentInline ? (
-        <Text color={theme.colors.local} wrap="truncate-end">
-          {truncate(`⌂ ${resident}`, width)}
+      {!narrow && !inline && second ? (
+        <Text wrap="truncate-end">
+          {status.route ? <Text color={theme.colors.muted}>{status.route}</Text> : null}
+          {status.route && residentText ? <Text color={theme.colors.muted}> · </Text> : null}
+          {residentText ? <Text color={theme.colors.local}>{residentText}</Text> : null}
         </Text>
       ) : null}
       {hosts
