@@ -114,7 +114,19 @@ describe('pull screen, two hosts', () => {
       timeout: 5000,
     });
     expect(laptop.models.map((m) => m.name)).not.toContain('qwen3:4b');
-    frame = await screen.waitFor((f) => /qwen3:4b → 127\.0\.0\.1.*done/.test(f));
+    // Both stubs are on 127.0.0.1: the queue names the host with its port.
+    frame = await screen.waitFor((f) => f.includes(`qwen3:4b → ${label(mini)}`) && /done/.test(f));
     expect(widestLine(frame)).toBeLessThanOrEqual(80);
+  });
+
+  it('when the hosts do not fit the width, shows the chosen one and its place in the list', async () => {
+    const screen = renderScreen(<PullScreen port={ports.pull} width={34} active />, {
+      noColor: true,
+    });
+    mounted.push(screen);
+    await screen.waitFor((f) => f.includes(`to ${label(laptop)} 1/2`));
+    await screen.press(KEYS.right);
+    const frame = await screen.waitFor((f) => f.includes(`to ${label(mini)} 2/2`));
+    expect(widestLine(frame)).toBeLessThanOrEqual(34);
   });
 });

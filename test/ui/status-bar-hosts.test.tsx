@@ -97,6 +97,14 @@ describe('status bar hosts', () => {
     for (const line of lines) expect([...line].length).toBeLessThanOrEqual(40);
   });
 
+  it('keeps the ports when two hosts share a machine (the port is what tells them apart)', () => {
+    const other = { ...MINI, label: '127.0.0.1:11435' };
+    const lines = text(hostLines([LAPTOP, other], 80));
+    expect(lines.join('\n')).toContain('127.0.0.1:11434');
+    expect(lines.join('\n')).toContain('127.0.0.1:11435');
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
+  });
+
   it('says a host that did not answer is not reachable, once', () => {
     const lines = text(hostLines([LAPTOP, { ...MINI, unreachable: true }], 80));
     expect(lines.join('\n').match(/not reachable/g)).toHaveLength(1);

@@ -135,9 +135,13 @@ function shortLabel(label: string): string {
   return label.replace(/:\d+$/, '');
 }
 
-/** One host at detail level 0 (everything) to 3 (name, memory and pressure only). */
-export function hostParts(h: HostStatusView, level: number): Part[] {
-  const label = level >= 1 ? shortLabel(h.label) : h.label;
+/**
+ * One host at detail level 0 (everything) to 3 (name, memory and pressure only). `short` drops
+ * the port from level 1 on; hostLines passes false when two hosts share a name (two servers on
+ * one machine), where the port is what tells them apart.
+ */
+export function hostPartsOf(h: HostStatusView, level: number, short = true): Part[] {
+  const label = level >= 1 && short ? shortLabel(h.label) : h.label;
   if (h.unreachable)
     return [
       { text: label, tone: 'label' },
@@ -172,6 +176,8 @@ const PREFIX: Part = { text: '⌂ ', tone: 'label' };
  * host per line (all at one detail), so a narrow terminal loses words, not hosts.
  */
 export function hostLines(hosts: readonly HostStatusView[], width: number): Part[][] {
+  const short = new Set(hosts.map((h) => shortLabel(h.label))).size === hosts.length;
+  const hostParts = (h: HostStatusView, level: number) => hostPartsOf(h, level, short);
   for (let level = 0; level <= 3; level++) {
     const line = [
       PREFIX,

@@ -104,7 +104,14 @@ export function curatedLayout(
  * A queue row's name: the model, and the host it goes to when there are several and `room`
  * allows (the model's name is kept whole before the host is).
  */
-export function jobName(job: PullJobView, room = Infinity): string {
-  const named = job.host ? `${job.model} → ${job.host.replace(/:\d+$/, '')}` : job.model;
+export function jobName(job: PullJobView, room = Infinity, shortHosts = true): string {
+  const host = shortHosts ? job.host?.replace(/:\d+$/, '') : job.host;
+  const named = host ? `${job.model} → ${host}` : job.model;
   return [...named].length <= room ? named : job.model;
+}
+
+/** Whether the hosts stay apart without their ports (not when two servers share a machine). */
+export function hostsApartWithoutPorts(hosts: readonly (string | undefined)[]): boolean {
+  const labels = new Set(hosts.filter(Boolean));
+  return new Set([...labels].map((h) => h!.replace(/:\d+$/, ''))).size === labels.size;
 }

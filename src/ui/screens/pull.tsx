@@ -4,13 +4,14 @@
 // a pull goes to (and the host the curated list's fit is measured against).
 import { Box, Text } from 'ink';
 import { useState } from 'react';
-import type { CuratedEntry, PullJobView, PullPort } from '../../session/ports/screen-ports.js';
+import type { PullJobView, PullPort } from '../../session/ports/screen-ports.js';
 import { bytes } from '../../present/units.js';
 import { truncate } from '../format.js';
 import { useKeys } from '../hooks/use-keys.js';
 import { splitTypedChunk, type KeyEvent } from '../keys.js';
 import { useTheme } from '../theme-context.js';
-import { curatedLayout, fitLabel, jobName, queueCell, queueColumns } from './pull-layout.js';
+import { CuratedList, HOST_KEY, HostChooser, NameField } from './pull-parts.js';
+import { hostsApartWithoutPorts, jobName, queueCell, queueColumns } from './pull-layout.js';
 import {
   cell,
   clampIndex,
@@ -48,112 +49,18 @@ export function nextFocus(focus: PullFocus, direction: 1 | -1): PullFocus {
 
 // ─── components ────────────────────────────────────────────────────────────────────────────
 
-const HOST_KEY: LegendItem = ['←→', 'host'];
-
-/** The hosts a pull may go to, the chosen one marked: "to ‹127.0.0.1:11434› mini.lan:11434". */
-function HostChooser({
-  hosts,
-  chosen,
-  width,
-}: {
-  hosts: readonly string[];
-  chosen: string;
-  width: number;
-}) {
-  const theme = useTheme();
-  return (
-    <Text wrap="truncate-end">
-      <Text color={theme.colors.muted}>{truncate('  to', width)}</Text>
-      {hosts.map((h) => (
-        <Text
-          key={h}
-          color={h === chosen ? theme.colors.local : theme.colors.muted}
-          bold={h === chosen}
-        >
-          {h === chosen ? ` ‹${h}›` : `  ${h} `}
-        </Text>
-      ))}
-    </Text>
-  );
-}
-
-function NameField({ value, focused, width }: { value: string; focused: boolean; width: number }) {
-  const theme = useTheme();
-  const label = 'pull ';
-  const room = Math.max(1, width - label.length - 3);
-  // Long names scroll left so the end being typed stays visible.
-  const chars = [...value];
-  const shown = chars.length > room ? `…${chars.slice(-(room - 1)).join('')}` : value;
-  return (
-    <Text wrap="truncate-end">
-      <Text color={focused ? theme.colors.accent : theme.colors.muted}>{marker(focused)}</Text>
-      <Text color={theme.colors.muted}>{label}</Text>
-      <Text color={theme.colors.text}>{shown}</Text>
-      {focused ? <Text inverse> </Text> : null}
-      {!value && !focused ? <Text color={theme.colors.muted}>model name (Tab)</Text> : null}
-    </Text>
-  );
-}
-
-function CuratedList({
-  entries,
-  selected,
-  focused,
-  width,
-}: {
-  entries: readonly CuratedEntry[];
-  selected: number;
-  focused: boolean;
-  width: number;
-}) {
-  const theme = useTheme();
-  const layout = curatedLayout(width, Math.max(0, ...entries.map((e) => [...e.name].length)));
-  return (
-    <Box flexDirection="column">
-      <Text color={theme.colors.muted} wrap="truncate-end">
-        {truncate(
-          width >= 52
-            ? 'Suggested for coding (fit: memory at 32K context)'
-            : 'Suggested · fit at 32K',
-          width,
-        )}
-      </Text>
-      {entries.map((e, i) => {
-        const fit = fitLabel(e);
-        return (
-          <Text key={e.name} wrap="truncate-end">
-            <Text color={theme.colors.accent}>{marker(focused && i === selected)}</Text>
-            <Text color={theme.colors.text} bold={focused && i === selected}>
-              {cell(e.name, layout.name)}
-            </Text>
-            <Text color={theme.colors.muted}>
-              {' '}
-              {cell(`~${bytes(e.approxBytes, 0)}`, layout.size, 'right')}
-            </Text>
-            <Text color={e.fits || e.installed ? theme.colors.success : theme.colors.warn}>
-              {' '}
-              {cell(fit, layout.fit)}
-            </Text>
-            {layout.purpose ? (
-              <Text color={theme.colors.muted}> {cell(e.purpose, layout.purpose)}</Text>
-            ) : null}
-          </Text>
-        );
-      })}
-    </Box>
-  );
-}
-
 function QueueRow({
   job,
   selected,
   width,
   longestName,
+  shortHosts,
 }: {
   job: PullJobView;
   selected: boolean;
   width: number;
   longestName: number;
+  shortHosts: boolean;
 }) {
   const theme = useTheme();
   const { columns, nameWidth } = queueColumns(width, longestName);
@@ -171,7 +78,7 @@ function QueueRow({
       <Text wrap="truncate-end">
         <Text color={theme.colors.accent}>{marker(selected)}</Text>
         <Text color={theme.colors.text} bold={selected}>
-          {cell(jobName(job, nameWidth), nameWidth)}
+          {cell(jobName(job, nameWidth, shortHosts), nameWidth)}
         </Text>
         {columns.map((c) => (
           <Text
@@ -202,11 +109,14 @@ function QueueRow({
 
 function Queue({
   jobs,
+  hosts,
   selected,
   focused,
   width,
 }: {
   jobs: readonly PullJobView[];
+  /** Every host a pull may go to (not only those with jobs): ports stay when names collide. */
+  hosts: readonly string[];
   selected: number;
   focused: boolean;
   width: number;
@@ -215,7 +125,8 @@ function Queue({
   const { start, end } = visibleWindow(jobs.length, selected, MAX_QUEUE_ROWS);
   const downloaded = jobs.reduce((s, j) => s + j.completedBytes, 0);
   // Hosts are named only when every name fits whole with its host.
-  const withHost = Math.max(0, ...jobs.map((j) => [...jobName(j)].length));
+  const shortHosts = hostsApartWithoutPorts(hosts);
+  const withHost = Math.max(0, ...jobs.map((j) => [...jobName(j, Infinity, shortHosts)].length));
   const longestName =
     queueColumns(width, withHost).nameWidth >= withHost
       ? withHost
@@ -232,6 +143,7 @@ function Queue({
           selected={focused && start + i === selected}
           width={width}
           longestName={longestName}
+          shortHosts={shortHosts}
         />
       ))}
     </Box>
@@ -372,7 +284,13 @@ export function PullScreen({
         focused={focus === 'curated'}
         width={width}
       />
-      <Queue jobs={jobs} selected={qIndex} focused={focus === 'queue'} width={width} />
+      <Queue
+        jobs={jobs}
+        hosts={hosts}
+        selected={qIndex}
+        focused={focus === 'queue'}
+        width={width}
+      />
       {message ? <MessageLine message={message} width={width} /> : null}
       <KeyLegend
         items={several && focus !== 'queue' ? [HOST_KEY, ...LEGENDS[focus]] : LEGENDS[focus]}
