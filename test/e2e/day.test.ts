@@ -44,7 +44,22 @@ const ANSWER_1 = 'README.md has one heading: "# demo".';
 const PROMPT_2 = 'rename the heading in README.md to Demo';
 const ANSWER_2 = 'Renamed the heading.';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Types a slash command and presses Enter until `done` shows: an Enter that arrives with the
+ * typed text may only pick the command in the completion menu, as a person's first Enter can.
+ */
+async function slash(t: TmuxSession, command: string, done: RegExp | string): Promise<string> {
+  t.type(command);
+  for (let i = 0; i < 6; i++) {
+    t.send('Enter');
+    try {
+      return await t.waitFor(done, 1_000);
+    } catch {
+      // Not yet: the Enter was taken by the menu, or the screen is slow.
+    }
+  }
+  return t.waitFor(done, 1_000);
+}
 
 describe.skipIf(!hasTmux())('a day at the keyboard (tmux, real binary)', () => {
   let stubs: AllStubs;
@@ -152,25 +167,14 @@ describe.skipIf(!hasTmux())('a day at the keyboard (tmux, real binary)', () => {
   });
 
   it('/done records the task as completed', async () => {
-    const t = tmux!;
-    t.type('/done');
-    // The first Enter may only complete the command name in the menu; the second runs it.
-    t.send('Enter');
-    await sleep(300);
-    if (!/completed after/.test(t.capture())) t.send('Enter');
-    const screen = await t.waitFor(/Task \S+ completed after \d+ attempt/);
+    const screen = await slash(tmux!, '/done', /Task \S+ completed after \d+ attempt/);
     expect(screen).toMatch(/completed after \d+ attempt\(s\) on .*ollama\/qwen3-coder:30b/);
     expect(ledger().at(-1)).toMatchObject({ type: 'task', outcome: 'completed' });
   });
 
   it('quits with /quit and resumes with --continue', async () => {
-    const t = tmux!;
-    t.type('/quit');
-    t.send('Enter');
-    await sleep(300);
-    if (t.capture().includes('› /quit')) t.send('Enter');
     // The process exits cleanly (tmux keeps the dead pane and says so).
-    await t.waitFor('Pane is dead (status 0');
+    await slash(tmux!, '/quit', 'Pane is dead (status 0');
     const again = start('--continue');
     const resumed = await again.waitFor(/Resumed session \S+: 2 earlier prompts/);
     expect(resumed).toContain('Type a prompt');
