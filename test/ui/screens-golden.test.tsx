@@ -118,8 +118,26 @@ describe('models screen goldens', () => {
     // Said once (the title names the host; the sentence is not repeated).
     expect(unreachable.match(/not reachable/g)).toHaveLength(1);
     expect(widestLine(unreachable)).toBeLessThanOrEqual(width);
+    // Two hosts: the laptop's section, then the Mac mini's, each with its own budget.
+    const mini: ModelsView = {
+      ...MODELS_VIEW,
+      host: 'http://mini.lan:11434',
+      physicalBytes: undefined,
+      budget: { budgetBytes: 48 * GiB, reserveBytes: 4 * GiB, residentBytes: 0 },
+      models: [entry('qwen2.5-coder:32b', 18.5, { parameterSize: '32.8B', family: 'qwen2' })],
+    };
+    const two = await drawModels(
+      [
+        { ...modelsPort(async () => ok(MODELS_VIEW)), label: '127.0.0.1:11434' },
+        { ...modelsPort(async () => ok(mini), mini.host), label: 'mini.lan:11434' },
+      ],
+      width,
+      (f) => f.includes('mini.lan:11434 · Ollama'),
+    );
+    expect(widestLine(two)).toBeLessThanOrEqual(width);
+    expect(two).toContain('budget 48.0 GiB');
     await expect(
-      `${golden(frame)}\n-- Ollama not running --\n${golden(unreachable)}`,
+      `${golden(frame)}\n-- Ollama not running --\n${golden(unreachable)}\n-- two hosts --\n${golden(two)}`,
     ).toMatchFileSnapshot(`golden/models-${width}.txt`);
   });
 });

@@ -2,7 +2,14 @@
 // pressure in words and its tok/s, on one line when it fits and one line per host when it does
 // not, with golden renders at 40, 80, 120 and 200 columns.
 import { afterEach, describe, expect, it } from 'vitest';
-import { hostStatusViews, type HostStatusView } from '../../src/session/status.js';
+import {
+  hostStatusViews,
+  StatusTicker,
+  type HostStatusView,
+  type StatusWithHosts,
+} from '../../src/session/status.js';
+import { SessionStore } from '../../src/session/store.js';
+import { defaultConfig } from '../../src/config/schema.js';
 import { StatusBar, hostLines } from '../../src/ui/components/status-bar.js';
 import { baseState } from './fake-controller.js';
 import { renderScreen } from './screens-helpers.js';
@@ -78,6 +85,21 @@ describe('hostStatusViews', () => {
       },
       { label: 'mini.lan:11434', residentBytes: 0, budgetBytes: 48 * GIB, unreachable: true },
     ]);
+  });
+});
+
+describe('StatusTicker', () => {
+  it('publishes every host’s readings with the first state and on each tick', () => {
+    let hosts = [LAPTOP, MINI];
+    const sources = { hosts: () => hosts };
+    const initial = StatusTicker.initial(sources, defaultConfig()) as StatusWithHosts;
+    expect(initial.hosts).toEqual([LAPTOP, MINI]);
+    const store = new SessionStore(baseState({ status: initial }));
+    const ticker = new StatusTicker(store, sources, () => 1_000);
+    hosts = [{ ...LAPTOP, residentBytes: 2 * GIB }, MINI];
+    ticker.tick();
+    const status = store.getState().status as StatusWithHosts;
+    expect(status.hosts?.[0]?.residentBytes).toBe(2 * GIB);
   });
 });
 
