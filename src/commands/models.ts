@@ -13,7 +13,8 @@ import { factsCachePath, OllamaInventory } from '../local/inventory.js';
 import { CONTEXT_BUCKETS, contextBucket } from '../local/kv.js';
 import { budgetWithSource } from '../local/budget.js';
 import { buildModelsReport, type ModelsReport } from '../local/report.js';
-import { ResidencyManager, type EnsureResult } from '../local/residency.js';
+import { ctxLabel, describeEnsure } from '../local/plan-text.js';
+import { ResidencyManager } from '../local/residency.js';
 import type { MemorySnapshot } from '../telemetry/memory-snapshot.js';
 import { readMemory } from '../telemetry/memory.js';
 import { reportFatal } from './fail.js';
@@ -100,7 +101,6 @@ export async function collectModelsReport(
 }
 
 const GiB = 1024 ** 3;
-const ctxLabel = (n: number) => (n >= 1024 ? `${Math.round(n / 1024)}K` : String(n));
 
 export function renderBar(fraction: number, width = 24): string {
   const f = Math.max(0, Math.min(1, fraction));
@@ -188,18 +188,6 @@ export function renderModelsReport(report: ModelsReport): string {
       `(${cap}${origin}${limit.replace(/^, /, '')}${limit ? ', ' : ''}reserve ${formatBytes(b.reserveBytes)})`,
   );
   return lines.join('\n') + '\n';
-}
-
-function describeEnsure(model: string, r: EnsureResult, numCtx: number): string {
-  const unloaded = r.unloaded.length ? `; unloaded ${r.unloaded.join(', ')}` : '';
-  switch (r.status) {
-    case 'already_resident':
-      return `${model} is already loaded at ${ctxLabel(numCtx)} context`;
-    case 'loaded':
-      return `Loaded ${model} at ${ctxLabel(numCtx)} context in ${r.loadSeconds.toFixed(1)} s${unloaded}`;
-    case 'does_not_fit':
-      return `${model} does not fit: ${r.plan.reason}`;
-  }
 }
 
 /** `kirikae models [list|load|unload|pin] [model] [--json]` → exit code. */

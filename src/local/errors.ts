@@ -11,6 +11,15 @@ function causeCode(error: unknown): string | undefined {
   return undefined;
 }
 
+function causeMessages(error: unknown): string[] {
+  const messages: string[] = [];
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
+    if (e instanceof Error) messages.push(e.message);
+    e = (e as { cause?: unknown }).cause;
+  }
+  return messages;
+}
+
 /**
  * Maps what the ollama client throws (ResponseError with status_code, fetch TypeErrors, in-band
  * `{"error"}` lines re-thrown as Error) to a KirikaeError with a kind and a fix.
@@ -30,6 +39,14 @@ export function toOllamaError(error: unknown, host: string, model?: string): Kir
     return new KirikaeError('network', `Cannot reach Ollama at ${host}`, {
       ...opts,
       hint: START_HINT,
+    });
+  }
+  // fetch refuses some ports outright (the WHATWG "bad port" list: 1, 7, 9, 6000, …) before any
+  // connection is tried; without this it read as an interrupted connection.
+  if (causeMessages(error).includes('bad port')) {
+    return new KirikaeError('network', `Cannot reach Ollama at ${host}: fetch refuses that port`, {
+      ...opts,
+      hint: 'Run Ollama on another port (OLLAMA_HOST=127.0.0.1:11434 ollama serve) and point OLLAMA_HOST there',
     });
   }
   if (/file does not exist/.test(message) || (status === 404 && /not found/.test(message))) {

@@ -2,6 +2,7 @@
 // what unloads and how long each has been idle, what is left, or why it cannot fit.
 import { bytes } from '../present/units.js';
 import type { ResidencyPlan } from './planner.js';
+import type { EnsureResult } from './residency.js';
 
 export interface PlanDescription {
   /** Ollama host URL, when the caller names it (several hosts). */
@@ -65,4 +66,20 @@ export function planLine(d: PlanDescription): string {
   parts.push(`${size(Math.max(0, d.leftBytes))} left`);
   if (d.host) parts.push(`on ${d.host}`);
   return parts.join(' · ');
+}
+
+/** 32768 → "32K": context sizes as the screens and the CLI print them. */
+export const ctxLabel = (n: number): string => (n >= 1024 ? `${Math.round(n / 1024)}K` : String(n));
+
+/** What a load did, in one sentence ("Loaded qwen3:8b at 32K context in 2.1 s; unloaded …"). */
+export function describeEnsure(model: string, result: EnsureResult, numCtx: number): string {
+  const unloaded = result.unloaded.length ? `; unloaded ${result.unloaded.join(', ')}` : '';
+  switch (result.status) {
+    case 'already_resident':
+      return `${model} is already loaded at ${ctxLabel(numCtx)} context`;
+    case 'loaded':
+      return `Loaded ${model} at ${ctxLabel(numCtx)} context in ${result.loadSeconds.toFixed(1)} s${unloaded}`;
+    case 'does_not_fit':
+      return `${model} does not fit: ${result.plan.reason}`;
+  }
 }

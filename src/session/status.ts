@@ -2,6 +2,57 @@ import type { Config } from '../config/schema.js';
 import type { SessionStore } from './store.js';
 import type { StatusView } from './types.js';
 
+type Pressure = NonNullable<StatusView['memory']>['pressure'];
+
+/**
+ * One Ollama host on the status bar: what it holds against its own budget, the pressure of its
+ * machine when kirikae can read it (this machine), and the speed measured on it this session.
+ */
+export interface HostStatusView {
+  /** host:port, as the route card names it. */
+  label: string;
+  residentBytes: number;
+  budgetBytes: number;
+  /** Only for a host on this machine: another machine's pressure is not readable from here. */
+  pressure?: Pressure;
+  /** Output tok/s of the fastest model measured on this host; undefined before a turn ran. */
+  tokPerSec?: number;
+  /** Set when the host did not answer its last refresh. */
+  unreachable?: boolean;
+}
+
+/** What hostStatusViews reads: the runtime's hosts (structurally, so tests pass plain objects). */
+export interface StatusHost {
+  readonly label: string;
+  budgetBytes(): number;
+  resident(): readonly { name: string; sizeBytes: number }[];
+  memory(): { pressure: Pressure } | undefined;
+  problem(): string | undefined;
+}
+
+/**
+ * The status bar's per-host readings. tok/s is measured per model name, so a host reports the
+ * fastest measured rate among the models it holds now.
+ */
+export function hostStatusViews(
+  hosts: readonly StatusHost[],
+  rate: (model: string) => number | undefined = () => undefined,
+): HostStatusView[] {
+  return hosts.map((h) => {
+    const resident = h.resident();
+    const rates = resident.map((r) => rate(r.name)).filter((r): r is number => r !== undefined);
+    const pressure = h.memory()?.pressure;
+    return {
+      label: h.label,
+      residentBytes: resident.reduce((sum, r) => sum + r.sizeBytes, 0),
+      budgetBytes: h.budgetBytes(),
+      ...(pressure ? { pressure } : {}),
+      ...(rates.length ? { tokPerSec: Math.max(...rates) } : {}),
+      ...(h.problem() ? { unreachable: true } : {}),
+    };
+  });
+}
+
 const TICK_MS = 1_000;
 const LOCAL_REFRESH_MS = 5_000;
 const TOK_SAMPLES = 30;
@@ -12,6 +63,8 @@ const MIN_LIVE_SECONDS = 0.5;
 export interface StatusSources {
   memory?: () => StatusView['memory'];
   resident?: () => StatusView['resident'];
+  /** Every Ollama host (hostStatusViews over the runtime's hosts); shown when there are two+. */
+  hosts?: () => HostStatusView[];
   /** Re-reads the Ollama hosts (every few seconds while the screen is up). */
   refreshLocal?: () => Promise<void>;
   monthSpendUsd?: () => number;
@@ -35,6 +88,7 @@ export class StatusTicker {
     return {
       memory: sources.memory?.(),
       resident: sources.resident?.() ?? [],
+      ...(sources.hosts ? { hosts: sources.hosts() } : {}),
       tokPerSec: [],
       sessionUsd: 0,
       sessionUnpriced: 0,
@@ -58,6 +112,7 @@ export class StatusTicker {
       ...state.status,
       memory: this.sources.memory?.() ?? state.status.memory,
       resident: this.sources.resident?.() ?? state.status.resident,
+      ...(this.sources.hosts ? { hosts: this.sources.hosts() } : {}),
     };
     const live = state.live;
     if (live?.firstTokenAt) {
@@ -74,3 +129,6 @@ export class StatusTicker {
     }
   }
 }
+
+/** The status view with its per-host readings (StatusView gains `hosts` in types.ts). */
+export type StatusWithHosts = StatusView & { hosts?: readonly HostStatusView[] };

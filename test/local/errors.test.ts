@@ -20,6 +20,19 @@ describe('toOllamaError', () => {
     );
   });
 
+  it('a port fetch refuses ("bad port", e.g. :9) → cannot reach, not "interrupted"', () => {
+    // What undici throws for http://127.0.0.1:9 (checked with the ollama client on Node 22).
+    const err = toOllamaError(
+      new TypeError('fetch failed', { cause: new Error('bad port') }),
+      'http://127.0.0.1:9',
+    );
+    expect(err.kind).toBe('network');
+    expect(err.describe()).toMatch(
+      /^Cannot reach Ollama at http:\/\/127\.0\.0\.1:9: fetch refuses/,
+    );
+    expect(err.describe()).not.toContain('interrupted');
+  });
+
   it('404 for a model → not_found with a pull hint; a missing manifest → library hint', () => {
     const chat = toOllamaError(responseError("model 'x:1' not found", 404), HOST, 'x:1');
     expect(chat).toMatchObject({ kind: 'not_found', status: 404 });

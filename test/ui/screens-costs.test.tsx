@@ -2,7 +2,6 @@ import { addMonths } from '../../src/ledger/time.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import type { CostsPort, CostsView, PortResult } from '../../src/session/ports/screen-ports.js';
-import type { LedgerRecord } from '../../src/core/records.js';
 import { costsScreenData, type CostsGrouping } from '../../src/ledger/screen.js';
 import {
   CostsScreen,
@@ -12,52 +11,9 @@ import {
   savingsLine,
   tierBarLayout,
 } from '../../src/ui/screens/costs.js';
-import { call, task, usage } from '../ledger/fixtures.js';
+import { call, usage } from '../ledger/fixtures.js';
+import { NOW, RECORDS } from './costs-fixtures.js';
 import { KEYS, forceColours, hasColour, renderScreen, widestLine } from './screens-helpers.js';
-
-const NOW = new Date('2026-03-20T12:00:00.000Z');
-
-const RECORDS: LedgerRecord[] = [
-  call({
-    ts: '2026-03-02T09:00:00.000Z',
-    task: 'T1',
-    taskType: 'implement',
-    tier: 3,
-    model: 'ollama/qwen3-coder:30b',
-    usage: usage({ input: 20_000, output: 2_000 }),
-    costUsd: 0,
-    priceSource: 'local',
-  }),
-  call({
-    ts: '2026-03-02T09:05:00.000Z',
-    task: 'T1',
-    turn: 2,
-    taskType: 'implement',
-    tier: 1,
-    usage: usage({ input: 10_000, cacheRead: 40_000, output: 3_000 }),
-    costUsd: 0.087,
-  }),
-  task({ ts: '2026-03-02T09:10:00.000Z', task: 'T1', taskType: 'implement', tier: 1 }),
-  call({
-    ts: '2026-03-10T15:00:00.000Z',
-    task: 'T2',
-    taskType: 'architecture',
-    tier: 0,
-    model: 'anthropic/claude-opus-4-6',
-    usage: usage({ input: 50_000, output: 8_000 }),
-    costUsd: 0.45,
-  }),
-  call({
-    ts: '2026-03-12T10:00:00.000Z',
-    task: 'T3',
-    taskType: 'research',
-    tier: 4,
-    model: 'openrouter/acme/unpriced-model',
-    usage: usage({ input: 5_000, output: 1_000 }),
-    costUsd: null,
-    priceSource: 'unknown',
-  }),
-];
 
 function data(month: string, by: CostsGrouping): CostsView {
   const records = RECORDS.filter((r) => r.ts.startsWith(month));

@@ -96,11 +96,11 @@ describe('models screen', () => {
   it('shows a loading line, then the installed models with their facts and residency', async () => {
     let resolve!: (r: PortResult<ModelsView>) => void;
     const port = fakePort(() => new Promise((r) => (resolve = r)));
-    const screen = renderScreen(<ModelsScreen port={port} width={120} active />);
+    const screen = renderScreen(<ModelsScreen ports={[port]} width={120} active />);
     await screen.waitFor((f) => f.includes('Loading models from http://127.0.0.1:11434'));
     resolve(ok(VIEW));
     const frame = await screen.waitFor((f) => f.includes('qwen3:8b'));
-    expect(frame).toContain('Ollama 0.12.6 at http://127.0.0.1:11434');
+    expect(frame).toContain('Ollama 0.12.6 at 127.0.0.1:11434');
     expect(frame).toMatch(/qwen3-coder:30b\s+30\.5B\s+Q4_K_M\s+18 GiB/);
     expect(frame).toContain('● 21 GiB pin');
     expect(frame).toContain('T3');
@@ -108,14 +108,14 @@ describe('models screen', () => {
     // Memory at each context: GiB, ! over the budget.
     expect(frame).toMatch(/32K/);
     expect(frame).toContain('30.0!');
-    expect(frame).toContain('resident 21 GiB · budget 80 GiB · RAM 128 GiB');
+    expect(frame).toContain('resident 21.0 GiB · budget 80.0 GiB · RAM 128.0 GiB');
     expect(frame).toContain('l load');
     expect(frame).not.toContain('Loading');
   });
 
   it('sends load, unload and pin/unpin for the selected model, then refreshes', async () => {
     const port = fakePort();
-    const screen = renderScreen(<ModelsScreen port={port} width={100} active />);
+    const screen = renderScreen(<ModelsScreen ports={[port]} width={100} active />);
     await screen.waitFor((f) => f.includes('qwen3:8b'));
     await screen.press(KEYS.down, 'l');
     expect(port.loadModel).toHaveBeenCalledWith('qwen3:8b');
@@ -134,7 +134,7 @@ describe('models screen', () => {
 
   it('asks before deleting: d then y removes, d then anything else keeps', async () => {
     const port = fakePort();
-    const screen = renderScreen(<ModelsScreen port={port} width={100} active />);
+    const screen = renderScreen(<ModelsScreen ports={[port]} width={100} active />);
     await screen.waitFor((f) => f.includes('qwen3:8b'));
     await screen.press(KEYS.down, 'd');
     expect(screen.text()).toContain('Delete qwen3:8b from disk? y: delete');
@@ -150,7 +150,7 @@ describe('models screen', () => {
 
   it('shows the facts of the selected model with i, and refreshes with r', async () => {
     const port = fakePort();
-    const screen = renderScreen(<ModelsScreen port={port} width={100} active />);
+    const screen = renderScreen(<ModelsScreen ports={[port]} width={100} active />);
     await screen.waitFor((f) => f.includes('qwen3:8b'));
     await screen.press('i');
     expect(screen.text()).toContain('layers 48 · KV heads 4 · head size 128 · context 262144');
@@ -170,13 +170,13 @@ describe('models screen', () => {
       error:
         'Ollama not reachable at http://127.0.0.1:11434: start `ollama serve` or set OLLAMA_HOST',
     }));
-    const screen = renderScreen(<ModelsScreen port={port} width={100} active />);
+    const screen = renderScreen(<ModelsScreen ports={[port]} width={100} active />);
     await screen.waitFor((f) => f.includes('Ollama not reachable at http://127.0.0.1:11434'));
     expect(screen.text()).toContain('start `ollama serve` or set OLLAMA_HOST');
 
     const failing = fakePort();
     failing.loadModel.mockResolvedValue({ ok: false, error: 'qwen3:8b does not fit: needs 90 GB' });
-    const second = renderScreen(<ModelsScreen port={failing} width={100} active />);
+    const second = renderScreen(<ModelsScreen ports={[failing]} width={100} active />);
     await second.waitFor((f) => f.includes('qwen3:8b'));
     await second.press(KEYS.down, 'l');
     await second.waitFor((f) => f.includes('does not fit: needs 90 GB'));
@@ -184,7 +184,7 @@ describe('models screen', () => {
 
   it('ignores keys while inactive', async () => {
     const port = fakePort();
-    const screen = renderScreen(<ModelsScreen port={port} width={100} active={false} />);
+    const screen = renderScreen(<ModelsScreen ports={[port]} width={100} active={false} />);
     await screen.waitFor((f) => f.includes('qwen3:8b'));
     await screen.press('l', 'd', 'y');
     expect(port.loadModel).not.toHaveBeenCalled();
@@ -193,7 +193,9 @@ describe('models screen', () => {
 
   it('fits 40 columns without colour: no line longer than 40, details wrapped', async () => {
     const port = fakePort();
-    const screen = renderScreen(<ModelsScreen port={port} width={40} active />, { noColor: true });
+    const screen = renderScreen(<ModelsScreen ports={[port]} width={40} active />, {
+      noColor: true,
+    });
     await screen.waitFor((f) => f.includes('qwen3:8b'));
     await screen.press('i');
     await screen.press('d');
@@ -204,7 +206,7 @@ describe('models screen', () => {
     expect(frame).toContain('layers 48');
     expect(hasColour(screen.lastFrame() ?? '')).toBe(false);
     // The same screen with colours on does colour it: the check above is not vacuous.
-    const coloured = renderScreen(<ModelsScreen port={fakePort()} width={40} active />);
+    const coloured = renderScreen(<ModelsScreen ports={[fakePort()]} width={40} active />);
     await coloured.waitFor((f) => f.includes('qwen3:8b'));
     expect(hasColour(coloured.lastFrame() ?? '')).toBe(true);
   });

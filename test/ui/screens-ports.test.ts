@@ -90,7 +90,7 @@ afterEach(async () => {
 
 describe('models port (real, against the Ollama stub)', () => {
   it('loads the table data, loads and unloads a model, pins it, deletes another', async () => {
-    const { models } = makePorts({ OLLAMA_HOST: stub.url, KIRIKAE_DATA_DIR: dataDir });
+    const [models] = makePorts({ OLLAMA_HOST: stub.url, KIRIKAE_DATA_DIR: dataDir }).models;
     const first = await models.load();
     if (!first.ok) throw new Error(first.error);
     expect(first.value.version).toBe('0.12.6');
@@ -146,7 +146,7 @@ describe('models port (real, against the Ollama stub)', () => {
   it('turns an unreachable server into the line to show, never a throw', async () => {
     const url = stub.url;
     await stub.close();
-    const { models } = makePorts({ OLLAMA_HOST: url, KIRIKAE_DATA_DIR: dataDir });
+    const [models] = makePorts({ OLLAMA_HOST: url, KIRIKAE_DATA_DIR: dataDir }).models;
     expect(await models.load()).toEqual({
       ok: false,
       error: `Ollama not reachable at ${url}: start \`ollama serve\` or set OLLAMA_HOST`,

@@ -12,7 +12,7 @@ export function createScreenRenderers(
 ): ScreenRenderers {
   return {
     models: ({ width, active }) =>
-      createElement(ModelsScreen, { port: ports.models, width, active }),
+      createElement(ModelsScreen, { ports: ports.models, width, active }),
     pull: ({ width, active }) => createElement(PullScreen, { port: ports.pull, width, active }),
     costs: ({ width, active }) => createElement(CostsScreen, { port: ports.costs, width, active }),
   };

@@ -1,29 +1,39 @@
 // The pull screen (Ctrl-T): type a model name or pick a curated coding model, and watch the
 // queue download with speed and ETA. Pulls live in the port, so leaving the screen keeps them
-// running and coming back shows where they are.
+// running and coming back shows where they are. With several Ollama hosts, ←/→ picks the host
+// a pull goes to (and the host the curated list's fit is measured against).
 import { Box, Text } from 'ink';
 import { useState } from 'react';
-import type { CuratedEntry, PullJobView, PullPort } from '../../session/ports/screen-ports.js';
-import type { PullPhase } from '../../local/pull-progress.js';
-import { bytes, seconds } from '../../present/units.js';
-import { bar, truncate } from '../format.js';
+import type { PullJobView, PullPort } from '../../session/ports/screen-ports.js';
+import { bytes } from '../../present/units.js';
+import { truncate } from '../format.js';
 import { useKeys } from '../hooks/use-keys.js';
 import { splitTypedChunk, type KeyEvent } from '../keys.js';
 import { useTheme } from '../theme-context.js';
+import { CuratedList, HOST_KEY, HostChooser, NameField } from './pull-parts.js';
+import { hostsApartWithoutPorts, jobName, queueCell, queueColumns } from './pull-layout.js';
 import {
   cell,
   clampIndex,
-  fitColumns,
   KeyLegend,
   marker,
   MessageLine,
   ScreenTitle,
   useThrottledSnapshot,
   visibleWindow,
-  type ColumnSpec,
   type LegendItem,
   type ScreenMessage,
 } from './screen-kit.js';
+
+export {
+  curatedLayout,
+  fitLabel,
+  formatEta,
+  formatPercent,
+  formatSpeed,
+  phaseLabel,
+  queueColumns,
+} from './pull-layout.js';
 
 /** Progress arrives per network chunk; four redraws a second read as smooth. */
 export const PULL_RENDER_INTERVAL_MS = 250;
@@ -37,168 +47,20 @@ export function nextFocus(focus: PullFocus, direction: 1 | -1): PullFocus {
   return FOCUS_ORDER[(i + direction + FOCUS_ORDER.length) % FOCUS_ORDER.length]!;
 }
 
-// ─── pure formatting ───────────────────────────────────────────────────────────────────────
-
-const PHASE_LABEL: Record<PullPhase, string> = {
-  queued: 'queued',
-  manifest: 'manifest',
-  downloading: 'pulling',
-  verifying: 'verifying',
-  writing: 'writing',
-  success: 'done',
-  error: 'failed',
-  cancelled: 'cancelled',
-};
-
-export function phaseLabel(phase: PullPhase): string {
-  return PHASE_LABEL[phase];
-}
-
-/** Decimal MB/s, as download speeds are quoted. */
-export function formatSpeed(bytesPerSec: number | undefined): string {
-  if (bytesPerSec === undefined) return '';
-  return `${(bytesPerSec / 1e6).toFixed(bytesPerSec < 10e6 ? 1 : 0)} MB/s`;
-}
-
-export function formatEta(job: PullJobView): string {
-  if (job.phase === 'success' || job.etaSeconds === undefined) return '';
-  return seconds(job.etaSeconds);
-}
-
-export function formatPercent(job: PullJobView): string {
-  return job.percent === undefined ? '–' : `${Math.floor(job.percent)}%`;
-}
-
-type QueueColumnKey = 'bar' | 'pct' | 'speed' | 'eta' | 'status';
-interface QueueColumn extends ColumnSpec {
-  key: QueueColumnKey;
-  align: 'left' | 'right';
-}
-
-const QUEUE_COLUMNS: readonly QueueColumn[] = [
-  { key: 'bar', width: 10, priority: 2, align: 'left' },
-  { key: 'pct', width: 4, priority: 1, align: 'right' },
-  { key: 'speed', width: 9, priority: 3, align: 'right' },
-  { key: 'eta', width: 6, priority: 4, align: 'right' },
-  { key: 'status', width: 9, priority: 0, align: 'left' },
-];
-
-/** Columns that fit; the name is no wider than the longest name, so the bars line up next to it. */
-export function queueColumns(
-  width: number,
-  longestName = Infinity,
-): { columns: QueueColumn[]; nameWidth: number } {
-  const fit = fitColumns(QUEUE_COLUMNS, width - 2, 10);
-  return { columns: fit.columns, nameWidth: Math.min(fit.flexWidth, Math.max(10, longestName)) };
-}
-
-function queueCell(job: PullJobView, key: QueueColumnKey, width: number): string {
-  switch (key) {
-    case 'bar':
-      return bar((job.percent ?? 0) / 100, width);
-    case 'pct':
-      return formatPercent(job);
-    case 'speed':
-      return job.phase === 'downloading' ? formatSpeed(job.bytesPerSec) : '';
-    case 'eta':
-      return job.phase === 'downloading' ? formatEta(job) : '';
-    case 'status':
-      return phaseLabel(job.phase);
-  }
-}
-
-export function fitLabel(entry: CuratedEntry): string {
-  if (entry.installed) return 'installed';
-  return entry.fits ? 'fits' : 'too big';
-}
-
-/** Name, then size and fit, then as much of the purpose as is left. */
-export function curatedLayout(
-  width: number,
-  nameLen: number,
-): { name: number; size: number; fit: number; purpose: number } {
-  const size = 8;
-  const fit = 9;
-  const flex = Math.max(8, width - 2 - (size + 1) - (fit + 1));
-  const name = Math.min(nameLen, flex);
-  const rest = flex - name - 1;
-  return { name, size, fit, purpose: rest >= 8 ? rest : 0 };
-}
-
 // ─── components ────────────────────────────────────────────────────────────────────────────
-
-function NameField({ value, focused, width }: { value: string; focused: boolean; width: number }) {
-  const theme = useTheme();
-  const label = 'pull ';
-  const room = Math.max(1, width - label.length - 3);
-  // Long names scroll left so the end being typed stays visible.
-  const chars = [...value];
-  const shown = chars.length > room ? `…${chars.slice(-(room - 1)).join('')}` : value;
-  return (
-    <Text wrap="truncate-end">
-      <Text color={focused ? theme.colors.accent : theme.colors.muted}>{marker(focused)}</Text>
-      <Text color={theme.colors.muted}>{label}</Text>
-      <Text color={theme.colors.text}>{shown}</Text>
-      {focused ? <Text inverse> </Text> : null}
-      {!value && !focused ? <Text color={theme.colors.muted}>model name (Tab)</Text> : null}
-    </Text>
-  );
-}
-
-function CuratedList({
-  entries,
-  selected,
-  focused,
-  width,
-}: {
-  entries: readonly CuratedEntry[];
-  selected: number;
-  focused: boolean;
-  width: number;
-}) {
-  const theme = useTheme();
-  const layout = curatedLayout(width, Math.max(0, ...entries.map((e) => [...e.name].length)));
-  return (
-    <Box flexDirection="column">
-      <Text color={theme.colors.muted} wrap="truncate-end">
-        {truncate('Suggested for coding (fit: memory at 32K context)', width)}
-      </Text>
-      {entries.map((e, i) => {
-        const fit = fitLabel(e);
-        return (
-          <Text key={e.name} wrap="truncate-end">
-            <Text color={theme.colors.accent}>{marker(focused && i === selected)}</Text>
-            <Text color={theme.colors.text} bold={focused && i === selected}>
-              {cell(e.name, layout.name)}
-            </Text>
-            <Text color={theme.colors.muted}>
-              {' '}
-              {cell(`~${bytes(e.approxBytes, 0)}`, layout.size, 'right')}
-            </Text>
-            <Text color={e.fits || e.installed ? theme.colors.success : theme.colors.warn}>
-              {' '}
-              {cell(fit, layout.fit)}
-            </Text>
-            {layout.purpose ? (
-              <Text color={theme.colors.muted}> {cell(e.purpose, layout.purpose)}</Text>
-            ) : null}
-          </Text>
-        );
-      })}
-    </Box>
-  );
-}
 
 function QueueRow({
   job,
   selected,
   width,
   longestName,
+  shortHosts,
 }: {
   job: PullJobView;
   selected: boolean;
   width: number;
   longestName: number;
+  shortHosts: boolean;
 }) {
   const theme = useTheme();
   const { columns, nameWidth } = queueColumns(width, longestName);
@@ -216,7 +78,7 @@ function QueueRow({
       <Text wrap="truncate-end">
         <Text color={theme.colors.accent}>{marker(selected)}</Text>
         <Text color={theme.colors.text} bold={selected}>
-          {cell(job.model, nameWidth)}
+          {cell(jobName(job, nameWidth, shortHosts), nameWidth)}
         </Text>
         {columns.map((c) => (
           <Text
@@ -247,11 +109,14 @@ function QueueRow({
 
 function Queue({
   jobs,
+  hosts,
   selected,
   focused,
   width,
 }: {
   jobs: readonly PullJobView[];
+  /** Every host a pull may go to (not only those with jobs): ports stay when names collide. */
+  hosts: readonly string[];
   selected: number;
   focused: boolean;
   width: number;
@@ -259,7 +124,13 @@ function Queue({
   const theme = useTheme();
   const { start, end } = visibleWindow(jobs.length, selected, MAX_QUEUE_ROWS);
   const downloaded = jobs.reduce((s, j) => s + j.completedBytes, 0);
-  const longestName = Math.max(0, ...jobs.map((j) => [...j.model].length));
+  // Hosts are named only when every name fits whole with its host.
+  const shortHosts = hostsApartWithoutPorts(hosts);
+  const withHost = Math.max(0, ...jobs.map((j) => [...jobName(j, Infinity, shortHosts)].length));
+  const longestName =
+    queueColumns(width, withHost).nameWidth >= withHost
+      ? withHost
+      : Math.max(0, ...jobs.map((j) => [...j.model].length));
   return (
     <Box flexDirection="column">
       <Text color={theme.colors.muted} wrap="truncate-end">
@@ -267,11 +138,12 @@ function Queue({
       </Text>
       {jobs.slice(start, end).map((job, i) => (
         <QueueRow
-          key={job.model}
+          key={`${job.host ?? ''}/${job.model}`}
           job={job}
           selected={focused && start + i === selected}
           width={width}
           longestName={longestName}
+          shortHosts={shortHosts}
         />
       ))}
     </Box>
@@ -313,7 +185,12 @@ export function PullScreen({
   active: boolean;
 }) {
   const jobs = useThrottledSnapshot(port.subscribe, port.jobs, PULL_RENDER_INTERVAL_MS);
-  const curated = port.curated();
+  const hosts = port.hosts ?? [port.host];
+  const [target, setTarget] = useState(0);
+  const host = hosts[clampIndex(target, hosts.length)];
+  const several = hosts.length > 1;
+  const to = several ? ` to ${host}` : '';
+  const curated = several ? port.curated(host) : port.curated();
   const [name, setName] = useState('');
   const [focus, setFocus] = useState<PullFocus>('field');
   const [curatedIndex, setCuratedIndex] = useState(0);
@@ -328,6 +205,9 @@ export function PullScreen({
       : focus === 'queue'
         ? jobs[qIndex]?.model
         : undefined;
+  // A queued job is cancelled or resumed on its own host; a curated entry on the chosen one.
+  const selectedHost = focus === 'queue' ? jobs[qIndex]?.host : several ? host : undefined;
+  const selectedTo = selectedHost ? ` on ${selectedHost}` : '';
 
   const report = (result: { ok: true } | { ok: false; error: string }, success: string): void => {
     setMessage(
@@ -336,8 +216,8 @@ export function PullScreen({
   };
 
   const enqueue = (model: string): boolean => {
-    const result = port.enqueue(model);
-    report(result, `Queued ${model.trim()}`);
+    const result = several ? port.enqueue(model, host) : port.enqueue(model);
+    report(result, `Queued ${model.trim()}${to}`);
     return result.ok;
   };
 
@@ -367,13 +247,26 @@ export function PullScreen({
       return;
     }
     if (key.name !== 'char') return;
-    if (key.text === 'c') report(port.cancel(selectedModel), `Cancelled ${selectedModel}`);
-    if (key.text === 'r') report(port.resume(selectedModel), `Resuming ${selectedModel}`);
+    if (key.text === 'c')
+      report(
+        selectedHost ? port.cancel(selectedModel, selectedHost) : port.cancel(selectedModel),
+        `Cancelled ${selectedModel}${selectedTo}`,
+      );
+    if (key.text === 'r')
+      report(
+        selectedHost ? port.resume(selectedModel, selectedHost) : port.resume(selectedModel),
+        `Resuming ${selectedModel}${selectedTo}`,
+      );
   };
 
   useKeys((key) => {
     if (key.name === 'tab' || key.name === 'shift-tab') {
       setFocus((f) => nextFocus(f, key.name === 'tab' ? 1 : -1));
+      return;
+    }
+    if (several && focus !== 'queue' && (key.name === 'left' || key.name === 'right')) {
+      const step = key.name === 'right' ? 1 : -1;
+      setTarget((t) => (clampIndex(t, hosts.length) + step + hosts.length) % hosts.length);
       return;
     }
     if (focus === 'field') onFieldKey(key);
@@ -382,17 +275,27 @@ export function PullScreen({
 
   return (
     <Box flexDirection="column" width={width}>
-      <ScreenTitle title="Pull models" detail={port.host} width={width} />
+      <ScreenTitle title="Pull models" detail={several ? `to ${host}` : port.host} width={width} />
       <NameField value={name} focused={focus === 'field'} width={width} />
+      {several ? <HostChooser hosts={hosts} chosen={host!} width={width} /> : null}
       <CuratedList
         entries={curated}
         selected={cIndex}
         focused={focus === 'curated'}
         width={width}
       />
-      <Queue jobs={jobs} selected={qIndex} focused={focus === 'queue'} width={width} />
+      <Queue
+        jobs={jobs}
+        hosts={hosts}
+        selected={qIndex}
+        focused={focus === 'queue'}
+        width={width}
+      />
       {message ? <MessageLine message={message} width={width} /> : null}
-      <KeyLegend items={LEGENDS[focus]} width={width} />
+      <KeyLegend
+        items={several && focus !== 'queue' ? [HOST_KEY, ...LEGENDS[focus]] : LEGENDS[focus]}
+        width={width}
+      />
     </Box>
   );
 }
