@@ -1,3 +1,4 @@
+import type { HostStatusView } from './status.js';
 import type { ErrorKind } from '../core/errors.js';
 import type { TaskType } from '../core/task.js';
 import type { Tier } from '../core/tier.js';
@@ -113,6 +114,8 @@ export interface StatusView {
   monthUsd: number;
   budgetUsd: number;
   route?: string;
+  /** Every Ollama host when there are two or more (status.ts hostStatusViews). */
+  hosts?: readonly HostStatusView[];
 }
 
 export type Screen = 'chat' | 'models' | 'pull' | 'costs' | 'help';

@@ -26,6 +26,7 @@ import { ollamaClassifierClient } from '../local/classifier-client.js';
 import type { Classification } from '../router/types.js';
 import { Session, type SessionDeps } from '../session/session.js';
 import { TurnLedger } from '../session/turn-ledger.js';
+import { hostStatusViews } from '../session/status.js';
 import { buildCacheFlow, classifierFor, routerLabels } from './session-aids.js';
 import type { TurnRunnerDeps } from '../session/turn-runner.js';
 import type { MemorySnapshot } from '../telemetry/memory-snapshot.js';
@@ -43,7 +44,10 @@ export interface CoreOptions {
   persistPermission?: (rule: string) => void;
   /** Measured watts of local inference (macmon), when the screen samples it. */
   watts?: () => number | undefined;
-  tokRates?: { recordTurn(model: string, tokens: number, seconds: number): void };
+  tokRates?: {
+    recordTurn(model: string, tokens: number, seconds: number): void;
+    rate?(model: string): number | undefined;
+  };
   /**
    * Wait out a 429 that says how long (the screen counts it down; `f` skips it). Off for the
    * gateway: its clients retry on their own and see the retry-after passed through.
@@ -69,6 +73,8 @@ export interface Core {
   turnLedger: TurnLedger;
   runner: TurnRunnerDeps;
   monthSpendUsd(): number;
+  /** This session's measured output tok/s of a model, when it has run. */
+  tokRate(model: string): number | undefined;
   /** The model classifier's second opinion when the rules are unsure (a resident small model). */
   classify(prompt: string, base: Classification): Promise<Classification>;
   /** Reads last and this month's records into the history (in the background for the screen). */
@@ -202,6 +208,7 @@ export function buildCore(options: CoreOptions): Core {
     turnLedger,
     runner,
     monthSpendUsd,
+    tokRate: (model) => options.tokRates?.rate?.(model),
     classify: async (prompt, base) => {
       if (!local.adapter()) return base;
       const verdict = await modelClassify(prompt, base, {
@@ -260,6 +267,7 @@ export function buildSession(core: Core, options: SessionOptions): Session {
           : undefined;
       },
       resident: () => core.local.residentViews(),
+      hosts: () => hostStatusViews(core.local.hosts, (m) => core.tokRate(m)),
       refreshLocal: () => core.local.refresh(),
       monthSpendUsd: () => core.monthSpendUsd(),
     },
