@@ -1,6 +1,6 @@
 import { KirikaeError } from '../core/errors.js';
 import { TIER_NAMES, type Tier } from '../core/tier.js';
-import { isPaidRoute } from './budget.js';
+import { isLocalRoute } from './budget.js';
 import { percent } from './format.js';
 import {
   compareCandidates,
@@ -128,11 +128,13 @@ export function chooseRoute(
   }
   const localOnly =
     config.budget.action === 'local-only' && candidates.some((c) => c.budgetRemoved);
+  // Once the budget took routes away, any local model may serve, whatever its tier; a free
+  // cloud model may not (local-only means Ollama hosts only).
   const inScope = (c: Candidate) =>
     forcedModel
       ? c.id === forcedModel
       : eligible.has(c.effectiveTier) ||
-        (localOnly && !isPaidRoute(c.id, c.call.usdP90) && c.unavailable === undefined);
+        (localOnly && isLocalRoute(c.id) && c.unavailable === undefined);
 
   const ranked = [...candidates].sort(compareCandidates);
   const available = ranked.filter((c) => c.unavailable === undefined);

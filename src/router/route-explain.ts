@@ -1,5 +1,5 @@
 import { TIER_NAMES } from '../core/tier.js';
-import { budgetWarnings, isPaidRoute } from './budget.js';
+import { budgetWarnings, isLocalRoute } from './budget.js';
 import { LOW_CONFIDENCE } from './classify.js';
 import { numCtxBucket } from './constraints.js';
 import { estimateCall } from './estimate.js';
@@ -122,8 +122,8 @@ export function routeReasons(
     );
   }
   if (r.chosen && pick.effectiveTier === tableTier) reasons.push(...r.skippedTiers);
-  if (r.localOnly && pick.budgetRemoved === undefined && !isPaidRoute(pick.id, pick.call.usdP90)) {
-    reasons.push('budget: paid routes removed (local-only)');
+  if (r.localOnly && pick.budgetRemoved === undefined && isLocalRoute(pick.id)) {
+    reasons.push('budget: cloud routes removed (local-only: Ollama hosts only)');
   }
   return reasons;
 }
