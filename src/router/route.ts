@@ -69,7 +69,11 @@ export function route(input: RouteInput, ctx: RouteContext): RouteDecision {
     complexity: classification.complexity,
     confidence: classification.confidence,
     signals: classification.signals,
-    classifier: classification.source,
+    // A tier the user chose (an override, a saved rule) is followed whatever the task type is.
+    classifier:
+      choice.source === 'table' || choice.source === 'long-context'
+        ? classification.source
+        : 'override',
     tableTier: chosen.tableTier,
     source: choice.source,
     chosen: toOption(pick),
