@@ -10,6 +10,7 @@ import { DEFAULT_ROUTING_TABLE } from '../src/config/schema.js';
 import { parseRouterArgs } from './router/cli.js';
 import { report, summarise, type Report, type Scored } from './router/evaluate.js';
 import { linksOf, outOfFold, prepare } from './router/pipeline.js';
+import { fitTierTable } from './router/table-fit.js';
 import { isTier } from '../src/core/tier.js';
 
 const opts = parseRouterArgs(process.argv.slice(2));
@@ -20,7 +21,12 @@ const t0 = performance.now();
 const oof = outOfFold(xs, ordered, folds, opts.fit);
 const seconds = (performance.now() - t0) / 1000;
 
-const reports: Report[] = STRATEGIES.map((s) => report(ordered, oof, folds, s, linksOf(opts.fit)));
+// The tier table too is refitted on each training fold: no cell is set by a label it is scored on.
+const tables = folds.map((f) => fitTierTable(f.train.map((i) => ordered[i]!)));
+const reports: Report[] = STRATEGIES.map((s) =>
+  report(ordered, oof, folds, s, linksOf(opts.fit), tables),
+);
+const shipped = report(ordered, oof, folds, 'blend', linksOf(opts.fit));
 
 // Baselines: the hand-written rules through the old flat table and through the new one.
 const baseline = (name: string, tierOf: (i: number) => number): Report =>
@@ -64,6 +70,9 @@ if (opts.json) {
       `${r.strategy.padEnd(18)} ${pct(r.accuracy)}   ${langs.map((l) => pct(r.byLang[l]?.accuracy ?? NaN)).join(' ')}   ${pct(r.recall[3].recall)}     ${r.strategy.startsWith('rules') ? '  –' : r.ece.toFixed(3)}`,
     );
   }
+  console.log(
+    `(blend with the shipped tier table, fitted on the whole corpus: ${pct(shipped.accuracy)}; the rows above use a table refitted on each training fold)`,
+  );
   const best = reports
     .slice(0, STRATEGIES.length)
     .reduce((a, b) => (b.accuracy > a.accuracy ? b : a));

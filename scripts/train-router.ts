@@ -11,6 +11,7 @@ import type { StoredModel } from '../src/router/trained.js';
 import { parseRouterArgs } from './router/cli.js';
 import { report, temperaturesFrom, probabilitiesAt } from './router/evaluate.js';
 import { fitPlatt } from './router/fit.js';
+import { fitTierTable } from './router/table-fit.js';
 import { linksOf, outOfFold, prepare, trainHeads, HEADS } from './router/pipeline.js';
 import { decide } from '../src/router/decide.js';
 
@@ -19,7 +20,8 @@ const { examples: ordered, shared, xs, folds } = prepare(opts);
 const examples = ordered.slice(0, shared);
 const extra = ordered.slice(shared);
 const oof = outOfFold(xs, ordered, folds, opts.fit);
-const reports = STRATEGIES.map((s) => report(ordered, oof, folds, s, linksOf(opts.fit)));
+const tables = folds.map((f) => fitTierTable(f.train.map((i) => ordered[i]!)));
+const reports = STRATEGIES.map((s) => report(ordered, oof, folds, s, linksOf(opts.fit), tables));
 const best = reports.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
 
 const heldOut = folds.flatMap((f) => f.test);

@@ -10,6 +10,7 @@ import { calibrated } from '../../src/router/trained.js';
 import type { Example } from './corpus.js';
 import { fitPlatt, fitTemperature } from './fit.js';
 import type { Fold } from './folds.js';
+import type { TierTable } from './table-fit.js';
 import { HEADS, labelsOf, type HeadName, type OutOfFold } from './pipeline.js';
 
 export interface Scored {
@@ -79,13 +80,17 @@ export function report(
   folds: readonly Fold[],
   strategy: Strategy,
   link: Links,
+  /** Per fold, the tier table fitted on that fold's training side (default: the shipped one). */
+  tables?: readonly TierTable[],
 ): Report {
   const scored: Scored[] = [];
-  for (const fold of folds) {
+  for (const [k, fold] of folds.entries()) {
     const inFold = new Set(fold.test);
     const others = folds.flatMap((f) => f.test).filter((i) => !inFold.has(i));
     const t = temperaturesFrom(oof, examples, others, link);
-    const decisionOf = (i: number): Decision => decide(probabilitiesAt(oof, i, t, link), strategy);
+    const table = tables?.[k];
+    const decisionOf = (i: number): Decision =>
+      decide(probabilitiesAt(oof, i, t, link), strategy, table);
     const otherDecisions = others.map(decisionOf);
     const platt = fitPlatt(
       otherDecisions.map((d) => d.p),
