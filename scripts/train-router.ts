@@ -50,6 +50,10 @@ const model: StoredModel = {
     taskType: storeHead(heads.taskType) as StoredModel['heads']['taskType'],
     complexity: storeHead(heads.complexity) as StoredModel['heads']['complexity'],
     tier: storeHead(heads.tier) as StoredModel['heads']['tier'],
+    // Stored only when the chosen strategy reads it: 87 KB the others would carry for nothing.
+    ...(best.strategy === 'ensemble'
+      ? { set: storeHead(heads.set) as NonNullable<StoredModel['heads']['set']> }
+      : {}),
   },
   trainedOn: {
     examples: examples.length,

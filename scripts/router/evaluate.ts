@@ -66,6 +66,7 @@ export function probabilitiesAt(
     taskType: activate(link.taskType, oof.taskType[i]!, t.taskType),
     complexity: activate(link.complexity, oof.complexity[i]!, t.complexity),
     tier: activate(link.tier, oof.tier[i]!, t.tier),
+    set: activate(link.set, oof.set[i]!, t.set),
   };
 }
 
