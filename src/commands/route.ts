@@ -4,7 +4,7 @@ import { parseModelRef } from '../core/model-ref.js';
 import { TIER_NAMES, isTier } from '../core/tier.js';
 import { percent, seconds, tokens, usd } from '../router/format.js';
 import type { Routing } from '../router/context.js';
-import { shouldAskModel } from '../router/model-policy.js';
+import { classificationOf, shouldAskModel } from '../router/model-policy.js';
 import type { Classification, RouteDecision, RouteOption, RouteOverride } from '../router/types.js';
 import type { CommandIO } from './io.js';
 
@@ -100,14 +100,7 @@ export async function decideRoute(
   const decision = kit.routing.decide({ prompt, ...(hasOverride ? { override } : {}) });
   // The kit's client answers `undefined` when no small model is resident: it is "ready" to try.
   if (!kit.classify || !shouldAskModel(decision, { modelReady: true }).ask) return decision;
-  const offline: Classification = {
-    taskType: decision.taskType,
-    baseTaskType: decision.taskType,
-    complexity: decision.complexity,
-    confidence: decision.confidence,
-    signals: decision.signals,
-    source: decision.classifier,
-  };
+  const offline = classificationOf(decision);
   const classification = await kit.classify(prompt, offline);
   if (classification === offline) return decision;
   return kit.routing.decide({ prompt, classification, ...(hasOverride ? { override } : {}) });

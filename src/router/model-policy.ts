@@ -42,6 +42,22 @@ export function shouldAskModel(c: Classified, policy: ModelAskPolicy): AskDecisi
   return { ask: true, reason: 'low-confidence' };
 }
 
+/**
+ * The offline classification a decision was made from, to hand to the model classifier. A
+ * decision keeps the type it routed on, so after the long-conversation rule the asked-for type is
+ * `long-context` too; the model's answer supplies its own.
+ */
+export function classificationOf(decision: RouteDecision): Classification {
+  return {
+    taskType: decision.taskType,
+    baseTaskType: decision.taskType,
+    complexity: decision.complexity,
+    confidence: decision.confidence,
+    signals: decision.signals,
+    source: decision.classifier,
+  };
+}
+
 /** What the model answered, validated against the classifier's JSON schema. */
 export interface ModelAnswer {
   taskType: TaskType;

@@ -2,7 +2,11 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runRoute, type RouteKit } from '../../src/commands/route.js';
 import { modelClassify, type ClassifierClient } from '../../src/router/model-classify.js';
-import { mergeModelVerdict, shouldAskModel } from '../../src/router/model-policy.js';
+import {
+  classificationOf,
+  mergeModelVerdict,
+  shouldAskModel,
+} from '../../src/router/model-policy.js';
 import { route } from '../../src/router/route.js';
 import type { Classification, RouteDecision } from '../../src/router/types.js';
 import { seedConfig } from '../fixtures/seed-config.js';
@@ -48,6 +52,14 @@ describe('shouldAskModel', () => {
     expect(shouldAskModel(offline({ source: 'model' }), { modelReady: true }).reason).toBe(
       'already-model',
     );
+  });
+});
+
+describe('classificationOf', () => {
+  it('gives back the classification a decision was routed on, with its source', () => {
+    const c = offline({ confidence: 0.3, signals: ['en:refactor'] });
+    const d = route({ prompt: 'x', classification: c }, ctx());
+    expect(classificationOf(d)).toEqual(c);
   });
 });
 
