@@ -1,6 +1,7 @@
 // Golden decisions of `route()` and of `kirikae route --json`, pinned before route.ts was split
 // into stages (issue 14 item 4) so the split is proven not to change a single field.
-// Regenerate on purpose only: `UPDATE_GOLDEN=1 npx vitest run test/router/route-golden.test.ts`.
+// Regenerate on purpose only: `UPDATE_GOLDEN=1 npx vitest run test/router/route-golden.test.ts`,
+// then `npx prettier --write test/router/golden` (the comparison parses the JSON).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
