@@ -63,7 +63,9 @@ const model: StoredModel = {
   },
 };
 const out = opts.out ?? 'src/router/weights/router.json';
-writeFileSync(out, `${JSON.stringify(model)}\n`);
+// Written as `prettier --check .` (npm run lint) expects it.
+const { format } = await import('prettier');
+writeFileSync(out, await format(JSON.stringify(model), { parser: 'json' }));
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 console.log(
   `trained on ${ordered.length} examples (${extra.length} overrides); strategy ${best.strategy}: ` +
