@@ -97,18 +97,19 @@ export function report(
       otherDecisions.map((d) => d.p),
       otherDecisions.map((d, j) => examples[others[j]!]!.acceptableTiers.includes(d.tier)),
     );
-    for (const i of fold.test) {
-      const d = decisionOf(i);
-      const ex = examples[i]!;
-      scored.push({
-        ex,
-        tier: d.tier,
-        correct: ex.acceptableTiers.includes(d.tier),
-        confidence: calibrated(d.p, platt),
-      });
-    }
+    for (const i of fold.test) scored.push(scoredOf(examples[i]!, decisionOf(i), platt));
   }
   return summarise(strategy, scored);
+}
+
+/** One held-out prompt scored: its route, whether that is acceptable, the calibrated confidence. */
+export function scoredOf(ex: Example, d: Decision, platt: { a: number; b: number }): Scored {
+  return {
+    ex,
+    tier: d.tier,
+    correct: ex.acceptableTiers.includes(d.tier),
+    confidence: calibrated(d.p, platt),
+  };
 }
 
 export function summarise(strategy: Strategy, scored: Scored[]): Report {

@@ -1,9 +1,9 @@
 import { STRATEGIES, decide, type Strategy } from '../../src/router/decide.js';
 import type { FeatureVector } from '../../src/router/features.js';
-import { calibrated } from '../../src/router/trained.js';
 import type { Example } from './corpus.js';
 import {
   probabilitiesAt,
+  scoredOf,
   summarise,
   temperaturesFrom,
   type Links,
@@ -74,13 +74,7 @@ export function nestedReport(
     const table = fitTierTable(shared.map((i) => examples[i]!));
     for (const i of fold.test) {
       const d = decide(probabilitiesAt(oof, i, t, links), best, table);
-      const ex = examples[i]!;
-      scored.push({
-        ex,
-        tier: d.tier,
-        correct: ex.acceptableTiers.includes(d.tier),
-        confidence: calibrated(d.p, platt),
-      });
+      scored.push(scoredOf(examples[i]!, d, platt));
     }
   }
   return { ...summarise('nested' as Strategy, scored), chosen };
