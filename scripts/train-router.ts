@@ -11,6 +11,7 @@ import type { StoredModel } from '../src/router/trained.js';
 import { parseRouterArgs } from './router/cli.js';
 import { report, temperaturesFrom, probabilitiesAt } from './router/evaluate.js';
 import { fitPlatt } from './router/fit.js';
+import { fitTierTable } from './router/table-fit.js';
 import { linksOf, outOfFold, prepare, trainHeads, HEADS } from './router/pipeline.js';
 import { decide } from '../src/router/decide.js';
 
@@ -19,7 +20,8 @@ const { examples: ordered, shared, xs, folds } = prepare(opts);
 const examples = ordered.slice(0, shared);
 const extra = ordered.slice(shared);
 const oof = outOfFold(xs, ordered, folds, opts.fit);
-const reports = STRATEGIES.map((s) => report(ordered, oof, folds, s, linksOf(opts.fit)));
+const tables = folds.map((f) => fitTierTable(f.train.map((i) => ordered[i]!)));
+const reports = STRATEGIES.map((s) => report(ordered, oof, folds, s, linksOf(opts.fit), tables));
 const best = reports.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
 
 const heldOut = folds.flatMap((f) => f.test);
@@ -48,6 +50,10 @@ const model: StoredModel = {
     taskType: storeHead(heads.taskType) as StoredModel['heads']['taskType'],
     complexity: storeHead(heads.complexity) as StoredModel['heads']['complexity'],
     tier: storeHead(heads.tier) as StoredModel['heads']['tier'],
+    // Stored only when the chosen strategy reads it: 87 KB the others would carry for nothing.
+    ...(best.strategy === 'ensemble'
+      ? { set: storeHead(heads.set) as NonNullable<StoredModel['heads']['set']> }
+      : {}),
   },
   trainedOn: {
     examples: examples.length,
@@ -57,7 +63,9 @@ const model: StoredModel = {
   },
 };
 const out = opts.out ?? 'src/router/weights/router.json';
-writeFileSync(out, `${JSON.stringify(model)}\n`);
+// Written as `prettier --check .` (npm run lint) expects it.
+const { format } = await import('prettier');
+writeFileSync(out, await format(JSON.stringify(model), { parser: 'json' }));
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 console.log(
   `trained on ${ordered.length} examples (${extra.length} overrides); strategy ${best.strategy}: ` +

@@ -9,6 +9,8 @@ export interface RouterCliOptions {
   seed: number;
   fit: FitOptions;
   json: boolean;
+  /** Also run the fully nested evaluation (scripts/router/nested.ts). */
+  nested: boolean;
   errors: number;
   out?: string;
 }
@@ -31,6 +33,7 @@ export function parseRouterArgs(argv: string[]): RouterCliOptions {
       'tier-link': { type: 'string' },
       'ja-weight': { type: 'string' },
       json: { type: 'boolean', default: false },
+      nested: { type: 'boolean', default: false },
       errors: { type: 'string', default: '0' },
       out: { type: 'string' },
     },
@@ -52,6 +55,7 @@ export function parseRouterArgs(argv: string[]): RouterCliOptions {
       tierLink: values['tier-link'] === 'softmax' ? 'softmax' : DEFAULT_FIT.tierLink,
     },
     json: values.json,
+    nested: values.nested,
     errors: num(values.errors, 0),
     out: values.out,
   };

@@ -10,6 +10,7 @@ import { calibrated } from '../../src/router/trained.js';
 import type { Example } from './corpus.js';
 import { fitPlatt, fitTemperature } from './fit.js';
 import type { Fold } from './folds.js';
+import type { TierTable } from './table-fit.js';
 import { HEADS, labelsOf, type HeadName, type OutOfFold } from './pipeline.js';
 
 export interface Scored {
@@ -65,6 +66,7 @@ export function probabilitiesAt(
     taskType: activate(link.taskType, oof.taskType[i]!, t.taskType),
     complexity: activate(link.complexity, oof.complexity[i]!, t.complexity),
     tier: activate(link.tier, oof.tier[i]!, t.tier),
+    set: activate(link.set, oof.set[i]!, t.set),
   };
 }
 
@@ -79,30 +81,35 @@ export function report(
   folds: readonly Fold[],
   strategy: Strategy,
   link: Links,
+  /** Per fold, the tier table fitted on that fold's training side (default: the shipped one). */
+  tables?: readonly TierTable[],
 ): Report {
   const scored: Scored[] = [];
-  for (const fold of folds) {
+  for (const [k, fold] of folds.entries()) {
     const inFold = new Set(fold.test);
     const others = folds.flatMap((f) => f.test).filter((i) => !inFold.has(i));
     const t = temperaturesFrom(oof, examples, others, link);
-    const decisionOf = (i: number): Decision => decide(probabilitiesAt(oof, i, t, link), strategy);
+    const table = tables?.[k];
+    const decisionOf = (i: number): Decision =>
+      decide(probabilitiesAt(oof, i, t, link), strategy, table);
     const otherDecisions = others.map(decisionOf);
     const platt = fitPlatt(
       otherDecisions.map((d) => d.p),
       otherDecisions.map((d, j) => examples[others[j]!]!.acceptableTiers.includes(d.tier)),
     );
-    for (const i of fold.test) {
-      const d = decisionOf(i);
-      const ex = examples[i]!;
-      scored.push({
-        ex,
-        tier: d.tier,
-        correct: ex.acceptableTiers.includes(d.tier),
-        confidence: calibrated(d.p, platt),
-      });
-    }
+    for (const i of fold.test) scored.push(scoredOf(examples[i]!, decisionOf(i), platt));
   }
   return summarise(strategy, scored);
+}
+
+/** One held-out prompt scored: its route, whether that is acceptable, the calibrated confidence. */
+export function scoredOf(ex: Example, d: Decision, platt: { a: number; b: number }): Scored {
+  return {
+    ex,
+    tier: d.tier,
+    correct: ex.acceptableTiers.includes(d.tier),
+    confidence: calibrated(d.p, platt),
+  };
 }
 
 export function summarise(strategy: Strategy, scored: Scored[]): Report {

@@ -1,5 +1,6 @@
 import { TASK_TYPES } from '../../src/core/task.js';
 import { TIERS } from '../../src/core/tier.js';
+import { ACCEPTABLE_SETS } from '../../src/router/decide.js';
 import type { FeatureVector } from '../../src/router/features.js';
 import { logits, type LinearHead } from '../../src/router/linear.js';
 import { turnFeatures } from '../../src/router/trained.js';
@@ -8,14 +9,18 @@ import { loadExamples, type Example } from './corpus.js';
 import { fitHead, type FitOptions, type SetLabel } from './fit.js';
 import { groupFolds, type Fold } from './folds.js';
 
-export const HEADS = ['taskType', 'complexity', 'tier'] as const;
+export const HEADS = ['taskType', 'complexity', 'tier', 'set'] as const;
 export type HeadName = (typeof HEADS)[number];
 
 export const CLASSES = {
   taskType: TASK_TYPES,
   complexity: [1, 2, 3, 4, 5],
   tier: TIERS,
+  set: ACCEPTABLE_SETS.map((_, i) => i),
 } as const;
+
+const setKey = (tiers: readonly number[]) => tiers.join(',');
+const SET_INDEX = new Map(ACCEPTABLE_SETS.map((s, i) => [setKey(s), i]));
 
 export function featurizeExamples(examples: readonly Example[], dim: number): FeatureVector[] {
   return examples.map((ex) => {
@@ -34,6 +39,10 @@ export function labelsOf(examples: readonly Example[], head: HeadName): SetLabel
   return examples.map((ex) => {
     if (head === 'taskType') return ex.taskType ? [TASK_TYPES.indexOf(ex.taskType)] : undefined;
     if (head === 'complexity') return ex.complexity ? [ex.complexity - 1] : undefined;
+    if (head === 'set') {
+      const i = SET_INDEX.get(setKey(ex.acceptableTiers));
+      return i === undefined ? undefined : [i];
+    }
     return ex.acceptableTiers.map((t) => TIERS.indexOf(t));
   });
 }
@@ -43,7 +52,7 @@ export function linkOf(head: HeadName, options: FitOptions): 'softmax' | 'sigmoi
 }
 
 export function linksOf(options: FitOptions): Record<HeadName, 'softmax' | 'sigmoid'> {
-  return { taskType: 'softmax', complexity: 'softmax', tier: options.tierLink };
+  return { taskType: 'softmax', complexity: 'softmax', tier: options.tierLink, set: 'softmax' };
 }
 
 export type Heads = { [H in HeadName]: LinearHead };
@@ -84,7 +93,7 @@ export function outOfFold(
   options: FitOptions,
   train: typeof trainHeads = trainHeads,
 ): OutOfFold {
-  const oof: OutOfFold = { taskType: [], complexity: [], tier: [] };
+  const oof: OutOfFold = { taskType: [], complexity: [], tier: [], set: [] };
   for (const fold of folds) {
     const heads = train(xs, examples, fold.train, options);
     for (const i of fold.test) for (const h of HEADS) oof[h][i] = logits(heads[h], xs[i]!);

@@ -4,6 +4,7 @@ import { parseModelRef } from '../core/model-ref.js';
 import { TIER_NAMES, isTier } from '../core/tier.js';
 import { percent, seconds, tokens, usd } from '../router/format.js';
 import type { Routing } from '../router/context.js';
+import { classificationOf, shouldAskModel } from '../router/model-policy.js';
 import type { Classification, RouteDecision, RouteOption, RouteOverride } from '../router/types.js';
 import type { CommandIO } from './io.js';
 
@@ -96,26 +97,13 @@ export async function decideRoute(
   kit: RouteKit,
 ): Promise<RouteDecision> {
   const hasOverride = override.model !== undefined || override.tier !== undefined;
-  let decision = kit.routing.decide({ prompt, ...(hasOverride ? { override } : {}) });
-  if (kit.classify) {
-    const draft = kit.routing.decide({ prompt });
-    const base = {
-      taskType: draft.taskType,
-      baseTaskType: draft.taskType,
-      complexity: draft.complexity,
-      confidence: draft.confidence,
-      signals: draft.signals,
-      source: 'rules' as const,
-    };
-    const classification = await kit.classify(prompt, base);
-    if (classification !== base)
-      decision = kit.routing.decide({
-        prompt,
-        classification,
-        ...(hasOverride ? { override } : {}),
-      });
-  }
-  return decision;
+  const decision = kit.routing.decide({ prompt, ...(hasOverride ? { override } : {}) });
+  // The kit's client answers `undefined` when no small model is resident: it is "ready" to try.
+  if (!kit.classify || !shouldAskModel(decision, { modelReady: true }).ask) return decision;
+  const offline = classificationOf(decision);
+  const classification = await kit.classify(prompt, offline);
+  if (classification === offline) return decision;
+  return kit.routing.decide({ prompt, classification, ...(hasOverride ? { override } : {}) });
 }
 
 /**

@@ -23,8 +23,13 @@ export type BudgetVerdict =
  * counts as paid: an unpriced model must never slip past the budget as free.
  */
 export function isPaidRoute(model: string, usdP90: number | null): boolean {
-  if (model.startsWith('ollama/')) return false;
+  if (isLocalRoute(model)) return false;
   return usdP90 === null || usdP90 > 0;
+}
+
+/** Runs on an Ollama host: what `local-only` keeps. A free cloud model is still the cloud. */
+export function isLocalRoute(model: string): boolean {
+  return model.startsWith('ollama/');
 }
 
 /**
@@ -36,8 +41,16 @@ export function budgetVerdict(
   budget: BudgetInput,
   route: { model: string; usdP90: number | null },
 ): BudgetVerdict {
-  if (!isPaidRoute(route.model, route.usdP90)) return { kind: 'ok' };
   const spent = budget.monthSpendUsd >= budget.monthlyUsd;
+  if (!isPaidRoute(route.model, route.usdP90)) {
+    // Local-only means Ollama hosts only: a free cloud model still sends the code away.
+    return spent && budget.action === 'local-only' && !isLocalRoute(route.model)
+      ? {
+          kind: 'remove',
+          reason: `monthly budget ${usd(budget.monthlyUsd)} is spent (${usd(budget.monthSpendUsd)}): local only (Ollama hosts)`,
+        }
+      : { kind: 'ok' };
+  }
   const crosses = route.usdP90 !== null && budget.monthSpendUsd + route.usdP90 > budget.monthlyUsd;
   if (!spent && !crosses) return { kind: 'ok' };
   const what = spent

@@ -10,11 +10,44 @@ import { TIER_TABLE } from './tier-table.js';
  * - `blend`: the mean of `joint` and `tier`;
  * - `cheapest`: the cheapest tier the tier head finds acceptable with p ≥ 0.5 (cost order
  *   3 < 4 < 2 < 1 < 0), else `blend`'s pick: under-routing costs a redo, but over-routing every
- *   local-tier prompt costs more in sum.
- * The eval measures all four; the weights file names the one it was fitted for.
+ *   local-tier prompt costs more in sum;
+ * - `ensemble`: the mean of `joint`, `tier` and the set head's view (P(tier acceptable) = the
+ *   probability of the acceptable sets that contain it), when the model has a set head.
+ * The eval measures them all; the weights file names the one it was fitted for.
  */
-export type Strategy = 'table' | 'joint' | 'tier' | 'blend' | 'cheapest';
-export const STRATEGIES: readonly Strategy[] = ['table', 'joint', 'tier', 'blend', 'cheapest'];
+export type Strategy = 'table' | 'joint' | 'tier' | 'blend' | 'cheapest' | 'ensemble';
+export const STRATEGIES: readonly Strategy[] = [
+  'table',
+  'joint',
+  'tier',
+  'blend',
+  'cheapest',
+  'ensemble',
+];
+
+/**
+ * The sets of acceptable tiers the labelling guide produces (cheapest first), the classes of the
+ * set head. A prompt labelled with a set outside this list gives that head no label.
+ */
+export const ACCEPTABLE_SETS: readonly (readonly Tier[])[] = [
+  [3],
+  [3, 2],
+  [4, 2],
+  [2],
+  [2, 1],
+  [1],
+  [1, 0],
+  [0],
+];
+
+/** P(tier t acceptable) from the set head: the mass of the sets that contain t. */
+export function tierFromSets(pSet: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(TIERS.length);
+  ACCEPTABLE_SETS.forEach((set, s) => {
+    for (const t of set) out[t]! += pSet[s]!;
+  });
+  return out;
+}
 
 /** Tiers by price, cheapest first. */
 export const COST_ORDER: readonly Tier[] = [3, 4, 2, 1, 0];
@@ -26,6 +59,8 @@ export interface HeadProbabilities {
   complexity: ArrayLike<number>;
   /** Indexed like TIERS. */
   tier: ArrayLike<number>;
+  /** Indexed like ACCEPTABLE_SETS; absent in a model without a set head. */
+  set?: ArrayLike<number>;
 }
 
 export interface Decision {
@@ -75,6 +110,10 @@ export function decide(
     pTier = tierFromCells(p, table);
   } else if (strategy === 'tier') {
     pTier = p.tier;
+  } else if (strategy === 'ensemble' && p.set) {
+    const cells = tierFromCells(p, table);
+    const sets = tierFromSets(p.set);
+    pTier = Array.from(cells, (v, i) => (v + p.tier[i]! + sets[i]!) / 3);
   } else {
     const cells = tierFromCells(p, table);
     pTier = Array.from(cells, (v, i) => (v + p.tier[i]!) / 2);

@@ -2,7 +2,8 @@ import type { SessionFacts } from './types.js';
 
 /**
  * Features for the trained router, for English and Japanese without a tokenizer model: word
- * uni- and bigrams where there are spaces, character bi- and trigrams where there are none,
+ * uni- and bigrams where there are spaces, character bi- and trigrams and one-script runs
+ * (kanji compounds, katakana loanwords) where there are none,
  * word prefixes as a poor man's stemmer, and counts of the things a pasted prompt carries
  * (diff, stack trace, code blocks, file paths), bucketed. Every feature is hashed into `dim`
  * slots, so the model file has a fixed size whatever the vocabulary.
@@ -126,6 +127,7 @@ const P = {
   c3: prefix('c3:'),
   e4: prefix('e4:'),
   w: prefix('w:'),
+  jw: prefix('jw:'),
   p: prefix('p:'),
   b: prefix('b:'),
   first: [prefix('first0:'), prefix('first1:')],
@@ -193,6 +195,27 @@ export function proseOf(prompt: string): string {
 const WORD_OR_CJK = /[a-z0-9_][a-z0-9_'-]*|[\u3040-\u30ff\u3400-\u9fff\u30fc]+/g;
 const CJK = /^[\u3040-\u30ff\u3400-\u9fff]/;
 
+/** Script of a Japanese character: 0 kanji, 1 katakana, 2 hiragana. */
+function scriptOf(code: number): number {
+  if (code >= 0x30a0 && code <= 0x30ff) return 1;
+  if (code >= 0x3040 && code <= 0x309f) return 2;
+  return 0;
+}
+
+/**
+ * Runs of one script stand in for words: kanji compounds (修正, 原因, 比較) and katakana
+ * loanwords (リファクタリング, レビュー) are where Japanese requests carry their meaning, and a
+ * change of script is where a word usually ends — a segmenter's first rule, with no dictionary.
+ */
+function emitScriptRuns(tok: string, emit: Emit): void {
+  let start = 0;
+  for (let i = 1; i <= tok.length; i++) {
+    if (i < tok.length && scriptOf(tok.charCodeAt(i)) === scriptOf(tok.charCodeAt(start))) continue;
+    if (i - start >= 2 && scriptOf(tok.charCodeAt(start)) !== 2) emit(P.jw, tok, start, i);
+    start = i;
+  }
+}
+
 function emitText(prose: string, emit: Emit): void {
   let prev = '^';
   let words = 0;
@@ -204,6 +227,7 @@ function emitText(prose: string, emit: Emit): void {
       for (let i = 1; i < s.length - 1; i++) emit(P.c1, s, i, i + 1);
       for (let i = 0; i + 2 <= s.length; i++) emit(P.c2, s, i, i + 2);
       for (let i = 0; i + 3 <= s.length; i++) emit(P.c3, s, i, i + 3);
+      emitScriptRuns(tok, emit);
       prev = '^';
       continue;
     }
@@ -269,27 +293,64 @@ const emitNames =
     for (const name of names) emit(P.none, name, 0, name.length);
   };
 
+/**
+ * Per-dimension scratch arrays, reused across calls: a prompt touches a few hundred of the 8,192
+ * slots, and resetting only those keeps featurizing free of Map overhead (about half the cost
+ * of a classification before).
+ */
+interface Scratch {
+  dim: number;
+  /** This group's counts (then values), zero outside `groupSlots[0..groupN)`. */
+  group: Float64Array;
+  groupSlots: Int32Array;
+  /** The vector so far, zero outside `slots[0..n)`; slots in first-touched order. */
+  all: Float64Array;
+  slots: Int32Array;
+  n: number;
+}
+let scratch: Scratch | undefined;
+function scratchFor(dim: number): Scratch {
+  if (scratch?.dim !== dim) {
+    scratch = {
+      dim,
+      group: new Float64Array(dim),
+      groupSlots: new Int32Array(dim),
+      all: new Float64Array(dim),
+      slots: new Int32Array(dim),
+      n: 0,
+    };
+  }
+  return scratch;
+}
+
 /** Adds one feature group: counts per slot, sublinear or binary, L2-normalised to `weight`. */
 function addGroup(
   each: (emit: Emit) => void,
   weight: number,
-  dim: number,
-  slots: Map<number, number>,
+  s: Scratch,
   sublinear: boolean,
 ): void {
-  const counts = new Map<number, number>();
-  each((p, s, from, to) => {
-    const slot = (fnv(p.state, s, from, to) >>> 0) % dim;
-    counts.set(slot, (counts.get(slot) ?? 0) + 1);
+  const { group, groupSlots, all, slots, dim } = s;
+  let groupN = 0;
+  each((p, str, from, to) => {
+    const slot = (fnv(p.state, str, from, to) >>> 0) % dim;
+    if (group[slot] === 0) groupSlots[groupN++] = slot;
+    group[slot]! += 1;
   });
   let norm = 0;
-  for (const [slot, c] of counts) {
-    const v = sublinear ? 1 + Math.log(c) : 1;
-    counts.set(slot, v);
+  for (let i = 0; i < groupN; i++) {
+    const slot = groupSlots[i]!;
+    const v = sublinear ? 1 + Math.log(group[slot]!) : 1;
+    group[slot] = v;
     norm += v * v;
   }
   const scale = norm > 0 ? weight / Math.sqrt(norm) : 0;
-  for (const [slot, v] of counts) slots.set(slot, (slots.get(slot) ?? 0) + v * scale);
+  for (let i = 0; i < groupN; i++) {
+    const slot = groupSlots[i]!;
+    if (all[slot] === 0) slots[s.n++] = slot;
+    all[slot]! += group[slot]! * scale;
+    group[slot] = 0;
+  }
 }
 
 /**
@@ -303,22 +364,23 @@ export function featurize(
   ruleSignals: readonly string[] = [],
   shape: PromptShape = promptShape(prompt),
 ): FeatureVector {
-  const slots = new Map<number, number>();
+  const s = scratchFor(dim);
+  s.n = 0;
   const prose = proseOf(prompt);
-  addGroup((emit) => emitText(prose, emit), GROUP_WEIGHT.text, dim, slots, true);
+  addGroup((emit) => emitText(prose, emit), GROUP_WEIGHT.text, s, true);
   if (GROUP_WEIGHT.chars > 0) {
-    addGroup((emit) => emitWordChars(prose, emit), GROUP_WEIGHT.chars, dim, slots, true);
+    addGroup((emit) => emitWordChars(prose, emit), GROUP_WEIGHT.chars, s, true);
   }
-  addGroup(emitNames(shapeFeatures(shape, facts)), GROUP_WEIGHT.shape, dim, slots, false);
+  addGroup(emitNames(shapeFeatures(shape, facts)), GROUP_WEIGHT.shape, s, false);
   if (ruleSignals.length && GROUP_WEIGHT.rules > 0) {
-    addGroup(emitNames(ruleSignals), GROUP_WEIGHT.rules, dim, slots, false);
+    addGroup(emitNames(ruleSignals), GROUP_WEIGHT.rules, s, false);
   }
-  const index = new Int32Array(slots.size);
-  const value = new Float32Array(slots.size);
-  let i = 0;
-  for (const [slot, v] of slots) {
-    index[i] = slot;
-    value[i++] = v;
+  const index = s.slots.slice(0, s.n);
+  const value = new Float32Array(s.n);
+  for (let i = 0; i < s.n; i++) {
+    const slot = index[i]!;
+    value[i] = s.all[slot]!;
+    s.all[slot] = 0;
   }
   return { index, value };
 }

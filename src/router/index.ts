@@ -14,6 +14,15 @@ export {
   type ModelOutcome,
   type ModelVerdict,
 } from './model-classify.js';
+export {
+  shouldAskModel,
+  mergeModelVerdict,
+  classificationOf,
+  type AskDecision,
+  type ModelAskPolicy,
+  type ModelAnswer,
+  type MergedVerdict,
+} from './model-policy.js';
 export { classifyRules } from './rules.js';
 export { classifyTrained, type TrainedVerdict } from './trained.js';
 export { TIER_TABLE, tierFor } from './tier-table.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TASK_TYPES, type Complexity } from '../core/task.js';
 import { LOW_CONFIDENCE } from './classify.js';
-import { tierFor } from './tier-table.js';
+import { mergeModelVerdict } from './model-policy.js';
 import type { Classification } from './types.js';
 
 const answerSchema = z.object({
@@ -34,6 +34,8 @@ export interface ModelClassifyOptions {
   timeoutMs?: number;
   /** Ask even when the offline classifier is confident (e.g. to collect agreement data). */
   always?: boolean;
+  /** Ask below this confidence (default LOW_CONFIDENCE); see `shouldAskModel`. */
+  threshold?: number;
   /** The user accepted the route early (the card's "classifying…" is skipped). */
   signal?: AbortSignal;
   /** routing.table, so agreement is judged on the tier the route would take. */
@@ -84,7 +86,8 @@ export async function modelClassify(
     ms: Date.now() - started,
     ...extra,
   });
-  if (!options.always && offline.confidence >= LOW_CONFIDENCE) return verdict('skipped');
+  const threshold = options.threshold ?? LOW_CONFIDENCE;
+  if (!options.always && offline.confidence >= threshold) return verdict('skipped');
   if (options.signal?.aborted) return verdict('cancelled');
 
   const controller = new AbortController();
@@ -112,32 +115,11 @@ export async function modelClassify(
         : undefined;
     const parsed = answerSchema.safeParse(typeof reply === 'string' ? JSON.parse(reply) : reply);
     if (!parsed.success) return verdict('invalid', { model });
-    const answer = parsed.data;
-    const complexity = answer.complexity as Complexity;
-    const table = options.userTable ?? {};
-    const agreement = {
-      taskType: answer.taskType === offline.baseTaskType,
-      tier:
-        tierFor(answer.taskType, complexity, table) ===
-        tierFor(offline.baseTaskType, offline.complexity, table),
-    };
-    const classification: Classification = {
-      ...offline,
-      // The long-context rule is about the conversation, not the prompt: it still applies.
-      taskType: offline.taskType === 'long-context' ? 'long-context' : answer.taskType,
-      baseTaskType: answer.taskType,
-      complexity,
-      // Two classifiers that agree are more likely right than either alone.
-      confidence:
-        Math.round(
-          Math.min(
-            0.95,
-            agreement.tier ? Math.max(answer.confidence, 0.7) : answer.confidence * 0.9,
-          ) * 100,
-        ) / 100,
-      signals: [...offline.signals, `model:${model ?? 'answered'}`],
-      source: 'model',
-    };
+    const { classification, agreement } = mergeModelVerdict(
+      offline,
+      { ...parsed.data, complexity: parsed.data.complexity as Complexity, model },
+      options.userTable,
+    );
     return verdict('answered', { classification, model, agreement });
   } catch {
     return verdict(why ?? 'error');

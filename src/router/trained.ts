@@ -18,6 +18,8 @@ export interface StoredModel {
     taskType: StoredHead<TaskType>;
     complexity: StoredHead<number>;
     tier: StoredHead<number>;
+    /** Classes index ACCEPTABLE_SETS (decide.ts); absent in older weights. */
+    set?: StoredHead<number>;
   };
   trainedOn: { examples: number; overrides: number; corpus: string; at: string };
 }
@@ -29,6 +31,7 @@ export interface Model {
   taskType: LinearHead<TaskType>;
   complexity: LinearHead<number>;
   tier: LinearHead<number>;
+  set?: LinearHead<number>;
 }
 
 export function loadModel(model: StoredModel): Model {
@@ -39,6 +42,7 @@ export function loadModel(model: StoredModel): Model {
     taskType: loadHead(model.heads.taskType, model.dim),
     complexity: loadHead(model.heads.complexity, model.dim),
     tier: loadHead(model.heads.tier, model.dim),
+    ...(model.heads.set ? { set: loadHead(model.heads.set, model.dim) } : {}),
   };
 }
 
@@ -77,6 +81,7 @@ export function headProbabilities(model: Model, x: FeatureVector): HeadProbabili
     taskType: predict(model.taskType, x),
     complexity: predict(model.complexity, x),
     tier: predict(model.tier, x),
+    ...(model.set ? { set: predict(model.set, x) } : {}),
   };
 }
 

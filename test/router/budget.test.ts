@@ -45,6 +45,20 @@ describe('budgetVerdict', () => {
     });
   });
 
+  it('local-only: once the budget is spent a free cloud model goes too (Ollama hosts only)', () => {
+    const free = { model: 'openrouter/openai/gpt-oss-120b:free', usdP90: 0 };
+    const v = budgetVerdict(budget({ action: 'local-only', monthSpendUsd: 100 }), free);
+    expect(v.kind).toBe('remove');
+    expect(v.kind === 'remove' && v.reason).toMatch(/local only \(Ollama hosts\)/);
+    // While money is left, or under another action, a free route costs nothing and stays.
+    expect(budgetVerdict(budget({ action: 'local-only', monthSpendUsd: 50 }), free)).toEqual({
+      kind: 'ok',
+    });
+    expect(budgetVerdict(budget({ action: 'block', monthSpendUsd: 100 }), free)).toEqual({
+      kind: 'ok',
+    });
+  });
+
   it('block: removes a crossing route with a reason naming the block', () => {
     const v = budgetVerdict(budget({ action: 'block', monthSpendUsd: 99.99 }), sonnet(0.05));
     expect(v.kind === 'remove' && v.reason).toMatch(/paid routes blocked/);

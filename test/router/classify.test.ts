@@ -15,7 +15,9 @@ const WEIGHTS = new URL('../../src/router/weights/router.json', import.meta.url)
 
 describe('the committed weights', () => {
   it('are a small file that decodes in a few milliseconds', () => {
-    expect(statSync(WEIGHTS).size).toBeLessThan(300 * 1024);
+    // Four int8 heads over 8,192 slots (type 12, complexity 5, tier 5, acceptable set 8 classes)
+    // are 240 KB, 320 KB as base64; the budget leaves room for one more small head.
+    expect(statSync(WEIGHTS).size).toBeLessThan(400 * 1024);
     const stored = JSON.parse(readFileSync(WEIGHTS, 'utf8')) as StoredModel;
     const t = performance.now();
     const model = loadModel(stored);

@@ -4,6 +4,7 @@ import { parseCorpus } from '../../scripts/router/corpus.js';
 import { groupFolds } from '../../scripts/router/folds.js';
 import { featurizeExamples, outOfFold, trainHeads } from '../../scripts/router/pipeline.js';
 import { DEFAULT_FIT } from '../../scripts/router/fit.js';
+import { fitTierTable } from '../../scripts/router/table-fit.js';
 
 const groups = ['a', 'a', 'b', 'c', 'c', 'c', 'd', 'e', 'f', 'g', 'g', 'h', 'i', 'j'];
 
@@ -75,5 +76,48 @@ describe('out-of-fold evaluation', () => {
     // the two prompts from source s1 share a fold
     const foldOf = (i: number) => folds.findIndex((f) => f.test.includes(i));
     expect(foldOf(0)).toBe(foldOf(1));
+  });
+});
+
+describe('tier table refitted on a training fold', () => {
+  const ex = (
+    taskType: Example['taskType'],
+    complexity: Example['complexity'],
+    acceptableTiers: Example['acceptableTiers'],
+  ): Example => ({
+    id: `${taskType}-${complexity}-${acceptableTiers.join('')}`,
+    lang: 'en',
+    taskType,
+    complexity,
+    acceptableTiers,
+    group: 'g',
+    origin: 'corpus',
+  });
+
+  it('takes the tier most prompts of a cell accept, the cheaper on a tie', () => {
+    const t = fitTierTable([
+      ex('review', 1, [3, 2]),
+      ex('review', 1, [2]),
+      ex('review', 2, [3, 2]),
+      ex('review', 2, [1]),
+      ex('review', 2, [1]),
+      ex('review', 3, [1]),
+      ex('review', 3, [3]),
+    ]);
+    // c1: tier 2 is accepted by both, tier 3 by one. c2: 1 by two, 3 and 2 by one.
+    expect(t.review.slice(0, 2)).toEqual([2, 1]);
+    // c3: a tie between 1 and 3 goes to the cheaper (3) — then a harder task may not be weaker
+    // than c2's standard, so it stays on standard.
+    expect(t.review[2]).toBe(1);
+  });
+
+  it('fills empty cells from the nearest filled one (the easier side on a tie)', () => {
+    const t = fitTierTable([ex('debug', 2, [1]), ex('debug', 5, [0])]);
+    // c1 ← c2; c3 is one from c2 and two from c5; c4 is one from c5.
+    expect(t.debug).toEqual([1, 1, 1, 0, 0]);
+    const tie = fitTierTable([ex('docs', 1, [3]), ex('docs', 3, [1])]);
+    expect(tie.docs[1]).toBe(3);
+    // A type with no prompts at all routes to standard.
+    expect(fitTierTable([]).chat).toEqual([1, 1, 1, 1, 1]);
   });
 });

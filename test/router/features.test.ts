@@ -34,6 +34,19 @@ describe('text features', () => {
     expect(f.some((x) => x.startsWith('w:'))).toBe(false);
   });
 
+  it('Japanese: runs of one script (kanji compounds, katakana words) stand in for words', () => {
+    const f = textFeatures(proseOf('このモジュールをリファクタリングして原因を調査して'));
+    expect(f).toEqual(
+      expect.arrayContaining(['jw:モジュール', 'jw:リファクタリング', 'jw:原因', 'jw:調査']),
+    );
+    // Hiragana runs are grammar (を, して), and a single kanji is already a c1 feature.
+    expect(f.filter((x) => x.startsWith('jw:'))).toHaveLength(4);
+    // 「間違い」 is not 「違い」: its word is the run 間違, not the research cue 違い's 違.
+    expect(textFeatures(proseOf('どこが間違い?')).filter((x) => x.startsWith('jw:'))).toEqual([
+      'jw:間違',
+    ]);
+  });
+
   it('mixed prompts keep both: 「README」 is a word, the kana around it n-grams', () => {
     const f = textFeatures(proseOf('READMEの誤字を直して'));
     expect(f).toContain('w:readme');

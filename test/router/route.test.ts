@@ -409,6 +409,32 @@ describe('route: budget guard', () => {
     ).toMatchObject({ available: false });
   });
 
+  it('local-only: a research turn runs on Ollama, not on a free cloud model (#15 item 6)', () => {
+    const d = routeWith(
+      {
+        prompt: 'which charting library should we use?',
+        classification: {
+          taskType: 'research',
+          baseTaskType: 'research',
+          complexity: 2,
+          confidence: 0.9,
+          signals: [],
+          source: 'trained',
+        },
+      },
+      ctx({ monthSpendUsd: 50 }, spent('local-only')),
+    );
+    expect(d.chosen.model.startsWith('ollama/')).toBe(true);
+    expect(d.chosen.available).toBe(true);
+    const free = d.options.find((o) => o.model === 'openrouter/openai/gpt-oss-120b:free');
+    expect(free).toMatchObject({ available: false });
+    expect(free?.unavailableReason).toMatch(/local only \(Ollama hosts\)/);
+    expect(d.options.filter((o) => o.available).every((o) => o.model.startsWith('ollama/'))).toBe(
+      true,
+    );
+    expect(d.reasons).toContain('budget: cloud routes removed (local-only: Ollama hosts only)');
+  });
+
   it('block: no paid route and no silent move to another tier', () => {
     const d = route(
       { prompt: 'fix the bug in the parser' },

@@ -3,7 +3,7 @@ import { TASK_TYPES, type Complexity } from '../../src/core/task.js';
 import { TIERS } from '../../src/core/tier.js';
 import { CAPABILITY } from '../../src/router/table.js';
 import { cellsOf, TIER_TABLE, tierFor } from '../../src/router/tier-table.js';
-import { decide } from '../../src/router/decide.js';
+import { ACCEPTABLE_SETS, decide, tierFromSets } from '../../src/router/decide.js';
 
 describe('tier table by task type and complexity', () => {
   it('never sends a harder task of a type to a weaker tier', () => {
@@ -59,5 +59,26 @@ describe('decide', () => {
     // review c3 → 1, bugfix/implement/refactor c3 → 1: all standard.
     expect(d.tier).toBe(1);
     expect(d.p).toBeCloseTo(1);
+  });
+
+  it('ensemble: the set head votes for a tier through every acceptable set that contains it', () => {
+    // The set head is split between [3,2] and [4,2]: neither local nor budget wins alone, but
+    // efficient is acceptable in both, so the set marginals put over 0.9 on tier 2.
+    const set = ACCEPTABLE_SETS.map((s) =>
+      s.join() === '3,2' ? 0.45 : s.join() === '4,2' ? 0.45 : 0.1 / 6,
+    );
+    expect(tierFromSets(set)[2]).toBeCloseTo(0.9 + (2 * 0.1) / 6); // also in [2] and [2,1]
+    const taskType = TASK_TYPES.map((t) => (t === 'docs' ? 1 : 0));
+    const complexity = [0.5, 0.5, 0, 0, 0]; // docs c1 → tier 3, docs c2 → tier 2
+    const tier = [0.1, 0.2, 0.5, 0.55, 0.3];
+    const p = { taskType, complexity, tier, set };
+    // Without the set head: tier 3 (0.5 + 0.55) / 2 beats tier 2 (0.5 + 0.5) / 2.
+    expect(decide(p, 'blend').tier).toBe(3);
+    // With it: tier 2 (0.5 + 0.5 + 0.93) / 3 beats tier 3 (0.5 + 0.55 + 0.47) / 3.
+    const d = decide(p, 'ensemble');
+    expect(d.tier).toBe(2);
+    expect(d.p).toBeCloseTo((0.5 + 0.5 + 0.9 + (2 * 0.1) / 6) / 3);
+    // A model without a set head falls back to blend's pick.
+    expect(decide({ taskType, complexity, tier }, 'ensemble').tier).toBe(3);
   });
 });

@@ -1,0 +1,72 @@
+// Router timings (issue 14, "Performance"): `npx tsx scripts/router/perf.ts`.
+// Not a test: figures depend on the machine and its load; run it alone and read the p99s.
+import { readFileSync } from 'node:fs';
+import { classify } from '../../src/router/classify.js';
+import { route } from '../../src/router/route.js';
+import { loadModel, type StoredModel } from '../../src/router/trained.js';
+import { loadTokenizer } from '../../src/router/tokenizer.js';
+import { conversation, ctx, SYSTEM, TOOLS } from '../../test/router/helpers.js';
+import { loadExamples } from './corpus.js';
+
+function quantiles(ms: number[]) {
+  const s = [...ms].sort((a, b) => a - b);
+  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))]!.toFixed(3);
+  return `p50 ${q(0.5)} ms · p99 ${q(0.99)} ms · max ${s[s.length - 1]!.toFixed(3)} ms (n=${s.length})`;
+}
+
+/**
+ * Wall-clock ms per call, and CPU ms per call (process.cpuUsage, µs resolution): on a machine
+ * shared with other work the wall clock includes time the process was not scheduled; CPU time
+ * is what the call itself costs.
+ */
+function timed(n: number, f: (i: number) => void): number[] & { cpu: number[] } {
+  const out = Object.assign([] as number[], { cpu: [] as number[] });
+  for (let i = 0; i < n; i++) {
+    const c = process.cpuUsage();
+    const t = performance.now();
+    f(i);
+    out.push(performance.now() - t);
+    const d = process.cpuUsage(c);
+    out.cpu.push((d.user + d.system) / 1000);
+  }
+  return out;
+}
+
+const report = (name: string, r: number[] & { cpu: number[] }) =>
+  console.log(`${name}\n  wall ${quantiles(r)}\n  cpu  ${quantiles(r.cpu)}`);
+
+// 1. Weights: read, parse, decode (what the first classification pays once).
+const file = new URL('../../src/router/weights/router.json', import.meta.url);
+const load = timed(20, () => loadModel(JSON.parse(readFileSync(file, 'utf8')) as StoredModel));
+report(`weights load (read + parse + decode, ${readFileSync(file).length} bytes)`, load);
+
+// 2. Classification of ~2,000-character prompts made of real corpus text.
+const texts = loadExamples().map((e) => e.text ?? '');
+const prompts: string[] = [];
+for (let i = 0; prompts.length < 200; i++) {
+  let p = '';
+  for (let j = i; p.length < 2000; j++) p += `${texts[j % texts.length]}\n`;
+  prompts.push(p.slice(0, 2000));
+}
+timed(400, (i) => classify(prompts[i % prompts.length]!));
+report(
+  'classify, 2,000 chars',
+  timed(4000, (i) => classify(prompts[i % prompts.length]!)),
+);
+
+// 3. route() with 50k tokens of conversation, the system prompt and tools (as the card calls it:
+// the same message objects every turn, so their token counts are cached by identity).
+await loadTokenizer();
+const messages = conversation(50_000);
+const c = ctx();
+const first = timed(1, () =>
+  route({ prompt: 'add a test for it', system: SYSTEM, tools: TOOLS, messages }, c),
+);
+console.log(
+  `route(), 50k-token conversation, first call (counts every message): ${first[0]!.toFixed(1)} ms`,
+);
+timed(50, () => route({ prompt: 'add a test for it', system: SYSTEM, tools: TOOLS, messages }, c));
+const warm = timed(1000, (i) =>
+  route({ prompt: prompts[i % prompts.length]!, system: SYSTEM, tools: TOOLS, messages }, c),
+);
+report('route(), 50k-token conversation, 2k-char prompt', warm);
