@@ -77,7 +77,8 @@ function turnLine(records: CallRecord[]): NewTranscriptItem {
     ...(unknown && known ? { knownUsd: known } : {}),
     ...(last.tokPerSec !== undefined ? { tokPerSec: last.tokPerSec } : {}),
     durationMs: records.reduce((sum, r) => sum + r.durationMs, 0),
-    how: 'earlier session',
+    // As the turn line read when it ran: how the route was settled.
+    how: last.fallbackHops.length ? `fallback from ${last.fallbackHops.join(', ')}` : last.decision,
     outcome: last.outcome,
   };
 }

@@ -76,7 +76,7 @@ describe('resumedItems', () => {
     expect(second.kind === 'turn' && second.usage.input).toBe(2000);
     expect(items[2]).toMatchObject({ kind: 'tool', name: 'read_file', summary: '{"path":"a.ts"}' });
     // An unpriced call makes the turn's cost unknown, never $0.
-    expect(items.at(-1)).toMatchObject({ kind: 'turn', costUsd: null, how: 'earlier session' });
+    expect(items.at(-1)).toMatchObject({ kind: 'turn', costUsd: null, how: 'accepted' });
   });
 
   it('a turn the ledger does not know (another machine, a cached answer) has no turn line', () => {

@@ -8,6 +8,8 @@ export interface TmuxSession {
   capture(): string;
   /** Waits for text on the screen, or for any condition (e.g. what a stub server saw). */
   waitFor(pattern: RegExp | string | (() => boolean), timeoutMs?: number): Promise<string>;
+  /** The exit status once the program in the pane has exited, else undefined. */
+  exitStatus(): number | undefined;
   kill(): void;
 }
 
@@ -67,6 +69,22 @@ export function startTmux(options: {
         await new Promise((r) => setTimeout(r, 50));
       }
       throw new Error(`Timed out waiting for ${String(pattern)}. Screen:\n${screen}`);
+    },
+    exitStatus() {
+      const parts = tmux(
+        'display-message',
+        '-p',
+        '-t',
+        'main',
+        '#{pane_dead} #{pane_dead_status} #{pane_dead_signal}',
+      )
+        .trim()
+        .split(' ');
+      const [dead, status, signal] = parts;
+      // Just after the exit tmux may not have the status yet: not settled.
+      if (dead !== '1' || (!status && !signal)) return undefined;
+      // Killed by a signal: tmux gives no status, only the signal's number.
+      return status ? Number(status) : 128 + Number(signal ?? 0);
     },
     kill() {
       try {
