@@ -190,7 +190,17 @@ describe('provider errors', { timeout: 60_000 }, () => {
     const sent = stubs.anthropic.requests.length - before;
     stubs.anthropic.steps.length = 0;
     expect(sent).toBeGreaterThanOrEqual(1);
-    const line = oneErrorLine(result);
+    // -p waits out a 429 that names its wait, saying so on a line each time, then gives up.
+    const waits = lines(result.stderr).filter((l) => /retrying in \d+ s/.test(l));
+    expect(waits).toHaveLength(sent - 1);
+    expect(waits[0]).toMatch(/^kirikae: .*429.* · retrying in 1 s \(attempt 2 of 3\)$/);
+    const line = oneErrorLine({
+      ...result,
+      stderr: result.stderr
+        .split('\n')
+        .filter((l) => !/retrying in \d+ s/.test(l))
+        .join('\n'),
+    });
     expect(line).toMatch(/429/);
     expect(line).toMatch(/rate[ _]limit/i);
   });

@@ -176,9 +176,10 @@ describe.skipIf(!hasTmux())('a day at the keyboard (tmux, real binary)', () => {
     // The process exits cleanly (tmux keeps the dead pane and says so).
     const t = tmux!;
     t.type('/quit');
+    // Enter may first complete the command from the menu; a loaded machine may be slow to exit.
     for (let i = 0; i < 6 && t.exitStatus() === undefined; i++) {
       t.send('Enter');
-      await t.waitFor(() => t.exitStatus() !== undefined, 1_000).catch(() => undefined);
+      await t.waitFor(() => t.exitStatus() !== undefined, 2_500).catch(() => undefined);
     }
     expect(t.exitStatus()).toBe(0);
     const again = start('--continue');
