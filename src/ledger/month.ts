@@ -1,7 +1,14 @@
 import { costsScreenDataOf, type CostsScreenData, type CostsScreenOptions } from './screen.js';
-import { delegationBooks, delegationSummary } from './delegation.js';
+import type { LedgerRecord } from '../core/records.js';
+import { foldMonth } from './checkpoint.js';
+import { delegationBooks, delegationSummary, type BooksState } from './delegation.js';
 import { scanLedgerMonth } from './store.js';
-import { monthSummaryBuilder, type MonthSummary, type MonthSummaryOptions } from './summary.js';
+import {
+  monthSummaryBuilder,
+  type MonthSummary,
+  type MonthSummaryOptions,
+  type MonthSummaryState,
+} from './summary.js';
 import { MIN_SAMPLE_DAYS } from './projection.js';
 import { addMonths, dayOfTs, monthDays, monthOfDate, tsInMonth } from './time.js';
 
@@ -17,9 +24,13 @@ export async function readMonthSummary(
   dir: string,
   options: MonthSummaryOptions,
 ): Promise<MonthSummary> {
-  const summary = monthSummaryBuilder(options);
-  const { skipped } = await scanLedgerMonth(dir, options.month, (record) => summary.add(record));
-  return summary.build(skipped);
+  const { fold, skipped } = await foldMonth(
+    dir,
+    options.month,
+    { kind: 'summary', depends: summaryDepends(options) },
+    (state: MonthSummaryState | undefined) => monthSummaryBuilder(options, state),
+  );
+  return fold.build(skipped);
 }
 
 /**
@@ -35,17 +46,45 @@ export async function readCostsScreenData(
   const full = { ...options, history };
   // The delegation books fold in the same pass (the screen shows them; `kirikae costs` does not
   // pay for them unless asked with --by role).
-  const summary = monthSummaryBuilder(full);
-  const books = delegationBooks(options.overrides ? { overrides: options.overrides } : {});
-  const { skipped } = await scanLedgerMonth(dir, options.month, (record) => {
-    summary.add(record);
-    if (tsInMonth(record.ts, options.month)) books.add(record);
-  });
-  const { report, whatIf } = summary.build(skipped);
-  const delegation = delegationSummary(books.build());
+  const { fold, skipped } = await foldMonth(
+    dir,
+    options.month,
+    { kind: 'screen', depends: summaryDepends(options) },
+    (state: ScreenState | undefined) => screenFold(full, state),
+  );
+  const { report, whatIf } = fold.summary.build(skipped);
+  const delegation = delegationSummary(fold.books.build());
   return {
     data: { ...costsScreenDataOf(report, whatIf, full), ...(delegation ? { delegation } : {}) },
     skipped,
+  };
+}
+
+/** What a month summary's fold depends on besides the records (see foldMonth). */
+function summaryDepends(options: MonthSummaryOptions): unknown {
+  return [options.whatIfModel ?? null, options.overrides ?? null];
+}
+
+interface ScreenState {
+  summary: MonthSummaryState;
+  books: BooksState;
+}
+
+/** The screen's fold: the month summary and the delegation books in one pass. */
+function screenFold(options: MonthSummaryOptions, state: ScreenState | undefined) {
+  const summary = monthSummaryBuilder(options, state?.summary);
+  const books = delegationBooks(
+    options.overrides ? { overrides: options.overrides } : {},
+    state?.books,
+  );
+  return {
+    summary,
+    books,
+    add(record: LedgerRecord): void {
+      summary.add(record);
+      if (tsInMonth(record.ts, options.month)) books.add(record);
+    },
+    snapshot: (): ScreenState => ({ summary: summary.snapshot(), books: books.state }),
   };
 }
 
