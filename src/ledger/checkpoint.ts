@@ -48,6 +48,12 @@ const PROBE = 256;
 /** A sidecar is rewritten once this many more bytes were folded (about 200 records). */
 const REWRITE_BYTES = 100 * 1024;
 
+/**
+ * No sidecar below this (about 500 records): such a month is parsed in a few milliseconds, and
+ * most users' months stay a single file.
+ */
+const MIN_BYTES = 256 * 1024;
+
 /** A fold that can be checkpointed: its state survives v8.serialize whole. */
 export interface CheckpointFold<S> {
   add(record: LedgerRecord): void;
@@ -179,7 +185,8 @@ export async function foldMonth<S, F extends CheckpointFold<S>>(
   const decoder = new LineDecoder((record) => fold.add(record));
   const scanned = await scanLedgerTail(dir, month, decoder, start);
   const before = saved?.skipped ?? 0;
-  if (scanned && (!saved || scanned.complete - start >= REWRITE_BYTES)) {
+  const due = scanned && (!saved || scanned.complete - start >= REWRITE_BYTES);
+  if (due && scanned.complete >= MIN_BYTES) {
     // Now, before the torn last line (if any) is decoded: the fold covers complete lines only.
     writeSidecar(path, ledger, {
       key,

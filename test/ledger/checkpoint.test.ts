@@ -82,6 +82,12 @@ describe('month fold sidecar', () => {
     expect((await readMonthSummary(dir, options)).report.totals.calls).toBeGreaterThan(0);
   });
 
+  it('is not written for a small month', async () => {
+    writeFileSync(file, lines(0, 200));
+    expect(await readMonthSummary(dir, options)).toStrictEqual(await fresh());
+    expect(existsSync(sidecarFile(dir, MONTH, 'summary'))).toBe(false);
+  });
+
   it('covers complete lines only: a torn last line is counted, and a later record after it read', async () => {
     writeFileSync(file, `${lines(0, 1_500)}{"v":1,"type":"call","ts":"2026-03-0`);
     const first = await readMonthSummary(dir, options);
@@ -100,17 +106,19 @@ describe('month fold sidecar', () => {
   it('is ignored when the file was truncated, replaced or rewritten', async () => {
     writeFileSync(file, lines(0, 2_000));
     await readMonthSummary(dir, options);
+    expect(await startOf()).toBe(0);
+    expect(await startOf()).toBe(Buffer.byteLength(lines(0, 2_000)));
     // Truncated to fewer records.
     writeFileSync(file, lines(0, 1_000));
-    expect(await readMonthSummary(dir, options)).toStrictEqual(await fresh());
     expect(await startOf()).toBe(0);
-    // Same length and same first bytes, different last record before the offset (an editor).
-    writeFileSync(file, lines(0, 1_000));
-    await startOf();
+    expect(await readMonthSummary(dir, options)).toStrictEqual(await fresh());
+    // Same length and same first bytes, other values before the offset (an edit in place).
+    expect(await startOf()).toBe(Buffer.byteLength(lines(0, 1_000)));
     const edited = lines(0, 1_000).replace(
       /"durationMs":(\d)/g,
-      (_, d) => `"durationMs":${9 - Number(d)}`,
+      (_, d: string) => `"durationMs":${9 - Number(d)}`,
     );
+    expect(edited).not.toBe(lines(0, 1_000));
     writeFileSync(file, edited);
     expect(await startOf()).toBe(0);
     expect(await readMonthSummary(dir, options)).toStrictEqual(await fresh());
