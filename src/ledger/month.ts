@@ -2,7 +2,6 @@ import { costsScreenDataOf, type CostsScreenData, type CostsScreenOptions } from
 import type { LedgerRecord } from '../core/records.js';
 import { foldMonth } from './checkpoint.js';
 import { delegationBooks, delegationSummary, type BooksState } from './delegation.js';
-import { scanLedgerMonth } from './store.js';
 import {
   monthSummaryBuilder,
   type MonthSummary,
@@ -106,11 +105,23 @@ export async function projectionHistory(
  * `dailySeries(callsOf(records), month)` after readLedgerMonth, for the projection's history.
  */
 export async function readDailyUsd(dir: string, month: string): Promise<number[]> {
-  const usd = new Map<string, number>();
-  await scanLedgerMonth(dir, month, (record) => {
-    if (record.type !== 'call' || record.costUsd === null) return;
-    const day = dayOfTs(record.ts);
-    usd.set(day, (usd.get(day) ?? 0) + record.costUsd);
-  });
-  return monthDays(month).map((day) => usd.get(day) ?? 0);
+  // A finished month's file no longer grows: after the first read its sidecar answers alone.
+  const { fold } = await foldMonth(
+    dir,
+    month,
+    { kind: 'daily', depends: null },
+    (state: Map<string, number> | undefined) => {
+      const usd = state ?? new Map<string, number>();
+      return {
+        usd,
+        add(record: LedgerRecord): void {
+          if (record.type !== 'call' || record.costUsd === null) return;
+          const day = dayOfTs(record.ts);
+          usd.set(day, (usd.get(day) ?? 0) + record.costUsd);
+        },
+        snapshot: () => usd,
+      };
+    },
+  );
+  return monthDays(month).map((day) => fold.usd.get(day) ?? 0);
 }

@@ -22,6 +22,7 @@ import {
   perCompletedTask,
   topTasks,
   type TaskCost,
+  type TaskEnd,
 } from './task-costs.js';
 import { isoInMonth, isoWeek, monthDays, utcIso } from './time.js';
 import {
@@ -53,7 +54,7 @@ interface ModelEntry {
 
 interface TaskEntry {
   cost: TaskCost;
-  end: TaskRecord | undefined;
+  end: TaskEnd | undefined;
   /**
    * Per turn number, the timestamp of the turn's last call so far, and whether it ran locally
    * (LocalShare.turns): kept instead of the call itself, so a streamed month keeps no records.
@@ -214,7 +215,9 @@ export class MonthReportBuilder {
     const iso = utcIso(record.ts);
     if (!isoInMonth(iso, this.options.month)) return;
     if (record.type === 'task') {
-      this.taskEntry(record).end = record;
+      // Only what endTask reads: the record itself would triple a checkpoint's size per task.
+      const { outcome, tier, taskType } = record;
+      this.taskEntry(record).end = { outcome, tier, taskType };
       return;
     }
     if (record.type === 'cache_hit') {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { foldMonth, sidecarFile } from '../../src/ledger/checkpoint.js';
-import { readCostsScreenData, readMonthSummary } from '../../src/ledger/month.js';
+import { readCostsScreenData, readDailyUsd, readMonthSummary } from '../../src/ledger/month.js';
 import { monthFile, openLedger } from '../../src/ledger/store.js';
 import {
   monthSummaryBuilder,
@@ -165,5 +165,21 @@ describe('month fold sidecar', () => {
       rmSync(other, { recursive: true, force: true });
     }
     expect(warm.data).not.toStrictEqual(cold.data);
+  });
+
+  it("gives the projection's daily history the same figures as a read without it", async () => {
+    writeFileSync(file, lines(0, 1_500));
+    const first = await readDailyUsd(dir, MONTH);
+    expect(existsSync(sidecarFile(dir, MONTH, 'daily'))).toBe(true);
+    appendFileSync(file, lines(1_500, march.length));
+    const other = mkdtempSync(join(tmpdir(), 'kirikae-fold-fresh-'));
+    try {
+      writeFileSync(monthFile(other, MONTH), readFileSync(file));
+      const fresh = await readDailyUsd(other, MONTH);
+      expect(await readDailyUsd(dir, MONTH)).toStrictEqual(fresh);
+      expect(fresh).not.toStrictEqual(first);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 });
