@@ -69,9 +69,15 @@ interface Sidecar {
   head: Buffer;
   tail: Buffer;
   skipped: number;
+  /** SHA-256 of the payload: the fold's state, serialized, which follows the header. */
   sha: string;
-  payload: Buffer;
 }
+
+/*
+ * Layout: the header's length (4 bytes, little-endian), the header (v8.serialize), then the
+ * payload. The payload is written and checked as it is, never copied into the header.
+ */
+const LENGTH_BYTES = 4;
 
 export function sidecarFile(dir: string, month: string, kind: string): string {
   // Through monthFile, so `month` is checked the same way.
@@ -112,16 +118,17 @@ function loadSidecar<S>(
   key: string,
 ): { state: S; offset: number; skipped: number } | undefined {
   try {
-    const sidecar = deserialize(readFileSync(path)) as Sidecar;
+    const bytes = readFileSync(path);
+    const payloadAt = LENGTH_BYTES + bytes.readUInt32LE(0);
+    const sidecar = deserialize(bytes.subarray(LENGTH_BYTES, payloadAt)) as Sidecar;
     if (sidecar.format !== FORMAT || sidecar.key !== key) return undefined;
     if (statSync(ledger).ino !== sidecar.ino) return undefined;
-    if (!Buffer.isBuffer(sidecar.payload) || sha256(sidecar.payload) !== sidecar.sha) {
-      return undefined;
-    }
     const { head, tail } = probes(ledger, sidecar.offset);
     if (!head.equals(sidecar.head) || !tail.equals(sidecar.tail)) return undefined;
+    const payload = bytes.subarray(payloadAt);
+    if (sha256(payload) !== sidecar.sha) return undefined;
     return {
-      state: deserialize(sidecar.payload) as S,
+      state: deserialize(payload) as S,
       offset: sidecar.offset,
       skipped: sidecar.skipped,
     };
@@ -147,9 +154,11 @@ function writeSidecar(
       ...probes(ledger, fields.offset),
       skipped: fields.skipped,
       sha: sha256(payload),
-      payload,
     };
-    writeFileSync(temporary, serialize(sidecar), { mode: 0o600 });
+    const header = serialize(sidecar);
+    const length = Buffer.alloc(LENGTH_BYTES);
+    length.writeUInt32LE(header.length);
+    writeFileSync(temporary, Buffer.concat([length, header, payload]), { mode: 0o600 });
     renameSync(temporary, path);
   } catch {
     // Only a cache: a folder we cannot write to costs the next report a full read.
