@@ -1,4 +1,6 @@
 import { costsScreenDataOf, type CostsScreenData, type CostsScreenOptions } from './screen.js';
+import { priceCurve, type PriceCurve } from '../catalog/price-curve.js';
+import { parseModelRef } from '../core/model-ref.js';
 import type { LedgerRecord } from '../core/records.js';
 import { foldMonth } from './checkpoint.js';
 import { delegationBooks, delegationSummary, type BooksState } from './delegation.js';
@@ -9,6 +11,7 @@ import {
   type MonthSummaryState,
 } from './summary.js';
 import { MIN_SAMPLE_DAYS } from './projection.js';
+import { DEFAULT_WHATIF_MODEL } from './whatif.js';
 import { addMonths, dayOfTs, monthDays, monthOfDate, tsInMonth } from './time.js';
 
 export type { MonthSummary, MonthSummaryOptions } from './summary.js';
@@ -59,9 +62,20 @@ export async function readCostsScreenData(
   };
 }
 
-/** What a month summary's fold depends on besides the records (see foldMonth). */
+/**
+ * What a month summary's fold depends on besides the records (see foldMonth): the what-if
+ * model's prices as they are now, since the what-if prices every call at the time it is read
+ * (a dated price change in the catalog then makes the sidecar stale).
+ */
 function summaryDepends(options: MonthSummaryOptions): unknown {
-  return [options.whatIfModel ?? null, options.overrides ?? null];
+  const model = options.whatIfModel ?? DEFAULT_WHATIF_MODEL;
+  let curve: PriceCurve | null;
+  try {
+    curve = priceCurve(parseModelRef(model), options.overrides);
+  } catch {
+    curve = null;
+  }
+  return [model, options.overrides ?? null, curve];
 }
 
 interface ScreenState {
