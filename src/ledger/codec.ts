@@ -143,6 +143,11 @@ export class LineDecoder {
 
   constructor(private readonly visit: RecordVisitor) {}
 
+  /** Bytes of a line begun but not yet ended: all that was pushed after the last newline. */
+  get pendingBytes(): number {
+    return this.pending?.length ?? 0;
+  }
+
   push(block: Buffer): void {
     let start = 0;
     if (this.pending) {

@@ -1,8 +1,17 @@
 import { costsScreenDataOf, type CostsScreenData, type CostsScreenOptions } from './screen.js';
-import { delegationBooks, delegationSummary } from './delegation.js';
-import { scanLedgerMonth } from './store.js';
-import { monthSummaryBuilder, type MonthSummary, type MonthSummaryOptions } from './summary.js';
+import { priceCurve, type PriceCurve } from '../catalog/price-curve.js';
+import { parseModelRef } from '../core/model-ref.js';
+import type { LedgerRecord } from '../core/records.js';
+import { foldMonth } from './checkpoint.js';
+import { delegationBooks, delegationSummary, type BooksState } from './delegation.js';
+import {
+  monthSummaryBuilder,
+  type MonthSummary,
+  type MonthSummaryOptions,
+  type MonthSummaryState,
+} from './summary.js';
 import { MIN_SAMPLE_DAYS } from './projection.js';
+import { DEFAULT_WHATIF_MODEL } from './whatif.js';
 import { addMonths, dayOfTs, monthDays, monthOfDate, tsInMonth } from './time.js';
 
 export type { MonthSummary, MonthSummaryOptions } from './summary.js';
@@ -17,9 +26,13 @@ export async function readMonthSummary(
   dir: string,
   options: MonthSummaryOptions,
 ): Promise<MonthSummary> {
-  const summary = monthSummaryBuilder(options);
-  const { skipped } = await scanLedgerMonth(dir, options.month, (record) => summary.add(record));
-  return summary.build(skipped);
+  const { fold, skipped } = await foldMonth(
+    dir,
+    options.month,
+    { kind: 'summary', depends: summaryDepends(options) },
+    (state: MonthSummaryState | undefined) => monthSummaryBuilder(options, state),
+  );
+  return fold.build(skipped);
 }
 
 /**
@@ -35,17 +48,56 @@ export async function readCostsScreenData(
   const full = { ...options, history };
   // The delegation books fold in the same pass (the screen shows them; `kirikae costs` does not
   // pay for them unless asked with --by role).
-  const summary = monthSummaryBuilder(full);
-  const books = delegationBooks(options.overrides ? { overrides: options.overrides } : {});
-  const { skipped } = await scanLedgerMonth(dir, options.month, (record) => {
-    summary.add(record);
-    if (tsInMonth(record.ts, options.month)) books.add(record);
-  });
-  const { report, whatIf } = summary.build(skipped);
-  const delegation = delegationSummary(books.build());
+  const { fold, skipped } = await foldMonth(
+    dir,
+    options.month,
+    { kind: 'screen', depends: summaryDepends(options) },
+    (state: ScreenState | undefined) => screenFold(full, state),
+  );
+  const { report, whatIf } = fold.summary.build(skipped);
+  const delegation = delegationSummary(fold.books.build());
   return {
     data: { ...costsScreenDataOf(report, whatIf, full), ...(delegation ? { delegation } : {}) },
     skipped,
+  };
+}
+
+/**
+ * What a month summary's fold depends on besides the records (see foldMonth): the what-if
+ * model's prices as they are now, since the what-if prices every call at the time it is read
+ * (a dated price change in the catalog then makes the sidecar stale).
+ */
+function summaryDepends(options: MonthSummaryOptions): unknown {
+  const model = options.whatIfModel ?? DEFAULT_WHATIF_MODEL;
+  let curve: PriceCurve | null;
+  try {
+    curve = priceCurve(parseModelRef(model), options.overrides);
+  } catch {
+    curve = null;
+  }
+  return [model, options.overrides ?? null, curve];
+}
+
+interface ScreenState {
+  summary: MonthSummaryState;
+  books: BooksState;
+}
+
+/** The screen's fold: the month summary and the delegation books in one pass. */
+function screenFold(options: MonthSummaryOptions, state: ScreenState | undefined) {
+  const summary = monthSummaryBuilder(options, state?.summary);
+  const books = delegationBooks(
+    options.overrides ? { overrides: options.overrides } : {},
+    state?.books,
+  );
+  return {
+    summary,
+    books,
+    add(record: LedgerRecord): void {
+      summary.add(record);
+      if (tsInMonth(record.ts, options.month)) books.add(record);
+    },
+    snapshot: (): ScreenState => ({ summary: summary.snapshot(), books: books.state }),
   };
 }
 
@@ -67,11 +119,23 @@ export async function projectionHistory(
  * `dailySeries(callsOf(records), month)` after readLedgerMonth, for the projection's history.
  */
 export async function readDailyUsd(dir: string, month: string): Promise<number[]> {
-  const usd = new Map<string, number>();
-  await scanLedgerMonth(dir, month, (record) => {
-    if (record.type !== 'call' || record.costUsd === null) return;
-    const day = dayOfTs(record.ts);
-    usd.set(day, (usd.get(day) ?? 0) + record.costUsd);
-  });
-  return monthDays(month).map((day) => usd.get(day) ?? 0);
+  // A finished month's file no longer grows: after the first read its sidecar answers alone.
+  const { fold } = await foldMonth(
+    dir,
+    month,
+    { kind: 'daily', depends: null },
+    (state: Map<string, number> | undefined) => {
+      const usd = state ?? new Map<string, number>();
+      return {
+        usd,
+        add(record: LedgerRecord): void {
+          if (record.type !== 'call' || record.costUsd === null) return;
+          const day = dayOfTs(record.ts);
+          usd.set(day, (usd.get(day) ?? 0) + record.costUsd);
+        },
+        snapshot: () => usd,
+      };
+    },
+  );
+  return monthDays(month).map((day) => fold.usd.get(day) ?? 0);
 }

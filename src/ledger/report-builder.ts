@@ -22,6 +22,7 @@ import {
   perCompletedTask,
   topTasks,
   type TaskCost,
+  type TaskEnd,
 } from './task-costs.js';
 import { isoInMonth, isoWeek, monthDays, utcIso } from './time.js';
 import {
@@ -53,7 +54,7 @@ interface ModelEntry {
 
 interface TaskEntry {
   cost: TaskCost;
-  end: TaskRecord | undefined;
+  end: TaskEnd | undefined;
   /**
    * Per turn number, the timestamp of the turn's last call so far, and whether it ran locally
    * (LocalShare.turns): kept instead of the call itself, so a streamed month keeps no records.
@@ -63,6 +64,52 @@ interface TaskEntry {
   lastTs: string[] | undefined;
   localBits: number;
   localHigh: boolean[] | undefined;
+}
+
+interface Counts {
+  turns: number;
+  localTurns: number;
+  localCalls: number;
+  localTokens: number;
+  allTokens: number;
+  cacheRead: number;
+  cloudInput: number;
+  semanticHits: number;
+  semanticSavedUsd: number;
+  semanticUnpriced: number;
+}
+
+function emptyCounts(): Counts {
+  return {
+    turns: 0,
+    localTurns: 0,
+    localCalls: 0,
+    localTokens: 0,
+    allTokens: 0,
+    cacheRead: 0,
+    cloudInput: 0,
+    semanticHits: 0,
+    semanticSavedUsd: 0,
+    semanticUnpriced: 0,
+  };
+}
+
+type ModelStateEntry = Omit<ModelEntry, 'durations' | 'speeds'> & {
+  durations: Float64Array;
+  speeds: Float64Array;
+};
+
+/** A MonthReportBuilder's fold so far (MonthReportBuilder.snapshot). */
+export interface MonthReportState {
+  all: ReturnType<typeof emptyTotals>;
+  days: Map<string, GroupRow>;
+  tiers: Map<string, GroupRow>;
+  models: Map<string, ModelStateEntry>;
+  providers: Map<string, GroupRow>;
+  taskTypes: Map<string, GroupRow>;
+  tasks: Map<string, TaskEntry>;
+  counts: Counts;
+  disagreements: BilledDisagreementRow[];
 }
 
 const TURN_BITS = 30;
@@ -98,42 +145,85 @@ function digitAt(s: string, i: number): number {
  * added in record order, as the passes do, so even the float sums come out bit for bit equal.
  */
 export class MonthReportBuilder {
-  private readonly all = emptyTotals();
-  private readonly days = new Map<string, GroupRow>();
+  private all = emptyTotals();
+  private days = new Map<string, GroupRow>();
   /** Day rows by the day-of-month digits, so the common case needs no key string per call. */
   private readonly dayByNumber: (GroupRow | undefined)[] = [];
-  private readonly tiers = new Map<string, GroupRow>();
+  private tiers = new Map<string, GroupRow>();
   /** Tier rows by tier number + 1 ('none' at 0), for the same reason. */
   private readonly tierByNumber: (GroupRow | undefined)[] = [];
-  private readonly models = new Map<string, ModelEntry>();
-  private readonly providers = new Map<string, GroupRow>();
-  private readonly taskTypes = new Map<string, GroupRow>();
-  private readonly tasks = new Map<string, TaskEntry>();
-  private turnCount = 0;
-  private localTurns = 0;
-  private localCalls = 0;
-  private localTokens = 0;
-  private allTokens = 0;
-  private cacheRead = 0;
-  private cloudInput = 0;
-  private semanticHits = 0;
-  private semanticSavedUsd = 0;
-  private semanticUnpriced = 0;
-  private readonly disagreements: BilledDisagreementRow[] = [];
+  private models = new Map<string, ModelEntry>();
+  private providers = new Map<string, GroupRow>();
+  private taskTypes = new Map<string, GroupRow>();
+  private tasks = new Map<string, TaskEntry>();
+  private counts: Counts = emptyCounts();
+  private disagreements: BilledDisagreementRow[] = [];
 
-  constructor(private readonly options: MonthReportOptions) {}
+  /** With `state` (a `snapshot` of a builder of the same month), goes on from where it was. */
+  constructor(
+    private readonly options: MonthReportOptions,
+    state?: MonthReportState,
+  ) {
+    if (!state) return;
+    ({
+      all: this.all,
+      days: this.days,
+      tiers: this.tiers,
+      providers: this.providers,
+      taskTypes: this.taskTypes,
+      tasks: this.tasks,
+      counts: this.counts,
+      disagreements: this.disagreements,
+    } = state);
+    for (const [key, entry] of state.models) {
+      this.models.set(key, {
+        ...entry,
+        durations: NumberList.of(entry.durations),
+        speeds: NumberList.of(entry.speeds),
+      });
+    }
+  }
+
+  /**
+   * Everything folded in so far, as plain data (maps, arrays, typed arrays) that v8.serialize
+   * keeps whole, shared rows included. It shares objects with the builder: serialize it before
+   * `add` or `build` is called again.
+   */
+  snapshot(): MonthReportState {
+    const models = new Map<string, ModelStateEntry>();
+    for (const [key, entry] of this.models) {
+      models.set(key, {
+        ...entry,
+        durations: entry.durations.values(),
+        speeds: entry.speeds.values(),
+      });
+    }
+    return {
+      all: this.all,
+      days: this.days,
+      tiers: this.tiers,
+      models,
+      providers: this.providers,
+      taskTypes: this.taskTypes,
+      tasks: this.tasks,
+      counts: this.counts,
+      disagreements: this.disagreements,
+    };
+  }
 
   add(record: LedgerRecord): void {
     const iso = utcIso(record.ts);
     if (!isoInMonth(iso, this.options.month)) return;
     if (record.type === 'task') {
-      this.taskEntry(record).end = record;
+      // Only what endTask reads: the record itself would triple a checkpoint's size per task.
+      const { outcome, tier, taskType } = record;
+      this.taskEntry(record).end = { outcome, tier, taskType };
       return;
     }
     if (record.type === 'cache_hit') {
-      this.semanticHits += 1;
-      if (record.savedUsd === null) this.semanticUnpriced += 1;
-      else this.semanticSavedUsd += record.savedUsd;
+      this.counts.semanticHits += 1;
+      if (record.savedUsd === null) this.counts.semanticUnpriced += 1;
+      else this.counts.semanticSavedUsd += record.savedUsd;
       return;
     }
     if (record.type !== 'call') return;
@@ -155,21 +245,21 @@ export class MonthReportBuilder {
     const turn = call.turn;
     const prevTs = lastTs[turn];
     if (prevTs === undefined || call.ts >= prevTs) {
-      if (prevTs === undefined) this.turnCount += 1;
-      else if (isLocalTurn(task, turn)) this.localTurns -= 1;
-      if (model.local) this.localTurns += 1;
+      if (prevTs === undefined) this.counts.turns += 1;
+      else if (isLocalTurn(task, turn)) this.counts.localTurns -= 1;
+      if (model.local) this.counts.localTurns += 1;
       lastTs[turn] = call.ts;
       setLocalTurn(task, turn, model.local);
     }
 
     const tokens = totalInput(usage) + usage.output;
-    this.allTokens += tokens;
+    this.counts.allTokens += tokens;
     if (model.local) {
-      this.localCalls += 1;
-      this.localTokens += tokens;
+      this.counts.localCalls += 1;
+      this.counts.localTokens += tokens;
     } else {
-      this.cacheRead += usage.cacheRead;
-      this.cloudInput += totalInput(usage);
+      this.counts.cacheRead += usage.cacheRead;
+      this.counts.cloudInput += totalInput(usage);
     }
     if (call.outcome === 'ok') {
       model.durations.push(call.durationMs);
@@ -219,20 +309,20 @@ export class MonthReportBuilder {
       byTaskType: byUsd(this.taskTypes.values()),
       perCompletedTask: perCompletedTask(costs),
       localShare: {
-        turns: share(this.localTurns, this.turnCount),
-        calls: share(this.localCalls, this.all.calls),
-        tokens: share(this.localTokens, this.allTokens),
+        turns: share(this.counts.localTurns, this.counts.turns),
+        calls: share(this.counts.localCalls, this.all.calls),
+        tokens: share(this.counts.localTokens, this.counts.allTokens),
       },
       cacheHitRate: {
-        rate: ratio(this.cacheRead, this.cloudInput),
-        cacheReadTokens: this.cacheRead,
-        inputTokens: this.cloudInput,
+        rate: ratio(this.counts.cacheRead, this.counts.cloudInput),
+        cacheReadTokens: this.counts.cacheRead,
+        inputTokens: this.counts.cloudInput,
       },
       semanticCache: semanticCacheReport(
-        this.semanticHits,
-        this.turnCount,
-        this.semanticSavedUsd,
-        this.semanticUnpriced,
+        this.counts.semanticHits,
+        this.counts.turns,
+        this.counts.semanticSavedUsd,
+        this.counts.semanticUnpriced,
       ),
       latency: latency.sort(byCallsDesc),
       projection: projectMonthEnd({

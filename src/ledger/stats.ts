@@ -96,6 +96,15 @@ export class NumberList {
   private data = new Float64Array(64);
   length = 0;
 
+  /** A list holding a copy of `values`. */
+  static of(values: Float64Array): NumberList {
+    const list = new NumberList();
+    list.data = new Float64Array(Math.max(64, values.length));
+    list.data.set(values);
+    list.length = values.length;
+    return list;
+  }
+
   push(value: number): void {
     if (this.length === this.data.length) {
       const grown = new Float64Array(this.data.length * 2);

@@ -87,7 +87,8 @@ function ioError(message: string, cause: unknown): KirikaeError {
 const READ_BLOCK = 1024 * 1024;
 
 /**
- * Feeds the file to `decoder` block by block; false when there is no file. Two buffers take
+ * Feeds the file from `start` to `decoder` block by block; returns the position it stopped
+ * at, or undefined when there is no file. Two buffers take
  * turns: the next block is read (on libuv's thread pool, so on the other core) while this one
  * is decoded, and the I/O costs the main thread almost nothing.
  */
@@ -95,16 +96,17 @@ async function readInto(
   path: string,
   decoder: LineDecoder,
   end = Number.POSITIVE_INFINITY,
-): Promise<boolean> {
+  start = 0,
+): Promise<number | undefined> {
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
   } catch (error) {
-    if (errorCode(error) === 'ENOENT') return false;
+    if (errorCode(error) === 'ENOENT') return undefined;
     throw ioError(`Cannot read ledger file ${path}`, error);
   }
   const buffers = [Buffer.allocUnsafe(READ_BLOCK), Buffer.allocUnsafe(READ_BLOCK)];
-  let position = 0;
+  let position = start;
   let turn = 0;
   const blockAt = (at: number) => Math.max(0, Math.min(READ_BLOCK, end - at));
   let next = handle.read(buffers[turn]!, 0, blockAt(position), position);
@@ -129,7 +131,7 @@ async function readInto(
     await next.catch(() => undefined);
     await handle.close();
   }
-  return true;
+  return position;
 }
 
 /** Reads one month without needing (or creating) a writable folder: what `costs` uses. */
@@ -158,6 +160,22 @@ export async function scanLedgerMonth(
   const decoder = new LineDecoder(visit);
   await readInto(monthFile(dir, month), decoder, options.end);
   return { skipped: decoder.end() };
+}
+
+/**
+ * `scanLedgerMonth` from byte `start` (a line boundary) to the end of the file, and the end of
+ * its last complete line: a torn last line (one another process is still writing) is visited
+ * by `decoder.end()`, which the caller calls after noting what the complete lines gave.
+ * Undefined when there is no file.
+ */
+export async function scanLedgerTail(
+  dir: string,
+  month: string,
+  decoder: LineDecoder,
+  start: number,
+): Promise<{ complete: number } | undefined> {
+  const end = await readInto(monthFile(dir, month), decoder, Number.POSITIVE_INFINITY, start);
+  return end === undefined ? undefined : { complete: end - decoder.pendingBytes };
 }
 
 /** The month file's size in bytes (0 when there is none): where a later scan can stop. */

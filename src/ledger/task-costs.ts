@@ -75,7 +75,10 @@ export function addTaskCall(cost: TaskCost, call: CallRecord): void {
 }
 
 /** The TaskRecord has the last word on how the task ended and on which tier. */
-export function endTask(cost: TaskCost, end: TaskRecord): void {
+/** What of a task's TaskRecord its cost row takes. */
+export type TaskEnd = Pick<TaskRecord, 'outcome' | 'tier' | 'taskType'>;
+
+export function endTask(cost: TaskCost, end: TaskEnd): void {
   cost.outcome = end.outcome;
   cost.tier = end.tier;
   if (end.taskType) cost.taskType = end.taskType;

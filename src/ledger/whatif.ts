@@ -64,6 +64,21 @@ export class WhatIfTally {
     this.compared += 1;
   }
 
+  /** The running totals (for a checkpoint); `restore` puts them back. */
+  snapshot(): number[] {
+    return [this.actual, this.whatIf, this.compared, this.excluded, this.excludedTokens];
+  }
+
+  restore(totals: readonly number[]): void {
+    [this.actual, this.whatIf, this.compared, this.excluded, this.excludedTokens] = totals as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+  }
+
   result(): WhatIfResult {
     const known = this.compared > 0;
     const savedUsd = known ? this.whatIf - this.actual : null;

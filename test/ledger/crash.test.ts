@@ -1,10 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../src/core/records.js';
+import { sidecarFile } from '../../src/ledger/checkpoint.js';
+import { readMonthSummary } from '../../src/ledger/month.js';
 import { monthFile, readLedgerMonth } from '../../src/ledger/store.js';
 import { startChild, waitFor } from '../support/child.js';
 
@@ -74,5 +76,32 @@ describe('ledger under crashes and concurrency', () => {
     const expected = Array.from({ length: 2000 }, (_, i) => i);
     expect(turnsOf(records as CallRecord[], 'alpha')).toEqual(expected);
     expect(turnsOf(records as CallRecord[], 'beta')).toEqual(expected);
+  });
+
+  it('month reports read while two processes append, through the fold sidecar, end equal to a read without it', async () => {
+    const a = start('alpha', 3000);
+    const b = start('beta', 3000);
+    await Promise.all([waitFor(a, 'ready'), waitFor(b, 'ready')]);
+    a.stdin!.write('go\n');
+    b.stdin!.write('go\n');
+    const options = { month: '2026-03', now: new Date('2026-03-31T00:00:00Z'), budgetUsd: 50 };
+    const done = Promise.all([exited(a), exited(b)]);
+    let running = true;
+    void done.then(() => (running = false));
+    const seen: number[] = [];
+    // Each read may write a sidecar covering whatever complete lines were there at that moment.
+    while (running) {
+      seen.push((await readMonthSummary(dir, options)).report.totals.calls);
+    }
+    expect(await done).toEqual([0, 0]);
+    expect(seen.length).toBeGreaterThan(1);
+    expect(existsSync(sidecarFile(dir, '2026-03', 'summary'))).toBe(true);
+
+    const copy = join(dir, '..', 'copy');
+    mkdirSync(copy);
+    writeFileSync(monthFile(copy, '2026-03'), readFileSync(monthFile(dir, '2026-03')));
+    const summary = await readMonthSummary(dir, options);
+    expect(summary.report.totals.calls).toBe(6000);
+    expect(summary).toStrictEqual(await readMonthSummary(copy, options));
   });
 });
