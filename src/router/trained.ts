@@ -2,7 +2,15 @@ import type { TaskType } from '../core/task.js';
 import type { Tier } from '../core/tier.js';
 import { decide, type HeadProbabilities, type Strategy } from './decide.js';
 import { featurize, promptShape, type FeatureVector } from './features.js';
-import { loadHead, predict, type LinearHead, type StoredHead } from './linear.js';
+import {
+  fuseHeads,
+  loadHead,
+  predict,
+  predictFused,
+  type FusedHeads,
+  type LinearHead,
+  type StoredHead,
+} from './linear.js';
 import { classifyRules } from './rules.js';
 import type { Classification, SessionFacts } from './types.js';
 import stored from './weights/router.json' with { type: 'json' };
@@ -32,17 +40,25 @@ export interface Model {
   complexity: LinearHead<number>;
   tier: LinearHead<number>;
   set?: LinearHead<number>;
+  /** The heads above interleaved for inference (`taskType, complexity, tier[, set]`). */
+  fused?: FusedHeads;
 }
 
 export function loadModel(model: StoredModel): Model {
+  const taskType = loadHead(model.heads.taskType, model.dim);
+  const complexity = loadHead(model.heads.complexity, model.dim);
+  const tier = loadHead(model.heads.tier, model.dim);
+  const set = model.heads.set ? loadHead(model.heads.set, model.dim) : undefined;
+  const fused = fuseHeads(set ? [taskType, complexity, tier, set] : [taskType, complexity, tier]);
   return {
     dim: model.dim,
     strategy: model.strategy,
     calibration: model.calibration,
-    taskType: loadHead(model.heads.taskType, model.dim),
-    complexity: loadHead(model.heads.complexity, model.dim),
-    tier: loadHead(model.heads.tier, model.dim),
-    ...(model.heads.set ? { set: loadHead(model.heads.set, model.dim) } : {}),
+    taskType,
+    complexity,
+    tier,
+    ...(set ? { set } : {}),
+    ...(fused ? { fused } : {}),
   };
 }
 
@@ -77,6 +93,10 @@ export function turnFeatures(
 }
 
 export function headProbabilities(model: Model, x: FeatureVector): HeadProbabilities {
+  if (model.fused) {
+    const [taskType, complexity, tier, set] = predictFused(model.fused, x);
+    return { taskType: taskType!, complexity: complexity!, tier: tier!, ...(set ? { set } : {}) };
+  }
   return {
     taskType: predict(model.taskType, x),
     complexity: predict(model.complexity, x),
