@@ -82,6 +82,9 @@ export function turnFeatures(
   dim: number,
 ): { x: FeatureVector; rules: Classification } {
   const { conversationTokens: _ignored, ...promptFacts } = facts;
+  // A turn asks twice — the classification, then the user's past choices — for one prompt.
+  const key = JSON.stringify(promptFacts);
+  if (last?.prompt === prompt && last.dim === dim && last.key === key) return last.result;
   const shape = promptShape(prompt);
   const rules = classifyRules(prompt, promptFacts, {}, shape);
   const ruleSignals = [
@@ -89,12 +92,24 @@ export function turnFeatures(
     `rule:${rules.baseTaskType}:${rules.complexity}`,
     ...rules.signals.filter((s) => !COUNT_SIGNAL.test(s)),
   ];
-  return { x: featurize(prompt, dim, promptFacts, ruleSignals, shape), rules };
+  const result = { x: featurize(prompt, dim, promptFacts, ruleSignals, shape), rules };
+  last = { prompt, dim, key, result };
+  return result;
 }
+let last:
+  { prompt: string; dim: number; key: string; result: ReturnType<typeof turnFeatures> } | undefined;
 
 export function headProbabilities(model: Model, x: FeatureVector): HeadProbabilities {
-  if (model.fused) {
-    const [taskType, complexity, tier, set] = predictFused(model.fused, x);
+  // Only when the fused rows are these heads' (a model copied with a head replaced is not).
+  const f = model.fused;
+  if (
+    f &&
+    f.heads[0] === model.taskType &&
+    f.heads[1] === model.complexity &&
+    f.heads[2] === model.tier &&
+    f.heads[3] === model.set
+  ) {
+    const [taskType, complexity, tier, set] = predictFused(f, x);
     return { taskType: taskType!, complexity: complexity!, tier: tier!, ...(set ? { set } : {}) };
   }
   return {
