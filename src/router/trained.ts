@@ -1,6 +1,6 @@
 import type { TaskType } from '../core/task.js';
 import type { Tier } from '../core/tier.js';
-import { decide, type HeadProbabilities, type Strategy } from './decide.js';
+import { allowedTiers, decide, type HeadProbabilities, type Strategy } from './decide.js';
 import { featurize, promptShape, type FeatureVector } from './features.js';
 import {
   fuseHeads,
@@ -143,7 +143,7 @@ export function classifyTrained(
 ): TrainedVerdict {
   const { x, rules } = turnFeatures(prompt, facts, model.dim);
   const probabilities = headProbabilities(model, x);
-  const d = decide(probabilities, model.strategy);
+  const d = decide(probabilities, model.strategy, undefined, allowedTiers(rules));
   if (!Number.isFinite(d.p)) throw new Error('router weights gave no probability');
   return {
     tier: d.tier,
