@@ -98,8 +98,10 @@ export function fuseHeads(heads: readonly LinearHead[]): FusedHeads | undefined 
   let offset = 0;
   for (const h of heads) {
     const k = h.classes.length;
-    for (let r = 0; r < dim; r++)
-      weights.set(h.weights.subarray(r * k, r * k + k), r * width + offset);
+    const w = h.weights;
+    for (let r = 0; r < dim; r++) {
+      for (let c = 0; c < k; c++) weights[r * width + offset + c] = w[r * k + c]!;
+    }
     offset += k;
   }
   return { heads, width, weights };
