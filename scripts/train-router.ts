@@ -9,7 +9,7 @@ import { STRATEGIES } from '../src/router/decide.js';
 import { storeHead } from '../src/router/linear.js';
 import type { StoredModel } from '../src/router/trained.js';
 import { parseRouterArgs } from './router/cli.js';
-import { report, temperaturesFrom, probabilitiesAt } from './router/evaluate.js';
+import { allowedFor, report, temperaturesFrom, probabilitiesAt } from './router/evaluate.js';
 import { fitPlatt } from './router/fit.js';
 import { fitTierTable } from './router/table-fit.js';
 import { linksOf, outOfFold, prepare, trainHeads, HEADS } from './router/pipeline.js';
@@ -27,7 +27,12 @@ const best = reports.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
 const heldOut = folds.flatMap((f) => f.test);
 const temperatures = temperaturesFrom(oof, ordered, heldOut, linksOf(opts.fit));
 const decisions = heldOut.map((i) =>
-  decide(probabilitiesAt(oof, i, temperatures, linksOf(opts.fit)), best.strategy),
+  decide(
+    probabilitiesAt(oof, i, temperatures, linksOf(opts.fit)),
+    best.strategy,
+    undefined,
+    allowedFor(ordered[i]!),
+  ),
 );
 const calibration = fitPlatt(
   decisions.map((d) => d.p),

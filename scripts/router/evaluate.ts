@@ -1,11 +1,13 @@
 import { TIERS, type Tier } from '../../src/core/tier.js';
 import {
+  allowedTiers,
   decide,
   type Decision,
   type HeadProbabilities,
   type Strategy,
 } from '../../src/router/decide.js';
 import { activate } from '../../src/router/linear.js';
+import { classifyRules } from '../../src/router/rules.js';
 import { calibrated } from '../../src/router/trained.js';
 import type { Example } from './corpus.js';
 import { fitPlatt, fitTemperature } from './fit.js';
@@ -35,6 +37,21 @@ export interface Report {
 }
 
 export type Temperatures = Record<HeadName, number>;
+
+const allowedCache = new WeakMap<Example, readonly Tier[] | undefined>();
+/**
+ * The tiers a decision may pick for an example, as classifyTrained restricts them at run time
+ * (decide.ts allowedTiers, from the rule classifier's verdict on the same text and facts).
+ */
+export function allowedFor(ex: Example): readonly Tier[] | undefined {
+  if (!allowedCache.has(ex)) {
+    allowedCache.set(
+      ex,
+      ex.text === undefined ? undefined : allowedTiers(classifyRules(ex.text, ex.facts ?? {})),
+    );
+  }
+  return allowedCache.get(ex);
+}
 
 export function temperaturesFrom(
   oof: OutOfFold,
@@ -91,7 +108,7 @@ export function report(
     const t = temperaturesFrom(oof, examples, others, link);
     const table = tables?.[k];
     const decisionOf = (i: number): Decision =>
-      decide(probabilitiesAt(oof, i, t, link), strategy, table);
+      decide(probabilitiesAt(oof, i, t, link), strategy, table, allowedFor(examples[i]!));
     const otherDecisions = others.map(decisionOf);
     const platt = fitPlatt(
       otherDecisions.map((d) => d.p),

@@ -2,6 +2,7 @@ import { STRATEGIES, decide, type Strategy } from '../../src/router/decide.js';
 import type { FeatureVector } from '../../src/router/features.js';
 import type { Example } from './corpus.js';
 import {
+  allowedFor,
   probabilitiesAt,
   scoredOf,
   summarise,
@@ -55,7 +56,12 @@ export function nestedReport(
       innerFolds.flatMap((f, k) =>
         f.test.map((i) => ({
           i,
-          d: decide(probabilitiesAt(innerOof, i, t, links), s, innerTables[k]),
+          d: decide(
+            probabilitiesAt(innerOof, i, t, links),
+            s,
+            innerTables[k],
+            allowedFor(examples[i]!),
+          ),
         })),
       );
     const accuracyOf = (s: Strategy) => {
@@ -73,7 +79,7 @@ export function nestedReport(
     );
     const table = fitTierTable(shared.map((i) => examples[i]!));
     for (const i of fold.test) {
-      const d = decide(probabilitiesAt(oof, i, t, links), best, table);
+      const d = decide(probabilitiesAt(oof, i, t, links), best, table, allowedFor(examples[i]!));
       scored.push(scoredOf(examples[i]!, d, platt));
     }
   }

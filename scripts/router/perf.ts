@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { classify } from '../../src/router/classify.js';
 import { route } from '../../src/router/route.js';
 import { loadModel, type StoredModel } from '../../src/router/trained.js';
+import { overrideLine, parseOverrides } from '../../src/router/overrides.js';
 import { loadTokenizer } from '../../src/router/tokenizer.js';
 import { conversation, ctx, SYSTEM, TOOLS } from '../../test/router/helpers.js';
 import { loadExamples } from './corpus.js';
@@ -70,3 +71,27 @@ const warm = timed(1000, (i) =>
   route({ prompt: prompts[i % prompts.length]!, system: SYSTEM, tools: TOOLS, messages }, c),
 );
 report('route(), 50k-token conversation, 2k-char prompt', warm);
+
+// 4. The same with 500 past overrides (the user's label file, prompts of corpus length): each
+// turn also looks for the user's own choice for a prompt like this one (past-choices.ts).
+const labels = parseOverrides(
+  Array.from({ length: 500 }, (_, i) =>
+    overrideLine({ prompt: texts[i % texts.length]!, tier: 3, proposedTier: 1, dim: 8192 }),
+  ).join('\n'),
+);
+const withLabels = ctx({ overrides: labels });
+timed(50, (i) =>
+  route(
+    { prompt: prompts[i % prompts.length]!, system: SYSTEM, tools: TOOLS, messages },
+    withLabels,
+  ),
+);
+report(
+  'route(), 50k-token conversation, 2k-char prompt, 500 past overrides',
+  timed(1000, (i) =>
+    route(
+      { prompt: prompts[i % prompts.length]!, system: SYSTEM, tools: TOOLS, messages },
+      withLabels,
+    ),
+  ),
+);

@@ -3,6 +3,7 @@ import type { Message, ToolSpec } from '../core/message.js';
 import type { ProviderId } from '../core/model-ref.js';
 import type { LedgerRecord } from '../core/records.js';
 import type { CooldownState } from './cooldown.js';
+import type { OverrideLabel } from './overrides.js';
 import { route } from './route.js';
 import type { RouterSession } from './session.js';
 import type {
@@ -35,6 +36,11 @@ export interface RoutingSources {
   system: string;
   tools: readonly ToolSpec[];
   now?: () => number;
+  /**
+   * The user's past overrides, parsed (`parseOverrides` of `<dataDir>/router/overrides.jsonl`),
+   * oldest first; return the same array until the file changes.
+   */
+  overrides?: () => readonly OverrideLabel[];
 }
 
 export interface RouteRequest {
@@ -67,6 +73,7 @@ export function buildRouteContext(sources: RoutingSources): RouteContext {
     ...(sources.cooldown ? { cooldown: sources.cooldown() } : {}),
     ...(sources.watts?.() !== undefined ? { localWatts: sources.watts() } : {}),
     now: (sources.now ?? Date.now)(),
+    ...(sources.overrides ? { overrides: sources.overrides() } : {}),
   };
 }
 

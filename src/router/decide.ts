@@ -1,6 +1,7 @@
 import { TASK_TYPES, type Complexity, type TaskType } from '../core/task.js';
 import { TIERS, type Tier } from '../core/tier.js';
 import { TIER_TABLE } from './tier-table.js';
+import type { Classification } from './types.js';
 
 /**
  * How the three heads' probabilities become one route:
@@ -90,22 +91,41 @@ export function tierFromCells(p: HeadProbabilities, table: Table = TIER_TABLE): 
   return out;
 }
 
+/**
+ * A review with a risk cue (production, migration, security, auth, concurrency, payments …) is
+ * the guide's "high-risk PR" row (data/router/LABELLING.md, Reviews): tier 1 or 0, never a
+ * local, efficient or budget model — unless the user calls it small. Too few such prompts in the corpus for the model to learn
+ * it from its words alone ("Review this PR: it migrates the users table … on production" went
+ * local), so the rule classifier's verdict restricts the tiers the decision may pick.
+ */
+export const RISKY_REVIEW_TIERS: readonly Tier[] = [1, 0];
+
+/** The tiers a decision may pick for a prompt, from the rule classifier's verdict; undefined = any. */
+export function allowedTiers(
+  rules: Pick<Classification, 'baseTaskType' | 'signals'>,
+): readonly Tier[] | undefined {
+  // "Review this small PR that only adds migration tests": the user's own word for its size wins.
+  const risky = rules.signals.includes('risk') && !rules.signals.includes('small');
+  return rules.baseTaskType === 'review' && risky ? RISKY_REVIEW_TIERS : undefined;
+}
+
 export function decide(
   p: HeadProbabilities,
   strategy: Strategy,
   table: Table = TIER_TABLE,
+  /** Tiers the pick is restricted to (allowedTiers); the most probable of them wins. */
+  allowed?: readonly Tier[],
 ): Decision {
   let pTier: ArrayLike<number>;
   if (strategy === 'table') {
     const type = TASK_TYPES[argmax(p.taskType)]!;
     const cx = argmax(p.complexity);
     const tier = table[type][cx]!;
-    return {
-      tier,
-      taskType: type,
-      complexity: (cx + 1) as Complexity,
-      p: tierFromCells(p, table)[tier]!,
-    };
+    const cells = tierFromCells(p, table);
+    if (!allowed || allowed.includes(tier)) {
+      return { tier, taskType: type, complexity: (cx + 1) as Complexity, p: cells[tier]! };
+    }
+    pTier = cells;
   } else if (strategy === 'joint') {
     pTier = tierFromCells(p, table);
   } else if (strategy === 'tier') {
@@ -123,6 +143,11 @@ export function decide(
     const cheap = COST_ORDER.find((t) => p.tier[t]! >= 0.5);
     if (cheap !== undefined) tier = cheap;
   }
+  let pOfTier = strategy === 'cheapest' ? p.tier[tier]! : pTier[tier]!;
+  if (allowed && !allowed.includes(tier)) {
+    tier = allowed.reduce((a, b) => (pTier[b]! > pTier[a]! ? b : a));
+    pOfTier = pTier[tier]!;
+  }
   // The type and complexity shown with the route must lead to the same tier through the table.
   let best: { type: TaskType; cx: number; score: number } | undefined;
   TASK_TYPES.forEach((type, i) => {
@@ -136,6 +161,6 @@ export function decide(
     tier,
     taskType: best?.type ?? TASK_TYPES[argmax(p.taskType)]!,
     complexity: ((best?.cx ?? argmax(p.complexity)) + 1) as Complexity,
-    p: strategy === 'cheapest' ? p.tier[tier]! : pTier[tier]!,
+    p: pOfTier,
   };
 }

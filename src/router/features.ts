@@ -130,18 +130,28 @@ const P = {
   jw: prefix('jw:'),
   p: prefix('p:'),
   b: prefix('b:'),
+  // Boundary grams (`^x`, ` abc`): the marker joins the family's prefix instead of a new string.
+  c2Start: prefix('c2:^'),
+  c3Start: prefix('c3:^'),
+  e4Start: prefix('e4: '),
   first: [prefix('first0:'), prefix('first1:')],
   none: prefix(''),
 };
 
-/** Receives one feature: the name `prefix.name + s.slice(from, to)`. */
-type Emit = (prefix: Prefix, s: string, from: number, to: number) => void;
+/** Receives one feature: the name `prefix.name + s.slice(from, to) + (end ?? '')`. */
+type Emit = (prefix: Prefix, s: string, from: number, to: number, end?: string) => void;
 
 function namesOf(each: (emit: Emit) => void): string[] {
   const out: string[] = [];
-  each((p, s, from, to) => out.push(p.name + s.slice(from, to)));
+  each((p, s, from, to, end) => out.push(p.name + s.slice(from, to) + (end ?? '')));
   return out;
 }
+
+/** The prefix `b:<word> ` of the bigram a word opens. */
+function bigramPrefix(s: string, from: number, to: number): Prefix {
+  return { name: `b:${s.slice(from, to)} `, state: fnv(fnv(P.b.state, s, from, to), ' ', 0, 1) };
+}
+const BIGRAM_START = bigramPrefix('^', 0, 1);
 
 /** Size buckets for counts: 0, 1, 2–3, 4–9, 10–29, 30–99, 100+. */
 export function bucket(n: number): number {
@@ -192,8 +202,14 @@ export function proseOf(prompt: string): string {
   return kept.join('\n').normalize('NFKC').toLowerCase().replace(/\d+/g, '0');
 }
 
-const WORD_OR_CJK = /[a-z0-9_][a-z0-9_'-]*|[\u3040-\u30ff\u3400-\u9fff\u30fc]+/g;
-const CJK = /^[\u3040-\u30ff\u3400-\u9fff]/;
+/** Kana, kanji and the long-vowel mark: `[\u3040-\u30ff\u3400-\u9fff]`. */
+function isCjk(code: number): boolean {
+  return (code >= 0x3040 && code <= 0x30ff) || (code >= 0x3400 && code <= 0x9fff);
+}
+/** `[a-z0-9_]` */
+function isWordChar(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 95;
+}
 
 /** Script of a Japanese character: 0 kanji, 1 katakana, 2 hiragana. */
 function scriptOf(code: number): number {
@@ -207,39 +223,70 @@ function scriptOf(code: number): number {
  * loanwords (リファクタリング, レビュー) are where Japanese requests carry their meaning, and a
  * change of script is where a word usually ends — a segmenter's first rule, with no dictionary.
  */
-function emitScriptRuns(tok: string, emit: Emit): void {
-  let start = 0;
-  for (let i = 1; i <= tok.length; i++) {
-    if (i < tok.length && scriptOf(tok.charCodeAt(i)) === scriptOf(tok.charCodeAt(start))) continue;
-    if (i - start >= 2 && scriptOf(tok.charCodeAt(start)) !== 2) emit(P.jw, tok, start, i);
+function emitScriptRuns(s: string, from: number, to: number, emit: Emit): void {
+  let start = from;
+  for (let i = from + 1; i <= to; i++) {
+    if (i < to && scriptOf(s.charCodeAt(i)) === scriptOf(s.charCodeAt(start))) continue;
+    if (i - start >= 2 && scriptOf(s.charCodeAt(start)) !== 2) emit(P.jw, s, start, i);
     start = i;
   }
 }
 
+/**
+ * Japanese has no spaces: character uni-, bi- and trigrams of the run `^tok$` stand in for
+ * words, `^`/`$` marking its ends.
+ */
+function emitCjkRun(s: string, from: number, to: number, emit: Emit): void {
+  for (let i = from; i < to; i++) emit(P.c1, s, i, i + 1);
+  emit(P.c2Start, s, from, from + 1);
+  for (let i = from; i + 2 <= to; i++) emit(P.c2, s, i, i + 2);
+  emit(P.c2, s, to - 1, to, '$');
+  if (to - from === 1) emit(P.c3Start, s, from, to, '$');
+  else {
+    emit(P.c3Start, s, from, from + 2);
+    for (let i = from; i + 3 <= to; i++) emit(P.c3, s, i, i + 3);
+    emit(P.c3, s, to - 2, to, '$');
+  }
+  emitScriptRuns(s, from, to, emit);
+}
+
+/**
+ * Tokens `[a-z0-9_][a-z0-9_'-]*` (trailing quotes dropped) and runs of kana and kanji, scanned
+ * by hand: a regex iterator allocates a match per token, and this runs on every keystroke's
+ * classification.
+ */
 function emitText(prose: string, emit: Emit): void {
-  let prev = '^';
+  let prev = BIGRAM_START;
   let words = 0;
-  for (const m of prose.matchAll(WORD_OR_CJK)) {
-    const tok = m[0];
-    if (CJK.test(tok)) {
-      // Japanese has no spaces: character uni-, bi- and trigrams stand in for words.
-      const s = `^${tok}$`;
-      for (let i = 1; i < s.length - 1; i++) emit(P.c1, s, i, i + 1);
-      for (let i = 0; i + 2 <= s.length; i++) emit(P.c2, s, i, i + 2);
-      for (let i = 0; i + 3 <= s.length; i++) emit(P.c3, s, i, i + 3);
-      emitScriptRuns(tok, emit);
-      prev = '^';
+  const n = prose.length;
+  let i = 0;
+  while (i < n) {
+    const code = prose.charCodeAt(i);
+    if (isCjk(code)) {
+      let end = i + 1;
+      while (end < n && isCjk(prose.charCodeAt(end))) end++;
+      emitCjkRun(prose, i, end, emit);
+      prev = BIGRAM_START;
+      i = end;
       continue;
     }
-    const word = tok.replace(/^'+|'+$/g, '');
-    if (!word) continue;
-    emit(P.w, word, 0, word.length);
-    if (word.length > 5) emit(P.p, word, 0, 5);
-    const bigram = `${prev} ${word}`;
-    emit(P.b, bigram, 0, bigram.length);
-    if (words < 2) emit(P.first[words]!, word, 0, word.length);
-    prev = word;
+    if (!isWordChar(code)) {
+      i++;
+      continue;
+    }
+    let end = i + 1;
+    for (let c = prose.charCodeAt(end); end < n; c = prose.charCodeAt(++end)) {
+      if (!isWordChar(c) && c !== 39 /* ' */ && c !== 45 /* - */) break;
+    }
+    let to = end;
+    while (prose.charCodeAt(to - 1) === 39) to--;
+    emit(P.w, prose, i, to);
+    if (to - i > 5) emit(P.p, prose, i, i + 5);
+    emit(prev, prose, i, to);
+    if (words < 2) emit(P.first[words]!, prose, i, to);
+    prev = bigramPrefix(prose, i, to);
     words++;
+    i = end;
   }
 }
 
@@ -275,10 +322,26 @@ export function shapeFeatures(shape: PromptShape, facts: SessionFacts = {}): str
 /** Relative weight of each feature group after per-group L2 normalisation. */
 export const GROUP_WEIGHT = { text: 1, chars: 0.7, shape: 0.6, rules: 0.6 };
 
+/** Words `[a-z][a-z0-9_]{2,}` as ` word `, cut into 4-grams (scanned by hand, as in emitText). */
 function emitWordChars(prose: string, emit: Emit): void {
-  for (const m of prose.matchAll(/[a-z][a-z0-9_]{2,}/g)) {
-    const w = ` ${m[0]} `;
-    for (let i = 0; i + 4 <= w.length; i++) emit(P.e4, w, i, i + 4);
+  const n = prose.length;
+  let i = 0;
+  while (i < n) {
+    const code = prose.charCodeAt(i);
+    if (code < 97 || code > 122) {
+      i++;
+      continue;
+    }
+    let end = i + 1;
+    while (end < n && isWordChar(prose.charCodeAt(end))) end++;
+    if (end - i < 3) {
+      i++;
+      continue;
+    }
+    emit(P.e4Start, prose, i, i + 3);
+    for (let j = i; j + 4 <= end; j++) emit(P.e4, prose, j, j + 4);
+    emit(P.e4, prose, end - 3, end, ' ');
+    i = end;
   }
 }
 
@@ -332,8 +395,10 @@ function addGroup(
 ): void {
   const { group, groupSlots, all, slots, dim } = s;
   let groupN = 0;
-  each((p, str, from, to) => {
-    const slot = (fnv(p.state, str, from, to) >>> 0) % dim;
+  each((p, str, from, to, end) => {
+    let h = fnv(p.state, str, from, to);
+    if (end !== undefined) h = fnv(h, end, 0, end.length);
+    const slot = (h >>> 0) % dim;
     if (group[slot] === 0) groupSlots[groupN++] = slot;
     group[slot]! += 1;
   });

@@ -33,6 +33,7 @@ export {
   type OverrideLabel,
   type OverrideInput,
 } from './overrides.js';
+export { findPastChoice, pastChoiceFor, type PastChoice } from './past-choices.js';
 export { loadTokenizer, tokenizerReady } from './tokenizer.js';
 export { estimateCall, keepAliveMs, type CallEstimate, type CallEstimateArgs } from './estimate.js';
 export { expectedUsdPerTask, MAX_REDO_LEVELS, type Attempt } from './expected-cost.js';

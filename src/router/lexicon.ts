@@ -7,6 +7,11 @@ export interface Cue {
   re: RegExp;
   /** Shown in the route card's signals, e.g. `en:refactor`, `ja:バグ`. */
   signal: string;
+  /**
+   * The pattern cannot match text without a Japanese character, so an English-only prompt skips
+   * it (a third of the cues; test/router/lexicon.test.ts checks the claim on the whole corpus).
+   */
+  needsJapanese: boolean;
 }
 
 const en = (type: TaskType, weight: number, signal: string, re: RegExp): Cue => ({
@@ -14,13 +19,25 @@ const en = (type: TaskType, weight: number, signal: string, re: RegExp): Cue => 
   weight,
   re,
   signal: `en:${signal}`,
+  needsJapanese: false,
 });
-const ja = (type: TaskType, weight: number, signal: string, re: RegExp): Cue => ({
+const ja = (
+  type: TaskType,
+  weight: number,
+  signal: string,
+  re: RegExp,
+  /** False when an alternative is plain ASCII (`E2E`). */
+  needsJapanese = true,
+): Cue => ({
   type,
   weight,
   re,
   signal: `ja:${signal}`,
+  needsJapanese,
 });
+
+/** Any kana or kanji: without one, no `needsJapanese` cue can match. */
+export const JAPANESE_CHAR = /[\u3040-\u30ff\u3400-\u9fff]/;
 
 // Verbs, nouns and phrases people type to a coding assistant. Weights: 5 = decisive on its own
 // (typo, README), 3–4 = strong, 1–2 = a hint that only counts together with others. English
@@ -392,7 +409,13 @@ export const CUES: readonly Cue[] = [
   ),
 
   ja('test', 5, 'テストを書く', /テスト(コード|ケース)?(を)?(書|追加|作|増や|生成)/),
-  ja('test', 3, 'テスト種別', /単体テスト|ユニットテスト|結合テスト|E2E|テストケース|カバレッジ/),
+  ja(
+    'test',
+    3,
+    'テスト種別',
+    /単体テスト|ユニットテスト|結合テスト|E2E|テストケース|カバレッジ/,
+    false,
+  ),
   ja('test', 1, 'テスト', /テスト/),
   ja('test', -5, 'テスト失敗', /テスト.{0,6}(落ち|失敗|通らな|こけ|赤)/),
   ja('debug', 3, 'テスト失敗', /テスト.{0,6}(落ち|失敗|通らな|こけ|赤)/),

@@ -62,10 +62,9 @@ export function softmax(z: ArrayLike<number>, temperature = 1): Float64Array {
 }
 
 export function sigmoid(z: ArrayLike<number>, temperature = 1): Float64Array {
-  return Float64Array.from(
-    { length: z.length },
-    (_, i) => 1 / (1 + Math.exp(-z[i]! / temperature)),
-  );
+  const p = new Float64Array(z.length);
+  for (let i = 0; i < p.length; i++) p[i] = 1 / (1 + Math.exp(-z[i]! / temperature));
+  return p;
 }
 
 export function activate(
@@ -78,6 +77,54 @@ export function activate(
 
 export function predict(head: LinearHead, x: FeatureVector): Float64Array {
   return activate(head.link, logits(head, x), head.temperature);
+}
+
+/**
+ * Several int8 heads over the same features, their rows interleaved (`dim × Σclasses`): a
+ * prompt's active slots each touch one contiguous row instead of one per head, and the weights
+ * were most of a classification's cache misses.
+ */
+export interface FusedHeads {
+  heads: readonly LinearHead[];
+  width: number;
+  weights: Int8Array;
+}
+
+export function fuseHeads(heads: readonly LinearHead[]): FusedHeads | undefined {
+  if (!heads.every((h) => h.weights instanceof Int8Array && h.dim === heads[0]!.dim)) return;
+  const width = heads.reduce((n, h) => n + h.classes.length, 0);
+  const dim = heads[0]!.dim;
+  const weights = new Int8Array(dim * width);
+  let offset = 0;
+  for (const h of heads) {
+    const k = h.classes.length;
+    const w = h.weights;
+    for (let r = 0; r < dim; r++) {
+      for (let c = 0; c < k; c++) weights[r * width + offset + c] = w[r * k + c]!;
+    }
+    offset += k;
+  }
+  return { heads, width, weights };
+}
+
+/** predict() of every fused head, in order; the same sums in the same order, so equal results. */
+export function predictFused(f: FusedHeads, x: FeatureVector): Float64Array[] {
+  const { width, weights } = f;
+  const acc = new Float64Array(width);
+  for (let i = 0; i < x.index.length; i++) {
+    const row = x.index[i]! * width;
+    const v = x.value[i]!;
+    for (let c = 0; c < width; c++) acc[c] += v * weights[row + c]!;
+  }
+  let offset = 0;
+  return f.heads.map((h) => {
+    const k = h.classes.length;
+    const z = new Float64Array(k);
+    const scale = h.scale ?? 1;
+    for (let c = 0; c < k; c++) z[c] = h.bias[c]! + scale * acc[offset + c]!;
+    offset += k;
+    return activate(h.link, z, h.temperature);
+  });
 }
 
 /** Int8 with one scale per head: 4× smaller than float32, and the argmax barely moves. */

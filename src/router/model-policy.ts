@@ -32,7 +32,12 @@ export function shouldAskModel(c: Classified, policy: ModelAskPolicy): AskDecisi
   const source = 'classifier' in c ? c.classifier : c.source;
   if (source === 'model') return { ask: false, reason: 'already-model' };
   const routeSource = 'classifier' in c ? c.source : undefined;
-  if (source === 'override' || routeSource?.endsWith('override') || routeSource === 'rule') {
+  if (
+    source === 'override' ||
+    routeSource?.endsWith('override') ||
+    routeSource === 'rule' ||
+    routeSource === 'past-choice'
+  ) {
     return { ask: false, reason: 'user-chose' };
   }
   if (c.confidence >= (policy.threshold ?? LOW_CONFIDENCE)) {

@@ -44,13 +44,18 @@ export interface OverrideInput {
   now?: Date;
 }
 
+/** FNV-1a of the prompt as stored in a label line. */
+export function promptHashOf(prompt: string): string {
+  return hash(prompt).toString(16).padStart(8, '0');
+}
+
 /** The label line for one override (no trailing newline). Pure: the caller appends it. */
 export function overrideLine(input: OverrideInput): string {
   const { x } = turnFeatures(input.prompt, input.facts ?? {}, input.dim);
   const label: OverrideLabel = {
     kind: 'override',
     at: (input.now ?? new Date()).toISOString(),
-    promptHash: hash(input.prompt).toString(16).padStart(8, '0'),
+    promptHash: promptHashOf(input.prompt),
     ...(input.keepText === false ? {} : { text: input.prompt }),
     features: {
       version: FEATURE_VERSION,

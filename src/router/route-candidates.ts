@@ -14,6 +14,7 @@ import {
   type LocalCallFacts,
 } from './estimate.js';
 import { expectedUsdPerTask, type Attempt } from './expected-cost.js';
+import type { PastChoice } from './past-choices.js';
 import { adjustForComplexity } from './priors.js';
 import type { HistoryStats } from './session.js';
 import { ESCALATION, tierModels } from './table.js';
@@ -111,6 +112,8 @@ export interface TurnFacts {
   /** Output per call in plain-model units: what this kind of work writes, scaled by its size. */
   output: { p50: number; p90: number };
   budget: BudgetInput;
+  /** The user's own choice for prompts like this one, when there is one. */
+  pastChoice?: PastChoice;
 }
 
 /**

@@ -26,6 +26,7 @@ export function firstChoice(turn: TurnFacts): TierChoice {
     complexity,
     turnOverride: turn.input.override,
     sessionOverride: turn.ctx.session.override,
+    ...(turn.pastChoice ? { pastChoice: turn.pastChoice } : {}),
   });
 }
 
@@ -107,7 +108,10 @@ export function chooseRoute(
   const pAt = (tier: Tier) => successFor(stats, taskType, baseTaskType, tier, complexity);
   const eligible = new Set<Tier>([tableTier]);
   const skippedTiers: string[] = [];
-  const forcedTier = choice.source.endsWith('override') || choice.source === 'rule';
+  const forcedTier =
+    choice.source.endsWith('override') ||
+    choice.source === 'rule' ||
+    choice.source === 'past-choice';
   if (!forcedTier) {
     for (const tier of adjacentTiers(tableTier)) {
       if (CAPABILITY[tier] > CAPABILITY[tableTier]) {

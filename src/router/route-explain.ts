@@ -6,6 +6,7 @@ import { estimateCall } from './estimate.js';
 import { percent, seconds as fmtSeconds, tokens as fmtTokens, usd } from './format.js';
 import type { Candidate, TurnFacts } from './route-candidates.js';
 import type { RouteChoice } from './route-choice.js';
+import { pastChoiceReason } from './past-choices.js';
 import { CAPABILITY } from './table.js';
 import type { RouteOption } from './types.js';
 
@@ -64,6 +65,9 @@ export function routeReasons(
         ? `routing table: long-context → tier ${tableTier} (${TIER_NAMES[tableTier]})`
         : `conversation of ${fmtTokens(counted.total)} tokens is above ${fmtTokens(config.routing.longContextThreshold)}: long-context route, tier ${tableTier} (${TIER_NAMES[tableTier]})`,
     rule: `saved rule for ${taskType}: ${forcedModel ?? `tier ${tableTier}`}`,
+    'past-choice': turn.pastChoice
+      ? pastChoiceReason(turn.pastChoice, TIER_NAMES[tableTier])
+      : `follows your past choices: tier ${tableTier} (${TIER_NAMES[tableTier]})`,
     'session-override': `session override: ${forcedModel ?? `tier ${tableTier}`}`,
     'turn-override': `override for this turn: ${forcedModel ?? `tier ${tableTier}`}`,
   };

@@ -3,6 +3,7 @@ import { COMPLEXITY_OUTPUT_FACTOR } from './priors.js';
 import { estimateCandidates, priceCandidates, type TurnFacts } from './route-candidates.js';
 import { chooseRoute, firstChoice, settleForcedModel } from './route-choice.js';
 import { alternativesOf, routeReasons, routeWarnings, toOption } from './route-explain.js';
+import { pastChoiceFor } from './past-choices.js';
 import { countRequest } from './tokens.js';
 import type { RouteContext, RouteDecision, RouteInput, RouteOption } from './types.js';
 
@@ -38,6 +39,9 @@ export function route(input: RouteInput, ctx: RouteContext): RouteDecision {
       { ...input.facts, conversationTokens: input.facts?.conversationTokens ?? counted.total },
       { longContextThreshold: config.routing.longContextThreshold },
     );
+  const pastChoice = ctx.overrides?.length
+    ? pastChoiceFor(ctx.overrides, input.prompt, input.facts)
+    : undefined;
   const outputBase = stats.outputTokens[classification.baseTaskType];
   const factor = COMPLEXITY_OUTPUT_FACTOR[classification.complexity];
   const turn: TurnFacts = {
@@ -54,6 +58,7 @@ export function route(input: RouteInput, ctx: RouteContext): RouteDecision {
       warnAt: config.budget.warnAt,
       monthSpendUsd: ctx.monthSpendUsd ?? 0,
     },
+    ...(pastChoice ? { pastChoice } : {}),
   };
 
   const first = firstChoice(turn);
@@ -76,6 +81,9 @@ export function route(input: RouteInput, ctx: RouteContext): RouteDecision {
         : 'override',
     tableTier: chosen.tableTier,
     source: choice.source,
+    ...(choice.source === 'past-choice' && pastChoice
+      ? { followsPastChoice: { count: pastChoice.count, tier: pastChoice.tier } }
+      : {}),
     chosen: toOption(pick),
     alternatives: alternativesOf(chosen).map(toOption),
     options: [pick, ...ranked.filter((c) => c !== pick)].map(toOption),

@@ -5,12 +5,13 @@ import {
   ERROR_LINE,
   FAILURE_WORDS,
   FILE_NAME,
+  JAPANESE_CHAR,
   RISK_WORDS,
   SCOPE_WORDS,
   SMALL_WORDS,
   STACK_TRACE,
 } from './lexicon.js';
-import { promptShape, type PromptShape } from './features.js';
+import { headOf, promptShape, type PromptShape } from './features.js';
 import { tokens as fmtTokens } from './format.js';
 import type { Classification, SessionFacts } from './types.js';
 
@@ -61,6 +62,18 @@ export function longConversationSignal(
     : undefined;
 }
 
+/**
+ * The part of a prompt the cues scan: its head and its tail, where a request says what it wants
+ * (the middle of a long prompt is the pasted log, diff or spec). Every cue is a regex over this
+ * text, so its length is most of a classification's cost; the trained model still reads all the
+ * words. The corpus's longest prompt is 540 characters, so no training label sees the cut.
+ */
+export function cueText(prompt: string): string {
+  return headOf(prompt, CUE_HEAD, CUE_TAIL);
+}
+const CUE_HEAD = 800;
+const CUE_TAIL = 200;
+
 function clampComplexity(n: number): Complexity {
   return Math.min(5, Math.max(1, Math.round(n))) as Complexity;
 }
@@ -82,10 +95,11 @@ export function classifyRules(
   const signals: string[] = [];
   const bump = (type: TaskType, weight: number) =>
     scores.set(type, (scores.get(type) ?? 0) + weight);
-  // The head of a huge paste says what is wanted; scanning 200 KB of log for cues is noise.
-  const text = prompt.length > 4000 ? `${prompt.slice(0, 3000)}\n${prompt.slice(-1000)}` : prompt;
+  const text = cueText(prompt);
 
+  const japanese = JAPANESE_CHAR.test(text);
   for (const cue of CUES) {
+    if (cue.needsJapanese && !japanese) continue;
     if (cue.re.test(text)) {
       bump(cue.type, cue.weight);
       if (!signals.includes(cue.signal)) signals.push(cue.signal);

@@ -43,12 +43,13 @@ export interface TierChoice {
   tier: Tier;
   /** A model forced by a rule or override. */
   model?: string;
-  source: 'table' | 'long-context' | 'rule' | 'session-override' | 'turn-override';
+  source: 'table' | 'long-context' | 'rule' | 'past-choice' | 'session-override' | 'turn-override';
 }
 
 /**
  * Where the tier comes from, strongest first: this turn's override, the session's override, a
- * saved rule for the task type, the long-context rule, the routing table.
+ * saved rule for the task type, the user's past choice for a near-identical prompt, the
+ * long-context rule, the routing table.
  */
 export function chooseTier(args: {
   config: Config;
@@ -59,6 +60,8 @@ export function chooseTier(args: {
   sessionOverride?: RouteOverride;
   /** Ignore saved rules (their model cannot run now). */
   skipRules?: boolean;
+  /** The tier the user chose before for prompts like this one (past-choices.ts). */
+  pastChoice?: { tier: Tier };
 }): TierChoice {
   const { config, taskType } = args;
   const fromOverride = (
@@ -84,6 +87,7 @@ export function chooseTier(args: {
     'rule',
   );
   if (fromRule) return fromRule;
+  if (args.pastChoice) return { tier: args.pastChoice.tier, source: 'past-choice' };
   return {
     tier: tableTier(config, taskType, args.complexity),
     source: taskType === 'long-context' ? 'long-context' : 'table',

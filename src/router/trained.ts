@@ -1,8 +1,16 @@
 import type { TaskType } from '../core/task.js';
 import type { Tier } from '../core/tier.js';
-import { decide, type HeadProbabilities, type Strategy } from './decide.js';
+import { allowedTiers, decide, type HeadProbabilities, type Strategy } from './decide.js';
 import { featurize, promptShape, type FeatureVector } from './features.js';
-import { loadHead, predict, type LinearHead, type StoredHead } from './linear.js';
+import {
+  fuseHeads,
+  loadHead,
+  predict,
+  predictFused,
+  type FusedHeads,
+  type LinearHead,
+  type StoredHead,
+} from './linear.js';
 import { classifyRules } from './rules.js';
 import type { Classification, SessionFacts } from './types.js';
 import stored from './weights/router.json' with { type: 'json' };
@@ -32,17 +40,25 @@ export interface Model {
   complexity: LinearHead<number>;
   tier: LinearHead<number>;
   set?: LinearHead<number>;
+  /** The heads above interleaved for inference (`taskType, complexity, tier[, set]`). */
+  fused?: FusedHeads;
 }
 
 export function loadModel(model: StoredModel): Model {
+  const taskType = loadHead(model.heads.taskType, model.dim);
+  const complexity = loadHead(model.heads.complexity, model.dim);
+  const tier = loadHead(model.heads.tier, model.dim);
+  const set = model.heads.set ? loadHead(model.heads.set, model.dim) : undefined;
+  const fused = fuseHeads(set ? [taskType, complexity, tier, set] : [taskType, complexity, tier]);
   return {
     dim: model.dim,
     strategy: model.strategy,
     calibration: model.calibration,
-    taskType: loadHead(model.heads.taskType, model.dim),
-    complexity: loadHead(model.heads.complexity, model.dim),
-    tier: loadHead(model.heads.tier, model.dim),
-    ...(model.heads.set ? { set: loadHead(model.heads.set, model.dim) } : {}),
+    taskType,
+    complexity,
+    tier,
+    ...(set ? { set } : {}),
+    ...(fused ? { fused } : {}),
   };
 }
 
@@ -66,6 +82,9 @@ export function turnFeatures(
   dim: number,
 ): { x: FeatureVector; rules: Classification } {
   const { conversationTokens: _ignored, ...promptFacts } = facts;
+  // A turn asks twice — the classification, then the user's past choices — for one prompt.
+  const key = JSON.stringify(promptFacts);
+  if (last?.prompt === prompt && last.dim === dim && last.key === key) return last.result;
   const shape = promptShape(prompt);
   const rules = classifyRules(prompt, promptFacts, {}, shape);
   const ruleSignals = [
@@ -73,10 +92,26 @@ export function turnFeatures(
     `rule:${rules.baseTaskType}:${rules.complexity}`,
     ...rules.signals.filter((s) => !COUNT_SIGNAL.test(s)),
   ];
-  return { x: featurize(prompt, dim, promptFacts, ruleSignals, shape), rules };
+  const result = { x: featurize(prompt, dim, promptFacts, ruleSignals, shape), rules };
+  last = { prompt, dim, key, result };
+  return result;
 }
+let last:
+  { prompt: string; dim: number; key: string; result: ReturnType<typeof turnFeatures> } | undefined;
 
 export function headProbabilities(model: Model, x: FeatureVector): HeadProbabilities {
+  // Only when the fused rows are these heads' (a model copied with a head replaced is not).
+  const f = model.fused;
+  if (
+    f &&
+    f.heads[0] === model.taskType &&
+    f.heads[1] === model.complexity &&
+    f.heads[2] === model.tier &&
+    f.heads[3] === model.set
+  ) {
+    const [taskType, complexity, tier, set] = predictFused(f, x);
+    return { taskType: taskType!, complexity: complexity!, tier: tier!, ...(set ? { set } : {}) };
+  }
   return {
     taskType: predict(model.taskType, x),
     complexity: predict(model.complexity, x),
@@ -108,7 +143,7 @@ export function classifyTrained(
 ): TrainedVerdict {
   const { x, rules } = turnFeatures(prompt, facts, model.dim);
   const probabilities = headProbabilities(model, x);
-  const d = decide(probabilities, model.strategy);
+  const d = decide(probabilities, model.strategy, undefined, allowedTiers(rules));
   if (!Number.isFinite(d.p)) throw new Error('router weights gave no probability');
   return {
     tier: d.tier,

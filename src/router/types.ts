@@ -5,6 +5,8 @@ import type { Message, ToolSpec } from '../core/message.js';
 import type { ProviderId } from '../core/model-ref.js';
 import type { Tier } from '../core/tier.js';
 import type { CooldownState } from './cooldown.js';
+import type { OverrideLabel } from './overrides.js';
+import type { TierChoice } from './table.js';
 import type { RouterSession } from './session.js';
 
 /** Facts about the session the classifier may use besides the prompt text. */
@@ -95,6 +97,12 @@ export interface RouteContext {
   localWatts?: number;
   /** Epoch ms; injected so cache TTLs and cooldowns are testable. */
   now?: number;
+  /**
+   * The user's past overrides (`<dataDir>/router/overrides.jsonl`, parsed), oldest first: a
+   * prompt near-identical to one the user sent to a tier of their choosing goes there again.
+   * Pass the same array while the file is unchanged (their norms are memoised per array).
+   */
+  overrides?: readonly OverrideLabel[];
 }
 
 export interface RouteEstimate {
@@ -146,7 +154,9 @@ export interface RouteDecision {
   /** Tier the table (or a rule/override) asked for before costs were compared. */
   tableTier: Tier;
   /** Where the tier came from. */
-  source: 'table' | 'long-context' | 'rule' | 'session-override' | 'turn-override';
+  source: TierChoice['source'];
+  /** The tier follows the user's own choices for prompts like this one (the card says so). */
+  followsPastChoice?: { count: number; tier: Tier };
   /** The route to take. When `chosen.available` is false nothing can run (see warnings). */
   chosen: RouteOption;
   /** The next 2–3 available routes, then unavailable ones with why. */

@@ -8,6 +8,7 @@ import {
   proseOf,
   shapeFeatures,
   textFeatures,
+  wordCharFeatures,
 } from '../../src/router/features.js';
 
 describe('text features', () => {
@@ -45,6 +46,16 @@ describe('text features', () => {
     expect(textFeatures(proseOf('どこが間違い?')).filter((x) => x.startsWith('jw:'))).toEqual([
       'jw:間違',
     ]);
+  });
+
+  it('edge tokens: a one-character run, trailing quotes, a short word between digits', () => {
+    // The tokenizer is a hand-written scan (no regex match per token); these are the cases where
+    // it could part from `[a-z0-9_][a-z0-9_'-]*|[kana/kanji]+`.
+    expect(textFeatures('ア')).toEqual(['c1:ア', 'c2:^ア', 'c2:ア$', 'c3:^ア$']);
+    expect(textFeatures("users'' x-y")).toEqual(
+      expect.arrayContaining(['w:users', 'b:^ users', 'w:x-y', 'b:users x-y']),
+    );
+    expect(wordCharFeatures('0ab1 go')).toEqual(['e4: ab1', 'e4:ab1 ']);
   });
 
   it('mixed prompts keep both: 「README」 is a word, the kana around it n-grams', () => {

@@ -1,0 +1,158 @@
+import type { Tier } from '../core/tier.js';
+import type { FeatureVector } from './features.js';
+import { FEATURE_VERSION, promptHashOf, type OverrideLabel } from './overrides.js';
+import { committedModel, turnFeatures } from './trained.js';
+import type { SessionFacts } from './types.js';
+
+/**
+ * The user's own past choice for a prompt like this one (issue 14, "learning from overrides"):
+ * every override is a label line in `<dataDir>/router/overrides.jsonl`; a prompt the user has
+ * already sent to a tier of their choosing, or one near-identical to it, goes there again. Only
+ * near-identical prompts: the trained model generalises, this remembers.
+ */
+export interface PastChoice {
+  tier: Tier;
+  /** How many remembered prompts like this one went to `tier`. */
+  count: number;
+  /** The most recent of them (its text, or its hash when the user keeps prompts out). */
+  example: string;
+}
+
+export interface PastChoiceOptions {
+  /** Feature cosine at or above which two prompts count as near-identical. */
+  threshold?: number;
+  /** Only the latest labels are searched (the scan stays well under a millisecond). */
+  window?: number;
+}
+
+/**
+ * 0.9: rewordings of one request ("fix the typo in the README" / "fix the typo in README")
+ * score 0.9–1, two different requests of one kind ("fix the typo in the README" / "fix the
+ * typo in the changelog") well below (test/router/past-choices.test.ts).
+ */
+export const PAST_CHOICE_COSINE = 0.9;
+export const PAST_CHOICE_WINDOW = 500;
+
+interface Prepared {
+  label: OverrideLabel;
+  index: readonly number[];
+  value: readonly number[];
+  norm: number;
+}
+
+/** Norms and filtering, once per labels array (the source returns the same one until it changes). */
+const prepared = new WeakMap<readonly OverrideLabel[], Map<string, Prepared[]>>();
+
+function prepare(labels: readonly OverrideLabel[], dim: number, window: number): Prepared[] {
+  let byKey = prepared.get(labels);
+  if (!byKey) prepared.set(labels, (byKey = new Map()));
+  const key = `${dim}|${window}`;
+  let out = byKey.get(key);
+  if (out) return out;
+  // A user who overrode the same prompt twice meant the second: keep the latest per hash.
+  const latest = new Map<string, OverrideLabel>();
+  for (const l of labels.slice(-window)) {
+    latest.delete(l.promptHash);
+    latest.set(l.promptHash, l);
+  }
+  out = [];
+  for (const label of latest.values()) {
+    const f = label.features;
+    const usable =
+      f.version === FEATURE_VERSION && f.dim === dim && f.index.length === f.value.length;
+    let norm = 0;
+    if (usable) for (const v of f.value) norm += v * v;
+    out.push({
+      label,
+      index: usable ? f.index : [],
+      value: usable ? f.value : [],
+      norm: Math.sqrt(norm),
+    });
+  }
+  byKey.set(key, out);
+  return out;
+}
+
+let dense: Float64Array | undefined;
+
+/**
+ * The tier the user chose for prompts like `prompt`: the same prompt (by hash), or one whose
+ * feature vector has cosine ≥ threshold with `x`. When remembered prompts went to different
+ * tiers, the tier most of them went to wins, the most recent on a tie. Pure; one pass over the
+ * window's sparse vectors.
+ */
+export function findPastChoice(
+  labels: readonly OverrideLabel[],
+  prompt: string,
+  x: FeatureVector,
+  dim: number,
+  options: PastChoiceOptions = {},
+): PastChoice | undefined {
+  if (!labels.length) return undefined;
+  const threshold = options.threshold ?? PAST_CHOICE_COSINE;
+  const entries = prepare(labels, dim, options.window ?? PAST_CHOICE_WINDOW);
+  const promptHash = promptHashOf(prompt);
+
+  if (dense?.length !== dim) dense = new Float64Array(dim);
+  let norm = 0;
+  for (let i = 0; i < x.index.length; i++) {
+    dense[x.index[i]!]! += x.value[i]!;
+  }
+  for (let i = 0; i < x.index.length; i++) norm += dense[x.index[i]!]! ** 2;
+  norm = Math.sqrt(norm);
+
+  const matches: OverrideLabel[] = [];
+  for (const e of entries) {
+    if (e.label.promptHash === promptHash) {
+      matches.push(e.label);
+      continue;
+    }
+    if (!e.norm || !norm) continue;
+    let dot = 0;
+    for (let i = 0; i < e.index.length; i++) dot += e.value[i]! * dense[e.index[i]!]!;
+    if (dot / (e.norm * norm) >= threshold) matches.push(e.label);
+  }
+  for (let i = 0; i < x.index.length; i++) dense[x.index[i]!] = 0;
+  if (!matches.length) return undefined;
+
+  // Latest first, so the first tier to reach the top count is the most recent one.
+  matches.reverse();
+  const counts = new Map<Tier, number>();
+  for (const m of matches) counts.set(m.tier, (counts.get(m.tier) ?? 0) + 1);
+  let best = matches[0]!.tier;
+  for (const m of matches) if (counts.get(m.tier)! > counts.get(best)!) best = m.tier;
+  const example = matches.find((m) => m.tier === best)!;
+  return { tier: best, count: counts.get(best)!, example: example.text ?? example.promptHash };
+}
+
+/** The route card's reason line. */
+export function pastChoiceReason(p: Pick<PastChoice, 'tier' | 'count'>, tierName: string): string {
+  const times =
+    p.count === 1
+      ? 'once you sent a prompt like this'
+      : `${p.count} times you sent prompts like this`;
+  return `follows your past choices: ${times} to tier ${p.tier} (${tierName})`;
+}
+
+/**
+ * findPastChoice() for a turn as route() sees it: the prompt's features as the committed model
+ * extracts them (the same call overrideLine() makes, memoised, so the classification's pass is
+ * reused). With unusable weights only the same prompt (by hash) is found.
+ */
+export function pastChoiceFor(
+  labels: readonly OverrideLabel[],
+  prompt: string,
+  facts: SessionFacts = {},
+  options: PastChoiceOptions = {},
+): PastChoice | undefined {
+  if (!labels.length) return undefined;
+  let dim = 0;
+  let x: FeatureVector = { index: new Int32Array(0), value: new Float32Array(0) };
+  try {
+    dim = committedModel().dim;
+    x = turnFeatures(prompt, facts, dim).x;
+  } catch {
+    // the hash still finds the same prompt
+  }
+  return findPastChoice(labels, prompt, x, dim, options);
+}
