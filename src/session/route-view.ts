@@ -54,6 +54,7 @@ export function toProposal(prompt: string, decision: RouteDecision): RoutePropos
     reasons: decision.reasons,
     warnings: decision.warnings,
     classifier: { source: decision.classifier, confidence: decision.confidence },
+    ...(decision.followsPastChoice ? { pastChoice: decision.followsPastChoice } : {}),
     selected: 0,
     options: [...shown, ...rest].map(toRouteView),
   };

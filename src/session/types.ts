@@ -51,6 +51,8 @@ export interface RouteProposal {
   classifier?: { source: string; confidence: number; detail?: string };
   /** The model classifier is being asked (the card can be accepted before it answers). */
   classifying?: boolean;
+  /** The route follows the user's own earlier overrides of prompts like this one. */
+  pastChoice?: { count: number; tier: Tier };
   /** Delegate mode: the executor this turn hands sub-tasks to, and the ledger's warning. */
   delegate?: { line: string; warning?: string };
 }

@@ -27,7 +27,7 @@ import type { Classification } from '../router/types.js';
 import { Session, type SessionDeps } from '../session/session.js';
 import { TurnLedger } from '../session/turn-ledger.js';
 import { hostStatusViews } from '../session/status.js';
-import { buildCacheFlow, classifierFor, routerLabels } from './session-aids.js';
+import { buildCacheFlow, classifierFor, pastOverrides, routerLabels } from './session-aids.js';
 import type { TurnRunnerDeps } from '../session/turn-runner.js';
 import type { MemorySnapshot } from '../telemetry/memory-snapshot.js';
 
@@ -173,6 +173,8 @@ export function buildCore(options: CoreOptions): Core {
     ...(options.watts ? { watts: options.watts } : {}),
     system,
     tools: tools.map((t) => t.spec),
+    // A prompt like one the user re-routed before follows their choice (router/past-choices).
+    overrides: pastOverrides(env),
   });
   const runner: TurnRunnerDeps = {
     config: () => config.get(),

@@ -1,6 +1,6 @@
 // What the screen's session has besides the turn pipeline: the semantic answer cache, the model
 // classifier's second opinion and the labels kept for retraining the router.
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { dataDir } from '../config/paths.js';
 import { redact } from '../core/secrets.js';
@@ -14,7 +14,12 @@ import type { GatewayCacheKit } from '../gateway/semantic.js';
 import { embedText } from '../local/embed.js';
 import { ollamaClassifierClient } from '../local/classifier-client.js';
 import { modelClassify, type ModelVerdict } from '../router/model-classify.js';
-import { OVERRIDES_FILE, overrideLine } from '../router/overrides.js';
+import {
+  OVERRIDES_FILE,
+  overrideLine,
+  parseOverrides,
+  type OverrideLabel,
+} from '../router/overrides.js';
 import { committedModel } from '../router/trained.js';
 import type { Classification, RouteDecision } from '../router/types.js';
 import type { Tier } from '../core/tier.js';
@@ -143,5 +148,30 @@ export function routerLabels(
         }),
       );
     },
+  };
+}
+
+/** The user's past overrides, parsed; read again only when the file changed. */
+export function pastOverrides(env: NodeJS.ProcessEnv): () => readonly OverrideLabel[] {
+  const file = join(dataDir(env), OVERRIDES_FILE);
+  let stamp = '';
+  let labels: readonly OverrideLabel[] = [];
+  return () => {
+    let now = 'missing';
+    try {
+      const s = statSync(file);
+      now = `${s.size}:${s.mtimeMs}`;
+    } catch {
+      // no overrides yet
+    }
+    if (now !== stamp) {
+      stamp = now;
+      try {
+        labels = parseOverrides(readFileSync(file, 'utf8'));
+      } catch {
+        labels = [];
+      }
+    }
+    return labels;
   };
 }

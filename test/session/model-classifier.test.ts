@@ -150,5 +150,13 @@ describe('model classifier in the session', () => {
       proposedTier,
       text: 'implement a token bucket rate limiter for the API client',
     });
+
+    // The same request later is routed as the user routed it, and the card says why.
+    session.newTask();
+    session.submit('implement a token bucket rate limiter for the API client');
+    const again = (await until(session, (s) => s.proposal !== undefined)).proposal!;
+    expect(again.options[0]!.tier).toBe(other);
+    expect(again.pastChoice).toEqual({ count: 1, tier: other });
+    expect(again.reasons.join('\n')).toMatch(/follows your past choices/);
   });
 });

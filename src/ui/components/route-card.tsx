@@ -29,6 +29,7 @@ function flags(route: RouteView): string[] {
 function classifierText(proposal: RouteProposal): string {
   const c = proposal.classifier;
   if (proposal.classifying) return ' · classifying…';
+  if (proposal.pastChoice) return ` · your past choice ×${proposal.pastChoice.count}`;
   return c ? ` · ${c.source} ${c.confidence.toFixed(2)}` : '';
 }
 
