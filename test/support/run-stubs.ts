@@ -5,7 +5,10 @@ import { QWEN3_CODER, startAllStubs } from './all-stubs.js';
 
 // nomic-embed-text so the semantic cache (cache.semantic.enabled) can be tried too.
 const stubs = await startAllStubs({
-  models: [QWEN3_CODER, { name: 'nomic-embed-text:latest', size: 274_000_000, contextLength: 2048 }],
+  models: [
+    QWEN3_CODER,
+    { name: 'nomic-embed-text:latest', size: 274_000_000, contextLength: 2048 },
+  ],
 });
 const answer =
   'Here is what I would change.\n\n```ts\nexport function extractParams(url: string): URLSearchParams {\n  return new URL(url).searchParams; // parsed once\n}\n```\n\nThe old name is kept as an alias for one release. '.repeat(
