@@ -65,6 +65,7 @@ describe('what the session hands the cache', () => {
         ttlHours: 24,
         maxEntries: 5000,
         model: 'ollama/nomic-embed-text',
+        gatewayClients: {},
       },
     });
   });
