@@ -52,6 +52,51 @@ describe('route card', () => {
     expect(frame).toContain('· bugfix with a failing test');
   });
 
+  it('keeps the whole key hint at 80, 100 and 120 columns', async () => {
+    for (const columns of [80, 100, 120]) {
+      const { frame } = await draw({ proposal: proposal() }, { columns });
+      const hint = frame.split('\n').find((l) => l.includes('Enter accept'))!;
+      expect(hint, `${columns} columns`).toMatch(/d delegate · Esc cancel/);
+    }
+  });
+
+  it('shows a cached answer first, with its own keys', async () => {
+    const { frame } = await draw({
+      proposal: proposal({
+        cached: {
+          line: 'cached answer from 2 h ago (similarity 0.93, was openrouter/deepseek…, $0.004)',
+          answer: 'CAP says: under a partition, pick consistency or availability.',
+        },
+      }),
+    });
+    expect(frame).toContain('cached answer from 2 h ago (similarity 0.93');
+    expect(frame).toContain('CAP says: under a partition');
+    expect(frame).toContain('Enter use it ($0) · r route anyway · x wrong answer · Esc cancel');
+    expect(frame).not.toContain('0–4 tier');
+  });
+
+  it('names the classifier, says "classifying…" while the model is asked, and the delegate line', async () => {
+    const asking = await draw({ proposal: proposal({ classifying: true }) });
+    expect(asking.frame).toContain('bugfix · complexity 3/5 · classifying…');
+    const delegated = await draw({
+      proposal: proposal({
+        classifier: {
+          source: 'model',
+          confidence: 0.8,
+          detail: 'model qwen3:8b · 412 ms · local, $0',
+        },
+        delegate: {
+          line: 'delegates to ollama/qwen3-coder:30b (d: solo)',
+          warning: 'delegation cost $0.40 more per bugfix',
+        },
+      }),
+    });
+    expect(delegated.frame).toContain('bugfix · complexity 3/5 · model 0.80');
+    expect(delegated.frame).toContain('classifier: model qwen3:8b · 412 ms · local, $0');
+    expect(delegated.frame).toContain('⇢ delegates to ollama/qwen3-coder:30b (d: solo)');
+    expect(delegated.frame).toContain('! delegation cost $0.40 more per bugfix');
+  });
+
   it('lists alternatives with their cost, and unavailable ones with the reason', async () => {
     const { frame } = await draw({ proposal: proposal() });
     expect(frame).toContain('3 ollama/qwen3-coder:30b $0.00 (exp $0.065)');

@@ -198,7 +198,9 @@ export function RouteCard({ proposal, width }: { proposal: RouteProposal; width:
       <Text color={theme.colors.accent} wrap="truncate-end">
         {narrow
           ? 'Enter ok · 0-4 tier · ←/→ · Esc'
-          : 'Enter accept · 0–4 tier · ←/→ model · a always (session) · A save rule · Esc cancel'}
+          : width < 100
+            ? 'Enter accept · 0–4 tier · ←/→ model · a/A always · d delegate · Esc cancel'
+            : 'Enter accept · 0–4 tier · ←/→ model · a always (session) · A save rule · d delegate · Esc cancel'}
       </Text>
     </Box>
   );
