@@ -47,7 +47,7 @@ export const CURATED_CODING_MODELS: readonly CuratedModel[] = [
   },
   {
     name: 'nomic-embed-text',
-    purpose: 'embeddings for code search',
+    purpose: 'embeddings for the semantic cache (/cache on)',
     approxBytes: 274e6,
     shape: { blockCount: 12, headCountKv: 12, keyLength: 64, contextLength: 2048 },
   },
