@@ -74,12 +74,14 @@ Environment:
         yes: options.yes,
         continueSession: options.continue,
       });
-      // Everything is closed and the last frame written (a TTY write is synchronous): leave now,
-      // rather than wait on whatever a library left scheduled (on a loaded machine a quit
-      // terminal otherwise hung for seconds). KIRIKAE_DEBUG_EXIT names what was still open.
-      if (process.env.KIRIKAE_DEBUG_EXIT)
-        process.stderr.write(`still open: ${process.getActiveResourcesInfo().join(', ')}\n`);
-      process.exit();
+      // Everything is closed by now. An interrupted turn still books its last call in the next
+      // few ticks; after that, a socket or timer some library left open must not keep a quit
+      // terminal waiting. KIRIKAE_DEBUG_EXIT names what was still open.
+      setTimeout(() => {
+        if (process.env.KIRIKAE_DEBUG_EXIT)
+          process.stderr.write(`still open: ${process.getActiveResourcesInfo().join(', ')}\n`);
+        process.exit();
+      }, 500).unref();
     });
 
   // The root also has --json, and commander gives a flag to the root when both define it:

@@ -181,7 +181,12 @@ describe.skipIf(!hasTmux())('a day at the keyboard (tmux, real binary)', () => {
       t.send('Enter');
       await t.waitFor(() => t.exitStatus() !== undefined, 2_500).catch(() => undefined);
     }
-    expect(t.exitStatus()).toBe(0);
+    const status = t.exitStatus();
+    expect(status).not.toBeUndefined();
+    // tmux does not always record the status of a pane that closed; then the screen must show
+    // no error: a failing kirikae prints one line ("kirikae: …") before it exits 1.
+    if (status === null) expect(t.capture()).not.toMatch(/^kirikae: |Error| {4}at /m);
+    else expect(status).toBe(0);
     const again = start('--continue');
     const resumed = await again.waitFor(/Resumed session \S+: 2 earlier prompts/);
     expect(resumed).toContain('Type a prompt');

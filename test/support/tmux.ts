@@ -8,8 +8,12 @@ export interface TmuxSession {
   capture(): string;
   /** Waits for text on the screen, or for any condition (e.g. what a stub server saw). */
   waitFor(pattern: RegExp | string | (() => boolean), timeoutMs?: number): Promise<string>;
-  /** The exit status once the program in the pane has exited, else undefined. */
-  exitStatus(): number | undefined;
+  /**
+   * Once the program in the pane has exited: its status (128 + n for signal n), or null when
+   * tmux saw the pane close but not the status (it marks the pane dead on the terminal's EOF,
+   * and may never fill the status in). Undefined while it runs.
+   */
+  exitStatus(): number | null | undefined;
   kill(): void;
 }
 
@@ -81,10 +85,10 @@ export function startTmux(options: {
         .trim()
         .split(' ');
       const [dead, status, signal] = parts;
-      // Just after the exit tmux may not have the status yet: not settled.
-      if (dead !== '1' || (!status && !signal)) return undefined;
+      if (dead !== '1') return undefined;
+      if (status) return Number(status);
       // Killed by a signal: tmux gives no status, only the signal's number.
-      return status ? Number(status) : 128 + Number(signal ?? 0);
+      return signal ? 128 + Number(signal) : null;
     },
     kill() {
       try {
