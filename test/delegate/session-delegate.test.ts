@@ -1,13 +1,8 @@
 // Delegate mode from the screen's session: /delegate on puts a planner-tier route on the card
 // with the executor named, the planner's request carries the `delegate` tool; off removes it.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Session } from '../../src/session/session.js';
-import type { AppState } from '../../src/session/types.js';
-import { buildCore, buildSession } from '../../src/wiring/build.js';
 import { startAllStubs, type AllStubs } from '../support/all-stubs.js';
+import { startSession, until } from '../session/session-kit.js';
 
 let stubs: AllStubs;
 beforeAll(async () => {
@@ -17,42 +12,15 @@ afterAll(async () => {
   await stubs.close();
 });
 
-async function until(s: Session, ok: (st: AppState) => boolean, ms = 8_000): Promise<AppState> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (ok(s.getState())) return s.getState();
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`not reached: ${JSON.stringify(s.getState().transcript.slice(-3))}`);
-}
-
 const toolNames = (body: unknown): string[] =>
   ((body as { tools?: { name: string }[] }).tools ?? []).map((t) => t.name);
 
 describe('delegate mode in the session', () => {
   it('/delegate on: planner tier on the card, executor named, the delegate tool sent; off: gone', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'kirikae-deleg-'));
-    const configDir = join(root, 'config');
-    mkdirSync(configDir);
-    mkdirSync(join(root, 'project'));
-    writeFileSync(
-      join(configDir, 'config.json'),
-      JSON.stringify({ local: { memoryBudgetGb: 64, reserveGb: 0 } }),
-    );
-    const env = {
-      ...stubs.env,
-      KIRIKAE_DATA_DIR: join(root, 'data'),
-      KIRIKAE_CONFIG_DIR: configDir,
-    };
-    const core = buildCore({
-      env,
-      cwd: join(root, 'project'),
-      writeLedger: true,
-      sessionId: 's',
-      notice: () => {},
+    const kit = await startSession(stubs, {
+      config: { local: { memoryBudgetGb: 64, reserveGb: 0 } },
     });
-    await core.local.ready(5_000);
-    const session = buildSession(core, { sessionId: 's' });
+    const { session } = kit;
     try {
       session.setDelegate(true);
       session.submit('fix the typo in README.md');
@@ -77,8 +45,7 @@ describe('delegate mode in the session', () => {
       const soloRequest = stubs.anthropic.requests[solo]!;
       expect(toolNames(soloRequest.body)).not.toContain('delegate');
     } finally {
-      session.stop();
-      core.close();
+      kit.close();
     }
   });
 });

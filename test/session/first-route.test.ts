@@ -1,12 +1,9 @@
 // The first prompt of a session may arrive before Ollama's inventory has: the first route waits
 // (briefly) for it instead of routing as if Ollama were absent.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppState } from '../../src/session/types.js';
-import { buildCore, buildSession } from '../../src/wiring/build.js';
 import { startAllStubs, type AllStubs } from '../support/all-stubs.js';
+import { startSession } from './session-kit.js';
 
 let stubs: AllStubs;
 beforeAll(async () => {
@@ -18,27 +15,12 @@ afterAll(async () => {
 
 describe('the first route', () => {
   it('waits for the local inventory, so a prompt sent at start-up can still route locally', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'kirikae-first-'));
-    const configDir = join(root, 'config');
-    mkdirSync(configDir);
-    mkdirSync(join(root, 'project'));
-    writeFileSync(
-      join(configDir, 'config.json'),
-      JSON.stringify({ local: { memoryBudgetGb: 64, reserveGb: 0 } }),
-    );
-    const env = {
-      ...stubs.env,
-      KIRIKAE_DATA_DIR: join(root, 'data'),
-      KIRIKAE_CONFIG_DIR: configDir,
-    };
-    const core = buildCore({
-      env,
-      cwd: join(root, 'project'),
-      writeLedger: false,
-      sessionId: 's',
-      notice: () => {},
+    const kit = await startSession(stubs, {
+      config: { local: { memoryBudgetGb: 64, reserveGb: 0 } },
+      core: { writeLedger: false },
+      ready: false,
     });
-    const session = buildSession(core, { sessionId: 's' });
+    const { session, core } = kit;
     // No `await core.local.ready()`: the prompt goes in at once, as a fast typist's would.
     expect(core.local.unavailableReason()).toMatch(/not checked yet/);
     session.submit('fix the typo in README.md');
@@ -55,8 +37,7 @@ describe('the first route', () => {
       await new Promise((r) => setTimeout(r, 10));
       state = session.getState();
     }
-    session.stop();
-    core.close();
+    kit.close();
     const local = state.proposal!.options.find((o) => o.model === 'ollama/qwen3-coder:30b');
     expect(local).toBeDefined();
     expect(local!.unavailableReason ?? '').not.toMatch(/not checked yet|Cannot reach/);

@@ -2,14 +2,11 @@
 // Ollama model is asked with a JSON schema while the card already shows "classifying…"; its
 // verdict re-routes the card, and its agreement is kept for retraining. The stub's /api/chat
 // answers `format` requests as Ollama does (non-streamed JSON in message.content).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Session } from '../../src/session/session.js';
-import type { AppState } from '../../src/session/types.js';
-import { buildCore, buildSession, type Core } from '../../src/wiring/build.js';
 import { QWEN3_CODER, startAllStubs, type AllStubs } from '../support/all-stubs.js';
+import { startSession, until, type KitSession } from './session-kit.js';
 
 const SMALL = {
   name: 'qwen3:8b',
@@ -39,41 +36,19 @@ afterAll(async () => {
   await stubs.close();
 });
 
-const open: { session: Session; core: Core }[] = [];
+const open: KitSession[] = [];
 afterEach(() => {
-  for (const { session, core } of open.splice(0)) {
-    session.stop();
-    core.close();
-  }
+  for (const kit of open.splice(0)) kit.close();
   stubs.ollama.chatSteps.length = 0;
 });
 
 async function start(routing: Record<string, unknown>) {
-  const root = mkdtempSync(join(tmpdir(), 'kirikae-classify-'));
-  const cwd = join(root, 'project');
-  const dataDir = join(root, 'data');
-  const configDir = join(root, 'config');
-  mkdirSync(cwd);
-  mkdirSync(configDir);
-  writeFileSync(
-    join(configDir, 'config.json'),
-    JSON.stringify({ routing, local: { memoryBudgetGb: 64, reserveGb: 0 } }),
-  );
-  const env = { ...stubs.env, KIRIKAE_DATA_DIR: dataDir, KIRIKAE_CONFIG_DIR: configDir };
-  const core = buildCore({ env, cwd, writeLedger: true, sessionId: 's1', notice: () => {} });
-  await core.local.ready(5_000);
-  const session = buildSession(core, { sessionId: 's1', modelClassifier: true });
-  open.push({ session, core });
-  return { session, dataDir };
-}
-
-async function until(s: Session, ok: (st: AppState) => boolean, ms = 8_000): Promise<AppState> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (ok(s.getState())) return s.getState();
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`not reached: ${JSON.stringify(s.getState().proposal ?? null)}`);
+  const kit = await startSession(stubs, {
+    config: { routing, local: { memoryBudgetGb: 64, reserveGb: 0 } },
+    session: { modelClassifier: true },
+  });
+  open.push(kit);
+  return { session: kit.session, dataDir: kit.dataDir };
 }
 
 describe('model classifier in the session', () => {

@@ -2,14 +2,9 @@
 // in 20 s · f fall back now") and `f` falls back down the chain at once. The 429 body and its
 // retry-after header are Anthropic's documented shape (docs.anthropic.com/en/api/rate-limits:
 // "429 rate_limit_error" with a retry-after header in seconds).
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Session } from '../../src/session/session.js';
-import type { AppState } from '../../src/session/types.js';
-import { buildCore, buildSession, type Core } from '../../src/wiring/build.js';
 import { startAllStubs, type AllStubs } from '../support/all-stubs.js';
+import { startSession, until, type KitSession } from './session-kit.js';
 
 let stubs: AllStubs;
 beforeAll(async () => {
@@ -18,48 +13,20 @@ beforeAll(async () => {
 afterAll(async () => {
   await stubs.close();
 });
-const open: { session: Session; core: Core }[] = [];
+const open: KitSession[] = [];
 afterEach(() => {
-  for (const { session, core } of open.splice(0)) {
-    session.stop();
-    core.close();
-  }
+  for (const kit of open.splice(0)) kit.close();
   stubs.anthropic.steps.length = 0;
   stubs.openai.steps.length = 0;
 });
 
 async function start() {
-  const root = mkdtempSync(join(tmpdir(), 'kirikae-429-'));
-  const cwd = join(root, 'project');
-  const configDir = join(root, 'config');
-  mkdirSync(cwd);
-  mkdirSync(configDir);
-  writeFileSync(
-    join(configDir, 'config.json'),
-    JSON.stringify({ fallback: ['openai/gpt-5.3-codex'] }),
-  );
-  const env = { ...stubs.env, KIRIKAE_DATA_DIR: join(root, 'data'), KIRIKAE_CONFIG_DIR: configDir };
-  const core = buildCore({
-    env,
-    cwd,
-    writeLedger: true,
-    sessionId: 's',
-    notice: () => {},
-    waitOnRateLimits: true,
+  const kit = await startSession(stubs, {
+    config: { fallback: ['openai/gpt-5.3-codex'] },
+    core: { waitOnRateLimits: true },
   });
-  await core.local.ready(5_000);
-  const session = buildSession(core, { sessionId: 's' });
-  open.push({ session, core });
-  return session;
-}
-
-async function until(s: Session, ok: (st: AppState) => boolean, ms = 8_000): Promise<AppState> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (ok(s.getState())) return s.getState();
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`not reached: ${JSON.stringify(s.getState().transcript.slice(-3))}`);
+  open.push(kit);
+  return kit.session;
 }
 
 const rateLimited = {

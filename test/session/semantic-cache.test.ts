@@ -2,8 +2,7 @@
 // the card first, served for $0 with a `cache_hit` record, routed anyway with `r`, dropped with
 // `x`; work on the workspace is never served. Real wiring against the stub servers; the stub
 // Ollama's /api/embed gives deterministic vectors (test/support/stub-embedding.ts).
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../src/session/session.js';
@@ -11,8 +10,8 @@ import type { AppState } from '../../src/session/types.js';
 import type { LedgerRecord } from '../../src/core/index.js';
 import { ledgerDir, monthOfDate } from '../../src/ledger/index.js';
 import { usd } from '../../src/present/units.js';
-import { buildCore, buildSession, type Core } from '../../src/wiring/build.js';
 import { QWEN3_CODER, startAllStubs, type AllStubs } from '../support/all-stubs.js';
+import { startSession, until, type KitSession } from './session-kit.js';
 
 let stubs: AllStubs;
 beforeAll(async () => {
@@ -27,55 +26,30 @@ afterAll(async () => {
   await stubs.close();
 });
 
-const open: { session: Session; core: Core }[] = [];
+const open: KitSession[] = [];
 afterEach(() => {
-  for (const { session, core } of open.splice(0)) {
-    session.stop();
-    core.close();
-  }
+  for (const kit of open.splice(0)) kit.close();
   stubs.anthropic.steps.length = 0;
 });
 
 async function start(cacheOn = true) {
-  const root = mkdtempSync(join(tmpdir(), 'kirikae-semcache-'));
-  const cwd = join(root, 'project');
-  const dataDir = join(root, 'data');
-  const configDir = join(root, 'config');
-  mkdirSync(cwd);
-  mkdirSync(configDir);
-  writeFileSync(
-    join(configDir, 'config.json'),
-    JSON.stringify({ cache: { semantic: { enabled: cacheOn } } }),
-  );
-  const env = { ...stubs.env, KIRIKAE_DATA_DIR: dataDir, KIRIKAE_CONFIG_DIR: configDir };
-  const core = buildCore({ env, cwd, writeLedger: true, sessionId: 's1', notice: () => {} });
-  await core.local.ready(5_000);
-  const session = buildSession(core, { sessionId: 's1' });
-  open.push({ session, core });
+  const kit = await startSession(stubs, { config: { cache: { semantic: { enabled: cacheOn } } } });
+  open.push(kit);
   const records = (): LedgerRecord[] =>
-    readFileSync(join(ledgerDir(env), `${monthOfDate(new Date())}.jsonl`), 'utf8')
+    readFileSync(join(ledgerDir(kit.env), `${monthOfDate(new Date())}.jsonl`), 'utf8')
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as LedgerRecord);
   const stored = () => {
     try {
-      return readFileSync(join(dataDir, 'cache', 'semantic.jsonl'), 'utf8')
+      return readFileSync(join(kit.dataDir, 'cache', 'semantic.jsonl'), 'utf8')
         .trim()
         .split('\n').length;
     } catch {
       return 0;
     }
   };
-  return { session, records, cwd, stored };
-}
-
-async function until(s: Session, ok: (st: AppState) => boolean, ms = 8_000): Promise<AppState> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (ok(s.getState())) return s.getState();
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`not reached: ${JSON.stringify(s.getState().transcript.slice(-4), null, 1)}`);
+  return { session: kit.session, records, cwd: kit.cwd, stored };
 }
 
 const turns = (s: AppState) => s.transcript.filter((i) => i.kind === 'turn').length;
