@@ -281,15 +281,3 @@ export function autoAcceptedLine(decision: RouteDecision): string {
   const c = decision.chosen;
   return `→ ${c.model} (tier ${c.tier ?? '-'}, ${decision.taskType}) ~${usd(c.estimate.usdP50)} · auto-accepted`;
 }
-
-/** A decision's classification, as the model classifier takes it for a second opinion. */
-export function classificationOf(decision: RouteDecision): Classification {
-  return {
-    taskType: decision.taskType,
-    baseTaskType: decision.taskType,
-    complexity: decision.complexity,
-    confidence: decision.confidence,
-    signals: decision.signals,
-    source: decision.classifier,
-  };
-}

@@ -9,7 +9,8 @@ import { approveAll, createTaskTracker, type SessionWriter } from '../agent/inde
 import type { Routing } from '../router/context.js';
 import type { RouterSession } from '../router/session.js';
 import { explainDecision } from './route-view.js';
-import { RouteFlow, autoAcceptedLine, classificationOf, type PendingRoute } from './route-flow.js';
+import { RouteFlow, autoAcceptedLine, type PendingRoute } from './route-flow.js';
+import { classificationOf } from '../router/model-policy.js';
 import type { CacheFlow, CachedOffer } from './cache-flow.js';
 import type { ModelVerdict } from '../router/model-classify.js';
 import type { Classification } from '../router/types.js';
