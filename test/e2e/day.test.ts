@@ -10,29 +10,11 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QWEN3_CODER, startAllStubs, type AllStubs } from '../support/all-stubs.js';
-import type { StubModel } from '../support/ollama-stub.js';
+import { QWEN3_8B, QWEN3_CODER, startAllStubs, type AllStubs } from '../support/all-stubs.js';
 import { hasTmux, startTmux, type TmuxSession } from '../support/tmux.js';
 import { terminalBox, type TerminalBox } from './terminal-box.js';
 
 const BIN = resolve('bin/kirikae.js');
-const GiB = 1024 ** 3;
-
-/** qwen3:8b as `ollama show` reports it: 36 layers, 8 KV heads of 128, 4.9 GiB of Q4_K_M. */
-const QWEN3_8B: StubModel = {
-  name: 'qwen3:8b',
-  size: Math.round(4.9 * GiB),
-  family: 'qwen3',
-  parameterSize: '8.2B',
-  quantization: 'Q4_K_M',
-  blockCount: 36,
-  headCountKv: 8,
-  headCount: 32,
-  keyLength: 128,
-  embeddingLength: 4096,
-  contextLength: 40_960,
-  capabilities: ['completion', 'tools', 'thinking'],
-};
 
 // A 22 GiB budget holds qwen3-coder:30b at 32K context (21.6 GiB with its KV cache) but not
 // qwen3:8b beside it, so the local turn must unload qwen3:8b first. kirikae's own defaults

@@ -5,27 +5,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { QWEN3_CODER, startAllStubs, type AllStubs } from '../support/all-stubs.js';
+import { QWEN3_8B, QWEN3_CODER, startAllStubs, type AllStubs } from '../support/all-stubs.js';
 import { startSession, until, type KitSession } from './session-kit.js';
-
-const SMALL = {
-  name: 'qwen3:8b',
-  size: 5_200_000_000,
-  family: 'qwen3',
-  parameterSize: '8.2B',
-  quantization: 'Q4_K_M',
-  blockCount: 36,
-  headCountKv: 8,
-  headCount: 32,
-  keyLength: 128,
-  embeddingLength: 4096,
-  contextLength: 40_960,
-  capabilities: ['completion', 'tools'],
-};
 
 let stubs: AllStubs;
 beforeAll(async () => {
-  stubs = await startAllStubs({ models: [QWEN3_CODER, SMALL] });
+  stubs = await startAllStubs({ models: [QWEN3_CODER, QWEN3_8B] });
   // Preload as Ollama documents it: /api/generate with no prompt loads the model.
   await fetch(`${stubs.ollama.url}/api/generate`, {
     method: 'POST',

@@ -29,6 +29,22 @@ export const QWEN3_CODER: StubModel = {
   capabilities: ['completion', 'tools'],
 };
 
+/** qwen3:8b as `ollama show` reports it: 36 layers, 8 KV heads of 128, 4.9 GiB of Q4_K_M. */
+export const QWEN3_8B: StubModel = {
+  name: 'qwen3:8b',
+  size: Math.round(4.9 * GiB),
+  family: 'qwen3',
+  parameterSize: '8.2B',
+  quantization: 'Q4_K_M',
+  blockCount: 36,
+  headCountKv: 8,
+  headCount: 32,
+  keyLength: 128,
+  embeddingLength: 4096,
+  contextLength: 40_960,
+  capabilities: ['completion', 'tools', 'thinking'],
+};
+
 export async function startAllStubs(options: { models?: StubModel[] } = {}): Promise<AllStubs> {
   const [anthropic, openai, ollama] = await Promise.all([
     startAnthropicStub(),
