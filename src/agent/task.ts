@@ -160,6 +160,11 @@ export interface TaskTrackerOptions {
 export interface TaskTracker {
   /** The active task, if any. */
   current(): TaskState | undefined;
+  /**
+   * The id of the task the next turn belongs to: the active one, or the one it will start (a
+   * call made before the turn, such as the model classifier's, is booked to it).
+   */
+  upcoming(): string;
   /** A turn is about to run; starts a task when none is active. */
   turn(event: Omit<Extract<TaskEvent, { type: 'turn' }>, 'type'>): TaskState;
   verify(event: Omit<Extract<TaskEvent, { type: 'verify' }>, 'type'>): TaskState | undefined;
@@ -174,6 +179,7 @@ export function createTaskTracker(options: TaskTrackerOptions): TaskTracker {
   const now = options.now ?? (() => new Date());
   const newId = options.newId ?? (() => randomUUID().slice(0, 8));
   let state: TaskState | undefined;
+  let nextId: string | undefined;
 
   const apply = (event: TaskEvent): TaskState | undefined => {
     if (!state || state.status !== 'active') return undefined;
@@ -185,9 +191,12 @@ export function createTaskTracker(options: TaskTrackerOptions): TaskTracker {
 
   return {
     current: () => (state?.status === 'active' ? state : undefined),
+    upcoming: () => (state?.status === 'active' ? state.id : (nextId ??= newId())),
     turn(event) {
       if (!state || state.status !== 'active') {
-        state = startTask({ id: newId(), session: options.session, retryCap: options.retryCap });
+        const id = nextId ?? newId();
+        nextId = undefined;
+        state = startTask({ id, session: options.session, retryCap: options.retryCap });
       }
       return apply({ type: 'turn', ...event })!;
     },

@@ -4,7 +4,11 @@ import { parseModelRef } from '../core/model-ref.js';
 import { TIER_NAMES, isTier } from '../core/tier.js';
 import { percent, seconds, tokens, usd } from '../router/format.js';
 import type { Routing } from '../router/context.js';
-import { classificationOf, shouldAskModel } from '../router/model-policy.js';
+import { askModel, classificationOf } from '../router/model-policy.js';
+import type { ClassifierCall, ModelVerdict } from '../router/model-classify.js';
+import type { CallRecord } from '../core/records.js';
+import type { TaskType } from '../core/task.js';
+import { verdictLine } from '../session/classifier-call.js';
 import type { Classification, RouteDecision, RouteOption, RouteOverride } from '../router/types.js';
 import type { CommandIO } from './io.js';
 
@@ -45,13 +49,24 @@ function costLine(option: RouteOption): string {
   return `${usd(e.usdP50)} p50 · ${usd(e.usdP90)} p90 · ${usd(e.expectedUsdPerTask)} per completed task · p(success) ${percent(e.pSuccess)}`;
 }
 
-function formatText(decision: RouteDecision): string {
+/** The model classifier's part in `--json`: who was asked, how it went, what it cost. */
+function modelJson(verdict: ModelVerdict, booked: CallRecord | undefined) {
+  return {
+    outcome: verdict.outcome,
+    ...(verdict.call ? { model: verdict.call.ref } : {}),
+    ms: verdict.ms,
+    ...(booked ? { costUsd: booked.costUsd, usage: booked.usage } : {}),
+  };
+}
+
+function formatText(decision: RouteDecision, classifier?: string): string {
   const c = decision.chosen;
   const e = c.estimate;
   const lines: string[] = [];
   lines.push(
     `task        ${decision.taskType} · complexity ${decision.complexity} · confidence ${decision.confidence.toFixed(2)}`,
   );
+  if (classifier) lines.push(`classifier  ${classifier}`);
   lines.push(
     `route       ${tierLabel(c)} → ${c.model}${c.available ? '' : `  (unavailable: ${c.unavailableReason})`}`,
   );
@@ -83,8 +98,17 @@ function formatText(decision: RouteDecision): string {
 export interface RouteKit {
   config: () => Config;
   routing: Routing;
-  /** A second opinion from a small resident model when the classifier is unsure. */
-  classify?: (prompt: string, base: Classification) => Promise<Classification>;
+  /** The model classifier's second opinion when the offline one is unsure (as on the card). */
+  classify?: (prompt: string, base: Classification) => Promise<ModelVerdict>;
+  /** Books the classifier's call in the ledger, as the screen does; returns the record. */
+  book?: (call: ClassifierCall, taskType: TaskType) => CallRecord | undefined;
+}
+
+export interface RouteAnswer {
+  decision: RouteDecision;
+  /** What the model classifier said and what its call cost, when it was asked. */
+  verdict?: ModelVerdict;
+  booked?: CallRecord;
 }
 
 /**
@@ -95,15 +119,22 @@ export async function decideRoute(
   prompt: string,
   override: RouteOverride,
   kit: RouteKit,
-): Promise<RouteDecision> {
+): Promise<RouteAnswer> {
   const hasOverride = override.model !== undefined || override.tier !== undefined;
   const decision = kit.routing.decide({ prompt, ...(hasOverride ? { override } : {}) });
   // The kit's client answers `undefined` when no small model is resident: it is "ready" to try.
-  if (!kit.classify || !shouldAskModel(decision, { modelReady: true }).ask) return decision;
-  const offline = classificationOf(decision);
-  const classification = await kit.classify(prompt, offline);
-  if (classification === offline) return decision;
-  return kit.routing.decide({ prompt, classification, ...(hasOverride ? { override } : {}) });
+  if (!kit.classify || !askModel(decision, kit.config())) return { decision };
+  const verdict = await kit.classify(prompt, classificationOf(decision));
+  const booked = verdict.call ? kit.book?.(verdict.call, decision.taskType) : undefined;
+  const again =
+    verdict.outcome === 'answered'
+      ? kit.routing.decide({
+          prompt,
+          classification: verdict.classification,
+          ...(hasOverride ? { override } : {}),
+        })
+      : decision;
+  return { decision: again, verdict, ...(booked ? { booked } : {}) };
 }
 
 /**
@@ -134,7 +165,7 @@ export async function runRoute(args: RouteArgs, kit: RouteKit, io: CommandIO): P
     override.tier = args.tier;
   }
 
-  const decision = await decideRoute(prompt, override, kit);
+  const { decision, verdict, booked } = await decideRoute(prompt, override, kit);
 
   if (args.json) {
     const out = {
@@ -142,7 +173,11 @@ export async function runRoute(args: RouteArgs, kit: RouteKit, io: CommandIO): P
       complexity: decision.complexity,
       confidence: decision.confidence,
       signals: decision.signals,
-      classifier: { source: decision.classifier, confidence: decision.confidence },
+      classifier: {
+        source: decision.classifier,
+        confidence: decision.confidence,
+        ...(verdict ? { model: modelJson(verdict, booked) } : {}),
+      },
       chosen: routeJson(decision.chosen),
       alternatives: decision.alternatives.map(routeJson),
       reasons: decision.reasons,
@@ -150,7 +185,7 @@ export async function runRoute(args: RouteArgs, kit: RouteKit, io: CommandIO): P
     };
     io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } else {
-    io.stdout.write(formatText(decision));
+    io.stdout.write(formatText(decision, verdict && verdictLine(verdict, booked)));
   }
   return 0;
 }

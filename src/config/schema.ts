@@ -105,10 +105,12 @@ export const configSchema = z.object({
         .partialRecord(taskType, z.record(z.string(), z.number().min(0).max(1)))
         .default({}),
       /**
-       * Ask a small resident Ollama model when the offline classifier is unsure (the card shows
-       * "classifying…" meanwhile); `off` never asks.
+       * Who is asked when the offline classifier is unsure (the card shows "classifying…"
+       * meanwhile): `auto` the smallest resident Ollama model (never one that would have to load),
+       * a `provider/model` that model (a cheap cloud one such as anthropic/claude-haiku-4-5,
+       * priced and booked like any call), `off` nobody.
        */
-      modelClassifier: z.enum(['auto', 'off']).default('auto'),
+      modelClassifier: z.union([z.enum(['auto', 'off']), modelId]).default('auto'),
       /** The offline classifier's confidence under which the model classifier is asked. */
       askModelBelow: z.number().min(0).max(1).default(0.5),
       /** How long the card waits for the model classifier before the offline verdict stands. */

@@ -16,6 +16,11 @@ export interface ProviderRequest {
   system?: string;
   messages: Message[];
   tools?: ToolSpec[];
+  /**
+   * The model must answer by calling this tool (a structured answer, e.g. the model classifier).
+   * Ollama has no such switch and gets the tool and the instruction only.
+   */
+  toolChoice?: string;
   maxTokens?: number;
   temperature?: number;
   /** Ollama only: context size to load the model with (kept in stable buckets by the caller). */

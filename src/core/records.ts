@@ -45,8 +45,11 @@ function head<T extends string>(type: T) {
 /** How the route of a call was settled. */
 export const ROUTE_DECISIONS = ['accepted', 'override', 'auto', 'fallback', 'headless'] as const;
 export const PRICE_SOURCES = ['catalog', 'override', 'local', 'billed', 'unknown'] as const;
-/** The call's part in a planned turn: planner and executor of a split turn, or one model alone. */
-export const CALL_ROLES = ['planner', 'executor', 'solo'] as const;
+/**
+ * The call's part in a turn: planner and executor of a split turn, one model alone, or the model
+ * classifier asked before the card (routing.modelClassifier).
+ */
+export const CALL_ROLES = ['planner', 'executor', 'solo', 'classifier'] as const;
 
 /** One model call; `ts` is the time it ended. */
 export const callRecordSchema = z.object({

@@ -122,7 +122,7 @@ function zeroRole(): RoleTotals {
 }
 
 function zeroRoles(): Record<CallRole, RoleTotals> {
-  return { solo: zeroRole(), planner: zeroRole(), executor: zeroRole() };
+  return { solo: zeroRole(), planner: zeroRole(), executor: zeroRole(), classifier: zeroRole() };
 }
 
 function addRole(totals: RoleTotals, r: CallRecord): void {
@@ -207,7 +207,7 @@ export function delegationBooks(
       };
       tasks.set(key, books);
     }
-    if (role !== 'solo') books.delegated = true;
+    if (role === 'planner' || role === 'executor') books.delegated = true;
     addRole(books.roles[role], r);
     books.usd = addUsd(books.usd, r.costUsd);
     books.lastTs = r.ts;

@@ -5,6 +5,8 @@ export interface OllamaClassifierOptions {
   host: string;
   /** Only a resident model at most this big is asked: loading one would take seconds. */
   maxModelBytes?: number;
+  /** Ask this model only (routing.modelClassifier names it), and only while it is resident. */
+  model?: string;
   /** Keep the model's residency as configured (a request without keep_alive resets it). */
   keepAlive?: string | number;
 }
@@ -12,7 +14,7 @@ export interface OllamaClassifierOptions {
 /** The model classifier over Ollama: the smallest resident model, at its loaded context size. */
 export function ollamaClassifierClient(options: OllamaClassifierOptions): ClassifierClient {
   return {
-    async classify(prompt, schema, signal) {
+    async classify(prompt, schema, signal, asked) {
       const client = new Ollama({
         host: options.host,
         fetch: (input, init) => fetch(input, { ...init, signal }),
@@ -20,9 +22,10 @@ export function ollamaClassifierClient(options: OllamaClassifierOptions): Classi
       const { models } = await client.ps();
       const limit = options.maxModelBytes ?? 24 * 1024 ** 3;
       const small = models
-        .filter((m) => m.size > 0 && m.size <= limit)
+        .filter((m) => (options.model ? m.name === options.model : m.size > 0 && m.size <= limit))
         .sort((a, b) => a.size - b.size)[0];
       if (!small) return undefined;
+      asked?.({ ref: `ollama/${small.name}`, host: options.host });
       const contextLength = (small as unknown as { context_length?: number }).context_length;
       const res = await client.chat({
         model: small.name,
@@ -34,7 +37,12 @@ export function ollamaClassifierClient(options: OllamaClassifierOptions): Classi
         // The resident context size: another num_ctx would make Ollama reload the model.
         options: { temperature: 0, ...(contextLength ? { num_ctx: contextLength } : {}) },
       });
-      return { ...(JSON.parse(res.message.content) as object), model: small.name };
+      return {
+        ...(JSON.parse(res.message.content) as object),
+        model: small.name,
+        // api/types.go Metrics: prompt_eval_count and eval_count are the tokens Ollama counted.
+        usage: { input: res.prompt_eval_count ?? 0, output: res.eval_count ?? 0 },
+      };
     },
   };
 }

@@ -117,6 +117,7 @@ export function toAnthropicParams(
       ? { system: [{ type: 'text', text: request.system, cache_control: EPHEMERAL }] }
       : {}),
     ...(tools ? { tools } : {}),
+    ...(request.toolChoice ? { tool_choice: { type: 'tool', name: request.toolChoice } } : {}),
     ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
   };
 }

@@ -78,6 +78,9 @@ export function toChatParams(
     // Without it the stream carries no usage at all.
     stream_options: { include_usage: true },
     ...(request.tools?.length ? { tools: toChatTools(request.tools) } : {}),
+    ...(request.toolChoice
+      ? { tool_choice: { type: 'function', function: { name: request.toolChoice } } }
+      : {}),
     ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
     ...limit,
   };

@@ -85,6 +85,7 @@ export function toResponsesParams(request: ProviderRequest): ResponsesParams {
           })),
         }
       : {}),
+    ...(request.toolChoice ? { tool_choice: { type: 'function', name: request.toolChoice } } : {}),
     ...(request.maxTokens === undefined ? {} : { max_output_tokens: request.maxTokens }),
     ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
   };

@@ -61,7 +61,8 @@ export function learnFromHistory(records: readonly LedgerRecord[]): LearnedStats
   const speeds = new Map<string, number[]>();
 
   for (const record of records) {
-    if (record.type !== 'call' || record.outcome !== 'ok') continue;
+    // The classifier's calls are not turns: their size and speed say nothing of a turn's.
+    if (record.type !== 'call' || record.outcome !== 'ok' || record.role === 'classifier') continue;
     const call: CallRecord = record;
     const ref = refOf(call.model);
     if (!ref) continue;

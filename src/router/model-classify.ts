@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isKirikaeError, type ErrorKind } from '../core/errors.js';
 import { TASK_TYPES, type Complexity } from '../core/task.js';
 import { LOW_CONFIDENCE } from './classify.js';
 import { mergeModelVerdict } from './model-policy.js';
@@ -13,14 +14,29 @@ const answerSchema = z.object({
 /** JSON schema for the answer, handed to the model as a structured-output format. */
 export const CLASSIFIER_FORMAT = z.toJSONSchema(answerSchema);
 
+/** The model a client asked, as soon as it knows: a call that times out still cost something. */
+export interface AskedModel {
+  /** `provider/model`, as the ledger writes it. */
+  ref: string;
+  /** The Ollama host that serves it. */
+  host?: string;
+}
+
 /**
- * A small model that answers a prompt with JSON constrained by `schema` (Ollama's `format`,
- * OpenAI's `response_format`). Built by the wiring (src/local/classifier-client.ts for Ollama);
- * the router imports no SDK. Resolves `undefined` when no model may be asked without loading one;
- * may add a string `model` field naming who answered; rejects or stops when `signal` aborts.
+ * A small model that answers a prompt with JSON constrained by `schema` (Ollama's `format`, a
+ * forced tool call on the cloud APIs). Built by the wiring (src/local/classifier-client.ts for
+ * Ollama, src/providers/classifier-client.ts for the rest); the router imports no SDK. Resolves
+ * `undefined` when no model may be asked without loading one; calls `asked` before it sends; may
+ * add a string `model` (a display name) and `usage` ({ input, output } tokens as the server
+ * counted them) to the answer; rejects or stops when `signal` aborts.
  */
 export interface ClassifierClient {
-  classify(prompt: string, schema: object, signal: AbortSignal): Promise<unknown>;
+  classify(
+    prompt: string,
+    schema: object,
+    signal: AbortSignal,
+    asked?: (model: AskedModel) => void,
+  ): Promise<unknown>;
 }
 
 /** Anything that classifies a turn: the offline classifier, or a model behind a client. */
@@ -54,6 +70,29 @@ export interface ModelVerdict {
   /** Did the model agree with the offline classifier (task type; table tier)? Set when it answered. */
   agreement?: { taskType: boolean; tier: boolean };
   ms: number;
+  /** The model call made, to be priced and booked like any other (absent when none was sent). */
+  call?: ClassifierCall;
+}
+
+/** A classifier call as the ledger needs it. */
+export interface ClassifierCall extends AskedModel {
+  /** Tokens as the server counted them; `estimated` when the call ended before it said. */
+  usage: { input: number; output: number; estimated?: boolean };
+  outcome: ModelOutcome;
+  /** Why the call failed, when it did (`error`): a provider's kind, else a network failure. */
+  errorKind?: ErrorKind;
+  ms: number;
+}
+
+/** ~4 characters a token: only for a call cut off before the server reported its usage. */
+function estimatedInput(message: string): number {
+  return Math.ceil(message.length / 4);
+}
+
+function replyUsage(reply: unknown): { input: number; output: number } | undefined {
+  const usage = (reply as { usage?: { input?: unknown; output?: unknown } } | null)?.usage;
+  if (typeof usage?.input !== 'number' || typeof usage.output !== 'number') return undefined;
+  return { input: usage.input, output: usage.output };
 }
 
 export const DEFAULT_MODEL_TIMEOUT_MS = 800;
@@ -80,12 +119,27 @@ export async function modelClassify(
   options: ModelClassifyOptions,
 ): Promise<ModelVerdict> {
   const started = Date.now();
-  const verdict = (outcome: ModelOutcome, extra: Partial<ModelVerdict> = {}): ModelVerdict => ({
-    classification: offline,
-    outcome,
-    ms: Date.now() - started,
-    ...extra,
-  });
+  const message = classifierPrompt(prompt);
+  let asked: AskedModel | undefined;
+  let reply: unknown;
+  let errorKind: ErrorKind | undefined;
+  const verdict = (outcome: ModelOutcome, extra: Partial<ModelVerdict> = {}): ModelVerdict => {
+    const ms = Date.now() - started;
+    const usage = replyUsage(reply) ?? {
+      input: estimatedInput(message),
+      output: 0,
+      estimated: true,
+    };
+    return {
+      classification: offline,
+      outcome,
+      ms,
+      ...extra,
+      ...(asked
+        ? { call: { ...asked, usage, outcome, ms, ...(errorKind ? { errorKind } : {}) } }
+        : {}),
+    };
+  };
   const threshold = options.threshold ?? LOW_CONFIDENCE;
   if (!options.always && offline.confidence >= threshold) return verdict('skipped');
   if (options.signal?.aborted) return verdict('cancelled');
@@ -103,8 +157,10 @@ export async function modelClassify(
     controller.signal.addEventListener('abort', () => resolve(undefined), { once: true }),
   );
   try {
-    const reply = await Promise.race([
-      options.client.classify(classifierPrompt(prompt), CLASSIFIER_FORMAT, controller.signal),
+    reply = await Promise.race([
+      options.client.classify(message, CLASSIFIER_FORMAT, controller.signal, (model) => {
+        asked = model;
+      }),
       stopped,
     ]);
     if (why) return verdict(why);
@@ -121,7 +177,10 @@ export async function modelClassify(
       options.userTable,
     );
     return verdict('answered', { classification, model, agreement });
-  } catch {
+  } catch (error) {
+    // A reply that is not JSON at all is a wrong answer, not a failed call.
+    if (!why && error instanceof SyntaxError) return verdict('invalid');
+    if (!why) errorKind = isKirikaeError(error) ? error.kind : 'network';
     return verdict(why ?? 'error');
   } finally {
     clearTimeout(timer);

@@ -1,4 +1,5 @@
 import type { Complexity, TaskType } from '../core/task.js';
+import type { Config } from '../config/schema.js';
 import { LOW_CONFIDENCE } from './classify.js';
 import { tierFor } from './tier-table.js';
 import type { Classification, RouteDecision } from './types.js';
@@ -45,6 +46,20 @@ export function shouldAskModel(c: Classified, policy: ModelAskPolicy): AskDecisi
   }
   if (!policy.modelReady) return { ask: false, reason: 'no-model' };
   return { ask: true, reason: 'low-confidence' };
+}
+
+/**
+ * The screen's and `kirikae route`'s one rule: a model is asked below routing.askModelBelow,
+ * unless the user's own choice (an override, a rule, a past choice) decided the route, or
+ * routing.modelClassifier is off. Whether a model can answer is the client's to say.
+ */
+export function askModel(
+  decision: Pick<RouteDecision, 'confidence' | 'classifier' | 'source'>,
+  config: Pick<Config, 'routing'>,
+): boolean {
+  if (config.routing.modelClassifier === 'off') return false;
+  return shouldAskModel(decision, { modelReady: true, threshold: config.routing.askModelBelow })
+    .ask;
 }
 
 /**

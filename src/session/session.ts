@@ -10,7 +10,8 @@ import type { Routing } from '../router/context.js';
 import type { RouterSession } from '../router/session.js';
 import { explainDecision } from './route-view.js';
 import { RouteFlow, autoAcceptedLine, type PendingRoute } from './route-flow.js';
-import { classificationOf } from '../router/model-policy.js';
+import { askModel, classificationOf } from '../router/model-policy.js';
+import { classifierCallFacts, verdictLine } from './classifier-call.js';
 import type { CacheFlow, CachedOffer } from './cache-flow.js';
 import type { ModelVerdict } from '../router/model-classify.js';
 import type { Classification } from '../router/types.js';
@@ -69,16 +70,6 @@ export interface SessionDeps {
 const FIRST_ROUTE_WAIT_MS = 300;
 /** After that, a card already drawn is still updated when the inventory arrives this late. */
 const LATE_INVENTORY_MS = 5_000;
-
-/** "model qwen3:8b · 412 ms" after the model classifier answered; why not, when it did not. */
-function verdictLine(verdict: ModelVerdict): string | undefined {
-  if (verdict.outcome === 'answered')
-    return `model ${verdict.model ?? 'classifier'} · ${verdict.ms} ms · local, $0`;
-  if (verdict.outcome === 'timeout')
-    return `the model classifier did not answer in ${verdict.ms} ms`;
-  if (verdict.outcome === 'unavailable') return 'no small model resident to ask';
-  return undefined;
-}
 
 /** The headless app behind the screen: intents in, state out. Nothing here knows Ink. */
 export class Session implements AppController {
@@ -204,13 +195,18 @@ export class Session implements AppController {
     // Ollama answered after the card was drawn: the card is decided again with it.
     if (late) void late.then(() => this.redecide(routed.pending));
     const decision = routed.pending.decision;
-    const ask =
-      this.deps.classify && decision.confidence < this.deps.config.get().routing.askModelBelow;
-    if (!ask) return this.settle(routed);
+    if (!this.deps.classify || !askModel(decision, this.deps.config.get()))
+      return this.settle(routed);
     const abort = new AbortController();
     this.classifying = abort;
     if (!routed.auto) this.offer(routed.pending, { ...routed.proposal, classifying: true });
+    const at = { ...this.turns.upcoming(), taskType: decision.taskType };
     const verdict = await this.deps.classify!(prompt, classificationOf(decision), abort.signal);
+    // Booked even when the user accepted meanwhile: the call was sent.
+    const booked = verdict.call
+      ? this.deps.ledger.recordCall(classifierCallFacts(verdict.call, at))
+      : undefined;
+    if (booked) this.turns.addCall(booked.costUsd);
     if (this.classifying !== abort) return; // accepted or cancelled meanwhile
     this.classifying = undefined;
     if (verdict.outcome === 'answered') this.deps.labels?.agreement(prompt, verdict);
@@ -218,7 +214,7 @@ export class Session implements AppController {
       verdict.outcome === 'answered'
         ? this.routes.reclassify(routed.pending, messages, verdict.classification)
         : routed;
-    const detail = verdictLine(verdict);
+    const detail = verdictLine(verdict, booked);
     const proposal = {
       ...again.proposal,
       classifier: { ...again.proposal.classifier!, ...(detail ? { detail } : {}) },
@@ -243,7 +239,11 @@ export class Session implements AppController {
       this.turns.messages,
       classificationOf(pending.decision),
     );
-    this.offer(again.pending, { ...again.proposal, classifier: proposal.classifier });
+    this.offer(again.pending, {
+      ...again.proposal,
+      classifier: proposal.classifier,
+      ...(proposal.classifying ? { classifying: true } : {}),
+    });
   }
 
   private settle(routed: ReturnType<RouteFlow['propose']>): void {

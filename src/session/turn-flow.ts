@@ -55,6 +55,23 @@ export class TurnFlow {
     return this.abort !== undefined;
   }
 
+  /** The task and turn number the next turn will have (for calls made before it runs). */
+  upcoming(): { task: string; turn: number } {
+    return { task: this.deps.tasks.upcoming(), turn: this.turnNumber + 1 };
+  }
+
+  /** A call made for the next turn before it ran (the model classifier's): counted in the session. */
+  addCall(costUsd: number | null): void {
+    const status = this.deps.store.getState().status;
+    this.deps.store.set({
+      status: {
+        ...status,
+        sessionUsd: status.sessionUsd + (costUsd ?? 0),
+        sessionUnpriced: (status.sessionUnpriced ?? 0) + (costUsd === null ? 1 : 0),
+      },
+    });
+  }
+
   interrupt(): void {
     this.abort?.abort();
   }
@@ -144,7 +161,8 @@ export class TurnFlow {
       const result = await runTurn(
         {
           turn,
-          task: tasks.current()?.id ?? 'none',
+          // The task this turn's attempt starts (or joins): its records carry its id from the first call.
+          task: tasks.upcoming(),
           taskType: decision.taskType,
           messages,
           decision,
@@ -157,6 +175,9 @@ export class TurnFlow {
         },
         this.deps.runner,
         (event) => {
+          // From the store's status, not a copy taken at the start: the ticker (memory, tok/s)
+          // and a classifier call booked meanwhile changed it since.
+          status = store.getState().status;
           if (event.type === 'attempt') {
             tasks.turn({ turn, model: event.model, tier: event.tier, taskType: decision.taskType });
             status = { ...status, route: event.model };

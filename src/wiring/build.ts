@@ -21,9 +21,6 @@ import { createProvider, providerSetup } from '../providers/index.js';
 import { createRouting, type Routing } from '../router/context.js';
 import type { CooldownState } from '../router/cooldown.js';
 import { RouterSession } from '../router/session.js';
-import { modelClassify } from '../router/model-classify.js';
-import { ollamaClassifierClient } from '../local/classifier-client.js';
-import type { Classification } from '../router/types.js';
 import { Session, type SessionDeps } from '../session/session.js';
 import { TurnLedger } from '../session/turn-ledger.js';
 import { hostStatusViews } from '../session/status.js';
@@ -34,8 +31,11 @@ import type { MemorySnapshot } from '../telemetry/memory-snapshot.js';
 export interface CoreOptions {
   env: NodeJS.ProcessEnv;
   cwd: string;
-  /** Open the ledger for writing (turns); read-only commands only read its history. */
-  writeLedger: boolean;
+  /**
+   * Open the ledger for writing (turns); read-only commands only read its history, or open it
+   * `on-demand` when they do spend (`kirikae route` asking a cloud model classifier).
+   */
+  writeLedger: boolean | 'on-demand';
   /** Session id the ledger records carry. */
   sessionId: string;
   /** Where warnings go (SDK deprecation notices, ledger write failures). */
@@ -75,8 +75,6 @@ export interface Core {
   monthSpendUsd(): number;
   /** This session's measured output tok/s of a model, when it has run. */
   tokRate(model: string): number | undefined;
-  /** The model classifier's second opinion when the rules are unsure (a resident small model). */
-  classify(prompt: string, base: Classification): Promise<Classification>;
   /** Reads last and this month's records into the history (in the background for the screen). */
   loadHistory(): Promise<void>;
   close(): void;
@@ -94,13 +92,16 @@ export function buildCore(options: CoreOptions): Core {
   const config = createConfigStore(loaded.config, (update) => void updateConfig(update, env));
 
   let ledger: Ledger | undefined;
-  if (options.writeLedger) {
+  if (options.writeLedger === true) {
     try {
       ledger = openLedger(ledgerDir(env));
     } catch (error) {
       problems.push(`Spend cannot be recorded: ${describe(error)}`);
     }
   }
+  // Throws when the folder is not writable: the turn ledger reports it as a failed write.
+  const writer = (): Ledger | undefined =>
+    options.writeLedger === 'on-demand' ? (ledger ??= openLedger(ledgerDir(env))) : ledger;
   const history = new HistoryStore();
   let readSpend = 0;
   const monthSpendUsd = (): number =>
@@ -154,7 +155,7 @@ export function buildCore(options: CoreOptions): Core {
     config: () => config.get(),
     session: options.sessionId,
     append: (record) => {
-      ledger?.append(record);
+      writer()?.append(record);
       history.append(record);
     },
     ...(options.watts ? { watts: options.watts } : {}),
@@ -211,16 +212,6 @@ export function buildCore(options: CoreOptions): Core {
     runner,
     monthSpendUsd,
     tokRate: (model) => options.tokRates?.rate?.(model),
-    classify: async (prompt, base) => {
-      if (!local.adapter()) return base;
-      const verdict = await modelClassify(prompt, base, {
-        client: ollamaClassifierClient({
-          host: local.hosts[0]!.host.url,
-          keepAlive: loaded.config.local.keepAlive,
-        }),
-      });
-      return verdict.classification;
-    },
     async loadHistory() {
       try {
         await history.load(ledgerDir(env));

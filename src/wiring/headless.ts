@@ -6,6 +6,8 @@ import type { CommandIO } from '../commands/io.js';
 import { loadTokenizer } from '../router/tokenizer.js';
 import { readMemory } from '../telemetry/memory.js';
 import { buildCore, type Core } from './build.js';
+import { classifierFor } from './session-aids.js';
+import { classifierCallFacts } from '../session/classifier-call.js';
 
 /**
  * How long a headless command waits for Ollama's first answer before routing without it: a
@@ -23,7 +25,7 @@ export async function headlessCore(
   const core = buildCore({
     env: io.env,
     cwd: process.cwd(),
-    writeLedger: command !== 'route',
+    writeLedger: command === 'route' ? 'on-demand' : true,
     sessionId: command === 'serve' ? 'gateway' : 'print',
     waitOnRateLimits: command === 'print',
     notice: (level, text) =>
@@ -67,9 +69,21 @@ export async function print(args: PrintArgs, io: CommandIO): Promise<number> {
 
 export async function route(args: RouteArgs, io: CommandIO): Promise<number> {
   const core = await headlessCore(io, 'route');
-  return runRoute(
-    args,
-    { config: () => core.config.get(), routing: core.routing, classify: core.classify },
-    io,
-  );
+  try {
+    return await runRoute(
+      args,
+      {
+        config: () => core.config.get(),
+        routing: core.routing,
+        classify: classifierFor(core),
+        book: (call, taskType) =>
+          core.turnLedger.recordCall(
+            classifierCallFacts(call, { task: 'route', turn: 0, taskType }),
+          ),
+      },
+      io,
+    );
+  } finally {
+    core.close();
+  }
 }

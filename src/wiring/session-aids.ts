@@ -13,7 +13,13 @@ import {
 import type { GatewayCacheKit } from '../gateway/semantic.js';
 import { embedText } from '../local/embed.js';
 import { ollamaClassifierClient } from '../local/classifier-client.js';
-import { modelClassify, type ModelVerdict } from '../router/model-classify.js';
+import {
+  modelClassify,
+  type ClassifierClient,
+  type ModelVerdict,
+} from '../router/model-classify.js';
+import { providerClassifierClient } from '../providers/classifier-client.js';
+import { parseModelRef } from '../core/model-ref.js';
 import {
   OVERRIDES_FILE,
   overrideLine,
@@ -81,19 +87,45 @@ export function gatewayCache(core: Core): GatewayCacheKit | undefined {
   };
 }
 
-/** The model classifier over the first Ollama host, bounded by its own time budget. */
+/**
+ * Who answers for the model classifier (routing.modelClassifier): the smallest resident model of
+ * the first Ollama host, a named model, or nobody (off, no host, no key).
+ */
+function classifierClient(core: Core): ClassifierClient | undefined {
+  const config = core.config.get();
+  const choice = config.routing.modelClassifier;
+  if (choice === 'off') return undefined;
+  const host = core.local.hosts[0]?.host.url;
+  if (choice === 'auto') {
+    if (!host || !core.local.adapter()) return undefined;
+    return ollamaClassifierClient({ host, keepAlive: config.local.keepAlive });
+  }
+  const ref = parseModelRef(choice);
+  if (ref.provider === 'ollama') {
+    if (!core.local.adapter()) return undefined;
+    const on = core.local.hostFor(ref.model).host.url;
+    return ollamaClassifierClient({
+      host: on,
+      keepAlive: config.local.keepAlive,
+      model: ref.model,
+    });
+  }
+  if (!core.hasKey(ref.provider)) return undefined;
+  return providerClassifierClient(core.runner.providerFor(ref), ref);
+}
+
+/** The model classifier, bounded by its own time budget; the verdict carries the call to book. */
 export function classifierFor(
   core: Core,
-): (prompt: string, base: Classification, signal: AbortSignal) => Promise<ModelVerdict> {
+): (prompt: string, base: Classification, signal?: AbortSignal) => Promise<ModelVerdict> {
   return (prompt, base, signal) => {
-    const host = core.local.hosts[0]?.host.url;
     const config = core.config.get();
-    if (!host || !core.local.adapter() || config.routing.modelClassifier === 'off')
-      return Promise.resolve({ classification: base, outcome: 'unavailable', ms: 0 });
+    const client = classifierClient(core);
+    if (!client) return Promise.resolve({ classification: base, outcome: 'unavailable', ms: 0 });
     return modelClassify(prompt, base, {
-      client: ollamaClassifierClient({ host, keepAlive: config.local.keepAlive }),
-      signal,
-      // The session already decided the offline verdict is unsure (routing.askModelBelow).
+      client,
+      ...(signal ? { signal } : {}),
+      // The caller already decided the offline verdict is unsure (routing.askModelBelow).
       always: true,
       timeoutMs: config.routing.classifierTimeoutMs,
       userTable: config.routing.table,

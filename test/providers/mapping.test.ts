@@ -8,6 +8,8 @@ import {
   toAnthropicParams,
 } from '../../src/providers/anthropic-map.js';
 import { providerSetup } from '../../src/providers/index.js';
+import { toChatParams } from '../../src/providers/openai-map.js';
+import { toResponsesParams } from '../../src/providers/openai-responses.js';
 import { ollamaFetch, validateNdjson } from '../../src/providers/ollama-fetch.js';
 import { normalizeOllamaHost } from '../../src/config/ollama-host.js';
 import { numCtxBucket, ollamaMetrics, ollamaNumCtx } from '../../src/providers/ollama-map.js';
@@ -343,5 +345,32 @@ describe('SDK logging', () => {
     expect(result).toBe(7);
     expect(seen).toEqual(['deprecated model']);
     expect(console.warn).toBe(original);
+  });
+});
+
+describe('a forced tool call (toolChoice: the model classifier)', () => {
+  const request: ProviderRequest = {
+    model: 'm',
+    messages: [{ role: 'user', content: 'classify this' }],
+    tools: [{ name: 'classify', description: 'd', parameters: { type: 'object' } }],
+    toolChoice: 'classify',
+  };
+  // Each as the vendor documents a named tool choice: Anthropic "Tool use" tool_choice
+  // {type: "tool", name}; OpenAI Chat Completions {type: "function", function: {name}};
+  // Responses {type: "function", name}.
+  it('maps to each API’s own shape', () => {
+    expect(toAnthropicParams(request).tool_choice).toEqual({ type: 'tool', name: 'classify' });
+    expect(toChatParams('openai', request).tool_choice).toEqual({
+      type: 'function',
+      function: { name: 'classify' },
+    });
+    expect(toResponsesParams(request).tool_choice).toEqual({ type: 'function', name: 'classify' });
+  });
+
+  it('is absent unless asked for', () => {
+    const { toolChoice: _none, ...free } = request;
+    expect(toAnthropicParams(free).tool_choice).toBeUndefined();
+    expect(toChatParams('openai', free).tool_choice).toBeUndefined();
+    expect(toResponsesParams(free).tool_choice).toBeUndefined();
   });
 });

@@ -1,26 +1,15 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runRoute, type RouteKit } from '../../src/commands/route.js';
-import { modelClassify, type ClassifierClient } from '../../src/router/model-classify.js';
 import {
   classificationOf,
   mergeModelVerdict,
   shouldAskModel,
 } from '../../src/router/model-policy.js';
 import { route } from '../../src/router/route.js';
-import type { Classification, RouteDecision } from '../../src/router/types.js';
-import { seedConfig } from '../fixtures/seed-config.js';
+import type { RouteDecision } from '../../src/router/types.js';
 import { ctx } from './helpers.js';
+import { unsureClassification } from '../fixtures/classifier.js';
 
-const offline = (over: Partial<Classification> = {}): Classification => ({
-  taskType: 'implement',
-  baseTaskType: 'implement',
-  complexity: 3,
-  confidence: 0.42,
-  signals: ['trained:tier 1 (standard)'],
-  source: 'trained',
-  ...over,
-});
+const offline = unsureClassification;
 
 describe('shouldAskModel', () => {
   it('asks only when the offline classifier is unsure and a model is ready', () => {
@@ -100,73 +89,5 @@ describe('mergeModelVerdict', () => {
       confidence: 0.9,
     });
     expect(merged.classification).toMatchObject({ taskType: 'long-context', baseTaskType: 'docs' });
-  });
-});
-
-describe('kirikae route --json: the classifier’s source and confidence', () => {
-  const config = seedConfig();
-  // Routing with a fixed, unsure offline classification, so the test does not hang on weights.
-  const kit = (client?: ClassifierClient): RouteKit => ({
-    config: () => config,
-    routing: {
-      context: () => ctx({}, config),
-      decide: (r) =>
-        route({ ...r, classification: r.classification ?? offline() }, ctx({}, config)),
-    },
-    ...(client
-      ? {
-          classify: async (prompt: string, base: Classification) =>
-            (await modelClassify(prompt, base, { client })).classification,
-        }
-      : {}),
-  });
-  // As the Ollama client returns it: /api/chat with `format` = the JSON schema answers with
-  // message.content holding matching JSON (ollama docs/api.md, "Structured outputs"); the client
-  // parses it and adds the model's name.
-  const answering: ClassifierClient = {
-    classify: async () => ({
-      taskType: 'research',
-      complexity: 2,
-      confidence: 0.8,
-      model: 'qwen3:8b',
-    }),
-  };
-  async function json(args: { tier?: number }, k: RouteKit) {
-    let text = '';
-    const stdout = new PassThrough();
-    stdout.on('data', (c: Buffer) => (text += c.toString()));
-    const code = await runRoute({ prompt: 'hmm, and the other thing', json: true, ...args }, k, {
-      stdout,
-      stderr: new PassThrough(),
-      env: {},
-    });
-    expect(code).toBe(0);
-    return JSON.parse(text) as {
-      classifier: { source: string; confidence: number };
-      taskType: string;
-    };
-  }
-
-  it('trained when no model is asked', async () => {
-    expect((await json({}, kit())).classifier).toEqual({ source: 'trained', confidence: 0.42 });
-  });
-
-  it('model when the model classifier answered, with the merged confidence', async () => {
-    const out = await json({}, kit(answering));
-    expect(out.classifier).toEqual({ source: 'model', confidence: 0.72 });
-    expect(out.taskType).toBe('research');
-  });
-
-  it('override when the user forced the tier (and the model is not asked)', async () => {
-    let asked = 0;
-    const counting: ClassifierClient = {
-      classify: async (...a) => {
-        asked++;
-        return answering.classify(...a);
-      },
-    };
-    const out = await json({ tier: 0 }, kit(counting));
-    expect(out.classifier.source).toBe('override');
-    expect(asked).toBe(0);
   });
 });

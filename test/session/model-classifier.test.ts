@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { QWEN3_8B, QWEN3_CODER, startAllStubs, type AllStubs } from '../support/all-stubs.js';
 import { startSession, until, type KitSession } from './session-kit.js';
+import type { CallRecord } from '../../src/core/records.js';
+import { classifierToolAnswer } from '../fixtures/classifier.js';
 
 let stubs: AllStubs;
 beforeAll(async () => {
@@ -33,16 +35,22 @@ async function start(routing: Record<string, unknown>) {
     session: { modelClassifier: true },
   });
   open.push(kit);
-  return { session: kit.session, dataDir: kit.dataDir };
+  const calls = () => kit.core.history.records().filter((r): r is CallRecord => r.type === 'call');
+  return { session: kit.session, dataDir: kit.dataDir, calls };
 }
 
 describe('model classifier in the session', () => {
   it('an unsure prompt shows "classifying…", then the model verdict re-routes the card; agreement is logged', async () => {
     // askModelBelow 1: every prompt counts as unsure, whatever the trained weights say of it.
-    const { session, dataDir } = await start({ askModelBelow: 1, classifierTimeoutMs: 3_000 });
+    const { session, dataDir, calls } = await start({
+      askModelBelow: 1,
+      classifierTimeoutMs: 3_000,
+    });
     stubs.ollama.chatSteps.push({
       chunks: [JSON.stringify({ taskType: 'architecture', complexity: 5, confidence: 0.9 })],
       chunkDelayMs: 150,
+      promptEvalCount: 387,
+      evalCount: 19,
     });
     session.submit('hmm, what should we do about the sync layer');
     const classifying = await until(session, (s) => s.proposal?.classifying === true);
@@ -63,16 +71,45 @@ describe('model classifier in the session', () => {
     const line = JSON.parse(readFileSync(log, 'utf8').trim().split('\n').at(-1)!);
     expect(line).toMatchObject({ kind: 'agreement', model: 'qwen3:8b', taskType: 'architecture' });
     expect(typeof line.agreement.tier).toBe('boolean');
+
+    // The classifier's call is booked like any other, with the counts Ollama reported.
+    const [booked] = calls();
+    expect(booked).toMatchObject({
+      role: 'classifier',
+      model: 'ollama/qwen3:8b',
+      host: stubs.ollama.url,
+      usage: { input: 387, output: 19 },
+      costUsd: 0,
+      priceSource: 'local',
+      outcome: 'ok',
+      tier: null,
+      turn: 1,
+    });
+    expect(booked!.energyWh).toBeGreaterThan(0);
+
+    // The turn that follows books its calls to the same task as the classifier's.
+    session.acceptRoute();
+    await until(session, (s) => s.transcript.some((i) => i.kind === 'turn'));
+    const turnCalls = calls().filter((r) => r.role !== 'classifier');
+    expect(turnCalls.length).toBeGreaterThan(0);
+    for (const r of turnCalls) expect(r.task).toBe(booked!.task);
+    expect(booked!.task).not.toBe('none');
   });
 
   it('Enter before the model answers accepts the card as it stands and stops waiting', async () => {
-    const { session } = await start({ askModelBelow: 1, classifierTimeoutMs: 5_000 });
+    const { session, calls } = await start({ askModelBelow: 1, classifierTimeoutMs: 5_000 });
     stubs.ollama.chatSteps.push({
       chunks: [JSON.stringify({ taskType: 'architecture', complexity: 5, confidence: 0.9 })],
       chunkDelayMs: 1_500,
     });
     session.submit('hmm, what should we do about the sync layer');
-    const card = (await until(session, (s) => s.proposal?.classifying === true)).proposal!;
+    const chats = () => stubs.ollama.requests.filter((r) => r.path === '/api/chat').length;
+    const before = chats();
+    await until(session, (s) => s.proposal?.classifying === true);
+    // Accepted once the classifier's request is out (the stub is slow to answer it).
+    await until(session, () => chats() > before);
+    const card = session.getState().proposal!;
+    expect(card.classifying).toBe(true);
     const chosen = card.options[0]!.model;
     session.acceptRoute();
     expect(session.getState().proposal).toBeUndefined();
@@ -81,6 +118,47 @@ describe('model classifier in the session', () => {
     // The late verdict changes nothing: no card comes back.
     await new Promise((r) => setTimeout(r, 1_700));
     expect(session.getState().proposal).toBeUndefined();
+    // The stopped call was sent all the same: it is booked as aborted, its input estimated.
+    const stopped = calls().find((r) => r.role === 'classifier');
+    expect(stopped).toMatchObject({ outcome: 'aborted', model: 'ollama/qwen3:8b' });
+    expect(stopped!.usage.input).toBeGreaterThan(100);
+    expect(stopped!.usageEstimated).toBe(true);
+  });
+
+  it('a cloud classifier (routing.modelClassifier = anthropic/…haiku…) answers through a forced tool call, priced and booked', async () => {
+    const haiku = 'anthropic/claude-haiku-4-5';
+    const { session, calls } = await start({
+      askModelBelow: 1,
+      classifierTimeoutMs: 3_000,
+      modelClassifier: haiku,
+    });
+    stubs.anthropic.steps.push(classifierToolAnswer());
+    const before = stubs.anthropic.requests.length;
+    session.submit('hmm, what should we do about the sync layer');
+    const settled = await until(session, (s) => s.proposal?.classifier?.source === 'model');
+    const request = stubs.anthropic.requests[before]!.body as {
+      model: string;
+      tool_choice?: unknown;
+      tools?: { name: string }[];
+    };
+    expect(request.model).toBe('claude-haiku-4-5');
+    expect(request.tool_choice).toEqual({ type: 'tool', name: 'classify' });
+    expect(request.tools?.map((t) => t.name)).toEqual(['classify']);
+
+    const booked = calls().find((r) => r.role === 'classifier')!;
+    expect(booked).toMatchObject({
+      model: haiku,
+      usage: { input: 640, output: 38 },
+      priceSource: 'catalog',
+      outcome: 'ok',
+    });
+    expect(booked.costUsd).toBeGreaterThan(0);
+    // The card's verdict line says what the second opinion cost.
+    expect(settled.proposal!.classifier!.detail).toMatch(
+      /^model claude-haiku-4-5 · \d+ ms · \$0\.00\d+$/,
+    );
+    expect(settled.status.sessionUsd).toBeCloseTo(booked.costUsd!, 10);
+    expect(settled.proposal!.taskType).toBe('architecture');
   });
 
   it('with modelClassifier off nothing is asked', async () => {

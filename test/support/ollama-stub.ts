@@ -427,6 +427,9 @@ export async function startOllamaStub(options: OllamaStubOptions = {}): Promise<
 
     if (body.stream === false) {
       const content = chunks.join('');
+      // Unstreamed, Ollama answers once the whole reply is generated: the chunks' time first.
+      if (step.chunkDelayMs) await sleep(step.chunkDelayMs * Math.max(1, chunks.length));
+      if (res.destroyed) return;
       if (step.errorLine) return sendJson(res, 500, { error: step.errorLine });
       const f = final('stop') as Record<string, unknown>;
       if (kind === 'chat') {
