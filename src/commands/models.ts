@@ -245,14 +245,16 @@ export async function runModels(args: ModelsArgs, io: ModelsIO): Promise<number>
       );
       return 1;
     }
+    // --ctx is the user's own choice: that context, even when resident at a larger one.
+    const exact = args.numCtx !== undefined;
     const result =
       action === 'pin'
-        ? await residency.pin(args.model, numCtx)
-        : await residency.ensureResident(args.model, numCtx);
+        ? await residency.pin(args.model, numCtx, exact)
+        : await residency.ensureResident(args.model, numCtx, { exact });
     if (args.json) {
-      out(JSON.stringify({ model: args.model, action, numCtx, ...result }, null, 2) + '\n');
+      out(JSON.stringify({ model: args.model, action, ...result }, null, 2) + '\n');
     } else {
-      const line = describeEnsure(args.model, result, numCtx);
+      const line = describeEnsure(args.model, result);
       out(`${line}${action === 'pin' && result.status !== 'does_not_fit' ? ' (pinned)' : ''}\n`);
     }
     return result.status === 'does_not_fit' ? 1 : 0;

@@ -72,7 +72,8 @@ export function planLine(d: PlanDescription): string {
 export const ctxLabel = (n: number): string => (n >= 1024 ? `${Math.round(n / 1024)}K` : String(n));
 
 /** What a load did, in one sentence ("Loaded qwen3:8b at 32K context in 2.1 s; unloaded …"). */
-export function describeEnsure(model: string, result: EnsureResult, numCtx: number): string {
+export function describeEnsure(model: string, result: EnsureResult): string {
+  const { numCtx } = result;
   const unloaded = result.unloaded.length ? `; unloaded ${result.unloaded.join(', ')}` : '';
   switch (result.status) {
     case 'already_resident':

@@ -38,10 +38,12 @@ export interface ResidencyOptions {
   now?: () => number;
 }
 
-export type EnsureResult =
+/** `numCtx`: the context the model is (or would be) resident at; requests must send it. */
+export type EnsureResult = { numCtx: number } & (
   | { status: 'already_resident'; plan: ResidencyPlan; unloaded: []; loadSeconds: 0 }
   | { status: 'loaded'; plan: ResidencyPlan; unloaded: string[]; loadSeconds: number }
-  | { status: 'does_not_fit'; plan: ResidencyPlan; unloaded: []; loadSeconds: 0 };
+  | { status: 'does_not_fit'; plan: ResidencyPlan; unloaded: []; loadSeconds: 0 }
+);
 
 /** Past this context, a default load never unloads other models to make room. */
 const DEFAULT_EVICTING_CONTEXT = 32768;
@@ -122,13 +124,13 @@ export class ResidencyManager {
     this.loadTimes.record(model, seconds, bytes, wasResident);
   }
 
-  /** Seconds a turn on `model` at `numCtx` waits for loading: 0 when already resident there. */
+  /**
+   * Seconds a turn on `model` at `numCtx` waits for loading: 0 when already resident at that
+   * context or a larger one (the turn then runs at the resident context, see planOne).
+   */
   expectedLoadSeconds(model: string, numCtx?: number): number | undefined {
     const r = this.known.resident.find((x) => sameModelName(x.name, model));
-    if (
-      r &&
-      (numCtx === undefined || r.contextLength === undefined || r.contextLength === numCtx)
-    ) {
+    if (r && (numCtx === undefined || r.contextLength === undefined || r.contextLength >= numCtx)) {
       return 0;
     }
     const installed = this.known.installed.find((m) => sameModelName(m.name, model));
@@ -176,16 +178,19 @@ export class ResidencyManager {
     return this.known;
   }
 
-  /** Plans (without acting) what loading `model` at `numCtx` would take. */
-  async plan(model: string, numCtx: number): Promise<ResidencyView> {
-    return (await this.planner(model))(numCtx);
+  /**
+   * Plans (without acting) what loading `model` at `numCtx` would take; `exact` plans that very
+   * context even when the model is resident at a larger one (the user asked for it).
+   */
+  async plan(model: string, numCtx: number, exact = false): Promise<ResidencyView> {
+    return (await this.planner(model))(numCtx, exact);
   }
 
   /**
    * Reads the server once and returns a planner for `model` at any context: what
    * `models load` uses to find the largest context that fits without a round trip per bucket.
    */
-  async planner(model: string): Promise<(numCtx: number) => ResidencyView> {
+  async planner(model: string): Promise<(numCtx: number, exact?: boolean) => ResidencyView> {
     const { installed, resident } = await this.refresh();
     const entry = installed.find((m) => sameModelName(m.name, model));
     if (!entry) {
@@ -204,7 +209,8 @@ export class ResidencyManager {
       return (numCtx) => this.cloudView(entry, facts, resident, budgetBytes, numCtx);
     }
     const paths = await this.modelPaths(resident, installed);
-    return (numCtx) => this.planOne(entry, facts, resident, paths, budgetBytes, numCtx);
+    return (numCtx, exact) =>
+      this.planOne(entry, facts, resident, paths, budgetBytes, numCtx, exact);
   }
 
   private planOne(
@@ -214,9 +220,16 @@ export class ResidencyManager {
     paths: ReadonlyMap<string, string>,
     budgetBytes: number,
     numCtx: number,
+    exact = false,
   ): ResidencyView {
-    const effectiveCtx = facts.contextLength ? Math.min(numCtx, facts.contextLength) : numCtx;
+    const capped = facts.contextLength ? Math.min(numCtx, facts.contextLength) : numCtx;
     const current = resident.find((r) => sameModelName(r.name, entry.name));
+    // Resident at a larger context (loaded from the models screen, or by a longer turn): it
+    // already holds this turn, and asking for less would make Ollama reload it for seconds.
+    const effectiveCtx =
+      !exact && current?.contextLength && current.contextLength > capped
+        ? current.contextLength
+        : capped;
     // Resident at this context already: its real size is what it occupies, whatever we'd
     // estimate.
     const wantBytes =
@@ -251,7 +264,7 @@ export class ResidencyManager {
     buckets: readonly number[],
   ): Promise<number | undefined> {
     const planAt = await this.planner(model);
-    const views = [...buckets].sort((a, b) => b - a).map(planAt);
+    const views = [...buckets].sort((a, b) => b - a).map((n) => planAt(n));
     const beside = views.find((v) => v.plan.fits && v.plan.unload.length === 0);
     if (beside) return beside.numCtx;
     return views.find((v) => v.plan.fits && v.numCtx <= DEFAULT_EVICTING_CONTEXT)?.numCtx;
@@ -327,14 +340,16 @@ export class ResidencyManager {
   async ensureResident(
     model: string,
     numCtx: number,
-    opts: { keepAlive?: string | number } = {},
+    opts: { keepAlive?: string | number; exact?: boolean } = {},
   ): Promise<EnsureResult> {
-    const view = await this.plan(model, numCtx);
+    const view = await this.plan(model, numCtx, opts.exact);
     const { plan } = view;
-    if (!plan.fits) return { status: 'does_not_fit', plan, unloaded: [], loadSeconds: 0 };
+    const { numCtx: at } = view;
+    if (!plan.fits)
+      return { status: 'does_not_fit', plan, unloaded: [], loadSeconds: 0, numCtx: at };
     if (plan.alreadyResident) {
       this.lastUsed.set(view.installed.name, this.now());
-      return { status: 'already_resident', plan, unloaded: [], loadSeconds: 0 };
+      return { status: 'already_resident', plan, unloaded: [], loadSeconds: 0, numCtx: at };
     }
     const unloaded: string[] = [];
     for (const name of plan.unload) {
@@ -346,7 +361,7 @@ export class ResidencyManager {
     this.loadTimes.record(view.installed.name, loadSeconds, view.wantBytes, false);
     this.lastUsed.set(view.installed.name, this.now());
     await this.refresh().catch(() => undefined);
-    return { status: 'loaded', plan, unloaded, loadSeconds };
+    return { status: 'loaded', plan, unloaded, loadSeconds, numCtx: at };
   }
 
   /**
@@ -379,10 +394,10 @@ export class ResidencyManager {
   }
 
   /** Keeps `model` loaded until unpinned: a negative keep_alive never expires. */
-  async pin(model: string, numCtx: number): Promise<EnsureResult> {
+  async pin(model: string, numCtx: number, exact = false): Promise<EnsureResult> {
     this.pinned.add(model);
-    const result = await this.ensureResident(model, numCtx, { keepAlive: -1 });
-    if (result.status === 'already_resident') await this.preload(model, numCtx, -1);
+    const result = await this.ensureResident(model, numCtx, { keepAlive: -1, exact });
+    if (result.status === 'already_resident') await this.preload(model, result.numCtx, -1);
     return result;
   }
 

@@ -39,6 +39,8 @@ export interface LocalHost {
 
 export interface PlacedModel {
   host: LocalHost;
+  /** The context the model is resident at: every request to it must send this num_ctx. */
+  numCtx: number;
   status: EnsureResult['status'];
   loadSeconds: number;
   unloaded: string[];
@@ -243,6 +245,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
         }
         return {
           host,
+          numCtx: result.numCtx,
           status: result.status,
           loadSeconds: result.loadSeconds,
           unloaded: [...result.unloaded],
@@ -251,6 +254,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
       } catch (error) {
         return {
           host,
+          numCtx,
           status: 'does_not_fit',
           loadSeconds: 0,
           unloaded: [],

@@ -62,15 +62,15 @@ export async function placeAttempt(
   }
   const needed =
     (option?.estimate.inputTokens ?? 8_000) + (option?.estimate.outputTokensP90 ?? 4_000);
-  const numCtx = numCtxBucket(needed);
-  const placed = await deps.local.ensureResident(ref.model, numCtx);
+  const placed = await deps.local.ensureResident(ref.model, numCtxBucket(needed));
   onEvent({ type: 'residency', model, ...placed, host: placed.host.label });
   return {
     provider: deps.local.providerFor(ref.model),
     host: placed.host.label,
     tier,
     ...(option ? { option } : {}),
-    request: { numCtx, keepAlive: deps.local.keepAliveFor(ref.model) },
+    // The resident context, which may be larger than asked: another num_ctx reloads the model.
+    request: { numCtx: placed.numCtx, keepAlive: deps.local.keepAliveFor(ref.model) },
     release: deps.local.beginUse(ref.model),
   };
 }

@@ -52,6 +52,22 @@ describe('ensureResident through the stub', () => {
     });
   });
 
+  it('a model resident at a larger context serves a smaller one there, without a reload', async () => {
+    // Loaded from the models screen at 32K; the next turn needs 8K. Ollama reloads a model
+    // whenever num_ctx changes (server/sched.go needsReload compares the runner's options), so
+    // the turn must run at 32K, not ask for 8K.
+    await residency.ensureResident('a:1', 32768);
+    const turn = await residency.ensureResident('a:1', 8192);
+    expect(turn).toMatchObject({ status: 'already_resident', numCtx: 32768, loadSeconds: 0 });
+    expect(stub.requests.filter((r) => r.path === '/api/chat')).toHaveLength(1);
+    expect(residency.expectedLoadSeconds('a:1', 8192)).toBe(0);
+
+    // A context the user names (`models load --ctx 8192`) is that context: it reloads.
+    const exact = await residency.ensureResident('a:1', 8192, { exact: true });
+    expect(exact).toMatchObject({ status: 'loaded', numCtx: 8192 });
+    expect(stub.resident()[0]).toMatchObject({ name: 'a:1', contextLength: 8192 });
+  });
+
   it('evicts the least recently used model to make room, never the one in use', async () => {
     await residency.ensureResident('a:1', 8192);
     clock = 2_000;

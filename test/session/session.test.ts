@@ -120,6 +120,39 @@ describe('Session', () => {
     expect(tokRates.rate('qwen3-coder:30b')).toBeCloseTo(80, 5);
   });
 
+  it('a model already resident at a larger context (the models screen loads at 32K) runs the turn there, not reloaded at 4K', async () => {
+    const { cwd, dataDir } = tempDirs();
+    // As the models screen loads it: an empty chat with num_ctx (ollama docs/api.md "Load a model").
+    await fetch(`${stubs.ollama.url}/api/chat`, {
+      method: 'POST',
+      body: JSON.stringify({
+        model: 'qwen3-coder:30b',
+        messages: [],
+        keep_alive: '30m',
+        options: { num_ctx: 32768 },
+      }),
+    });
+    const { session: controller } = await makeSession(
+      { local: { memoryBudgetGb: 64, reserveGb: 0 } },
+      cwd,
+      dataDir,
+    );
+    stubs.ollama.chatSteps.push({ chunks: ['local ', 'answer'] });
+    const chats = () => stubs.ollama.requests.filter((r) => r.path === '/api/chat');
+    const before = chats().length;
+    controller.setModelOverride('ollama/qwen3-coder:30b', 'turn');
+    controller.submit('fix the typo in README.md');
+    const state = await until(controller, (s) => s.transcript.some((i) => i.kind === 'turn'));
+    expect(state.transcript.find((i) => i.kind === 'turn')).toMatchObject({ outcome: 'ok' });
+    // One request, the turn's own: no preload at another context, and the resident num_ctx.
+    const sent = chats().slice(before);
+    expect(sent).toHaveLength(1);
+    expect((sent[0]!.body as { options: { num_ctx: number } }).options.num_ctx).toBe(32768);
+    expect(stubs.ollama.resident()).toEqual([
+      expect.objectContaining({ name: 'qwen3-coder:30b', contextLength: 32768 }),
+    ]);
+  });
+
   it('falls back to the next model of the chain when the first is overloaded (529)', async () => {
     const { cwd, dataDir } = tempDirs();
     const { session: controller, records } = await makeSession(

@@ -133,13 +133,7 @@ export function createModelsPort(
       }),
     loadModel: (name) =>
       attempt(host, name, async () =>
-        on(
-          describeEnsure(
-            name,
-            await ctx.residency.ensureResident(name, SCREEN_LOAD_CTX),
-            SCREEN_LOAD_CTX,
-          ),
-        ),
+        on(describeEnsure(name, await ctx.residency.ensureResident(name, SCREEN_LOAD_CTX))),
       ),
     unload: (name) =>
       attempt(host, name, async () => {
@@ -149,7 +143,7 @@ export function createModelsPort(
     pin: (name) =>
       attempt(host, name, async () => {
         const result = await ctx.residency.pin(name, SCREEN_LOAD_CTX);
-        const line = describeEnsure(name, result, SCREEN_LOAD_CTX);
+        const line = describeEnsure(name, result);
         return on(
           result.status === 'does_not_fit'
             ? line
