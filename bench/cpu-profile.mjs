@@ -22,6 +22,12 @@ function sourceMapOf(url) {
 function ownerOf({ url, functionName, lineNumber, columnNumber }) {
   if (!url) return functionName ? `(${functionName.replace(/[()]/g, '')})` : '(V8)';
   if (url.startsWith('node:')) return '(node: module loading, streams, …)';
+  // The one WebAssembly module kirikae loads is Yoga, Ink's layout engine.
+  if (url.startsWith('wasm://')) return 'yoga-layout (WebAssembly)';
+  // A package's own file first (its source map points into the package's src/), else where a
+  // bundled chunk's source map says the code came from.
+  const inPackage = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (inPackage) return inPackage[1];
   const source = sourceMapOf(url)?.findEntry(lineNumber, columnNumber)?.originalSource ?? url;
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source);
   if (pkg) return pkg[1];

@@ -296,9 +296,12 @@ class FakeTty extends EventEmitter {
   isTTY = true;
   writes = 0;
   bytes = 0;
+  /** performance.now() of the last write: when a frame's bytes reached the terminal. */
+  lastWriteAt = 0;
   write(chunk) {
     this.writes++;
     this.bytes += chunk.length;
+    this.lastWriteAt = performance.now();
     return true;
   }
 }
@@ -542,38 +545,80 @@ async function benchSession(cwd, provider) {
   return { core, session: buildSession(core, { sessionId: 'bench' }) };
 }
 
+/** Where the CPU of `presses()` went: self time per package (bench/cpu-profile.mjs). */
+async function profiled(presses) {
+  const { Session } = await import('node:inspector/promises');
+  const inspector = new Session();
+  inspector.connect();
+  await inspector.post('Profiler.enable');
+  await inspector.post('Profiler.start');
+  await presses();
+  const { profile } = await inspector.post('Profiler.stop');
+  inspector.disconnect();
+  const file = join(tmpdir(), `kirikae-keys-${process.pid}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(profile));
+  try {
+    return selfTimeByOwner(file);
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
 async function routeCardKeys() {
   const presses = Number(process.env.BENCH_UI_KEYS ?? 30);
   const warmUp = 10; // presses before the measured ones: the first frames run cold (unoptimised) code
   console.log(
-    `\n(d) route card: a tier key (1 / 2, alternately) → the new card drawn (real Session and App, fake TTY, ${presses} presses)`,
+    `\n(d) route card: a tier key (1 / 2, alternately) → the new card's frame written (real Session and App, fake TTY, ${presses} presses)`,
   );
   const cwd = mkdtempSync(join(tmpdir(), 'kirikae-ui-bench-'));
   const { core, session } = await benchSession(cwd);
   session.start();
-  const { instance, stdin, frames } = await mountApp(session);
+  const { instance, stdin, stdout, frames } = await mountApp(session);
   session.submit('Why does parseDate fail on 2024-02-29T00:00:00+09:00? Fix it.');
   const deadline = Date.now() + 10_000;
   while (!session.getState().proposal && Date.now() < deadline) await sleep(10);
+  // One press: the key's byte into stdin (Ink's own reading and parsing, the session's
+  // selectTier, React, Ink's layout, render and log-update) until the frame's last byte is
+  // written to the terminal. Undefined when no new card was written.
+  const press = async (i) => {
+    await sleep(120); // idle, so Ink's frame throttle does not hold the frame back
+    const before = frames.length;
+    const writes = stdout.writes;
+    const selected = session.getState().proposal?.selected;
+    const t0 = performance.now();
+    stdin.write(i % 2 ? '1' : '2');
+    while ((frames.length === before || stdout.writes === writes) && performance.now() - t0 < 2_000)
+      await sleep(0);
+    if (stdout.writes === writes || session.getState().proposal?.selected === selected)
+      return undefined;
+    return stdout.lastWriteAt - t0;
+  };
   if (!session.getState().proposal) {
     console.log('  skipped: no route card appeared');
   } else {
     const latencies = [];
     for (let i = 0; i < presses + warmUp; i++) {
-      await sleep(120); // idle, so Ink's frame throttle does not hold the frame back
-      const before = frames.length;
-      const selected = session.getState().proposal?.selected;
-      const t0 = performance.now();
-      stdin.write(i % 2 ? '1' : '2');
-      while (frames.length === before && performance.now() - t0 < 2_000) await sleep(0);
-      if (frames.length === before) continue;
-      if (i >= warmUp && session.getState().proposal?.selected !== selected) {
-        latencies.push(frames[before].at - t0);
-      }
+      const ms = await press(i);
+      if (i >= warmUp && ms !== undefined) latencies.push(ms);
     }
     if (latencies.length) {
+      const sorted = [...latencies].sort((a, b) => a - b);
       console.log(
-        `  key → frame written: median ${median(latencies).toFixed(1)} ms, p95 ${percentile(latencies, 0.95).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms   (target < 16 ms)`,
+        `  key → frame written: median ${median(latencies).toFixed(1)} ms (quartiles ${percentile(sorted, 0.25).toFixed(1)}–${percentile(sorted, 0.75).toFixed(1)}), p95 ${percentile(latencies, 0.95).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms   (target < 16 ms)`,
+      );
+      // Then the same presses under the profiler (slower, so not the figure above).
+      const { rows, total } = await profiled(async () => {
+        for (let i = 0; i < presses; i++) await press(i);
+      });
+      // (dispatch) is the inspector itself answering Profiler.start/stop.
+      const busy = rows.filter(([owner]) => !['(idle)', '(program)', '(dispatch)'].includes(owner));
+      const busyMs = busy.reduce((sum, [, ms]) => sum + ms, 0);
+      console.log(
+        `  where a press's CPU goes (profiled, ${(busyMs / presses).toFixed(1)} ms of CPU per press, ${total.toFixed(0)} ms sampled): ` +
+          busy
+            .slice(0, 8)
+            .map(([owner, ms]) => `${owner} ${((100 * ms) / busyMs).toFixed(0)} %`)
+            .join(', '),
       );
     } else {
       console.log('  no key press changed the card (is tier 1 or 2 available?)');

@@ -1,16 +1,35 @@
 #!/usr/bin/env node
-/* global require, __dirname */
+/* global require, __dirname, Buffer */
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose, see below */
 // Launcher: the bundled CLI lives in dist/ (built by `npm run build`, which `npm start` runs).
 // `--version` and `--help` alone are answered here, from package.json and the help text the build
 // saved, so they cost a bare node start: the bundle (commander, zod, the price data) is not
 // parsed for them. bin/package.json makes this file CommonJS: node starts a CommonJS entry
 // without setting up its ES module loader first, which is most of what an ESM launcher costs.
+// The answer is written to fd 1 directly: the first touch of process.stdout builds a stream
+// (about 30 of node's own modules: streams, net, pipes) that `node -e 0` never loads.
 'use strict';
-const { existsSync, readFileSync } = require('node:fs');
-const { enableCompileCache } = require('node:module');
+const { existsSync, readFileSync, writeSync } = require('node:fs');
 const { join } = require('node:path');
-const { pathToFileURL } = require('node:url');
+
+/** Writes all of `text` to stdout without process.stdout; a closed pipe is not an error. */
+function print(text) {
+  const bytes = Buffer.from(text);
+  let at = 0;
+  while (at < bytes.length) {
+    try {
+      at += writeSync(1, bytes, at);
+    } catch (error) {
+      if (error.code === 'EAGAIN') {
+        // A non-blocking pipe that is full: the stream waits for the reader.
+        process.stdout.write(bytes.subarray(at));
+        return;
+      }
+      if (error.code === 'EPIPE') return; // `kirikae --help | head -1`
+      throw error;
+    }
+  }
+}
 
 /** Answers `--version` or `--help` alone; false for anything commander must parse. */
 function answeredHere(args) {
@@ -18,7 +37,7 @@ function answeredHere(args) {
   const [flag] = args;
   if (flag === '--version' || flag === '-v') {
     const pkg = JSON.parse(readFileSync(join(__dirname, '../package.json'), 'utf8'));
-    process.stdout.write(`${pkg.version}\n`);
+    print(`${pkg.version}\n`);
     return true;
   }
   if (flag !== '--help' && flag !== '-h') return false;
@@ -28,7 +47,7 @@ function answeredHere(args) {
   } catch {
     return false; // not built yet: the bundle check below says so
   }
-  process.stdout.write(help);
+  print(help);
   return true;
 }
 
@@ -41,8 +60,8 @@ if (answeredHere(process.argv.slice(2))) {
 } else {
   // V8's code cache for the bundle's chunks (Node >= 22.1): later starts skip most of the
   // parsing. Older Node has no such API and parses the bundle each time.
-  enableCompileCache?.();
-  import(pathToFileURL(bundle).href).catch((error) => {
+  require('node:module').enableCompileCache?.();
+  import(require('node:url').pathToFileURL(bundle).href).catch((error) => {
     console.error(error);
     process.exitCode = 1;
   });

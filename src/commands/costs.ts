@@ -3,9 +3,9 @@ import { isKirikaeError } from '../core/errors.js';
 import { parseModelRef } from '../core/model-ref.js';
 import { budgetState } from '../ledger/budget.js';
 import type { CostsGrouping } from '../ledger/screen.js';
-import { delegationBooks, type BooksOptions } from '../ledger/delegation.js';
-import { ledgerDir, monthFile, scanLedgerMonth } from '../ledger/store.js';
-import { projectionHistory, readMonthSummary, type MonthSummary } from '../ledger/month.js';
+import type { DelegationReport } from '../ledger/delegation.js';
+import { ledgerDir, monthFile } from '../ledger/store.js';
+import { projectionHistory, readMonthFigures, type MonthFigures } from '../ledger/month.js';
 import { isMonth, monthOfDate } from '../ledger/time.js';
 import { DEFAULT_WHATIF_MODEL } from '../ledger/whatif.js';
 import { toCheck, toCsv, toJson, toText } from './costs-output.js';
@@ -66,31 +66,17 @@ function write(stream: NodeJS.WritableStream, lines: readonly string[]): void {
   stream.write(lines.map((l) => `${l}\n`).join(''));
 }
 
-/** `--by role`: the month's delegation books, streamed from its file. */
-async function roleBooks(
+/** `--by role`: the month's delegation books, from the month's fold (as the report). */
+function roleBooks(
   args: CostsArgs,
   month: string,
   dir: string,
-  overrides: BooksOptions['overrides'],
+  books: DelegationReport,
   io: CostsIo,
-): Promise<number> {
-  const books = delegationBooks(overrides ? { overrides } : {});
-  try {
-    const { skipped } = await scanLedgerMonth(dir, month, books.add);
-    if (skipped > 0)
-      write(io.stderr, [
-        `warning: ${skipped} corrupted ledger line(s) skipped in ${monthFile(dir, month)}`,
-      ]);
-  } catch (error) {
-    write(io.stderr, [
-      `kirikae costs: ${isKirikaeError(error) ? error.describe() : String(error)}`,
-    ]);
-    return 1;
-  }
-  const report = books.build();
-  if (args.json) io.stdout.write(`${JSON.stringify(rolesJson(report, month), null, 2)}\n`);
-  else if (args.csv) write(io.stdout, rolesCsv(report));
-  else write(io.stdout, rolesText(report, month, monthFile(dir, month)));
+): number {
+  if (args.json) io.stdout.write(`${JSON.stringify(rolesJson(books, month), null, 2)}\n`);
+  else if (args.csv) write(io.stdout, rolesCsv(books));
+  else write(io.stdout, rolesText(books, month, monthFile(dir, month)));
   return 0;
 }
 
@@ -114,13 +100,13 @@ export async function runCosts(args: CostsArgs, io: CostsIo): Promise<number> {
   }
   const config = loaded.config;
   const dir = ledgerDir(io.env);
-  if (by === 'role') return roleBooks(args, month, dir, config.prices, io);
 
-  // Streamed: each record is folded into the report and the what-if as it is parsed.
-  let summary: MonthSummary;
+  // Streamed: each record is folded into the report, the what-if and the delegation books as
+  // it is parsed (from the month's checkpoint and what was appended since).
+  let figures: MonthFigures;
   try {
-    const history = await projectionHistory(dir, month, now);
-    summary = await readMonthSummary(dir, {
+    const history = by === 'role' ? undefined : await projectionHistory(dir, month, now);
+    figures = await readMonthFigures(dir, {
       month,
       now,
       budgetUsd: config.budget.monthlyUsd,
@@ -134,12 +120,13 @@ export async function runCosts(args: CostsArgs, io: CostsIo): Promise<number> {
     ]);
     return 1;
   }
-  const { report, whatIf: whatif, skipped } = summary;
+  const { report, whatIf: whatif, skipped } = figures.summary;
   if (skipped > 0) {
     write(io.stderr, [
       `warning: ${skipped} corrupted ledger line(s) skipped in ${monthFile(dir, month)}`,
     ]);
   }
+  if (by === 'role') return roleBooks(args, month, dir, figures.books(), io);
   const budget = budgetState(
     {
       month,

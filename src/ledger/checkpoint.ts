@@ -39,8 +39,12 @@ import { monthFile, scanLedgerTail } from './store.js';
  * files and never see it.
  */
 
-/** Bump when a builder's state changes shape or meaning: older sidecars are then ignored. */
-const FORMAT = 1;
+/**
+ * Bump when a builder's state changes shape or meaning: older sidecars are then ignored (and
+ * replaced by the next read). 2: per-task state in columns, and the month summary's fold
+ * carries the delegation books.
+ */
+export const FORMAT = 2;
 
 /** Bytes checked at both ends of the covered part of the file. */
 const PROBE = 256;

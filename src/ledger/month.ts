@@ -2,8 +2,10 @@ import { costsScreenDataOf, type CostsScreenData, type CostsScreenOptions } from
 import { priceCurve, type PriceCurve } from '../catalog/price-curve.js';
 import { parseModelRef } from '../core/model-ref.js';
 import type { LedgerRecord } from '../core/records.js';
-import { foldMonth } from './checkpoint.js';
-import { delegationBooks, delegationSummary, type BooksState } from './delegation.js';
+import { rmSync } from 'node:fs';
+import { booksColumns, booksOfColumns, type BooksColumns } from './books-columns.js';
+import { foldMonth, sidecarFile } from './checkpoint.js';
+import { delegationBooks, delegationSummary, type DelegationReport } from './delegation.js';
 import {
   monthSummaryBuilder,
   type MonthSummary,
@@ -16,29 +18,49 @@ import { addMonths, dayOfTs, monthDays, monthOfDate, tsInMonth } from './time.js
 
 export type { MonthSummary, MonthSummaryOptions } from './summary.js';
 
+/** A month's report, what-if and delegation books, from one streamed pass. */
+export interface MonthFigures {
+  summary: MonthSummary;
+  /**
+   * The delegation books (`kirikae costs --by role`, the costs screen), built when asked: from
+   * a checkpoint, they are restored only then.
+   */
+  books(): DelegationReport;
+}
+
 /**
- * The month report and the what-if saving straight from the month's file: each record is
- * folded into both as soon as it is parsed, and then dropped. The same figures as
- * a records array folded through monthSummaryBuilder (the tests check it), in
- * less time and a fraction of the memory, since no array of 100,000 records is ever built.
+ * The month report, the what-if saving and the delegation books straight from the month's
+ * file: each record is folded into all three as soon as it is parsed, and then dropped. The
+ * same figures as a records array folded through monthSummaryBuilder and delegationReport
+ * (the tests check it), in less time and a fraction of the memory, since no array of 100,000
+ * records is ever built. One checkpoint (`<month>.summary.fold`) serves `kirikae costs`, every
+ * `--by` and the costs screen.
  */
-export async function readMonthSummary(
+export async function readMonthFigures(
   dir: string,
   options: MonthSummaryOptions,
-): Promise<MonthSummary> {
+): Promise<MonthFigures> {
   const { fold, skipped } = await foldMonth(
     dir,
     options.month,
     { kind: 'summary', depends: summaryDepends(options) },
-    (state: MonthSummaryState | undefined) => monthSummaryBuilder(options, state),
+    (state: MonthFoldState | undefined) => monthFold(options, state),
   );
-  return fold.build(skipped);
+  return { summary: fold.summary.build(skipped), books: fold.books.build };
+}
+
+/** The month report and the what-if saving (readMonthFigures without the books). */
+export async function readMonthSummary(
+  dir: string,
+  options: MonthSummaryOptions,
+): Promise<MonthSummary> {
+  return (await readMonthFigures(dir, options)).summary;
 }
 
 /**
- * `costsScreenData` for one month, streamed from its file like `readMonthSummary`: what the
- * costs screen's port calls. Without `history`, the previous month's days are read when the
- * projection needs them (see projectionHistory).
+ * `costsScreenData` for one month, streamed from its file like `readMonthSummary`, from the
+ * same checkpoint: what the costs screen's port calls. Without `history`, the previous month's
+ * days are read when the projection needs them (see projectionHistory).
  */
 export async function readCostsScreenData(
   dir: string,
@@ -46,19 +68,16 @@ export async function readCostsScreenData(
 ): Promise<{ data: CostsScreenData; skipped: number }> {
   const history = options.history ?? (await projectionHistory(dir, options.month, options.now));
   const full = { ...options, history };
-  // The delegation books fold in the same pass (the screen shows them; `kirikae costs` does not
-  // pay for them unless asked with --by role).
-  const { fold, skipped } = await foldMonth(
-    dir,
-    options.month,
-    { kind: 'screen', depends: summaryDepends(options) },
-    (state: ScreenState | undefined) => screenFold(full, state),
-  );
-  const { report, whatIf } = fold.summary.build(skipped);
-  const delegation = delegationSummary(fold.books.build());
+  const { summary, books } = await readMonthFigures(dir, full);
+  // The screen kept a checkpoint of its own before the month summary carried the books.
+  rmSync(sidecarFile(dir, options.month, 'screen'), { force: true });
+  const delegation = delegationSummary(books());
   return {
-    data: { ...costsScreenDataOf(report, whatIf, full), ...(delegation ? { delegation } : {}) },
-    skipped,
+    data: {
+      ...costsScreenDataOf(summary.report, summary.whatIf, full),
+      ...(delegation ? { delegation } : {}),
+    },
+    skipped: summary.skipped,
   };
 }
 
@@ -78,18 +97,15 @@ function summaryDepends(options: MonthSummaryOptions): unknown {
   return [model, options.overrides ?? null, curve];
 }
 
-interface ScreenState {
+interface MonthFoldState {
   summary: MonthSummaryState;
-  books: BooksState;
+  books: BooksColumns;
 }
 
-/** The screen's fold: the month summary and the delegation books in one pass. */
-function screenFold(options: MonthSummaryOptions, state: ScreenState | undefined) {
+/** The month's one fold: the month summary and the delegation books in one pass. */
+function monthFold(options: MonthSummaryOptions, state: MonthFoldState | undefined) {
   const summary = monthSummaryBuilder(options, state?.summary);
-  const books = delegationBooks(
-    options.overrides ? { overrides: options.overrides } : {},
-    state?.books,
-  );
+  const books = lazyBooks(options, state?.books);
   return {
     summary,
     books,
@@ -97,7 +113,38 @@ function screenFold(options: MonthSummaryOptions, state: ScreenState | undefined
       summary.add(record);
       if (tsInMonth(record.ts, options.month)) books.add(record);
     },
-    snapshot: (): ScreenState => ({ summary: summary.snapshot(), books: books.state }),
+    snapshot: (): MonthFoldState => ({ summary: summary.snapshot(), books: books.snapshot() }),
+  };
+}
+
+/** Records held back before lazyBooks restores its books anyway. */
+const MAX_HELD = 1_000;
+
+/**
+ * The delegation books restored from a checkpoint only when asked for: rebuilding a month's
+ * thousands of per-task books (and collecting them) cost `kirikae costs` more than the rest of
+ * its warm read, and only `--by role` and the costs screen show them. Until then the records
+ * of the tail are held back (a few hundred: the checkpoint is rewritten every ~100 kB).
+ */
+function lazyBooks(options: MonthSummaryOptions, columns: BooksColumns | undefined) {
+  const booksOptions = options.overrides ? { overrides: options.overrides } : {};
+  let live = columns ? undefined : delegationBooks(booksOptions);
+  let held: LedgerRecord[] = [];
+  const restored = (): ReturnType<typeof delegationBooks> => {
+    if (!live) {
+      live = delegationBooks(booksOptions, booksOfColumns(columns!));
+      for (const record of held) live.add(record);
+      held = [];
+    }
+    return live;
+  };
+  return {
+    add(record: LedgerRecord): void {
+      if (live) live.add(record);
+      else if (held.push(record) >= MAX_HELD) restored();
+    },
+    build: (): DelegationReport => restored().build(),
+    snapshot: (): BooksColumns => booksColumns(restored().state),
   };
 }
 

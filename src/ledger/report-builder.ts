@@ -22,8 +22,14 @@ import {
   perCompletedTask,
   topTasks,
   type TaskCost,
-  type TaskEnd,
 } from './task-costs.js';
+import {
+  taskColumns,
+  tasksOfColumns,
+  unpackTurns,
+  type TaskColumns,
+  type TaskEntry,
+} from './task-columns.js';
 import { isoInMonth, isoWeek, monthDays, utcIso } from './time.js';
 import {
   addCall,
@@ -50,20 +56,6 @@ interface ModelEntry {
   /** Successful calls' durations and speeds, for the latency table. */
   durations: NumberList;
   speeds: NumberList;
-}
-
-interface TaskEntry {
-  cost: TaskCost;
-  end: TaskEnd | undefined;
-  /**
-   * Per turn number, the timestamp of the turn's last call so far, and whether it ran locally
-   * (LocalShare.turns): kept instead of the call itself, so a streamed month keeps no records.
-   * The flags of turns below TURN_BITS are bits of `localBits` rather than one more array per
-   * task: fewer objects for the collector to move while a month is streamed.
-   */
-  lastTs: string[] | undefined;
-  localBits: number;
-  localHigh: boolean[] | undefined;
 }
 
 interface Counts {
@@ -107,7 +99,8 @@ export interface MonthReportState {
   models: Map<string, ModelStateEntry>;
   providers: Map<string, GroupRow>;
   taskTypes: Map<string, GroupRow>;
-  tasks: Map<string, TaskEntry>;
+  /** Columns rather than the Map of entries: see task-columns.ts. */
+  tasks: TaskColumns;
   counts: Counts;
   disagreements: BilledDisagreementRow[];
 }
@@ -171,10 +164,10 @@ export class MonthReportBuilder {
       tiers: this.tiers,
       providers: this.providers,
       taskTypes: this.taskTypes,
-      tasks: this.tasks,
       counts: this.counts,
       disagreements: this.disagreements,
     } = state);
+    this.tasks = tasksOfColumns(state.tasks);
     for (const [key, entry] of state.models) {
       this.models.set(key, {
         ...entry,
@@ -205,7 +198,7 @@ export class MonthReportBuilder {
       models,
       providers: this.providers,
       taskTypes: this.taskTypes,
-      tasks: this.tasks,
+      tasks: taskColumns(this.tasks),
       counts: this.counts,
       disagreements: this.disagreements,
     };
@@ -241,7 +234,7 @@ export class MonthReportBuilder {
     const task = this.taskEntry(call);
     addTaskCall(task.cost, call);
     // The turn's last call so far decides whether it counts as local (as LocalShare.turns defines).
-    const lastTs = (task.lastTs ??= []);
+    const lastTs = (task.lastTs ??= task.packedTs ? unpackTurns(task.packedTs) : []);
     const turn = call.turn;
     const prevTs = lastTs[turn];
     if (prevTs === undefined || call.ts >= prevTs) {
@@ -347,6 +340,7 @@ export class MonthReportBuilder {
             : newTaskCost(record.task, record.session, record.ts),
         end: undefined,
         lastTs: undefined,
+        packedTs: undefined,
         localBits: 0,
         localHigh: undefined,
       };

@@ -126,16 +126,22 @@ export interface CompletedTaskRow {
   usdPerCompletedInclWaste: number | null;
 }
 
+function groupKeyOf(cost: TaskCost, by: TaskGrouping): string {
+  const tierKey = cost.tier === null ? 'none' : String(cost.tier);
+  if (by === 'tier') return tierKey;
+  const taskType = cost.taskType ?? 'none';
+  return by === 'taskType' ? taskType : `${taskType}/${tierKey}`;
+}
+
 function taskGroupKey(
   cost: TaskCost,
   by: TaskGrouping,
 ): Pick<CompletedTaskRow, 'key' | 'taskType' | 'tier'> {
+  const key = groupKeyOf(cost, by);
   const taskType = cost.taskType ?? 'none';
-  const tier = cost.tier;
-  const tierKey = tier === null ? 'none' : String(tier);
-  if (by === 'taskType') return { key: taskType, taskType };
-  if (by === 'tier') return { key: tierKey, tier };
-  return { key: `${taskType}/${tierKey}`, taskType, tier };
+  if (by === 'taskType') return { key, taskType };
+  if (by === 'tier') return { key, tier: cost.tier };
+  return { key, taskType, tier: cost.tier };
 }
 
 /**
@@ -150,9 +156,11 @@ export function perCompletedTask(
   const groups = new Map<string, { row: CompletedTaskRow; priced: number[] }>();
   for (const cost of costs) {
     if (cost.outcome === 'open') continue;
-    const id = taskGroupKey(cost, by);
-    let entry = groups.get(id.key);
+    // The key alone per task; the row's fields only for a new group (a month has thousands of
+    // tasks and a few dozen groups).
+    let entry = groups.get(groupKeyOf(cost, by));
     if (!entry) {
+      const id = taskGroupKey(cost, by);
       entry = {
         row: {
           ...id,
