@@ -1,4 +1,4 @@
-import type { CallRole } from '../core/records.js';
+import { CALL_ROLES, type CallRole } from '../core/records.js';
 import type { TaskType } from '../core/task.js';
 import type { BooksState, Overhead, RoleTotals, TaskBooks } from './delegation.js';
 
@@ -28,7 +28,7 @@ export interface BooksColumns {
 }
 
 /** delegationBooks' order of the roles (zeroRoles), which JSON output keeps. */
-const ROLES: readonly CallRole[] = ['solo', 'planner', 'executor'];
+const ROLES = CALL_ROLES;
 const ROLE_NUMBERS = 7;
 const STRIDE = ROLES.length * ROLE_NUMBERS + 4 + 2;
 

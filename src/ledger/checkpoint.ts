@@ -42,9 +42,9 @@ import { monthFile, scanLedgerTail } from './store.js';
 /**
  * Bump when a builder's state changes shape or meaning: older sidecars are then ignored (and
  * replaced by the next read). 2: per-task state in columns, and the month summary's fold
- * carries the delegation books.
+ * carries the delegation books. 3: the books count the model classifier's calls as a role.
  */
-export const FORMAT = 2;
+export const FORMAT = 3;
 
 /** Bytes checked at both ends of the covered part of the file. */
 const PROBE = 256;
