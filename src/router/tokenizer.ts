@@ -125,9 +125,8 @@ function estimateFromSamples(fn: CountFn, text: string): number {
  * 6 % (Japanese), where 4 characters per token was 12 % high on English prose and 2× low on
  * Japanese. `word` is per run of ASCII letters (a word is one token or a few, whatever its
  * length), `letter` per letter on top; a newline usually is a token of its own, a space is
- * mostly merged into the next word.
+ * mostly merged into the next word. In the order of the class indices below.
  */
-/** Per class, in the order LETTER … OTHER below. */
 const PER_CLASS = [0.0667, 0.7309, 1.1608, 0.0679, 1.1784, 0.5101, 0.7741, 0.1833];
 const [LETTER, WORD, DIGIT, SPACE, NEWLINE, PUNCT, CJK, OTHER] = [0, 1, 2, 3, 4, 5, 6, 7];
 
