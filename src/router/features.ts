@@ -73,17 +73,17 @@ export function promptShape(prompt: string): PromptShape {
   let bullets = 0;
   let codeBlocks = 0;
   let lines = 0;
+  let errorLines = 0;
   for (const line of text.split('\n')) {
     lines++;
     if (line.startsWith('```')) codeBlocks++;
     if (hasDiffHeader && DIFF_CHANGE.test(line)) diffLines++;
     else if (BULLET.test(line)) bullets++;
     if (TRACE_FRAME.test(line)) traceLines++;
+    if (ERROR_LINE.test(line)) errorLines++;
   }
   const files = new Set<string>();
   for (const m of text.matchAll(FILE_PATH)) files.add(m[1]!.toLowerCase());
-  let errorLines = 0;
-  for (const line of text.split('\n')) if (ERROR_LINE.test(line)) errorLines++;
   return {
     chars: prompt.length,
     lines,
