@@ -36,6 +36,8 @@ export function nestedReport(
   inner = 4,
   seed = 1,
   grid: readonly FitOptions[] = [fit],
+  /** Every model fit goes through this (a test checks what each was given). */
+  train: typeof trainHeads = trainHeads,
 ): Report & { chosen: Strategy[]; chosenL2: number[] } {
   const scored: Scored[] = [];
   const chosen: Strategy[] = [];
@@ -71,7 +73,7 @@ export function nestedReport(
       | { options: FitOptions; strategy: Strategy; accuracy: number; innerOof: OutOfFold }
       | undefined;
     for (const options of grid) {
-      const innerOof = outOfFold(xs, examples, innerFolds, options);
+      const innerOof = outOfFold(xs, examples, innerFolds, options, train);
       const t = temperaturesFrom(innerOof, examples, innerTest, links);
       const accuracyOf = (s: Strategy) => {
         const ds = innerDecisions(innerOof, t, s);
@@ -96,7 +98,7 @@ export function nestedReport(
     // The outer model with the chosen penalty (the passed-in logits when it is `fit`'s).
     let outer = oof;
     if (pick!.options !== fit) {
-      const heads = trainHeads(xs, examples, fold.train, pick!.options);
+      const heads = train(xs, examples, fold.train, pick!.options);
       outer = { taskType: [], complexity: [], tier: [], set: [] };
       for (const i of fold.test) for (const h of HEADS) outer[h][i] = logits(heads[h], xs[i]!);
     }
