@@ -1,7 +1,13 @@
 // Router benchmark: route() latency while a conversation grows one message per turn.
-// Run: node --import tsx bench/router.bench.mjs [--iterations 300]
+// Run: node --import tsx bench/router.bench.mjs [--iterations 300] [--cold]
 // The history is counted once before measuring; each measured call adds one new message
 // (new text, so it really is tokenized), as the route card does on every turn.
+// --cold (needs `npm run build`): `kirikae route "…"` from a cold start against a bare
+// `node -e 0`, interleaved so the machine's load slows both alike; target ≤ 2.5× (issue 14).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { defaultConfig } from '../src/config/schema.js';
 import { localFromTags } from '../src/router/constraints.js';
@@ -134,4 +140,36 @@ for (const size of [1_000, 50_000, 200_000]) {
     console.log('FAIL: p99 at 50k must stay under 5 ms');
     process.exitCode = 1;
   }
+}
+
+if (process.argv.includes('--cold')) {
+  const bin = new URL('../bin/kirikae.js', import.meta.url).pathname;
+  if (!existsSync(new URL('../dist/cli.js', import.meta.url))) {
+    console.log('--cold: run `npm run build` first');
+    process.exit(1);
+  }
+  // A home of its own: no user config, history or overrides on the path.
+  const env = { ...process.env, HOME: mkdtempSync(join(tmpdir(), 'kirikae-cold-')) };
+  const runs = Number(process.env.BENCH_RUNS ?? 9);
+  const cases = {
+    'node -e 0': ['-e', '0'],
+    'kirikae route': [bin, 'route', 'fix the typo in the README'],
+  };
+  const times = { 'node -e 0': [], 'kirikae route': [] };
+  const run = (args) => {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, args, { env, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`);
+    return performance.now() - t0;
+  };
+  for (const args of Object.values(cases)) run(args); // file cache, compile cache
+  for (let i = 0; i < runs; i++) {
+    for (const [name, args] of Object.entries(cases)) times[name].push(run(args));
+  }
+  const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+  const bare = median(times['node -e 0']);
+  const cold = median(times['kirikae route']);
+  console.log(
+    `cold start (median of ${runs}, interleaved): node -e 0 ${bare.toFixed(0)} ms, kirikae route ${cold.toFixed(0)} ms = ${(cold / bare).toFixed(1)}× (target ≤ 2.5×)`,
+  );
 }

@@ -30,7 +30,10 @@ const reports: Report[] = STRATEGIES.map((s) =>
 const shipped = report(ordered, oof, folds, 'blend', linksOf(opts.fit));
 // --nested: everything fitted on a grouped inner CV inside each training fold (≈ 5× the time).
 const nested = opts.nested
-  ? nestedReport(ordered, xs, folds, oof, opts.fit, linksOf(opts.fit), 4, opts.seed)
+  ? nestedReport(ordered, xs, folds, oof, opts.fit, linksOf(opts.fit), 4, opts.seed, [
+      opts.fit,
+      ...opts.l2Grid.filter((l2) => l2 !== opts.fit.l2).map((l2) => ({ ...opts.fit, l2 })),
+    ])
   : undefined;
 
 // Baselines: the hand-written rules through the old flat table and through the new one.
@@ -80,26 +83,33 @@ if (opts.json) {
   );
   if (nested) {
     console.log(
-      `nested (strategy, table, temperatures, calibration fitted inside each training fold; chosen: ${nested.chosen.join(', ')}):\n` +
+      `nested (strategy, table, temperatures, calibration${opts.l2Grid.length ? ', L2' : ''} fitted inside each training fold; chosen: ${nested.chosen.join(', ')}${opts.l2Grid.length ? `; L2 ${nested.chosenL2.join(', ')}` : ''}):\n` +
         `                   ${pct(nested.accuracy)}   ${langs.map((l) => pct(nested.byLang[l]?.accuracy ?? NaN)).join(' ')}   ${pct(nested.recall[3].recall)}     ${nested.ece.toFixed(3)}`,
     );
   }
   const best = reports
     .slice(0, STRATEGIES.length)
     .reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
-  console.log(`\nbest trained strategy: ${best.strategy}`);
-  console.log('per tier (rows: first acceptable tier): n, routed there, acceptable');
-  for (const t of TIERS) {
-    const r = best.recall[t];
-    console.log(
-      `  ${t} ${TIER_NAMES[t].padEnd(9)} n=${String(r.n).padStart(4)}  recall ${pct(r.recall)}  acceptable ${pct(r.acceptable)}`,
+  const tiersOf = (r: Report) => {
+    console.log('per tier (rows: first acceptable tier): n, routed there, acceptable');
+    for (const t of TIERS) {
+      const x = r.recall[t];
+      console.log(
+        `  ${t} ${TIER_NAMES[t].padEnd(9)} n=${String(x.n).padStart(4)}  recall ${pct(x.recall)}  acceptable ${pct(x.acceptable)}`,
+      );
+    }
+    console.log('confusion (rows: first acceptable tier, columns: chosen tier)');
+    console.log(`        ${TIERS.map((t) => String(t).padStart(5)).join('')}`);
+    r.confusion.forEach((row, t) =>
+      console.log(`  ${t}     ${row.map((v) => String(v).padStart(5)).join('')}`),
     );
+  };
+  console.log(`\nbest trained strategy: ${best.strategy}`);
+  tiersOf(best);
+  if (nested) {
+    console.log('\nnested');
+    tiersOf(nested);
   }
-  console.log('\nconfusion (rows: first acceptable tier, columns: chosen tier)');
-  console.log(`        ${TIERS.map((t) => String(t).padStart(5)).join('')}`);
-  best.confusion.forEach((row, t) =>
-    console.log(`  ${t}     ${row.map((v) => String(v).padStart(5)).join('')}`),
-  );
   if (opts.errors > 0) {
     console.log(`\nmisrouted (first ${opts.errors}):`);
     for (const s of best.scored.filter((x) => !x.correct).slice(0, opts.errors)) {

@@ -63,14 +63,17 @@ const model: StoredModel = {
   trainedOn: {
     examples: examples.length,
     overrides: extra.length,
-    corpus: opts.corpus ?? 'data/router/corpus.jsonl + test/router/labelled.ts',
+    // The labelled prompts are held out (test/router/labelled.test.ts) unless --with-labelled.
+    corpus: `${opts.corpus ?? 'data/router/corpus.jsonl'}${opts.withLabelled ? ' + test/router/labelled.ts' : ''}`,
     at: new Date().toISOString().slice(0, 10),
   },
 };
 const out = opts.out ?? 'src/router/weights/router.json';
-// Written as `prettier --check .` (npm run lint) expects it.
-const { format } = await import('prettier');
-writeFileSync(out, await format(JSON.stringify(model), { parser: 'json' }));
+// Written as `prettier --check .` (npm run lint) expects it: with the repository's settings
+// (print width 100), which `format` does not read by itself.
+const { format, resolveConfig } = await import('prettier');
+const config = await resolveConfig(out);
+writeFileSync(out, await format(JSON.stringify(model), { ...config, filepath: out }));
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 console.log(
   `trained on ${ordered.length} examples (${extra.length} overrides); strategy ${best.strategy}: ` +

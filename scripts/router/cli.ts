@@ -11,6 +11,11 @@ export interface RouterCliOptions {
   json: boolean;
   /** Also run the fully nested evaluation (scripts/router/nested.ts). */
   nested: boolean;
+  /**
+   * L2 penalties the nested run's inner CV chooses among (with `fit.l2`, tried first and kept on
+   * a tie); empty = `fit.l2` only.
+   */
+  l2Grid: number[];
   errors: number;
   out?: string;
 }
@@ -34,6 +39,7 @@ export function parseRouterArgs(argv: string[]): RouterCliOptions {
       'ja-weight': { type: 'string' },
       json: { type: 'boolean', default: false },
       nested: { type: 'boolean', default: false },
+      'l2-grid': { type: 'string' },
       errors: { type: 'string', default: '0' },
       out: { type: 'string' },
     },
@@ -56,6 +62,7 @@ export function parseRouterArgs(argv: string[]): RouterCliOptions {
     },
     json: values.json,
     nested: values.nested,
+    l2Grid: (values['l2-grid'] ?? '').split(',').filter(Boolean).map(Number),
     errors: num(values.errors, 0),
     out: values.out,
   };

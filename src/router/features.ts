@@ -45,6 +45,9 @@ const ERROR_LINE =
   /\b[A-Z]\w*(?:Error|Exception|Panic)\b[:!]|^(?:error|fatal|panic)(?:\[\w+\])?:/im;
 const FILE_PATH =
   /(?:^|[\s`'"(])((?:[\w.@-]+\/)*[\w.-]+\.(?:tsx?|jsx?|mjs|cjs|py|go|rs|java|kt|swift|rb|php|c|cc|cpp|h|hpp|cs|md|json|ya?ml|toml|sql|sh|css|scss|html|vue|svelte|lock|env|gradle|xml|ini|cfg|conf|dockerfile))\b/gi;
+/** FILE_PATH's extension alone: a prompt without one is spared the path regex's scan. */
+const FILE_PATH_EXTENSION =
+  /\.(?:tsx?|jsx?|mjs|cjs|py|go|rs|java|kt|swift|rb|php|c|cc|cpp|h|hpp|cs|md|json|ya?ml|toml|sql|sh|css|scss|html|vue|svelte|lock|env|gradle|xml|ini|cfg|conf|dockerfile)\b/i;
 const URL = /https?:\/\/\S+/g;
 const BULLET = /^\s*(?:[-*•・]|\d+[.)])\s+\S/;
 const JAPANESE = /[\u3040-\u30ff\u3400-\u9fff]/;
@@ -73,17 +76,20 @@ export function promptShape(prompt: string): PromptShape {
   let bullets = 0;
   let codeBlocks = 0;
   let lines = 0;
+  let errorLines = 0;
   for (const line of text.split('\n')) {
     lines++;
     if (line.startsWith('```')) codeBlocks++;
     if (hasDiffHeader && DIFF_CHANGE.test(line)) diffLines++;
     else if (BULLET.test(line)) bullets++;
     if (TRACE_FRAME.test(line)) traceLines++;
+    // Both of ERROR_LINE's forms end in ':' or '!': most lines are ruled out without the regex.
+    if ((line.includes(':') || line.includes('!')) && ERROR_LINE.test(line)) errorLines++;
   }
   const files = new Set<string>();
-  for (const m of text.matchAll(FILE_PATH)) files.add(m[1]!.toLowerCase());
-  let errorLines = 0;
-  for (const line of text.split('\n')) if (ERROR_LINE.test(line)) errorLines++;
+  if (FILE_PATH_EXTENSION.test(text)) {
+    for (const m of text.matchAll(FILE_PATH)) files.add(m[1]!.toLowerCase());
+  }
   return {
     chars: prompt.length,
     lines,

@@ -4,8 +4,11 @@ import {
   CUES,
   ERROR_LINE,
   FAILURE_WORDS,
+  FILE_EXTENSION,
   FILE_NAME,
   JAPANESE_CHAR,
+  mayHaveErrorLine,
+  mayHaveStackTrace,
   RISK_WORDS,
   SCOPE_WORDS,
   SMALL_WORDS,
@@ -114,19 +117,20 @@ export function classifyRules(
     bump('chat', 1);
   }
 
-  const stackTrace = facts.hasStackTrace || STACK_TRACE.test(prompt);
+  const stackTrace = facts.hasStackTrace || (mayHaveStackTrace(prompt) && STACK_TRACE.test(prompt));
   if (stackTrace) {
     bump('debug', 4);
     bump('bugfix', 1);
     signals.push('stack-trace');
-  } else if (ERROR_LINE.test(prompt)) {
+  } else if (mayHaveErrorLine(prompt) && ERROR_LINE.test(prompt)) {
     bump('bugfix', 2);
     bump('debug', 1);
     signals.push('error-message');
   }
 
   const files = new Set(facts.filesNamed ?? []);
-  for (const match of prompt.matchAll(FILE_NAME)) files.add(match[1]!);
+  if (FILE_EXTENSION.test(prompt))
+    for (const match of prompt.matchAll(FILE_NAME)) files.add(match[1]!);
   if (files.size) signals.push(`files:${files.size}`);
 
   // Only lines under a diff header count: a markdown list is not a diff.

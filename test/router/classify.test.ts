@@ -16,13 +16,18 @@ const WEIGHTS = new URL('../../src/router/weights/router.json', import.meta.url)
 describe('the committed weights', () => {
   it('are a small file that decodes in a few milliseconds', () => {
     // Four int8 heads over 8,192 slots (type 12, complexity 5, tier 5, acceptable set 8 classes)
-    // are 240 KB, 320 KB as base64; the budget leaves room for one more small head.
-    expect(statSync(WEIGHTS).size).toBeLessThan(400 * 1024);
+    // are 240 KB, 320 KB as base64; biases, temperatures and names add about 1.5 KB. The budget
+    // is that and 8 KB: more slots or another head is a decision to make here, with the CV
+    // figure that pays for it (docs/router.md), not growth that slips by.
+    expect(statSync(WEIGHTS).size).toBeLessThan(330 * 1024);
     const stored = JSON.parse(readFileSync(WEIGHTS, 'utf8')) as StoredModel;
-    const t = performance.now();
+    const cpu = process.cpuUsage();
     const model = loadModel(stored);
-    // 10 ms is the budget on an idle machine; the test machine is shared, so allow slack.
-    expect(performance.now() - t).toBeLessThan(50);
+    // CPU time, not wall: on the shared 2-core test machine the wall time of this one call
+    // varied from 3 to 54 ms with the other builds' load. 10 ms is the budget (2–4 ms measured
+    // on an idle machine, bench/classify.bench.mjs); the slack is for a cold, unoptimised loop.
+    const used = process.cpuUsage(cpu);
+    expect((used.user + used.system) / 1000).toBeLessThan(25);
     expect(model.taskType.classes).toHaveLength(12);
     expect(model.tier.classes).toEqual([0, 1, 2, 3, 4]);
     expect(stored.trainedOn.examples).toBeGreaterThan(500);

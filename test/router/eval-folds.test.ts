@@ -5,6 +5,8 @@ import { groupFolds } from '../../scripts/router/folds.js';
 import { featurizeExamples, outOfFold, trainHeads } from '../../scripts/router/pipeline.js';
 import { DEFAULT_FIT } from '../../scripts/router/fit.js';
 import { fitTierTable } from '../../scripts/router/table-fit.js';
+import { nestedReport } from '../../scripts/router/nested.js';
+import { linksOf } from '../../scripts/router/pipeline.js';
 
 const groups = ['a', 'a', 'b', 'c', 'c', 'c', 'd', 'e', 'f', 'g', 'g', 'h', 'i', 'j'];
 
@@ -76,6 +78,32 @@ describe('out-of-fold evaluation', () => {
     // the two prompts from source s1 share a fold
     const foldOf = (i: number) => folds.findIndex((f) => f.test.includes(i));
     expect(foldOf(0)).toBe(foldOf(1));
+  });
+
+  it('nested: no fit made for an outer fold, in its inner CVs or with the penalty they chose, sees its test examples', () => {
+    const dim = 1 << 10;
+    const fit = { ...DEFAULT_FIT, dim, epochs: 5 };
+    const grid = [fit, { ...fit, l2: 1e-2 }];
+    const xs = featurizeExamples(examples, dim);
+    const folds = groupFolds(
+      examples.map((e) => e.group),
+      4,
+      1,
+    );
+    const oof = outOfFold(xs, examples, folds, fit);
+    for (const fold of folds) {
+      const seen: number[][] = [];
+      const spy: typeof trainHeads = (x, ex, indices, options) => {
+        seen.push([...indices]);
+        return trainHeads(x, ex, indices, options);
+      };
+      const r = nestedReport(examples, xs, [fold], oof, fit, linksOf(fit), 2, 1, grid, spy);
+      // two inner folds for each of the two penalties, and the outer refit if the other won
+      expect(seen.length).toBe(r.chosenL2[0] === fit.l2 ? 4 : 5);
+      const test = new Set(fold.test);
+      for (const indices of seen) expect(indices.filter((i) => test.has(i))).toEqual([]);
+      expect(r.n).toBe(fold.test.length);
+    }
   });
 });
 

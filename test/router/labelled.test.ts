@@ -28,11 +28,17 @@ describe('labelled prompts', () => {
     }
   });
 
-  // A sanity gate on prompts the model never trained on, not a figure to tune: one prompt of 81
-  // is 1.2 points. The weights of 30 Nov 2026 (first pass) routed 65/81; the retrain after two
-  // corpus label fixes and the Japanese script-run features routes 64/81 (79.0 %), while the
-  // cross-validated corpus figure rose from 81.2 % to 82.2 % (docs/router.md).
-  it('the trained classifier routes at least 78% of them to an acceptable tier, in both languages', () => {
+  // The gate is derived from the nested cross-validated accuracy (docs/router.md, `npm run
+  // eval:router -- --nested --l2-grid 3e-5,1e-4,3e-4`), not from what the shipped weights score
+  // here: a model as good on new prompts as the CV says should route at least CV − 2σ of these n
+  // prompts acceptably, σ = √(p(1−p)/n) the binomial spread of a sample of n. Below that, the
+  // weights (or the features they are read with) are worse on unseen phrasing than the CV
+  // claims. With p = 82.1 %: 73.6 % of 81 (the weights of 30 Nov 2026: 64/81, 79.0 %), 70.9 % of
+  // the 47 English (35, 74.5 %), 69.0 % of the 34 Japanese (29, 85.3 %).
+  const NESTED_CV_ACCURACY = 0.821;
+  const floor = (n: number) =>
+    NESTED_CV_ACCURACY - 2 * Math.sqrt((NESTED_CV_ACCURACY * (1 - NESTED_CV_ACCURACY)) / n);
+  it('the trained classifier routes them about as well as the nested CV predicts, in both languages', () => {
     const misses: string[] = [];
     const byLang = { en: [0, 0], ja: [0, 0] };
     for (const l of promptOnly) {
@@ -45,9 +51,9 @@ describe('labelled prompts', () => {
       else misses.push(`${l.prompt.slice(0, 50)} → ${c.baseTaskType}/${c.complexity} tier ${tier}`);
     }
     const accuracy = (byLang.en[1]! + byLang.ja[1]!) / promptOnly.length;
-    expect(accuracy, misses.join('\n')).toBeGreaterThanOrEqual(0.78);
-    expect(byLang.ja[1]! / byLang.ja[0]!).toBeGreaterThanOrEqual(0.7);
-    expect(byLang.en[1]! / byLang.en[0]!).toBeGreaterThanOrEqual(0.7);
+    expect(accuracy, misses.join('\n')).toBeGreaterThanOrEqual(floor(promptOnly.length));
+    for (const [n, ok] of [byLang.en, byLang.ja])
+      expect(ok! / n!).toBeGreaterThanOrEqual(floor(n!));
   });
 
   it.each(LABELLED.filter((l) => l.conversationTokens).map((l) => [l.prompt, l] as const))(

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { loadExamples } from '../../scripts/router/corpus.js';
-import { CUES, JAPANESE_CHAR } from '../../src/router/lexicon.js';
+import {
+  CUES,
+  ERROR_LINE,
+  FILE_EXTENSION,
+  FILE_NAME,
+  JAPANESE_CHAR,
+  mayHaveErrorLine,
+  mayHaveStackTrace,
+  STACK_TRACE,
+} from '../../src/router/lexicon.js';
 import { predict } from '../../src/router/linear.js';
 import { classifyRules, cueText } from '../../src/router/rules.js';
 import { committedModel, headProbabilities, turnFeatures } from '../../src/router/trained.js';
@@ -29,6 +38,51 @@ describe('cues that need a Japanese character', () => {
     const e2e = CUES.find((c) => c.signal === 'ja:テスト種別')!;
     expect(e2e.needsJapanese).toBe(false);
     expect(e2e.re.test('add E2E tests for the login flow')).toBe(true);
+  });
+});
+
+describe('the pre-checks of the whole-prompt regexes', () => {
+  // Each pre-check must be a necessary condition: whenever the regex matches, the check passes.
+  // The corpus has few traces, so every trace form the regex knows is added, at a line's start,
+  // mid-text and at the very end (no trailing space or newline).
+  const traces = [
+    '    at resolveUser (/app/src/auth/session.ts:42:17)',
+    '\tat com.example.Main.run(Main.java:12)',
+    'Traceback (most recent call last)',
+    '  File "app.py", line 3, in <module>',
+    "thread 'main' panicked at",
+    'goroutine 7 [running]:',
+    'Exception in thread "main" java.lang.NullPointerException',
+  ];
+  const samples = [
+    ...texts,
+    ...traces.flatMap((t) => [t, `It fails:\n${t}\nthen stops`, `see below\n${t}`]),
+    'TypeError: x is not a function',
+    'raised ValueException: bad',
+    'edit src/app.ts, lib/util.PY and ./deploy.sh',
+  ];
+
+  it('never rule out a prompt the regex would match', () => {
+    const missed: string[] = [];
+    for (const t of samples) {
+      if (STACK_TRACE.test(t) && !mayHaveStackTrace(t)) missed.push(`trace: ${t.slice(0, 40)}`);
+      if (ERROR_LINE.test(t) && !mayHaveErrorLine(t)) missed.push(`error: ${t.slice(0, 40)}`);
+      FILE_NAME.lastIndex = 0;
+      if (FILE_NAME.test(t) && !FILE_EXTENSION.test(t)) missed.push(`file: ${t.slice(0, 40)}`);
+    }
+    // FILE_NAME is global: matchAll in classifyRules starts from its lastIndex.
+    FILE_NAME.lastIndex = 0;
+    expect(missed).toEqual([]);
+  });
+
+  it('pass every trace, error line and file name above, and rule out plain prose', () => {
+    for (const t of traces) expect(mayHaveStackTrace(`x\n${t}`), t).toBe(true);
+    expect(mayHaveErrorLine('TypeError: x is not a function')).toBe(true);
+    expect(FILE_EXTENSION.test('edit src/app.ts')).toBe(true);
+    const prose = 'Please rename the helper and update its callers.';
+    expect([mayHaveStackTrace(prose), mayHaveErrorLine(prose), FILE_EXTENSION.test(prose)]).toEqual(
+      [false, false, false],
+    );
   });
 });
 
