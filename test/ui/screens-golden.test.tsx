@@ -58,6 +58,7 @@ const MODELS_VIEW: ModelsView = {
   version: '0.12.6',
   physicalBytes: 24 * GiB,
   budget: { budgetBytes: 21.5 * GiB, reserveBytes: 4 * GiB, residentBytes: 18 * GiB },
+  needed: [],
   models: [
     entry('qwen3-coder:30b', 17.3, {
       tier: 3,

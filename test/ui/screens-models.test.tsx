@@ -66,6 +66,7 @@ const VIEW: ModelsView = {
       facts: { architecture: 'qwen3', layers: 36, kvHeads: 8, headSize: 128, contextLength: 40960 },
     }),
   ],
+  needed: [{ name: 'qwen3-coder:30b', usedBy: 'tier 3 local' }],
 };
 
 const ok = <T,>(value: T): PortResult<T> => ({ ok: true, value });
@@ -111,6 +112,22 @@ describe('models screen', () => {
     expect(frame).toContain('resident 21.0 GiB · budget 80.0 GiB · RAM 128.0 GiB');
     expect(frame).toContain('l load');
     expect(frame).not.toContain('Loading');
+  });
+
+  it('offers what the config calls and no host has: the semantic cache’s embedding model', async () => {
+    const needed = [
+      // Ollama resolves a name without a tag as :latest, which is not the installed :30b.
+      { name: 'qwen3-coder', usedBy: 'tier 3 local' },
+      { name: 'qwen3-coder:30b', usedBy: 'tier 3 local' },
+      { name: 'nomic-embed-text', usedBy: 'semantic cache embeddings' },
+    ];
+    const port = fakePort(async () => ok({ ...VIEW, needed }));
+    const screen = renderScreen(<ModelsScreen ports={[port]} width={120} active />);
+    const frame = await screen.waitFor((f) => f.includes('Not installed'));
+    expect(frame).toContain(
+      'Not installed: qwen3-coder (tier 3 local), nomic-embed-text (semantic cache embeddings) · Ctrl-T pulls',
+    );
+    expect(frame).not.toContain('qwen3-coder:30b (tier 3 local)');
   });
 
   it('sends load, unload and pin/unpin for the selected model, then refreshes', async () => {

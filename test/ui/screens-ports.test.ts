@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   checkModelName,
   createScreenPorts,
+  neededModels,
   tierOfLocalModel,
   type ScreenPorts,
 } from '../../src/session/ports/screen-ports.js';
@@ -283,5 +284,20 @@ describe('port helpers', () => {
     expect(checkModelName('  ')).toMatch(/Type a model name/);
     expect(checkModelName('two words')).toMatch(/no spaces/);
     expect(checkModelName('a:b:c')).toMatch(/name:tag/);
+  });
+});
+
+describe('neededModels: what the models screen offers to pull', () => {
+  it('the local tier’s Ollama models, and the embedding model only with the semantic cache on', () => {
+    const config = defaultConfig();
+    const tier3 = config.tiers['3'].filter((id) => id.startsWith('ollama/'));
+    const off = neededModels(config).map((m) => m.name);
+    expect(off).toEqual(tier3.map((id) => id.slice('ollama/'.length)));
+    expect(off).not.toContain('nomic-embed-text');
+    const on = neededModels({
+      ...config,
+      cache: { ...config.cache, semantic: { ...config.cache.semantic, enabled: true } },
+    });
+    expect(on.at(-1)).toEqual({ name: 'nomic-embed-text', usedBy: 'semantic cache embeddings' });
   });
 });

@@ -39,6 +39,37 @@ export interface ModelsView {
   /** Physical memory of the Ollama machine; unknown for a remote host. */
   physicalBytes?: number;
   models: ModelEntry[];
+  /** Models the config uses from Ollama (the local tier, the semantic cache's embeddings). */
+  needed: NeededModel[];
+}
+
+export interface NeededModel {
+  name: string;
+  /** What uses it, as the screen says: "tier 3 local", "semantic cache embeddings". */
+  usedBy: string;
+}
+
+/** What the config calls that none of these hosts has (hosts that did not answer are not asked). */
+export function missingModels(views: readonly ModelsView[]): NeededModel[] {
+  return (views[0]?.needed ?? []).filter(
+    (m) => !views.some((v) => v.models.some((row) => sameModelName(row.name, m.name))),
+  );
+}
+
+/**
+ * The Ollama models this config would call: the local tier's list and, with the semantic cache
+ * on, its embedding model. The screens offer to pull those that no host has.
+ */
+export function neededModels(config: Config): NeededModel[] {
+  const out: NeededModel[] = [];
+  const add = (id: string, usedBy: string) => {
+    if (!id.startsWith('ollama/')) return;
+    const name = id.slice('ollama/'.length);
+    if (!out.some((m) => sameModelName(m.name, name))) out.push({ name, usedBy });
+  };
+  for (const id of config.tiers['3']) add(id, 'tier 3 local');
+  if (config.cache.semantic.enabled) add(config.cache.semantic.model, 'semantic cache embeddings');
+  return out;
 }
 
 export interface ModelsPort {
@@ -129,6 +160,7 @@ export function createModelsPort(
           budget: report.budget,
           physicalBytes: memory?.totalBytes,
           models,
+          needed: neededModels(config),
         };
       }),
     loadModel: (name) =>

@@ -10,6 +10,7 @@ import type {
   PortResult,
 } from '../../session/ports/screen-ports.js';
 import { truncate } from '../format.js';
+import { missingModels } from '../../session/ports/screen-ports.js';
 import { useKeys } from '../hooks/use-keys.js';
 import type { KeyEvent } from '../keys.js';
 import { useTheme } from '../theme-context.js';
@@ -215,6 +216,8 @@ export function ModelsScreen({
     : first
       ? `Ollama ${first.version} at ${first.host.replace(/^https?:\/\//, '')}`
       : (ports[0]?.host ?? '');
+  // What the config calls that no host answering has (a host that failed to answer is not asked).
+  const missing = missingModels(results.flatMap((r) => (r?.ok ? [r.value] : [])));
   // Rows before each host's first, so a section knows which of its rows is selected.
   const offsets = results.map((_, i) => rows.filter((r) => r.port < i).length);
   return (
@@ -242,6 +245,11 @@ export function ModelsScreen({
           titled={several}
         />
       ))}
+      {missing.length ? (
+        <Text color={theme.colors.muted} wrap="wrap">
+          {`Not installed: ${missing.map((m) => `${m.name} (${m.usedBy})`).join(', ')} · Ctrl-T pulls`}
+        </Text>
+      ) : null}
       {details && current ? <ModelDetails model={current.model} width={width} /> : null}
       {confirm ? (
         <MessageLine
