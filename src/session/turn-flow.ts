@@ -122,6 +122,7 @@ export class TurnFlow {
         durationMs: 0,
         how: `cached answer · saved ${usd(hit.usd)}`,
         outcome: 'ok',
+        cached: true,
       },
     );
     this.messages = [...this.messages, user, answer];

@@ -75,6 +75,8 @@ export type TranscriptItem =
       durationMs: number;
       how: string;
       outcome: 'ok' | 'error' | 'aborted';
+      /** Served from the semantic cache: no model ran, so no tokens or time to show. */
+      cached?: true;
     }
   | { id: number; kind: 'notice'; level: 'info' | 'warn' | 'error'; text: string };
 

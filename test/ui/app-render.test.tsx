@@ -204,6 +204,24 @@ describe('transcript and live turn', () => {
     );
   });
 
+  it('a turn served from the semantic cache says so, without the tokens and time no model spent', async () => {
+    const cached = turnItem({
+      model: 'openrouter/deepseek/deepseek-v3.2',
+      tier: 4,
+      usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
+      costUsd: 0,
+      durationMs: 0,
+      how: 'cached answer · saved $0.0040',
+      cached: true,
+    });
+    const { frame } = await draw({ transcript: [cached] });
+    const joined = frame.replace(/\s*\n/g, ' ');
+    expect(joined).toContain(
+      '■ openrouter/deepseek/deepseek-v3.2 · $0.00 · cached answer · saved $0.0040',
+    );
+    expect(joined).not.toContain('0 in');
+  });
+
   it('shows the tail of a long live answer, the model and the token count', async () => {
     const text = Array.from({ length: 200 }, (_, i) => `line ${i}`).join('\n');
     const { frame } = await draw(

@@ -54,6 +54,14 @@ export function TranscriptItemView({ item }: { item: TranscriptItem }) {
     }
     case 'turn': {
       const u = item.usage;
+      if (item.cached)
+        return (
+          <Text color={theme.colors.muted}>
+            <Text color={tierColor(theme, item.tier)}>■ {item.model}</Text>
+            {' · '}
+            <Text color={theme.colors.cost}>{formatUsd(item.costUsd)}</Text> · {item.how}
+          </Text>
+        );
       return (
         <Text color={theme.colors.muted}>
           <Text color={tierColor(theme, item.tier)}>■ {item.model}</Text>
