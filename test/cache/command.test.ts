@@ -31,7 +31,7 @@ describe('kirikae cache', () => {
     const now = clock.now + HOUR;
 
     const list = io(env);
-    expect(runCache('list', list.io, now)).toBe(0);
+    expect(await runCache('list', list.io, now)).toBe(0);
     const lines = list.text.out.trim().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(
@@ -40,7 +40,7 @@ describe('kirikae cache', () => {
     expect(lines[1]).toMatch(/1 h ago\s+\$0\.010\s+.*explain the CAP theorem$/);
 
     const exported = io(env);
-    expect(runCache('export', exported.io, now)).toBe(0);
+    expect(await runCache('export', exported.io, now)).toBe(0);
     const first = JSON.parse(exported.text.out.split('\n')[0]!);
     expect(first).toMatchObject({
       question: 'what is a monad in plain words?',
@@ -49,22 +49,22 @@ describe('kirikae cache', () => {
     expect(first.vector).toBeUndefined();
 
     const stats = io(env);
-    expect(runCache('stats', stats.io, now)).toBe(0);
+    expect(await runCache('stats', stats.io, now)).toBe(0);
     expect(stats.text.out).toMatch(/entries: 2 of at most 5000 \(oldest 3 h ago\)/);
     expect(stats.text.out).toMatch(/semantic cache: off/);
 
     const cleared = io(env);
-    expect(runCache('clear', cleared.io, now)).toBe(0);
+    expect(await runCache('clear', cleared.io, now)).toBe(0);
     expect(cleared.text.out).toBe('Cleared 2 cached answer(s).\n');
     const after = io(env);
-    runCache('list', after.io, now);
+    await runCache('list', after.io, now);
     expect(after.text.out).toBe('The semantic cache is empty.\n');
     expect(readFileSync(file, 'utf8')).not.toMatch(/monad/);
   });
 
-  it('an unknown action is exit 2 with the actions named', () => {
+  it('an unknown action is exit 2 with the actions named', async () => {
     const bad = io({ KIRIKAE_DATA_DIR: mkdtempSync(join(tmpdir(), 'kirikae-cachecmd-')) });
-    expect(runCache('purge', bad.io)).toBe(2);
+    expect(await runCache('purge', bad.io)).toBe(2);
     expect(bad.text.err).toMatch(/use stats, list, clear, export/);
   });
 });
