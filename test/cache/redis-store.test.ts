@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,6 +129,32 @@ describe.skipIf(missing)(
       expect(again.miss.threshold).toBeCloseTo(SETTINGS.threshold + 0.05, 10);
       expect(one.cache.takeNotices()).toEqual([]);
       expect(two.cache.takeNotices()).toEqual([]);
+    });
+
+    it('two machines storing at once: every entry reaches both', async () => {
+      const key = newKey();
+      const one = machine(key);
+      const two = machine(key);
+      const store = async (m: typeof one, tag: string) => {
+        for (let i = 0; i < 40; i++) {
+          await m.cache.remember(
+            question(`what does error code ${tag}${i} of the ${tag} service mean`),
+            answered(`${tag} answer ${i}`),
+          );
+        }
+      };
+      await Promise.all([store(one, 'alpha'), store(two, 'beta')]);
+      await Promise.all([settled(one.store), settled(two.store)]);
+      await Promise.all([one.cache.catchUp(), two.cache.catchUp()]);
+      expect(one.cache.list()).toHaveLength(80);
+      expect(two.cache.list()).toHaveLength(80);
+      expect(
+        await one.cache.lookup(question('what does error code beta17 of the beta service mean')),
+      ).toMatchObject({ hit: { answer: 'beta answer 17' } });
+      expect(
+        await two.cache.lookup(question('what does error code alpha3 of the alpha service mean')),
+      ).toMatchObject({ hit: { answer: 'alpha answer 3' } });
+      expect(Number(await raw.sendCommand(['XLEN', key]))).toBe(80);
     });
 
     it('a corrupted stream entry is skipped, reported once, and the stream rebuilt', async () => {
@@ -343,3 +370,38 @@ describe.skipIf(missing)(
     });
   },
 );
+
+describe('semantic cache on Redis, while the cache is off', () => {
+  it('never connects (start-up unchanged), and connects at the first lookup once on', async () => {
+    const sockets: Socket[] = [];
+    const listener = createServer((socket) => {
+      sockets.push(socket);
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const address = listener.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const dir = mkdtempSync(join(tmpdir(), 'kirikae-redis-off-'));
+    try {
+      const store = redisStore({
+        url: `redis://127.0.0.1:${port}`,
+        key: 'off',
+        fallback: () => fileStore(semanticCacheFile(dir)),
+        ttlMs: () => HOUR,
+      });
+      const { cache, settings } = testCache({ enabled: false }, store);
+      expect(await cache.lookup(question(Q))).toEqual({ miss: { kind: 'disabled' } });
+      expect(await cache.remember(question(Q), answered('A'))).toEqual({ skipped: 'disabled' });
+      expect(sockets).toHaveLength(0);
+      expect(cache.takeNotices()).toEqual([]);
+      settings.enabled = true;
+      await cache.lookup(question(Q));
+      expect(sockets.length).toBeGreaterThan(0);
+      expect(cache.takeNotices()[0]).toMatch(/^semantic cache: cannot reach Redis/);
+      await store.close?.();
+    } finally {
+      listener.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
