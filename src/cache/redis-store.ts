@@ -245,10 +245,13 @@ export function redisStore(options: RedisStoreOptions): CacheStore {
       const first = mode === 'idle';
       start();
       if (mode === 'fallback') return;
-      reading ??= enqueue(catchUp).finally(() => {
+      // A read still running from an earlier lookup (a slow or hung server) is not waited for
+      // again: what it brings lands in a later lookup.
+      if (reading) return;
+      reading = enqueue(catchUp).finally(() => {
         reading = undefined;
       });
-      // A lookup waits a bounded time; a read still running lands in the next one.
+      // A lookup waits a bounded time.
       await Promise.race([reading, timeout(first ? waitMs * 10 : waitMs)]);
     },
 
@@ -259,9 +262,14 @@ export function redisStore(options: RedisStoreOptions): CacheStore {
     },
 
     async close() {
-      await connected;
-      await chain;
-      await client?.close().catch(() => undefined);
+      // Writes still queued go out first, unless the server has stopped answering.
+      const flushed = await Promise.race([
+        connected.then(() => chain).then(() => true),
+        timeout(waitMs * 4).then(() => false),
+      ]);
+      if (!client) return;
+      if (flushed) await client.close().catch(() => client?.destroy());
+      else client.destroy();
     },
   };
 }

@@ -43,6 +43,9 @@ export interface RedisServer {
   url: string;
   /** Kills the server (SIGKILL), keeping its port for `restart`. */
   kill(): Promise<void>;
+  /** SIGSTOP / SIGCONT: a server that accepts the connection but does not answer. */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
   /** Starts it again on the same port (empty: nothing was persisted). */
   restart(): Promise<void>;
@@ -90,6 +93,8 @@ export async function startRedis(): Promise<RedisServer> {
     port,
     url: `redis://127.0.0.1:${port}`,
     kill,
+    pause: () => child?.kill('SIGSTOP'),
+    resume: () => child?.kill('SIGCONT'),
     stop: async () => {
       await kill();
       rmSync(dir, { recursive: true, force: true });

@@ -283,6 +283,39 @@ describe.skipIf(missing)(
       }
     }, 30_000);
 
+    it('a Redis that stops answering delays a lookup by the wait, once, and never stops it', async () => {
+      const own = await startRedis();
+      root ||= mkdtempSync(join(tmpdir(), 'kirikae-redis-cache-'));
+      try {
+        const key = newKey();
+        const store = redisStore({
+          url: own.url,
+          key,
+          fallback: () => fileStore(semanticCacheFile(root)),
+          ttlMs: () => 24 * HOUR,
+          waitMs: 300,
+        });
+        stores.push(store);
+        const { cache } = testCache({}, store);
+        await cache.remember(question('what is a monad'), answered('A monad…'));
+        await settled(store);
+        own.pause();
+        let started = performance.now();
+        expect(await cache.lookup(question('what is a monad'))).toHaveProperty('hit');
+        const first = performance.now() - started;
+        started = performance.now();
+        expect(await cache.lookup(question('what is a monad'))).toHaveProperty('hit');
+        const second = performance.now() - started;
+        expect(first).toBeGreaterThanOrEqual(290);
+        expect(first).toBeLessThan(2000);
+        expect(second).toBeLessThan(200);
+        own.resume();
+      } finally {
+        own.resume();
+        await own.stop();
+      }
+    }, 20_000);
+
     it('a question or an answer with an API key never reaches Redis', async () => {
       const key = newKey();
       const one = machine(key);
