@@ -93,6 +93,11 @@ export class CacheEntries {
     return scored.map((s) => ({ entry: this.bySlot[s.slot]!, similarity: s.similarity }));
   }
 
+  /** See VectorIndex.warm: after a big load, before the first lookup. */
+  warm(): void {
+    this.index.warm();
+  }
+
   /** The threshold for `query`: the base, raised near questions whose answers were wrong. */
   thresholdFor(query: Float32Array, base: number): number {
     let threshold = base;

@@ -97,6 +97,7 @@ export function createSemanticCache(deps: SemanticCacheDeps): SemanticCache {
     const read = deps.store.readNew();
     if (read.reset) state = new CacheEntries();
     for (const op of read.ops) state.apply(op);
+    if (read.ops.length >= 10_000) state.warm();
     if (read.skipped > 0) {
       deps.store.rewrite(state.snapshot());
       state.lines = state.size + state.wrongMarks;

@@ -27,6 +27,9 @@ const PREFILTER = 1024;
  * pass over every slot again when the cut falls inside it (it does: a match sits at 11 ± 3).
  */
 const LISTED_BITS = 24;
+/** Index size from which a big load warms the scans (see warm), and how many searches. */
+const WARM_FROM = 10_000;
+const WARM_RUNS = 12;
 
 /** The distance at which a histogram has counted `keep` slots (ties at the cut all kept). */
 function cutFor(histogram: Uint32Array, maxBits: number, keep: number): number {
@@ -229,6 +232,16 @@ export class VectorIndex {
       scored.push({ slot, similarity: dotAt(this.vectors, slot * this.dims, query) });
     }
     return scored.sort((a, b) => b.similarity - a.similarity);
+  }
+
+  /**
+   * Runs a few searches with stored vectors, so that V8 has compiled the scans before the
+   * user's first lookups: on 50,000 entries the first dozen lookups took 5–14 ms of CPU
+   * (interpreted, then compiled on the fly) against 1 ms after. Worth it only on a big index.
+   */
+  warm(): void {
+    if (this.size < WARM_FROM) return;
+    for (let i = 0; i < WARM_RUNS; i++) this.search(this.vector((i * 7919) % this.size), 64);
   }
 
   /** Drops removed slots; returns old slot → new slot (-1 for removed). */
