@@ -113,7 +113,8 @@ export function redisStore(options: RedisStoreOptions): CacheStore {
         everReady = true;
       });
       await created.connect();
-      // The connection must not keep `kirikae cache stats` (or a finished -p) alive.
+      // An idle connection must not keep a finished `-p` or `kirikae cache` alive; a command
+      // in flight does (enqueue refs it), or the process could end while awaiting a reply.
       created.unref();
       client = created;
       mode = 'redis';
@@ -147,11 +148,14 @@ export function redisStore(options: RedisStoreOptions): CacheStore {
       queued -= 1;
       if (fallback) instead?.(fallback);
       if (mode !== 'redis' || !client) return;
+      client.ref();
       try {
         await work(client);
         reached();
       } catch (error) {
         lost(error);
+      } finally {
+        if (queued === 0) client.unref();
       }
     });
     chain = run;

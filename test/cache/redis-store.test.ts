@@ -1,5 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createServer, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,6 +89,7 @@ function newKey(): string {
   return `kirikae-test:${process.pid}:${streams}`;
 }
 
+const CHILD = fileURLToPath(new URL('./redis-child.ts', import.meta.url));
 const Q = 'What does the TypeError "cannot read properties of undefined" mean in JavaScript?';
 
 describe.skipIf(missing)(
@@ -315,6 +318,23 @@ describe.skipIf(missing)(
         await own.stop();
       }
     }, 20_000);
+
+    it('a short-lived process waits for Redis, then exits on its own with its answer stored', async () => {
+      const key = newKey();
+      root ||= mkdtempSync(join(tmpdir(), 'kirikae-redis-cache-'));
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', CHILD, server.url, key, semanticCacheFile(root)],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      const code = await new Promise((resolve) => child.once('exit', resolve));
+      // Exit 13 was Node ending the process in the middle of an await on Redis's reply.
+      expect(code).toBe(0);
+      expect(JSON.parse(out)).toEqual({ looked: { miss: { kind: 'empty' } }, stored: true });
+      expect(Number(await raw.sendCommand(['XLEN', key]))).toBe(1);
+    }, 30_000);
 
     it('a question or an answer with an API key never reaches Redis', async () => {
       const key = newKey();
