@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RedisClientType } from '@redis/client';
+import type { RedisClientType, createClient } from '@redis/client';
 import { decodeOp, encodeOp, type StoreOp } from './codec.js';
 import type { CacheStore, StoreRead } from './store.js';
 
@@ -52,6 +52,18 @@ export function redactedUrl(url: string): string {
   }
 }
 
+/**
+ * `createClient` from the module namespace. @redis/client is CommonJS: Node's ESM loader gives
+ * its exports by name, but in kirikae's esbuild bundle the namespace holds only `default`
+ * (createClient was "not a function" there).
+ */
+export function createClientOf(module: unknown): typeof createClient {
+  const named = module as { createClient?: unknown; default?: { createClient?: unknown } };
+  const create = named.createClient ?? named.default?.createClient;
+  if (typeof create !== 'function') throw new Error('@redis/client has no createClient');
+  return create as typeof createClient;
+}
+
 type StreamEntry = [id: string, fields: string[]];
 
 function errorText(error: unknown): string {
@@ -93,8 +105,8 @@ export function redisStore(options: RedisStoreOptions): CacheStore {
   const connect = async (): Promise<void> => {
     let everReady = false;
     try {
-      const { createClient } = await import('@redis/client');
-      const created = createClient({
+      const create = createClientOf(await import('@redis/client'));
+      const created = create({
         url: options.url,
         // A command while disconnected fails at once instead of waiting in a queue.
         disableOfflineQueue: true,

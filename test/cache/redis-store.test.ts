@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   fileStore,
   redisStore,
+  createClientOf,
   redisStreamKey,
   semanticCacheFile,
   semanticCacheStore,
@@ -456,5 +457,16 @@ describe('semantic cache on Redis, while the cache is off', () => {
       listener.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('loading @redis/client', () => {
+  it('finds createClient by name (Node) or under default (the esbuild bundle)', async () => {
+    const real = await import('@redis/client');
+    expect(createClientOf(real)).toBe(real.createClient);
+    expect(createClientOf({ default: { createClient: real.createClient } })).toBe(
+      real.createClient,
+    );
+    expect(() => createClientOf({ default: {} })).toThrow(/no createClient/);
   });
 });
