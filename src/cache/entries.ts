@@ -88,17 +88,14 @@ export class CacheEntries {
   }
 
   /** The nearest entries to a unit vector, exactly scored, best first. */
-  nearest(
-    query: Float32Array,
-    candidates: number,
-    accept?: (entry: CacheEntry) => boolean,
-  ): { entry: CacheEntry; similarity: number }[] {
-    const scored: Scored[] = this.index.search(
-      query,
-      candidates,
-      accept && ((slot) => accept(this.bySlot[slot]!)),
-    );
+  nearest(query: Float32Array, candidates: number): { entry: CacheEntry; similarity: number }[] {
+    const scored: Scored[] = this.index.search(query, candidates);
     return scored.map((s) => ({ entry: this.bySlot[s.slot]!, similarity: s.similarity }));
+  }
+
+  /** See VectorIndex.warm: after a big load, before the first lookup. */
+  warm(): void {
+    this.index.warm();
   }
 
   /** The threshold for `query`: the base, raised near questions whose answers were wrong. */

@@ -59,10 +59,17 @@ export interface SemanticCache {
   explainLast(): string;
   stats(): SemanticCacheStats;
   /**
-   * Things to tell the user once each (store rebuilt after corruption, embeddings unavailable);
-   * returned once, then forgotten.
+   * Things to tell the user once each (store rebuilt after corruption, embeddings unavailable,
+   * a shared store unreachable); returned once, then forgotten.
    */
   takeNotices(): string[];
+  /**
+   * Reads what other processes stored. A lookup does this itself; `list` and `stats` read only
+   * what is at hand, so call this first where a shared store (Redis) must be current.
+   */
+  catchUp(): Promise<void>;
+  /** Ends the store's connection, if it has one. */
+  close(): Promise<void>;
 }
 
 /** Scored candidates per lookup (see index.ts): the nearest by signature, then exact. */
@@ -90,6 +97,7 @@ export function createSemanticCache(deps: SemanticCacheDeps): SemanticCache {
     const read = deps.store.readNew();
     if (read.reset) state = new CacheEntries();
     for (const op of read.ops) state.apply(op);
+    if (read.ops.length >= 10_000) state.warm();
     if (read.skipped > 0) {
       deps.store.rewrite(state.snapshot());
       state.lines = state.size + state.wrongMarks;
@@ -155,6 +163,7 @@ export function createSemanticCache(deps: SemanticCacheDeps): SemanticCache {
       if (!settings.enabled) return miss({ kind: 'disabled' });
       const action = actionIn(question.prompt);
       if (action) return miss({ kind: 'action_prompt', detail: action });
+      await deps.store.refresh?.();
       sync();
       if (state.size === 0) return miss({ kind: 'empty' });
       const vector = await vectorOf(question.prompt);
@@ -212,7 +221,10 @@ export function createSemanticCache(deps: SemanticCacheDeps): SemanticCache {
       if (redact(question.prompt) !== question.prompt || redact(result.answer) !== result.answer) {
         return { skipped: 'secret' };
       }
-      if (!loaded) sync();
+      if (!loaded) {
+        await deps.store.refresh?.();
+        sync();
+      }
       const vector = await vectorOf(question.prompt);
       if (!(vector instanceof Float32Array)) return { skipped: 'unavailable' };
       if (state.dimensions !== 0 && vector.length !== state.dimensions) {
@@ -276,7 +288,14 @@ export function createSemanticCache(deps: SemanticCacheDeps): SemanticCache {
     },
 
     takeNotices() {
-      return notices.splice(0, notices.length);
+      return [...(deps.store.takeNotices?.() ?? []), ...notices.splice(0, notices.length)];
     },
+
+    async catchUp() {
+      await deps.store.refresh?.();
+      sync();
+    },
+
+    close: async () => deps.store.close?.(),
   };
 }

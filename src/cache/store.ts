@@ -40,8 +40,18 @@ export interface CacheStore {
   append(op: StoreOp): void;
   /** Replaces the whole store with these operations (compaction, rebuild after corruption). */
   rewrite(ops: readonly StoreOp[]): void;
-  /** Where it lives, for messages. */
+  /** Where it lives, for messages (never with a password). */
   readonly location: string;
+  /**
+   * A store shared over the network (redis-store.ts) fetches what others wrote here, for the
+   * next `readNew`; the writes above go out in the background. Never rejects, and waits a
+   * bounded time: a slow server delays a lookup, it does not stop it.
+   */
+  refresh?(): Promise<void>;
+  /** What to tell the user once each (the server unreachable, back again). */
+  takeNotices?(): string[];
+  /** Ends a connection (the file store has none). */
+  close?(): Promise<void>;
 }
 
 export function semanticCacheFile(dataDir: string): string {

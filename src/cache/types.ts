@@ -106,4 +106,6 @@ export interface SemanticCacheSettings {
   ttlHours: number;
   maxEntries: number;
   model: string;
+  /** A shared Redis store instead of the file (store-choice.ts). */
+  redisUrl?: string | undefined;
 }

@@ -180,6 +180,18 @@ export const configSchema = z.object({
           model: modelId.default('ollama/nomic-embed-text'),
           /** Gateway clients by name (`claude-code`, …): false keeps a client out of the cache. */
           gatewayClients: z.record(z.string(), z.boolean()).default({}),
+          /**
+           * A Redis server shared by several machines (`redis://[user:password@]host:6379/0`,
+           * or `rediss://` for TLS); unset keeps the cache in the data dir.
+           */
+          redisUrl: z
+            .string()
+            .regex(
+              /^rediss?:\/\/[^\s/]/,
+              'a redis:// or rediss:// URL, e.g. redis://localhost:6379',
+            )
+            .refine((url) => URL.canParse(url), 'not a valid URL')
+            .optional(),
         })
         .prefault({}),
     })

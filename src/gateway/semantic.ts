@@ -2,7 +2,7 @@
 // request that offers no tools and ends with the user's question is looked up or stored, the
 // context key is the client's own system prompt and conversation, and each client can be
 // switched off (cache.semantic.gatewayClients). A hit is answered in the client's format.
-import type { CacheHit, SemanticCache, TurnQuestion } from '../cache/index.js';
+import type { CacheHit, LookupResult, SemanticCache, TurnQuestion } from '../cache/index.js';
 import { conversationLines } from '../cache/index.js';
 import type { LedgerRecord } from '../core/records.js';
 import type { StreamEvent } from '../core/stream.js';
@@ -16,6 +16,30 @@ export interface GatewayCacheKit {
   enabled(client: string): boolean;
   /** Books the `cache_hit` record (the ledger and the router's history). */
   append(record: LedgerRecord): void;
+  /**
+   * Where the cache's notices go, once each: embeddings unavailable (the gateway then answers
+   * every request without the cache), a shared Redis store unreachable, a store rebuilt.
+   */
+  notify?(text: string): void;
+}
+
+/** Hands the cache's pending notices to the kit (after a lookup or a store). */
+export function tellNotices(kit: GatewayCacheKit): void {
+  for (const text of kit.cache.takeNotices()) kit.notify?.(text);
+}
+
+/** The lookup for a request: never throws (a failing cache is a miss), notices told. */
+export async function lookupCached(
+  kit: GatewayCacheKit,
+  question: TurnQuestion,
+): Promise<LookupResult | undefined> {
+  try {
+    return await kit.cache.lookup(question);
+  } catch {
+    return undefined;
+  } finally {
+    tellNotices(kit);
+  }
 }
 
 /** The question a request asks, or undefined when it may not be cached at all. */

@@ -270,6 +270,21 @@ describe('semantic cache: embeddings unavailable', () => {
   });
 });
 
+describe('semantic cache: timings', () => {
+  it('measures the embedding call and the lookup apart, for /cache why', async () => {
+    const { cache } = testCache();
+    expect(cache.stats()).toMatchObject({ lastEmbedMs: null, lastLookupMs: null });
+    await cache.remember(question(Q), answered('A'));
+    await cache.lookup(question('what is a monad'));
+    const stats = cache.stats();
+    // The stub embedder reports 3 ms (its durationMs): the figure shown is the call's own.
+    expect(stats.lastEmbedMs).toBe(3);
+    expect(stats.lastLookupMs).toBeGreaterThanOrEqual(0);
+    expect(stats.lastLookupMs).toBeLessThan(1000);
+    expect(stats).toMatchObject({ entries: 1, lookups: 1, hits: 0, location: 'memory' });
+  });
+});
+
 describe('semantic cache: store', () => {
   it('a second cache over the same store sees the entries and the drops', async () => {
     const store = memoryStore();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cacheHitRecord, conversationLines } from '../../src/cache/index.js';
-import { defaultConfig } from '../../src/config/schema.js';
+import { configSchema, defaultConfig } from '../../src/config/schema.js';
 import { encodeRecord } from '../../src/ledger/codec.js';
 import { decodeLines } from '../../src/ledger/codec.js';
 import { conversationHash } from '../../src/cache/context.js';
@@ -68,5 +68,18 @@ describe('what the session hands the cache', () => {
         gatewayClients: {},
       },
     });
+  });
+
+  it('config: cache.semantic.redisUrl is optional and must be a redis:// or rediss:// URL', () => {
+    const redisUrl = (url: unknown) =>
+      configSchema.safeParse({ cache: { semantic: { redisUrl: url } } });
+    expect(redisUrl('redis://localhost:6379').success).toBe(true);
+    expect(redisUrl('rediss://user:pass@cache.example.com:6380/2').success).toBe(true);
+    for (const bad of ['http://localhost:6379', 'localhost:6379', 'redis://', 'redis://a b', 42]) {
+      expect(redisUrl(bad).success, String(bad)).toBe(false);
+    }
+    expect(redisUrl('http://localhost').error?.issues[0]?.message).toMatch(
+      /redis:\/\/ or rediss:\/\//,
+    );
   });
 });

@@ -8,6 +8,9 @@ import type { LedgerRecord } from '../../src/core/records.js';
 import { ledgerDir, monthOfDate } from '../../src/ledger/index.js';
 import { QWEN3_CODER } from '../support/all-stubs.js';
 import { gatewayHarness } from './harness.js';
+import { gatewayQuestion, lookupCached } from '../../src/gateway/semantic.js';
+import type { GatewayRequest } from '../../src/gateway/request.js';
+import { answered, question, testCache } from '../cache/support.js';
 
 const harness = gatewayHarness({
   models: [
@@ -117,5 +120,35 @@ describe('gateway semantic cache', () => {
     await anthropic.messages.create(ask);
     await settle();
     expect(embeds()).toBe(before);
+  });
+});
+
+describe('gateway cache kit', () => {
+  it('without embeddings every request is a miss, and the reason is told once', async () => {
+    const { cache, failEmbedWith } = testCache();
+    await cache.remember(question('What is the CAP theorem?'), answered('Pick two.'));
+    // The error src/local/embed.ts gives when the model is not pulled (Ollama's 404).
+    failEmbedWith(new Error('model "nomic-embed-text" not found, try pulling it first'));
+    const told: string[] = [];
+    const kit = {
+      cache,
+      enabled: () => true,
+      append: () => {},
+      notify: (t: string) => told.push(t),
+    };
+    const q = gatewayQuestion(
+      {
+        format: 'anthropic',
+        model: MODEL,
+        stream: false,
+        messages: [{ role: 'user', content: 'What does the CAP theorem say?' }],
+      } as GatewayRequest,
+      2,
+    )!;
+    expect(await lookupCached(kit, q)).toMatchObject({ miss: { kind: 'unavailable' } });
+    expect(await lookupCached(kit, q)).toMatchObject({ miss: { kind: 'unavailable' } });
+    expect(told).toEqual([
+      'semantic cache off for now: model "nomic-embed-text" not found, try pulling it first',
+    ]);
   });
 });
