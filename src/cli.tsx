@@ -274,7 +274,7 @@ Environment:
     .argument('[action]', 'stats | list | clear | export', 'stats')
     .action(async (action: string) => {
       const { runCache } = await import('./commands/cache.js');
-      process.exitCode = runCache(action, processIO());
+      process.exitCode = await runCache(action, processIO());
     });
 
   program

@@ -21,7 +21,13 @@ import { openAICompletion, OpenAIStreamWriter } from './openai-out.js';
 import type { ClientFormat, GatewayRequest } from './request.js';
 import { routeRequest, type GatewayRoute, type RouteKit } from './route-request.js';
 import { cacheHitRecord, type CacheHit, type TurnQuestion } from '../cache/index.js';
-import { gatewayQuestion, hitEvents, type GatewayCacheKit } from './semantic.js';
+import {
+  gatewayQuestion,
+  hitEvents,
+  lookupCached,
+  tellNotices,
+  type GatewayCacheKit,
+} from './semantic.js';
 
 /** Request bodies above this are refused (a long Claude Code conversation is a few MB). */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -114,6 +120,7 @@ async function remember(
       outcome: result.outcome,
     })
     .catch(() => undefined);
+  tellNotices(kit);
 }
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
@@ -251,9 +258,7 @@ export function createGateway(kit: GatewayKit): Server {
     const question = kit.cache?.enabled(client)
       ? gatewayQuestion(request, route.decision.chosen.tier)
       : undefined;
-    const looked = question
-      ? await kit.cache!.cache.lookup(question).catch(() => undefined)
-      : undefined;
+    const looked = question ? await lookupCached(kit.cache!, question) : undefined;
     if (looked && 'hit' in looked) {
       kit.cache!.append(
         cacheHitRecord(looked.hit, {

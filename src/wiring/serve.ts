@@ -21,7 +21,7 @@ export async function serve(args: ServeArgs, io: CommandIO): Promise<number> {
     MEMORY_EVERY_MS,
   );
   timer.unref();
-  const cache = gatewayCache(core);
+  const cache = gatewayCache(core, (text) => io.stderr.write(`kirikae: ${text}\n`));
   const untilSignal = (_gateway: Gateway): Promise<void> =>
     new Promise((resolve) => {
       process.once('SIGINT', () => resolve());
@@ -43,6 +43,8 @@ export async function serve(args: ServeArgs, io: CommandIO): Promise<number> {
     );
   } finally {
     clearInterval(timer);
+    // Answers still queued for a shared Redis store go out before the process ends.
+    await cache?.cache.close();
     core.close();
   }
 }

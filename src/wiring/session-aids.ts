@@ -4,12 +4,7 @@ import { appendFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { dataDir } from '../config/paths.js';
 import { redact } from '../core/secrets.js';
-import {
-  createSemanticCache,
-  fileStore,
-  semanticCacheFile,
-  type SemanticCache,
-} from '../cache/index.js';
+import { createSemanticCache, semanticCacheStore, type SemanticCache } from '../cache/index.js';
 import type { GatewayCacheKit } from '../gateway/semantic.js';
 import { embedText } from '../local/embed.js';
 import { ollamaClassifierClient } from '../local/classifier-client.js';
@@ -48,7 +43,7 @@ export function buildSemanticCache(core: Core): SemanticCache | undefined {
   const host = core.local.hosts[0]?.host.url;
   if (!host) return undefined;
   return createSemanticCache({
-    store: fileStore(semanticCacheFile(dataDir(core.env))),
+    store: semanticCacheStore({ dataDir: dataDir(core.env), settings }),
     config: settings,
     redact,
     embed: (text) => {
@@ -74,7 +69,10 @@ export function buildCacheFlow(core: Core, notify: CacheFlowDeps['notify']): Cac
 }
 
 /** The gateway's view of the cache: on per client, hits booked like the screen's. */
-export function gatewayCache(core: Core): GatewayCacheKit | undefined {
+export function gatewayCache(
+  core: Core,
+  notify: (text: string) => void,
+): GatewayCacheKit | undefined {
   const cache = buildSemanticCache(core);
   if (!cache) return undefined;
   return {
@@ -84,6 +82,7 @@ export function gatewayCache(core: Core): GatewayCacheKit | undefined {
       return settings.enabled && settings.gatewayClients[client] !== false;
     },
     append: (record) => core.turnLedger.append(record),
+    notify,
   };
 }
 

@@ -80,6 +80,9 @@ export function gatewayHarness(options: { models?: StubModel[] } = {}) {
   async function makeGateway(setup: GatewaySetup = {}) {
     const { core, calls, root } = await makeCore(setup);
     const views: GatewayRequestView[] = [];
+    // The cache's notices, as `kirikae serve` writes them to stderr.
+    const notices: string[] = [];
+    const cache = setup.cache ? gatewayCache(core, (text) => notices.push(text)) : undefined;
     const gateway = await startGateway(
       {
         config: () => core.config.get(),
@@ -88,7 +91,7 @@ export function gatewayHarness(options: { models?: StubModel[] } = {}) {
         passthrough: setup.passthrough === true,
         ...(setup.pinned ? { pinned: () => setup.pinned } : {}),
         ...(setup.token ? { token: setup.token } : {}),
-        ...(setup.cache && gatewayCache(core) ? { cache: gatewayCache(core)! } : {}),
+        ...(cache ? { cache } : {}),
         onRequest: (view) => views.push(view),
       },
       { host: '127.0.0.1', port: 0 },
@@ -97,7 +100,7 @@ export function gatewayHarness(options: { models?: StubModel[] } = {}) {
     const apiKey = setup.token ?? 'dummy';
     const anthropic = new Anthropic({ baseURL: gateway.url, apiKey, maxRetries: 0 });
     const openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey, maxRetries: 0 });
-    return { gateway, core, calls, views, anthropic, openai, root };
+    return { gateway, core, calls, views, anthropic, openai, root, notices };
   }
 
   return { stubs: getStubs, makeCore, makeGateway };
