@@ -214,7 +214,12 @@ export function redisStore(options: RedisStoreOptions): CacheStore {
     new Promise((resolve) => setTimeout(resolve, ms).unref());
 
   return {
-    location: where,
+    // Where the entries really are: the local file once Redis could not be reached at start.
+    get location() {
+      return mode === 'fallback' && fallback
+        ? `${fallback.location} (Redis at ${where} unreachable)`
+        : where;
+    },
 
     readNew() {
       if (mode === 'fallback' && fallback) return fallback.readNew();

@@ -241,6 +241,10 @@ describe.skipIf(missing)(
       );
       expect(notices[0]).not.toContain('s3cret');
       expect(one.cache.stats().location).not.toContain('s3cret');
+      // `kirikae cache stats` says where the entries really are: the file, Redis unreachable.
+      expect(one.cache.stats().location).toMatch(
+        /semantic\.jsonl \(Redis at redis:\/\/kirikae:\*\*\*@.* unreachable\)$/,
+      );
       expect(readFileSync(semanticCacheFile(root), 'utf8')).toContain('"answer":"A"');
       await one.cache.lookup(question(Q));
       expect(one.cache.takeNotices()).toEqual([]);
