@@ -8,7 +8,7 @@ import { classifyRules } from '../src/router/rules.js';
 import { tierFor } from '../src/router/tier-table.js';
 import { DEFAULT_ROUTING_TABLE } from '../src/config/schema.js';
 import { parseRouterArgs } from './router/cli.js';
-import { report, summarise, type Report, type Scored } from './router/evaluate.js';
+import { pickStrategy, report, summarise, type Report, type Scored } from './router/evaluate.js';
 import { linksOf, outOfFold, prepare } from './router/pipeline.js';
 import { fitTierTable } from './router/table-fit.js';
 import { nestedReport } from './router/nested.js';
@@ -87,9 +87,9 @@ if (opts.json) {
         `                   ${pct(nested.accuracy)}   ${langs.map((l) => pct(nested.byLang[l]?.accuracy ?? NaN)).join(' ')}   ${pct(nested.recall[3].recall)}     ${nested.ece.toFixed(3)}`,
     );
   }
-  const best = reports
-    .slice(0, STRATEGIES.length)
-    .reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
+  const best = pickStrategy(
+    reports.slice(0, STRATEGIES.length).map((r) => ({ ...r, localRecall: r.recall[3].recall })),
+  );
   const tiersOf = (r: Report) => {
     console.log('per tier (rows: first acceptable tier): n, routed there, acceptable');
     for (const t of TIERS) {

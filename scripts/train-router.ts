@@ -9,7 +9,13 @@ import { STRATEGIES } from '../src/router/decide.js';
 import { storeHead } from '../src/router/linear.js';
 import type { StoredModel } from '../src/router/trained.js';
 import { parseRouterArgs } from './router/cli.js';
-import { allowedFor, report, temperaturesFrom, probabilitiesAt } from './router/evaluate.js';
+import {
+  allowedFor,
+  pickStrategy,
+  report,
+  temperaturesFrom,
+  probabilitiesAt,
+} from './router/evaluate.js';
 import { fitPlatt } from './router/fit.js';
 import { fitTierTable } from './router/table-fit.js';
 import { linksOf, outOfFold, prepare, trainHeads, HEADS } from './router/pipeline.js';
@@ -22,7 +28,7 @@ const extra = ordered.slice(shared);
 const oof = outOfFold(xs, ordered, folds, opts.fit);
 const tables = folds.map((f) => fitTierTable(f.train.map((i) => ordered[i]!)));
 const reports = STRATEGIES.map((s) => report(ordered, oof, folds, s, linksOf(opts.fit), tables));
-const best = reports.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
+const best = pickStrategy(reports.map((r) => ({ ...r, localRecall: r.recall[3].recall })));
 
 const heldOut = folds.flatMap((f) => f.test);
 const temperatures = temperaturesFrom(oof, ordered, heldOut, linksOf(opts.fit));

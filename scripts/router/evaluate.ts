@@ -168,3 +168,25 @@ export function summarise(strategy: Strategy, scored: Scored[]): Report {
     scored,
   };
 }
+
+/**
+ * Accuracy points within which two strategies count as tied: about one binomial standard
+ * deviation of an inner fold's accuracy (n ≈ 180 at 83 %), so a smaller difference is noise.
+ */
+export const TIED_POINTS = 0.01;
+
+/**
+ * The one rule that picks a decision strategy (training, the plain eval and each fold of the
+ * nested CV): the best tier accuracy, and among strategies tied with it the one that sends more
+ * of the local tier's prompts to the local tier. Accuracy alone counts a quick fix sent to tier 2
+ * as right (its labels accept [3, 2]), and drifted to "everything mechanical to tier 2": the same
+ * accuracy at several times the cost.
+ */
+export function pickStrategy<T extends { accuracy: number; localRecall: number }>(
+  candidates: readonly T[],
+): T {
+  const top = Math.max(...candidates.map((c) => c.accuracy));
+  return candidates
+    .filter((c) => c.accuracy >= top - TIED_POINTS)
+    .reduce((a, b) => (b.localRecall > a.localRecall ? b : a));
+}

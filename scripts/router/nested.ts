@@ -2,6 +2,7 @@ import { STRATEGIES, decide, type Strategy } from '../../src/router/decide.js';
 import type { FeatureVector } from '../../src/router/features.js';
 import type { Example } from './corpus.js';
 import {
+  pickStrategy,
   allowedFor,
   probabilitiesAt,
   scoredOf,
@@ -69,36 +70,44 @@ export function nestedReport(
           ),
         })),
       );
-    let pick:
-      | { options: FitOptions; strategy: Strategy; accuracy: number; innerOof: OutOfFold }
-      | undefined;
+    const candidates: {
+      options: FitOptions;
+      strategy: Strategy;
+      accuracy: number;
+      localRecall: number;
+      innerOof: OutOfFold;
+    }[] = [];
     for (const options of grid) {
       const innerOof = outOfFold(xs, examples, innerFolds, options, train);
       const t = temperaturesFrom(innerOof, examples, innerTest, links);
-      const accuracyOf = (s: Strategy) => {
-        const ds = innerDecisions(innerOof, t, s);
-        return (
-          ds.filter(({ i, d }) => examples[i]!.acceptableTiers.includes(d.tier)).length / ds.length
-        );
-      };
       for (const strategy of STRATEGIES) {
-        const accuracy = accuracyOf(strategy);
-        if (!pick || accuracy > pick.accuracy) pick = { options, strategy, accuracy, innerOof };
+        const ds = innerDecisions(innerOof, t, strategy);
+        const local = ds.filter(({ i }) => examples[i]!.acceptableTiers[0] === 3);
+        candidates.push({
+          options,
+          strategy,
+          accuracy:
+            ds.filter(({ i, d }) => examples[i]!.acceptableTiers.includes(d.tier)).length /
+            ds.length,
+          localRecall: local.filter(({ d }) => d.tier === 3).length / Math.max(1, local.length),
+          innerOof,
+        });
       }
     }
-    const best = pick!.strategy;
+    const pick = pickStrategy(candidates);
+    const best = pick.strategy;
     chosen.push(best);
-    chosenL2.push(pick!.options.l2);
-    const t = temperaturesFrom(pick!.innerOof, examples, innerTest, links);
-    const ds = innerDecisions(pick!.innerOof, t, best);
+    chosenL2.push(pick.options.l2);
+    const t = temperaturesFrom(pick.innerOof, examples, innerTest, links);
+    const ds = innerDecisions(pick.innerOof, t, best);
     const platt = fitPlatt(
       ds.map(({ d }) => d.p),
       ds.map(({ i, d }) => examples[i]!.acceptableTiers.includes(d.tier)),
     );
     // The outer model with the chosen penalty (the passed-in logits when it is `fit`'s).
     let outer = oof;
-    if (pick!.options !== fit) {
-      const heads = train(xs, examples, fold.train, pick!.options);
+    if (pick.options !== fit) {
+      const heads = train(xs, examples, fold.train, pick.options);
       outer = { taskType: [], complexity: [], tier: [], set: [] };
       for (const i of fold.test) for (const h of HEADS) outer[h][i] = logits(heads[h], xs[i]!);
     }
