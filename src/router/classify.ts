@@ -21,6 +21,9 @@ export const LOW_CONFIDENCE = 0.5;
  * Session rules apply on top: a conversation above the threshold is long-context, a retry after
  * a failure is one step harder, a vague follow-up continues the previous task.
  */
+/** The lexicon's cues anchored on the whole message (lexicon.ts, chat). */
+const WHOLE_MESSAGE_SMALL_TALK = ['en:small talk', 'ja:挨拶'];
+
 export function classify(
   prompt: string,
   facts: SessionFacts = {},
@@ -41,6 +44,12 @@ export function classify(
   signals.push(`trained:tier ${verdict.tier} (${TIER_NAMES[verdict.tier]})`);
 
   if (prompt.length > LONG_PROMPT_CHARS) taskType = 'long-context';
+  // A message that is nothing but small talk ("thanks!", 「了解」): the corpus is developer
+  // requests only, so the trained heads extrapolate there; the whole-message cue does not.
+  if (WHOLE_MESSAGE_SMALL_TALK.some((cue) => rules.signals.includes(cue))) {
+    taskType = 'chat';
+    complexity = 1;
+  }
   if (rules.signals.includes('continues-previous') && confidence < LOW_CONFIDENCE) {
     taskType = rules.baseTaskType;
   }

@@ -69,7 +69,8 @@ export function longConversationSignal(
  * The part of a prompt the cues scan: its head and its tail, where a request says what it wants
  * (the middle of a long prompt is the pasted log, diff or spec). Every cue is a regex over this
  * text, so its length is most of a classification's cost; the trained model still reads all the
- * words. The corpus's longest prompt is 540 characters, so no training label sees the cut.
+ * words. Training reads the cues through this same cut: the corpus's few prompts with a whole
+ * pasted diff (up to 3.4K characters) are seen as the router sees them at run time.
  */
 export function cueText(prompt: string): string {
   return headOf(prompt, CUE_HEAD, CUE_TAIL);

@@ -82,13 +82,23 @@ describe('classify (trained, with the session rules on top)', () => {
     expect(c.signals).toContain('conversation:80K>60K');
   });
 
-  it('a retry after a failure is one step harder', () => {
-    const first = classify('still not working', { previousTaskType: 'bugfix' });
-    const again = classify('still not working', {
-      previousTaskType: 'bugfix',
-      followUpOfFailure: true,
-    });
-    expect(again.complexity).toBe(Math.min(5, first.complexity + 1));
+  it('a retry after a failure is one step harder than the trained verdict on the same facts', () => {
+    // The failure is a feature the trained heads read too, so the step is counted from their
+    // verdict with that fact, not from a classification without it.
+    const facts = { previousTaskType: 'bugfix' as const, followUpOfFailure: true };
+    const trained = classifyTrained('still not working', facts, committedModel());
+    const again = classify('still not working', facts);
+    expect(again.complexity).toBe(Math.min(5, trained.complexity + 1));
+    expect(again.signals).toContain('follow-up-of-failure');
+  });
+
+  it('a message that is only small talk is chat, whatever the trained heads extrapolate', () => {
+    for (const text of ['hello', 'thanks!', 'ok', 'こんにちは', '了解']) {
+      expect(classify(text).taskType).toBe('chat');
+      expect(classify(text).complexity).toBe(1);
+    }
+    // A greeting in front of a request is the request.
+    expect(classify('hello, fix the typo in README.md').taskType).not.toBe('chat');
   });
 
   it('a huge paste is long-context', () => {

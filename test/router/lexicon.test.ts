@@ -99,8 +99,16 @@ describe('the text the cues scan', () => {
     expect(cueText(middle).length).toBeLessThan(1100);
   });
 
-  it('is the whole prompt for every corpus prompt', () => {
-    for (const text of texts) expect(cueText(text)).toBe(text);
+  it('is the whole prompt for every corpus prompt up to head and tail; longer ones keep both ends', () => {
+    for (const text of texts) {
+      if (text.length <= 1000) expect(cueText(text)).toBe(text);
+      else {
+        expect(text.startsWith(cueText(text).slice(0, 800))).toBe(true);
+        expect(text.endsWith(cueText(text).slice(-200))).toBe(true);
+      }
+    }
+    // The pasted-diff prompts the audit added are the only ones cut.
+    expect(texts.filter((t) => t.length > 1000).length).toBeLessThanOrEqual(10);
   });
 });
 
