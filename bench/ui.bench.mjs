@@ -51,7 +51,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const TOKENS = Number(process.env.BENCH_UI_TOKENS ?? 20_000);
 const RATE = Number(process.env.BENCH_UI_RATE ?? 200);
 const TURNS = Number(process.env.BENCH_UI_TURNS ?? 500);
-const ONLY = (process.env.BENCH_UI_ONLY ?? 'launch,stream,memory').split(',');
+const ONLY = (process.env.BENCH_UI_ONLY ?? 'launch,stream,memory,keys').split(',');
 // Variants to compare, not defaults: a lower frame rate (Ink's maxFps and the controller's
 // coalescing together) and Ink's incremental rendering (rewrites only the lines that changed).
 const FPS = Number(process.env.BENCH_UI_FPS ?? 30);
