@@ -4,6 +4,7 @@ import { runRoute, type RouteKit } from '../../src/commands/route.js';
 import type { CallRecord } from '../../src/core/records.js';
 import {
   modelClassify,
+  type AskedModel,
   type ClassifierCall,
   type ClassifierClient,
 } from '../../src/router/model-classify.js';
@@ -42,36 +43,32 @@ describe('kirikae route: the classifier’s source, confidence and the call it m
         }
       : {}),
   });
+  /** A client that answers `research` c2 as `asked` names it, with the usage it counted. */
+  const answeringAs = (
+    asked: AskedModel,
+    model: string,
+    usage: { input: number; output: number },
+  ): ClassifierClient => ({
+    classify: async (_prompt, _schema, _signal, tell) => {
+      tell?.(asked);
+      return { taskType: 'research', complexity: 2, confidence: 0.8, model, usage };
+    },
+  });
   // As the Ollama client returns it: /api/chat with `format` = the JSON schema answers with
   // message.content holding matching JSON (ollama docs/api.md, "Structured outputs"); the client
   // parses it and adds the model's name and the counts of api/types.go Metrics
   // (prompt_eval_count, eval_count).
-  const answering: ClassifierClient = {
-    classify: async (_prompt, _schema, _signal, asked) => {
-      asked?.({ ref: 'ollama/qwen3:8b', host: 'http://127.0.0.1:11434' });
-      return {
-        taskType: 'research',
-        complexity: 2,
-        confidence: 0.8,
-        model: 'qwen3:8b',
-        usage: { input: 412, output: 21 },
-      };
-    },
-  };
+  const answering = answeringAs(
+    { ref: 'ollama/qwen3:8b', host: 'http://127.0.0.1:11434' },
+    'qwen3:8b',
+    { input: 412, output: 21 },
+  );
   // A cloud classifier (Haiku) answering through the forced tool call: the usage is the
   // message's (Anthropic Messages API `usage.input_tokens` / `output_tokens`).
-  const haiku: ClassifierClient = {
-    classify: async (_prompt, _schema, _signal, asked) => {
-      asked?.({ ref: 'anthropic/claude-haiku-4-5' });
-      return {
-        taskType: 'research',
-        complexity: 2,
-        confidence: 0.8,
-        model: 'claude-haiku-4-5',
-        usage: { input: 1000, output: 40 },
-      };
-    },
-  };
+  const haiku = answeringAs({ ref: 'anthropic/claude-haiku-4-5' }, 'claude-haiku-4-5', {
+    input: 1000,
+    output: 40,
+  });
   async function run(args: { tier?: number; json?: boolean }, k: RouteKit) {
     let text = '';
     const stdout = new PassThrough();
