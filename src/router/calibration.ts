@@ -67,6 +67,23 @@ export function successRates(
   records: readonly LedgerRecord[],
   tierOf: (model: string) => Tier | undefined = () => undefined,
 ): SuccessTable {
+  const fold = successFold(priors, tierOf);
+  fold.add(records, 0);
+  return fold.table();
+}
+
+/** successRates as a running fold over an append-only history (see learnFold). */
+export interface SuccessFold {
+  /** Adds `records[from..]`. */
+  add(records: readonly LedgerRecord[], from: number): void;
+  /** A table of its own: later additions do not change a table already handed out. */
+  table(): SuccessTable;
+}
+
+export function successFold(
+  priors: SuccessPriors,
+  tierOf: (model: string) => Tier | undefined = () => undefined,
+): SuccessFold {
   const wins = new Map<string, number>();
   const trials = new Map<string, number>();
   const byModel = new Map<string, Partial<Record<TaskType, Outcome[]>>>();
@@ -82,8 +99,7 @@ export function successRates(
     (row[type] ??= []).push(outcome);
     byModel.set(model, row);
   };
-
-  for (const record of records) {
+  const addOne = (record: LedgerRecord): void => {
     if (record.type === 'verify') {
       add(record.taskType, record.tier, record.passed);
       observe(record.model, record.taskType, {
@@ -102,18 +118,34 @@ export function successRates(
         observe(model, record.taskType, { ts: record.ts, kind: 'task', passed: false });
       }
     }
-  }
+  };
 
-  const table = {} as Record<TaskType, Record<Tier, SuccessRate>>;
-  for (const type of TASK_TYPES) {
-    const row = {} as Record<Tier, SuccessRate>;
-    for (const tier of TIERS) {
-      const n = trials.get(`${type}|${tier}`) ?? 0;
-      row[tier] = posterior(priors[type][tier], wins.get(`${type}|${tier}`) ?? 0, n);
-    }
-    table[type] = row;
-  }
-  return Object.assign(table, { priors, byModel });
+  return {
+    add(records, from) {
+      for (let i = from; i < records.length; i++) addOne(records[i]!);
+    },
+    table() {
+      const table = {} as Record<TaskType, Record<Tier, SuccessRate>>;
+      for (const type of TASK_TYPES) {
+        const row = {} as Record<Tier, SuccessRate>;
+        for (const tier of TIERS) {
+          const n = trials.get(`${type}|${tier}`) ?? 0;
+          row[tier] = posterior(priors[type][tier], wins.get(`${type}|${tier}`) ?? 0, n);
+        }
+        table[type] = row;
+      }
+      // Outcomes are tests and task ends (a few per task): copied, so a table handed out
+      // stays as it was.
+      const snapshot = new Map<string, Partial<Record<TaskType, Outcome[]>>>();
+      for (const [model, row] of byModel) {
+        const copy: Partial<Record<TaskType, Outcome[]>> = {};
+        for (const [type, list] of Object.entries(row) as [TaskType, Outcome[]][])
+          copy[type] = [...list];
+        snapshot.set(model, copy);
+      }
+      return Object.assign(table, { priors, byModel: snapshot });
+    },
+  };
 }
 
 function posterior(prior: number, wins: number, n: number): SuccessRate {

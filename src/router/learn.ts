@@ -56,16 +56,47 @@ function blendRatio(prior: number, actual: number, estimated: number, priorWeigh
  * the tokenizer gap and does not compound earlier corrections.
  */
 export function learnFromHistory(records: readonly LedgerRecord[]): LearnedStats {
+  const fold = learnFold();
+  fold.add(records, 0);
+  return fold.stats();
+}
+
+/** Inserts `value` into ascending `sorted` (quantiles then need no sort per read). */
+export function insertSorted(sorted: number[], value: number): void {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  sorted.splice(lo, 0, value);
+}
+
+/**
+ * learnFromHistory as a running fold: records appended to the history are added as they come,
+ * so the figures after one more call cost that call, not another pass over the month.
+ */
+export interface LearnFold {
+  /** Adds `records[from..]`. */
+  add(records: readonly LedgerRecord[], from: number): void;
+  stats(): LearnedStats;
+}
+
+export function learnFold(): LearnFold {
   const inSums = new Map<string, { actual: number; est: number }>();
+  /** Per task type, ascending. */
   const outputs = new Map<TaskType, number[]>();
   const speeds = new Map<string, number[]>();
+  /** Outputs of the records being added, merged into `outputs` at the end of `add`. */
+  const pending = new Map<TaskType, number[]>();
 
-  for (const record of records) {
+  const addOne = (record: LedgerRecord): void => {
     // The classifier's calls are not turns: their size and speed say nothing of a turn's.
-    if (record.type !== 'call' || record.outcome !== 'ok' || record.role === 'classifier') continue;
+    if (record.type !== 'call' || record.outcome !== 'ok' || record.role === 'classifier') return;
     const call: CallRecord = record;
     const ref = refOf(call.model);
-    if (!ref) continue;
+    if (!ref) return;
     const family = modelFamily(ref);
     if (call.estimate && call.estimate.inputTokens > 0) {
       const s = inSums.get(family) ?? { actual: 0, est: 0 };
@@ -74,9 +105,9 @@ export function learnFromHistory(records: readonly LedgerRecord[]): LearnedStats
       inSums.set(family, s);
     }
     if (call.taskType) {
-      const list = outputs.get(call.taskType) ?? [];
+      const list = pending.get(call.taskType) ?? [];
       list.push(call.usage.output / (DEFAULT_OUTPUT_RATIO[family] ?? 1));
-      outputs.set(call.taskType, list);
+      pending.set(call.taskType, list);
     }
     if (call.tokPerSec && call.tokPerSec > 0) {
       const list = speeds.get(call.model) ?? [];
@@ -84,36 +115,54 @@ export function learnFromHistory(records: readonly LedgerRecord[]): LearnedStats
       if (list.length > SPEED_SAMPLES) list.shift();
       speeds.set(call.model, list);
     }
-  }
+  };
 
-  const inputRatio: Record<string, number> = { ...DEFAULT_INPUT_RATIO };
-  for (const [family, s] of inSums) {
-    inputRatio[family] = blendRatio(
-      DEFAULT_INPUT_RATIO[family] ?? 1,
-      s.actual,
-      s.est,
-      RATIO_PRIOR_TOKENS,
-    );
-  }
-  const outputRatio: Record<string, number> = { ...DEFAULT_OUTPUT_RATIO };
+  return {
+    add(records, from) {
+      for (let i = from; i < records.length; i++) addOne(records[i]!);
+      // A call or two (after a turn) are inserted in place; a month read at once is sorted once
+      // (inserting 100k one by one took over a second).
+      for (const [type, values] of pending) {
+        const sorted = outputs.get(type) ?? [];
+        if (values.length <= 16) for (const v of values) insertSorted(sorted, v);
+        else {
+          for (const v of values) sorted.push(v);
+          sorted.sort((a, b) => a - b);
+        }
+        outputs.set(type, sorted);
+      }
+      pending.clear();
+    },
+    stats() {
+      const inputRatio: Record<string, number> = { ...DEFAULT_INPUT_RATIO };
+      for (const [family, s] of inSums) {
+        inputRatio[family] = blendRatio(
+          DEFAULT_INPUT_RATIO[family] ?? 1,
+          s.actual,
+          s.est,
+          RATIO_PRIOR_TOKENS,
+        );
+      }
+      const outputRatio: Record<string, number> = { ...DEFAULT_OUTPUT_RATIO };
 
-  const outputTokens = { ...DEFAULT_OUTPUT_TOKENS };
-  for (const [type, list] of outputs) {
-    const sorted = [...list].sort((a, b) => a - b);
-    const w = sorted.length / (sorted.length + OUTPUT_PRIOR_CALLS);
-    const prior = DEFAULT_OUTPUT_TOKENS[type];
-    outputTokens[type] = {
-      p50: Math.round(w * quantile(sorted, 0.5) + (1 - w) * prior.p50),
-      p90: Math.round(w * quantile(sorted, 0.9) + (1 - w) * prior.p90),
-    };
-  }
+      const outputTokens = { ...DEFAULT_OUTPUT_TOKENS };
+      for (const [type, sorted] of outputs) {
+        const w = sorted.length / (sorted.length + OUTPUT_PRIOR_CALLS);
+        const prior = DEFAULT_OUTPUT_TOKENS[type];
+        outputTokens[type] = {
+          p50: Math.round(w * quantile(sorted, 0.5) + (1 - w) * prior.p50),
+          p90: Math.round(w * quantile(sorted, 0.9) + (1 - w) * prior.p90),
+        };
+      }
 
-  const decodeTokPerSec: Record<string, number> = {};
-  for (const [model, list] of speeds) {
-    decodeTokPerSec[model] = quantile(
-      [...list].sort((a, b) => a - b),
-      0.5,
-    );
-  }
-  return { inputRatio, outputRatio, outputTokens, decodeTokPerSec };
+      const decodeTokPerSec: Record<string, number> = {};
+      for (const [model, list] of speeds) {
+        decodeTokPerSec[model] = quantile(
+          [...list].sort((a, b) => a - b),
+          0.5,
+        );
+      }
+      return { inputRatio, outputRatio, outputTokens, decodeTokPerSec };
+    },
+  };
 }

@@ -1,9 +1,9 @@
 import type { Config } from '../config/schema.js';
 import type { Message, ToolSpec } from '../core/message.js';
 import type { LedgerRecord } from '../core/records.js';
-import { mergePriors, successRates, type SuccessTable } from './calibration.js';
+import { mergePriors, successFold, type SuccessFold, type SuccessTable } from './calibration.js';
 import type { SentState } from './cache.js';
-import { learnFromHistory, type LearnedStats } from './learn.js';
+import { learnFold, type LearnFold, type LearnedStats } from './learn.js';
 import { tierOfModel } from './table.js';
 import { TokenCounter, countRequest, type RequestTokens } from './tokens.js';
 import type { RouteOverride } from './types.js';
@@ -27,9 +27,12 @@ export class RouterSession {
     | {
         history: readonly LedgerRecord[];
         length: number;
+        /** The history's last record then: still there at `length - 1` means only appended to. */
+        last: LedgerRecord | undefined;
         version?: number;
         config: Config;
         stats: HistoryStats;
+        folds: { learn: LearnFold; success: SuccessFold };
       }
     | undefined;
 
@@ -107,14 +110,36 @@ export class RouterSession {
     if (memo && sameHistory && memo.length === history.length && memo.config === config) {
       return memo.stats;
     }
-    const learned = learnFromHistory(history);
-    const success = successRates(
-      mergePriors(config.routing.successPriors),
+    // Only appended to since (the record that was last is still in its place): the new records
+    // are folded in, instead of another pass over the month on every call.
+    const appended =
+      memo !== undefined &&
+      memo.history === history &&
+      memo.config === config &&
+      history.length > memo.length &&
+      history[memo.length - 1] === memo.last;
+    const folds = appended
+      ? memo.folds
+      : {
+          learn: learnFold(),
+          success: successFold(
+            mergePriors(config.routing.successPriors),
+            (model) => tierOfModel(config, model) ?? undefined,
+          ),
+        };
+    const from = appended ? memo.length : 0;
+    folds.learn.add(history, from);
+    folds.success.add(history, from);
+    const stats = { ...folds.learn.stats(), success: folds.success.table() };
+    this.statsMemo = {
       history,
-      (model) => tierOfModel(config, model) ?? undefined,
-    );
-    const stats = { ...learned, success };
-    this.statsMemo = { history, length: history.length, version, config, stats };
+      length: history.length,
+      last: history[history.length - 1],
+      version,
+      config,
+      stats,
+      folds,
+    };
     return stats;
   }
 }
