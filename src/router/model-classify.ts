@@ -72,6 +72,8 @@ export interface ModelVerdict {
   ms: number;
   /** The model call made, to be priced and booked like any other (absent when none was sent). */
   call?: ClassifierCall;
+  /** Why no model could be asked, when the reason is not "no small model resident". */
+  why?: string;
 }
 
 /** A classifier call as the ledger needs it. */

@@ -56,6 +56,6 @@ export function verdictLine(verdict: ModelVerdict, booked?: CallRecord): string 
     return `the model classifier did not answer in ${verdict.ms} ms${price}`;
   if (verdict.outcome === 'invalid')
     return `the model classifier's answer did not fit the schema${price}`;
-  if (verdict.outcome === 'unavailable') return 'no small model resident to ask';
+  if (verdict.outcome === 'unavailable') return verdict.why ?? 'no small model resident to ask';
   return undefined;
 }

@@ -30,6 +30,15 @@ export interface TurnFlowDeps {
   now: () => number;
 }
 
+/** The session's spend after one more booked call (an unpriced one is counted, never as $0). */
+function withCallCost(status: StatusView, costUsd: number | null): StatusView {
+  return {
+    ...status,
+    sessionUsd: status.sessionUsd + (costUsd ?? 0),
+    sessionUnpriced: (status.sessionUnpriced ?? 0) + (costUsd === null ? 1 : 0),
+  };
+}
+
 /**
  * A turn on the screen: the user's line, the runner's events folded into the transcript and
  * the status bar, the test gate after files changed, and the priced retry when it failed.
@@ -62,14 +71,7 @@ export class TurnFlow {
 
   /** A call made for the next turn before it ran (the model classifier's): counted in the session. */
   addCall(costUsd: number | null): void {
-    const status = this.deps.store.getState().status;
-    this.deps.store.set({
-      status: {
-        ...status,
-        sessionUsd: status.sessionUsd + (costUsd ?? 0),
-        sessionUnpriced: (status.sessionUnpriced ?? 0) + (costUsd === null ? 1 : 0),
-      },
-    });
+    this.deps.store.set({ status: withCallCost(this.deps.store.getState().status, costUsd) });
   }
 
   interrupt(): void {
@@ -186,9 +188,7 @@ export class TurnFlow {
           if (event.type === 'call') {
             const { costUsd, tokPerSec } = event.record;
             status = {
-              ...status,
-              sessionUsd: status.sessionUsd + (costUsd ?? 0),
-              sessionUnpriced: (status.sessionUnpriced ?? 0) + (costUsd === null ? 1 : 0),
+              ...withCallCost(status, costUsd),
               tokPerSec: tokPerSec
                 ? [...status.tokPerSec, tokPerSec].slice(-TOK_SAMPLES)
                 : status.tokPerSec,

@@ -90,7 +90,7 @@ export function gatewayCache(
  * Who answers for the model classifier (routing.modelClassifier): the smallest resident model of
  * the first Ollama host, a named model, or nobody (off, no host, no key).
  */
-function classifierClient(core: Core): ClassifierClient | undefined {
+function classifierClient(core: Core): ClassifierClient | { unavailable: string } | undefined {
   const config = core.config.get();
   const choice = config.routing.modelClassifier;
   if (choice === 'off') return undefined;
@@ -109,7 +109,8 @@ function classifierClient(core: Core): ClassifierClient | undefined {
       model: ref.model,
     });
   }
-  if (!core.hasKey(ref.provider)) return undefined;
+  if (!core.hasKey(ref.provider))
+    return { unavailable: `no API key for ${ref.provider} (routing.modelClassifier ${choice})` };
   return providerClassifierClient(core.runner.providerFor(ref), ref);
 }
 
@@ -120,7 +121,13 @@ export function classifierFor(
   return (prompt, base, signal) => {
     const config = core.config.get();
     const client = classifierClient(core);
-    if (!client) return Promise.resolve({ classification: base, outcome: 'unavailable', ms: 0 });
+    if (!client || 'unavailable' in client)
+      return Promise.resolve({
+        classification: base,
+        outcome: 'unavailable',
+        ms: 0,
+        ...(client ? { why: client.unavailable } : {}),
+      });
     return modelClassify(prompt, base, {
       client,
       ...(signal ? { signal } : {}),

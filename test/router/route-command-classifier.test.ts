@@ -127,30 +127,30 @@ describe('kirikae route: the classifier’s source, confidence and the call it m
     expect(text).toMatch(/classifier {2}model claude-haiku-4-5 · \d+ ms · \$0\.00\d+/);
   });
 
-  it('override when the user forced the tier (and the model is not asked)', async () => {
-    let asked = 0;
-    const counting: ClassifierClient = {
+  /** `answering`, counting how often it is asked. */
+  const counting = () => {
+    const counter = { asked: 0 };
+    const client: ClassifierClient = {
       classify: async (...a) => {
-        asked++;
+        counter.asked++;
         return answering.classify(...a);
       },
     };
-    const out = await json({ tier: 0 }, kit(counting));
+    return { client, counter };
+  };
+
+  it('override when the user forced the tier (and the model is not asked)', async () => {
+    const { client, counter } = counting();
+    const out = await json({ tier: 0 }, kit(client));
     expect(out.classifier.source).toBe('override');
-    expect(asked).toBe(0);
+    expect(counter.asked).toBe(0);
   });
 
   it('routing.modelClassifier off: nobody is asked', async () => {
-    let asked = 0;
-    const counting: ClassifierClient = {
-      classify: async (...a) => {
-        asked++;
-        return answering.classify(...a);
-      },
-    };
+    const { client, counter } = counting();
     const off = { ...config, routing: { ...config.routing, modelClassifier: 'off' as const } };
-    const out = await json({}, kit(counting, off));
+    const out = await json({}, kit(client, off));
     expect(out.classifier.source).toBe('trained');
-    expect(asked).toBe(0);
+    expect(counter.asked).toBe(0);
   });
 });

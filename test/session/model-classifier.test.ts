@@ -29,10 +29,11 @@ afterEach(() => {
   stubs.ollama.chatSteps.length = 0;
 });
 
-async function start(routing: Record<string, unknown>) {
+async function start(routing: Record<string, unknown>, without: readonly string[] = []) {
   const kit = await startSession(stubs, {
     config: { routing, local: { memoryBudgetGb: 64, reserveGb: 0 } },
     session: { modelClassifier: true },
+    without,
   });
   open.push(kit);
   const calls = () => kit.core.history.records().filter((r): r is CallRecord => r.type === 'call');
@@ -159,6 +160,20 @@ describe('model classifier in the session', () => {
     );
     expect(settled.status.sessionUsd).toBeCloseTo(booked.costUsd!, 10);
     expect(settled.proposal!.taskType).toBe('architecture');
+  });
+
+  it('a cloud classifier without its API key is not asked, and the card says why', async () => {
+    const { session } = await start(
+      { askModelBelow: 1, modelClassifier: 'deepseek/deepseek-chat' },
+      ['DEEPSEEK_API_KEY'],
+    );
+    const before = stubs.openai.requests.length;
+    session.submit('hmm, what should we do about the sync layer');
+    const card = await until(session, (s) => s.proposal?.classifier?.detail !== undefined);
+    expect(card.proposal!.classifier!.detail).toBe(
+      'no API key for deepseek (routing.modelClassifier deepseek/deepseek-chat)',
+    );
+    expect(stubs.openai.requests.length).toBe(before);
   });
 
   it('with modelClassifier off nothing is asked', async () => {

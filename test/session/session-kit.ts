@@ -24,6 +24,8 @@ export interface KitOptions {
   core?: { waitOnRateLimits?: boolean; writeLedger?: boolean };
   /** Wait for Ollama's first inventory before the session exists (default true). */
   ready?: boolean;
+  /** Variables left out of the stubs' environment (a missing API key). */
+  without?: readonly string[];
 }
 
 export async function startSession(stubs: AllStubs, options: KitOptions = {}): Promise<KitSession> {
@@ -34,7 +36,12 @@ export async function startSession(stubs: AllStubs, options: KitOptions = {}): P
   mkdirSync(cwd);
   mkdirSync(configDir);
   writeFileSync(join(configDir, 'config.json'), JSON.stringify(options.config ?? {}));
-  const env = { ...stubs.env, KIRIKAE_DATA_DIR: dataDir, KIRIKAE_CONFIG_DIR: configDir };
+  const env: NodeJS.ProcessEnv = {
+    ...stubs.env,
+    KIRIKAE_DATA_DIR: dataDir,
+    KIRIKAE_CONFIG_DIR: configDir,
+  };
+  for (const name of options.without ?? []) delete env[name];
   const core = buildCore({
     env,
     cwd,
