@@ -60,3 +60,30 @@ console.log(
   `classify() on ~2,000-character prompts, ${ITERATIONS} runs: p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${q(1)} ms wall; ` +
     `CPU p50 ${at(cpuTimes, 0.5)} ms, p99 ${at(cpuTimes, 0.99)} ms, mean ${((cpu.user + cpu.system) / 1000 / ITERATIONS).toFixed(3)} ms (wall times include waits for a shared CPU)`,
 );
+
+// The past-choice scan route() makes on every turn once the user has overridden routes: 500
+// labels (a heavy user's window). It was a timed unit test; timing belongs here.
+const { overrideLine, parseOverrides } = await import('../src/router/overrides.js');
+const { pastChoiceFor } = await import('../src/router/past-choices.js');
+const labels = parseOverrides(
+  Array.from({ length: 500 }, (_, i) =>
+    overrideLine({
+      prompt: `rename the helper number ${i} in src/util${i}.ts`,
+      tier: 3,
+      proposedTier: 1,
+      dim: model.dim,
+      keepText: true,
+      now: new Date(Date.UTC(2026, 2, 1) + i * 1000),
+    }),
+  ).join('\n'),
+);
+const scans = [];
+for (let i = 0; i < 400; i++) {
+  const t = performance.now();
+  pastChoiceFor(labels, `${PROMPTS[i % PROMPTS.length].slice(0, 200)} ${i}`);
+  if (i >= 100) scans.push(performance.now() - t);
+}
+scans.sort((a, b) => a - b);
+console.log(
+  `past-choice scan over ${labels.length} labels, ${scans.length} runs: p50 ${at(scans, 0.5)} ms, p99 ${at(scans, 0.99)} ms`,
+);

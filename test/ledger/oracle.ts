@@ -73,7 +73,9 @@ function group(calls: readonly CallRecord[], keyOf: (c: CallRecord) => string): 
 /** Time groups in time order; the others most expensive first. */
 export function groupCalls(calls: readonly CallRecord[], by: GroupBy): GroupRow[] {
   if (by === 'week' || by === 'month') {
-    const days = group(calls, KEY_OF.day);
+    // Days in calendar order, as the report rolls them up: a messy ledger's first-seen order
+    // would sum the same floats in another order.
+    const days = group(calls, KEY_OF.day).sort(byKeyOrder);
     return rollUp(days, by === 'week' ? isoWeek : (day) => day.slice(0, 7));
   }
   return group(calls, KEY_OF[by]).sort(by === 'day' ? byKeyOrder : byUsdDesc);
