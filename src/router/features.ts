@@ -123,8 +123,8 @@ export function hash(s: string): number {
 
 /** A feature family (`w:`, `c2:` …) with its hash state, so a feature is hashed without a string. */
 interface Prefix {
-  name: string;
-  state: number;
+  readonly name: string;
+  readonly state: number;
 }
 const prefix = (name: string): Prefix => ({ name, state: fnv(FNV_OFFSET, name, 0, name.length) });
 const P = {
@@ -153,10 +153,24 @@ function namesOf(each: (emit: Emit) => void): string[] {
   return out;
 }
 
-/** The prefix `b:<word> ` of the bigram a word opens. */
-function bigramPrefix(s: string, from: number, to: number): Prefix {
-  return { name: `b:${s.slice(from, to)} `, state: fnv(fnv(P.b.state, s, from, to), ' ', 0, 1) };
+/**
+ * The prefix `b:<word> ` of the bigram a word opens. Its name is only read when feature names
+ * are listed (tests, debugging); building it for every word was a tenth of featurizing.
+ */
+class BigramPrefix implements Prefix {
+  readonly state: number;
+  constructor(
+    private readonly s: string,
+    private readonly from: number,
+    private readonly to: number,
+  ) {
+    this.state = fnv(fnv(P.b.state, s, from, to), ' ', 0, 1);
+  }
+  get name(): string {
+    return `b:${this.s.slice(this.from, this.to)} `;
+  }
 }
+const bigramPrefix = (s: string, from: number, to: number): Prefix => new BigramPrefix(s, from, to);
 const BIGRAM_START = bigramPrefix('^', 0, 1);
 
 /** Size buckets for counts: 0, 1, 2–3, 4–9, 10–29, 30–99, 100+. */
@@ -400,11 +414,13 @@ function addGroup(
   sublinear: boolean,
 ): void {
   const { group, groupSlots, all, slots, dim } = s;
+  // `% dim` of an unsigned 32-bit hash is a float division; a power of two is a mask.
+  const mask = (dim & (dim - 1)) === 0 ? dim - 1 : -1;
   let groupN = 0;
   each((p, str, from, to, end) => {
     let h = fnv(p.state, str, from, to);
     if (end !== undefined) h = fnv(h, end, 0, end.length);
-    const slot = (h >>> 0) % dim;
+    const slot = mask >= 0 ? h & mask : (h >>> 0) % dim;
     if (group[slot] === 0) groupSlots[groupN++] = slot;
     group[slot]! += 1;
   });
