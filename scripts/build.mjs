@@ -48,6 +48,35 @@ const zodEnglishOnly = {
   },
 };
 
+// genai-prices sorts its unit keys with localeCompare to build lookup keys and to order units,
+// and the first localeCompare initialises ICU's collator: ~15 ms of every start that prices
+// anything (`kirikae route`, the first card). The keys are ASCII identifiers, for which
+// code-unit order is the same order (test/build/genai-prices-order.test.ts checks the package's
+// own keys); the patch fails the build when the package no longer has these lines.
+const GENAI_PRICES_COMPARES = [
+  ['t.localeCompare(a)', '(t < a ? -1 : t > a ? 1 : 0)'],
+  [
+    'n.usageKey.localeCompare(s.usageKey)',
+    '(n.usageKey < s.usageKey ? -1 : n.usageKey > s.usageKey ? 1 : 0)',
+  ],
+];
+const genaiPricesWithoutCollator = {
+  name: 'genai-prices-without-collator',
+  setup(b) {
+    b.onLoad({ filter: /@pydantic[\\/]genai-prices[\\/]dist[\\/]index\.js$/ }, (args) => {
+      let source = readFileSync(args.path, 'utf8');
+      for (const [from, to] of GENAI_PRICES_COMPARES) {
+        if (source.split(from).length !== 2)
+          throw new Error(`genai-prices-without-collator: \`${from}\` is not in ${args.path} once`);
+        source = source.replace(from, to);
+      }
+      if (source.includes('localeCompare'))
+        throw new Error(`genai-prices-without-collator: another localeCompare in ${args.path}`);
+      return { contents: source, loader: 'js' };
+    });
+  },
+};
+
 const minify = process.env.KIRIKAE_MINIFY !== '0';
 rmSync('dist', { recursive: true, force: true });
 await build({
@@ -70,7 +99,7 @@ await build({
     'process.env.NODE_ENV': '"production"',
     __GENAI_PRICES_VERSION__: JSON.stringify(genaiPrices),
   },
-  plugins: [yogaWithoutFetch, zodEnglishOnly, inkOutputCache],
+  plugins: [yogaWithoutFetch, zodEnglishOnly, genaiPricesWithoutCollator, inkOutputCache],
   minifyWhitespace: minify,
   minifySyntax: minify,
   logLevel: 'warning',
