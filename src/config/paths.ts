@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 type Env = NodeJS.ProcessEnv;
 
-/** Config folder: KIRIKAE_CONFIG_DIR, else the OS convention (what conf would pick). */
+/** Config folder: KIRIKAE_CONFIG_DIR, else the OS convention. */
 export function configDir(env: Env = process.env, platform = process.platform): string {
   if (env.KIRIKAE_CONFIG_DIR) return env.KIRIKAE_CONFIG_DIR;
   if (platform === 'darwin') return join(homedir(), 'Library', 'Preferences', 'kirikae');

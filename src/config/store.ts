@@ -1,9 +1,9 @@
-import Conf from 'conf';
 import { KirikaeError } from '../core/errors.js';
 import { configSchema, type Config } from './schema.js';
 import { describeIssues } from './errors.js';
-import { configDir, configFile } from './paths.js';
+import { configFile } from './paths.js';
 import { applyEnvOverrides } from './env.js';
+import { readConfigFile, writeConfigFile } from './file.js';
 
 type Raw = Record<string, unknown>;
 
@@ -137,23 +137,22 @@ function lockProblem(path: string, lock: PermissionLock): string {
   );
 }
 
-function openStore(env: NodeJS.ProcessEnv): Conf<Raw> {
-  // No `defaults`: the file holds only what the user set, so new defaults reach old installs.
-  return new Conf<Raw>({ projectName: 'kirikae', cwd: configDir(env), configName: 'config' });
-}
-
 function readRaw(env: NodeJS.ProcessEnv): Raw {
+  // The file holds only what the user set (never the defaults), so new defaults reach old installs.
+  const path = configFile(env);
   try {
-    return openStore(env).store;
+    return readConfigFile(path);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new KirikaeError(
-      'config',
-      `Config file ${configFile(env)} is not valid JSON (${reason})`,
-      {
-        hint: 'Fix the file by hand or move it away; kirikae leaves it untouched',
-      },
-    );
+    const what =
+      error instanceof SyntaxError
+        ? 'is not valid JSON'
+        : error instanceof TypeError
+          ? 'is not a JSON object'
+          : 'cannot be read';
+    throw new KirikaeError('config', `Config file ${path} ${what} (${reason})`, {
+      hint: 'Fix the file by hand or move it away; kirikae leaves it untouched',
+    });
   }
 }
 
@@ -254,9 +253,7 @@ export function setConfigValue(
   env: NodeJS.ProcessEnv = process.env,
 ): Config {
   // Read first: a file that is not JSON is reported as such (conf would throw a bare SyntaxError).
-  const current = readRaw(env);
-  const store = openStore(env);
-  const next = structuredClone(current);
+  const next = structuredClone(readRaw(env));
   const parts = configKeyParts(key);
   let node: Raw = next;
   for (const part of parts.slice(0, -1)) {
@@ -276,7 +273,7 @@ export function setConfigValue(
       hint: `Top-level keys: ${Object.keys(configSchema.shape).join(', ')}`,
     });
   }
-  store.store = next;
+  writeConfigFile(configFile(env), next);
   return parsed.data;
 }
 
@@ -286,7 +283,6 @@ export function updateConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): Config {
   const next = structuredClone(readRaw(env));
-  const store = openStore(env);
   update(next);
   const parsed = configSchema.safeParse(next);
   if (!parsed.success) {
@@ -294,6 +290,6 @@ export function updateConfig(
       hint: 'Nothing was written',
     });
   }
-  store.store = next;
+  writeConfigFile(configFile(env), next);
   return parsed.data;
 }

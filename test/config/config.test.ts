@@ -2,6 +2,7 @@
 // never rewrites the user's file, `config set/get` semantics and env-var overrides.
 import {
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
@@ -201,6 +202,52 @@ describe('a file that fails validation', () => {
     expect(error.message).toContain(file);
     expect(thrown(() => updateConfig(() => undefined, env)).message).toMatch(/not valid JSON/);
     unchanged();
+    expect(readdirSync(dir)).toEqual(['config.json']);
+  });
+});
+
+describe('the config file on disk', () => {
+  it('JSON that is not an object is reported as such, and tools fail closed', () => {
+    const unchanged = writeUserFile('[{"budget": {"monthlyUsd": 300}}]');
+    const loaded = loadConfig(env);
+    expect(loaded.problems[0]).toMatch(/is not a JSON object \(the top level is an array/);
+    expect(loaded.permissionLock?.reads).toBe(true);
+    expect(thrown(() => setConfigValue('budget.monthlyUsd', 1, env)).message).toMatch(
+      /not a JSON object/,
+    );
+    unchanged();
+  });
+
+  it('reading creates neither the folder nor the file', () => {
+    const missing = { KIRIKAE_CONFIG_DIR: join(dir, 'not-yet') };
+    expect(loadConfig(missing).problems).toEqual([]);
+    expect(existsSync(join(dir, 'not-yet'))).toBe(false);
+  });
+
+  it('is written tab-indented, owner-only when new, and replaced whole (no temp file left)', () => {
+    const nested = { KIRIKAE_CONFIG_DIR: join(dir, 'a', 'b') };
+    setConfigValue('budget.monthlyUsd', 300, nested);
+    const written = join(dir, 'a', 'b', 'config.json');
+    expect(readFileSync(written, 'utf8')).toBe('{\n\t"budget": {\n\t\t"monthlyUsd": 300\n\t}\n}');
+    if (process.platform !== 'win32') expect(statSync(written).mode & 0o777).toBe(0o600);
+    expect(readdirSync(join(dir, 'a', 'b'))).toEqual(['config.json']);
+  });
+
+  it('an existing file keeps its mode', () => {
+    writeFileSync(file, '{}', { mode: 0o644 });
+    setConfigValue('budget.monthlyUsd', 300, env);
+    if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o644);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ budget: { monthlyUsd: 300 } });
+  });
+
+  it('a write that fails leaves the old file whole and no temp file behind', () => {
+    const unchanged = writeUserFile('{"budget": {"monthlyUsd": 300}}');
+    // A folder where the temporary file would go: the write fails before the rename.
+    const blocker = `${file}.${process.pid}.tmp`;
+    mkdirSync(blocker);
+    expect(() => setConfigValue('budget.monthlyUsd', 400, env)).toThrow();
+    unchanged();
+    rmSync(blocker, { recursive: true });
     expect(readdirSync(dir)).toEqual(['config.json']);
   });
 });
