@@ -54,7 +54,7 @@ cpuTimes.sort((a, b) => a - b);
 const at = (xs, f) => xs[Math.min(xs.length - 1, Math.floor(f * xs.length))].toFixed(3);
 const q = (f) => at(times, f);
 console.log(
-  `weights ${(bytes / 1024).toFixed(0)} KB: JSON.parse ${(t1 - t0).toFixed(1)} ms, decode ${(t2 - t1).toFixed(1)} ms`,
+  `weights ${(bytes / 1024).toFixed(0)} KB: JSON.parse ${(t1 - t0).toFixed(1)} ms, decode ${(t2 - t1).toFixed(1)} ms (target: a few ms, once per process)`,
 );
 console.log(
   `classify() on ~2,000-character prompts, ${ITERATIONS} runs: p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${q(1)} ms wall; ` +

@@ -142,6 +142,30 @@ for (const size of [1_000, 50_000, 200_000]) {
   }
 }
 
+// A 1 MB paste on one line (a minified bundle, a base64 blob): the encoder's BPE is quadratic in
+// an unbroken run, so the count cuts it into runs and samples text above its exact limit. Was a
+// timed unit test (test/router/tokenizer.test.ts keeps the count's sanity); target: well under
+// the 1.5 s that test allowed, whatever the machine.
+{
+  const { countTextTokens } = await import('../src/router/tokenizer.js');
+  let x = 12345;
+  let paste = '';
+  while (paste.length < 1024 * 1024) {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    paste += String.fromCharCode(97 + (x % 26));
+  }
+  const times = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    countTextTokens(`${paste}${i}`);
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  console.log(
+    `count a 1 MB single-line paste: median ${times[2].toFixed(0)} ms, max ${times[4].toFixed(0)} ms of 5 (target < 1500 ms)`,
+  );
+}
+
 if (process.argv.includes('--cold')) {
   const bin = new URL('../bin/kirikae.js', import.meta.url).pathname;
   if (!existsSync(new URL('../dist/cli.js', import.meta.url))) {

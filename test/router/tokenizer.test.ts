@@ -61,12 +61,10 @@ describe('tokenChunks', () => {
 });
 
 describe('countTextTokens', () => {
-  it('counts a 1 MB single-line paste in a bounded time, not minutes', () => {
+  // Its time is bench/router.bench.mjs's figure; here, that the count is a sane one.
+  it('counts a 1 MB single-line paste', () => {
     const paste = unbroken(1024 * 1024);
-    const started = performance.now();
     const n = countTextTokens(paste);
-    const elapsed = performance.now() - started;
-    expect(elapsed).toBeLessThan(1500);
     // Random lowercase letters run about 2–4 characters per token.
     expect(n).toBeGreaterThan(paste.length / 6);
     expect(n).toBeLessThan(paste.length / 1.5);
