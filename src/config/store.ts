@@ -273,7 +273,7 @@ export function setConfigValue(
       hint: `Top-level keys: ${Object.keys(configSchema.shape).join(', ')}`,
     });
   }
-  writeConfigFile(configFile(env), next);
+  writeRaw(env, next);
   return parsed.data;
 }
 
@@ -290,6 +290,19 @@ export function updateConfig(
       hint: 'Nothing was written',
     });
   }
-  writeConfigFile(configFile(env), next);
+  writeRaw(env, next);
   return parsed.data;
+}
+
+/** Writes the file, reporting a failure with the config file's name (not its temporary one). */
+function writeRaw(env: NodeJS.ProcessEnv, next: Raw): void {
+  const path = configFile(env);
+  try {
+    writeConfigFile(path, next);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new KirikaeError('config', `Config file ${path} could not be written (${reason})`, {
+      hint: 'Nothing was changed; check the folder and the file are writable',
+    });
+  }
 }

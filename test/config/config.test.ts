@@ -1,13 +1,16 @@
 // Config: defaults from DESIGN.md, KIRIKAE_CONFIG_DIR, validation that names the bad field and
 // never rewrites the user's file, `config set/get` semantics and env-var overrides.
 import {
+  chmodSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +31,7 @@ import {
   setConfigValue,
   updateConfig,
 } from '../../src/config/index.js';
+import { writeConfigFile, writeTarget } from '../../src/config/file.js';
 import { KirikaeError } from '../../src/core/errors.js';
 
 let dir: string;
@@ -233,22 +237,64 @@ describe('the config file on disk', () => {
     expect(readdirSync(join(dir, 'a', 'b'))).toEqual(['config.json']);
   });
 
-  it('an existing file keeps its mode', () => {
-    writeFileSync(file, '{}', { mode: 0o644 });
-    setConfigValue('budget.monthlyUsd', 300, env);
-    if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o644);
+  it('an existing file keeps its mode exactly, whatever the umask', () => {
+    writeFileSync(file, '{}');
+    chmodSync(file, 0o664);
+    const umask = process.umask(0o022);
+    try {
+      setConfigValue('budget.monthlyUsd', 300, env);
+    } finally {
+      process.umask(umask);
+    }
+    if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o664);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ budget: { monthlyUsd: 300 } });
   });
 
-  it('a write that fails leaves the old file whole and no temp file behind', () => {
-    const unchanged = writeUserFile('{"budget": {"monthlyUsd": 300}}');
-    // A folder where the temporary file would go: the write fails before the rename.
-    const blocker = `${file}.${process.pid}.tmp`;
-    mkdirSync(blocker);
-    expect(() => setConfigValue('budget.monthlyUsd', 400, env)).toThrow();
-    unchanged();
-    rmSync(blocker, { recursive: true });
+  it('a write that fails leaves the old file whole, no temp file behind, and names the file', () => {
+    // A folder where the file would go: the temporary file is written, the rename fails.
+    mkdirSync(file);
+    expect(() => writeConfigFile(file, { budget: { monthlyUsd: 400 } })).toThrow();
+    expect(statSync(file).isDirectory()).toBe(true);
     expect(readdirSync(dir)).toEqual(['config.json']);
+    rmSync(file, { recursive: true });
+    // Through `config set`: the error names the config file, not the temporary one.
+    const blocked = join(dir, 'blocked');
+    writeFileSync(blocked, 'a file where the config folder would be');
+    const error = thrown(() =>
+      setConfigValue('budget.monthlyUsd', 400, { KIRIKAE_CONFIG_DIR: join(blocked, 'kirikae') }),
+    );
+    expect(error.message).toContain(join(blocked, 'kirikae', 'config.json'));
+    expect(error.message).not.toMatch(/\.tmp/);
+  });
+
+  it('a symlinked file is written through the link (a dotfiles repository stays the source)', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'kirikae-dotfiles-'));
+    try {
+      const real = join(repo, 'kirikae.json');
+      writeFileSync(real, '{"budget": {"monthlyUsd": 300}}');
+      symlinkSync(real, file);
+      setConfigValue('budget.monthlyUsd', 50, env);
+      expect(lstatSync(file).isSymbolicLink()).toBe(true);
+      expect(JSON.parse(readFileSync(real, 'utf8'))).toEqual({ budget: { monthlyUsd: 50 } });
+      expect(readdirSync(repo)).toEqual(['kirikae.json']);
+
+      // A dangling link: its target is created, the link kept.
+      rmSync(file);
+      const later = join(repo, 'later.json');
+      symlinkSync(later, file);
+      expect(writeTarget(file)).toBe(later);
+      setConfigValue('budget.monthlyUsd', 60, env);
+      expect(lstatSync(file).isSymbolicLink()).toBe(true);
+      expect(JSON.parse(readFileSync(later, 'utf8'))).toEqual({ budget: { monthlyUsd: 60 } });
+      if (process.platform !== 'win32') expect(statSync(later).mode & 0o777).toBe(0o600);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+
+  it('null at the top level is reported as null', () => {
+    writeUserFile('null');
+    expect(loadConfig(env).problems[0]).toMatch(/the top level is null, not an object/);
   });
 });
 
