@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { loadConfig } from '../config/index.js';
 import { PROVIDER_IDS, type ProviderId } from '../core/model-ref.js';
 import { isKirikaeError } from '../core/errors.js';
@@ -86,6 +87,32 @@ function modelLines(models: ModelCheck[], online: OnlineReport | undefined): str
   });
 }
 
+/**
+ * A Redis password in a config file other users can read. Files written by kirikae before 0.1
+ * (through `conf`) are 0644 under the usual umask, and a write keeps an existing file's mode, so
+ * the owner-only default of new files never reached them.
+ */
+export function exposedPassword(
+  path: string,
+  redisUrl: string | undefined,
+  modeOf: (path: string) => number | undefined = (p) => {
+    try {
+      return statSync(p).mode & 0o777;
+    } catch {
+      return undefined;
+    }
+  },
+): DoctorProblem | undefined {
+  if (!redisUrl || process.platform === 'win32') return undefined;
+  const password = URL.canParse(redisUrl) ? new URL(redisUrl).password : ''; // else the schema says it
+  const mode = password ? modeOf(path) : undefined;
+  if (mode === undefined || (mode & 0o077) === 0) return undefined;
+  return {
+    what: `${path} holds a Redis password (cache.semantic.redisUrl) and other users can read it (mode ${mode.toString(8).padStart(4, '0')})`,
+    fix: `chmod 600 ${path}`,
+  };
+}
+
 /** `kirikae doctor`: exit 0 when at least one provider is usable, 1 otherwise. */
 export async function runDoctor(
   args: DoctorArgs,
@@ -97,6 +124,8 @@ export async function runDoctor(
     what: p,
     fix: 'fix the field with kirikae config set, or edit the file; it was left untouched',
   }));
+  const exposed = exposedPassword(loaded.path, loaded.config.cache.semantic.redisUrl);
+  if (exposed) problems.push(exposed);
   const [ollama, memory] = await Promise.all([
     checkOllama(io.env),
     readMemory().catch(() => undefined),

@@ -1,6 +1,6 @@
 // doctor's model lines: which source priced each configured model, the retirement guard, and
 // `--online` against provider model lists served by stub servers.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -9,7 +9,7 @@ import { checkModels } from '../../src/catalog/model-check.js';
 import { retirement } from '../../src/catalog/retirements.js';
 import { closestModelIds, isKnownModel, needsResponsesApi } from '../../src/catalog/models.js';
 import { checkOnline } from '../../src/commands/doctor-online.js';
-import { runDoctor } from '../../src/commands/doctor.js';
+import { exposedPassword, runDoctor } from '../../src/commands/doctor.js';
 import { configSchema, defaultConfig } from '../../src/config/schema.js';
 import { parseModelRef } from '../../src/core/model-ref.js';
 import { startHttpStub, type HttpStub, type RecordedRequest } from '../support/http-stub.js';
@@ -126,9 +126,11 @@ async function doctorText(
   config: unknown,
   env: NodeJS.ProcessEnv,
   online = false,
+  prepare?: (dir: string) => void,
 ): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'kirikae-doctor-'));
   if (config) writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+  prepare?.(dir);
   const out = collect();
   const err = collect();
   const port = await closedPort();
@@ -237,4 +239,41 @@ describe('doctor --online', () => {
     expect(report.missing).toEqual(['anthropic/claude-sonnet-5-5', 'openai/gpt-6.2-sol']);
     expect(seen.map((r) => r.path)).toEqual(['/v1/models', '/v1/models']);
   });
+});
+
+describe('a Redis password in a config file others can read', () => {
+  const URL_WITH_PASSWORD = 'redis://kirikae:s3cret@cache.internal:6379/0';
+  it('is a problem with its fix when the file is group- or world-readable', () => {
+    const problem = exposedPassword(
+      '/home/u/.config/kirikae/config.json',
+      URL_WITH_PASSWORD,
+      () => 0o644,
+    );
+    expect(problem?.what).toMatch(
+      /holds a Redis password .* other users can read it \(mode 0644\)/,
+    );
+    expect(problem?.fix).toBe('chmod 600 /home/u/.config/kirikae/config.json');
+  });
+
+  it('is nothing when the file is owner-only, the URL has no password, or there is no file', () => {
+    expect(exposedPassword('/c.json', URL_WITH_PASSWORD, () => 0o600)).toBeUndefined();
+    expect(exposedPassword('/c.json', 'redis://cache.internal:6379', () => 0o644)).toBeUndefined();
+    expect(exposedPassword('/c.json', URL_WITH_PASSWORD, () => undefined)).toBeUndefined();
+    expect(exposedPassword('/c.json', undefined, () => 0o644)).toBeUndefined();
+  });
+
+  it.skipIf(process.platform === 'win32')(
+    'kirikae doctor names it, reading the real mode',
+    async () => {
+      const text = await doctorText(
+        { cache: { semantic: { redisUrl: URL_WITH_PASSWORD } } },
+        {},
+        false,
+        (dir) => chmodSync(join(dir, 'config.json'), 0o644),
+      );
+      expect(text).toMatch(
+        /holds a Redis password \(cache\.semantic\.redisUrl\).*mode 0644\): chmod 600 /,
+      );
+    },
+  );
 });
