@@ -168,8 +168,19 @@ export function isSpendLimitText(text: string): boolean {
   return SPEND_LIMIT.test(text);
 }
 
-function hintFor(kind: ErrorKind, ctx: ErrorContext): string | undefined {
+/**
+ * Ollama refusing a load for memory: on Linux and Windows "model requires more system memory (X)
+ * than is available (Y)" (llm/server.go: the CPU share of the model against free RAM + swap;
+ * macOS has no such check), and the allocation failures later versions report in words.
+ */
+const OLLAMA_MEMORY =
+  /requires more system memory|out of memory|not enough memory|insufficient memory|failed to allocate|allocation failed/i;
+
+function hintFor(kind: ErrorKind, ctx: ErrorContext, text = ''): string | undefined {
   const label = PROVIDER_LABELS[ctx.provider];
+  if (ctx.provider === 'ollama' && OLLAMA_MEMORY.test(text)) {
+    return `Not enough free memory for ${ctx.model ?? 'the model'} now: unload a model (Ctrl-O, or \`ollama stop <model>\`), close other apps, or pick a smaller model or context`;
+  }
   switch (kind) {
     case 'auth':
       return ctx.keyVar
@@ -243,7 +254,7 @@ export function classifyFailure(
   ) =>
     new KirikaeError(kind, message, {
       provider: ctx.provider,
-      hint: hintFor(kind, ctx),
+      hint: hintFor(kind, ctx, message),
       cause,
       ...extra,
     });

@@ -169,6 +169,8 @@ describe('ollama adapter: errors', () => {
     const error = errorOf(await collect(provider().stream(simple)));
     expect(error).toMatchObject({ kind: 'server', status: 500 });
     expect(error?.message).toContain('more system memory');
+    // The message is Ollama's own (llm/server.go on Linux and Windows); the hint says what to do.
+    expect(error?.hint).toMatch(/^Not enough free memory for .*: unload a model \(Ctrl-O/);
   });
 
   it('a cut connection → network', async () => {
