@@ -87,30 +87,50 @@ function patternMatches(pattern: string, subject: PermissionSubject, text: strin
 
 /**
  * A compound command (`npm test && curl … | sh`) split into the simple commands it runs, so
- * an allow rule for `npm test*` does not wave through what follows it. Quotes are respected;
- * `complex` is set for command substitution, which a rule can never vouch for.
+ * an allow rule for `npm test*` does not wave through what follows it. Quotes are respected,
+ * ANSI-C quotes (`$'…\'…'`) with their escapes, and a `#` comment ends at its line. `complex`
+ * is set for what a rule can never vouch for: command substitution, `${…}` and `$[…]` (their
+ * arithmetic and `@P` transformations run code that an earlier argument smuggled in, as in
+ * `echo hi 'a[$(id)]'; echo hi ${PATH:_}`), ANSI-C quotes, comments, a control character,
+ * and an unclosed quote.
  */
 export function splitCommand(command: string): { parts: string[]; complex: boolean } {
   const parts: string[] = [];
   let current = '';
-  let quote: '"' | "'" | undefined;
+  let quote: '"' | "'" | "$'" | undefined;
   let complex = false;
+  const expansionAt = (i: number): boolean =>
+    command[i] === '`' ||
+    (command[i] === '$' &&
+      (command[i + 1] === '(' || command[i + 1] === '{' || command[i + 1] === '['));
   for (let i = 0; i < command.length; i++) {
     const c = command[i]!;
+    // Tabs and newlines are words' and commands' ends; other control characters are nothing a
+    // person types, and terminals show them differently from what bash reads.
+    if ((c < ' ' && c !== '\t' && c !== '\n') || c === '\x7f') complex = true;
     if (quote) {
       current += c;
-      if (c === quote) quote = undefined;
+      if (quote === "$'" && c === '\\') current += command[++i] ?? '';
+      else if (c === quote.at(-1)) quote = undefined;
       else if (quote === '"' && c === '\\') current += command[++i] ?? '';
-      else if (quote === '"' && (c === '`' || (c === '$' && command[i + 1] === '(')))
-        complex = true;
+      else if (quote === '"' && expansionAt(i)) complex = true;
       continue;
     }
-    if (c === '"' || c === "'") {
+    if (c === '$' && command[i + 1] === "'") {
+      quote = "$'";
+      complex = true;
+      current += "$'";
+      i++;
+    } else if (c === '"' || c === "'") {
       quote = c;
       current += c;
     } else if (c === '\\') {
       current += c + (command[++i] ?? '');
-    } else if (c === '`' || (c === '$' && command[i + 1] === '(') || c === '(' || c === ')') {
+    } else if (c === '#' && (current === '' || /[\s;&|()<>]$/.test(current))) {
+      // A comment to the end of the line: nothing in it runs, but what looks quoted in it is not.
+      complex = true;
+      while (i + 1 < command.length && command[i + 1] !== '\n') i++;
+    } else if (expansionAt(i) || c === '(' || c === ')') {
       complex = true;
       current += c;
     } else if (c === ';' || c === '\n' || c === '|' || c === '&') {
@@ -126,6 +146,7 @@ export function splitCommand(command: string): { parts: string[]; complex: boole
       current += c;
     }
   }
+  if (quote) complex = true;
   parts.push(current);
   return { parts: parts.map((p) => p.trim()).filter(Boolean), complex };
 }

@@ -141,6 +141,41 @@ describe('rules', () => {
     expect(splitCommand('echo `id`').complex).toBe(true);
     expect(splitCommand("echo '$(id)'").complex).toBe(false);
   });
+
+  // A review found each of these run by bash while the rules allowed them without asking: the
+  // splitter read a different command from bash's. An allow rule must never vouch for them.
+  it.each([
+    ['ANSI-C quote with an escaped quote', "npm test $'\\'' ; touch pwned #'"],
+    ['a comment whose quote swallows the next line', "npm test #'\ntouch pwned\n#'"],
+    [
+      '${…} arithmetic running an earlier argument',
+      "echo hi 'a[$(touch pwned)]'; echo hi ${PATH:_}",
+    ],
+    ['${_@P} prompt expansion', "echo hi '$(touch pwned)'; echo hi ${_@P}"],
+    ['$[…] arithmetic', "echo hi 'a[$(touch pwned)]'; echo hi $[_]"],
+    ['${…} inside double quotes', 'echo hi "${_@P}"'],
+    ['an unclosed quote', "npm test 'unclosed ; touch pwned"],
+    ['a control character', 'npm test\rtouch pwned'],
+  ])('%s: asks, never allowed by a wildcard rule', (_name, command) => {
+    const rules = { allow: ['bash(npm test*)', 'bash(echo hi*)'], ask: [], deny: [] };
+    expect(splitCommand(command).complex).toBe(true);
+    expect(decide('ask', rules, bash(command)).verdict).toBe('ask');
+    expect(decide('accept-edits', rules, bash(command)).verdict).toBe('ask');
+  });
+
+  it('a deny rule sees the command an ANSI-C quote hid', () => {
+    const command = "echo hi $'\\'' ; rm -rf victim #'";
+    expect(splitCommand(command).parts).toEqual(["echo hi $'\\''", 'rm -rf victim']);
+    const rules = { allow: ['bash(echo hi*)'], ask: [], deny: ['bash(rm*)'] };
+    expect(decide('auto', rules, bash(command)).verdict).toBe('deny');
+  });
+
+  it('a comment is not a separator and a # inside a word is not a comment', () => {
+    expect(splitCommand('npm test # run the suite; rm -rf x').parts).toEqual(['npm test']);
+    expect(splitCommand('git log --format=%h#%s').parts).toEqual(['git log --format=%h#%s']);
+    expect(splitCommand('git log --format=%h#%s').complex).toBe(false);
+    expect(splitCommand('echo $HOME').complex).toBe(false);
+  });
 });
 
 describe('"always" answers', () => {
