@@ -136,6 +136,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
         target: prepared.target,
         ...(prepared.aliases?.length ? { aliases: prepared.aliases } : {}),
         sensitive: prepared.sensitive,
+        ...(prepared.sensitiveReason ? { sensitiveReason: prepared.sensitiveReason } : {}),
       };
       const decision = lockedOut(tool.access) ?? decide(mode, options.rules, subject, grants);
       if (decision.verdict === 'allow') return { allowed: true, decision, asked: false };

@@ -33,6 +33,8 @@ export interface PermissionSubject {
   aliases?: readonly string[];
   /** .env-like files: a person must say yes even in auto mode. */
   sensitive?: boolean;
+  /** Why, when the default wording ("may hold secrets") is not it. */
+  sensitiveReason?: string;
 }
 
 export interface PermissionDecision {
@@ -300,7 +302,10 @@ export function decide(
     if (allowed && isLiteral(allowed)) {
       return { verdict: 'allow', reason: `allowed by rule ${allowed}`, rule: allowed };
     }
-    return { verdict: 'ask', reason: `${subject.target} may hold secrets` };
+    return {
+      verdict: 'ask',
+      reason: subject.sensitiveReason ?? `${subject.target} may hold secrets`,
+    };
   }
   if (allowed) return { verdict: 'allow', reason: `allowed by rule ${allowed}`, rule: allowed };
   return fallback;

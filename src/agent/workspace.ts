@@ -125,6 +125,29 @@ export function pathNames(resolved: ResolvedPath): string[] {
   return resolved.realRel === resolved.rel ? [resolved.rel] : [resolved.rel, resolved.realRel];
 }
 
+/**
+ * Files whose contents other programs run later, outside any approval: git's config (core.fsmonitor,
+ * aliases, core.pager) and hooks run on the next `git status` an allow rule waves through, direnv
+ * runs `.envrc` on `cd`, husky's hooks run on commit, an editor runs `.vscode/tasks.json`. A review
+ * turned accept-edits plus `bash(git status*)` into running a command this way.
+ */
+export function runsCommandsLater(path: string): boolean {
+  const segments = path.split('/');
+  if (segments.includes('.git') || segments.includes('.husky')) return true;
+  const name = segments.at(-1)!;
+  return name === '.envrc' || (name === 'tasks.json' && segments.at(-2) === '.vscode');
+}
+
+/** The reason a change to this file needs a person's yes in every mode, if it does. */
+export function sensitiveWrite(resolved: ResolvedPath): string | undefined {
+  const names = pathNames(resolved);
+  if (names.some(isSecretPath)) return `${resolved.rel} may hold secrets`;
+  if (names.some(runsCommandsLater)) {
+    return `a change to ${resolved.rel} can make git, direnv or an editor run commands later`;
+  }
+  return undefined;
+}
+
 /** True when the path as written or where it really leads looks like a secret. */
 export function isSecretResolved(resolved: ResolvedPath): boolean {
   return pathNames(resolved).some(isSecretPath);

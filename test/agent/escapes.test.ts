@@ -203,6 +203,35 @@ describe('file tools through links (items 1 and 3)', () => {
   });
 });
 
+// A review chained accept-edits and `bash(git status*)`: write core.fsmonitor into .git/config,
+// and the next allowed `git status` runs it. Files other programs run ask in every mode.
+describe('files that make other programs run commands', () => {
+  it.each([
+    ['.git/config', '[core]\n\tfsmonitor = "touch pwned; false"\n'],
+    ['.git/hooks/pre-commit', '#!/bin/sh\ntouch pwned\n'],
+    ['.envrc', 'touch pwned\n'],
+    ['.husky/pre-commit', 'touch pwned\n'],
+    ['.vscode/tasks.json', '{}\n'],
+  ])('%s: a change asks in accept-edits and auto mode, saying why', async (path, content) => {
+    mkdirSync(join(root, '.git', 'hooks'), { recursive: true });
+    for (const mode of ['accept-edits', 'auto'] as const) {
+      const outcome = await attempt(writeFileTool, { path, content }, mode);
+      expect(outcome.result, `${path} in ${mode}`).toBe('asked');
+      expect(outcome.asked[0]!.reason).toMatch(/can make git, direnv or an editor run commands/);
+    }
+    expect(existsSync(join(root, path))).toBe(false);
+  });
+
+  it('an ordinary file is still written without asking in accept-edits mode', async () => {
+    const outcome = await attempt(
+      writeFileTool,
+      { path: 'src/gitconfig.ts', content: 'x' },
+      'accept-edits',
+    );
+    expect(outcome.result).toBe('ran');
+  });
+});
+
 const rg = findRipgrep();
 const searches: Array<[string, string | null]> = [['built-in grep', null]];
 if (rg) searches.push(['ripgrep', rg]);

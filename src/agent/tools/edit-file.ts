@@ -1,7 +1,13 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { capText } from '../output.js';
-import { isSecretResolved, pathNames, recheckResolved, resolveInWorkspace } from '../workspace.js';
+import {
+  isSecretResolved,
+  sensitiveWrite,
+  pathNames,
+  recheckResolved,
+  resolveInWorkspace,
+} from '../workspace.js';
 import { diffStat, fileDiff } from './diff.js';
 import { looksBinary } from './files.js';
 import { ToolError, defineTool } from './types.js';
@@ -106,6 +112,7 @@ export const editFileTool = defineTool({
     const resolved = await resolveInWorkspace(ctx.workspace, args.path);
     const { abs, rel } = resolved;
     const secret = isSecretResolved(resolved);
+    const sensitiveReason = sensitiveWrite(resolved);
     const info = await stat(abs).catch(() => undefined);
     if (!info) throw new ToolError(`${rel} does not exist; use write_file to create it`);
     if (!info.isFile()) throw new ToolError(`${rel} is not a file`);
@@ -126,7 +133,8 @@ export const editFileTool = defineTool({
       target: rel,
       path: rel,
       aliases: pathNames(resolved).slice(1),
-      sensitive: secret,
+      sensitive: sensitiveReason !== undefined,
+      ...(sensitiveReason ? { sensitiveReason } : {}),
       diff: change.diff,
       async run() {
         await recheckResolved(ctx.workspace, resolved);

@@ -71,8 +71,13 @@ export interface PreparedCall {
   aliases?: string[];
   /** Preview of a file change, shown before the user approves it. */
   diff?: string;
-  /** Reading this needs a person's yes even in auto mode (.env, keys, credentials). */
+  /**
+   * Reading or changing this needs a person's yes even in auto mode (.env, keys, credentials;
+   * for a change, files other programs run: .git/config, hooks, .envrc).
+   */
   sensitive?: boolean;
+  /** Why, when it is not a secret (shown when asking). */
+  sensitiveReason?: string;
   run(signal: AbortSignal): Promise<ToolOutcome>;
 }
 

@@ -2,7 +2,13 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { capText } from '../output.js';
-import { isSecretResolved, pathNames, recheckResolved, resolveInWorkspace } from '../workspace.js';
+import {
+  isSecretResolved,
+  sensitiveWrite,
+  pathNames,
+  recheckResolved,
+  resolveInWorkspace,
+} from '../workspace.js';
 import { diffStat, fileDiff } from './diff.js';
 import { looksBinary } from './files.js';
 import { ToolError, defineTool, type ToolOutcome } from './types.js';
@@ -33,6 +39,7 @@ export const writeFileTool = defineTool({
     const resolved = await resolveInWorkspace(ctx.workspace, args.path);
     const { abs, rel } = resolved;
     const secret = isSecretResolved(resolved);
+    const sensitiveReason = sensitiveWrite(resolved);
     const info = await stat(abs).catch(() => undefined);
     if (info && !info.isFile()) throw new ToolError(`${rel} exists and is not a file`);
     const previous = info ? await readFile(abs) : undefined;
@@ -50,7 +57,8 @@ export const writeFileTool = defineTool({
       path: rel,
       aliases: pathNames(resolved).slice(1),
       // Overwriting .env needs a person's yes in every mode, like reading it.
-      sensitive: secret,
+      sensitive: sensitiveReason !== undefined,
+      ...(sensitiveReason ? { sensitiveReason } : {}),
       diff: change.diff,
       async run() {
         await recheckResolved(ctx.workspace, resolved);
