@@ -12,6 +12,7 @@
  */
 import picomatch from 'picomatch';
 import type { PermissionMode } from '../config/schema.js';
+import { parseRule } from '../core/permission-rule.js';
 import { parseSimpleCommand, type ParsedCommand } from './shell-parse.js';
 import type { ToolAccess } from './tools/types.js';
 
@@ -45,26 +46,7 @@ export interface PermissionDecision {
   rule?: string;
 }
 
-export interface ParsedRule {
-  name: string;
-  /** undefined = every call of the tool. */
-  pattern?: string;
-}
-
-export function parseRule(rule: string): ParsedRule | undefined {
-  const match = /^\s*([A-Za-z_]+)\s*(?:\((.*)\))?\s*$/s.exec(rule);
-  if (!match) return undefined;
-  const pattern = match[2]?.trim();
-  return {
-    name: match[1]!.toLowerCase(),
-    pattern: pattern === '' || pattern === '*' ? undefined : pattern,
-  };
-}
-
-/** Rule strings that do not parse: `doctor` and the config screen report them. */
-export function invalidRules(rules: PermissionRules): string[] {
-  return [...rules.allow, ...rules.ask, ...rules.deny].filter((r) => !parseRule(r));
-}
+export { parseRule, type ParsedRule } from '../core/permission-rule.js';
 
 function coversTool(name: string, subject: PermissionSubject): boolean {
   if (name === subject.tool) return true;
@@ -82,9 +64,28 @@ function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${body}$`, 's');
 }
 
+/**
+ * A file pattern as people write them: relative to the workspace (`./x`, `/x` and `x/` are `x`),
+ * a folder's name covers what is in it (`read(secrets)` is `secrets` and `secrets/**`), and a
+ * wildcard without a slash matches names at any depth (`read(*.pem)` covers `certs/prod.pem`). A
+ * literal name stays that one path: `read(.env)`, the only kind of rule that may open a secret
+ * unasked, must not open every `.env` below it. A review found `read(secrets)` let
+ * `secrets/a.txt` through.
+ */
+function fileMatcher(pattern: string): (path: string) => boolean {
+  const clean = pattern.replace(/^(\.\/|\/)+/, '').replace(/\/+$/, '') || '**';
+  const options = { dot: true, basename: !clean.includes('/') && /[*?[\]{}]/.test(clean) };
+  const exact = picomatch(clean, options);
+  const within = picomatch(`${clean}/**`, { dot: true });
+  return (path) => exact(path) || within(path);
+}
+const fileMatchers = new Map<string, (path: string) => boolean>();
+
 function patternMatches(pattern: string, subject: PermissionSubject, text: string): boolean {
   if (subject.access === 'bash') return globToRegExp(pattern).test(text);
-  return picomatch(pattern.replace(/^\.\//, ''), { dot: true })(text);
+  let matcher = fileMatchers.get(pattern);
+  if (!matcher) fileMatchers.set(pattern, (matcher = fileMatcher(pattern)));
+  return matcher(text);
 }
 
 /**

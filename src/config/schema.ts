@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TASK_TYPES } from '../core/task.js';
 import { PROVIDER_IDS } from '../core/model-ref.js';
+import { ruleProblem } from '../core/permission-rule.js';
 import { keepAliveSchema } from './keep-alive.js';
 
 const modelId = z
@@ -90,6 +91,12 @@ export const CACHE_TTLS = ['5m', '1h'] as const;
 export type CacheTtl = (typeof CACHE_TTLS)[number];
 
 const permissionMode = z.enum(['ask', 'accept-edits', 'read-only', 'auto']);
+
+/** A rule the agent can match; one it never could is an error (permissions fail closed). */
+const permissionRule = z.string().superRefine((rule, ctx) => {
+  const problem = ruleProblem(rule);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 export const configSchema = z.object({
   tiers: tierTable,
@@ -200,9 +207,9 @@ export const configSchema = z.object({
     .object({
       maxSteps: z.number().int().positive().default(25),
       permissionMode: permissionMode.default('ask'),
-      allow: z.array(z.string()).default([]),
-      ask: z.array(z.string()).default([]),
-      deny: z.array(z.string()).default([]),
+      allow: z.array(permissionRule).default([]),
+      ask: z.array(permissionRule).default([]),
+      deny: z.array(permissionRule).default([]),
       bashTimeoutMs: z.number().int().positive().default(120_000),
       /** OS sandbox for bash: auto = in accept-edits and auto modes where one exists. */
       sandbox: z.enum(['auto', 'off', 'on']).default('auto'),

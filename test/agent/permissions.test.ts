@@ -64,6 +64,22 @@ describe('rules', () => {
     expect(parseRule('not a rule!')).toBeUndefined();
   });
 
+  it('file patterns as people write them: a folder covers its files, a wildcard any depth', () => {
+    const deny = (pattern: string, path: string): string =>
+      decide('auto', { ...none, deny: [`read(${pattern})`] }, read(path)).verdict;
+    expect(deny('secrets', 'secrets/a.txt')).toBe('deny');
+    expect(deny('secrets/', 'secrets/a.txt')).toBe('deny');
+    expect(deny('/secrets/**', 'secrets/a.txt')).toBe('deny');
+    expect(deny('./secrets', 'secrets/deep/a.txt')).toBe('deny');
+    expect(deny('*.pem', 'certs/prod.pem')).toBe('deny');
+    expect(deny('secrets', 'not-secrets/a.txt')).toBe('allow');
+    expect(deny('secrets', 'secretsfile')).toBe('allow');
+    // A literal name is that path: read(.env) allowing a secret unasked opens only that one.
+    const allowEnv = { ...none, allow: ['read(.env)'] };
+    expect(decide('auto', allowEnv, read('.env', true)).verdict).toBe('allow');
+    expect(decide('auto', allowEnv, read('packages/api/.env', true)).verdict).toBe('ask');
+  });
+
   it('deny wins over allow', () => {
     const rules = {
       allow: ['bash(npm *)', 'edit(src/**)'],

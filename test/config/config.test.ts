@@ -530,6 +530,16 @@ describe('local.keepAlive (issue 12 item 5)', () => {
 });
 
 describe('keys zod would drop silently', () => {
+  it.each([
+    ['read(secrets/**', /is not a rule/],
+    ['read_files(secrets/**)', /no tool or access is called read_files/],
+  ])('a deny rule that could never match (%s) locks instead of being ignored', (rule, why) => {
+    writeUserFile(JSON.stringify({ agent: { deny: [rule] } }));
+    const loaded = loadConfig(env);
+    expect(loaded.problems.join('\n')).toMatch(why);
+    expect(loaded.permissionLock).toEqual({ reason: 'agent.deny did not validate', reads: true });
+  });
+
   it('a misspelled permission key locks instead of falling back to ask mode', () => {
     writeUserFile(JSON.stringify({ agent: { permisionMode: 'read-only', deny: ['bash'] } }));
     const loaded = loadConfig(env);
