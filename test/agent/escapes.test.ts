@@ -3,7 +3,7 @@
  * through symlinks (dangling, chained, looping, in-workspace aliases of protected files) and
  * searches across links and deny rules, with the built-in grep and with ripgrep.
  */
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPermissionGate, type ApprovalRequest } from '../../src/agent/approvals.js';
@@ -14,7 +14,8 @@ import { createGrepTool, findRipgrep } from '../../src/agent/tools/grep.js';
 import { readFileTool } from '../../src/agent/tools/read-file.js';
 import type { Tool, ToolContext } from '../../src/agent/tools/types.js';
 import { writeFileTool } from '../../src/agent/tools/write-file.js';
-import { openWorkspace } from '../../src/agent/workspace.js';
+import { writeApproved } from '../../src/agent/confined-write.js';
+import { openWorkspace, resolveInWorkspace } from '../../src/agent/workspace.js';
 import { tempDir } from './helpers.js';
 
 const RULES = {
@@ -200,6 +201,54 @@ describe('file tools through links (items 1 and 3)', () => {
     expect(outcome.asked[0]!.diff).toContain('old-secret-value');
     expect(outcome.content).not.toContain('old-secret-value');
     expect(readFileSync(join(root, '.env'), 'utf8')).toBe('API_KEY=mine\n');
+  });
+});
+
+// A review won a race: a loop swapping a link in while write_file ran wrote outside on the
+// second try. The write now opens what was approved without following a link and checks it is
+// the same file; each swap is made here at the worst moment, after the approval's check.
+describe('a link swapped in after the approval', () => {
+  async function approved(path: string) {
+    const ws = openWorkspace(root);
+    return { ws, resolved: await resolveInWorkspace(ws, path) };
+  }
+
+  it('a new file replaced by a link to outside: nothing is written there', async () => {
+    const { ws, resolved } = await approved('new.txt');
+    symlinkSync(join(outside, 'pwned.txt'), join(root, 'new.txt'));
+    expect(await writeApproved(ws, resolved, 'owned', undefined)).toBe('changed');
+    expect(existsSync(join(outside, 'pwned.txt'))).toBe(false);
+  });
+
+  it('an existing file replaced by a link to outside: refused, the outside file untouched', async () => {
+    const { ws, resolved } = await approved('readme.md');
+    rmSync(join(root, 'readme.md'));
+    symlinkSync(join(outside, 'passwd'), join(root, 'readme.md'));
+    await expect(writeApproved(ws, resolved, 'owned', Buffer.from('hello\n'))).rejects.toThrow(
+      /became a symbolic link/,
+    );
+    expect(readFileSync(join(outside, 'passwd'), 'utf8')).toMatch(/^root:/);
+  });
+
+  it('a folder on the way replaced by a link to outside: refused, the outside file untouched', async () => {
+    mkdirSync(join(root, 'sub'));
+    writeFileSync(join(root, 'sub', 'a.txt'), 'same\n');
+    const { ws, resolved } = await approved('sub/a.txt');
+    mkdirSync(join(outside, 'sub'));
+    writeFileSync(join(outside, 'sub', 'a.txt'), 'same\n');
+    rmSync(join(root, 'sub'), { recursive: true });
+    symlinkSync(join(outside, 'sub'), join(root, 'sub'));
+    await expect(writeApproved(ws, resolved, 'owned', Buffer.from('same\n'))).rejects.toThrow(
+      /no longer leads to sub\/a.txt inside the workspace/,
+    );
+    expect(readFileSync(join(outside, 'sub', 'a.txt'), 'utf8')).toBe('same\n');
+  });
+
+  it('with nothing swapped, the approved content is written', async () => {
+    const { ws, resolved } = await approved('readme.md');
+    expect(await writeApproved(ws, resolved, 'bye\n', Buffer.from('hello\n'))).toBe('written');
+    expect(readFileSync(join(root, 'readme.md'), 'utf8')).toBe('bye\n');
+    expect(await writeApproved(ws, resolved, 'x', Buffer.from('hello\n'))).toBe('changed');
   });
 });
 

@@ -1,5 +1,6 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
+import { writeApproved } from '../confined-write.js';
 import { capText } from '../output.js';
 import {
   isSecretResolved,
@@ -139,11 +140,9 @@ export const editFileTool = defineTool({
       async run() {
         await recheckResolved(ctx.workspace, resolved);
         // The approval dialog may have been open for a while: never overwrite a newer version.
-        const current = await readFile(abs, 'utf8').catch(() => undefined);
-        if (current !== before) {
+        if ((await writeApproved(ctx.workspace, resolved, after, buffer)) === 'changed') {
           throw new ToolError(`${rel} changed while the edit waited for approval; read it again`);
         }
-        await writeFile(abs, after);
         if (secret) return withheld(rel, diffStat(change));
         return {
           ok: true,

@@ -1,6 +1,6 @@
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
+import { writeApproved } from '../confined-write.js';
 import { capText } from '../output.js';
 import {
   isSecretResolved,
@@ -62,14 +62,9 @@ export const writeFileTool = defineTool({
       diff: change.diff,
       async run() {
         await recheckResolved(ctx.workspace, resolved);
-        const current = await readFile(abs).catch(() => undefined);
-        const unchanged =
-          previous === undefined ? current === undefined : current?.equals(previous) === true;
-        if (!unchanged) {
+        if ((await writeApproved(ctx.workspace, resolved, args.content, previous)) === 'changed') {
           throw new ToolError(`${rel} changed while the write waited for approval; read it again`);
         }
-        await mkdir(dirname(abs), { recursive: true });
-        await writeFile(abs, args.content);
         // The diff of a secret file carries its old values: neither the model nor the
         // transcript gets it.
         if (secret) return withheld(rel, what);
