@@ -14,11 +14,23 @@ export const KIRIKAE_KEY_VARS = [
   'OLLAMA_API_KEY',
 ] as const;
 
-/** Names that hold a credential by convention: `*_API_KEY`, `*_TOKEN`, `*_SECRET`, … */
-const SECRET_NAME = /(?:_API_KEY|_TOKEN|_SECRET|_SECRET_KEY|_SECRET_ACCESS_KEY|_PASSWORD)$/i;
+/**
+ * Names that hold a credential by convention: `*_API_KEY` and any `*_KEY` (SENDGRID_KEY),
+ * `*_TOKEN`, `*_SECRET`, `*PASSWORD` (PGPASSWORD), `*_PWD` (MYSQL_PWD; not PWD or OLDPWD),
+ * `*_PASSPHRASE`, `*_PAT` (GH_PAT), `*_AUTH` (NPM_CONFIG__AUTH), `*_CREDENTIALS`.
+ */
+const SECRET_NAME = /(?:_KEY|_TOKEN|_SECRET|PASSWORD|_PASSPHRASE|_PWD|_PAT|_AUTH|_CREDENTIALS?)$/i;
+
+/** A URL with a password in it (`DATABASE_URL=postgres://app:hunter2@db/app`), whatever its name. */
+const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
 
 export function isSecretEnvName(name: string): boolean {
   return (KIRIKAE_KEY_VARS as readonly string[]).includes(name) || SECRET_NAME.test(name);
+}
+
+/** A variable that holds a credential by its name or, for a URL with a password, its value. */
+export function isSecretEnv(name: string, value: string): boolean {
+  return isSecretEnvName(name) || URL_WITH_PASSWORD.test(value);
 }
 
 /**
@@ -37,7 +49,7 @@ export function toolEnvironment(
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) continue;
-    if (isSecretEnvName(name) && !allowed(name)) continue;
+    if (isSecretEnv(name, value) && !allowed(name)) continue;
     out[name] = value;
   }
   return out;
@@ -72,8 +84,8 @@ export function createRedactor(env: NodeJS.ProcessEnv): Redactor {
   const known = Object.entries(env)
     .filter(
       (entry): entry is [string, string] =>
-        isSecretEnvName(entry[0]) &&
         typeof entry[1] === 'string' &&
+        isSecretEnv(entry[0], entry[1]) &&
         entry[1].trim().length >= MIN_SECRET_LENGTH,
     )
     .map(([name, value]) => ({ name, value: value.trim() }))
@@ -93,7 +105,7 @@ let cached: { env: NodeJS.ProcessEnv; snapshot: string; redact: Redactor } | und
 /** Redacts with the secrets of the process environment (rebuilt when it changes). */
 export function redact(text: string, env: NodeJS.ProcessEnv = process.env): string {
   const snapshot = Object.keys(env)
-    .filter(isSecretEnvName)
+    .filter((name) => isSecretEnv(name, env[name] ?? ''))
     .map((name) => `${name}=${env[name]?.length ?? 0}:${env[name]?.slice(-4) ?? ''}`)
     .join('\n');
   if (!cached || cached.env !== env || cached.snapshot !== snapshot) {

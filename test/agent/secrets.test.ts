@@ -24,6 +24,13 @@ describe('secrets', () => {
       'GITHUB_TOKEN',
       'AWS_SECRET_ACCESS_KEY',
       'PGPASSWORD_X_PASSWORD',
+      // A review found these reaching commands.
+      'PGPASSWORD',
+      'MYSQL_PWD',
+      'SENDGRID_KEY',
+      'GH_PAT',
+      'NPM_CONFIG__AUTH',
+      'GOOGLE_APPLICATION_CREDENTIALS',
     ]) {
       expect(isSecretEnvName(name), name).toBe(true);
     }
@@ -33,6 +40,9 @@ describe('secrets', () => {
       'OLLAMA_HOST',
       'ANTHROPIC_BASE_URL',
       'TOKENIZERS_PARALLELISM',
+      'PWD',
+      'OLDPWD',
+      'SSH_AUTH_SOCK',
     ]) {
       expect(isSecretEnvName(name), name).toBe(false);
     }
@@ -48,6 +58,14 @@ describe('secrets', () => {
     expect(toolEnvironment(env)).toEqual({ PATH: '/bin' });
     expect(toolEnvironment(env, ['GITHUB_TOKEN'])).toEqual({ PATH: '/bin', GITHUB_TOKEN: 'ghp_x' });
     expect(toolEnvironment(env, ['NPM_*'])).toEqual({ PATH: '/bin', NPM_TOKEN: 'n' });
+    // A URL with a password is a secret whatever its variable is called.
+    expect(
+      toolEnvironment({
+        PATH: '/bin',
+        DATABASE_URL: 'postgres://app:hunter2@db.internal:5432/app',
+        REDIS_URL: 'redis://cache.internal:6379',
+      }),
+    ).toEqual({ PATH: '/bin', REDIS_URL: 'redis://cache.internal:6379' });
   });
 
   it('redacts known values (longest first) and key-shaped strings', () => {
