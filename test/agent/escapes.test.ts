@@ -4,6 +4,7 @@
  * searches across links and deny rules, with the built-in grep and with ripgrep.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPermissionGate, type ApprovalRequest } from '../../src/agent/approvals.js';
@@ -332,5 +333,33 @@ describe('listing', () => {
     expect(outcome.result).toBe('ran');
     expect(outcome.content.split('\n')).toContain('readme.md');
     expect(outcome.content).not.toContain('protected/secret.txt');
+  });
+
+  it('does not name a denied file through a link to its folder', async () => {
+    const gate = createPermissionGate({
+      mode: 'auto',
+      rules: { allow: [], ask: [], deny: ['read(protected/secret.txt)'] },
+      availableSandbox: null,
+    });
+    writeFileSync(join(root, 'protected', 'public.txt'), 'ok\n');
+    const ctx: ToolContext = {
+      workspace: openWorkspace(root),
+      bashTimeoutMs: 5000,
+      policy: gate.toolPolicy,
+    };
+    const prepared = await listFilesTool.prepare({ path: 'plink' }, ctx);
+    const outcome = await prepared.run(new AbortController().signal);
+    expect(outcome.content).toContain('plink/public.txt');
+    expect(outcome.content).not.toContain('secret.txt');
+  });
+
+  it('read_file refuses a FIFO instead of blocking on it', async () => {
+    if (process.platform === 'win32') return;
+    execFileSync('mkfifo', [join(root, 'pipe')]);
+    const ctx: ToolContext = { workspace: openWorkspace(root), bashTimeoutMs: 5000 };
+    const prepared = await readFileTool.prepare({ path: 'pipe' }, ctx);
+    await expect(prepared.run(new AbortController().signal)).rejects.toThrow(
+      /pipe is not a regular file/,
+    );
   });
 });

@@ -53,7 +53,13 @@ export const listFilesTool = defineTool({
         let more = 0;
         for await (const entry of walk({ root: ctx.workspace.realRoot, start: rel, state })) {
           if (entry.isDir || !matches(entry.rel.slice(prefix.length))) continue;
-          if (ctx.policy?.isDenied(entry.rel)) continue;
+          // Listed through a linked folder, a file has its real name too: a deny rule on
+          // either keeps it out (a review saw `slink/a.txt` listed while secrets/a.txt was denied).
+          const real =
+            resolved.realRel === rel
+              ? entry.rel
+              : `${resolved.realRel === '.' ? '' : `${resolved.realRel}/`}${entry.rel.slice(prefix.length)}`;
+          if (ctx.policy?.isDenied(entry.rel) || ctx.policy?.isDenied(real)) continue;
           if (found.length < MAX_LISTED) found.push(entry.rel);
           else more++;
         }

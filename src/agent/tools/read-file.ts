@@ -99,6 +99,9 @@ export const readFileTool = defineTool({
         if (info.isDirectory()) {
           throw new ToolError(`${rel} is a directory; use list_files to see its contents`);
         }
+        // A FIFO or a device would block the read (and Esc) until something writes to it.
+        if (!info.isFile())
+          throw new ToolError(`${rel} is not a regular file; read_file reads files`);
         if (info.size > READ_LIMITS.maxFileBytes) {
           throw new ToolError(
             `${rel} is ${formatBytes(info.size)}, too large to read; use grep to find the lines you need`,
