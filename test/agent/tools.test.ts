@@ -128,6 +128,26 @@ describe('grep (built-in search)', () => {
   it('explains a bad regular expression', async () => {
     await expect(run(grep, { pattern: '(' })).rejects.toThrow(/Invalid regular expression/);
   });
+
+  it('numbers lines per file when many files are matched in one batch', async () => {
+    for (let f = 0; f < 30; f++) file(`src/f${f}.ts`, `one\ntwo ${f}\nthree\n`);
+    const { outcome } = await run(grep, { pattern: '^two (7|23)$' });
+    expect(outcome.content.split('\n').sort()).toEqual([
+      'src/f23.ts:2:two 23',
+      'src/f7.ts:2:two 7',
+    ]);
+  });
+
+  // A review froze the process for minutes with this: the match ran on the main thread, where
+  // Esc could not reach it. It is stopped after 2 s with what to do.
+  it('stops a pattern that backtracks catastrophically and says why', async () => {
+    file('src/a.txt', `${'a'.repeat(31)}!\n`);
+    const started = Date.now();
+    await expect(run(grep, { pattern: '(a+)+$' })).rejects.toThrow(
+      /ran over 2 s on src\/a.txt and was stopped: it backtracks/,
+    );
+    expect(Date.now() - started).toBeLessThan(20_000); // minutes before
+  });
 });
 
 describe('grep (ripgrep)', () => {

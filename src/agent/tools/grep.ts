@@ -2,6 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import { lstat, readFile, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { z } from 'zod';
+import { boundedLineMatcher } from './bounded-regex.js';
 import {
   SECRET_GLOBS,
   isSecretPath,
@@ -133,6 +134,10 @@ async function searchWithRipgrep(
   };
 }
 
+/** How long the built-in search lets a pattern run on one file (a normal one takes milliseconds). */
+const PATTERN_TIME_LIMIT_MS = 2000;
+const BATCH_CHARS = 256 * 1024;
+
 async function searchBuiltIn(
   root: string,
   rel: string,
@@ -146,6 +151,7 @@ async function searchBuiltIn(
   } catch (error) {
     throw new ToolError(`Invalid regular expression: ${(error as Error).message}`);
   }
+  const matching = boundedLineMatcher(regex, PATTERN_TIME_LIMIT_MS);
   const matchesGlob = fileMatcher(args.glob);
   const lines: string[] = [];
   let more = 0;
@@ -161,16 +167,39 @@ async function searchBuiltIn(
     const buffer = await readFile(abs).catch(() => undefined);
     if (!buffer || looksBinary(buffer)) return;
     const text = buffer.toString('utf8').split(/\r?\n/);
-    for (let i = 0; i < text.length; i++) {
-      if (!regex.test(text[i]!)) continue;
-      if (lines.length < MAX_MATCHES) lines.push(`${fileRel}:${i + 1}:${cutLine(text[i]!)}`);
+    pending.push({ rel: fileRel, lines: text });
+    pendingChars += buffer.length;
+    if (pendingChars >= BATCH_CHARS) flush();
+  };
+  // Files are matched in batches: each bounded run starts a watchdog (~0.7 ms), which per file
+  // would cost more than the search itself.
+  const pending: { rel: string; lines: string[] }[] = [];
+  let pendingChars = 0;
+  const flush = (): void => {
+    if (!pending.length) return;
+    const matched = matching(pending.flatMap((file) => file.lines));
+    if (!matched) {
+      throw new ToolError(
+        `The pattern ran over ${PATTERN_TIME_LIMIT_MS / 1000} s on ${pending.length === 1 ? pending[0]!.rel : `${pending.length} files from ${pending[0]!.rel}`} and was stopped: it backtracks (nested quantifiers such as (a+)+, or a+b over a long line). Simplify it; ripgrep (rg), if installed, searches in linear time.`,
+      );
+    }
+    let file = 0;
+    let base = 0;
+    for (const i of matched) {
+      while (i >= base + pending[file]!.lines.length) base += pending[file++]!.lines.length;
+      const { rel: fileRel, lines: text } = pending[file]!;
+      if (lines.length < MAX_MATCHES)
+        lines.push(`${fileRel}:${i - base + 1}:${cutLine(text[i - base]!)}`);
       else more++;
     }
+    pending.length = 0;
+    pendingChars = 0;
   };
   const info = await stat(join(root, rel)).catch(() => undefined);
   if (!info) throw new ToolError(`${rel} does not exist`);
   if (info.isFile()) {
     await searchFile(rel, join(root, rel), true);
+    flush();
     return { lines, more };
   }
   const prefix = rel === '.' ? '' : `${rel}/`;
@@ -179,6 +208,7 @@ async function searchBuiltIn(
     if (entry.isDir || !matchesGlob(entry.rel.slice(prefix.length))) continue;
     await searchFile(entry.rel, entry.abs);
   }
+  flush();
   return { lines, more };
 }
 
