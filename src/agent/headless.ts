@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.js';
+import type { PermissionLock } from '../config/store.js';
 import type { Message } from '../core/message.js';
 import type { Provider } from '../core/provider.js';
 import { approveAll, createPermissionGate, denyAll } from './approvals.js';
@@ -29,6 +30,8 @@ export interface HeadlessOptions {
   tools?: readonly Tool[];
   /** Run the test gate after a turn that changed files. */
   verify?: boolean;
+  /** The config's permission settings did not validate (loadConfig's permissionLock). */
+  permissionLock?: PermissionLock;
 }
 
 export interface HeadlessResult extends AgentTurnResult {
@@ -42,9 +45,14 @@ export interface HeadlessResult extends AgentTurnResult {
  */
 export async function runHeadless(options: HeadlessOptions): Promise<HeadlessResult> {
   const { config } = options;
+  // The same gate as the session's (wiring/build.ts): sandbox, the environment's secrets, and a
+  // permission section that did not load failing closed. A review found this copy without them.
   const permissions = createPermissionGate({
     mode: config.agent.permissionMode,
     rules: config.agent,
+    sandbox: config.agent.sandbox,
+    envAllow: config.agent.envAllow,
+    ...(options.permissionLock ? { locked: options.permissionLock } : {}),
   });
   const result = await runAgentTurn({
     provider: options.provider,

@@ -92,6 +92,33 @@ describe('runHeadless against the Anthropic adapter', () => {
     expect(text(sent!)).toContain('Edited a.ts');
   });
 
+  it('a permission section that did not load refuses edits even with --yes', async () => {
+    stub.steps.push(
+      {
+        toolUses: [
+          {
+            id: 'toolu_1',
+            name: 'edit_file',
+            input: { path: 'a.ts', old_string: '41', new_string: '42' },
+          },
+        ],
+      },
+      { text: ['Refused.'] },
+    );
+    const result = await runHeadless({
+      provider: provider(),
+      model: 'claude-sonnet-4-6',
+      prompt: 'make it 42',
+      cwd: root,
+      config: defaultConfig(),
+      yes: true,
+      permissionLock: { reason: 'agent.deny did not validate', reads: true },
+    });
+    expect(read(join(root, 'a.ts'))).toBe('export const answer = 41;\n');
+    expect(result.filesChanged).toEqual([]);
+    expect(text(toolResultsSent(1)[0]!)).toMatch(/did not load/);
+  });
+
   it('without --yes: commands are refused with a note to pass --yes', async () => {
     stub.steps.push(
       { toolUses: [{ name: 'bash', input: { command: 'touch made.txt' } }] },
