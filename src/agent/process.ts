@@ -5,7 +5,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { toolEnvironment } from '../core/secrets.js';
 import { HeadTailBuffer, type CapLimits } from './output.js';
-import { sandboxCommand, type SandboxPlan } from './sandbox.js';
+import { localServiceSockets, sandboxCommand, type SandboxPlan } from './sandbox.js';
 
 export interface RunProcessOptions {
   command: string;
@@ -151,6 +151,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
         command: options.command,
         cwd: options.cwd,
         writable: [...new Set([options.cwd, tmpdir()])],
+        services: localServiceSockets(),
       })
     : { file: shell(), args: ['-c', options.command] };
 

@@ -4,7 +4,7 @@
  * write only to the workspace and the temp folder, and (bwrap) nothing it starts outlives it.
  * Permission rules match text, a weak boundary; this one is the kernel's.
  */
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { PermissionMode } from '../config/schema.js';
 
@@ -97,14 +97,35 @@ export function macProfile(writable: readonly string[]): string {
  */
 export function sandboxCommand(
   plan: SandboxPlan,
-  options: { shell: string; command: string; cwd: string; writable: readonly string[] },
+  options: {
+    shell: string;
+    command: string;
+    cwd: string;
+    writable: readonly string[];
+    /** Where local services listen (localServiceSockets): hidden inside the sandbox. */
+    services?: LocalServices;
+  },
 ): SandboxedCommand {
   const inner = [options.shell, '-c', options.command];
   if (plan.kind === 'sandbox-exec') {
     return { file: plan.binary, args: ['-p', macProfile(options.writable), ...inner] };
   }
   const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
+  // A read-only file system still lets a command connect to a socket on it: the session bus
+  // (`systemd-run --user …`), docker.sock. Those services would run what the sandbox forbids.
+  // Mounts apply in order: the service folders are hidden after the writable binds (a runtime
+  // folder under a writable /tmp stays hidden), and a writable path inside a hidden folder
+  // (TMPDIR under XDG_RUNTIME_DIR) and the kept sockets are bound again after.
+  const services = options.services ?? { folders: [], sockets: [], keep: [] };
+  const within = (path: string, folder: string): boolean =>
+    path === folder || path.startsWith(`${folder}/`);
   for (const path of options.writable) args.push('--bind', path, path);
+  for (const folder of services.folders) args.push('--tmpfs', folder);
+  for (const socket of services.sockets) args.push('--ro-bind', '/dev/null', socket);
+  for (const path of options.writable) {
+    if (services.folders.some((folder) => within(path, folder))) args.push('--bind', path, path);
+  }
+  for (const path of services.keep) args.push('--bind', path, path);
   args.push(
     // Its own PID namespace, tied to us: when the group is killed, everything in it dies,
     // even children that called setsid.
@@ -116,4 +137,46 @@ export function sandboxCommand(
     ...inner,
   );
   return { file: plan.binary, args };
+}
+
+/** Local services' sockets a sandboxed command must not reach, and the ones it keeps. */
+export interface LocalServices {
+  /** Folders of sockets hidden under an empty tmpfs (the user's runtime folder). */
+  folders: string[];
+  /** Socket files masked by /dev/null (docker's, podman's). */
+  sockets: string[];
+  /** Sockets inside a hidden folder that stay reachable: the SSH agent, so git over ssh works. */
+  keep: string[];
+}
+
+const SERVICE_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock', '/run/podman/podman.sock'];
+
+/**
+ * What a sandboxed command must not reach on this machine (read at the edge, when a command
+ * runs): the user's runtime folder (XDG_RUNTIME_DIR, else /run/user/<uid>: the session bus,
+ * systemd's user manager, keyrings, podman's user socket) and the container engines' sockets.
+ */
+export function localServiceSockets(
+  env: NodeJS.ProcessEnv = process.env,
+  exists: (path: string, kind: 'folder' | 'socket') => boolean = defaultExists,
+  uid: number | undefined = process.getuid?.(),
+): LocalServices {
+  const runtime = env.XDG_RUNTIME_DIR || (uid === undefined ? undefined : `/run/user/${uid}`);
+  const folders = runtime && exists(runtime, 'folder') ? [runtime] : [];
+  const sockets = SERVICE_SOCKETS.filter((path) => exists(path, 'socket'));
+  const agent = env.SSH_AUTH_SOCK;
+  const keep =
+    agent && folders.some((f) => agent.startsWith(`${f}/`)) && exists(agent, 'socket')
+      ? [agent]
+      : [];
+  return { folders, sockets, keep };
+}
+
+function defaultExists(path: string, kind: 'folder' | 'socket'): boolean {
+  try {
+    const info = statSync(path);
+    return kind === 'folder' ? info.isDirectory() : info.isSocket();
+  } catch {
+    return false;
+  }
 }

@@ -2,11 +2,22 @@
  * Issue 11 items 5 (sandbox), 7 (no keys in tool environments) and 9 (no hang on detached
  * children; every group ends with kirikae).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { killAllProcessGroups, liveProcessGroups, runProcess } from '../../src/agent/process.js';
-import { chooseSandbox, findSandbox, macProfile, sandboxCommand } from '../../src/agent/sandbox.js';
+import {
+  chooseSandbox,
+  findSandbox,
+  localServiceSockets,
+  macProfile,
+  sandboxCommand,
+} from '../../src/agent/sandbox.js';
 import { createPermissionGate } from '../../src/agent/approvals.js';
 import { bashTool } from '../../src/agent/tools/bash.js';
 import { openWorkspace } from '../../src/agent/workspace.js';
@@ -193,6 +204,101 @@ describe('OS sandbox (item 5)', () => {
       expect(result.output).toContain('wrote-inside');
       expect(existsSync('/etc/kirikae-sandbox-probe')).toBe(false);
       expect(existsSync(join(root, 'inside'))).toBe(true);
+    },
+  );
+
+  it('hides service folders after the writable binds, and binds a writable path inside one again', () => {
+    const { args } = sandboxCommand(bwrap, {
+      shell: '/bin/bash',
+      command: 'make',
+      cwd: '/w',
+      writable: ['/w', '/run/user/1000/tmp'],
+      services: {
+        folders: ['/run/user/1000'],
+        sockets: ['/run/docker.sock'],
+        keep: ['/run/user/1000/ssh-agent.socket'],
+      },
+    });
+    expect(args.slice(7, args.indexOf('--unshare-pid'))).toEqual([
+      '--bind',
+      '/w',
+      '/w',
+      '--bind',
+      '/run/user/1000/tmp',
+      '/run/user/1000/tmp',
+      '--tmpfs',
+      '/run/user/1000',
+      '--ro-bind',
+      '/dev/null',
+      '/run/docker.sock',
+      '--bind',
+      '/run/user/1000/tmp',
+      '/run/user/1000/tmp',
+      '--bind',
+      '/run/user/1000/ssh-agent.socket',
+      '/run/user/1000/ssh-agent.socket',
+    ]);
+  });
+
+  it('finds the runtime folder and service sockets to hide, keeping an SSH agent inside it', () => {
+    const present = new Set([
+      '/run/user/1000',
+      '/run/user/1000/ssh-agent.socket',
+      '/run/docker.sock',
+    ]);
+    const exists = (path: string) => present.has(path);
+    expect(
+      localServiceSockets({ SSH_AUTH_SOCK: '/run/user/1000/ssh-agent.socket' }, exists, 1000),
+    ).toEqual({
+      folders: ['/run/user/1000'],
+      sockets: ['/run/docker.sock'],
+      keep: ['/run/user/1000/ssh-agent.socket'],
+    });
+    // An agent elsewhere is reachable anyway; no runtime folder, nothing to hide there.
+    expect(localServiceSockets({ SSH_AUTH_SOCK: '/tmp/ssh-x/agent.1' }, exists, 1000).keep).toEqual(
+      [],
+    );
+    expect(localServiceSockets({}, () => false, 1000)).toEqual({
+      folders: [],
+      sockets: [],
+      keep: [],
+    });
+  });
+
+  // A review reached a Unix socket on the read-only / from inside the sandbox: a session bus or
+  // docker.sock there runs what the sandbox forbids. The runtime folder is hidden, the SSH agent kept.
+  it.runIf(found?.kind === 'bwrap')(
+    'under bwrap, sockets in the hidden runtime folder cannot be reached; the kept one can',
+    async () => {
+      const runtime = mkdtempSync(join(tmpdir(), 'kirikae-runtime-'));
+      const servers = ['bus', 'agent'].map((name) => {
+        const server = createServer((c) => c.end('hi\n'));
+        server.listen(join(runtime, name));
+        return server;
+      });
+      try {
+        await Promise.all(servers.map((s) => once(s, 'listening')));
+        const probe = (name: string) =>
+          `node -e "require('net').connect('${join(runtime, name)}').on('data',d=>console.log('${name}',String(d).trim())).on('error',e=>console.log('${name}',e.code))"`;
+        const { file, args } = sandboxCommand(found!, {
+          shell: '/bin/bash',
+          command: `${probe('bus')}; ${probe('agent')}`,
+          cwd: root,
+          // /tmp writable, as every sandboxed command has it: the runtime folder under it stays hidden.
+          writable: [root, tmpdir()],
+          services: { folders: [runtime], sockets: [], keep: [join(runtime, 'agent')] },
+        });
+        // Not execFileSync: these servers answer from this process's event loop.
+        const { stdout: output } = await promisify(execFile)(file, args, {
+          encoding: 'utf8',
+          timeout: 10_000,
+        });
+        expect(output).toContain('bus ENOENT');
+        expect(output).toContain('agent hi');
+      } finally {
+        servers.forEach((s) => s.close());
+        rmSync(runtime, { recursive: true, force: true });
+      }
     },
   );
 
