@@ -51,30 +51,32 @@ function toolResultsSent(n: number): ToolResultBlock[] {
 const text = (block: ToolResultBlock): string =>
   typeof block.content === 'string' ? block.content : JSON.stringify(block.content);
 
+/** The model's first step in the edit tests: one edit_file call on a.ts. */
+const EDIT_41_TO_42 = {
+  toolUses: [
+    {
+      id: 'toolu_1',
+      name: 'edit_file',
+      input: { path: 'a.ts', old_string: '41', new_string: '42' },
+    },
+  ],
+};
+
+/** The edit tests' run: --yes, the default config. */
+const makeIt42 = () => ({
+  provider: provider(),
+  model: 'claude-sonnet-4-6',
+  prompt: 'make it 42',
+  cwd: root,
+  config: defaultConfig(),
+  yes: true,
+});
+
 describe('runHeadless against the Anthropic adapter', () => {
   it('--yes: edits the file and feeds the result back', async () => {
-    stub.steps.push(
-      {
-        toolUses: [
-          {
-            id: 'toolu_1',
-            name: 'edit_file',
-            input: { path: 'a.ts', old_string: '41', new_string: '42' },
-          },
-        ],
-      },
-      { text: ['Changed ', 'it to 42.'] },
-    );
+    stub.steps.push(EDIT_41_TO_42, { text: ['Changed ', 'it to 42.'] });
     let streamed = '';
-    const result = await runHeadless({
-      provider: provider(),
-      model: 'claude-sonnet-4-6',
-      prompt: 'make it 42',
-      cwd: root,
-      config: defaultConfig(),
-      yes: true,
-      onText: (t) => (streamed += t),
-    });
+    const result = await runHeadless({ ...makeIt42(), onText: (t) => (streamed += t) });
     expect(result.error).toBeUndefined();
     expect(read(join(root, 'a.ts'))).toBe('export const answer = 42;\n');
     expect(result.filesChanged).toEqual(['a.ts']);
@@ -93,25 +95,9 @@ describe('runHeadless against the Anthropic adapter', () => {
   });
 
   it('a permission section that did not load refuses edits even with --yes', async () => {
-    stub.steps.push(
-      {
-        toolUses: [
-          {
-            id: 'toolu_1',
-            name: 'edit_file',
-            input: { path: 'a.ts', old_string: '41', new_string: '42' },
-          },
-        ],
-      },
-      { text: ['Refused.'] },
-    );
+    stub.steps.push(EDIT_41_TO_42, { text: ['Refused.'] });
     const result = await runHeadless({
-      provider: provider(),
-      model: 'claude-sonnet-4-6',
-      prompt: 'make it 42',
-      cwd: root,
-      config: defaultConfig(),
-      yes: true,
+      ...makeIt42(),
       permissionLock: { reason: 'agent.deny did not validate', reads: true },
     });
     expect(read(join(root, 'a.ts'))).toBe('export const answer = 41;\n');
