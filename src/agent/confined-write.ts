@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { mkdir, open, realpath, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { dirname, relative, resolve, sep } from 'node:path';
-import { WorkspaceError, type ResolvedPath, type Workspace } from './workspace.js';
+import { dirname, resolve } from 'node:path';
+import { inside, WorkspaceError, type ResolvedPath, type Workspace } from './workspace.js';
 
 // Windows has no O_NOFOLLOW; there a final symlink is caught by the inode check below.
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
@@ -68,9 +68,8 @@ async function checkOpened(
   const opened = await handle.stat();
   const target = resolve(ws.realRoot, approved.realRel);
   const real = await realpath(target).catch(() => undefined);
-  const rel = real === undefined ? undefined : relative(ws.realRoot, real);
-  const inside = rel !== undefined && rel !== '..' && !rel.startsWith(`..${sep}`);
-  const now = inside ? await stat(real!).catch(() => undefined) : undefined;
+  const within = real !== undefined && inside(ws.realRoot, real) !== undefined;
+  const now = within ? await stat(real).catch(() => undefined) : undefined;
   if (now?.dev === opened.dev && now.ino === opened.ino) return;
   // A folder on the way was swapped for a link: what was opened is elsewhere, and stays as it
   // was (a file this call created there stays empty). One created under the approved name is

@@ -35,7 +35,8 @@ export interface ResolvedPath {
   realRel: string;
 }
 
-function inside(base: string, target: string): string | undefined {
+/** `target` relative to `base` when it lies inside it (`.` for `base` itself), else undefined. */
+export function inside(base: string, target: string): string | undefined {
   const rel = relative(base, target);
   if (rel === '') return '.';
   if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;

@@ -56,7 +56,7 @@ export const writeFileTool = defineTool({
       target: rel,
       path: rel,
       aliases: pathNames(resolved).slice(1),
-      // Overwriting .env needs a person's yes in every mode, like reading it.
+      // Overwriting .env, or a file git or direnv runs, needs a person's yes in every mode.
       sensitive: sensitiveReason !== undefined,
       ...(sensitiveReason ? { sensitiveReason } : {}),
       diff: change.diff,
