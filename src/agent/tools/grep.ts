@@ -134,7 +134,7 @@ async function searchWithRipgrep(
   };
 }
 
-/** How long the built-in search lets a pattern run on one file (a normal one takes milliseconds). */
+/** How long the built-in search lets a pattern run on one batch of files (normally milliseconds). */
 const PATTERN_TIME_LIMIT_MS = 2000;
 const BATCH_CHARS = 256 * 1024;
 
