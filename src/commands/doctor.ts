@@ -88,9 +88,9 @@ function modelLines(models: ModelCheck[], online: OnlineReport | undefined): str
 }
 
 /**
- * A Redis password in a config file other users can read. Files written by kirikae before 0.1
- * (through `conf`) are 0644 under the usual umask, and a write keeps an existing file's mode, so
- * the owner-only default of new files never reached them.
+ * A Redis password in a config file other users can read. Config files written through `conf`
+ * (before the config store wrote its own) are 0644 under the usual umask, and a write keeps an
+ * existing file's mode, so the owner-only default of new files never reached them.
  */
 export function exposedPassword(
   path: string,
