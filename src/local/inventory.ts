@@ -4,6 +4,7 @@ import { Ollama } from 'ollama';
 import { toOllamaError } from './errors.js';
 import type { ModelShape } from './kv.js';
 import { sameModelName } from './names.js';
+import { ollamaReads, type OllamaReads } from './ollama-reads.js';
 
 export interface ModelFacts extends Partial<ModelShape> {
   architecture?: string;
@@ -224,7 +225,9 @@ export interface InventoryOptions {
  */
 export class OllamaInventory {
   readonly host: string;
+  /** For pulls, deletes and loads; the four reads below go through `reads`. */
   readonly client: Ollama;
+  private readonly reads: OllamaReads;
   private readonly factsByDigest = new Map<string, ModelFacts>();
   private diskLoaded: Promise<void> | undefined;
   private readonly cacheFile?: string;
@@ -232,19 +235,21 @@ export class OllamaInventory {
   constructor(options: InventoryOptions) {
     this.host = options.host;
     this.client = options.client ?? new Ollama({ host: options.host });
+    // A client handed in (tests) answers the reads too.
+    this.reads = options.client ?? ollamaReads(options.host);
     this.cacheFile = options.factsCacheFile;
   }
 
   async version(): Promise<string> {
-    return (await this.call(() => this.client.version())).version;
+    return (await this.call(() => this.reads.version())).version;
   }
 
   async installed(): Promise<InstalledModel[]> {
-    return parseTags(await this.call(() => this.client.list()));
+    return parseTags(await this.call(() => this.reads.list()));
   }
 
   async resident(): Promise<ResidentModel[]> {
-    return parsePs(await this.call(() => this.client.ps()));
+    return parsePs(await this.call(() => this.reads.ps()));
   }
 
   /** Facts for an installed model; pass the listing entry to hit the digest cache. */
@@ -257,7 +262,7 @@ export class OllamaInventory {
     await this.loadDiskCache();
     const cached = digest ? this.factsByDigest.get(digest) : undefined;
     if (cached) return cached;
-    const facts = parseShowFacts(await this.call(() => this.client.show({ model: name }), name));
+    const facts = parseShowFacts(await this.call(() => this.reads.show({ model: name }), name));
     if (digest) {
       this.factsByDigest.set(digest, facts);
       await this.saveDiskCache();

@@ -1,0 +1,119 @@
+// The inventory reads Ollama over node:http (src/local/ollama-reads.ts) instead of the ollama
+// client, to keep undici off a cold start. It must read the same JSON and fail the same ways.
+import { createServer } from 'node:http';
+import { Ollama } from 'ollama';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { toOllamaError } from '../../src/local/errors.js';
+import { ollamaReads } from '../../src/local/ollama-reads.js';
+import { startOllamaStub, type OllamaStub } from '../support/ollama-stub.js';
+
+let stub: OllamaStub;
+beforeEach(async () => {
+  stub = await startOllamaStub({
+    models: [
+      { name: 'qwen3-coder:30b', size: 18_556_700_000 },
+      { name: 'qwen3:8b', size: 5.2e9 },
+    ],
+    version: '0.12.6',
+  });
+});
+afterEach(() => stub.close());
+
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+
+describe('ollamaReads', () => {
+  it('answers version, tags, ps and show as the ollama client does', async () => {
+    const client = new Ollama({ host: stub.url });
+    await client.chat({ model: 'qwen3:8b', messages: [], options: { num_ctx: 8192 } });
+    const reads = ollamaReads(stub.url);
+    expect(await reads.version()).toEqual(await client.version());
+    expect(await reads.list()).toEqual(await client.list());
+    expect(await reads.show({ model: 'qwen3-coder:30b' })).toEqual(
+      await client.show({ model: 'qwen3-coder:30b' }),
+    );
+    // ps carries expires_at as the server wrote it; the client parses nothing either.
+    expect(await reads.ps()).toEqual(await client.ps());
+  });
+
+  it('an unknown model is the same not_found, with the same pull hint', async () => {
+    const ours = await failure(ollamaReads(stub.url).show({ model: 'nope:1' }));
+    const theirs = await failure(new Ollama({ host: stub.url }).show({ model: 'nope:1' }));
+    const a = toOllamaError(ours, stub.url, 'nope:1');
+    const b = toOllamaError(theirs, stub.url, 'nope:1');
+    expect(a.describe()).toBe(b.describe());
+    expect(a).toMatchObject({ kind: 'not_found', status: 404 });
+  });
+
+  it('a refused connection reads as "cannot reach", a non-JSON 500 keeps its text', async () => {
+    const url = stub.url;
+    await stub.close();
+    const refused = toOllamaError(await failure(ollamaReads(url).version()), url);
+    expect(refused).toMatchObject({ kind: 'network' });
+    expect(refused.describe()).toMatch(/Cannot reach Ollama.*ollama serve/);
+
+    const broken = createServer((_req, res) => {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('runner crashed');
+    });
+    await new Promise<void>((r) => broken.listen(0, '127.0.0.1', r));
+    const at = `http://127.0.0.1:${(broken.address() as { port: number }).port}`;
+    try {
+      const error = toOllamaError(await failure(ollamaReads(at).list()), at);
+      expect(error).toMatchObject({ kind: 'server', status: 500 });
+      expect(error.describe()).toMatch(/runner crashed/);
+    } finally {
+      broken.close();
+    }
+    stub = await startOllamaStub(); // for afterEach
+  });
+
+  it('asks again on a new socket when a kept-alive one was closed by the server', async () => {
+    // A server that drops a kept-alive connection when it is used again: what a pooled socket
+    // meets when the server closed it (a restart, an idle timeout) just as the client sent.
+    let connections = 0;
+    const served = new WeakMap<object, number>();
+    const server = createServer((req, res) => {
+      const n = (served.get(req.socket) ?? 0) + 1;
+      served.set(req.socket, n);
+      if (n > 1) {
+        req.socket.destroy();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ version: '0.12.6' }));
+    });
+    server.on('connection', () => connections++);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const at = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const reads = ollamaReads(at);
+      expect(await reads.version()).toEqual({ version: '0.12.6' });
+      expect(await reads.version()).toEqual({ version: '0.12.6' });
+      expect(connections).toBe(2);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('keeps a path the host has (Ollama behind a proxy at /ollama)', async () => {
+    const paths: string[] = [];
+    const server = createServer((req, res) => {
+      paths.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"version":"0.12.6"}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      await ollamaReads(`http://127.0.0.1:${port}/ollama`).version();
+      await ollamaReads(`http://127.0.0.1:${port}/ollama/`).version();
+      expect(paths).toEqual(['/ollama/api/version', '/ollama/api/version']);
+    } finally {
+      server.close();
+    }
+  });
+});
