@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { STRATEGIES } from '../src/router/decide.js';
 import { storeHead } from '../src/router/linear.js';
-import type { StoredModel } from '../src/router/trained.js';
+import { fuseStoredModel, type StoredModel } from '../src/router/trained.js';
 import { parseRouterArgs } from './router/cli.js';
 import {
   allowedFor,
@@ -52,7 +52,7 @@ const heads = trainHeads(
   opts.fit,
 );
 for (const h of HEADS) heads[h].temperature = temperatures[h];
-const model: StoredModel = {
+const model: StoredModel = fuseStoredModel({
   format: 1,
   dim: opts.fit.dim,
   strategy: best.strategy,
@@ -73,7 +73,7 @@ const model: StoredModel = {
     corpus: `${opts.corpus ?? 'data/router/corpus.jsonl'}${opts.withLabelled ? ' + test/router/labelled.ts' : ''}`,
     at: new Date().toISOString().slice(0, 10),
   },
-};
+});
 const out = opts.out ?? 'src/router/weights/router.json';
 // Written as `prettier --check .` (npm run lint) expects it: with the repository's settings
 // (print width 100), which `format` does not read by itself.

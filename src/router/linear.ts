@@ -26,7 +26,8 @@ export interface StoredHead<C extends string | number = string | number> {
   classes: C[];
   bias: number[];
   scale: number;
-  weights: string;
+  /** Int8 rows in base64; absent when the model file stores the heads fused (`storeFused`). */
+  weights?: string;
   temperature: number;
   link?: 'softmax' | 'sigmoid';
 }
@@ -150,6 +151,7 @@ export function loadHead<C extends string | number>(
   stored: StoredHead<C>,
   dim: number,
 ): LinearHead<C> {
+  if (stored.weights === undefined) throw new Error('router weights: a head without weights');
   const bytes = Buffer.from(stored.weights, 'base64');
   const weights = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (weights.length !== dim * stored.classes.length) {
@@ -166,4 +168,58 @@ export function loadHead<C extends string | number>(
     temperature: stored.temperature,
     link: stored.link ?? 'softmax',
   };
+}
+
+/**
+ * The heads' int8 rows interleaved as fuseHeads() lays them out, in base64: the model file
+ * stores this instead of each head's rows, so loading is one decode and no copy (the copy was
+ * ~8 ms of a cold `kirikae route`, before the loop is optimised).
+ */
+export function storeFused(heads: readonly LinearHead[]): string {
+  const fused = fuseHeads(heads);
+  if (!fused) throw new Error('router weights: only int8 heads of one width can be fused');
+  const w = fused.weights;
+  return Buffer.from(w.buffer, w.byteOffset, w.byteLength).toString('base64');
+}
+
+/**
+ * Heads stored fused. Inference reads the fused rows; a head's own rows (training tools, tests
+ * that compare the two paths) are copied out of them the first time they are asked for.
+ */
+export function loadFused(
+  stored: readonly StoredHead[],
+  fusedBase64: string,
+  dim: number,
+): FusedHeads {
+  const bytes = Buffer.from(fusedBase64, 'base64');
+  const weights = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const width = stored.reduce((n, h) => n + h.classes.length, 0);
+  if (weights.length !== dim * width) {
+    throw new Error(`router weights: ${weights.length} fused values for ${dim} × ${width}`);
+  }
+  let offset = 0;
+  const heads = stored.map((h): LinearHead => {
+    const k = h.classes.length;
+    const at = offset;
+    offset += k;
+    let own: Int8Array | undefined;
+    return {
+      classes: h.classes,
+      dim,
+      get weights() {
+        if (!own) {
+          own = new Int8Array(dim * k);
+          for (let r = 0; r < dim; r++) {
+            for (let c = 0; c < k; c++) own[r * k + c] = weights[r * width + at + c]!;
+          }
+        }
+        return own;
+      },
+      scale: h.scale,
+      bias: Float32Array.from(h.bias),
+      temperature: h.temperature,
+      link: h.link ?? 'softmax',
+    };
+  });
+  return { heads, width, weights };
 }

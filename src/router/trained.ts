@@ -4,8 +4,10 @@ import { allowedTiers, decide, type HeadProbabilities, type Strategy } from './d
 import { featurize, promptShape, type FeatureVector } from './features.js';
 import {
   fuseHeads,
+  loadFused,
   loadHead,
   predict,
+  storeFused,
   predictFused,
   type FusedHeads,
   type LinearHead,
@@ -29,6 +31,9 @@ export interface StoredModel {
     /** Classes index ACCEPTABLE_SETS (decide.ts); absent in older weights. */
     set?: StoredHead<number>;
   };
+  /** The heads' rows interleaved (`storeFused`, in the heads' order above); then no head has
+   * `weights` of its own. */
+  fused?: string;
   trainedOn: { examples: number; overrides: number; corpus: string; at: string };
 }
 
@@ -45,6 +50,25 @@ export interface Model {
 }
 
 export function loadModel(model: StoredModel): Model {
+  if (model.fused !== undefined) {
+    const { taskType, complexity, tier, set } = model.heads;
+    const fused = loadFused(
+      set ? [taskType, complexity, tier, set] : [taskType, complexity, tier],
+      model.fused,
+      model.dim,
+    );
+    const [t, c, r, s] = fused.heads;
+    return {
+      dim: model.dim,
+      strategy: model.strategy,
+      calibration: model.calibration,
+      taskType: t as LinearHead<TaskType>,
+      complexity: c as LinearHead<number>,
+      tier: r as LinearHead<number>,
+      ...(s ? { set: s as LinearHead<number> } : {}),
+      fused,
+    };
+  }
   const taskType = loadHead(model.heads.taskType, model.dim);
   const complexity = loadHead(model.heads.complexity, model.dim);
   const tier = loadHead(model.heads.tier, model.dim);
@@ -59,6 +83,28 @@ export function loadModel(model: StoredModel): Model {
     tier,
     ...(set ? { set } : {}),
     ...(fused ? { fused } : {}),
+  };
+}
+
+/** The same model with its heads' rows stored fused (what train-router writes). */
+export function fuseStoredModel(model: StoredModel): StoredModel {
+  if (model.fused !== undefined) return model;
+  const loaded = loadModel(model);
+  const { taskType, complexity, tier, set } = model.heads;
+  const bare = <H extends StoredHead>({ weights: _weights, ...head }: H) => head as H;
+  return {
+    ...model,
+    heads: {
+      taskType: bare(taskType),
+      complexity: bare(complexity),
+      tier: bare(tier),
+      ...(set ? { set: bare(set) } : {}),
+    },
+    fused: storeFused(
+      set
+        ? [loaded.taskType, loaded.complexity, loaded.tier, loaded.set!]
+        : [loaded.taskType, loaded.complexity, loaded.tier],
+    ),
   };
 }
 

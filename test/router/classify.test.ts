@@ -5,9 +5,13 @@ import { parseCorpus } from '../../scripts/router/corpus.js';
 import {
   classifyTrained,
   committedModel,
+  fuseStoredModel,
+  headProbabilities,
   loadModel,
+  turnFeatures,
   type StoredModel,
 } from '../../src/router/trained.js';
+import type { LinearHead } from '../../src/router/linear.js';
 import { tierFor } from '../../src/router/tier-table.js';
 
 const WEIGHTS = new URL('../../src/router/weights/router.json', import.meta.url);
@@ -27,6 +31,46 @@ describe('the committed weights', () => {
     expect(model.taskType.classes).toHaveLength(12);
     expect(model.tier.classes).toEqual([0, 1, 2, 3, 4]);
     expect(stored.trainedOn.examples).toBeGreaterThan(500);
+  });
+
+  it('store the heads fused, and read the same as the heads stored one by one', () => {
+    const stored = JSON.parse(readFileSync(WEIGHTS, 'utf8')) as StoredModel;
+    expect(stored.fused).toBeDefined();
+    expect(Object.values(stored.heads).every((h) => h.weights === undefined)).toBe(true);
+    const fused = loadModel(stored);
+    // The heads one by one (the file's layout before), rebuilt from the fused rows.
+    const bytes = (a: Int8Array | Float32Array) =>
+      Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    const head = (h: LinearHead | undefined) => ({
+      ...stored.heads.taskType,
+      classes: h!.classes,
+      bias: Array.from(h!.bias),
+      scale: h!.scale!,
+      temperature: h!.temperature,
+      link: h!.link,
+      weights: bytes(h!.weights).toString('base64'),
+    });
+    const separate = {
+      ...stored,
+      fused: undefined,
+      heads: {
+        taskType: head(fused.taskType),
+        complexity: head(fused.complexity),
+        tier: head(fused.tier),
+        set: head(fused.set),
+      },
+    } as unknown as StoredModel;
+    const unfused = loadModel(separate);
+    expect(unfused.fused!.weights).toEqual(fused.fused!.weights);
+    expect(fuseStoredModel(separate).fused).toBe(stored.fused);
+    for (const prompt of [
+      'fix the typo in the README',
+      'READMEのタイポを直して',
+      'why is this slow?',
+    ]) {
+      const { x } = turnFeatures(prompt, {}, fused.dim);
+      expect(headProbabilities(fused, x)).toEqual(headProbabilities(unfused, x));
+    }
   });
 
   // Prompts of the corpus whose label no careful engineer would argue with, one per tier.
