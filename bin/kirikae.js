@@ -4,7 +4,8 @@
 // Launcher: the bundled CLI lives in dist/ (built by `npm run build`, which `npm start` runs).
 // `--version` and `--help` alone are answered here, from package.json and the help text the build
 // saved, so they cost a bare node start: the bundle (commander, zod, the price data) is not
-// parsed for them. bin/package.json makes this file CommonJS: node starts a CommonJS entry
+// parsed for them. `route "<prompt>" [--json]` runs dist/route.cjs through V8's code cache
+// (code-cache.js): scripts call it once per prompt, so its cold start is what they wait for. bin/package.json makes this file CommonJS: node starts a CommonJS entry
 // without setting up its ES module loader first, which is most of what an ESM launcher costs.
 // The answer is written to fd 1 directly: the first touch of process.stdout builds a stream
 // (about 30 of node's own modules: streams, net, pipes) that `node -e 0` never loads.
@@ -51,9 +52,35 @@ function answeredHere(args) {
   return true;
 }
 
+/**
+ * `route "<prompt>"` with at most `--json`: the shape bin/code-cache.js runs from dist/route.cjs.
+ * Anything else (root options, --help, two prompts, a prompt that starts with `-`) is commander's.
+ */
+function routeOnly(args) {
+  if (args[0] !== 'route' || args.length < 2 || args.length > 3) return undefined;
+  const rest = args.slice(1);
+  const json = rest.includes('--json');
+  const prompts = rest.filter((arg) => arg !== '--json');
+  if (prompts.length !== 1 || rest.length !== (json ? 2 : 1) || prompts[0].startsWith('-')) {
+    return undefined;
+  }
+  return { prompt: prompts[0], json };
+}
+
 const bundle = join(__dirname, '../dist/cli.js');
-if (answeredHere(process.argv.slice(2))) {
+const routeBundle = join(__dirname, '../dist/route.cjs');
+const args = process.argv.slice(2);
+const fastRoute = routeOnly(args);
+if (answeredHere(args)) {
   // Done: nothing else is loaded.
+} else if (fastRoute && existsSync(routeBundle)) {
+  require('./code-cache.js')
+    .requireCached(routeBundle)
+    .routeCommand(fastRoute.prompt, fastRoute.json)
+    .catch((error) => {
+      console.error(error);
+      process.exitCode = 1;
+    });
 } else if (!existsSync(bundle)) {
   console.error('kirikae: dist/cli.js is missing. Run `npm run build` (or `npm start`) first.');
   process.exitCode = 1;

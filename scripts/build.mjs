@@ -105,6 +105,49 @@ await build({
   logLevel: 'warning',
 });
 
+// `kirikae route "<prompt>" [--json]` as one CommonJS file, which bin/code-cache.js compiles
+// with V8's code cache (Node 20 caches no ES module's compiled code). The SDKs, the tokenizer
+// and systeminformation stay in node_modules (they are dependencies): route loads them only on
+// demand, if at all, and bundling them would triple the bytes every start reads and hashes.
+// No import() is left in the file: code run by vm.Script can import() only through a vm option
+// that Node 20 marks experimental (a warning on stderr), so every dynamic import becomes a
+// require(); execa, whose only build is an ES module, is bundled for that reason.
+await build({
+  entryPoints: ['src/cli-route.ts'],
+  outfile: 'dist/route.cjs',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  external: ['gpt-tokenizer', '@anthropic-ai/sdk', 'openai', 'systeminformation'],
+  supported: { 'dynamic-import': false },
+  define: {
+    'process.env.NODE_ENV': '"production"',
+    __GENAI_PRICES_VERSION__: JSON.stringify(genaiPrices),
+    // Only price-version.ts reads it, and only when the define above is missing.
+    'import.meta.url': '__kirikaeModuleUrl',
+  },
+  banner: { js: "const __kirikaeModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [zodEnglishOnly, genaiPricesWithoutCollator],
+  minifyWhitespace: minify,
+  minifySyntax: minify,
+  logLevel: 'warning',
+});
+
+// bin/code-cache.js reads the file as latin1 (a one-byte string, a third of the time UTF-8 takes
+// to decode), so it must be ASCII. esbuild escapes non-ASCII in strings but leaves it in regular
+// expressions (the Japanese cues); \uXXXX is the same UTF-16 unit in a string, a template's
+// value and a regular expression with or without the u flag.
+{
+  const file = 'dist/route.cjs';
+  const text = readFileSync(file, 'utf8').replace(
+    /[^\x00-\x7f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  writeFileSync(file, text);
+}
+
 // bin/kirikae.js prints this for `kirikae --help` without loading the bundle. Commander wraps
 // help at 80 columns when its output is not a terminal, as here.
 writeFileSync('dist/help.txt', execFileSync(process.execPath, ['dist/cli.js', '--help']));

@@ -48,6 +48,7 @@ Environment:
   ANTHROPIC_BASE_URL, OPENAI_BASE_URL, OPENROUTER_BASE_URL, DEEPSEEK_BASE_URL   API endpoints
   OLLAMA_HOST         Ollama server (default http://127.0.0.1:11434)
   KIRIKAE_CONFIG_DIR  config folder    KIRIKAE_DATA_DIR  ledger and sessions folder
+  KIRIKAE_CACHE_DIR   compiled-code cache folder (KIRIKAE_CODE_CACHE=0: none)
   KIRIKAE_DEBUG=1     stack traces on errors    NO_COLOR  no colours`,
     )
     .action(async (options: RootOptions) => {

@@ -20,6 +20,7 @@ import { execa } from 'execa';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'kirikae.js');
 const BUNDLE = join(ROOT, 'dist', 'cli.js');
+const ROUTE_BUNDLE = join(ROOT, 'dist', 'route.cjs');
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -28,21 +29,21 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * may not have). A lock folder keeps two test files from building at the same time.
  */
 export async function ensureBuilt(): Promise<void> {
-  if (existsSync(BUNDLE)) return;
+  if (existsSync(BUNDLE) && existsSync(ROUTE_BUNDLE)) return;
   const lock = join(ROOT, 'node_modules', '.kirikae-test-build.lock');
   for (let waited = 0; ; waited += 100) {
     try {
       mkdirSync(lock);
       break;
     } catch {
-      if (existsSync(BUNDLE) && !existsSync(lock)) return;
+      if (existsSync(BUNDLE) && existsSync(ROUTE_BUNDLE) && !existsSync(lock)) return;
       // A lock older than two minutes belongs to a run that died.
       if (waited > 120_000) rmSync(lock, { recursive: true, force: true });
       await sleep(100);
     }
   }
   try {
-    if (!existsSync(BUNDLE)) {
+    if (!existsSync(BUNDLE) || !existsSync(ROUTE_BUNDLE)) {
       execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
     }
   } finally {

@@ -1,0 +1,82 @@
+/* global require, module */
+/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose, see kirikae.js */
+// Loads a CommonJS bundle with V8's code cache, as Node >= 22.1's module.enableCompileCache()
+// does: the first run compiles the bundle and, at exit, saves the code V8 compiled while it ran
+// (lazily compiled functions included); later runs hand that back to V8 and skip the parsing
+// and most of the compiling. On Node 20 this is what a cold `kirikae route` spent most on.
+//
+// The cache lives in the user's cache folder (KIRIKAE_CACHE_DIR, else ~/Library/Caches/kirikae
+// on macOS, else $XDG_CACHE_HOME or ~/.cache, then kirikae/code-cache), in a folder only the user
+// can open. Its name carries a hash of the bundle's text, node's version and the CPU
+// architecture: V8's own check compares the source's length, not its text, so a rebuilt bundle
+// of the same length must never meet the old cache. KIRIKAE_CODE_CACHE=0 turns it off.
+'use strict';
+const { createHash } = require('node:crypto');
+const fs = require('node:fs');
+const { homedir } = require('node:os');
+const path = require('node:path');
+const { createRequire, wrap } = require('node:module');
+const vm = require('node:vm');
+
+function cacheDir(env) {
+  if (env.KIRIKAE_CACHE_DIR) return path.join(env.KIRIKAE_CACHE_DIR, 'code-cache');
+  const base =
+    process.platform === 'darwin'
+      ? path.join(homedir(), 'Library', 'Caches')
+      : env.XDG_CACHE_HOME || path.join(homedir(), '.cache');
+  return path.join(base, 'kirikae', 'code-cache');
+}
+
+/** Writes the cache beside a unique temporary name and renames it, so a reader never sees half. */
+function save(file, data, stem) {
+  try {
+    const dir = path.dirname(file);
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const temp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temp, data, { mode: 0o600 });
+    fs.renameSync(temp, file);
+    // Caches of earlier builds of this bundle are never read again.
+    for (const name of fs.readdirSync(dir)) {
+      if (name.startsWith(stem) && path.join(dir, name) !== file && name.endsWith('.bin')) {
+        fs.rmSync(path.join(dir, name), { force: true });
+      }
+    }
+  } catch {
+    // A read-only or full cache folder costs the next start its speed, nothing else.
+  }
+}
+
+/** Runs `file` (a CommonJS bundle) and returns its exports. */
+function requireCached(file, env = process.env) {
+  // ASCII (scripts/build.mjs escapes the rest), so latin1 reads it exactly, and fastest.
+  const source = wrap(fs.readFileSync(file, 'latin1'));
+  const stem = `${path.basename(file)}-`;
+  let cacheFile;
+  let cachedData;
+  if (env.KIRIKAE_CODE_CACHE !== '0') {
+    const key = createHash('sha256')
+      .update(`${process.version}\0${process.arch}\0`)
+      .update(source)
+      .digest('hex')
+      .slice(0, 32);
+    cacheFile = path.join(cacheDir(env), `${stem}${key}.bin`);
+    try {
+      cachedData = fs.readFileSync(cacheFile);
+    } catch {
+      // no cache yet
+    }
+  }
+  // No importModuleDynamically: the bundle has no import() (scripts/build.mjs).
+  const script = new vm.Script(source, { filename: file, cachedData });
+  // Missing, or refused by V8 (another V8, other flags): this run's code becomes the cache.
+  if (cacheFile && (!cachedData || script.cachedDataRejected)) {
+    process.once('exit', () => save(cacheFile, script.createCachedData(), stem));
+  }
+  const mod = { exports: {} };
+  script
+    .runInThisContext()
+    .call(mod.exports, mod.exports, createRequire(file), mod, file, path.dirname(file));
+  return mod.exports;
+}
+
+module.exports = { requireCached, cacheDir };

@@ -1,0 +1,141 @@
+// `kirikae route "<prompt>" [--json]` runs from dist/route.cjs through V8's code cache
+// (bin/code-cache.js); every other shape runs the CLI bundle. Both must print the same thing,
+// the cache must never be wrong or in the way, and the fast path must not load undici (the
+// inventory reads Ollama over node:http).
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startOllamaStub, type OllamaStub } from '../support/ollama-stub.js';
+import { closedPort, ensureBuilt, kirikae, ROOT, sandbox, type Sandbox } from './helpers.js';
+
+let box: Sandbox;
+let cacheDir: string;
+let env: Record<string, string>;
+let noOllama: string;
+
+beforeAll(async () => {
+  await ensureBuilt();
+  noOllama = `http://127.0.0.1:${await closedPort()}`;
+}, 120_000);
+beforeEach(() => {
+  box = sandbox();
+  cacheDir = join(box.home, 'cache');
+  env = { ...box.env, KIRIKAE_CACHE_DIR: cacheDir, OLLAMA_HOST: noOllama };
+});
+afterEach(() => box.remove());
+
+const codeCache = () => join(cacheDir, 'code-cache');
+const cacheFiles = () => {
+  try {
+    return readdirSync(codeCache());
+  } catch {
+    return [];
+  }
+};
+
+describe('kirikae route through the code cache', () => {
+  it.each([
+    ['English', 'fix the typo in the README'],
+    [
+      'Japanese (the cues are regular expressions with escaped kana and kanji)',
+      'READMEのタイポを直して',
+    ],
+    ['a stack trace', 'why does this fail?\nTypeError: x is undefined\n    at f (src/a.ts:3:9)'],
+  ])('prints what the CLI prints for %s', async (_what, prompt) => {
+    // `--json route` is a root option first: commander's path through dist/cli.js.
+    const viaCli = await kirikae(['--json', 'route', prompt], env);
+    expect(cacheFiles()).toEqual([]);
+    const first = await kirikae(['route', prompt, '--json'], env);
+    expect(cacheFiles()).toHaveLength(1);
+    const cached = await kirikae(['route', '--json', prompt], env);
+    for (const run of [viaCli, first, cached]) {
+      expect(run.stderr).toBe('');
+      expect(run.exitCode).toBe(viaCli.exitCode);
+    }
+    expect(JSON.parse(first.stdout)).toEqual(JSON.parse(viaCli.stdout));
+    expect(cached.stdout).toBe(first.stdout);
+    // And the text card (`--` is not the fast path's shape either).
+    const text = await kirikae(['route', prompt], env);
+    expect(text.stdout).toBe((await kirikae(['route', '--', prompt], env)).stdout);
+  });
+
+  it('writes the cache once, private to the user, and uses it after', async () => {
+    await kirikae(['route', 'add a test for parseDate'], env);
+    const [name] = cacheFiles();
+    expect(name).toMatch(/^route\.cjs-[0-9a-f]{32}\.bin$/);
+    const file = join(codeCache(), name!);
+    expect(statSync(codeCache()).mode & 0o777).toBe(0o700);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const before = statSync(file);
+    const again = await kirikae(['route', 'add a test for parseDate'], env);
+    expect(again.exitCode).toBe(0);
+    const after = statSync(file);
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+  });
+
+  it('a corrupt cache is refused by V8 and replaced; the answer does not change', async () => {
+    const good = await kirikae(['route', 'rename foo to bar in utils.ts'], env);
+    const [name] = cacheFiles();
+    const file = join(codeCache(), name!);
+    writeFileSync(file, Buffer.alloc(4096, 7));
+    const run = await kirikae(['route', 'rename foo to bar in utils.ts'], env);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe(good.stdout);
+    expect(readFileSync(file).equals(Buffer.alloc(4096, 7))).toBe(false);
+  });
+
+  it('a cache folder it cannot write costs speed, not the answer', async () => {
+    const good = await kirikae(['route', 'explain this regex'], {
+      ...env,
+      KIRIKAE_CODE_CACHE: '0',
+    });
+    expect(cacheFiles()).toEqual([]);
+    writeFileSync(cacheDir, 'a file where the folder should be');
+    const run = await kirikae(['route', 'explain this regex'], env);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe(good.stdout);
+  });
+
+  it('anything but `route "<prompt>" [--json]` goes to the CLI, which answers it', async () => {
+    const help = await kirikae(['route', '--help'], env);
+    expect(help.stdout).toMatch(/show how a prompt would be routed/);
+    const two = await kirikae(['route', 'a', 'b'], env);
+    expect(two.exitCode).not.toBe(0);
+    expect(two.stderr).toMatch(/too many arguments/);
+    const dash = await kirikae(['route', '--', '-x is wrong'], env);
+    expect(dash.exitCode).toBe(0);
+    expect(cacheFiles()).toEqual([]);
+  });
+});
+
+describe('the fast path and undici', () => {
+  let stub: OllamaStub;
+  beforeAll(async () => {
+    stub = await startOllamaStub({
+      models: [{ name: 'qwen3-coder:30b', size: 18_556_700_000 }],
+    });
+  });
+  afterAll(() => stub.close());
+
+  it('reads Ollama without loading fetch (undici is ~50 ms of a cold start)', async () => {
+    const probe = join(box.home, 'probe.cjs');
+    writeFileSync(
+      probe,
+      "process.on('exit', () => require('fs').writeSync(2, JSON.stringify(process.moduleLoadList)));\n",
+    );
+    // Not spawnSync: the stub answers from this process's event loop.
+    const run = await execa(
+      process.execPath,
+      ['--require', probe, 'bin/kirikae.js', 'route', 'fix the typo in the README', '--json'],
+      { cwd: ROOT, env: { ...env, OLLAMA_HOST: stub.url }, extendEnv: false, reject: false },
+    );
+    expect(run.exitCode).toBe(0);
+    const out = JSON.parse(run.stdout) as { route: { model: string; available?: boolean } };
+    expect(JSON.stringify(out)).toContain('qwen3-coder:30b');
+    expect(JSON.stringify(out)).not.toMatch(/Cannot reach Ollama/);
+    const modules = JSON.parse(run.stderr) as string[];
+    expect(modules.some((m) => m.includes('undici'))).toBe(false);
+    expect(modules).toContain('NativeModule http');
+  });
+});
