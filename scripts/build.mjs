@@ -142,6 +142,7 @@ await build({
 {
   const file = 'dist/route.cjs';
   const text = readFileSync(file, 'utf8').replace(
+    // eslint-disable-next-line no-control-regex -- the ASCII range, control characters included
     /[^\x00-\x7f]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
