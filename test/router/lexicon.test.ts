@@ -10,7 +10,7 @@ import {
   mayHaveStackTrace,
   STACK_TRACE,
 } from '../../src/router/lexicon.js';
-import { predict } from '../../src/router/linear.js';
+import { fuseHeads, predict, predictFused, type LinearHead } from '../../src/router/linear.js';
 import { classifyRules, cueText } from '../../src/router/rules.js';
 import { committedModel, headProbabilities, turnFeatures } from '../../src/router/trained.js';
 import { LABELLED } from './labelled.js';
@@ -123,6 +123,17 @@ describe('the fused heads', () => {
       expect(fused.complexity).toEqual(predict(model.complexity, x));
       expect(fused.tier).toEqual(predict(model.tier, x));
       expect(fused.set).toEqual(predict(model.set!, x));
+    }
+  });
+
+  it('the same for three heads, whose 22 columns are not a multiple of the six summed at once', () => {
+    const model = committedModel();
+    const heads = [model.taskType, model.complexity, model.tier] as LinearHead[];
+    const fused = fuseHeads(heads)!;
+    expect(fused.width).toBe(22);
+    for (const text of texts.slice(0, 50)) {
+      const { x } = turnFeatures(text, {}, model.dim);
+      expect(predictFused(fused, x)).toEqual(heads.map((h) => predict(h, x)));
     }
   });
 });
