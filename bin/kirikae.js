@@ -67,20 +67,32 @@ function routeOnly(args) {
   return { prompt: prompts[0], json };
 }
 
+/**
+ * dist/route.cjs's exports, or undefined when it cannot be loaded (a partial build, a damaged
+ * file): then the CLI bundle answers, slower but the same. Loading runs no command.
+ */
+function routeFastPath() {
+  const routeBundle = join(__dirname, '../dist/route.cjs');
+  if (!existsSync(routeBundle)) return undefined;
+  try {
+    return require('./code-cache.js').requireCached(routeBundle);
+  } catch (error) {
+    if (process.env.KIRIKAE_DEBUG === '1') console.error(error);
+    return undefined;
+  }
+}
+
 const bundle = join(__dirname, '../dist/cli.js');
-const routeBundle = join(__dirname, '../dist/route.cjs');
 const args = process.argv.slice(2);
 const fastRoute = routeOnly(args);
-if (answeredHere(args)) {
+const routeModule = fastRoute ? routeFastPath() : undefined;
+if (routeModule) {
+  routeModule.routeCommand(fastRoute.prompt, fastRoute.json).catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+} else if (answeredHere(args)) {
   // Done: nothing else is loaded.
-} else if (fastRoute && existsSync(routeBundle)) {
-  require('./code-cache.js')
-    .requireCached(routeBundle)
-    .routeCommand(fastRoute.prompt, fastRoute.json)
-    .catch((error) => {
-      console.error(error);
-      process.exitCode = 1;
-    });
 } else if (!existsSync(bundle)) {
   console.error('kirikae: dist/cli.js is missing. Run `npm run build` (or `npm start`) first.');
   process.exitCode = 1;

@@ -2,7 +2,15 @@
 // (bin/code-cache.js); every other shape runs the CLI bundle. Both must print the same thing,
 // the cache must never be wrong or in the way, and the fast path must not load undici (the
 // inventory reads Ollama over node:http).
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -95,6 +103,30 @@ describe('kirikae route through the code cache', () => {
     const run = await kirikae(['route', 'explain this regex'], env);
     expect(run.stderr).toBe('');
     expect(run.stdout).toBe(good.stdout);
+  });
+
+  it('a route.cjs that cannot load leaves the answer to the CLI bundle', async () => {
+    const good = await kirikae(['route', 'fix the typo in the README'], env);
+    const copy = sandbox();
+    try {
+      // A copy of the package whose route.cjs is damaged (a partial build, a bad disk).
+      const root = join(copy.home, 'kirikae');
+      cpSync(join(ROOT, 'bin'), join(root, 'bin'), { recursive: true });
+      cpSync(join(ROOT, 'dist'), join(root, 'dist'), { recursive: true });
+      symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
+      copyFileSync(join(ROOT, 'package.json'), join(root, 'package.json'));
+      writeFileSync(join(root, 'dist', 'route.cjs'), 'this is not javascript (');
+      const run = await execa(
+        process.execPath,
+        [join(root, 'bin', 'kirikae.js'), 'route', 'fix the typo in the README'],
+        { env, extendEnv: false, reject: false, cwd: box.home, stripFinalNewline: false },
+      );
+      expect(run.stderr).toBe('');
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toBe(good.stdout);
+    } finally {
+      copy.remove();
+    }
   });
 
   it('anything but `route "<prompt>" [--json]` goes to the CLI, which answers it', async () => {
