@@ -50,7 +50,10 @@ function save(file, data, stem) {
 function requireCached(file, env = process.env) {
   // ASCII (scripts/build.mjs escapes the rest), so latin1 reads it exactly, and fastest.
   const source = wrap(fs.readFileSync(file, 'latin1'));
-  const stem = `${path.basename(file)}-`;
+  // One stem per installed copy: a global install and a clone used in turn keep a cache each,
+  // instead of deleting each other's as "earlier builds".
+  const where = createHash('sha256').update(file).digest('hex').slice(0, 8);
+  const stem = `${path.basename(file)}-${where}-`;
   let cacheFile;
   let cachedData;
   if (env.KIRIKAE_CODE_CACHE !== '0') {

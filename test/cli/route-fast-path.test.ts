@@ -71,7 +71,7 @@ describe('kirikae route through the code cache', () => {
   it('writes the cache once, private to the user, and uses it after', async () => {
     await kirikae(['route', 'add a test for parseDate'], env);
     const [name] = cacheFiles();
-    expect(name).toMatch(/^route\.cjs-[0-9a-f]{32}\.bin$/);
+    expect(name).toMatch(/^route\.cjs-[0-9a-f]{8}-[0-9a-f]{32}\.bin$/);
     const file = join(codeCache(), name!);
     expect(statSync(codeCache()).mode & 0o777).toBe(0o700);
     expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -105,16 +105,49 @@ describe('kirikae route through the code cache', () => {
     expect(run.stdout).toBe(good.stdout);
   });
 
+  /** A copy of the package (bin, dist, package.json; node_modules linked) under `home`. */
+  function packageCopy(home: string): string {
+    const root = join(home, 'kirikae');
+    cpSync(join(ROOT, 'bin'), join(root, 'bin'), { recursive: true });
+    cpSync(join(ROOT, 'dist'), join(root, 'dist'), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
+    copyFileSync(join(ROOT, 'package.json'), join(root, 'package.json'));
+    return root;
+  }
+
+  it('two installed copies keep a cache each; a rebuild replaces only its own', async () => {
+    const copy = sandbox();
+    try {
+      const root = packageCopy(copy.home);
+      const other = ['route', 'add a test for parseDate'];
+      const runCopy = () =>
+        execa(process.execPath, [join(root, 'bin', 'kirikae.js'), ...other], {
+          env,
+          extendEnv: false,
+          cwd: box.home,
+        });
+      await kirikae(other, env);
+      await runCopy();
+      const both = cacheFiles();
+      expect(both).toHaveLength(2);
+      // The copy rebuilt (its bundle's text changed): its old cache goes, the other stays.
+      writeFileSync(join(root, 'dist', 'route.cjs'), '\n// rebuilt\n', { flag: 'a' });
+      await runCopy();
+      await kirikae(other, env);
+      const after = cacheFiles();
+      expect(after).toHaveLength(2);
+      expect(after.filter((f) => both.includes(f))).toHaveLength(1);
+    } finally {
+      copy.remove();
+    }
+  });
+
   it('a route.cjs that cannot load leaves the answer to the CLI bundle', async () => {
     const good = await kirikae(['route', 'fix the typo in the README'], env);
     const copy = sandbox();
     try {
       // A copy of the package whose route.cjs is damaged (a partial build, a bad disk).
-      const root = join(copy.home, 'kirikae');
-      cpSync(join(ROOT, 'bin'), join(root, 'bin'), { recursive: true });
-      cpSync(join(ROOT, 'dist'), join(root, 'dist'), { recursive: true });
-      symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
-      copyFileSync(join(ROOT, 'package.json'), join(root, 'package.json'));
+      const root = packageCopy(copy.home);
       writeFileSync(join(root, 'dist', 'route.cjs'), 'this is not javascript (');
       const run = await execa(
         process.execPath,
