@@ -35,7 +35,26 @@ export function toOllamaError(error: unknown, host: string, model?: string): Kir
     return new KirikaeError('aborted', 'Cancelled', opts);
   }
   const code = causeCode(error);
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH') {
+  if (code === 'ETIMEDOUT') {
+    return new KirikaeError('network', `Ollama at ${host} did not answer in time`, {
+      ...opts,
+      hint: 'Check that it is running and not stuck (`ollama ps`), and that OLLAMA_HOST is reachable from here',
+    });
+  }
+  if (code === 'EPROTO') {
+    return new KirikaeError('network', `Cannot reach Ollama at ${host}: the TLS handshake failed`, {
+      ...opts,
+      hint: 'Ollama serves plain http unless a proxy adds TLS: check http:// or https:// in OLLAMA_HOST',
+    });
+  }
+  if (
+    code === 'ECONNREFUSED' ||
+    code === 'ENOTFOUND' ||
+    code === 'EHOSTUNREACH' ||
+    code === 'ENETUNREACH' ||
+    code === 'EHOSTDOWN' ||
+    code === 'EAI_AGAIN'
+  ) {
     return new KirikaeError('network', `Cannot reach Ollama at ${host}`, {
       ...opts,
       hint: START_HINT,

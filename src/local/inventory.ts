@@ -228,6 +228,7 @@ export class OllamaInventory {
   /** For pulls, deletes and loads; the four reads below go through `reads`. */
   readonly client: Ollama;
   private readonly reads: OllamaReads;
+  private readonly closeReads: () => void = () => undefined;
   private readonly factsByDigest = new Map<string, ModelFacts>();
   private diskLoaded: Promise<void> | undefined;
   private readonly cacheFile?: string;
@@ -236,8 +237,19 @@ export class OllamaInventory {
     this.host = options.host;
     this.client = options.client ?? new Ollama({ host: options.host });
     // A client handed in (tests) answers the reads too.
-    this.reads = options.client ?? ollamaReads(options.host);
+    if (options.client) {
+      this.reads = options.client;
+    } else {
+      const reads = ollamaReads(options.host);
+      this.reads = reads;
+      this.closeReads = () => reads.close();
+    }
     this.cacheFile = options.factsCacheFile;
+  }
+
+  /** Ends the reads in flight (their callers get an `aborted` error): the command is done. */
+  close(): void {
+    this.closeReads();
   }
 
   async version(): Promise<string> {

@@ -1,4 +1,4 @@
-import type { IncomingMessage, RequestOptions } from 'node:http';
+import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import type { ListResponse, ShowResponse } from 'ollama';
 
 /** The four reads the inventory makes: every start and every card refresh asks them. */
@@ -28,13 +28,27 @@ class ResponseError extends Error {
 }
 
 /**
+ * How long one read may take, connection to last byte. The ollama client inherited undici's
+ * limits (10 s to connect, 300 s for an answer); a server that accepts and never answers held
+ * the card's refresh, and `kirikae route` after it had printed, that long or forever. /api/show
+ * of a large model answers in well under a second.
+ */
+export const READ_TIMEOUT_MS = 10_000;
+
+/**
  * The inventory's reads over node:http instead of the ollama client. The client touches the
  * global `Headers` on every request, and that first touch loads undici (~50 ms on a 2-core Linux
  * box), which `kirikae route` otherwise never needs; node:http is already half loaded by then.
- * Same endpoints, same JSON, same errors (a refused connection keeps its ECONNREFUSED code).
+ * Same endpoints, same JSON, same errors (a refused connection keeps its ECONNREFUSED code), the
+ * client's Authorization header for ollama.com. `close()` ends the reads in flight.
  */
-export function ollamaReads(host: string): OllamaReads {
+export function ollamaReads(
+  host: string,
+  env: NodeJS.ProcessEnv = process.env,
+  timeoutMs = READ_TIMEOUT_MS,
+): OllamaReads & { close(): void } {
   const base = new URL(host.endsWith('/') ? host : `${host}/`);
+  const inFlight = new Set<ClientRequest>();
   const call = async <T>(path: string, body?: unknown): Promise<T> => {
     const url = new URL(path, base);
     const { request } =
@@ -42,18 +56,41 @@ export function ollamaReads(host: string): OllamaReads {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const options: RequestOptions = {
       method: payload === undefined ? 'GET' : 'POST',
-      headers: {
-        Accept: 'application/json',
-        ...(payload === undefined
-          ? {}
-          : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) }),
-      },
+      headers: readHeaders(url, env, payload),
     };
+    const deadline = Date.now() + timeoutMs;
+    const timedOut = () =>
+      Object.assign(new Error(`Ollama did not answer within ${timeoutMs / 1000} s`), {
+        code: 'ETIMEDOUT',
+      });
     // A kept-alive socket the server has since closed fails with ECONNRESET before anything was
     // sent; node's documented answer is to ask again once on a new socket (all four are reads).
     const send = (retry: boolean) =>
-      new Promise<IncomingMessage>((resolve, reject) => {
-        const req = request(url, options, resolve);
+      new Promise<{ text: string; status: number; reason: string }>((resolve, reject) => {
+        const req = request(url, options, (response) => {
+          readBody(response).then(
+            (text) =>
+              resolve({
+                text,
+                status: response.statusCode ?? 0,
+                reason: response.statusMessage ?? '',
+              }),
+            reject,
+          );
+        });
+        inFlight.add(req);
+        // Rejected here, not by the destroy's error: a body half read would report "terminated".
+        const timer = setTimeout(
+          () => {
+            reject(timedOut());
+            req.destroy();
+          },
+          Math.max(0, deadline - Date.now()),
+        );
+        req.on('close', () => {
+          clearTimeout(timer);
+          inFlight.delete(req);
+        });
         req.on('error', (error: NodeJS.ErrnoException) => {
           if (retry && req.reusedSocket && error.code === 'ECONNRESET') {
             send(false).then(resolve, reject);
@@ -61,18 +98,17 @@ export function ollamaReads(host: string): OllamaReads {
         });
         req.end(payload);
       });
-    const response = await send(true);
-    const text = await readBody(response);
-    const status = response.statusCode ?? 0;
-    if (status < 200 || status > 299) {
-      let message = `Error ${status}: ${response.statusMessage ?? ''}`;
+    const answer = await send(true);
+    const { text } = answer;
+    if (answer.status < 200 || answer.status > 299) {
+      let message = `Error ${answer.status}: ${answer.reason}`;
       try {
         const error = (JSON.parse(text) as { error?: unknown }).error;
         if (typeof error === 'string' && error) message = error;
       } catch {
         if (text) message = text;
       }
-      throw new ResponseError(message, status);
+      throw new ResponseError(message, answer.status);
     }
     return JSON.parse(text) as T;
   };
@@ -81,6 +117,27 @@ export function ollamaReads(host: string): OllamaReads {
     list: () => call('api/tags'),
     ps: () => call('api/ps'),
     show: ({ model }) => call('api/show', { model }),
+    close() {
+      for (const req of inFlight)
+        req.destroy(Object.assign(new Error('closed'), { name: 'AbortError' }));
+    },
+  };
+}
+
+/** The headers of one read; direct calls to ollama.com's API carry the account's key, as the
+ * client sends them. */
+export function readHeaders(
+  url: URL,
+  env: NodeJS.ProcessEnv,
+  payload: string | undefined,
+): Record<string, string | number> {
+  const key = url.protocol === 'https:' && url.hostname === 'ollama.com' && env.OLLAMA_API_KEY;
+  return {
+    Accept: 'application/json',
+    ...(key ? { Authorization: `Bearer ${key}` } : {}),
+    ...(payload === undefined
+      ? {}
+      : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) }),
   };
 }
 
@@ -88,18 +145,26 @@ function readBody(response: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let failed = false;
+    const fail = (error: Error) => {
+      if (!failed) reject(error);
+      failed = true;
+    };
     response.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY) {
-        response.destroy(new Error(`Ollama sent more than ${MAX_BODY} bytes`));
+        fail(new Error(`Ollama sent more than ${MAX_BODY} bytes`));
+        response.destroy();
         return;
       }
       chunks.push(chunk);
     });
-    response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    response.on('error', reject);
+    response.on('end', () => {
+      if (!failed) resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    response.on('error', fail);
     response.on('aborted', () =>
-      reject(Object.assign(new Error('terminated'), { code: 'ECONNRESET' })),
+      fail(Object.assign(new Error('terminated'), { code: 'ECONNRESET' })),
     );
   });
 }

@@ -74,6 +74,8 @@ export interface LocalRuntime {
   recordLoad(model: string, seconds: number): void;
   /** Resident models of every host, for the status bar. */
   residentViews(): { name: string; bytes: number; host: string }[];
+  /** Ends every host's reads in flight: nothing waits on a stuck server after the command. */
+  close(): void;
 }
 
 export interface LocalRuntimeOptions {
@@ -234,6 +236,9 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
       ]);
     },
     hostFor,
+    close: () => {
+      for (const h of hosts) h.inventory.close();
+    },
     findHost: (key) => hosts.find((h) => h.host.url === key || h.label === key),
     async ensureResident(model, numCtx) {
       const host = hostFor(model);

@@ -224,7 +224,10 @@ export function buildCore(options: CoreOptions): Core {
         options.notice('warn', `The ledger history could not be read: ${describe(error)}`);
       }
     },
-    close: () => ledger?.close(),
+    close: () => {
+      ledger?.close();
+      local.close();
+    },
   };
 }
 

@@ -1,10 +1,10 @@
 // The inventory reads Ollama over node:http (src/local/ollama-reads.ts) instead of the ollama
 // client, to keep undici off a cold start. It must read the same JSON and fail the same ways.
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { Ollama } from 'ollama';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toOllamaError } from '../../src/local/errors.js';
-import { ollamaReads } from '../../src/local/ollama-reads.js';
+import { ollamaReads, readHeaders } from '../../src/local/ollama-reads.js';
 import { startOllamaStub, type OllamaStub } from '../support/ollama-stub.js';
 
 let stub: OllamaStub;
@@ -97,6 +97,96 @@ describe('ollamaReads', () => {
     } finally {
       server.close();
     }
+  });
+
+  /** A server on a free port; `handle` answers (or does not). */
+  async function serve(handle: Parameters<typeof createServer>[1]): Promise<[Server, string]> {
+    const server = createServer(handle);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return [server, `http://127.0.0.1:${(server.address() as { port: number }).port}`];
+  }
+
+  it('a server that accepts and never answers is given up on, with a clear error', async () => {
+    const [server, at] = await serve(() => undefined);
+    try {
+      const started = Date.now();
+      const error = await failure(ollamaReads(at, {}, 300).list());
+      expect(Date.now() - started).toBeLessThan(3000);
+      const mapped = toOllamaError(error, at);
+      expect(mapped).toMatchObject({ kind: 'network' });
+      expect(mapped.describe()).toMatch(/did not answer in time.*ollama ps/);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('the deadline covers a body that trickles', async () => {
+    const [server, at] = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"models": [');
+      // …and nothing more.
+    });
+    try {
+      const mapped = toOllamaError(await failure(ollamaReads(at, {}, 300).list()), at);
+      expect(mapped.describe()).toMatch(/did not answer in time/);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('close() ends the reads in flight as a cancellation', async () => {
+    const [server, at] = await serve(() => undefined);
+    try {
+      const reads = ollamaReads(at, {}, 60_000);
+      const pending = failure(reads.ps());
+      await new Promise((r) => setTimeout(r, 50));
+      reads.close();
+      expect(toOllamaError(await pending, at)).toMatchObject({ kind: 'aborted' });
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('a body over 32 MB is refused as such, not as a dropped connection', async () => {
+    const chunk = Buffer.alloc(1024 * 1024, 32);
+    const [server, at] = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      let sent = 0;
+      const more = () => {
+        while (sent < 40 && res.write(chunk)) sent++;
+        if (sent < 40) res.once('drain', more);
+        else res.end();
+      };
+      res.on('error', () => undefined);
+      more();
+    });
+    try {
+      const error = await failure(ollamaReads(at).list());
+      expect((error as Error).message).toBe('Ollama sent more than 33554432 bytes');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it("sends ollama.com's API key only to ollama.com over https, as the client does", () => {
+    const env = { OLLAMA_API_KEY: 'sk-test' };
+    const auth = (url: string) => readHeaders(new URL(url), env, undefined).Authorization;
+    expect(auth('https://ollama.com/api/tags')).toBe('Bearer sk-test');
+    expect(auth('https://ollama.com:443/api/tags')).toBe('Bearer sk-test');
+    expect(auth('http://ollama.com/api/tags')).toBeUndefined();
+    expect(auth('https://evil.example/api/tags')).toBeUndefined();
+    expect(auth('http://127.0.0.1:11434/api/tags')).toBeUndefined();
+    expect(
+      readHeaders(new URL('https://ollama.com/'), {}, undefined).Authorization,
+    ).toBeUndefined();
+    expect(readHeaders(new URL('http://h/api/show'), {}, '{"model":"x"}')).toMatchObject({
+      'Content-Type': 'application/json',
+      'Content-Length': 13,
+    });
   });
 
   it('keeps a path the host has (Ollama behind a proxy at /ollama)', async () => {
