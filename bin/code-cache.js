@@ -1,4 +1,4 @@
-/* global require, module */
+/* global require, module, Buffer */
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose, see kirikae.js */
 // Loads a CommonJS bundle with V8's code cache, as Node >= 22.1's module.enableCompileCache()
 // does: the first run compiles the bundle and, at exit, saves the code V8 compiled while it ran
@@ -6,12 +6,13 @@
 // and most of the compiling. On Node 20 this is what a cold `kirikae route` spent most on.
 //
 // The cache lives in the user's cache folder (KIRIKAE_CACHE_DIR, else ~/Library/Caches/kirikae
-// on macOS, else $XDG_CACHE_HOME or ~/.cache, then kirikae/code-cache), in a folder only the user
-// can open. Its name carries a hash of the bundle's text, node's version and the CPU
-// architecture: V8's own check compares the source's length, not its text, so a rebuilt bundle
-// of the same length must never meet the old cache. KIRIKAE_CODE_CACHE=0 turns it off.
+// on macOS, else $XDG_CACHE_HOME or ~/.cache, then kirikae/code-cache), used only while no one
+// else can write that folder. Its name carries a hash of the bundle's text, node's version and
+// the CPU architecture: V8's own check compares the source's length, not its text, so a rebuilt
+// bundle of the same length must never meet the old cache. Each file starts with a digest of
+// its data, which V8 does not check. KIRIKAE_CODE_CACHE=0 turns it off.
 'use strict';
-const { createHash } = require('node:crypto');
+const { createHash, randomBytes } = require('node:crypto');
 const fs = require('node:fs');
 const { homedir } = require('node:os');
 const path = require('node:path');
@@ -27,13 +28,50 @@ function cacheDir(env) {
   return path.join(base, 'kirikae', 'code-cache');
 }
 
-/** Writes the cache beside a unique temporary name and renames it, so a reader never sees half. */
+const DIGEST_BYTES = 32;
+const digestOf = (data) => createHash('sha256').update(data).digest();
+
+/**
+ * The cache file is the SHA-256 of V8's data, then the data. V8 checks only a header (its
+ * version, flags and the source's length), not the rest: a file damaged past the header was
+ * run, and crashed node or changed the answer. Data whose digest does not match is not used.
+ */
+function readCache(file) {
+  let bytes;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch {
+    return undefined; // no cache yet
+  }
+  const data = bytes.subarray(DIGEST_BYTES);
+  return bytes.length > DIGEST_BYTES && digestOf(data).equals(bytes.subarray(0, DIGEST_BYTES))
+    ? data
+    : undefined;
+}
+
+/**
+ * Only a folder of this user's that no one else may write is trusted: whoever can write the
+ * cache can choose the code kirikae runs. An existing folder is used as it is, never re-moded.
+ */
+function trustedFolder(dir) {
+  try {
+    const st = fs.lstatSync(dir);
+    const mine = typeof process.getuid !== 'function' || st.uid === process.getuid();
+    return st.isDirectory() && mine && (st.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Writes the cache under a new random name and renames it, so a reader never sees half. */
 function save(file, data, stem) {
   try {
     const dir = path.dirname(file);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const temp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, data, { mode: 0o600 });
+    if (!trustedFolder(dir)) return;
+    const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    // wx: never through a link or over a file someone placed at that name.
+    fs.writeFileSync(temp, Buffer.concat([digestOf(data), data]), { mode: 0o600, flag: 'wx' });
     fs.renameSync(temp, file);
     // Caches of earlier builds of this bundle are never read again.
     for (const name of fs.readdirSync(dir)) {
@@ -62,16 +100,14 @@ function requireCached(file, env = process.env) {
       .update(source)
       .digest('hex')
       .slice(0, 32);
-    cacheFile = path.join(cacheDir(env), `${stem}${key}.bin`);
-    try {
-      cachedData = fs.readFileSync(cacheFile);
-    } catch {
-      // no cache yet
-    }
+    const dir = cacheDir(env);
+    cacheFile = path.join(dir, `${stem}${key}.bin`);
+    if (trustedFolder(dir)) cachedData = readCache(cacheFile);
   }
   // No importModuleDynamically: the bundle has no import() (scripts/build.mjs).
   const script = new vm.Script(source, { filename: file, cachedData });
-  // Missing, or refused by V8 (another V8, other flags): this run's code becomes the cache.
+  // Missing, damaged, or refused by V8 (another V8, other flags): this run's code becomes the
+  // cache.
   if (cacheFile && (!cachedData || script.cachedDataRejected)) {
     process.once('exit', () => save(cacheFile, script.createCachedData(), stem));
   }

@@ -75,7 +75,9 @@ function routeFastPath() {
   const routeBundle = join(__dirname, '../dist/route.cjs');
   if (!existsSync(routeBundle)) return undefined;
   try {
-    return require('./code-cache.js').requireCached(routeBundle);
+    const loaded = require('./code-cache.js').requireCached(routeBundle);
+    if (typeof loaded?.routeCommand === 'function') return loaded;
+    throw new Error(`${routeBundle} has no routeCommand`);
   } catch (error) {
     if (process.env.KIRIKAE_DEBUG === '1') console.error(error);
     return undefined;

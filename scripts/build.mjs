@@ -128,7 +128,11 @@ await build({
     // Only price-version.ts reads it, and only when the define above is missing.
     'import.meta.url': '__kirikaeModuleUrl',
   },
-  banner: { js: "const __kirikaeModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // "use strict" first: after the banner's statement esbuild's own would be no directive, and
+  // the ES module bundle the other commands run is strict.
+  banner: {
+    js: "'use strict';\nconst __kirikaeModuleUrl = require('node:url').pathToFileURL(__filename).href;",
+  },
   plugins: [zodEnglishOnly, genaiPricesWithoutCollator],
   minifyWhitespace: minify,
   minifySyntax: minify,
@@ -141,7 +145,13 @@ await build({
 // value and a regular expression with or without the u flag.
 {
   const file = 'dist/route.cjs';
-  const text = readFileSync(file, 'utf8').replace(
+  const original = readFileSync(file, 'utf8');
+  // Where \uXXXX would not mean the character: after a backslash (`/\あ/` would become a
+  // literal "u3042"), and U+2028/2029, which end a line (and so a comment) where they stand.
+  // eslint-disable-next-line no-control-regex -- the ASCII range, control characters included
+  const unsafe = /\\[^\x00-\x7f]|[\u2028\u2029]/.exec(original);
+  if (unsafe) throw new Error(`route.cjs: cannot escape ${JSON.stringify(unsafe[0])} safely`);
+  const text = original.replace(
     // eslint-disable-next-line no-control-regex -- the ASCII range, control characters included
     /[^\x00-\x7f]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,

@@ -5,9 +5,12 @@
 // (root options, --help, a prompt that starts with `-`) goes through the CLI in cli.tsx.
 import { reportFatal } from './commands/fail.js';
 import { processIO } from './commands/io.js';
+import { exitOnTermination } from './commands/termination.js';
 import { route } from './wiring/headless.js';
 
 export async function routeCommand(prompt: string, json: boolean): Promise<void> {
+  // route starts no processes: the signal's exit code is all there is to match.
+  exitOnTermination();
   const io = processIO();
   try {
     process.exitCode = await route({ prompt, json, model: undefined, tier: undefined }, io);

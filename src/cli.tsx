@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { reportFatal } from './commands/fail.js';
 import { processIO } from './commands/io.js';
+import { exitOnTermination } from './commands/termination.js';
 
 interface RootOptions {
   print?: string;
@@ -294,14 +295,7 @@ Environment:
 
 // A closed terminal or a kill must not leave bash children running: end their process groups,
 // then exit with the signal's code. The agent is loaded only if a command ever started one.
-for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
-  process.once(signal, () => {
-    void import('./agent/process.js')
-      .then((m) => m.killAllProcessGroups())
-      .catch(() => undefined)
-      .finally(() => process.exit(signal === 'SIGTERM' ? 143 : 129));
-  });
-}
+exitOnTermination(() => import('./agent/process.js').then((m) => m.killAllProcessGroups()));
 
 try {
   await buildProgram().parseAsync(process.argv);

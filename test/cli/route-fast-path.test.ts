@@ -3,14 +3,17 @@
 // the cache must never be wrong or in the way, and the fast path must not load undici (the
 // inventory reads Ollama over node:http).
 import {
+  chmodSync,
   copyFileSync,
   cpSync,
+  mkdirSync,
   readFileSync,
   readdirSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -82,15 +85,36 @@ describe('kirikae route through the code cache', () => {
     expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
   });
 
-  it('a corrupt cache is refused by V8 and replaced; the answer does not change', async () => {
-    const good = await kirikae(['route', 'rename foo to bar in utils.ts'], env);
+  it('a damaged cache is not run, whatever part is damaged, and is replaced', async () => {
+    const prompt = ['route', 'rename foo to bar in utils.ts'];
+    const good = await kirikae(prompt, env);
     const [name] = cacheFiles();
     const file = join(codeCache(), name!);
-    writeFileSync(file, Buffer.alloc(4096, 7));
+    const clean = readFileSync(file);
+    // Past V8's header, which is all V8 checks (such damage crashed node or changed the answer),
+    // in the header, and a file cut short.
+    for (const damage of [
+      (b: Buffer) => b.fill(0xfc, 800_000, 800_004),
+      (b: Buffer) => b.fill(0xfc, b.length - 4),
+      (b: Buffer) => b.fill(7, 32, 64),
+      (b: Buffer) => b.subarray(0, 1000),
+    ]) {
+      const damaged = damage(Buffer.from(clean));
+      writeFileSync(file, damaged);
+      const run = await kirikae(prompt, env);
+      expect(run.exitCode).toBe(0);
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toBe(good.stdout);
+      expect(readFileSync(file).equals(damaged)).toBe(false);
+    }
+  });
+
+  it('a cache folder others may write is neither read nor written', async () => {
+    mkdirSync(codeCache(), { recursive: true });
+    chmodSync(codeCache(), 0o777);
     const run = await kirikae(['route', 'rename foo to bar in utils.ts'], env);
-    expect(run.stderr).toBe('');
-    expect(run.stdout).toBe(good.stdout);
-    expect(readFileSync(file).equals(Buffer.alloc(4096, 7))).toBe(false);
+    expect(run.exitCode).toBe(0);
+    expect(cacheFiles()).toEqual([]);
   });
 
   it('a cache folder it cannot write costs speed, not the answer', async () => {
@@ -149,6 +173,15 @@ describe('kirikae route through the code cache', () => {
       // A copy of the package whose route.cjs is damaged (a partial build, a bad disk).
       const root = packageCopy(copy.home);
       writeFileSync(join(root, 'dist', 'route.cjs'), 'this is not javascript (');
+      // And one that loads but is not the fast path's (an older build's exports).
+      const oddRoot = packageCopy(join(copy.home, 'odd'));
+      writeFileSync(join(oddRoot, 'dist', 'route.cjs'), 'module.exports = { route() {} };');
+      const odd = await execa(
+        process.execPath,
+        [join(oddRoot, 'bin', 'kirikae.js'), 'route', 'fix the typo in the README'],
+        { env, extendEnv: false, reject: false, cwd: box.home, stripFinalNewline: false },
+      );
+      expect([odd.exitCode, odd.stderr, odd.stdout]).toEqual([0, '', good.stdout]);
       const run = await execa(
         process.execPath,
         [join(root, 'bin', 'kirikae.js'), 'route', 'fix the typo in the README'],
@@ -171,6 +204,65 @@ describe('kirikae route through the code cache', () => {
     const dash = await kirikae(['route', '--', '-x is wrong'], env);
     expect(dash.exitCode).toBe(0);
     expect(cacheFiles()).toEqual([]);
+  });
+});
+
+describe('the fast path ends as the CLI does', () => {
+  let hang: Server;
+  let hangUrl: string;
+  beforeAll(async () => {
+    // An Ollama that accepts every request and never answers.
+    hang = createServer(() => undefined);
+    await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
+    hangUrl = `http://127.0.0.1:${(hang.address() as { port: number }).port}`;
+  });
+  afterAll(() => {
+    hang.closeAllConnections();
+    hang.close();
+  });
+
+  it.each([
+    ['the fast path', ['route', 'fix the typo in the README']],
+    ['the CLI', ['route', '--', 'fix the typo in the README']],
+  ])('%s prints and exits while Ollama hangs', async (_path, args) => {
+    const run = await kirikae(args, { ...env, OLLAMA_HOST: hangUrl }, { timeoutMs: 9000 });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(/route\s+tier 3 local/);
+    // The card waits 2 s for Ollama; the reads still in flight then end with the command.
+    expect(run.endedAtMs).toBeLessThan(6000);
+  });
+
+  it.each([
+    ['the fast path', ['route', 'fix the typo in the README']],
+    ['the CLI', ['route', '--', 'fix the typo in the README']],
+  ])('%s exits 143 on SIGTERM', async (_path, args) => {
+    const child = execa(process.execPath, [join(ROOT, 'bin', 'kirikae.js'), ...args], {
+      env: { ...env, OLLAMA_HOST: hangUrl },
+      extendEnv: false,
+      reject: false,
+      cwd: box.home,
+    });
+    await new Promise((r) => setTimeout(r, 700));
+    child.kill('SIGTERM');
+    const run = await child;
+    expect([run.exitCode, run.signal ?? null]).toEqual([143, null]);
+  });
+
+  it.each([
+    ['the fast path', ['route', 'fix the typo in the README', '--json']],
+    ['the CLI', ['--json', 'route', 'fix the typo in the README']],
+  ])('%s: a reader that closes the pipe early is not an error', async (_path, args) => {
+    const child = execa(process.execPath, [join(ROOT, 'bin', 'kirikae.js'), ...args], {
+      env,
+      extendEnv: false,
+      reject: false,
+      cwd: box.home,
+      buffer: { stdout: false },
+    });
+    child.stdout!.destroy(); // `| head -1` that has its line
+    const run = await child;
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
   });
 });
 
