@@ -117,6 +117,40 @@ function createHost(host: OllamaHost, options: LocalRuntimeOptions): LocalHost {
   let installed: InstalledWithFacts[] | undefined;
   let resident: ResidentModel[] = [];
   let problem: string | undefined = `Ollama not checked yet at ${host.url}`;
+  const readAll = async (): Promise<void> => {
+    try {
+      const [withFacts, known] = await Promise.all([
+        inventory.installedWithFacts(),
+        residency.refresh(),
+      ]);
+      installed = withFacts;
+      resident = known.resident;
+      problem = undefined;
+    } catch (error) {
+      installed = undefined;
+      resident = [];
+      problem = isKirikaeError(error) ? error.describe() : `Ollama not reachable at ${host.url}`;
+    }
+  };
+  // One read of the host at a time, and at most one waiting: the status bar asks every 5 s
+  // whether or not the last answer came, and a stuck server piled up requests. A caller during
+  // a read gets the one after it, so what it sees is never older than its call (a load's own
+  // refresh must see the load).
+  let reading: Promise<void> | undefined;
+  let next: Promise<void> | undefined;
+  const refresh = (): Promise<void> => {
+    if (!reading) {
+      reading = readAll().finally(() => {
+        reading = undefined;
+      });
+      return reading;
+    }
+    next ??= reading.then(() => {
+      next = undefined;
+      return refresh();
+    });
+    return next;
+  };
   const self: LocalHost & { refresh(): Promise<void>; setResident(r: ResidentModel[]): void } = {
     host,
     label: labelOf(host.url),
@@ -128,21 +162,7 @@ function createHost(host: OllamaHost, options: LocalRuntimeOptions): LocalHost {
     installed: () => installed,
     resident: () => resident,
     problem: () => problem,
-    async refresh() {
-      try {
-        const [withFacts, known] = await Promise.all([
-          inventory.installedWithFacts(),
-          residency.refresh(),
-        ]);
-        installed = withFacts;
-        resident = known.resident;
-        problem = undefined;
-      } catch (error) {
-        installed = undefined;
-        resident = [];
-        problem = isKirikaeError(error) ? error.describe() : `Ollama not reachable at ${host.url}`;
-      }
-    },
+    refresh,
     setResident(r) {
       resident = r;
     },
