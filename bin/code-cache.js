@@ -118,4 +118,4 @@ function requireCached(file, env = process.env) {
   return mod.exports;
 }
 
-module.exports = { requireCached, cacheDir };
+module.exports = { requireCached };

@@ -26,7 +26,7 @@ export interface StoredHead<C extends string | number = string | number> {
   classes: C[];
   bias: number[];
   scale: number;
-  /** Int8 rows in base64; absent when the model file stores the heads fused (`storeFused`). */
+  /** Int8 rows in base64; absent when the model file stores the heads fused. */
   weights?: string;
   temperature: number;
   link?: 'softmax' | 'sigmoid';
@@ -202,20 +202,10 @@ export function loadHead<C extends string | number>(
 }
 
 /**
- * The heads' int8 rows interleaved as fuseHeads() lays them out, in base64: the model file
- * stores this instead of each head's rows, so loading is one decode and no copy (the copy was
- * ~8 ms of a cold `kirikae route`, before the loop is optimised).
- */
-export function storeFused(heads: readonly LinearHead[]): string {
-  const fused = fuseHeads(heads);
-  if (!fused) throw new Error('router weights: only int8 heads of one width can be fused');
-  const w = fused.weights;
-  return Buffer.from(w.buffer, w.byteOffset, w.byteLength).toString('base64');
-}
-
-/**
- * Heads stored fused. Inference reads the fused rows; a head's own rows (training tools, tests
- * that compare the two paths) are copied out of them the first time they are asked for.
+ * Heads stored fused (fuseHeads' layout in base64): loading is one decode and no copy, where
+ * interleaving at load was ~8 ms of a cold `kirikae route`. Inference reads the fused rows; a
+ * head's own rows (training tools, tests that compare the two paths) are copied out of them the
+ * first time they are asked for.
  */
 export function loadFused(
   stored: readonly StoredHead[],

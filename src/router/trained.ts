@@ -7,7 +7,6 @@ import {
   loadFused,
   loadHead,
   predict,
-  storeFused,
   predictFused,
   type FusedHeads,
   type LinearHead,
@@ -31,7 +30,7 @@ export interface StoredModel {
     /** Classes index ACCEPTABLE_SETS (decide.ts); absent in older weights. */
     set?: StoredHead<number>;
   };
-  /** The heads' rows interleaved (`storeFused`, in the heads' order above); then no head has
+  /** The heads' rows interleaved (fuseHeads, in the heads' order above); then no head has
    * `weights` of its own. */
   fused?: string;
   trainedOn: { examples: number; overrides: number; corpus: string; at: string };
@@ -100,11 +99,12 @@ export function fuseStoredModel(model: StoredModel): StoredModel {
       tier: bare(tier),
       ...(set ? { set: bare(set) } : {}),
     },
-    fused: storeFused(
-      set
-        ? [loaded.taskType, loaded.complexity, loaded.tier, loaded.set!]
-        : [loaded.taskType, loaded.complexity, loaded.tier],
-    ),
+    // loadModel fused the int8 heads already (a stored head is always int8).
+    fused: Buffer.from(
+      loaded.fused!.weights.buffer,
+      loaded.fused!.weights.byteOffset,
+      loaded.fused!.weights.byteLength,
+    ).toString('base64'),
   };
 }
 
