@@ -5,7 +5,7 @@
 // KIRIKAE_MINIFY=0 builds readable output for debugging.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { inkOutputCache } from './ink-output-cache.mjs';
 
@@ -158,6 +158,11 @@ await build({
   );
   writeFileSync(file, text);
 }
+
+// The router's weights are a binary file read at run time (src/router/weights-file.ts), beside
+// the bundles rather than inside them: as a string in the bundle, 1 MB of weights cost every
+// `kirikae route` start tens of milliseconds of parsing and code-cache reading.
+copyFileSync('src/router/weights/router.bin', 'dist/router.bin');
 
 // bin/kirikae.js prints this for `kirikae --help` without loading the bundle. Commander wraps
 // help at 80 columns when its output is not a terminal, as here.

@@ -1,10 +1,12 @@
-// Trains the router's classifier and writes src/router/weights/router.json:
+// Trains the router's classifier and writes src/router/weights/router.json and the binary file of
+// its weights beside it (router.bin):
 //   npx tsx scripts/train-router.ts [--with-overrides <dataDir>/router/overrides.jsonl]
 // (flags as eval-router: --corpus, --folds, --seed, --dim, --epochs, --l2, --lr, --out).
 // Cross-validation first (grouped folds) fits the softmax temperatures, the confidence
 // calibration and picks the decision strategy on held-out predictions; then the heads are
 // refitted on every example and stored as int8.
 import { writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { STRATEGIES } from '../src/router/decide.js';
 import { storeHead } from '../src/router/linear.js';
 import { fuseStoredModel, type StoredModel } from '../src/router/trained.js';
@@ -52,29 +54,34 @@ const heads = trainHeads(
   opts.fit,
 );
 for (const h of HEADS) heads[h].temperature = temperatures[h];
-const model: StoredModel = fuseStoredModel({
-  format: 1,
-  dim: opts.fit.dim,
-  strategy: best.strategy,
-  calibration,
-  heads: {
-    taskType: storeHead(heads.taskType) as StoredModel['heads']['taskType'],
-    complexity: storeHead(heads.complexity) as StoredModel['heads']['complexity'],
-    tier: storeHead(heads.tier) as StoredModel['heads']['tier'],
-    // Stored only when the chosen strategy reads it: 87 KB the others would carry for nothing.
-    ...(best.strategy === 'ensemble'
-      ? { set: storeHead(heads.set) as NonNullable<StoredModel['heads']['set']> }
-      : {}),
-  },
-  trainedOn: {
-    examples: examples.length,
-    overrides: extra.length,
-    // The labelled prompts are held out (test/router/labelled.test.ts) unless --with-labelled.
-    corpus: `${opts.corpus ?? 'data/router/corpus.jsonl'}${opts.withLabelled ? ' + test/router/labelled.ts' : ''}`,
-    at: new Date().toISOString().slice(0, 10),
-  },
-});
 const out = opts.out ?? 'src/router/weights/router.json';
+const binary = `${basename(out, '.json')}.bin`;
+const { model, bytes } = fuseStoredModel(
+  {
+    format: 1,
+    dim: opts.fit.dim,
+    strategy: best.strategy,
+    calibration,
+    heads: {
+      taskType: storeHead(heads.taskType) as StoredModel['heads']['taskType'],
+      complexity: storeHead(heads.complexity) as StoredModel['heads']['complexity'],
+      tier: storeHead(heads.tier) as StoredModel['heads']['tier'],
+      // Stored only when the chosen strategy reads it: 87 KB the others would carry for nothing.
+      ...(best.strategy === 'ensemble'
+        ? { set: storeHead(heads.set) as NonNullable<StoredModel['heads']['set']> }
+        : {}),
+    },
+    trainedOn: {
+      examples: examples.length,
+      overrides: extra.length,
+      // The labelled prompts are held out (test/router/labelled.test.ts) unless --with-labelled.
+      corpus: `${opts.corpus ?? 'data/router/corpus.jsonl'}${opts.withLabelled ? ' + test/router/labelled.ts' : ''}`,
+      at: new Date().toISOString().slice(0, 10),
+    },
+  } satisfies StoredModel,
+  binary,
+);
+writeFileSync(join(dirname(out), binary), bytes);
 // Written as `prettier --check .` (npm run lint) expects it: with the repository's settings
 // (print width 100), which `format` does not read by itself.
 const { format, resolveConfig } = await import('prettier');

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { classify } from '../../src/router/classify.js';
 import { route } from '../../src/router/route.js';
-import { loadModel, type StoredModel } from '../../src/router/trained.js';
+import { committedModel, loadModel, type StoredModel } from '../../src/router/trained.js';
 import { overrideLine, parseOverrides } from '../../src/router/overrides.js';
 import { loadTokenizer } from '../../src/router/tokenizer.js';
 import { conversation, ctx, SYSTEM, TOOLS } from '../../test/router/helpers.js';
@@ -43,7 +43,11 @@ const report = (name: string, r: number[] & { cpu: number[] }) =>
 // 1. Weights: read, parse, decode (what the first classification pays once).
 const file = new URL('../../src/router/weights/router.json', import.meta.url);
 const load = timed(20, () => loadModel(JSON.parse(readFileSync(file, 'utf8')) as StoredModel));
-report(`weights load (read + parse + decode, ${readFileSync(file).length} bytes)`, load);
+const binary = new URL('../../src/router/weights/router.bin', import.meta.url);
+report(
+  `weights load (read + parse + map, ${readFileSync(file).length} + ${readFileSync(binary).length} bytes)`,
+  load,
+);
 
 // 2. Classification of ~2,000-character prompts made of real corpus text.
 const texts = loadExamples().map((e) => e.text ?? '');
@@ -87,7 +91,12 @@ report(
 // turn also looks for the user's own choice for a prompt like this one (past-choices.ts).
 const labels = parseOverrides(
   Array.from({ length: 500 }, (_, i) =>
-    overrideLine({ prompt: texts[i % texts.length]!, tier: 3, proposedTier: 1, dim: 8192 }),
+    overrideLine({
+      prompt: texts[i % texts.length]!,
+      tier: 3,
+      proposedTier: 1,
+      dim: committedModel().dim,
+    }),
   ).join('\n'),
 );
 const withLabels = ctx({ overrides: labels });

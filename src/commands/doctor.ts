@@ -8,6 +8,7 @@ import { OllamaInventory } from '../local/inventory.js';
 import { readMemory } from '../telemetry/memory.js';
 import { checkModels, type ModelCheck } from '../catalog/model-check.js';
 import { bytes } from '../present/units.js';
+import { committedWeightsStatus, type WeightsStatus } from '../router/trained.js';
 import { checkOnline, type FetchLike, type OnlineReport } from './doctor-online.js';
 import type { CommandIO } from './io.js';
 
@@ -70,6 +71,8 @@ export interface DoctorArgs {
 export interface DoctorDeps {
   fetch?: FetchLike;
   today?: Date;
+  /** The router's weights (tests make them unusable). */
+  weights?: () => WeightsStatus;
 }
 
 /** One line per configured model: its price source, or what is wrong and the fix. */
@@ -153,6 +156,12 @@ export async function runDoctor(
     Exclude<ProviderId, 'ollama'>,
     ReturnType<typeof providerSetup> & { usable: boolean }
   >;
+  const weights = (deps.weights ?? committedWeightsStatus)();
+  if (!weights.usable)
+    problems.push({
+      what: `the router's trained weights cannot be used (${weights.error})`,
+      fix: 'reinstall kirikae, or run `npm run build` in its folder; until then the hand-written rules route every turn',
+    });
   const models = checkModels(loaded.config, deps.today);
   for (const m of models)
     for (const p of m.problems) problems.push({ what: `${m.id} ${p.problem}`, fix: p.fix });
@@ -198,6 +207,7 @@ export async function runDoctor(
                 pressure: memory.pressure,
               }
             : null,
+          router: weights,
           models,
           ...(online ? { online } : {}),
           usable,
@@ -236,6 +246,11 @@ export async function runDoctor(
     memory
       ? `memory     ${bytes(memory.usedBytes)} used of ${bytes(memory.totalBytes)} · pressure ${memory.pressure}`
       : 'memory     could not be read',
+  );
+  out.push(
+    weights.usable
+      ? `router     ✓ trained on ${weights.examples} prompts (${weights.at}), ${weights.dim} slots`
+      : `router     ✗ trained weights unusable: routing by the hand-written rules`,
   );
   out.push(
     `models     ${modelProblems ? `✗ ${modelProblems} problem(s)` : '✓ every model current and priced'}${online ? ' (checked online)' : ''}`,

@@ -15,9 +15,10 @@ export type { ClassifyOptions } from './rules.js';
 export const LOW_CONFIDENCE = 0.5;
 
 /**
- * Classifies a turn: the trained model (data/router/ corpus, weights in weights/router.json)
- * over the prompt's words, shape and the rule classifier's cues; task type, complexity 1–5 and
- * a calibrated confidence (the probability the table's tier for them is an acceptable one).
+ * Classifies a turn: the trained model (data/router/ corpus, weights in weights/router.json and
+ * router.bin) over the prompt's words, shape and the rule classifier's cues; task type,
+ * complexity 1–5 and a calibrated confidence (the probability the table's tier for them is an
+ * acceptable one).
  * Session rules apply on top: a conversation above the threshold is long-context, a retry after
  * a failure is one step harder, a vague follow-up continues the previous task.
  */

@@ -89,6 +89,11 @@ export interface FusedHeads {
   heads: readonly LinearHead[];
   width: number;
   weights: Int8Array;
+  /**
+   * Slot → row of `weights`, when only the slots with a weight are stored (loadFused): a slot
+   * no training feature reached maps to a row of zeros at the end. Absent: row = slot.
+   */
+  rows?: Int32Array;
 }
 
 export function fuseHeads(heads: readonly LinearHead[]): FusedHeads | undefined {
@@ -114,10 +119,13 @@ export function fuseHeads(heads: readonly LinearHead[]): FusedHeads | undefined 
  * columns stores each product to the accumulator array (~40 % slower on 1,400 features × 30).
  */
 export function predictFused(f: FusedHeads, x: FeatureVector): Float64Array[] {
-  const { width, weights } = f;
+  const { width, weights, rows } = f;
   const acc = new Float64Array(width);
   const { index, value } = x;
   const n = index.length;
+  // Each active slot's row offset, looked up once rather than once per six columns.
+  const at = new Int32Array(n);
+  for (let i = 0; i < n; i++) at[i] = (rows ? rows[index[i]!]! : index[i]!) * width;
   let c = 0;
   for (; c + 6 <= width; c += 6) {
     let a0 = 0;
@@ -127,7 +135,7 @@ export function predictFused(f: FusedHeads, x: FeatureVector): Float64Array[] {
     let a4 = 0;
     let a5 = 0;
     for (let i = 0; i < n; i++) {
-      const r = index[i]! * width + c;
+      const r = at[i]! + c;
       const v = value[i]!;
       a0 += v * weights[r]!;
       a1 += v * weights[r + 1]!;
@@ -145,7 +153,7 @@ export function predictFused(f: FusedHeads, x: FeatureVector): Float64Array[] {
   }
   for (; c < width; c++) {
     let a = 0;
-    for (let i = 0; i < n; i++) a += value[i]! * weights[index[i]! * width + c]!;
+    for (let i = 0; i < n; i++) a += value[i]! * weights[at[i]! + c]!;
     acc[c] = a;
   }
   let offset = 0;
@@ -202,26 +210,63 @@ export function loadHead<C extends string | number>(
 }
 
 /**
- * Heads stored fused (fuseHeads' layout in base64): loading is one decode and no copy, where
- * interleaving at load was ~8 ms of a cold `kirikae route`. Inference reads the fused rows; a
- * head's own rows (training tools, tests that compare the two paths) are copied out of them the
- * first time they are asked for.
+ * The fused rows as the committed binary file stores them: a bitmap of the `dim` slots whose row
+ * has a non-zero weight (bit `slot & 7` of byte `slot >> 3`), then those rows in slot order. A
+ * slot no training feature reached has no row: over 65,536 slots about 44 % of them.
+ */
+export function encodeFused(f: FusedHeads, dim: number): { bytes: Uint8Array; rows: number } {
+  const { width, weights } = f;
+  const bitmap = new Uint8Array(Math.ceil(dim / 8));
+  const kept: number[] = [];
+  for (let slot = 0; slot < dim; slot++) {
+    const r = (f.rows ? f.rows[slot]! : slot) * width;
+    for (let c = 0; c < width; c++) {
+      if (weights[r + c] !== 0) {
+        bitmap[slot >> 3]! |= 1 << (slot & 7);
+        kept.push(r);
+        break;
+      }
+    }
+  }
+  const bytes = new Uint8Array(bitmap.length + kept.length * width);
+  bytes.set(bitmap);
+  const out = new Int8Array(bytes.buffer, bitmap.length);
+  kept.forEach((r, i) => out.set(weights.subarray(r, r + width), i * width));
+  return { bytes, rows: kept.length };
+}
+
+/**
+ * Heads stored fused (encodeFused's layout): loading copies the kept rows once, adds a row of
+ * zeros and maps every slot to its row; nothing is interleaved or decoded. Inference reads the
+ * fused rows; a head's own rows (training tools, tests that compare the two paths) are copied
+ * out of them the first time they are asked for.
  */
 export function loadFused(
   stored: readonly StoredHead[],
-  fusedBase64: string,
+  bytes: Uint8Array,
   dim: number,
 ): FusedHeads {
-  const bytes = Buffer.from(fusedBase64, 'base64');
-  const weights = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const width = stored.reduce((n, h) => n + h.classes.length, 0);
-  if (weights.length !== dim * width) {
-    throw new Error(`router weights: ${weights.length} fused values for ${dim} × ${width}`);
+  const bitmapBytes = Math.ceil(dim / 8);
+  const kept = (bytes.length - bitmapBytes) / width;
+  if (!Number.isInteger(kept) || kept < 0) {
+    throw new Error(
+      `router weights: ${bytes.length} bytes are no rows of ${width} over ${dim} slots`,
+    );
   }
+  const rows = new Int32Array(dim).fill(kept);
+  let next = 0;
+  for (let slot = 0; slot < dim; slot++) {
+    if (bytes[slot >> 3]! & (1 << (slot & 7))) rows[slot] = next++;
+  }
+  if (next !== kept) throw new Error(`router weights: ${next} slots marked for ${kept} rows`);
+  // The kept rows, then the zero row every other slot reads.
+  const weights = new Int8Array(bytes.length - bitmapBytes + width);
+  weights.set(new Int8Array(bytes.buffer, bytes.byteOffset + bitmapBytes, kept * width));
   let offset = 0;
   const heads = stored.map((h): LinearHead => {
     const k = h.classes.length;
-    const at = offset;
+    const from = offset;
     offset += k;
     let own: Int8Array | undefined;
     return {
@@ -230,8 +275,9 @@ export function loadFused(
       get weights() {
         if (!own) {
           own = new Int8Array(dim * k);
-          for (let r = 0; r < dim; r++) {
-            for (let c = 0; c < k; c++) own[r * k + c] = weights[r * width + at + c]!;
+          for (let slot = 0; slot < dim; slot++) {
+            const r = rows[slot]! * width + from;
+            for (let c = 0; c < k; c++) own[slot * k + c] = weights[r + c]!;
           }
         }
         return own;
@@ -242,5 +288,5 @@ export function loadFused(
       link: h.link ?? 'softmax',
     };
   });
-  return { heads, width, weights };
+  return { heads, width, weights, rows };
 }

@@ -60,18 +60,37 @@ function prepare(labels: readonly OverrideLabel[], dim: number, window: number):
     const f = label.features;
     const usable =
       f.version === FEATURE_VERSION && f.dim === dim && f.index.length === f.value.length;
+    const v = usable
+      ? f
+      : label.text !== undefined && dim > 0
+        ? refeaturized(label.text, dim)
+        : undefined;
     let norm = 0;
-    if (usable) for (const v of f.value) norm += v * v;
-    out.push({
-      label,
-      index: usable ? f.index : [],
-      value: usable ? f.value : [],
-      norm: Math.sqrt(norm),
-    });
+    if (v) for (const x of v.value) norm += x * x;
+    out.push({ label, index: v?.index ?? [], value: v?.value ?? [], norm: Math.sqrt(norm) });
   }
   byKey.set(key, out);
   return out;
 }
+
+/**
+ * A label stored by another version of the features or model width (a retrain changed what a
+ * slot means) is featurized again from its text, once per process: the user's past choices
+ * survive an upgrade. The session facts of the original turn are not stored, so the vector is
+ * the prompt's alone; a label kept without its text is found by its hash only.
+ */
+function refeaturized(text: string, dim: number): { index: number[]; value: number[] } {
+  const key = `${dim}\n${text}`;
+  let v = refeaturizedCache.get(key);
+  if (!v) {
+    if (refeaturizedCache.size >= 2 * PAST_CHOICE_WINDOW) refeaturizedCache.clear();
+    const { x } = turnFeatures(text, {}, dim);
+    v = { index: Array.from(x.index), value: Array.from(x.value) };
+    refeaturizedCache.set(key, v);
+  }
+  return v;
+}
+const refeaturizedCache = new Map<string, { index: number[]; value: number[] }>();
 
 let dense: Float64Array | undefined;
 

@@ -3,6 +3,7 @@ import type { Tier } from '../core/tier.js';
 import { allowedTiers, decide, type HeadProbabilities, type Strategy } from './decide.js';
 import { featurize, promptShape, type FeatureVector } from './features.js';
 import {
+  encodeFused,
   fuseHeads,
   loadFused,
   loadHead,
@@ -14,6 +15,7 @@ import {
 } from './linear.js';
 import { classifyRules } from './rules.js';
 import type { Classification, SessionFacts } from './types.js';
+import { readWeightsFile } from './weights-file.js';
 import stored from './weights/router.json' with { type: 'json' };
 
 /** The committed model file (written by scripts/train-router.ts). */
@@ -30,9 +32,11 @@ export interface StoredModel {
     /** Classes index ACCEPTABLE_SETS (decide.ts); absent in older weights. */
     set?: StoredHead<number>;
   };
-  /** The heads' rows interleaved (fuseHeads, in the heads' order above); then no head has
-   * `weights` of its own. */
-  fused?: string;
+  /**
+   * The heads' rows interleaved (fuseHeads, in the heads' order above), in a binary file beside
+   * this one (encodeFused's layout); then no head has `weights` of its own.
+   */
+  fused?: { file: string; rows: number; bytes: number };
   trainedOn: { examples: number; overrides: number; corpus: string; at: string };
 }
 
@@ -48,12 +52,25 @@ export interface Model {
   fused?: FusedHeads;
 }
 
-export function loadModel(model: StoredModel): Model {
+/**
+ * Decodes a stored model; `readFile` reads its binary file of fused rows (the committed one's
+ * sits beside it, or in `dist/` once built).
+ */
+export function loadModel(
+  model: StoredModel,
+  readFile: (name: string) => Uint8Array = readWeightsFile,
+): Model {
   if (model.fused !== undefined) {
     const { taskType, complexity, tier, set } = model.heads;
+    const bytes = readFile(model.fused.file);
+    if (bytes.length !== model.fused.bytes) {
+      throw new Error(
+        `router weights: ${model.fused.file} has ${bytes.length} bytes, the model says ${model.fused.bytes}`,
+      );
+    }
     const fused = loadFused(
       set ? [taskType, complexity, tier, set] : [taskType, complexity, tier],
-      model.fused,
+      bytes,
       model.dim,
     );
     const [t, c, r, s] = fused.heads;
@@ -85,26 +102,32 @@ export function loadModel(model: StoredModel): Model {
   };
 }
 
-/** The same model with its heads' rows stored fused (what train-router writes). */
-export function fuseStoredModel(model: StoredModel): StoredModel {
-  if (model.fused !== undefined) return model;
+/**
+ * The same model with its heads' rows stored fused (what train-router writes): the model file,
+ * and the bytes of the binary file `file` it names.
+ */
+export function fuseStoredModel(
+  model: StoredModel,
+  file = 'router.bin',
+): { model: StoredModel; bytes: Uint8Array } {
+  if (model.fused !== undefined) throw new Error('router weights: the heads are fused already');
   const loaded = loadModel(model);
   const { taskType, complexity, tier, set } = model.heads;
   const bare = <H extends StoredHead>({ weights: _weights, ...head }: H) => head as H;
+  // loadModel fused the int8 heads already (a stored head is always int8).
+  const { bytes, rows } = encodeFused(loaded.fused!, model.dim);
   return {
-    ...model,
-    heads: {
-      taskType: bare(taskType),
-      complexity: bare(complexity),
-      tier: bare(tier),
-      ...(set ? { set: bare(set) } : {}),
+    model: {
+      ...model,
+      heads: {
+        taskType: bare(taskType),
+        complexity: bare(complexity),
+        tier: bare(tier),
+        ...(set ? { set: bare(set) } : {}),
+      },
+      fused: { file, rows, bytes: bytes.length },
     },
-    // loadModel fused the int8 heads already (a stored head is always int8).
-    fused: Buffer.from(
-      loaded.fused!.weights.buffer,
-      loaded.fused!.weights.byteOffset,
-      loaded.fused!.weights.byteLength,
-    ).toString('base64'),
+    bytes,
   };
 }
 
@@ -113,6 +136,23 @@ let committed: Model | undefined;
 export function committedModel(): Model {
   committed ??= loadModel(stored as unknown as StoredModel);
   return committed;
+}
+
+export type WeightsStatus =
+  { usable: true; dim: number; examples: number; at: string } | { usable: false; error: string };
+
+/**
+ * Whether the committed weights load (`kirikae doctor`): without them every turn is routed by
+ * the hand-written rules, which the card shows only as its `rules` source.
+ */
+export function committedWeightsStatus(load: () => Model = committedModel): WeightsStatus {
+  try {
+    const { dim } = load();
+    const { trainedOn } = stored as unknown as StoredModel;
+    return { usable: true, dim, examples: trainedOn.examples, at: trainedOn.at };
+  } catch (e) {
+    return { usable: false, error: e instanceof Error ? e.message : String(e) };
+  }
 }
 
 /** Rule signals that carry knowledge rather than counts (the shape features count). */

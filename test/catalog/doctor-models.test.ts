@@ -9,7 +9,8 @@ import { checkModels } from '../../src/catalog/model-check.js';
 import { retirement } from '../../src/catalog/retirements.js';
 import { closestModelIds, isKnownModel, needsResponsesApi } from '../../src/catalog/models.js';
 import { checkOnline } from '../../src/commands/doctor-online.js';
-import { exposedPassword, runDoctor } from '../../src/commands/doctor.js';
+import { exposedPassword, runDoctor, type DoctorDeps } from '../../src/commands/doctor.js';
+import { committedWeightsStatus } from '../../src/router/trained.js';
 import { configSchema, defaultConfig } from '../../src/config/schema.js';
 import { parseModelRef } from '../../src/core/model-ref.js';
 import { startHttpStub, type HttpStub, type RecordedRequest } from '../support/http-stub.js';
@@ -127,6 +128,7 @@ async function doctorText(
   env: NodeJS.ProcessEnv,
   online = false,
   prepare?: (dir: string) => void,
+  deps: Omit<DoctorDeps, 'today'> = {},
 ): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'kirikae-doctor-'));
   if (config) writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
@@ -141,7 +143,7 @@ async function doctorText(
       stderr: err.stream,
       env: { KIRIKAE_CONFIG_DIR: dir, OLLAMA_HOST: `http://127.0.0.1:${port}`, ...env },
     },
-    { today: TODAY },
+    { today: TODAY, ...deps },
   );
   return out.text();
 }
@@ -152,6 +154,23 @@ describe('runDoctor', () => {
     expect(text).toContain('models     ✓ every model current and priced');
     expect(text).toMatch(/✓ openai\/gpt-6\.2-sol +override https:\/\/developers\.openai\.com/);
     expect(text).toMatch(/✓ openrouter\/deepseek\/deepseek-v4-flash +catalog \(genai-prices@/);
+  });
+
+  it("says whether the router's trained weights load, and what to do when they do not", async () => {
+    expect(await doctorText(undefined, {})).toMatch(
+      /router +✓ trained on \d{4} prompts \(\d{4}-\d\d-\d\d\), 65536 slots/,
+    );
+    const missing = () =>
+      committedWeightsStatus(() => {
+        throw new Error('router weights: router.bin is missing beside /opt/kirikae/dist/');
+      });
+    const text = await doctorText(undefined, {}, false, undefined, { weights: missing });
+    expect(text).toContain(
+      'router     ✗ trained weights unusable: routing by the hand-written rules',
+    );
+    expect(text).toContain(
+      "the router's trained weights cannot be used (router weights: router.bin is missing beside /opt/kirikae/dist/): reinstall kirikae",
+    );
   });
 
   it('on the seeds: retired ids are marked and their replacement is in the fixes', async () => {

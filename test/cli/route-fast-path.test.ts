@@ -9,6 +9,7 @@ import {
   mkdirSync,
   readFileSync,
   readdirSync,
+  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -190,6 +191,35 @@ describe('kirikae route through the code cache', () => {
       expect(run.stderr).toBe('');
       expect(run.exitCode).toBe(0);
       expect(run.stdout).toBe(good.stdout);
+    } finally {
+      copy.remove();
+    }
+  });
+
+  it('an installed copy reads the weights from its dist/; without them both paths route by the rules', async () => {
+    const copy = sandbox();
+    try {
+      const root = packageCopy(copy.home);
+      const route = (args: string[]) =>
+        execa(process.execPath, [join(root, 'bin', 'kirikae.js'), ...args], {
+          env,
+          extendEnv: false,
+          reject: false,
+          cwd: box.home,
+        });
+      const prompt = 'fix the typo in the README';
+      const source = (stdout: string) =>
+        (JSON.parse(stdout) as { classifier: { source: string } }).classifier.source;
+      expect(source((await route(['route', prompt, '--json'])).stdout)).toBe('trained');
+      rmSync(join(root, 'dist', 'router.bin'));
+      for (const args of [
+        ['route', prompt, '--json'],
+        ['--json', 'route', prompt],
+      ]) {
+        const run = await route(args);
+        expect([run.exitCode, run.stderr]).toEqual([0, '']);
+        expect(source(run.stdout)).toBe('rules');
+      }
     } finally {
       copy.remove();
     }

@@ -71,14 +71,18 @@ describe('findPastChoice', () => {
     expect(find(l, 'fix the typo in README')).toMatchObject({ tier: 3, count: 1 });
   });
 
-  it('vectors of another feature version or size match by hash only; old labels fall out of the window', () => {
+  it('vectors of another feature version or size are featurized again from the text; without it they match by hash only', () => {
     const [a, b] = labels(
       ['fix the typo in the README', 3],
       ['fix the typo in the CHANGES file', 2],
     );
-    const stale = [{ ...a!, features: { ...a!.features, version: a!.features.version - 1 } }, b!];
-    expect(find(stale, 'fix the typo in README')).toBeUndefined();
-    expect(find(stale, 'fix the typo in the README')?.tier).toBe(3);
+    const older = { ...a!, features: { ...a!.features, version: a!.features.version - 1 } };
+    const narrower = { ...a!, features: { ...a!.features, dim: 8192, index: [1], value: [1] } };
+    expect(find([older, b!], 'fix the typo in README')?.tier).toBe(3);
+    expect(find([narrower, b!], 'fix the typo in README')?.tier).toBe(3);
+    const { text: _text, ...textless } = older;
+    expect(find([textless, b!], 'fix the typo in README')).toBeUndefined();
+    expect(find([textless, b!], 'fix the typo in the README')?.tier).toBe(3);
     const window = labels(['fix the typo in the README', 3], ['refactor the parser', 1]);
     const prompt = 'fix the typo in README';
     const x = turnFeatures(prompt, {}, dim).x;
