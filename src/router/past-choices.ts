@@ -1,7 +1,7 @@
 import type { Tier } from '../core/tier.js';
 import type { FeatureVector } from './features.js';
 import { FEATURE_VERSION, promptHashOf, type OverrideLabel } from './overrides.js';
-import { committedModel, turnFeatures } from './trained.js';
+import { committedDim, turnFeatures } from './trained.js';
 import type { SessionFacts } from './types.js';
 
 /**
@@ -156,7 +156,7 @@ export function pastChoiceReason(p: Pick<PastChoice, 'tier' | 'count'>, tierName
 /**
  * findPastChoice() for a turn as route() sees it: the prompt's features as the committed model
  * extracts them (the same call overrideLine() makes, memoised, so the classification's pass is
- * reused). With unusable weights only the same prompt (by hash) is found.
+ * reused).
  */
 export function pastChoiceFor(
   labels: readonly OverrideLabel[],
@@ -165,13 +165,8 @@ export function pastChoiceFor(
   options: PastChoiceOptions = {},
 ): PastChoice | undefined {
   if (!labels.length) return undefined;
-  let dim = 0;
-  let x: FeatureVector = { index: new Int32Array(0), value: new Float32Array(0) };
-  try {
-    dim = committedModel().dim;
-    x = turnFeatures(prompt, facts, dim).x;
-  } catch {
-    // the hash still finds the same prompt
-  }
-  return findPastChoice(labels, prompt, x, dim, options);
+  // The width comes from the model's JSON: the features need no weights, so past choices are
+  // found even while the rules route (a missing router.bin).
+  const dim = committedDim();
+  return findPastChoice(labels, prompt, turnFeatures(prompt, facts, dim).x, dim, options);
 }

@@ -131,6 +131,14 @@ export function fuseStoredModel(
   };
 }
 
+/**
+ * The committed model's hashing width, from its JSON alone (bundled, so always there): what an
+ * override label's features are hashed into even when the binary weights cannot be read.
+ */
+export function committedDim(): number {
+  return (stored as unknown as StoredModel).dim;
+}
+
 let committed: Model | undefined;
 /** The committed weights, decoded on first use (a few ms, once). */
 export function committedModel(): Model {

@@ -21,7 +21,7 @@ import {
   parseOverrides,
   type OverrideLabel,
 } from '../router/overrides.js';
-import { committedModel } from '../router/trained.js';
+import { committedDim } from '../router/trained.js';
 import type { Classification, RouteDecision } from '../router/types.js';
 import type { Tier } from '../core/tier.js';
 import { CacheFlow, type CacheFlowDeps } from '../session/cache-flow.js';
@@ -182,7 +182,7 @@ export function routerLabels(
           proposedTier: decision.chosen.tier,
           taskType: decision.taskType,
           complexity: decision.complexity,
-          dim: committedModel().dim,
+          dim: committedDim(),
         }),
       );
     },
