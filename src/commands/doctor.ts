@@ -7,7 +7,7 @@ import { normalizeOllamaHost } from '../local/host.js';
 import { OllamaInventory } from '../local/inventory.js';
 import { readMemory } from '../telemetry/memory.js';
 import { checkModels, type ModelCheck } from '../catalog/model-check.js';
-import { bytes } from '../present/units.js';
+import { bytes, count } from '../present/units.js';
 import { committedWeightsStatus, type WeightsStatus } from '../router/trained.js';
 import { checkOnline, type FetchLike, type OnlineReport } from './doctor-online.js';
 import type { CommandIO } from './io.js';
@@ -249,7 +249,7 @@ export async function runDoctor(
   );
   out.push(
     weights.usable
-      ? `router     ✓ trained on ${weights.examples} prompts (${weights.at}), ${weights.dim} slots`
+      ? `router     ✓ trained on ${count(weights.examples)} prompts (${weights.at}), ${count(weights.dim)} slots`
       : `router     ✗ trained weights unusable: routing by the hand-written rules`,
   );
   out.push(

@@ -91,3 +91,8 @@ export function tokPerSec(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return `${UNKNOWN} tok/s`;
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} tok/s`;
 }
+
+/** A whole count with thousands separators: "65,536", "1,124"; no locale data is loaded. */
+export function count(n: number): string {
+  return Number.isInteger(n) ? String(n).replace(/\B(?=(\d{3})+$)/g, ',') : String(n);
+}

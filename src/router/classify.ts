@@ -62,7 +62,8 @@ export function classify(
     taskType: longConversation ? 'long-context' : taskType,
     baseTaskType: taskType,
     complexity,
-    confidence: Math.round(confidence * 100) / 100,
+    // Calibrated, but a card that says 1.00 claims a certainty no classifier of prompts has.
+    confidence: Math.min(0.99, Math.round(confidence * 100) / 100),
     signals,
     // 'trained' joins the union in types.ts (the lead's file); until then the cast holds it.
     source: 'trained' as Classification['source'],

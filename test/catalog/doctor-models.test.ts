@@ -158,7 +158,7 @@ describe('runDoctor', () => {
 
   it("says whether the router's trained weights load, and what to do when they do not", async () => {
     expect(await doctorText(undefined, {})).toMatch(
-      /router +✓ trained on \d{4} prompts \(\d{4}-\d\d-\d\d\), 65536 slots/,
+      /router +✓ trained on \d,\d{3} prompts \(\d{4}-\d\d-\d\d\), 65,536 slots/,
     );
     const missing = () =>
       committedWeightsStatus(() => {

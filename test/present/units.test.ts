@@ -4,6 +4,7 @@ import {
   ZERO_SUM,
   addUsd,
   bytes,
+  count,
   percent,
   seconds,
   tokPerSec,
@@ -56,5 +57,17 @@ describe('other units', () => {
     expect(percent(null)).toBe(UNKNOWN);
     expect(tokPerSec(42.4)).toBe('42 tok/s');
     expect(tokPerSec(undefined)).toBe('? tok/s');
+  });
+
+  it('count groups thousands', () => {
+    expect([0, 999, 1124, 65_536, 1_234_567, -4096, 2.5].map(count)).toEqual([
+      '0',
+      '999',
+      '1,124',
+      '65,536',
+      '1,234,567',
+      '-4,096',
+      '2.5',
+    ]);
   });
 });

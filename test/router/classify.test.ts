@@ -167,6 +167,14 @@ describe('classify (trained, with the session rules on top)', () => {
     expect(classify('hello, fix the typo in README.md').taskType).not.toBe('chat');
   });
 
+  it('never claims certainty: confidence is at most 0.99', () => {
+    const corpus = parseCorpus(
+      readFileSync(new URL('../../data/router/corpus.jsonl', import.meta.url), 'utf8'),
+    );
+    const confidences = corpus.slice(0, 300).map((e) => classify(e.text!).confidence);
+    expect(Math.max(...confidences)).toBe(0.99);
+  });
+
   it('a huge paste is long-context', () => {
     expect(classify(`what happened?\n${'INFO served in 12ms\n'.repeat(2000)}`).taskType).toBe(
       'long-context',
