@@ -21,6 +21,7 @@ interface Piece {
 
 class Unsupported extends Error {}
 
+const HEX_DIGITS = '0123456789abcdefABCDEF';
 const isDigit = (s: string, i: number): boolean =>
   s[i] !== undefined && s[i]! >= '0' && s[i]! <= '9';
 
@@ -154,7 +155,7 @@ class Parser {
   }
 
   private skipClass(): void {
-    if (this.src[this.i] === ']') this.i++;
+    // In JavaScript `[]` is an empty class that ends at once (PCRE would read `]` as a member).
     while (this.i < this.src.length && this.src[this.i] !== ']') {
       if (this.src[this.i] === '\\') this.i++;
       this.i++;
@@ -174,13 +175,14 @@ class Parser {
     if (c === 'r') return this.literal('\r');
     if (c === 'f' || c === 'v' || c === '0') return { need: undefined };
     if (c === 'x' || c === 'u') {
-      const hex = this.src.slice(this.i, this.i + (c === 'x' ? 2 : 4));
-      const code = Number(`0x${hex}`);
-      if (hex.length !== (c === 'x' ? 2 : 4) || !Number.isInteger(code) || hex.includes('.')) {
+      const length = c === 'x' ? 2 : 4;
+      const hex = this.src.slice(this.i, this.i + length);
+      // Exactly that many hex digits: Number('0x1 ') is 1, but `\x1 ` is the letters "x1 ".
+      if (hex.length !== length || [...hex].some((h) => !HEX_DIGITS.includes(h))) {
         throw new Unsupported(`\\${c}`);
       }
-      this.i += hex.length;
-      return this.literal(String.fromCharCode(code));
+      this.i += length;
+      return this.literal(String.fromCharCode(parseInt(hex, 16)));
     }
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) throw new Unsupported(`\\${c}`);
     return this.literal(c);
@@ -201,7 +203,8 @@ class Parser {
  */
 export function requiredLiterals(re: RegExp): readonly string[] | undefined {
   // `u`/`v` change escapes and case folding; `/i` outside them folds ASCII only among ASCII.
-  if (/[uv]/.test(re.flags)) return undefined;
+  // A `g` or `y` regex carries `lastIndex` from one test to the next, which a skip would keep.
+  if (/[uvgy]/.test(re.flags)) return undefined;
   try {
     return new Parser(re.source, re.ignoreCase).parse();
   } catch (e) {

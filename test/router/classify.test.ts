@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/router/classify.js';
@@ -16,6 +17,7 @@ import { tierFor } from '../../src/router/tier-table.js';
 
 const WEIGHTS = new URL('../../src/router/weights/router.json', import.meta.url);
 const BINARY = new URL('../../src/router/weights/router.bin', import.meta.url);
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 describe('the committed weights', () => {
   // How long decoding takes is bench/classify.bench.mjs's figure (timed unit tests fail on a
@@ -84,14 +86,32 @@ describe('the committed weights', () => {
     expect(() => loadModel(stored, () => good.subarray(0, good.length - 30))).toThrow(
       /router\.bin has \d+ bytes, the model says \d+/,
     );
+    const short = good.subarray(0, good.length - 7);
     expect(() =>
-      loadModel({ ...stored, fused: { ...stored.fused!, bytes: good.length - 7 } }, () =>
-        good.subarray(0, good.length - 7),
+      loadModel(
+        { ...stored, fused: { ...stored.fused!, bytes: short.length, sha256: sha(short) } },
+        () => short,
       ),
     ).toThrow(/are no rows of 30/);
+    // A consistent file with one row fewer than the model was trained with.
+    const fewer = good.subarray(0, good.length - 30);
+    expect(() =>
+      loadModel(
+        { ...stored, fused: { ...stored.fused!, bytes: fewer.length, sha256: sha(fewer) } },
+        () => fewer,
+      ),
+    ).toThrow(/slots marked for|other rows than/);
     const marked = Buffer.from(good);
     marked[0] ^= 1; // one slot more or less marked than rows stored
-    expect(() => loadModel(stored, () => marked)).toThrow(/slots marked for \d+ rows/);
+    expect(() =>
+      loadModel({ ...stored, fused: { ...stored.fused!, sha256: sha(marked) } }, () => marked),
+    ).toThrow(/slots marked for \d+ rows/);
+    // The right size, damaged or from another training: it would load and route wrongly.
+    const damaged = Buffer.from(good);
+    damaged[good.length - 1] ^= 0x40;
+    expect(() => loadModel(stored, () => damaged)).toThrow(
+      /router\.bin is not the file router\.json was trained with/,
+    );
     expect(() =>
       loadModel(stored, () => {
         throw new Error('router weights: router.bin is missing beside /x (run npm run build)');

@@ -29,6 +29,24 @@ describe('requiredLiterals', () => {
     expect(requiredLiterals(re)).toEqual(want);
   });
 
+  // Found by review: each of these once gave a literal that a match need not contain.
+  it.each([
+    [new RegExp('ab\\x1 cd'), 'abx1 cd'], // `\x` without two hex digits is the letter x
+    [new RegExp(`ab\\u12${'  '}cd`), 'abu12  cd'], // Number('0x12  ') is 18
+    [new RegExp('[]|ab|]cd'), 'ab'], // `[]` is an empty class in JavaScript, not one holding `]`
+    [new RegExp('[]|xyz|]cde'), 'xyz'],
+  ])('%s matches %j, and its literals say it may', (re, text) => {
+    expect(re.test(text)).toBe(true);
+    const filter = new LiteralFilter([re]);
+    filter.scan(text);
+    expect(filter.mayMatch(0)).toBe(true);
+  });
+
+  it('leaves a global or sticky regex always running (a skip would keep its lastIndex)', () => {
+    expect(requiredLiterals(/foo/g)).toBeUndefined();
+    expect(requiredLiterals(/foo/y)).toBeUndefined();
+  });
+
   it.each([
     /\w+\s\d+/, // classes only
     /(foo|\d+)/, // an alternative with no literal
@@ -63,6 +81,8 @@ describe('requiredLiterals', () => {
           ['\\w', 'q'],
           ['\\d', '7'],
           ['[a-z]', 'k'],
+          ['(?:[]|k)', 'k'],
+          ['[\\]x]', ']'],
           ['.', ' '],
           [' ', ' '],
         ]);
