@@ -19,6 +19,8 @@ import type { Classification, SessionFacts } from './types.js';
 import { readWeightsFile } from './weights-file.js';
 import stored from './weights/router.json' with { type: 'json' };
 
+const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
 /** The committed model file (written by scripts/train-router.ts). */
 export interface StoredModel {
   format: 1;
@@ -72,7 +74,7 @@ export function loadModel(
     }
     // A file of the right size from another training, or damaged on disk, would load and route
     // wrongly without a word (~1 ms for 1 MB).
-    if (createHash('sha256').update(bytes).digest('hex') !== sha256) {
+    if (sha256Hex(bytes) !== sha256) {
       throw new Error(`router weights: ${file} is not the file router.json was trained with`);
     }
     const fused = loadFused(
@@ -139,7 +141,7 @@ export function fuseStoredModel(
         file,
         rows,
         bytes: bytes.length,
-        sha256: createHash('sha256').update(bytes).digest('hex'),
+        sha256: sha256Hex(bytes),
       },
     },
     bytes,
