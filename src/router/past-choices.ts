@@ -76,8 +76,9 @@ function prepare(labels: readonly OverrideLabel[], dim: number, window: number):
 /**
  * A label stored by another version of the features or model width (a retrain changed what a
  * slot means) is featurized again from its text, once per process: the user's past choices
- * survive an upgrade, for a one-time cost on the first turn after it (~85 ms for 500 labels). The session facts of the original turn are not stored, so the vector is
- * the prompt's alone; a label kept without its text is found by its hash only.
+ * survive an upgrade, for a one-time cost on the first turn after it (~85 ms for 500 labels).
+ * The session facts of the original turn are not stored, so the vector is the prompt's alone; a
+ * label kept without its text is found by its hash only.
  */
 function refeaturized(text: string, dim: number): { index: number[]; value: number[] } {
   const key = `${dim}\n${text}`;
