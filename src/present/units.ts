@@ -92,7 +92,7 @@ export function tokPerSec(value: number | null | undefined): string {
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} tok/s`;
 }
 
-/** A whole count with thousands separators: "65,536", "1,124"; no locale data is loaded. */
+/** A count with thousands separators, whatever the user's locale: "65,536", "1,124". */
 export function count(n: number): string {
-  return Number.isInteger(n) ? String(n).replace(/\B(?=(\d{3})+$)/g, ',') : String(n);
+  return n.toLocaleString('en-US');
 }

@@ -60,11 +60,7 @@ function prepare(labels: readonly OverrideLabel[], dim: number, window: number):
     const f = label.features;
     const usable =
       f.version === FEATURE_VERSION && f.dim === dim && f.index.length === f.value.length;
-    const v = usable
-      ? f
-      : label.text !== undefined && dim > 0
-        ? refeaturized(label.text, dim)
-        : undefined;
+    const v = usable ? f : label.text !== undefined ? refeaturized(label.text, dim) : undefined;
     let norm = 0;
     if (v) for (const x of v.value) norm += x * x;
     out.push({ label, index: v?.index ?? [], value: v?.value ?? [], norm: Math.sqrt(norm) });

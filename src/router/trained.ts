@@ -19,6 +19,8 @@ import type { Classification, SessionFacts } from './types.js';
 import { readWeightsFile } from './weights-file.js';
 import stored from './weights/router.json' with { type: 'json' };
 
+/** router.json as bundled: a JSON module's type is its literal shape, not the interface. */
+const COMMITTED = stored as unknown as StoredModel;
 const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 /** The committed model file (written by scripts/train-router.ts). */
@@ -153,13 +155,13 @@ export function fuseStoredModel(
  * override label's features are hashed into even when the binary weights cannot be read.
  */
 export function committedDim(): number {
-  return (stored as unknown as StoredModel).dim;
+  return COMMITTED.dim;
 }
 
 let committed: Model | undefined;
 /** The committed weights, decoded on first use (a few ms, once). */
 export function committedModel(): Model {
-  committed ??= loadModel(stored as unknown as StoredModel);
+  committed ??= loadModel(COMMITTED);
   return committed;
 }
 
@@ -173,7 +175,7 @@ export type WeightsStatus =
 export function committedWeightsStatus(load: () => Model = committedModel): WeightsStatus {
   try {
     const { dim } = load();
-    const { trainedOn } = stored as unknown as StoredModel;
+    const { trainedOn } = COMMITTED;
     return { usable: true, dim, examples: trainedOn.examples, at: trainedOn.at };
   } catch (e) {
     return { usable: false, error: e instanceof Error ? e.message : String(e) };

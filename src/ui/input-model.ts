@@ -1,5 +1,7 @@
 // The prompt editor as plain data and pure operations, so editing is tested without a terminal.
 
+import { count } from '../present/units.js';
+
 export interface InputState {
   value: string;
   /** Offset into `value`. */
@@ -26,7 +28,7 @@ function countLines(text: string): number {
 }
 
 export function pastePlaceholder(index: number, text: string): string {
-  return `[Pasted text #${index + 1}: ${countLines(text).toLocaleString('en-US')} lines, ${text.length.toLocaleString('en-US')} chars]`;
+  return `[Pasted text #${index + 1}: ${count(countLines(text))} lines, ${count(text.length)} chars]`;
 }
 
 export function insertPaste(state: InputState, raw: string): InputState {
