@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { isKirikaeError, type ErrorKind } from '../core/errors.js';
-import { TASK_TYPES, type Complexity } from '../core/task.js';
-import { LOW_CONFIDENCE } from './classify.js';
-import { mergeModelVerdict } from './model-policy.js';
+import { TASK_TYPES, type Complexity, type TaskType } from '../core/task.js';
+import { ASK_MODEL_BELOW, mergeModelVerdict } from './model-policy.js';
 import type { Classification } from './types.js';
 
 const answerSchema = z.object({
@@ -50,7 +49,7 @@ export interface ModelClassifyOptions {
   timeoutMs?: number;
   /** Ask even when the offline classifier is confident (e.g. to collect agreement data). */
   always?: boolean;
-  /** Ask below this confidence (default LOW_CONFIDENCE); see `shouldAskModel`. */
+  /** Ask below this confidence (default ASK_MODEL_BELOW); see `shouldAskModel`. */
   threshold?: number;
   /** The user accepted the route early (the card's "classifying…" is skipped). */
   signal?: AbortSignal;
@@ -99,12 +98,49 @@ function replyUsage(reply: unknown): { input: number; output: number } | undefin
 
 export const DEFAULT_MODEL_TIMEOUT_MS = 800;
 
-/** The message for the model: the definitions, then the request (its head: 2,000 characters). */
+/**
+ * What each task type means and where its complexity bands lie, condensed from the labelling
+ * guide (data/router/LABELLING.md): the tier table turns the answer into a tier, so a band here
+ * decides a tier there. The guide's own boundaries (a bug fix that names its change at a named
+ * place is complexity 1, hence local; one that gives only the symptom is 3) are what a model
+ * needs most: with the bare names ("1 trivial, 2 small…") a capable model answering for the
+ * offline classifier's least sure prompts chose an acceptable tier for 90 % of them, with these
+ * 94 % (docs/router.md, "The model classifier, measured").
+ */
+const DEFINITIONS: Record<TaskType, string> = {
+  'quick-fix':
+    'the request states the whole change and it is mechanical: a typo, a rename, lint or format fixes, removing unused code, a version bump, a small config or CI edit, a format conversion, boilerplate, labelling a list. Complexity 1-2, even across many files.',
+  bugfix:
+    'fix a bug whose cause is known or pointed at. 1: the request names the code change itself (the call, check, guard, value or sign), or a compiler message names it, at a named or pasted place (file, function, line, snippet). 2: the change is stated but is a few lines or its place must be found. 3: only the symptom, the cause or the wanted behaviour is given. 4-5: across components. Locking, authentication and injection fixes are at least 2.',
+  debug:
+    'find why something fails, leaks or is slow (a symptom, trace or measurement without a known fix). 2-3: the trace names the problem. 4: races, heisenbugs, leaks without an obvious retainer, slowdowns after an upgrade. 5: simpler explanations already ruled out, or a large multi-component system.',
+  implement:
+    'new behaviour. 1-2: small and fully specified (a flag, a script). 3: an ordinary feature. 4-5: cross-cutting.',
+  refactor:
+    'restructure without changing behaviour. 1: a trivial local simplification. 2: moving existing units into their own files. 3: splitting a module by concern, a framework upgrade. 4-5: god classes of thousands of lines, a migration with a build change, a staged plan.',
+  test: 'write or fix tests. 2: unit tests for given cases. 3: integration or end-to-end tests, or designing a suite.',
+  review:
+    'judge code, a diff or a PR. 1-2: a small diff, a quick look. 3: an ordinary PR, or against a checklist. 4: a large or risky PR (data migration, breaking API, concurrency), a security review of one area. 5: a full security audit. A small change to authentication or locking is at least 3.',
+  docs: 'README, guides, docstrings, changelogs. 1: a one-sentence edit. 2-3: docs that need the code understood.',
+  research: 'compare external options, "which library", X vs Y, surveys. 1-3.',
+  architecture:
+    'design of our own system. 1-3: small-scope design. 4-5: service or module boundaries, plugin systems, RFCs.',
+  'long-context':
+    'mainly reading something large and summarising or listing from it, without changing code. 2: extracting or counting items from text under about 5,000 lines. 3: explaining how code works, or larger material.',
+  chat: 'a conceptual question not about this code.',
+};
+
+/**
+ * The message for the model: the definitions, then the request (its head: 2,000 characters).
+ * The definitions come first and never change, so a local server can keep their prefix cached.
+ * They are listed in the order that was measured (the object's key order).
+ */
 export function classifierPrompt(prompt: string): string {
-  return `Classify a request to a coding assistant. Answer in JSON.
-taskType is one of: ${TASK_TYPES.join(', ')}.
-architecture = design our system's structure; refactor = restructure existing code without changing behaviour; implement = build something new; bugfix = fix a bug whose cause is stated or local; debug = find the cause of a failure, leak or slowdown; test = write tests; review = judge code or a diff; docs = documentation or comments; quick-fix = a mechanical change fully stated in the request (typo, rename, lint, version bump, small config, conversion); research = compare options or find out; long-context = read or summarise a lot of text; chat = a conceptual question not about this code.
-complexity: 1 trivial, 2 small, 3 moderate, 4 hard multi-file or subtle, 5 very hard, risky or security-critical. confidence: 0 to 1.
+  return `Classify a request to a coding assistant. Answer in JSON: taskType, complexity (1-5), confidence (0-1).
+Label by the hard part of the work. Complexity is about the task, not the request's length.
+${Object.entries(DEFINITIONS)
+  .map(([type, means]) => `- ${type}: ${means}`)
+  .join('\n')}
 
 Request:
 ${prompt.slice(0, 2000)}`;
@@ -142,7 +178,7 @@ export async function modelClassify(
         : {}),
     };
   };
-  const threshold = options.threshold ?? LOW_CONFIDENCE;
+  const threshold = options.threshold ?? ASK_MODEL_BELOW;
   if (!options.always && offline.confidence >= threshold) return verdict('skipped');
   if (options.signal?.aborted) return verdict('cancelled');
 

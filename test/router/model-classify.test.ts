@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { classifyRules } from '../../src/router/rules.js';
+import { TASK_TYPES } from '../../src/core/task.js';
+import { tierFor } from '../../src/router/tier-table.js';
 import {
   CLASSIFIER_FORMAT,
+  classifierPrompt,
   modelClassifier,
   modelClassify,
   type ClassifierClient,
@@ -55,9 +58,26 @@ describe('modelClassify', () => {
       tier: expect.any(Boolean),
     });
     expect(calls[0]!.schema).toBe(CLASSIFIER_FORMAT);
-    expect(calls[0]!.prompt).toContain('quick-fix = a mechanical change');
+    expect(calls[0]!.prompt).toContain('- quick-fix: the request states the whole change');
     expect(calls[0]!.prompt).toContain('hmm, ok, and then the other one');
     expect((CLASSIFIER_FORMAT as { properties: object }).properties).toHaveProperty('taskType');
+  });
+
+  it('defines every task type with the guide’s complexity bands, before the request', () => {
+    const a = classifierPrompt('fix the typo in README');
+    for (const type of TASK_TYPES) expect(a).toMatch(new RegExp(`^- ${type}: \\S`, 'm'));
+    // The guide's most decisive boundary: a bug fix that names its change at a named place is
+    // complexity 1, which the tier table sends to the local tier; a symptom alone is 3.
+    expect(a).toMatch(/- bugfix: .*1: the request names the code change itself/);
+    expect(tierFor('bugfix', 1)).toBe(3);
+    expect(tierFor('bugfix', 3)).toBe(1);
+    // Same prefix for every request, so a local server can reuse its cached prompt.
+    const b = classifierPrompt('why does the worker pool deadlock under load?');
+    const head = a.slice(0, a.indexOf('Request:\n'));
+    expect(b.startsWith(head)).toBe(true);
+    expect(classifierPrompt('x'.repeat(5000)).length).toBe(
+      head.length + 'Request:\n'.length + 2000,
+    );
   });
 
   it('agreeing classifiers raise the confidence, disagreeing ones lower the model’s', async () => {
