@@ -118,8 +118,11 @@ export const configSchema = z.object({
        * priced and booked like any call), `off` nobody.
        */
       modelClassifier: z.union([z.enum(['auto', 'off']), modelId]).default('auto'),
-      /** The offline classifier's confidence under which the model classifier is asked. */
-      askModelBelow: z.number().min(0).max(1).default(0.5),
+      /**
+       * The offline classifier's confidence under which the model classifier is asked: the
+       * router's ASK_MODEL_BELOW (src/router/model-policy.ts says why; a test keeps them equal).
+       */
+      askModelBelow: z.number().min(0).max(1).default(0.75),
       /** How long the card waits for the model classifier before the offline verdict stands. */
       classifierTimeoutMs: z.number().int().positive().max(10_000).default(800),
     })

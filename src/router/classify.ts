@@ -11,7 +11,10 @@ import type { Classification, SessionFacts } from './types.js';
 
 export type { ClassifyOptions } from './rules.js';
 
-/** Below this the classification is a guess: the optional model classifier may be asked. */
+/**
+ * Below this the classification is more likely wrong than right: the card warns, and a vague
+ * follow-up keeps the previous task. (The model classifier is asked sooner: ASK_MODEL_BELOW.)
+ */
 export const LOW_CONFIDENCE = 0.5;
 
 /**

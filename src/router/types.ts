@@ -30,7 +30,7 @@ export interface Classification {
   /** What the prompt itself asked for, before the long-conversation rule applied. */
   baseTaskType: TaskType;
   complexity: Complexity;
-  /** 0–1; below LOW_CONFIDENCE the optional model classifier may be asked. */
+  /** 0–1; below routing.askModelBelow the optional model classifier may be asked. */
   confidence: number;
   /** Human-readable evidence, e.g. `kw:refactor`, `ja:バグ`, `stack-trace`, `files:3`. */
   signals: string[];

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { configSchema } from '../../src/config/schema.js';
+import { classify } from '../../src/router/classify.js';
 import {
+  ASK_MODEL_BELOW,
   classificationOf,
   mergeModelVerdict,
   shouldAskModel,
@@ -24,10 +27,22 @@ describe('shouldAskModel', () => {
   });
 
   it('takes the threshold from the policy', () => {
-    expect(shouldAskModel(offline({ confidence: 0.6 }), { modelReady: true }).ask).toBe(false);
+    expect(shouldAskModel(offline({ confidence: 0.6 }), { modelReady: true }).ask).toBe(true);
     expect(
-      shouldAskModel(offline({ confidence: 0.6 }), { modelReady: true, threshold: 0.7 }).ask,
-    ).toBe(true);
+      shouldAskModel(offline({ confidence: 0.6 }), { modelReady: true, threshold: 0.5 }).ask,
+    ).toBe(false);
+  });
+
+  it('asks by default below the confidence of a prompt that says nothing, as the config does', () => {
+    expect(configSchema.parse({}).routing.askModelBelow).toBe(ASK_MODEL_BELOW);
+    // The trained classifier never scores below 0.5; a contentless prompt scores about the
+    // share of the corpus its likeliest tier suits, and the default asks a model about it.
+    const vague = classify('hmm, what should we do about the sync layer');
+    expect(vague.source).toBe('trained');
+    expect(shouldAskModel(vague, { modelReady: true }).ask).toBe(true);
+    // A prompt the corpus knows well is not worth a model's time.
+    const clear = classify('remove the unused variables eslint is warning about');
+    expect(shouldAskModel(clear, { modelReady: true }).reason).toBe('confident');
   });
 
   it('never asks for a route the user chose, or twice', () => {
