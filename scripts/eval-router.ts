@@ -1,5 +1,7 @@
 // Cross-validated evaluation of the trained router: `npx tsx scripts/eval-router.ts`
-// (flags: --folds 5, --seed 1, --corpus <jsonl>, --with-overrides <jsonl>, --errors N, --json).
+// (flags: --folds 5, --seed 1, --corpus <jsonl>, --with-overrides <jsonl>, --errors N, --json;
+// --model-answers <jsonl> [--ask-below 0.75] also scores the session's route when a model
+// classifier answers below the threshold, from answers scripts/ask-classifier.ts recorded).
 // Every figure is computed on held-out folds; folds are grouped by source so prompts drawn from
 // one issue or article never sit on both sides.
 import { TIERS, TIER_NAMES } from '../src/core/tier.js';
@@ -13,6 +15,8 @@ import { linksOf, outOfFold, prepare } from './router/pipeline.js';
 import { fitTierTable } from './router/table-fit.js';
 import { nestedReport } from './router/nested.js';
 import { isTier } from '../src/core/tier.js';
+import { readFileSync } from 'node:fs';
+import { parseModelAnswers, withModelAnswers } from './router/model-answers.js';
 
 const opts = parseRouterArgs(process.argv.slice(2));
 const { examples: ordered, shared, xs, folds } = prepare(opts);
@@ -90,6 +94,18 @@ if (opts.json) {
   const best = pickStrategy(
     reports.slice(0, STRATEGIES.length).map((r) => ({ ...r, localRecall: r.recall[3].recall })),
   );
+  if (opts.modelAnswers) {
+    const answers = parseModelAnswers(readFileSync(opts.modelAnswers, 'utf8'), opts.modelAnswers);
+    const m = withModelAnswers(best, answers, opts.askBelow);
+    const r = m.report;
+    console.log(
+      `\n${best.strategy} + the model classifier below ${opts.askBelow} (${opts.modelAnswers}):\n` +
+        `                   ${pct(r.accuracy)}   ${langs.map((l) => pct(r.byLang[l]?.accuracy ?? NaN)).join(' ')}   ${pct(r.recall[3].recall)}\n` +
+        `  asked about ${m.asked} of ${r.n} prompts (${pct(m.asked / r.n).trim()}); answered ${m.answered}` +
+        `${m.missing ? `, ${m.missing} without a usable answer (offline route kept)` : ''}; ` +
+        `on the answered: offline ${pct(m.offlineAccuracy).trim()}, model ${pct(m.modelAccuracy).trim()}`,
+    );
+  }
   const tiersOf = (r: Report) => {
     console.log('per tier (rows: first acceptable tier): n, routed there, acceptable');
     for (const t of TIERS) {

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { ASK_MODEL_BELOW } from '../../src/router/model-policy.js';
 import { DEFAULT_FIT, type FitOptions } from './fit.js';
 
 export interface RouterCliOptions {
@@ -18,6 +19,16 @@ export interface RouterCliOptions {
   l2Grid: number[];
   errors: number;
   out?: string;
+  /** eval-router: recorded model-classifier answers (scripts/ask-classifier.ts) to score. */
+  modelAnswers?: string;
+  /** The confidence below which the model is asked (eval-router, ask-classifier). */
+  askBelow: number;
+  /** ask-classifier: who answers, as routing.modelClassifier names it. */
+  classifier: string;
+  /** ask-classifier: how long one answer may take (ms). */
+  timeoutMs: number;
+  /** ask-classifier: ask about at most this many prompts. */
+  limit: number;
 }
 
 /** Flags shared by train-router and eval-router. */
@@ -42,6 +53,11 @@ export function parseRouterArgs(argv: string[]): RouterCliOptions {
       'l2-grid': { type: 'string' },
       errors: { type: 'string', default: '0' },
       out: { type: 'string' },
+      'model-answers': { type: 'string' },
+      'ask-below': { type: 'string' },
+      classifier: { type: 'string', default: 'auto' },
+      timeout: { type: 'string', default: '10000' },
+      limit: { type: 'string' },
     },
   });
   const num = (v: string | undefined, d: number) => (v === undefined ? d : Number(v));
@@ -65,5 +81,10 @@ export function parseRouterArgs(argv: string[]): RouterCliOptions {
     l2Grid: (values['l2-grid'] ?? '').split(',').filter(Boolean).map(Number),
     errors: num(values.errors, 0),
     out: values.out,
+    modelAnswers: values['model-answers'],
+    askBelow: num(values['ask-below'], ASK_MODEL_BELOW),
+    classifier: values.classifier,
+    timeoutMs: num(values.timeout, 10_000),
+    limit: num(values.limit, Infinity),
   };
 }
