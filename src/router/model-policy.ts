@@ -1,5 +1,6 @@
 import type { Complexity, TaskType } from '../core/task.js';
 import type { Config } from '../config/schema.js';
+import { allowedTiers } from './decide.js';
 import { tierFor } from './tier-table.js';
 import type { Classification, RouteDecision } from './types.js';
 
@@ -8,7 +9,7 @@ import type { Classification, RouteDecision } from './types.js';
  * is acceptable), and a prompt that says nothing ("yes") scores about 0.75, the share of the
  * corpus its likeliest tier suits: below that the offline verdict is no better than a guess. On
  * held-out corpus prompts it was right for 69 % of the fifth below 0.75 (against 84 % overall);
- * a capable model given the classifier prompt chose an acceptable tier for 94 % of the same
+ * a capable model given the classifier prompt chose an acceptable tier for 92 % of the same
  * prompts (docs/router.md, "The model classifier, measured"). The old 0.5 was set on the
  * hand-written rules' scale, which the trained classifier never goes below: the model was never
  * asked. Raise it for a strong classifier model (0.8: asked on a third of the prompts).
@@ -28,17 +29,28 @@ export interface ModelAskPolicy {
 
 export type AskDecision =
   | { ask: true; reason: 'low-confidence' }
-  | { ask: false; reason: 'confident' | 'no-model' | 'user-chose' | 'already-model' };
+  | {
+      ask: false;
+      reason: 'confident' | 'no-model' | 'user-chose' | 'already-model' | 'follow-up';
+    };
 
 /** What `shouldAskModel` reads: a classification, or a route decision made from one. */
 type Classified =
-  | Pick<Classification, 'confidence' | 'source'>
-  | Pick<RouteDecision, 'confidence' | 'classifier' | 'source'>;
+  | Pick<Classification, 'confidence' | 'source' | 'signals'>
+  | Pick<RouteDecision, 'confidence' | 'classifier' | 'source' | 'signals'>;
+
+/**
+ * Turns the offline classifier reads with the conversation's facts (the previous task, a failed
+ * attempt) that the model is never shown: it sees the prompt alone, and would route "ok do it"
+ * or "try again" as the words say.
+ */
+const FOLLOW_UP_SIGNALS = ['continues-previous', 'follow-up-of-failure'];
 
 /**
  * Whether the model classifier is worth its time for this turn: only when the offline classifier
- * is unsure, a model is ready, and the route is not the user's own choice (an override or a saved
- * rule decides the tier whatever the task type is).
+ * is unsure, a model is ready, the route is not the user's own choice (an override or a saved
+ * rule decides the tier whatever the task type is), and the turn is not a follow-up that only
+ * the conversation explains.
  */
 export function shouldAskModel(c: Classified, policy: ModelAskPolicy): AskDecision {
   const source = 'classifier' in c ? c.classifier : c.source;
@@ -51,6 +63,9 @@ export function shouldAskModel(c: Classified, policy: ModelAskPolicy): AskDecisi
     routeSource === 'past-choice'
   ) {
     return { ask: false, reason: 'user-chose' };
+  }
+  if (c.signals.some((s) => FOLLOW_UP_SIGNALS.includes(s))) {
+    return { ask: false, reason: 'follow-up' };
   }
   if (c.confidence >= (policy.threshold ?? ASK_MODEL_BELOW)) {
     return { ask: false, reason: 'confident' };
@@ -65,7 +80,7 @@ export function shouldAskModel(c: Classified, policy: ModelAskPolicy): AskDecisi
  * routing.modelClassifier is off. Whether a model can answer is the client's to say.
  */
 export function askModel(
-  decision: Pick<RouteDecision, 'confidence' | 'classifier' | 'source'>,
+  decision: Pick<RouteDecision, 'confidence' | 'classifier' | 'source' | 'signals'>,
   config: Pick<Config, 'routing'>,
 ): boolean {
   if (config.routing.modelClassifier === 'off') return false;
@@ -105,20 +120,43 @@ export interface MergedVerdict {
 }
 
 /**
+ * The model's complexity, raised until the table's tier for it is one the rule classifier's
+ * verdict allows (decide.ts allowedTiers: a review with a risk cue goes to tier 1 or 0). The
+ * offline decision obeys that restriction; a small model's "review, 2" must not send a
+ * production migration or an auth change to the local tier.
+ */
+function allowedComplexity(
+  answer: Pick<ModelAnswer, 'taskType' | 'complexity'>,
+  signals: readonly string[],
+  userTable: Partial<Record<TaskType, number>>,
+): Complexity {
+  const allowed = allowedTiers({ baseTaskType: answer.taskType, signals: [...signals] });
+  if (!allowed) return answer.complexity;
+  for (let c = answer.complexity; c <= 5; c++) {
+    if (allowed.includes(tierFor(answer.taskType, c as Complexity, userTable))) {
+      return c as Complexity;
+    }
+  }
+  return answer.complexity;
+}
+
+/**
  * The classification the route follows once the model answered: the model's task type and
- * complexity (`source: 'model'`), the offline signals kept, and a confidence that rises when the
- * two classifiers send the turn to the same tier (two that agree are more likely right than
- * either alone) and falls a little when they do not.
+ * complexity (`source: 'model'`; the complexity raised where the rules restrict the tier), the
+ * offline signals kept, and a confidence that rises when the two classifiers send the turn to
+ * the same tier (two that agree are more likely right than either alone) and falls a little
+ * when they do not.
  */
 export function mergeModelVerdict(
   offline: Classification,
   answer: ModelAnswer,
   userTable: Partial<Record<TaskType, number>> = {},
 ): MergedVerdict {
+  const complexity = allowedComplexity(answer, offline.signals, userTable);
   const agreement = {
     taskType: answer.taskType === offline.baseTaskType,
     tier:
-      tierFor(answer.taskType, answer.complexity, userTable) ===
+      tierFor(answer.taskType, complexity, userTable) ===
       tierFor(offline.baseTaskType, offline.complexity, userTable),
   };
   const confidence = Math.min(
@@ -132,7 +170,7 @@ export function mergeModelVerdict(
       // The long-context rule is about the conversation, not the prompt: it still applies.
       taskType: offline.taskType === 'long-context' ? 'long-context' : answer.taskType,
       baseTaskType: answer.taskType,
-      complexity: answer.complexity,
+      complexity,
       confidence: Math.round(confidence * 100) / 100,
       signals: [...offline.signals, `model:${answer.model ?? 'answered'}`],
       source: 'model',

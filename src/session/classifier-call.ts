@@ -56,6 +56,8 @@ export function verdictLine(verdict: ModelVerdict, booked?: CallRecord): string 
     return `the model classifier did not answer in ${verdict.ms} ms${price}`;
   if (verdict.outcome === 'invalid')
     return `the model classifier's answer did not fit the schema${price}`;
-  if (verdict.outcome === 'unavailable') return verdict.why ?? 'no small model resident to ask';
+  // A named classifier that cannot answer (no key) is worth a line; "no small model resident"
+  // under \`auto\` is the usual state of a machine without one, on one card in five.
+  if (verdict.outcome === 'unavailable') return verdict.why;
   return undefined;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import { classify } from '../../src/router/classify.js';
+import { tierFor } from '../../src/router/tier-table.js';
 import {
   ASK_MODEL_BELOW,
   classificationOf,
@@ -45,9 +46,26 @@ describe('shouldAskModel', () => {
     expect(shouldAskModel(clear, { modelReady: true }).reason).toBe('confident');
   });
 
+  it('never asks about a follow-up, which only the conversation explains', () => {
+    for (const signal of ['continues-previous', 'follow-up-of-failure']) {
+      expect(shouldAskModel(offline({ signals: [signal] }), { modelReady: true }).reason).toBe(
+        'follow-up',
+      );
+    }
+    const ok = classify('ok do it', { previousTaskType: 'implement' });
+    expect(ok.confidence).toBeLessThan(ASK_MODEL_BELOW);
+    expect(shouldAskModel(ok, { modelReady: true }).reason).toBe('follow-up');
+    const retry = classify('try again', { previousTaskType: 'bugfix', followUpOfFailure: true });
+    expect(shouldAskModel(retry, { modelReady: true }).reason).toBe('follow-up');
+  });
+
   it('never asks for a route the user chose, or twice', () => {
-    const decision = (source: RouteDecision['source']) =>
-      ({ confidence: 0.1, classifier: 'trained', source }) as const;
+    const decision = (source: RouteDecision['source']) => ({
+      confidence: 0.1,
+      classifier: 'trained' as const,
+      source,
+      signals: [] as string[],
+    });
     expect(shouldAskModel(decision('turn-override'), { modelReady: true }).reason).toBe(
       'user-chose',
     );
@@ -68,6 +86,22 @@ describe('classificationOf', () => {
 });
 
 describe('mergeModelVerdict', () => {
+  it('keeps a risky review on the tiers the rules allow, as the offline decision does', () => {
+    const review = { taskType: 'review', complexity: 1, confidence: 0.9 } as const;
+    const risky = mergeModelVerdict(offline({ signals: ['review', 'risk'] }), review);
+    expect(risky.classification.complexity).toBe(3);
+    expect(tierFor('review', risky.classification.complexity)).toBe(1);
+    // "Quick review of this small PR": the user's own word for its size wins, as offline.
+    const small = mergeModelVerdict(offline({ signals: ['review', 'risk', 'small'] }), review);
+    expect(small.classification.complexity).toBe(1);
+    // Only reviews are restricted: a risky word in a bug fix leaves the model's answer alone.
+    const fix = mergeModelVerdict(offline({ signals: ['risk'] }), {
+      ...review,
+      taskType: 'bugfix',
+    });
+    expect(fix.classification.complexity).toBe(1);
+  });
+
   it('takes the model’s type and complexity with source model; agreement on the tier lifts the confidence', () => {
     const agree = mergeModelVerdict(offline(), {
       taskType: 'implement',
