@@ -17,6 +17,18 @@ export type { ClassifyOptions } from './rules.js';
  */
 export const LOW_CONFIDENCE = 0.5;
 
+/** The lexicon's cues anchored on the whole message (lexicon.ts, chat). */
+const WHOLE_MESSAGE_SMALL_TALK = ['en:small talk', 'ja:挨拶'];
+
+/**
+ * The confidence a classification carries, as the card shows it and routing.askModelBelow is
+ * compared with: two decimals, and never 1.00 (calibrated, but a card that says 1.00 claims a
+ * certainty no classifier of prompts has). The eval's model-answer scoring rounds the same way.
+ */
+export function shownConfidence(p: number): number {
+  return Math.min(0.99, Math.round(p * 100) / 100);
+}
+
 /**
  * Classifies a turn: the trained model (data/router/ corpus, weights in weights/router.json and
  * router.bin) over the prompt's words, shape and the rule classifier's cues; task type,
@@ -25,9 +37,6 @@ export const LOW_CONFIDENCE = 0.5;
  * Session rules apply on top: a conversation above the threshold is long-context, a retry after
  * a failure is one step harder, a vague follow-up continues the previous task.
  */
-/** The lexicon's cues anchored on the whole message (lexicon.ts, chat). */
-const WHOLE_MESSAGE_SMALL_TALK = ['en:small talk', 'ja:挨拶'];
-
 export function classify(
   prompt: string,
   facts: SessionFacts = {},
@@ -65,8 +74,7 @@ export function classify(
     taskType: longConversation ? 'long-context' : taskType,
     baseTaskType: taskType,
     complexity,
-    // Calibrated, but a card that says 1.00 claims a certainty no classifier of prompts has.
-    confidence: Math.min(0.99, Math.round(confidence * 100) / 100),
+    confidence: shownConfidence(confidence),
     signals,
     // 'trained' joins the union in types.ts (the lead's file); until then the cast holds it.
     source: 'trained' as Classification['source'],

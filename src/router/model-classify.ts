@@ -104,14 +104,14 @@ export const DEFAULT_MODEL_TIMEOUT_MS = 800;
  * decides a tier there. The guide's own boundaries (a bug fix that names its change at a named
  * place is complexity 1, hence local; one that gives only the symptom is 3) are what a model
  * needs most: with the bare names ("1 trivial, 2 small…") a capable model answering for the
- * offline classifier's least sure prompts chose an acceptable tier for 90 % of them, with these
- * 94 % (docs/router.md, "The model classifier, measured").
+ * offline classifier's least sure prompts chose an acceptable tier for 89 % of them, with these
+ * 92 % (docs/router.md, "The model classifier, measured").
  */
 const DEFINITIONS: Record<TaskType, string> = {
   'quick-fix':
     'the request states the whole change and it is mechanical: a typo, a rename, lint or format fixes, removing unused code, a version bump, a small config or CI edit, a format conversion, boilerplate, labelling a list. Complexity 1-2, even across many files.',
   bugfix:
-    'fix a bug whose cause is known or pointed at. 1: the request names the code change itself (the call, check, guard, value or sign), or a compiler message names it, at a named or pasted place (file, function, line, snippet). 2: the change is stated but is a few lines or its place must be found. 3: only the symptom, the cause or the wanted behaviour is given. 4-5: across components. Locking, authentication and injection fixes are at least 2.',
+    'fix a bug whose cause is known or pointed at. 1: the request names the code change itself (the call, check, guard, value or sign), or a compiler message names it, at a named or pasted place (file, function, line, snippet). 2: the change is stated but is a few lines or its place must be found. 3: only the symptom, the cause or the wanted behaviour is given. 4: the change spans several files or components. Locking, authentication and injection fixes are at least 2, unless the request gives the exact one-line change at a named place.',
   debug:
     'find why something fails, leaks or is slow (a symptom, trace or measurement without a known fix). 2-3: the trace names the problem. 4: races, heisenbugs, leaks without an obvious retainer, slowdowns after an upgrade. 5: simpler explanations already ruled out, or a large multi-component system.',
   implement:
