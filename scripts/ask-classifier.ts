@@ -19,7 +19,12 @@ import { buildCore } from '../src/wiring/build.js';
 import { classifierFor } from '../src/wiring/session-aids.js';
 import { parseRouterArgs } from './router/cli.js';
 import { pickStrategy, report } from './router/evaluate.js';
-import { textHash, type RecordedAnswer } from './router/model-answers.js';
+import {
+  classifierPromptHash,
+  textHash,
+  wouldAsk,
+  type RecordedAnswer,
+} from './router/model-answers.js';
 import { linksOf, outOfFold, prepare } from './router/pipeline.js';
 import { fitTierTable } from './router/table-fit.js';
 
@@ -40,8 +45,9 @@ const held = pickStrategy(
     return { ...r, localRecall: r.recall[3].recall };
   }),
 );
+// The prompts the session would ask about: the shown confidence below the threshold, no follow-up.
 const unsure = held.scored
-  .filter((s) => s.confidence < opts.askBelow && s.ex.text !== undefined)
+  .filter((s) => wouldAsk(s, opts.askBelow))
   .sort((a, b) => a.confidence - b.confidence)
   .slice(0, opts.limit);
 console.error(
@@ -83,6 +89,7 @@ try {
     const line: RecordedAnswer = {
       id: s.ex.id,
       textHash: textHash(text),
+      promptHash: classifierPromptHash(),
       outcome: verdict.outcome as RecordedAnswer['outcome'],
       ...(answered
         ? {

@@ -1,7 +1,8 @@
 // Cross-validated evaluation of the trained router: `npx tsx scripts/eval-router.ts`
 // (flags: --folds 5, --seed 1, --corpus <jsonl>, --with-overrides <jsonl>, --errors N, --json;
-// --model-answers <jsonl> [--ask-below 0.75] also scores the session's route when a model
-// classifier answers below the threshold, from answers scripts/ask-classifier.ts recorded).
+// --model-answers <jsonl> [--ask-below 0.75] [--budget-ms 800] also scores the session's route
+// when a model classifier answers below the threshold, from answers scripts/ask-classifier.ts
+// recorded).
 // Every figure is computed on held-out folds; folds are grouped by source so prompts drawn from
 // one issue or article never sit on both sides.
 import { TIERS, TIER_NAMES } from '../src/core/tier.js';
@@ -96,14 +97,19 @@ if (opts.json) {
   );
   if (opts.modelAnswers) {
     const answers = parseModelAnswers(readFileSync(opts.modelAnswers, 'utf8'), opts.modelAnswers);
-    const m = withModelAnswers(best, answers, opts.askBelow);
+    const m = withModelAnswers(best, answers, { askBelow: opts.askBelow, budgetMs: opts.budgetMs });
     const r = m.report;
+    const unused = [
+      m.late ? `${m.late} later than ${opts.budgetMs} ms` : '',
+      m.missing ? `${m.missing} without a usable answer` : '',
+    ].filter(Boolean);
     console.log(
       `\n${best.strategy} + the model classifier below ${opts.askBelow} (${opts.modelAnswers}):\n` +
         `                   ${pct(r.accuracy)}   ${langs.map((l) => pct(r.byLang[l]?.accuracy ?? NaN)).join(' ')}   ${pct(r.recall[3].recall)}\n` +
         `  asked about ${m.asked} of ${r.n} prompts (${pct(m.asked / r.n).trim()}); answered ${m.answered}` +
-        `${m.missing ? `, ${m.missing} without a usable answer (offline route kept)` : ''}; ` +
-        `on the answered: offline ${pct(m.offlineAccuracy).trim()}, model ${pct(m.modelAccuracy).trim()}`,
+        `${unused.length ? ` (${unused.join(', ')}: offline route kept)` : ''}; ` +
+        `on the answered: offline ${pct(m.offlineAccuracy).trim()}, model ${pct(m.modelAccuracy).trim()}` +
+        `${m.otherPrompt ? `\n  ${m.otherPrompt} answers were given to another classifier prompt than the current one` : ''}`,
     );
   }
   const tiersOf = (r: Report) => {

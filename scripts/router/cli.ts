@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { defaultConfig } from '../../src/config/schema.js';
 import { ASK_MODEL_BELOW } from '../../src/router/model-policy.js';
 import { DEFAULT_FIT, type FitOptions } from './fit.js';
 
@@ -27,6 +28,8 @@ export interface RouterCliOptions {
   classifier: string;
   /** ask-classifier: how long one answer may take (ms). */
   timeoutMs: number;
+  /** eval-router: the session's wait for an answer (ms); a slower recorded answer counts as none. */
+  budgetMs: number;
   /** ask-classifier: ask about at most this many prompts. */
   limit: number;
 }
@@ -57,10 +60,16 @@ export function parseRouterArgs(argv: string[]): RouterCliOptions {
       'ask-below': { type: 'string' },
       classifier: { type: 'string', default: 'auto' },
       timeout: { type: 'string', default: '10000' },
+      'budget-ms': { type: 'string' },
       limit: { type: 'string' },
     },
   });
-  const num = (v: string | undefined, d: number) => (v === undefined ? d : Number(v));
+  const num = (v: string | undefined, d: number) => {
+    if (v === undefined) return d;
+    const n = Number(v);
+    if (v.trim() === '' || Number.isNaN(n)) throw new Error(`not a number: ${v}`);
+    return n;
+  };
   return {
     corpus: values.corpus,
     overrides: values['with-overrides'],
@@ -85,6 +94,7 @@ export function parseRouterArgs(argv: string[]): RouterCliOptions {
     askBelow: num(values['ask-below'], ASK_MODEL_BELOW),
     classifier: values.classifier,
     timeoutMs: num(values.timeout, 10_000),
+    budgetMs: num(values['budget-ms'], defaultConfig().routing.classifierTimeoutMs),
     limit: num(values.limit, Infinity),
   };
 }

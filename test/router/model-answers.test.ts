@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summarise, type Scored } from '../../scripts/router/evaluate.js';
 import type { Example } from '../../scripts/router/corpus.js';
 import {
+  classifierPromptHash,
   parseModelAnswers,
   textHash,
   withModelAnswers,
@@ -38,11 +39,22 @@ describe('withModelAnswers', () => {
   const edited = ex('b', 'rename tmp to totalUsd in report.ts', [3, 2]);
   const sure = ex('c', 'design the plugin runtime', [0]);
   const failed = ex('d', 'why does the worker pool deadlock under load?', [1, 0]);
+  const slow = ex('e', 'fix the typo in the README', [3, 2]);
+  const risky = ex('f', 'review this PR: it migrates the users table on production', [1, 0]);
+  const edge = ex('g', 'bump lodash to 4.17.21', [3, 2]);
+  const followUp = {
+    ...ex('h', 'ok do it', [1]),
+    facts: { previousTaskType: 'implement' },
+  } as Example;
   const base = summarise('ensemble', [
     scored(fix, 1, 0.7), // wrong offline, asked, the model gets it right
     scored(edited, 1, 0.6), // asked, but the answer was given to another text
     scored(sure, 1, 0.9), // above the threshold: never asked, whatever the file says
     scored(failed, 1, 0.72), // asked, the model timed out: the offline route stands
+    scored(slow, 1, 0.7), // answered after the session's budget: as if it had not
+    scored(risky, 1, 0.7), // the model says "review, 1"; the session keeps it on tier 1
+    scored(edge, 1, 0.749), // shown as 0.75 on the card: not below 0.75, not asked
+    scored(followUp, 1, 0.6), // a follow-up only the conversation explains: never asked
   ]);
   const answers = parseModelAnswers(
     [
@@ -50,23 +62,38 @@ describe('withModelAnswers', () => {
       answer(edited, 'quick-fix', 1, 'rename tmp to total in report.ts'),
       answer(sure, 'architecture', 5),
       JSON.stringify({ id: 'd', textHash: textHash(failed.text!), outcome: 'timeout', ms: 800 }),
+      answer(slow, 'quick-fix', 1).replace('}', ',"ms":2400}'),
+      answer(risky, 'review', 1),
+      answer(edge, 'architecture', 5),
+      answer(followUp, 'chat', 1),
     ].join('\n'),
   );
+  const options = { askBelow: 0.75, budgetMs: 800 };
 
-  it('takes the model’s route below the threshold only, and only a fresh answer', () => {
+  it('takes the model’s route where the session would ask, and only a fresh, timely answer', () => {
     expect(tierFor('bugfix', 1)).toBe(3);
-    const m = withModelAnswers(base, answers, 0.75);
-    expect(m).toMatchObject({ asked: 3, answered: 1, missing: 2 });
-    expect(m.offlineAccuracy).toBe(0);
+    const m = withModelAnswers(base, answers, options);
+    expect(m).toMatchObject({ asked: 5, answered: 2, late: 1, missing: 2 });
+    expect(m.offlineAccuracy).toBe(1 / 2);
     expect(m.modelAccuracy).toBe(1);
-    expect(m.report.scored.map((s) => s.tier)).toEqual([3, 1, 1, 1]);
-    expect(m.report.accuracy).toBe(2 / 4);
-    expect(base.accuracy).toBe(1 / 4);
+    expect(m.report.scored.map((s) => s.tier)).toEqual([3, 1, 1, 1, 1, 1, 1, 1]);
+    expect(m.report.accuracy).toBe(4 / 8);
+    expect(base.accuracy).toBe(3 / 8);
     // A threshold that asks about nothing leaves the held-out routes as they were.
-    expect(withModelAnswers(base, answers, 0.5).report.scored).toEqual(base.scored);
+    expect(withModelAnswers(base, answers, { ...options, askBelow: 0.5 }).report.scored).toEqual(
+      base.scored,
+    );
+    // A longer budget takes the slow answer.
+    expect(withModelAnswers(base, answers, { ...options, budgetMs: 3000 }).late).toBe(0);
   });
 
   it('names the line of a file that is not answers', () => {
+    expect(() =>
+      parseModelAnswers(`${answer(fix, 'bugfix', 1)}\n${answer(fix, 'bugfix', 2)}`, 'x.jsonl'),
+    ).toThrow(/x\.jsonl:2: a second answer for a/);
+    expect(() =>
+      parseModelAnswers(answer(fix, 'bugfix', 1).replace('answered', 'maybe'), 'x.jsonl'),
+    ).toThrow(/x\.jsonl:1: not an answer/);
     expect(() => parseModelAnswers('{"id":"a"}\nnot json', 'x.jsonl')).toThrow(
       /x\.jsonl:1: not an answer/,
     );
@@ -137,6 +164,11 @@ describe('scripts/ask-classifier.ts', () => {
       ['invalid', undefined, undefined, 'ollama/qwen3:8b'],
     ]);
     expect(asked.stderr).toMatch(/answered 2, invalid 1; \d+ input and \d+ output tokens/);
+    // Each answer says which classifier prompt asked and how long it took.
+    for (const a of recorded.values()) {
+      expect(a.promptHash).toBe(classifierPromptHash());
+      expect(a.ms).toBeGreaterThanOrEqual(0);
+    }
     // The classifier prompt went out with the JSON schema, as in the session.
     const chat = stubs.ollama.requests.filter((r) => r.path === '/api/chat').at(-1)!;
     expect(chat.body).toMatchObject({ model: 'qwen3:8b', format: { type: 'object' } });
@@ -144,7 +176,7 @@ describe('scripts/ask-classifier.ts', () => {
     const scoredRun = await run('scripts/eval-router.ts', [...common, '--model-answers', out], env);
     expect(scoredRun.code).toBe(0);
     expect(scoredRun.stdout).toMatch(
-      /\w+ \+ the model classifier below 1 [\s\S]*asked about 60 of 60 prompts \(100\.0%\); answered 2, 58 without a usable answer/,
+      /\w+ \+ the model classifier below 1 [\s\S]*asked about 60 of 60 prompts \(100\.0%\); answered 2 \(58 without a usable answer: offline route kept\)/,
     );
   }, 120_000);
 });
