@@ -9,6 +9,12 @@ export interface OllamaClassifierOptions {
   model?: string;
   /** Keep the model's residency as configured (a request without keep_alive resets it). */
   keepAlive?: string | number;
+  /**
+   * Models not to ask (Ollama names): they hold the session's conversation in their prompt
+   * cache, and with OLLAMA_NUM_PARALLEL 1 a classification would replace it, so the next local
+   * turn would read the whole conversation again. A named model (`model`) is asked regardless.
+   */
+  avoid?: readonly string[];
 }
 
 /** The model classifier over Ollama: the smallest resident model, at its loaded context size. */
@@ -22,7 +28,11 @@ export function ollamaClassifierClient(options: OllamaClassifierOptions): Classi
       const { models } = await client.ps();
       const limit = options.maxModelBytes ?? 24 * 1024 ** 3;
       const small = models
-        .filter((m) => (options.model ? m.name === options.model : m.size > 0 && m.size <= limit))
+        .filter((m) =>
+          options.model
+            ? m.name === options.model
+            : m.size > 0 && m.size <= limit && !options.avoid?.includes(m.name),
+        )
         .sort((a, b) => a.size - b.size)[0];
       if (!small) return undefined;
       asked?.({ ref: `ollama/${small.name}`, host: options.host });

@@ -53,8 +53,16 @@ export interface SessionDeps {
   cache?: CacheFlow;
   /** Resolves once every Ollama host answered (or after the time): the first route waits on it. */
   localReady?(timeoutMs: number): Promise<void>;
-  /** The model classifier's second opinion, within its own time budget; never rejects. */
-  classify?(prompt: string, base: Classification, signal: AbortSignal): Promise<ModelVerdict>;
+  /**
+   * The model classifier's second opinion, within its own time budget; never rejects. `busy`:
+   * the models this conversation ran on, whose cached prompt a classification would replace.
+   */
+  classify?(
+    prompt: string,
+    base: Classification,
+    signal: AbortSignal,
+    busy?: readonly string[],
+  ): Promise<ModelVerdict>;
   /** The ledger's records (the delegation warning reads this task type's history). */
   history?(): Iterable<LedgerRecord>;
   /** Labels for retraining: the model classifier's agreement, the user's tier overrides. */
@@ -201,7 +209,12 @@ export class Session implements AppController {
     this.classifying = abort;
     if (!routed.auto) this.offer(routed.pending, { ...routed.proposal, classifying: true });
     const at = { ...this.turns.upcoming(), taskType: decision.taskType };
-    const verdict = await this.deps.classify!(prompt, classificationOf(decision), abort.signal);
+    const verdict = await this.deps.classify!(
+      prompt,
+      classificationOf(decision),
+      abort.signal,
+      this.turns.conversationModels(),
+    );
     // Booked even when the user accepted meanwhile: the call was sent.
     const booked = verdict.call
       ? this.deps.ledger.recordCall(classifierCallFacts(verdict.call, at))

@@ -69,6 +69,11 @@ export class TurnFlow {
     return { task: this.deps.tasks.upcoming(), turn: this.turnNumber + 1 };
   }
 
+  /** The models this task's turns ran on: they hold the conversation in their prompt cache. */
+  conversationModels(): readonly string[] {
+    return this.deps.tasks.current()?.models ?? [];
+  }
+
   /** A call made for the next turn before it ran (the model classifier's): counted in the session. */
   addCall(costUsd: number | null): void {
     this.deps.store.set({ status: withCallCost(this.deps.store.getState().status, costUsd) });

@@ -90,14 +90,20 @@ export function gatewayCache(
  * Who answers for the model classifier (routing.modelClassifier): the smallest resident model of
  * the first Ollama host, a named model, or nobody (off, no host, no key).
  */
-function classifierClient(core: Core): ClassifierClient | { unavailable: string } | undefined {
+function classifierClient(
+  core: Core,
+  busy: readonly string[] = [],
+): ClassifierClient | { unavailable: string } | undefined {
   const config = core.config.get();
   const choice = config.routing.modelClassifier;
   if (choice === 'off') return undefined;
   const host = core.local.hosts[0]?.host.url;
   if (choice === 'auto') {
     if (!host || !core.local.adapter()) return undefined;
-    return ollamaClassifierClient({ host, keepAlive: config.local.keepAlive });
+    const avoid = busy.flatMap((id) =>
+      id.startsWith('ollama/') ? [id.slice('ollama/'.length)] : [],
+    );
+    return ollamaClassifierClient({ host, keepAlive: config.local.keepAlive, avoid });
   }
   const ref = parseModelRef(choice);
   if (ref.provider === 'ollama') {
@@ -117,10 +123,15 @@ function classifierClient(core: Core): ClassifierClient | { unavailable: string 
 /** The model classifier, bounded by its own time budget; the verdict carries the call to book. */
 export function classifierFor(
   core: Core,
-): (prompt: string, base: Classification, signal?: AbortSignal) => Promise<ModelVerdict> {
-  return (prompt, base, signal) => {
+): (
+  prompt: string,
+  base: Classification,
+  signal?: AbortSignal,
+  busy?: readonly string[],
+) => Promise<ModelVerdict> {
+  return (prompt, base, signal, busy) => {
     const config = core.config.get();
-    const client = classifierClient(core);
+    const client = classifierClient(core, busy);
     if (!client || 'unavailable' in client)
       return Promise.resolve({
         classification: base,

@@ -186,6 +186,35 @@ describe('model classifier in the session', () => {
     expect(chats()).toBe(before);
   });
 
+  it('under auto, never asks the local model this conversation runs on: its cached prompt would be lost', async () => {
+    const { session } = await start({ classifierTimeoutMs: 3_000 });
+    const formatChats = () =>
+      stubs.ollama.requests.filter(
+        (r) => r.path === '/api/chat' && (r.body as { format?: unknown }).format !== undefined,
+      );
+    // A turn on qwen3:8b, the smallest resident model: the conversation is now in its cache.
+    session.setModelOverride('ollama/qwen3:8b', 'turn');
+    session.submit('add a --verbose flag to the CLI'); // a model override runs without a card
+    await until(session, (s) => s.transcript.some((i) => i.kind === 'turn'));
+    const before = formatChats().length;
+
+    // An unsure prompt (not a follow-up): the only other resident model is asked instead.
+    const unsure = 'explain the architecture of the sync layer';
+    await fetch(`${stubs.ollama.url}/api/generate`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'qwen3-coder:30b', keep_alive: '30m' }),
+    });
+    stubs.ollama.chatSteps.push({
+      chunks: [JSON.stringify({ taskType: 'architecture', complexity: 3, confidence: 0.8 })],
+    });
+    session.submit(unsure);
+    const card = (await until(session, (s) => s.proposal?.classifier?.source === 'model'))
+      .proposal!;
+    expect(card.classifier!.detail).toMatch(/^model qwen3-coder:30b/);
+    const asked = formatChats().slice(before);
+    expect(asked.map((r) => (r.body as { model: string }).model)).toEqual(['qwen3-coder:30b']);
+  });
+
   it('an override on the card is kept as a label for retraining (overrides.jsonl)', async () => {
     const { session, dataDir } = await start({ modelClassifier: 'off' });
     session.submit('implement a token bucket rate limiter for the API client');
