@@ -10,6 +10,11 @@ import {
   type TaskTracker,
 } from '../agent/index.js';
 import type { Routing } from '../router/context.js';
+import type { ClassifierCall } from '../router/model-classify.js';
+import type { TaskType } from '../core/task.js';
+import type { CallRecord } from '../core/records.js';
+import { verdictLine } from '../session/classifier-call.js';
+import { decideRoute, type RouteAnswer, type RouteKit } from './route.js';
 import type { RouteDecision, RouteOverride } from '../router/types.js';
 import { resolveModel } from '../session/resolve-model.js';
 import type { TurnLedger } from '../session/turn-ledger.js';
@@ -47,10 +52,24 @@ export interface PrintKit {
   routing: Routing;
   runner: TurnRunnerDeps;
   turnLedger: TurnLedger;
+  /** The model classifier's second opinion when the offline one is unsure, as on the card. */
+  classify?: RouteKit['classify'];
+  /** Books the classifier's call on the turn it was made for; returns the record. */
+  bookClassifier?: (
+    call: ClassifierCall,
+    at: { task: string; turn: number; taskType: TaskType },
+  ) => CallRecord | undefined;
 }
 
-/** The route `-p` takes: --model or --tier as an override, then the same router as the card. */
-export function choosePrintRoute(args: PrintArgs, kit: PrintKit): RouteDecision {
+/**
+ * The route `-p` takes: --model or --tier as an override, then the same routing as the card and
+ * `kirikae route` (decideRoute: the model classifier is asked when the offline one is unsure).
+ */
+export async function choosePrintRoute(
+  args: PrintArgs,
+  kit: PrintKit,
+  book?: RouteKit['book'],
+): Promise<RouteAnswer> {
   const override: RouteOverride = {};
   if (args.model) {
     resolveModel(args.model, kit.config());
@@ -60,10 +79,13 @@ export function choosePrintRoute(args: PrintArgs, kit: PrintKit): RouteDecision 
     if (tier === undefined) throw new KirikaeError('config', `--tier ${args.tier} is not 0–4`);
     override.tier = tier;
   }
-  let decision = kit.routing.decide({
-    prompt: args.prompt,
-    ...(override.model || override.tier !== undefined ? { override } : {}),
+  const answer = await decideRoute(args.prompt, override, {
+    config: kit.config,
+    routing: kit.routing,
+    ...(kit.classify ? { classify: kit.classify } : {}),
+    ...(book ? { book } : {}),
   });
+  let decision = answer.decision;
   // A planner is the tier-0/1 choice: a cheaper route keeps the work and plans for no one.
   if (args.delegate && !args.model && args.tier === undefined && !isPlannerTier(decision))
     decision = kit.routing.decide({ prompt: args.prompt, override: { tier: 1 } });
@@ -93,7 +115,7 @@ export function choosePrintRoute(args: PrintArgs, kit: PrintKit): RouteDecision 
       },
     );
   }
-  return decision;
+  return { ...answer, decision };
 }
 
 function isPlannerTier(decision: RouteDecision): boolean {
@@ -153,8 +175,20 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
       hint: 'Example: kirikae -p "explain this error: …"',
     });
   let decision: RouteDecision;
+  const tasks: TaskTracker = createTaskTracker({
+    session: 'print',
+    retryCap: kit.config().verify.retryCap,
+    record: (record) => kit.turnLedger.append(record),
+  });
   try {
-    decision = choosePrintRoute(args, kit);
+    // A classifier call is booked on the task the turn will start (tasks.upcoming()).
+    const book: RouteKit['book'] = kit.bookClassifier
+      ? (call, taskType) => kit.bookClassifier!(call, { task: tasks.upcoming(), turn: 1, taskType })
+      : undefined;
+    const routed = await choosePrintRoute(args, kit, book);
+    decision = routed.decision;
+    const line = routed.verdict ? verdictLine(routed.verdict, routed.booked) : undefined;
+    if (line) io.stderr.write(`kirikae: classifier: ${line}\n`);
   } catch (error) {
     // --json promises one JSON object on stdout, whatever happened.
     if (args.json && error instanceof KirikaeError)
@@ -174,11 +208,6 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
       : defaultExecutor(kit.config())
     : undefined;
   if (executor) io.stderr.write(`kirikae: delegating sub-tasks to ${executor}\n`);
-  const tasks: TaskTracker = createTaskTracker({
-    session: 'print',
-    retryCap: kit.config().verify.retryCap,
-    record: (record) => kit.turnLedger.append(record),
-  });
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
   process.once('SIGINT', onSigint);

@@ -62,6 +62,8 @@ export async function print(args: PrintArgs, io: CommandIO): Promise<number> {
         routing: core.routing,
         runner: core.runner,
         turnLedger: core.turnLedger,
+        classify: classifierFor(core),
+        bookClassifier: (call, at) => core.turnLedger.recordCall(classifierCallFacts(call, at)),
       },
       io,
     );

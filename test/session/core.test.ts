@@ -1,16 +1,16 @@
 // The session core's promises across modules: one routing context (the card and `kirikae
 // route` decide alike), one local runtime (a model is loaded and asked on the host that has it).
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMemory } from '../../src/telemetry/memory.js';
 import { buildCore, buildSession } from '../../src/wiring/build.js';
-import { route } from '../../src/wiring/headless.js';
+import { print, route } from '../../src/wiring/headless.js';
 import type { AppState } from '../../src/session/types.js';
 import type { Session } from '../../src/session/session.js';
-import { startAllStubs, type AllStubs } from '../support/all-stubs.js';
+import { QWEN3_8B, QWEN3_CODER, startAllStubs, type AllStubs } from '../support/all-stubs.js';
 import { startOllamaStub, type OllamaStub } from '../support/ollama-stub.js';
 
 function box(config: Record<string, unknown>) {
@@ -89,6 +89,60 @@ describe('one routing context', () => {
     expect(card.options.slice(1, 1 + cli.alternatives.length).map((o) => o.model)).toEqual(
       cli.alternatives.map((a) => a.model),
     );
+  });
+});
+
+describe('one routing context: -p asks the model classifier as the card does', () => {
+  let stubs: AllStubs;
+  beforeAll(async () => {
+    stubs = await startAllStubs({ models: [QWEN3_CODER, QWEN3_8B] });
+    await fetch(`${stubs.ollama.url}/api/generate`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'qwen3:8b', keep_alive: '30m' }),
+    });
+  });
+  afterAll(() => stubs.close());
+
+  it('an unsure prompt is classified by the resident model, routed by its verdict and booked on the task', async () => {
+    const b = box({
+      local: { memoryBudgetGb: 64, reserveGb: 0 },
+      routing: { classifierTimeoutMs: 3_000 },
+    });
+    const env = { ...stubs.env, KIRIKAE_CONFIG_DIR: b.configDir, KIRIKAE_DATA_DIR: b.dataDir };
+    stubs.ollama.chatSteps.push({
+      chunks: [JSON.stringify({ taskType: 'architecture', complexity: 5, confidence: 0.9 })],
+    });
+    let err = '';
+    const stderr = new PassThrough().on('data', (c: Buffer) => (err += c.toString()));
+    let out = '';
+    const stdout = new PassThrough().on('data', (c: Buffer) => (out += c.toString()));
+    const cwd = process.cwd();
+    process.chdir(b.cwd);
+    try {
+      await print(
+        { prompt: 'explain the architecture of the sync layer', json: true },
+        { stdout, stderr, env },
+      );
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(err).toMatch(/kirikae: classifier: model qwen3:8b · \d+ ms · local, \$0/);
+    // Architecture at complexity 5 is frontier work, as the card would route it.
+    expect(err).toMatch(/routed to \S+ \(architecture, tier 0\)/);
+    const classified = stubs.ollama.requests.find(
+      (r) => r.path === '/api/chat' && (r.body as { format?: unknown }).format !== undefined,
+    );
+    expect(classified).toBeDefined();
+    const month = new Date().toISOString().slice(0, 7);
+    const records = readFileSync(join(b.dataDir, 'ledger', `${month}.jsonl`), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; role?: string; task?: string });
+    const classifier = records.find((r) => r.type === 'call' && r.role === 'classifier');
+    const turn = records.find((r) => r.type === 'call' && r.role !== 'classifier');
+    expect(classifier).toMatchObject({ model: 'ollama/qwen3:8b' });
+    expect(classifier!.task).toBe(turn!.task);
+    expect(JSON.parse(out)).toMatchObject({ model: err.match(/routed to (\S+)/)![1] });
   });
 });
 
