@@ -5,7 +5,13 @@ import type { Tier } from '../core/tier.js';
 import type { Routing } from '../router/context.js';
 import type { RouterSession } from '../router/session.js';
 import { ruleFromOverride } from '../router/table.js';
-import type { Classification, RouteDecision, RouteOverride } from '../router/types.js';
+import type {
+  Classification,
+  RouteDecision,
+  RouteOverride,
+  SessionFacts,
+} from '../router/types.js';
+import type { RouteRequest } from '../router/context.js';
 import type { DelegatePlan } from '../delegate/session.js';
 import { usd } from '../present/units.js';
 import { explainDecision, toProposal } from './route-view.js';
@@ -33,6 +39,11 @@ export interface RouteFlowDeps {
   /** Saves a routing rule to the config file; returns an error message when it could not. */
   saveRule(rule: RoutingRule): string | undefined;
   notify(level: Notice['level'], text: string): void;
+  /**
+   * What the conversation says about the next prompt (the task it continues, a failed attempt
+   * before it): the classifier's session rules read them.
+   */
+  facts?: () => SessionFacts;
 }
 
 /**
@@ -50,6 +61,14 @@ export class RouteFlow {
 
   constructor(private readonly deps: RouteFlowDeps) {}
 
+  /** Every decision of the card, with the conversation's facts. */
+  private decide(request: RouteRequest): RouteDecision {
+    const facts = this.deps.facts?.();
+    return this.deps.routing.decide(
+      facts && Object.keys(facts).length ? { ...request, facts } : request,
+    );
+  }
+
   /** Decides a prompt's route; `auto` says whether it may run without showing the card. */
   propose(
     prompt: string,
@@ -58,11 +77,11 @@ export class RouteFlow {
   ): { pending: PendingRoute; proposal: RouteProposal; auto: boolean } {
     this.deps.router.setOverride(this.sessionOverride);
     const asked = { prompt, messages, ...(classification ? { classification } : {}) };
-    const draft = this.deps.routing.decide(asked);
+    const draft = this.decide(asked);
     // A session rule from `a` for this task type acts like a turn override.
     const override = this.turnOverride ?? this.sessionRules.get(draft.taskType);
     this.turnOverride = undefined;
-    const decision = override ? this.deps.routing.decide({ ...asked, override }) : draft;
+    const decision = override ? this.decide({ ...asked, override }) : draft;
     this.last = decision;
     return {
       pending: { decision, prompt, ...(override ? { override } : {}) },
@@ -83,7 +102,7 @@ export class RouteFlow {
     const tier = pending.decision.chosen.tier;
     if (pending.override || tier === 0 || tier === 1) return routed;
     const override = { tier: 1 as const };
-    const decision = this.deps.routing.decide({ prompt: pending.prompt, messages, override });
+    const decision = this.decide({ prompt: pending.prompt, messages, override });
     this.last = decision;
     return {
       pending: { ...pending, decision },
@@ -99,7 +118,7 @@ export class RouteFlow {
     classification: Classification,
   ): { pending: PendingRoute; proposal: RouteProposal; auto: boolean } {
     const { prompt, override } = pending;
-    const decision = this.deps.routing.decide({
+    const decision = this.decide({
       prompt,
       messages,
       classification,
@@ -259,7 +278,7 @@ export class RouteFlow {
     escalation: NonNullable<RouteProposal['escalation']>,
   ): { pending: PendingRoute; proposal: RouteProposal } {
     const override = { model };
-    const decision = this.deps.routing.decide({ prompt, messages, override });
+    const decision = this.decide({ prompt, messages, override });
     this.last = decision;
     return {
       pending: { decision, prompt, override, escalation },
@@ -269,7 +288,7 @@ export class RouteFlow {
 
   /** The cheapest available model of a tier for a prompt, priced (the escalation's estimate). */
   estimateOn(prompt: string, messages: readonly Message[], tier: Tier) {
-    const d = this.deps.routing.decide({ prompt, messages, override: { tier } });
+    const d = this.decide({ prompt, messages, override: { tier } });
     return d.chosen.available
       ? { model: d.chosen.model, usd: d.chosen.estimate.usdP50 }
       : undefined;

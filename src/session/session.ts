@@ -121,6 +121,7 @@ export class Session implements AppController {
       config: () => deps.config.get(),
       saveRule: (rule) => this.settings.saveRule(rule),
       notify: (level, text) => this.notify(level, text),
+      facts: () => this.turns.sessionFacts(),
     });
     this.turns = new TurnFlow(
       {

@@ -8,6 +8,7 @@ import { applyTurnEvent, finishTurn, newLive } from './transcript.js';
 import { runTurn, type TurnHow, type TurnResult, type TurnRunnerDeps } from './turn-runner.js';
 import { planEscalation, retryPrompt, runTestGate } from './verify-flow.js';
 import type { RouteProposal, StatusView } from './types.js';
+import type { SessionFacts } from '../router/types.js';
 import { cacheHitRecord, type CacheHit } from '../cache/index.js';
 import { ZERO_USAGE } from '../core/usage.js';
 import { usd } from '../present/units.js';
@@ -67,6 +68,16 @@ export class TurnFlow {
   /** The task and turn number the next turn will have (for calls made before it runs). */
   upcoming(): { task: string; turn: number } {
     return { task: this.deps.tasks.upcoming(), turn: this.turnNumber + 1 };
+  }
+
+  /** What the next prompt follows: the active task's type, and whether its last attempt failed. */
+  sessionFacts(): SessionFacts {
+    const task = this.deps.tasks.current();
+    if (!task) return {};
+    return {
+      ...(task.taskType ? { previousTaskType: task.taskType } : {}),
+      ...(task.awaitingRetry ? { followUpOfFailure: true } : {}),
+    };
   }
 
   /** The models this task's turns ran on: they hold the conversation in their prompt cache. */

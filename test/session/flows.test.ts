@@ -9,6 +9,8 @@ import type { LedgerRecord } from '../../src/core/records.js';
 import { createRouting } from '../../src/router/context.js';
 import type { CooldownState } from '../../src/router/cooldown.js';
 import { RouterSession } from '../../src/router/session.js';
+import { askModel } from '../../src/router/model-policy.js';
+import type { SessionFacts } from '../../src/router/types.js';
 import { RouteFlow } from '../../src/session/route-flow.js';
 import { TurnLedger } from '../../src/session/turn-ledger.js';
 import { runTurn, type TurnEvent, type TurnRunnerDeps } from '../../src/session/turn-runner.js';
@@ -152,7 +154,7 @@ describe('turn runner', () => {
 });
 
 describe('route flow', () => {
-  function flow(config: Config) {
+  function flow(config: Config, facts?: () => SessionFacts) {
     const router = new RouterSession();
     const notices: string[] = [];
     const saved: unknown[] = [];
@@ -162,9 +164,29 @@ describe('route flow', () => {
       config: () => config,
       saveRule: (rule) => void saved.push(rule),
       notify: (_, text) => notices.push(text),
+      ...(facts ? { facts } : {}),
     });
     return { f, notices, saved };
   }
+
+  it('decides with the conversation’s facts: a vague follow-up continues the task, a retry is harder', () => {
+    const config = configSchema.parse({});
+    let facts: SessionFacts = {};
+    const { f } = flow(config, () => facts);
+    const alone = f.propose('ok do it', []).pending.decision;
+    expect(alone.signals).toContain('no-cue');
+    facts = { previousTaskType: 'debug' };
+    const follow = f.propose('ok do it', []).pending.decision;
+    expect(follow.signals).toContain('continues-previous');
+    expect(follow.taskType).toBe('debug');
+    // The model classifier is not asked about it: only the conversation explains it.
+    expect(askModel(follow, config)).toBe(false);
+    const before = f.propose('fix the failing date parser test', []).pending.decision;
+    facts = { previousTaskType: 'bugfix', followUpOfFailure: true };
+    const retry = f.propose('fix the failing date parser test', []).pending.decision;
+    expect(retry.signals).toContain('follow-up-of-failure');
+    expect(retry.complexity).toBeGreaterThan(before.complexity);
+  });
 
   it('a turn override beats a session rule, which beats the session override and the table', () => {
     const config = configSchema.parse({});
