@@ -174,11 +174,15 @@ export function classifyRules(
   const second = ranked[1]!;
   if (top.score <= 0) {
     // Nothing matched: a short line is conversation, a longer one is probably a request to
-    // build something; a vague follow-up continues the previous task.
-    const words = prompt.trim().split(/\s+/).filter(Boolean).length;
-    taskType = facts.previousTaskType ?? (words <= 6 && prompt.length < 40 ? 'chat' : 'implement');
-    confidence = facts.previousTaskType ? 0.45 : 0.25;
-    signals.push(facts.previousTaskType ? 'continues-previous' : 'no-cue');
+    // build something; a vague follow-up ("ok do it", 「続けて」) continues the previous task. A
+    // longer request without a cue is a request of its own, whatever came before it.
+    const trimmed = prompt.trim();
+    const words = trimmed.split(/\s+/).filter(Boolean).length;
+    const vague = words <= 8 && trimmed.length <= (/\s/.test(trimmed) ? 50 : 15);
+    const continues = vague ? facts.previousTaskType : undefined;
+    taskType = continues ?? (words <= 6 && prompt.length < 40 ? 'chat' : 'implement');
+    confidence = continues ? 0.45 : 0.25;
+    signals.push(continues ? 'continues-previous' : 'no-cue');
   } else {
     taskType = top.type;
     // Clear winner × enough evidence: one weak verb ("add") is not a classification.

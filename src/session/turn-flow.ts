@@ -50,6 +50,8 @@ export class TurnFlow {
   /** Aborted by `f`: the provider stops waiting to retry and the turn falls back. */
   private skip: AbortController | undefined;
   private turnNumber = 0;
+  /** Models this conversation ran on since it began (`/new` begins another; `/done` does not). */
+  private readonly ranOn = new Set<string>();
 
   constructor(
     private readonly deps: TurnFlowDeps,
@@ -70,19 +72,21 @@ export class TurnFlow {
     return { task: this.deps.tasks.upcoming(), turn: this.turnNumber + 1 };
   }
 
-  /** What the next prompt follows: the active task's type, and whether its last attempt failed. */
+  /**
+   * What the next prompt follows: the active task's type, so a vague follow-up ("ok do it")
+   * continues it. Not `followUpOfFailure`: with it the trained classifier sent "try again" after
+   * a failed debugging attempt to a weaker tier, not a harder one (review of 1 Dec 2026); the
+   * retry card's escalation is what climbs after a failure until that rule is redesigned.
+   * Not `long-context` either: that is the conversation's size, not its task.
+   */
   sessionFacts(): SessionFacts {
-    const task = this.deps.tasks.current();
-    if (!task) return {};
-    return {
-      ...(task.taskType ? { previousTaskType: task.taskType } : {}),
-      ...(task.awaitingRetry ? { followUpOfFailure: true } : {}),
-    };
+    const type = this.deps.tasks.current()?.taskType;
+    return type && type !== 'long-context' ? { previousTaskType: type } : {};
   }
 
-  /** The models this task's turns ran on: they hold the conversation in their prompt cache. */
+  /** The models this conversation ran on: they hold it in their prompt cache. */
   conversationModels(): readonly string[] {
-    return this.deps.tasks.current()?.models ?? [];
+    return [...this.ranOn];
   }
 
   /** A call made for the next turn before it ran (the model classifier's): counted in the session. */
@@ -103,6 +107,7 @@ export class TurnFlow {
   newTask(): string {
     const ended = this.deps.tasks.abandon();
     this.messages = [];
+    this.ranOn.clear();
     return ended
       ? `Task ${ended.id} ended without an outcome (not counted as a failure); new task started`
       : 'New task started';
@@ -199,6 +204,7 @@ export class TurnFlow {
           status = store.getState().status;
           if (event.type === 'attempt') {
             tasks.turn({ turn, model: event.model, tier: event.tier, taskType: decision.taskType });
+            this.ranOn.add(event.model);
             status = { ...status, route: event.model };
           }
           if (event.type === 'call') {

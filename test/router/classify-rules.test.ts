@@ -46,6 +46,29 @@ describe('classifyRules', () => {
     const vague = classify('do the same for the other one', { previousTaskType: 'test' });
     expect(vague.taskType).toBe('test');
     expect(vague.signals).toContain('continues-previous');
+    expect(classify('続けて', { previousTaskType: 'test' }).signals).toContain(
+      'continues-previous',
+    );
+  });
+
+  it('continues the previous task only for a vague follow-up, not a request of its own', () => {
+    // No cue and long: a request, whatever the conversation was about before.
+    const own = classify(
+      'the onboarding screens and the settings page, same spacing as the new design tokens everywhere please',
+      { previousTaskType: 'debug' },
+    );
+    expect(own.signals).toContain('no-cue');
+    expect(own.taskType).not.toBe('debug');
+    expect(
+      classify('ok do the same for the orders table', { previousTaskType: 'debug' }).taskType,
+    ).toBe('debug');
+    const ja = classify(
+      'オンボーディング画面の余白を新しいデザイントークンに合わせて全部そろえておいてほしい',
+      {
+        previousTaskType: 'debug',
+      },
+    );
+    expect(ja.signals).not.toContain('continues-previous');
   });
 
   it('turns a conversation above the threshold into a long-context turn, keeping what was asked', () => {
