@@ -1,5 +1,6 @@
 import { Ollama } from 'ollama';
 import type { ClassifierClient } from '../router/model-classify.js';
+import { sameModelName } from './names.js';
 
 export interface OllamaClassifierOptions {
   host: string;
@@ -31,7 +32,9 @@ export function ollamaClassifierClient(options: OllamaClassifierOptions): Classi
         .filter((m) =>
           options.model
             ? m.name === options.model
-            : m.size > 0 && m.size <= limit && !options.avoid?.includes(m.name),
+            : m.size > 0 &&
+              m.size <= limit &&
+              !options.avoid?.some((a) => sameModelName(a, m.name)),
         )
         .sort((a, b) => a.size - b.size)[0];
       if (!small) return undefined;

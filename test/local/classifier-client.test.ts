@@ -44,4 +44,22 @@ describe('ollamaClassifierClient against the Ollama stub', () => {
     expect(v).toMatchObject({ outcome: 'unavailable', classification: unsure });
     expect(stub.requests.some((r) => r.path === '/api/chat')).toBe(false);
   });
+
+  it('skips a model to avoid however its name is written (a default id has no tag)', async () => {
+    stub = await startOllamaStub({
+      models: [{ name: 'glm-4.7-flash:latest', size: 19_000_000_000 }],
+    });
+    await new Ollama({ host: stub.url }).chat({
+      model: 'glm-4.7-flash:latest',
+      messages: [],
+      keep_alive: '5m',
+    });
+    // The conversation ran on `ollama/glm-4.7-flash` (the default tier-3 id, no tag); /api/ps
+    // lists it as glm-4.7-flash:latest.
+    const avoided = await modelClassify('x', unsure, {
+      client: ollamaClassifierClient({ host: stub.url, avoid: ['glm-4.7-flash'] }),
+    });
+    expect(avoided.outcome).toBe('unavailable');
+    expect(stub.requests.some((r) => r.path === '/api/chat' && r.body.format)).toBe(false);
+  });
 });

@@ -196,6 +196,8 @@ describe('model classifier in the session', () => {
     session.setModelOverride('ollama/qwen3:8b', 'turn');
     session.submit('add a --verbose flag to the CLI'); // a model override runs without a card
     await until(session, (s) => s.transcript.some((i) => i.kind === 'turn'));
+    // /done ends the task but not the conversation: the model still holds it.
+    session.doneTask();
     const before = formatChats().length;
 
     // An unsure prompt (not a follow-up): the only other resident model is asked instead.
