@@ -88,7 +88,14 @@ export async function choosePrintRoute(
   let decision = answer.decision;
   // A planner is the tier-0/1 choice: a cheaper route keeps the work and plans for no one.
   if (args.delegate && !args.model && args.tier === undefined && !isPlannerTier(decision))
-    decision = kit.routing.decide({ prompt: args.prompt, override: { tier: 1 } });
+    decision = kit.routing.decide({
+      prompt: args.prompt,
+      override: { tier: 1 },
+      // The model's verdict, when it was asked (and paid for), still names the task.
+      ...(answer.verdict?.outcome === 'answered'
+        ? { classification: answer.verdict.classification }
+        : {}),
+    });
   const chosen = decision.chosen;
   // An explicit choice is never swapped for another (paid) model without a person saying so.
   if (args.model && chosen.model !== args.model) {
@@ -180,6 +187,7 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
     retryCap: kit.config().verify.retryCap,
     record: (record) => kit.turnLedger.append(record),
   });
+  let classifierCall: CallRecord | undefined;
   try {
     // A classifier call is booked on the task the turn will start (tasks.upcoming()).
     const book: RouteKit['book'] = kit.bookClassifier
@@ -187,6 +195,7 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
       : undefined;
     const routed = await choosePrintRoute(args, kit, book);
     decision = routed.decision;
+    classifierCall = routed.booked;
     const line = routed.verdict ? verdictLine(routed.verdict, routed.booked) : undefined;
     if (line) io.stderr.write(`kirikae: classifier: ${line}\n`);
   } catch (error) {
@@ -266,7 +275,7 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
   } finally {
     process.off('SIGINT', onSigint);
   }
-  return finish(args, result, text, io);
+  return finish(args, result, text, io, classifierCall);
 }
 
 /** A delegated turn's books in `-p --json`: calls per role and the planner's re-read overhead. */
@@ -283,7 +292,14 @@ function delegationJson(result: TurnResult) {
   };
 }
 
-function finish(args: PrintArgs, result: TurnResult, text: string, io: CommandIO): number {
+function finish(
+  args: PrintArgs,
+  result: TurnResult,
+  text: string,
+  io: CommandIO,
+  /** The model classifier's call before the turn, booked apart from the turn's own. */
+  classifier?: CallRecord,
+): number {
   const last = result.records[result.records.length - 1];
   const stopReason =
     result.agent?.stopReason ?? (result.outcome === 'aborted' ? 'aborted' : 'error');
@@ -307,6 +323,9 @@ function finish(args: PrintArgs, result: TurnResult, text: string, io: CommandIO
         stopReason,
         calls: result.records.length,
         ...(result.records.some((r) => r.role === 'planner') ? delegationJson(result) : {}),
+        ...(classifier
+          ? { classifier: { model: classifier.model, costUsd: classifier.costUsd } }
+          : {}),
         warnings: result.records.flatMap((r) => r.warnings ?? []),
         ...(result.tried.length ? { fallbackFrom: result.tried } : {}),
         ...(result.error

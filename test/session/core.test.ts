@@ -142,7 +142,11 @@ describe('one routing context: -p asks the model classifier as the card does', (
     const turn = records.find((r) => r.type === 'call' && r.role !== 'classifier');
     expect(classifier).toMatchObject({ model: 'ollama/qwen3:8b' });
     expect(classifier!.task).toBe(turn!.task);
-    expect(JSON.parse(out)).toMatchObject({ model: err.match(/routed to (\S+)/)![1] });
+    // The JSON names the classifier's call next to the turn's own cost (a cloud one is paid).
+    expect(JSON.parse(out)).toMatchObject({
+      model: err.match(/routed to (\S+)/)![1],
+      classifier: { model: 'ollama/qwen3:8b', costUsd: 0 },
+    });
   });
 });
 
