@@ -2,7 +2,7 @@ import type { Config, RoutingRule } from '../config/schema.js';
 import type { Message } from '../core/message.js';
 import type { TaskType } from '../core/task.js';
 import type { Tier } from '../core/tier.js';
-import type { Routing } from '../router/context.js';
+import type { RouteRequest, Routing } from '../router/context.js';
 import type { RouterSession } from '../router/session.js';
 import { ruleFromOverride } from '../router/table.js';
 import type {
@@ -11,7 +11,6 @@ import type {
   RouteOverride,
   SessionFacts,
 } from '../router/types.js';
-import type { RouteRequest } from '../router/context.js';
 import type { DelegatePlan } from '../delegate/session.js';
 import { usd } from '../present/units.js';
 import { explainDecision, toProposal } from './route-view.js';
