@@ -12,8 +12,8 @@ import type { Classification, SessionFacts } from './types.js';
 export type { ClassifyOptions } from './rules.js';
 
 /**
- * Below this the classification is more likely wrong than right: the card warns, and a vague
- * follow-up keeps the previous task. (The model classifier is asked sooner: ASK_MODEL_BELOW.)
+ * Below this the classification is more likely wrong than right: the card warns. (The model
+ * classifier is asked sooner: ASK_MODEL_BELOW.)
  */
 export const LOW_CONFIDENCE = 0.5;
 
@@ -63,9 +63,8 @@ export function classify(
     taskType = 'chat';
     complexity = 1;
   }
-  if (rules.signals.includes('continues-previous') && confidence < LOW_CONFIDENCE) {
-    taskType = rules.baseTaskType;
-  }
+  // A vague follow-up ("ok do it") says nothing the heads can read: the task it continues does.
+  if (rules.signals.includes('continues-previous')) taskType = rules.baseTaskType;
   if (facts.followUpOfFailure) complexity = Math.min(5, complexity + 1) as Complexity;
 
   const longConversation = longConversationSignal(facts, options);

@@ -175,10 +175,13 @@ export function classifyRules(
   if (top.score <= 0) {
     // Nothing matched: a short line is conversation, a longer one is probably a request to
     // build something; a vague follow-up ("ok do it", 「続けて」) continues the previous task. A
-    // longer request without a cue is a request of its own, whatever came before it.
+    // longer request without a cue, or one naming code, is a request of its own (the lexicon has
+    // gaps: "replace the deprecated trimRight() with trimEnd()" has no cue).
     const trimmed = prompt.trim();
     const words = trimmed.split(/\s+/).filter(Boolean).length;
-    const vague = words <= 8 && trimmed.length <= (/\s/.test(trimmed) ? 50 : 15);
+    const cjk = /[\u3040-\u30ff\u3400-\u9fff]/.test(trimmed);
+    const codeLike = /[()`[\]{}:_/=<>]/.test(trimmed);
+    const vague = words <= 7 && !codeLike && trimmed.length <= (cjk ? 12 : 40);
     const continues = vague ? facts.previousTaskType : undefined;
     taskType = continues ?? (words <= 6 && prompt.length < 40 ? 'chat' : 'implement');
     confidence = continues ? 0.45 : 0.25;

@@ -59,9 +59,20 @@ describe('classifyRules', () => {
     );
     expect(own.signals).toContain('no-cue');
     expect(own.taskType).not.toBe('debug');
-    expect(
-      classify('ok do the same for the orders table', { previousTaskType: 'debug' }).taskType,
-    ).toBe('debug');
+    expect(classify('do the same for the other one', { previousTaskType: 'debug' }).taskType).toBe(
+      'debug',
+    );
+    // Corpus requests without a cue, which are not follow-ups.
+    for (const request of [
+      'replace the deprecated trimRight() with trimEnd()',
+      'lint: remove all the unused variables',
+      '設定画面の「インデックス」と「投稿」タブの表記揺れ（ウイジェット/ウィジェット など）を統一して',
+      'Feature Envy と Shotgun Surgery ってどういうコードの臭い?例を出して',
+    ]) {
+      expect(classify(request, { previousTaskType: 'debug' }).signals).not.toContain(
+        'continues-previous',
+      );
+    }
     const ja = classify(
       'オンボーディング画面の余白を新しいデザイントークンに合わせて全部そろえておいてほしい',
       {

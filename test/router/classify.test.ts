@@ -137,6 +137,18 @@ describe('the committed weights', () => {
 });
 
 describe('classify (trained, with the session rules on top)', () => {
+  it('a vague follow-up continues the task the conversation is on, whatever the heads say', () => {
+    for (const previousTaskType of ['debug', 'refactor', 'docs'] as const) {
+      for (const prompt of ['ok do it', 'do the same for the other one', '続けて']) {
+        const c = classify(prompt, { previousTaskType });
+        expect(c.signals).toContain('continues-previous');
+        expect(c.baseTaskType).toBe(previousTaskType);
+      }
+    }
+    // Without a conversation the same words are a first prompt.
+    expect(classify('ok do it').signals).toContain('no-cue');
+  });
+
   it('says where its verdict comes from and how sure it is', () => {
     const c = classify('fix the typo in the README');
     expect(c.source).toBe('trained');
