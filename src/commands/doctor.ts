@@ -4,6 +4,7 @@ import { PROVIDER_IDS, type ProviderId } from '../core/model-ref.js';
 import { isKirikaeError } from '../core/errors.js';
 import { providerSetup } from '../providers/index.js';
 import { normalizeOllamaHost } from '../local/host.js';
+import { classifierReport } from './doctor-classifier.js';
 import { OllamaInventory } from '../local/inventory.js';
 import { readMemory } from '../telemetry/memory.js';
 import { checkModels, type ModelCheck } from '../catalog/model-check.js';
@@ -162,6 +163,12 @@ export async function runDoctor(
       what: `the router's trained weights cannot be used (${weights.error})`,
       fix: 'reinstall kirikae, or run `npm run build` in its folder; until then the hand-written rules route every turn',
     });
+  const classifier = classifierReport(loaded.config, {
+    ollama,
+    keySet: (provider) =>
+      (providers as Record<string, { keySet: boolean } | undefined>)[provider]?.keySet ?? false,
+  });
+  if (classifier.problem) problems.push(classifier.problem);
   const models = checkModels(loaded.config, deps.today);
   for (const m of models)
     for (const p of m.problems) problems.push({ what: `${m.id} ${p.problem}`, fix: p.fix });
@@ -208,6 +215,12 @@ export async function runDoctor(
               }
             : null,
           router: weights,
+          classifier: {
+            setting: classifier.setting,
+            askModelBelow: classifier.below,
+            ready: classifier.ready,
+            model: classifier.model ?? null,
+          },
           models,
           ...(online ? { online } : {}),
           usable,
@@ -252,6 +265,7 @@ export async function runDoctor(
       ? `router     ✓ trained on ${count(weights.examples)} prompts (${weights.at}), ${count(weights.dim)} slots`
       : `router     ✗ trained weights unusable: routing by the hand-written rules`,
   );
+  out.push(`classifier ${classifier.line}`);
   out.push(
     `models     ${modelProblems ? `✗ ${modelProblems} problem(s)` : '✓ every model current and priced'}${online ? ' (checked online)' : ''}`,
   );

@@ -2,6 +2,9 @@ import { Ollama } from 'ollama';
 import type { ClassifierClient } from '../router/model-classify.js';
 import { sameModelName } from './names.js';
 
+/** The largest resident model `auto` asks: a bigger one answers too slowly for the card. */
+export const CLASSIFIER_MAX_MODEL_BYTES = 24 * 1024 ** 3;
+
 export interface OllamaClassifierOptions {
   host: string;
   /** Only a resident model at most this big is asked: loading one would take seconds. */
@@ -27,7 +30,7 @@ export function ollamaClassifierClient(options: OllamaClassifierOptions): Classi
         fetch: (input, init) => fetch(input, { ...init, signal }),
       });
       const { models } = await client.ps();
-      const limit = options.maxModelBytes ?? 24 * 1024 ** 3;
+      const limit = options.maxModelBytes ?? CLASSIFIER_MAX_MODEL_BYTES;
       const small = models
         .filter((m) =>
           options.model
