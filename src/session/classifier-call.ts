@@ -57,7 +57,7 @@ export function verdictLine(verdict: ModelVerdict, booked?: CallRecord): string 
   if (verdict.outcome === 'invalid')
     return `the model classifier's answer did not fit the schema${price}`;
   // A named classifier that cannot answer (no key) is worth a line; "no small model resident"
-  // under \`auto\` is the usual state of a machine without one, on one card in five.
+  // under `auto` is the usual state of a machine without one, on one card in five.
   if (verdict.outcome === 'unavailable') return verdict.why;
   return undefined;
 }

@@ -38,10 +38,7 @@ export interface RouteFlowDeps {
   /** Saves a routing rule to the config file; returns an error message when it could not. */
   saveRule(rule: RoutingRule): string | undefined;
   notify(level: Notice['level'], text: string): void;
-  /**
-   * What the conversation says about the next prompt (the task it continues, a failed attempt
-   * before it): the classifier's session rules read them.
-   */
+  /** What the conversation says about the next prompt (the task it continues). */
   facts?: () => SessionFacts;
 }
 

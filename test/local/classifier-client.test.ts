@@ -54,8 +54,9 @@ describe('ollamaClassifierClient against the Ollama stub', () => {
       messages: [],
       keep_alive: '5m',
     });
-    // The conversation ran on `ollama/glm-4.7-flash` (the default tier-3 id, no tag); /api/ps
-    // lists it as glm-4.7-flash:latest.
+    // The conversation ran on `ollama/glm-4.7-flash` (the default tier-3 id, no tag); a server
+    // may list it with the tag (docs/api.md's /api/ps example: "mistral:latest") or without
+    // (docs.ollama.com/api/ps: "gemma3"), so names compare as Ollama resolves them.
     const avoided = await modelClassify('x', unsure, {
       client: ollamaClassifierClient({ host: stub.url, avoid: ['glm-4.7-flash'] }),
     });

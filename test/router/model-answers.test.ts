@@ -15,7 +15,7 @@ import {
   withModelAnswers,
 } from '../../scripts/router/model-answers.js';
 import { tierFor } from '../../src/router/tier-table.js';
-import { QWEN3_8B, startAllStubs, type AllStubs } from '../support/all-stubs.js';
+import { QWEN3_8B, preload, startAllStubs, type AllStubs } from '../support/all-stubs.js';
 
 const ex = (id: string, text: string, acceptableTiers: Example['acceptableTiers']): Example =>
   ({ id, text, lang: 'en', acceptableTiers, group: id, origin: 'corpus' }) as Example;
@@ -111,10 +111,7 @@ describe('scripts/ask-classifier.ts', () => {
   let stubs: AllStubs;
   beforeAll(async () => {
     stubs = await startAllStubs({ models: [QWEN3_8B] });
-    await fetch(`${stubs.ollama.url}/api/generate`, {
-      method: 'POST',
-      body: JSON.stringify({ model: 'qwen3:8b', keep_alive: '30m' }),
-    });
+    await preload(stubs.ollama.url, 'qwen3:8b');
   });
   afterAll(async () => {
     await stubs.close();

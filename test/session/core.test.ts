@@ -10,7 +10,13 @@ import { buildCore, buildSession } from '../../src/wiring/build.js';
 import { print, route } from '../../src/wiring/headless.js';
 import type { AppState } from '../../src/session/types.js';
 import type { Session } from '../../src/session/session.js';
-import { QWEN3_8B, QWEN3_CODER, startAllStubs, type AllStubs } from '../support/all-stubs.js';
+import {
+  QWEN3_8B,
+  QWEN3_CODER,
+  preload,
+  startAllStubs,
+  type AllStubs,
+} from '../support/all-stubs.js';
 import { startOllamaStub, type OllamaStub } from '../support/ollama-stub.js';
 
 function box(config: Record<string, unknown>) {
@@ -96,10 +102,7 @@ describe('one routing context: -p asks the model classifier as the card does', (
   let stubs: AllStubs;
   beforeAll(async () => {
     stubs = await startAllStubs({ models: [QWEN3_CODER, QWEN3_8B] });
-    await fetch(`${stubs.ollama.url}/api/generate`, {
-      method: 'POST',
-      body: JSON.stringify({ model: 'qwen3:8b', keep_alive: '30m' }),
-    });
+    await preload(stubs.ollama.url, 'qwen3:8b');
   });
   afterAll(() => stubs.close());
 

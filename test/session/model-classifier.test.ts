@@ -5,7 +5,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { QWEN3_8B, QWEN3_CODER, startAllStubs, type AllStubs } from '../support/all-stubs.js';
+import {
+  QWEN3_8B,
+  QWEN3_CODER,
+  preload,
+  startAllStubs,
+  type AllStubs,
+} from '../support/all-stubs.js';
 import { startSession, until, type KitSession } from './session-kit.js';
 import type { CallRecord } from '../../src/core/records.js';
 import { classifierToolAnswer } from '../fixtures/classifier.js';
@@ -13,11 +19,7 @@ import { classifierToolAnswer } from '../fixtures/classifier.js';
 let stubs: AllStubs;
 beforeAll(async () => {
   stubs = await startAllStubs({ models: [QWEN3_CODER, QWEN3_8B] });
-  // Preload as Ollama documents it: /api/generate with no prompt loads the model.
-  await fetch(`${stubs.ollama.url}/api/generate`, {
-    method: 'POST',
-    body: JSON.stringify({ model: 'qwen3:8b', keep_alive: '30m' }),
-  });
+  await preload(stubs.ollama.url, 'qwen3:8b');
 });
 afterAll(async () => {
   await stubs.close();
@@ -202,10 +204,7 @@ describe('model classifier in the session', () => {
 
     // An unsure prompt (not a follow-up): the only other resident model is asked instead.
     const unsure = 'explain the architecture of the sync layer';
-    await fetch(`${stubs.ollama.url}/api/generate`, {
-      method: 'POST',
-      body: JSON.stringify({ model: 'qwen3-coder:30b', keep_alive: '30m' }),
-    });
+    await preload(stubs.ollama.url, 'qwen3-coder:30b');
     stubs.ollama.chatSteps.push({
       chunks: [JSON.stringify({ taskType: 'architecture', complexity: 3, confidence: 0.8 })],
     });

@@ -71,3 +71,15 @@ export async function startAllStubs(options: { models?: StubModel[] } = {}): Pro
     },
   };
 }
+
+/**
+ * Makes `model` resident on the Ollama stub as a client would: /api/generate with no prompt
+ * loads it (docs/api.md, "Load a model"; server/routes.go GenerateHandler answers
+ * done_reason "load").
+ */
+export async function preload(ollamaUrl: string, model: string): Promise<void> {
+  await fetch(`${ollamaUrl}/api/generate`, {
+    method: 'POST',
+    body: JSON.stringify({ model, keep_alive: '30m' }),
+  });
+}
