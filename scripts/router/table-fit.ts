@@ -1,17 +1,20 @@
-import { TASK_TYPES, type TaskType } from '../../src/core/task.js';
+import { TASK_TYPES, type Complexity, type TaskType } from '../../src/core/task.js';
 import type { Tier } from '../../src/core/tier.js';
 import { COST_ORDER } from '../../src/router/decide.js';
 import { CAPABILITY } from '../../src/router/table.js';
+import { UNLABELLED_CELLS } from '../../src/router/tier-table.js';
 import type { Example } from './corpus.js';
 
 export type TierTable = Record<TaskType, Tier[]>;
 
 /**
- * The tier table refitted from labelled examples, the way src/router/tier-table.ts was set:
- * for each (type, complexity) the tier most of its prompts accept, the cheaper on a tie; empty
- * cells copy the nearest filled cell of the row (easier side first); then along each row a
- * harder task never goes to a weaker tier. The eval fits it on each training fold so that the
- * table, too, never saw the labels it is scored on.
+ * The tier table refitted from labelled examples; src/router/tier-table.ts is this function's
+ * output on the corpus (test/router/tier-table.test.ts checks it). For each (type, complexity)
+ * the tier most of its prompts accept, the cheaper on a tie. A cell no training prompt is in
+ * takes its tier from UNLABELLED_CELLS when the corpus has no prompt there at all (a judgement,
+ * not a label), otherwise from the nearest filled cell of its row (easier side first); then
+ * along each row a harder task never goes to a weaker tier. The eval fits it on each training fold so that the table, too, never saw the
+ * labels it is scored on.
  */
 export function fitTierTable(examples: readonly Example[]): TierTable {
   const table = {} as TierTable;
@@ -25,6 +28,8 @@ export function fitTierTable(examples: readonly Example[]): TierTable {
     });
     const filled = row.map((t, i) => {
       if (t !== undefined) return t;
+      const judged = UNLABELLED_CELLS[type]?.[(i + 1) as Complexity];
+      if (judged !== undefined) return judged;
       for (let d = 1; d < 5; d++) {
         const near = row[i - d] ?? row[i + d];
         if (near !== undefined) return near;

@@ -2,12 +2,38 @@ import type { Complexity, TaskType } from '../core/task.js';
 import { isTier, type Tier } from '../core/tier.js';
 
 /**
+ * Cells the labelled corpus has no prompt in, set by judgement (a label would be a prompt): the
+ * classifier's heads still put probability on them, and the tier they lead to moves the route.
+ * A quick fix of complexity 4 is a contradiction in terms, so such a verdict hedges on the
+ * efficient tier rather than trusting the local one; complexity 5 of a code-writing task is the
+ * guide's "very hard or risky", frontier work. test/router/tier-table.test.ts checks that every
+ * cell here is still empty in the corpus.
+ */
+export const UNLABELLED_CELLS: Readonly<
+  Partial<Record<TaskType, Readonly<Partial<Record<Complexity, Tier>>>>>
+> = {
+  architecture: { 1: 1, 2: 1 },
+  bugfix: { 5: 0 },
+  chat: { 3: 4, 4: 4, 5: 4 },
+  debug: { 1: 1 },
+  docs: { 4: 2, 5: 1 },
+  implement: { 5: 0 },
+  'long-context': { 1: 4, 4: 2, 5: 2 },
+  'quick-fix': { 4: 2, 5: 2 },
+  research: { 4: 4, 5: 2 },
+  test: { 5: 0 },
+};
+
+/**
  * The tier a turn goes to by task type and complexity 1–5. One tier per task type was too
  * coarse: a one-file review and a security audit are both `review`, a missing `wg.Done()` and
- * a heisenbug both `debug`. The cells were set from the labelled corpus (data/router/): for each
- * (type, complexity) the tier that most of its prompts accept, the cheaper one on a tie (cost
- * order 3 < 4 < 2 < 1 < 0); cells without prompts follow their neighbours, so a harder task never
- * goes to a weaker tier. `scripts/eval-router.ts` prints the table's accuracy with the true labels.
+ * a heisenbug both `debug`. The table is `fitTierTable` (scripts/router/table-fit.ts) on the
+ * labelled corpus (data/router/), the same fit the eval makes on each training fold: for each
+ * (type, complexity) the tier most of its prompts accept, the cheaper one on a tie (cost order
+ * 3 < 4 < 2 < 1 < 0); cells without prompts from UNLABELLED_CELLS; a harder task never goes to
+ * a weaker tier. test/router/tier-table.test.ts fails when the two drift apart: until 1 Dec
+ * 2026 three labelled cells had been set by hand, and the shipped classifier routed 82.1 % of
+ * the corpus acceptably (plain CV) where the eval, fitting its own tables, reported 84.1 %.
  */
 export const TIER_TABLE: Readonly<Record<TaskType, readonly [Tier, Tier, Tier, Tier, Tier]>> = {
   // Design of our own system is judgement: only a small-scope design stays on standard.
@@ -21,13 +47,19 @@ export const TIER_TABLE: Readonly<Record<TaskType, readonly [Tier, Tier, Tier, T
   // deep one where a strong standard model has a fair chance; only the hardest (c5: races and
   // heisenbugs that resisted analysis) go to the frontier.
   debug: [1, 1, 1, 1, 0],
-  docs: [3, 2, 2, 2, 1],
-  // A small, specified feature (a flag, a script) is efficient-tier work.
-  implement: [2, 2, 1, 1, 0],
+  // Doc edits, even one sentence, are efficient-tier work: every docs c1 prompt accepts tier 2,
+  // one does not accept local.
+  docs: [2, 2, 2, 2, 1],
+  // A trivial addition (a flag, a script) is efficient-tier work. A small one (c2) is `[2,1]`
+  // 68 times of 70, but sent to tier 2 the classifier's c2/c3 confusions land on `[1]`-only
+  // prompts: the eval's figure drops two points (84.1 → 82.2 %), so c2 stays on standard.
+  implement: [2, 1, 1, 1, 0],
   'long-context': [4, 4, 2, 2, 2],
-  // Mechanical even when large: running a formatter over the repo is still a quick fix.
+  // Mechanical: a quick fix stays local up to complexity 3.
   'quick-fix': [3, 3, 3, 2, 2],
-  refactor: [3, 1, 1, 1, 0],
+  // A one-function simplification is efficient-tier work; splitting by concern is standard, god
+  // classes frontier.
+  refactor: [2, 1, 1, 1, 0],
   research: [4, 4, 4, 4, 2],
   // A small diff is local work; an ordinary PR or a risky one needs standard; a full security
   // audit needs the frontier.

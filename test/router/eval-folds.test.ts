@@ -132,7 +132,7 @@ describe('tier table refitted on a training fold', () => {
       ex('review', 3, [1]),
       ex('review', 3, [3]),
     ]);
-    // c1: tier 2 is accepted by both, tier 3 by one. c2: 1 by two, 3 and 2 by one.
+    // c1: tier 2 is accepted by both, tier 3 by one (half). c2: 1 by two, 3 and 2 by one.
     expect(t.review.slice(0, 2)).toEqual([2, 1]);
     // c3: a tie between 1 and 3 goes to the cheaper (3) — then a harder task may not be weaker
     // than c2's standard, so it stays on standard.
@@ -145,6 +145,9 @@ describe('tier table refitted on a training fold', () => {
     expect(t.debug).toEqual([1, 1, 1, 0, 0]);
     const tie = fitTierTable([ex('docs', 1, [3]), ex('docs', 3, [1])]);
     expect(tie.docs[1]).toBe(3);
+    // Cells the whole corpus has no prompt in take the judgement of UNLABELLED_CELLS.
+    expect(fitTierTable([ex('test', 3, [1])]).test).toEqual([1, 1, 1, 1, 0]);
+    expect(fitTierTable([ex('research', 2, [4, 2])]).research).toEqual([4, 4, 4, 4, 2]);
     // A type with no prompts at all routes to standard.
     expect(fitTierTable([]).chat).toEqual([1, 1, 1, 1, 1]);
   });

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { loadExamples } from '../../scripts/router/corpus.js';
+import { fitTierTable } from '../../scripts/router/table-fit.js';
 import { TASK_TYPES, type Complexity } from '../../src/core/task.js';
 import { TIERS } from '../../src/core/tier.js';
 import { CAPABILITY } from '../../src/router/table.js';
-import { cellsOf, TIER_TABLE, tierFor } from '../../src/router/tier-table.js';
+import { cellsOf, TIER_TABLE, tierFor, UNLABELLED_CELLS } from '../../src/router/tier-table.js';
 import { ACCEPTABLE_SETS, decide, tierFromSets } from '../../src/router/decide.js';
 
 describe('tier table by task type and complexity', () => {
@@ -25,6 +27,22 @@ describe('tier table by task type and complexity', () => {
     expect(tierFor('debug', 5)).toBe(0);
     expect(tierFor('research', 2)).toBe(4);
     expect(tierFor('quick-fix', 1)).toBe(3);
+  });
+
+  it('is the table the eval fits, on the whole corpus', () => {
+    // The eval refits the table on each training fold with fitTierTable; a hand-edited cell
+    // here would route differently from what the eval measured (seven cells did).
+    expect(TIER_TABLE).toEqual(fitTierTable(loadExamples()));
+  });
+
+  it('sets by judgement only cells the corpus has no prompt in', () => {
+    const corpus = loadExamples();
+    for (const [type, cells] of Object.entries(UNLABELLED_CELLS)) {
+      for (const c of Object.keys(cells!)) {
+        const n = corpus.filter((e) => e.taskType === type && e.complexity === Number(c)).length;
+        expect(n, `${type} c${c}`).toBe(0);
+      }
+    }
   });
 
   it('a tier the user set in routing.table wins over the split', () => {
@@ -68,8 +86,8 @@ describe('decide', () => {
       s.join() === '3,2' ? 0.45 : s.join() === '4,2' ? 0.45 : 0.1 / 6,
     );
     expect(tierFromSets(set)[2]).toBeCloseTo(0.9 + (2 * 0.1) / 6); // also in [2] and [2,1]
-    const taskType = TASK_TYPES.map((t) => (t === 'docs' ? 1 : 0));
-    const complexity = [0.5, 0.5, 0, 0, 0]; // docs c1 → tier 3, docs c2 → tier 2
+    const taskType = TASK_TYPES.map((t) => (t === 'test' ? 1 : 0));
+    const complexity = [0.5, 0.5, 0, 0, 0]; // test c1 → tier 3, test c2 → tier 2
     const tier = [0.1, 0.2, 0.5, 0.55, 0.3];
     const p = { taskType, complexity, tier, set };
     // Without the set head: tier 3 (0.5 + 0.55) / 2 beats tier 2 (0.5 + 0.5) / 2.
