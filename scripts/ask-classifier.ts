@@ -14,11 +14,10 @@ import { join } from 'node:path';
 import { readConfigFile } from '../src/config/file.js';
 import { configFile } from '../src/config/paths.js';
 import { classify } from '../src/router/classify.js';
-import { STRATEGIES } from '../src/router/decide.js';
 import { buildCore } from '../src/wiring/build.js';
 import { classifierFor } from '../src/wiring/session-aids.js';
 import { parseRouterArgs } from './router/cli.js';
-import { pickStrategy, report } from './router/evaluate.js';
+import { strategyReports } from './router/evaluate.js';
 import {
   classifierPromptHash,
   textHash,
@@ -26,7 +25,6 @@ import {
   type RecordedAnswer,
 } from './router/model-answers.js';
 import { linksOf, outOfFold, prepare } from './router/pipeline.js';
-import { fitTierTable } from './router/table-fit.js';
 
 const opts = parseRouterArgs(process.argv.slice(2));
 if (!opts.out) {
@@ -35,16 +33,10 @@ if (!opts.out) {
 }
 const out = opts.out;
 
-const { examples, shared, xs, folds } = prepare(opts);
+const { examples, xs, folds } = prepare(opts);
 const oof = outOfFold(xs, examples, folds, opts.fit);
-const tables = folds.map((f) => fitTierTable(f.train.map((i) => examples[i]!)));
 // The strategy eval-router scores the answers with: the one training would ship.
-const held = pickStrategy(
-  STRATEGIES.map((s) => {
-    const r = report(examples.slice(0, shared), oof, folds, s, linksOf(opts.fit), tables);
-    return { ...r, localRecall: r.recall[3].recall };
-  }),
-);
+const held = strategyReports(examples, oof, folds, linksOf(opts.fit)).best;
 // The prompts the session would ask about: the shown confidence below the threshold, no follow-up.
 const unsure = held.scored
   .filter((s) => wouldAsk(s, opts.askBelow))

@@ -6,15 +6,13 @@
 // Every figure is computed on held-out folds; folds are grouped by source so prompts drawn from
 // one issue or article never sit on both sides.
 import { TIERS, TIER_NAMES } from '../src/core/tier.js';
-import { STRATEGIES } from '../src/router/decide.js';
 import { classifyRules } from '../src/router/rules.js';
 import { tierFor } from '../src/router/tier-table.js';
 import { committedModel } from '../src/router/trained.js';
 import { DEFAULT_ROUTING_TABLE } from '../src/config/schema.js';
 import { parseRouterArgs } from './router/cli.js';
-import { pickStrategy, report, summarise, type Report, type Scored } from './router/evaluate.js';
+import { report, strategyReports, summarise, type Report, type Scored } from './router/evaluate.js';
 import { linksOf, outOfFold, prepare } from './router/pipeline.js';
-import { fitTierTable } from './router/table-fit.js';
 import { nestedReport } from './router/nested.js';
 import { isTier } from '../src/core/tier.js';
 import { readFileSync } from 'node:fs';
@@ -29,10 +27,7 @@ const oof = outOfFold(xs, ordered, folds, opts.fit);
 const seconds = (performance.now() - t0) / 1000;
 
 // The tier table too is refitted on each training fold: no cell is set by a label it is scored on.
-const tables = folds.map((f) => fitTierTable(f.train.map((i) => ordered[i]!)));
-const reports: Report[] = STRATEGIES.map((s) =>
-  report(ordered, oof, folds, s, linksOf(opts.fit), tables),
-);
+const { reports, best } = strategyReports(ordered, oof, folds, linksOf(opts.fit));
 // What the product reads: the committed strategy through the shipped table (which
 // test/router/tier-table.test.ts keeps equal to the fit on the whole corpus).
 const shippedStrategy = committedModel().strategy;
@@ -96,9 +91,6 @@ if (opts.json) {
         `                   ${pct(nested.accuracy)}   ${langs.map((l) => pct(nested.byLang[l]?.accuracy ?? NaN)).join(' ')}   ${pct(nested.recall[3].recall)}     ${nested.ece.toFixed(3)}`,
     );
   }
-  const best = pickStrategy(
-    reports.slice(0, STRATEGIES.length).map((r) => ({ ...r, localRecall: r.recall[3].recall })),
-  );
   if (opts.modelAnswers) {
     const answers = parseModelAnswers(readFileSync(opts.modelAnswers, 'utf8'), opts.modelAnswers);
     const m = withModelAnswers(best, answers, { askBelow: opts.askBelow, budgetMs: opts.budgetMs });

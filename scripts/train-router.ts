@@ -7,19 +7,16 @@
 // refitted on every example and stored as int8.
 import { writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { STRATEGIES } from '../src/router/decide.js';
 import { storeHead } from '../src/router/linear.js';
 import { fuseStoredModel, type StoredModel } from '../src/router/trained.js';
 import { parseRouterArgs } from './router/cli.js';
 import {
   allowedFor,
-  pickStrategy,
-  report,
+  strategyReports,
   temperaturesFrom,
   probabilitiesAt,
 } from './router/evaluate.js';
 import { fitPlatt } from './router/fit.js';
-import { fitTierTable } from './router/table-fit.js';
 import { linksOf, outOfFold, prepare, trainHeads, HEADS } from './router/pipeline.js';
 import { decide } from '../src/router/decide.js';
 
@@ -28,9 +25,7 @@ const { examples: ordered, shared, xs, folds } = prepare(opts);
 const examples = ordered.slice(0, shared);
 const extra = ordered.slice(shared);
 const oof = outOfFold(xs, ordered, folds, opts.fit);
-const tables = folds.map((f) => fitTierTable(f.train.map((i) => ordered[i]!)));
-const reports = STRATEGIES.map((s) => report(ordered, oof, folds, s, linksOf(opts.fit), tables));
-const best = pickStrategy(reports.map((r) => ({ ...r, localRecall: r.recall[3].recall })));
+const { best } = strategyReports(ordered, oof, folds, linksOf(opts.fit));
 
 const heldOut = folds.flatMap((f) => f.test);
 const temperatures = temperaturesFrom(oof, ordered, heldOut, linksOf(opts.fit));

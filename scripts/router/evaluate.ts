@@ -4,6 +4,7 @@ import {
   decide,
   type Decision,
   type HeadProbabilities,
+  STRATEGIES,
   type Strategy,
 } from '../../src/router/decide.js';
 import { activate } from '../../src/router/linear.js';
@@ -12,7 +13,7 @@ import { calibrated } from '../../src/router/trained.js';
 import type { Example } from './corpus.js';
 import { fitPlatt, fitTemperature } from './fit.js';
 import type { Fold } from './folds.js';
-import type { TierTable } from './table-fit.js';
+import { fitTierTable, type TierTable } from './table-fit.js';
 import { HEADS, labelsOf, type HeadName, type OutOfFold } from './pipeline.js';
 
 export interface Scored {
@@ -189,4 +190,21 @@ export function pickStrategy<T extends { accuracy: number; localRecall: number }
   return candidates
     .filter((c) => c.accuracy >= top - TIED_POINTS)
     .reduce((a, b) => (b.localRecall > a.localRecall ? b : a));
+}
+
+/**
+ * Every strategy's held-out report, each fold scored through the tier table refitted on its
+ * training side, and the strategy pickStrategy ships: what training, the eval and
+ * ask-classifier all start from.
+ */
+export function strategyReports(
+  examples: readonly Example[],
+  oof: OutOfFold,
+  folds: readonly Fold[],
+  link: Links,
+): { reports: Report[]; best: Report } {
+  const tables = folds.map((f) => fitTierTable(f.train.map((i) => examples[i]!)));
+  const reports = STRATEGIES.map((s) => report(examples, oof, folds, s, link, tables));
+  const best = pickStrategy(reports.map((r) => ({ ...r, localRecall: r.recall[3].recall })));
+  return { reports, best };
 }
