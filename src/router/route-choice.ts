@@ -27,7 +27,13 @@ export function firstChoice(turn: TurnFacts): TierChoice {
     turnOverride: turn.input.override,
     sessionOverride: turn.ctx.session.override,
     ...(turn.pastChoice ? { pastChoice: turn.pastChoice } : {}),
+    ...retryFloor(turn),
   });
+}
+
+function retryFloor(turn: TurnFacts): { retryFloor?: Tier } {
+  const tier = turn.input.facts?.failedTier;
+  return tier === undefined ? {} : { retryFloor: tier };
 }
 
 /**
@@ -58,6 +64,7 @@ export function settleForcedModel(
           ? undefined
           : turn.ctx.session.override,
       skipRules: true,
+      ...retryFloor(turn),
     });
   }
   return choice;
@@ -107,6 +114,7 @@ export function chooseRoute(
   // Which tiers may serve this turn.
   const pAt = (tier: Tier) => successFor(stats, taskType, baseTaskType, tier, complexity);
   const eligible = new Set<Tier>([tableTier]);
+  const failed = input.facts?.failedTier;
   const skippedTiers: string[] = [];
   const forcedTier =
     choice.source.endsWith('override') ||
@@ -120,7 +128,12 @@ export function chooseRoute(
         const warmHere = candidates.some(
           (c) => c.tier === tier && c.id === session.lastModel && !c.call.coldCache,
         );
-        if (complexity >= 4 || input.facts?.followUpOfFailure || warmHere) eligible.add(tier);
+        const retry = input.facts?.followUpOfFailure || failed !== undefined;
+        if (complexity >= 4 || retry || warmHere) eligible.add(tier);
+      } else if (failed !== undefined && CAPABILITY[tier] < CAPABILITY[failed]) {
+        skippedTiers.push(
+          `tier ${tier} (${TIER_NAMES[tier]}) not considered: weaker than tier ${failed}, where the last attempt failed`,
+        );
       } else if (pAt(tier) >= pAt(tableTier) - CHEAPER_TIER_TOLERANCE) {
         eligible.add(tier);
       } else {

@@ -59,7 +59,7 @@ export function routeReasons(
   const { pick, tableTier, forcedModel, choice } = r;
   const typeText = taskType === baseTaskType ? taskType : `${taskType} (asked: ${baseTaskType})`;
   const sourceText: Record<typeof choice.source, string> = {
-    table: `routing table: ${taskType} → tier ${tableTier} (${TIER_NAMES[tableTier]})`,
+    table: `routing table: ${taskType} → tier ${choice.raisedFrom ?? tableTier} (${TIER_NAMES[choice.raisedFrom ?? tableTier]})`,
     'long-context':
       baseTaskType === 'long-context'
         ? `routing table: long-context → tier ${tableTier} (${TIER_NAMES[tableTier]})`
@@ -76,6 +76,11 @@ export function routeReasons(
       classification.signals.length ? ` [${classification.signals.slice(0, 6).join(', ')}]` : ''
     }`,
     sourceText[choice.source],
+    ...(choice.raisedFrom === undefined
+      ? []
+      : [
+          `retry after a failed attempt on tier ${tableTier} (${TIER_NAMES[tableTier]}): not down to the table's tier ${choice.raisedFrom} (${TIER_NAMES[choice.raisedFrom]})`,
+        ]),
     ...r.reasons,
   ];
   const est = pick.call;

@@ -44,6 +44,8 @@ export interface TierChoice {
   /** A model forced by a rule or override. */
   model?: string;
   source: 'table' | 'long-context' | 'rule' | 'past-choice' | 'session-override' | 'turn-override';
+  /** The table's own tier, when a retry after a failure raised it (`retryFloor`). */
+  raisedFrom?: Tier;
 }
 
 /**
@@ -62,6 +64,8 @@ export function chooseTier(args: {
   skipRules?: boolean;
   /** The tier the user chose before for prompts like this one (past-choices.ts). */
   pastChoice?: { tier: Tier };
+  /** The tier of the attempt this turn retries: the table's tier goes no lower. */
+  retryFloor?: Tier;
 }): TierChoice {
   const { config, taskType } = args;
   const fromOverride = (
@@ -88,10 +92,12 @@ export function chooseTier(args: {
   );
   if (fromRule) return fromRule;
   if (args.pastChoice) return { tier: args.pastChoice.tier, source: 'past-choice' };
-  return {
-    tier: tableTier(config, taskType, args.complexity),
-    source: taskType === 'long-context' ? 'long-context' : 'table',
-  };
+  const tier = tableTier(config, taskType, args.complexity);
+  const source = taskType === 'long-context' ? 'long-context' : 'table';
+  const floor = args.retryFloor;
+  return floor !== undefined && CAPABILITY[floor] > CAPABILITY[tier]
+    ? { tier: floor, source, raisedFrom: tier }
+    : { tier, source };
 }
 
 /** A rule to save from an override ("always route refactors to tier 0"). Pure: the lead writes config. */

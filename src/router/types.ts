@@ -23,6 +23,12 @@ export interface SessionFacts {
   followUpOfFailure?: boolean;
   /** Task type of the previous turn, used to resolve vague follow-ups ("still broken"). */
   previousTaskType?: TaskType;
+  /**
+   * The tier of the task's attempt that failed, while the task awaits its retry: the table's tier
+   * is raised to it, never below (a weaker model redoing a stronger one's failed work is the
+   * likeliest second failure). Not a classifier feature; an override or saved rule still wins.
+   */
+  failedTier?: Tier;
 }
 
 export interface Classification {

@@ -74,14 +74,19 @@ export class TurnFlow {
 
   /**
    * What the next prompt follows: the active task's type, so a vague follow-up ("ok do it")
-   * continues it. Not `followUpOfFailure`: with it the trained classifier sent "try again" after
-   * a failed debugging attempt to a weaker tier, not a harder one (review of 1 Dec 2026); the
-   * retry card's escalation is what climbs after a failure until that rule is redesigned.
-   * Not `long-context` either: that is the conversation's size, not its task.
+   * continues it, and, while the task awaits a retry, the tier its failed attempt ran on, which
+   * the route does not go below (the user dismissed the escalation card and typed the retry
+   * themselves). Not `followUpOfFailure`: as a classifier feature it sent "try again" after a
+   * failed debugging attempt to a weaker tier, not a harder one (review of 1 Dec 2026). Not
+   * `long-context` either: that is the conversation's size, not its task.
    */
   sessionFacts(): SessionFacts {
-    const type = this.deps.tasks.current()?.taskType;
-    return type && type !== 'long-context' ? { previousTaskType: type } : {};
+    const task = this.deps.tasks.current();
+    const type = task?.taskType;
+    return {
+      ...(type && type !== 'long-context' ? { previousTaskType: type } : {}),
+      ...(task?.awaitingRetry && task.tier !== null ? { failedTier: task.tier } : {}),
+    };
   }
 
   /** The models this conversation ran on: they hold it in their prompt cache. */

@@ -296,6 +296,22 @@ describe('route: overrides and saved rules', () => {
     );
   });
 
+  it('a retry after a failed attempt goes no lower than the tier that failed; an override still wins', () => {
+    const c = ctx();
+    const retry = { prompt: 'fix the typo in the help text', facts: { failedTier: 1 as const } };
+    const d = route(retry, c);
+    // The table says local (tier 3); the attempt that failed ran on standard.
+    expect(d.source).toBe('table');
+    expect([1, 0]).toContain(d.chosen.tier);
+    expect(d.reasons.join('\n')).toContain('routing table: quick-fix → tier 3 (local)');
+    expect(d.reasons.join('\n')).toContain(
+      "retry after a failed attempt on tier 1 (standard): not down to the table's tier 3 (local)",
+    );
+    // A stronger table tier is kept, and the user's own choice is theirs.
+    expect(route({ ...retry, facts: { failedTier: 3 } }, c).chosen.tier).toBe(3);
+    expect(route({ ...retry, override: { tier: 3 } }, c).chosen.tier).toBe(3);
+  });
+
   it('the table from the config changes the tier', () => {
     const config = withConfig((c) => {
       c.routing.table = { implement: 3 };

@@ -11,6 +11,8 @@ import { ledgerDir, monthOfDate } from '../../src/ledger/index.js';
 import { TokRateTracker } from '../../src/telemetry/tok-rate.js';
 import { buildCore, buildSession, type Core } from '../../src/wiring/build.js';
 import { startAllStubs, type AllStubs } from '../support/all-stubs.js';
+import { CAPABILITY } from '../../src/router/table.js';
+import type { Tier } from '../../src/core/tier.js';
 
 let stubs: AllStubs;
 beforeAll(async () => {
@@ -82,6 +84,43 @@ function tempDirs() {
   const cwd = join(root, 'project');
   mkdirSync(cwd);
   return { cwd, dataDir: join(root, 'data') };
+}
+
+/**
+ * A session whose first attempt (forced onto the budget tier) writes a wrong `sum` and fails its
+ * test gate; resolves once the escalation card is up.
+ */
+async function failedSumAttempt() {
+  const { cwd, dataDir } = tempDirs();
+  writeFileSync(join(cwd, 'package.json'), JSON.stringify({ scripts: { test: 'node check.js' } }));
+  writeFileSync(
+    join(cwd, 'check.js'),
+    "for (let i = 0; i < 3000; i++) console.log('noise line ' + i);\nconsole.log(' FAIL  test/sum.test.ts > sum > adds two numbers');\nconsole.log('AssertionError: expected 3 to be 4');\nprocess.exitCode = 1;\n",
+  );
+  const { session: controller, records } = await makeSession(
+    {
+      agent: { permissionMode: 'auto' },
+      verify: { retryCap: 1 },
+      tiers: { '4': ['openrouter/deepseek/deepseek-chat'] },
+    },
+    cwd,
+    dataDir,
+  );
+  stubs.openai.steps.push(
+    {
+      toolCalls: [
+        {
+          name: 'write_file',
+          arguments: { path: 'src/sum.ts', content: 'export const sum = (a, b) => a - b;\n' },
+        },
+      ],
+    },
+    { text: ['Done.'] },
+  );
+  controller.setModelOverride('openrouter/deepseek/deepseek-chat', 'turn');
+  controller.submit('implement sum in src/sum.ts');
+  const state = await until(controller, (s) => s.proposal?.escalation !== undefined, 15_000);
+  return { controller, records, cwd, state };
 }
 
 describe('Session', () => {
@@ -228,39 +267,7 @@ describe('Session', () => {
   });
 
   it('runs the test gate after an edit and proposes a priced escalation, up to the retry cap', async () => {
-    const { cwd, dataDir } = tempDirs();
-    writeFileSync(
-      join(cwd, 'package.json'),
-      JSON.stringify({ scripts: { test: 'node check.js' } }),
-    );
-    writeFileSync(
-      join(cwd, 'check.js'),
-      "for (let i = 0; i < 3000; i++) console.log('noise line ' + i);\nconsole.log(' FAIL  test/sum.test.ts > sum > adds two numbers');\nconsole.log('AssertionError: expected 3 to be 4');\nprocess.exitCode = 1;\n",
-    );
-    const { session: controller, records } = await makeSession(
-      {
-        agent: { permissionMode: 'auto' },
-        verify: { retryCap: 1 },
-        tiers: { '4': ['openrouter/deepseek/deepseek-chat'] },
-      },
-      cwd,
-      dataDir,
-    );
-    stubs.openai.steps.push(
-      {
-        toolCalls: [
-          {
-            name: 'write_file',
-            arguments: { path: 'src/sum.ts', content: 'export const sum = (a, b) => a - b;\n' },
-          },
-        ],
-      },
-      { text: ['Done.'] },
-    );
-    controller.setModelOverride('openrouter/deepseek/deepseek-chat', 'turn');
-    controller.submit('implement sum in src/sum.ts');
-
-    const state = await until(controller, (s) => s.proposal?.escalation !== undefined, 15_000);
+    const { controller, records, cwd, state } = await failedSumAttempt();
     expect(readFileSync(join(cwd, 'src/sum.ts'), 'utf8')).toContain('a - b');
     const proposal = state.proposal!;
     const chosen = proposal.options[proposal.selected]!;
@@ -308,5 +315,21 @@ describe('Session', () => {
     // The retry carries the short failure summary, not the 3,000-line log.
     expect(JSON.stringify(sent.messages)).toContain('adds two numbers');
     expect(JSON.stringify(sent.messages)).not.toContain('noise line 2000');
+  });
+
+  it('a retry the user types after dismissing the escalation card is not routed below the tier that failed', async () => {
+    const { controller } = await failedSumAttempt();
+    controller.cancelRoute();
+    // On its own this prompt goes to the local tier; the attempt that failed ran on the budget
+    // tier (a peer of efficient).
+    controller.submit('fix the typo in README.md');
+    const state = await until(
+      controller,
+      (s) => s.proposal !== undefined && s.proposal.escalation === undefined,
+    );
+    const proposal = state.proposal!;
+    const chosen = proposal.options[proposal.selected]!;
+    expect(CAPABILITY[chosen.tier as Tier]).toBeGreaterThanOrEqual(CAPABILITY[4]);
+    expect(proposal.reasons.join('\n')).toContain('retry after a failed attempt on tier 4');
   });
 });
