@@ -5,6 +5,21 @@ import { oneLine } from '../agent/output.js';
 import { usd } from '../present/units.js';
 import type { NewTranscriptItem } from './types.js';
 
+/**
+ * The models a resumed conversation ran on, from this session's call records: solo and planner
+ * calls carried the conversation (an executor's sub-task and a classification did not). Under
+ * `auto` the model classifier avoids them, so asking it does not evict their cached prompt.
+ */
+export function conversationModelsOf(records: readonly LedgerRecord[], session: string): string[] {
+  const models = new Set<string>();
+  for (const r of records) {
+    if (r.type !== 'call' || r.session !== session) continue;
+    if (r.role === 'executor' || r.role === 'classifier') continue;
+    models.add(r.model);
+  }
+  return [...models];
+}
+
 /** Turns shown in full when a session resumes; earlier ones fold into one line. */
 export const RESUME_SHOWN_TURNS = 10;
 

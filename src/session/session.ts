@@ -1,6 +1,6 @@
 import type { ConfigStore } from '../config/config-store.js';
 import type { LedgerRecord } from '../core/records.js';
-import { resumedItems } from './resume-view.js';
+import { conversationModelsOf, resumedItems } from './resume-view.js';
 import { delegateCard, toggleDelegate } from '../delegate/card.js';
 import type { DelegatePlan } from '../delegate/session.js';
 import type { Message } from '../core/message.js';
@@ -143,6 +143,7 @@ export class Session implements AppController {
         now,
       },
       deps.restored,
+      earlier ? conversationModelsOf(deps.restoredRecords ?? [], deps.sessionId) : [],
     );
     this.ticker = new StatusTicker(this.store, deps.status, now);
   }

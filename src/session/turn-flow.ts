@@ -56,8 +56,11 @@ export class TurnFlow {
   constructor(
     private readonly deps: TurnFlowDeps,
     restored: readonly Message[] = [],
+    /** The models the restored conversation ran on (conversationModelsOf). */
+    restoredModels: readonly string[] = [],
   ) {
     this.messages = [...restored];
+    for (const model of restoredModels) this.ranOn.add(model);
     // Turn numbers go on from the restored conversation, so a resumed session's ledger records
     // stay in order and its earlier turn lines can be rebuilt from them.
     this.turnNumber = restored.filter((m) => m.role === 'user').length;

@@ -13,6 +13,7 @@ import {
   type AllStubs,
 } from '../support/all-stubs.js';
 import { startSession, until, type KitSession } from './session-kit.js';
+import { buildSession } from '../../src/wiring/build.js';
 import type { CallRecord } from '../../src/core/records.js';
 import { classifierToolAnswer } from '../fixtures/classifier.js';
 
@@ -214,6 +215,45 @@ describe('model classifier in the session', () => {
     expect(card.classifier!.detail).toMatch(/^model qwen3-coder:30b/);
     const asked = formatChats().slice(before);
     expect(asked.map((r) => (r.body as { model: string }).model)).toEqual(['qwen3-coder:30b']);
+  });
+
+  it('a resumed conversation avoids the models it ran on before the restart', async () => {
+    const kit = await startSession(stubs, {
+      config: {
+        routing: { classifierTimeoutMs: 3_000 },
+        local: { memoryBudgetGb: 64, reserveGb: 0 },
+      },
+      session: { modelClassifier: true },
+    });
+    open.push(kit);
+    kit.session.setModelOverride('ollama/qwen3:8b', 'turn');
+    kit.session.submit('add a --verbose flag to the CLI');
+    await until(kit.session, (s) => s.transcript.some((i) => i.kind === 'turn'));
+    kit.session.stop();
+
+    // `--continue`: the same session's conversation and ledger, in a new process's session.
+    const resumed = buildSession(kit.core, {
+      sessionId: 's1',
+      modelClassifier: true,
+      restored: [
+        { role: 'user', content: 'add a --verbose flag to the CLI' },
+        { role: 'assistant', content: 'Done.' },
+      ],
+    });
+    const before = stubs.ollama.requests.length;
+    await preload(stubs.ollama.url, 'qwen3-coder:30b');
+    stubs.ollama.chatSteps.push({
+      chunks: [JSON.stringify({ taskType: 'architecture', complexity: 3, confidence: 0.8 })],
+    });
+    resumed.submit('explain the architecture of the sync layer');
+    const card = (await until(resumed, (s) => s.proposal?.classifier?.source === 'model'))
+      .proposal!;
+    expect(card.classifier!.detail).toMatch(/^model qwen3-coder:30b/);
+    const asked = stubs.ollama.requests
+      .slice(before)
+      .filter((r) => r.path === '/api/chat' && (r.body as { format?: unknown }).format);
+    expect(asked.map((r) => (r.body as { model: string }).model)).toEqual(['qwen3-coder:30b']);
+    resumed.stop();
   });
 
   it('an override on the card is kept as a label for retraining (overrides.jsonl)', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../src/core/message.js';
 import type { CallRecord } from '../../src/core/records.js';
-import { resumedItems } from '../../src/session/resume-view.js';
+import { conversationModelsOf, resumedItems } from '../../src/session/resume-view.js';
 
 function call(
   turn: number,
@@ -82,5 +82,19 @@ describe('resumedItems', () => {
   it('a turn the ledger does not know (another machine, a cached answer) has no turn line', () => {
     const items = resumedItems(conversation.slice(0, 2), [], 's1');
     expect(items.map((i) => i.kind)).toEqual(['user', 'assistant']);
+  });
+
+  it('the models that held the conversation: solo and planner calls of this session', () => {
+    const records = [
+      call(1, 0.01),
+      { ...call(2, 0, 'ollama/qwen3:8b'), role: 'planner' as const },
+      { ...call(2, 0, 'ollama/qwen3-coder:30b'), role: 'executor' as const },
+      { ...call(3, 0, 'ollama/gemma3:4b'), role: 'classifier' as const },
+      { ...call(1, 0, 'openai/gpt-5.3-codex'), session: 's0' },
+    ];
+    expect(conversationModelsOf(records, 's1')).toEqual([
+      'anthropic/claude-sonnet-5-5',
+      'ollama/qwen3:8b',
+    ]);
   });
 });
