@@ -34,13 +34,21 @@ export function ollamaClassifierClient(options: OllamaClassifierOptions): Classi
       const small = models
         .filter((m) =>
           options.model
-            ? m.name === options.model
+            ? sameModelName(options.model, m.name)
             : m.size > 0 &&
               m.size <= limit &&
               !options.avoid?.some((a) => sameModelName(a, m.name)),
         )
         .sort((a, b) => a.size - b.size)[0];
-      if (!small) return undefined;
+      if (!small) {
+        // The user named this model: say why it was not asked. Under `auto` having no small
+        // model resident is the usual state of a machine without one, not worth a line.
+        return options.model
+          ? {
+              unavailable: `ollama/${options.model} is not resident, so not asked (load it with kirikae models load ${options.model}, or set routing.modelClassifier to auto)`,
+            }
+          : undefined;
+      }
       asked?.({ ref: `ollama/${small.name}`, host: options.host });
       const contextLength = (small as unknown as { context_length?: number }).context_length;
       const res = await client.chat({

@@ -29,6 +29,10 @@ export interface AskedModel {
  * add a string `model` (a display name) and `usage` ({ input, output } tokens as the server
  * counted them) to the answer; rejects or stops when `signal` aborts.
  */
+/**
+ * Who classifies: resolves to the model's reply, `undefined` when no model can answer, or
+ * `{ unavailable }` saying why (shown on the card: a classifier the user named is not loaded).
+ */
 export interface ClassifierClient {
   classify(
     prompt: string,
@@ -146,6 +150,10 @@ Request:
 ${prompt.slice(0, 2000)}`;
 }
 
+function isUnavailable(reply: unknown): reply is { unavailable: string } {
+  return typeof (reply as { unavailable?: unknown }).unavailable === 'string';
+}
+
 /**
  * Asks a small model when the offline classifier is unsure, within a time budget. Never throws:
  * on no model, a timeout, a reply outside the schema or an early accept, the offline result
@@ -203,6 +211,7 @@ export async function modelClassify(
     ]);
     if (why) return verdict(why);
     if (reply === undefined || reply === null) return verdict('unavailable');
+    if (isUnavailable(reply)) return verdict('unavailable', { why: reply.unavailable });
     const model =
       typeof (reply as { model?: unknown }).model === 'string'
         ? (reply as { model: string }).model

@@ -42,7 +42,37 @@ describe('ollamaClassifierClient against the Ollama stub', () => {
       client: ollamaClassifierClient({ host: stub.url }),
     });
     expect(v).toMatchObject({ outcome: 'unavailable', classification: unsure });
+    // Under `auto` that is the usual state of a machine without a small model: nothing to say.
+    expect(v.why).toBeUndefined();
     expect(stub.requests.some((r) => r.path === '/api/chat')).toBe(false);
+  });
+
+  it('a named model that is not resident is not asked, and says how to fix it', async () => {
+    stub = await startOllamaStub({ models: [{ name: 'qwen3:8b', size: 5_200_000_000 }] });
+    const v = await modelClassify('x', unsure, {
+      client: ollamaClassifierClient({ host: stub.url, model: 'qwen3:8b' }),
+    });
+    expect(v.outcome).toBe('unavailable');
+    expect(v.why).toBe(
+      'ollama/qwen3:8b is not resident, so not asked (load it with kirikae models load qwen3:8b, or set routing.modelClassifier to auto)',
+    );
+    expect(stub.requests.some((r) => r.path === '/api/chat')).toBe(false);
+  });
+
+  it('a named model without a tag matches the resident `:latest`', async () => {
+    stub = await startOllamaStub({ models: [{ name: 'gemma3:latest', size: 3_300_000_000 }] });
+    await new Ollama({ host: stub.url }).chat({
+      model: 'gemma3:latest',
+      messages: [],
+      keep_alive: '5m',
+    });
+    stub.chatSteps.push({
+      chunks: [JSON.stringify({ taskType: 'docs', complexity: 2, confidence: 0.9 })],
+    });
+    const v = await modelClassify('x', unsure, {
+      client: ollamaClassifierClient({ host: stub.url, model: 'gemma3' }),
+    });
+    expect(v.outcome).toBe('answered');
   });
 
   it('skips a model to avoid however its name is written (a default id has no tag)', async () => {
