@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ollamaClassifierClient } from '../../src/local/classifier-client.js';
 import { CLASSIFIER_FORMAT, modelClassify } from '../../src/router/model-classify.js';
 import { classifyRules } from '../../src/router/rules.js';
+import { preload } from '../support/all-stubs.js';
 import { startOllamaStub, type OllamaStub } from '../support/ollama-stub.js';
 
 const unsure = classifyRules('hmm, ok, and then the other one');
@@ -61,14 +62,8 @@ describe('ollamaClassifierClient against the Ollama stub', () => {
 
   it('a named model without a tag matches the resident `:latest`', async () => {
     stub = await startOllamaStub({ models: [{ name: 'gemma3:latest', size: 3_300_000_000 }] });
-    await new Ollama({ host: stub.url }).chat({
-      model: 'gemma3:latest',
-      messages: [],
-      keep_alive: '5m',
-    });
-    stub.chatSteps.push({
-      chunks: [JSON.stringify({ taskType: 'docs', complexity: 2, confidence: 0.9 })],
-    });
+    await preload(stub.url, 'gemma3:latest');
+    stub.chatSteps.push({ chunks: ['{"taskType":"docs","complexity":2,"confidence":0.9}'] });
     const v = await modelClassify('x', unsure, {
       client: ollamaClassifierClient({ host: stub.url, model: 'gemma3' }),
     });
