@@ -106,15 +106,14 @@ describe('one routing context: -p asks the model classifier as the card does', (
   });
   afterAll(() => stubs.close());
 
-  it('an unsure prompt is classified by the resident model, routed by its verdict and booked on the task', async () => {
+  /** `-p --json` on an unsure prompt, with the resident model answering `verdict`. */
+  async function printWithVerdict(verdict: object, args: { delegate?: boolean }) {
     const b = box({
       local: { memoryBudgetGb: 64, reserveGb: 0 },
       routing: { classifierTimeoutMs: 3_000 },
     });
     const env = { ...stubs.env, KIRIKAE_CONFIG_DIR: b.configDir, KIRIKAE_DATA_DIR: b.dataDir };
-    stubs.ollama.chatSteps.push({
-      chunks: [JSON.stringify({ taskType: 'architecture', complexity: 5, confidence: 0.9 })],
-    });
+    stubs.ollama.chatSteps.push({ chunks: [JSON.stringify(verdict)] });
     let err = '';
     const stderr = new PassThrough().on('data', (c: Buffer) => (err += c.toString()));
     let out = '';
@@ -123,12 +122,20 @@ describe('one routing context: -p asks the model classifier as the card does', (
     process.chdir(b.cwd);
     try {
       await print(
-        { prompt: 'explain the architecture of the sync layer', json: true },
+        { prompt: 'explain the architecture of the sync layer', json: true, ...args },
         { stdout, stderr, env },
       );
     } finally {
       process.chdir(cwd);
     }
+    return { b, err, out };
+  }
+
+  it('an unsure prompt is classified by the resident model, routed by its verdict and booked on the task', async () => {
+    const { b, err, out } = await printWithVerdict(
+      { taskType: 'architecture', complexity: 5, confidence: 0.9 },
+      {},
+    );
     expect(err).toMatch(/kirikae: classifier: model qwen3:8b · \d+ ms · local, \$0/);
     // Architecture at complexity 5 is frontier work, as the card would route it.
     expect(err).toMatch(/routed to \S+ \(architecture, tier 0\)/);
@@ -150,6 +157,16 @@ describe('one routing context: -p asks the model classifier as the card does', (
       model: err.match(/routed to (\S+)/)![1],
       classifier: { model: 'ollama/qwen3:8b', costUsd: 0 },
     });
+  });
+
+  it('with --delegate the planner tier takes the turn, and the verdict that was paid for still names the task', async () => {
+    // The model calls it a quick fix, which the table sends to the local tier: no planner there.
+    const { err } = await printWithVerdict(
+      { taskType: 'quick-fix', complexity: 1, confidence: 0.9 },
+      { delegate: true },
+    );
+    expect(err).toMatch(/kirikae: classifier: model qwen3:8b/);
+    expect(err).toMatch(/routed to \S+ \(quick-fix, tier 1\)/);
   });
 });
 
