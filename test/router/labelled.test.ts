@@ -33,9 +33,10 @@ describe('labelled prompts', () => {
   // here: a model as good on new prompts as the CV says should route at least CV − 2σ of these n
   // prompts acceptably, σ = √(p(1−p)/n) the binomial spread of a sample of n. Below that, the
   // weights (or the features they are read with) are worse on unseen phrasing than the CV
-  // claims. With p = 84.2 % (the nested CV on the 1,124-prompt corpus over 65,536 slots, 1 Dec
-  // 2026): 76.1 % of 81, 73.6 % of the 47 English, 71.7 % of the 34 Japanese.
-  const NESTED_CV_ACCURACY = 0.842;
+  // claims. With p = 84.0 % (the nested CV on the 1,124-prompt corpus over 65,536 slots, the
+  // shipped tier table equal to the fit, 1 Dec 2026): 75.9 % of 81, 73.3 % of the 47 English,
+  // 71.4 % of the 34 Japanese.
+  const NESTED_CV_ACCURACY = 0.84;
   const floor = (n: number) =>
     NESTED_CV_ACCURACY - 2 * Math.sqrt((NESTED_CV_ACCURACY * (1 - NESTED_CV_ACCURACY)) / n);
   it('the trained classifier routes them about as well as the nested CV predicts, in both languages', () => {
