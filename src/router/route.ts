@@ -39,9 +39,13 @@ export function route(input: RouteInput, ctx: RouteContext): RouteDecision {
       { ...input.facts, conversationTokens: input.facts?.conversationTokens ?? counted.total },
       { longContextThreshold: config.routing.longContextThreshold },
     );
-  const pastChoice = ctx.overrides?.length
-    ? pastChoiceFor(ctx.overrides, input.prompt, input.facts)
-    : undefined;
+  // A vague follow-up ("ok do it") follows its task: the same words chose a tier for another
+  // task before, and say nothing about this one.
+  const followUp = classification.signals.includes('continues-previous');
+  const pastChoice =
+    ctx.overrides?.length && !followUp
+      ? pastChoiceFor(ctx.overrides, input.prompt, input.facts)
+      : undefined;
   const outputBase = stats.outputTokens[classification.baseTaskType];
   const factor = COMPLEXITY_OUTPUT_FACTOR[classification.complexity];
   const turn: TurnFacts = {

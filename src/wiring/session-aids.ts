@@ -185,6 +185,9 @@ export function routerLabels(
       ),
     override: (prompt, decision, tier) => {
       if (decision.chosen.tier === null) return;
+      // "ok do it" re-routed is a choice about the task it continues, not about these words:
+      // as a label it would teach the classifier that they mean that tier.
+      if (decision.signals.includes('continues-previous')) return;
       write(
         OVERRIDES_FILE,
         overrideLine({

@@ -122,6 +122,19 @@ describe('route() follows past choices', () => {
     expect(route({ prompt: other }, c)).toEqual(route({ prompt: other }, ctx()));
   });
 
+  it('a vague follow-up follows its task, not the tier the same words were sent to before', () => {
+    const okDoIt = labels(['ok do it', 0], ['ok do it', 0]);
+    const alone = route({ prompt: 'ok do it' }, ctx({ overrides: okDoIt }));
+    expect(alone.source).toBe('past-choice');
+    const follow = route(
+      { prompt: 'ok do it', facts: { previousTaskType: 'docs' } },
+      ctx({ overrides: okDoIt }),
+    );
+    expect(follow.signals).toContain('continues-previous');
+    expect(follow.source).toBe('table');
+    expect(follow.followsPastChoice).toBeUndefined();
+  });
+
   it('createRouting passes the overrides source through to every decision', () => {
     const config = seedConfig();
     const routing = createRouting({
