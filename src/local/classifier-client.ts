@@ -45,7 +45,7 @@ export function ollamaClassifierClient(options: OllamaClassifierOptions): Classi
         // model resident is the usual state of a machine without one, not worth a line.
         return options.model
           ? {
-              unavailable: `ollama/${options.model} is not resident, so not asked (load it with kirikae models load ${options.model}, or set routing.modelClassifier to auto)`,
+              unavailable: `ollama/${options.model} not resident, not asked · kirikae models load ${options.model}`,
             }
           : undefined;
       }

@@ -54,9 +54,7 @@ describe('ollamaClassifierClient against the Ollama stub', () => {
       client: ollamaClassifierClient({ host: stub.url, model: 'qwen3:8b' }),
     });
     expect(v.outcome).toBe('unavailable');
-    expect(v.why).toBe(
-      'ollama/qwen3:8b is not resident, so not asked (load it with kirikae models load qwen3:8b, or set routing.modelClassifier to auto)',
-    );
+    expect(v.why).toBe('ollama/qwen3:8b not resident, not asked · kirikae models load qwen3:8b');
     expect(stub.requests.some((r) => r.path === '/api/chat')).toBe(false);
   });
 
