@@ -34,16 +34,25 @@ export const PAST_CHOICE_COSINE = 0.9;
 export const PAST_CHOICE_WINDOW = 500;
 
 interface Prepared {
-  label: OverrideLabel;
-  index: readonly number[];
-  value: readonly number[];
-  norm: number;
+  labels: OverrideLabel[];
+  norms: Float64Array;
+  /**
+   * The labels' vectors by slot (an inverted index): the labels holding slot `s` are
+   * `entry[start[s]..start[s + 1])`, with their values. A prompt's dot product with every label
+   * then costs the postings of its own slots, not a pass over every label's vector: most slots
+   * are one word's, held by a few labels. With 500 labels, route() paid 0.5 ms more at p50
+   * with the pass, nothing measurable with the index (unrelated 2 KB prompts), and 1.6 ms
+   * against 0.6 ms for prompts made of the labels' own texts (the worst case).
+   */
+  start: Int32Array;
+  entry: Int32Array;
+  value: Float64Array;
 }
 
-/** Norms and filtering, once per labels array (the source returns the same one until it changes). */
-const prepared = new WeakMap<readonly OverrideLabel[], Map<string, Prepared[]>>();
+/** Norms and postings, once per labels array (the source returns the same one until it changes). */
+const prepared = new WeakMap<readonly OverrideLabel[], Map<string, Prepared>>();
 
-function prepare(labels: readonly OverrideLabel[], dim: number, window: number): Prepared[] {
+function prepare(labels: readonly OverrideLabel[], dim: number, window: number): Prepared {
   let byKey = prepared.get(labels);
   if (!byKey) prepared.set(labels, (byKey = new Map()));
   const key = `${dim}|${window}`;
@@ -55,16 +64,36 @@ function prepare(labels: readonly OverrideLabel[], dim: number, window: number):
     latest.delete(l.promptHash);
     latest.set(l.promptHash, l);
   }
-  out = [];
-  for (const label of latest.values()) {
+  const kept = [...latest.values()];
+  const vectors = kept.map((label) => {
     const f = label.features;
     const usable =
       f.version === FEATURE_VERSION && f.dim === dim && f.index.length === f.value.length;
-    const v = usable ? f : label.text !== undefined ? refeaturized(label.text, dim) : undefined;
+    if (usable) return f;
+    return label.text !== undefined ? refeaturized(label.text, dim) : { index: [], value: [] };
+  });
+  const norms = new Float64Array(kept.length);
+  const start = new Int32Array(dim + 1);
+  vectors.forEach((v, e) => {
     let norm = 0;
-    if (v) for (const x of v.value) norm += x * x;
-    out.push({ label, index: v?.index ?? [], value: v?.value ?? [], norm: Math.sqrt(norm) });
-  }
+    for (let i = 0; i < v.index.length; i++) {
+      norm += v.value[i]! ** 2;
+      start[v.index[i]! + 1]!++;
+    }
+    norms[e] = Math.sqrt(norm);
+  });
+  for (let slot = 0; slot < dim; slot++) start[slot + 1]! += start[slot]!;
+  const fill = start.slice(0, dim);
+  const entry = new Int32Array(start[dim]!);
+  const value = new Float64Array(start[dim]!);
+  vectors.forEach((v, e) => {
+    for (let i = 0; i < v.index.length; i++) {
+      const at = fill[v.index[i]!]!++;
+      entry[at] = e;
+      value[at] = v.value[i]!;
+    }
+  });
+  out = { labels: kept, norms, start, entry, value };
   byKey.set(key, out);
   return out;
 }
@@ -90,6 +119,7 @@ function refeaturized(text: string, dim: number): { index: number[]; value: numb
 const refeaturizedCache = new Map<string, { index: number[]; value: number[] }>();
 
 let dense: Float64Array | undefined;
+let dots = new Float64Array(0);
 
 /**
  * The tier the user chose for prompts like `prompt`: the same prompt (by hash), or one whose
@@ -106,29 +136,31 @@ export function findPastChoice(
 ): PastChoice | undefined {
   if (!labels.length) return undefined;
   const threshold = options.threshold ?? PAST_CHOICE_COSINE;
-  const entries = prepare(labels, dim, options.window ?? PAST_CHOICE_WINDOW);
+  const p = prepare(labels, dim, options.window ?? PAST_CHOICE_WINDOW);
   const promptHash = promptHashOf(prompt);
 
+  // The prompt's vector, its repeated slots summed; then each distinct slot's postings once.
   if (dense?.length !== dim) dense = new Float64Array(dim);
+  if (dots.length < p.labels.length) dots = new Float64Array(p.labels.length);
+  dots.fill(0, 0, p.labels.length);
+  for (let i = 0; i < x.index.length; i++) dense[x.index[i]!]! += x.value[i]!;
   let norm = 0;
   for (let i = 0; i < x.index.length; i++) {
-    dense[x.index[i]!]! += x.value[i]!;
+    const slot = x.index[i]!;
+    const v = dense[slot]!;
+    if (v === 0) continue;
+    norm += v * v;
+    for (let k = p.start[slot]!; k < p.start[slot + 1]!; k++) dots[p.entry[k]!]! += p.value[k]! * v;
+    dense[slot] = 0;
   }
-  for (let i = 0; i < x.index.length; i++) norm += dense[x.index[i]!]! ** 2;
   norm = Math.sqrt(norm);
 
   const matches: OverrideLabel[] = [];
-  for (const e of entries) {
-    if (e.label.promptHash === promptHash) {
-      matches.push(e.label);
-      continue;
-    }
-    if (!e.norm || !norm) continue;
-    let dot = 0;
-    for (let i = 0; i < e.index.length; i++) dot += e.value[i]! * dense[e.index[i]!]!;
-    if (dot / (e.norm * norm) >= threshold) matches.push(e.label);
-  }
-  for (let i = 0; i < x.index.length; i++) dense[x.index[i]!] = 0;
+  p.labels.forEach((label, e) => {
+    if (label.promptHash === promptHash) matches.push(label);
+    else if (norm && p.norms[e]! && dots[e]! / (p.norms[e]! * norm) >= threshold)
+      matches.push(label);
+  });
   if (!matches.length) return undefined;
 
   // Latest first, so the first tier to reach the top count is the most recent one.
