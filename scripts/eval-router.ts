@@ -72,7 +72,7 @@ if (opts.json) {
   console.log(
     `router eval: ${examples.length} prompts (${langs.map((l) => `${l} ${examples.filter((e) => e.lang === l).length}`).join(', ')}), ` +
       `${opts.folds}-fold grouped CV over ${new Set(examples.map((e) => e.group)).size} sources` +
-      `${extra.length ? `, ${extra.length} overrides in every training fold` : ''}; ${seconds.toFixed(1)} s\n`,
+      `${extra.length ? `, ${extra.length} overrides and model answers in every training fold` : ''}; ${seconds.toFixed(1)} s\n`,
   );
   console.log(
     `strategy            tier-acc  ${langs.map((l) => `  ${l}   `).join(' ')}  local-recall  ECE`,

@@ -1,6 +1,7 @@
 // Trains the router's classifier and writes src/router/weights/router.json and the binary file of
 // its weights beside it (router.bin):
 //   npx tsx scripts/train-router.ts [--with-overrides <dataDir>/router/overrides.jsonl]
+//                                   [--with-agreement <dataDir>/router/agreement.jsonl]
 // (flags as eval-router: --corpus, --folds, --seed, --dim, --epochs, --l2, --lr, --out).
 // Cross-validation first (grouped folds) fits the softmax temperatures, the confidence
 // calibration and picks the decision strategy on held-out predictions; then the heads are
@@ -24,6 +25,8 @@ const opts = parseRouterArgs(process.argv.slice(2));
 const { examples: ordered, shared, xs, folds } = prepare(opts);
 const examples = ordered.slice(0, shared);
 const extra = ordered.slice(shared);
+const overrides = extra.filter((e) => e.origin === 'override').length;
+const modelAnswers = extra.length - overrides;
 const oof = outOfFold(xs, ordered, folds, opts.fit);
 const { best } = strategyReports(ordered, oof, folds, linksOf(opts.fit));
 
@@ -68,7 +71,8 @@ const { model, bytes } = fuseStoredModel(
     },
     trainedOn: {
       examples: examples.length,
-      overrides: extra.length,
+      overrides,
+      ...(modelAnswers ? { modelAnswers } : {}),
       // The labelled prompts are held out (test/router/labelled.test.ts) unless --with-labelled.
       corpus: `${opts.corpus ?? 'data/router/corpus.jsonl'}${opts.withLabelled ? ' + test/router/labelled.ts' : ''}`,
       at: new Date().toISOString().slice(0, 10),
@@ -84,7 +88,7 @@ const config = await resolveConfig(out);
 writeFileSync(out, await format(JSON.stringify(model), { ...config, filepath: out }));
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 console.log(
-  `trained on ${ordered.length} examples (${extra.length} overrides); strategy ${best.strategy}: ` +
+  `trained on ${ordered.length} examples (${overrides} overrides, ${modelAnswers} model answers); strategy ${best.strategy}: ` +
     `CV tier accuracy ${pct(best.accuracy)}, local recall ${pct(best.recall[3].recall)}; ` +
     `temperatures ${HEADS.map((h) => `${h} ${temperatures[h]}`).join(', ')}; wrote ${out}`,
 );

@@ -6,6 +6,8 @@ import { DEFAULT_FIT, type FitOptions } from './fit.js';
 export interface RouterCliOptions {
   corpus?: string;
   overrides?: string;
+  /** The session's model-classifier answers (agreement.jsonl), as training-only labels. */
+  withAgreement?: string;
   withLabelled: boolean;
   folds: number;
   seed: number;
@@ -41,6 +43,7 @@ export function parseRouterArgs(argv: string[]): RouterCliOptions {
     options: {
       corpus: { type: 'string' },
       'with-overrides': { type: 'string' },
+      'with-agreement': { type: 'string' },
       'with-labelled': { type: 'boolean', default: false },
       folds: { type: 'string', default: '5' },
       seed: { type: 'string', default: '1' },
@@ -73,6 +76,7 @@ export function parseRouterArgs(argv: string[]): RouterCliOptions {
   return {
     corpus: values.corpus,
     overrides: values['with-overrides'],
+    withAgreement: values['with-agreement'],
     withLabelled: values['with-labelled'],
     folds: num(values.folds, 5),
     seed: num(values.seed, 1),

@@ -14,17 +14,30 @@ export interface Example {
   lang: 'en' | 'ja';
   taskType?: TaskType;
   complexity?: Complexity;
+  /** Empty for a model classifier's answer: it names the task, not the tiers that would do. */
   acceptableTiers: Tier[];
   /** Examples of one group (one issue, one article) share a fold: no near-twin leaks across. */
   group: string;
-  origin: 'corpus' | 'labelled' | 'override';
+  origin: 'corpus' | 'labelled' | 'override' | 'model';
   facts?: SessionFacts;
+}
+
+/**
+ * A user's overrides and the model classifier's answers train every fold and are never scored:
+ * the figures stay about the shared corpus.
+ */
+export function trainingOnly(e: Example): boolean {
+  return e.origin === 'override' || e.origin === 'model';
 }
 
 const JAPANESE = /[\u3040-\u30ff\u3400-\u9fff]/;
 
-export function parseCorpus(jsonl: string, file = 'corpus'): Example[] {
-  const out: Example[] = [];
+/** Each non-blank line as an object, with its 0-based index; a line that is not JSON throws. */
+function eachJsonLine(
+  jsonl: string,
+  file: string,
+  visit: (v: Record<string, unknown>, i: number) => void,
+): void {
   jsonl.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
     let v: Record<string, unknown>;
@@ -33,6 +46,13 @@ export function parseCorpus(jsonl: string, file = 'corpus'): Example[] {
     } catch {
       throw new Error(`${file}:${i + 1}: not JSON`);
     }
+    visit(v, i);
+  });
+}
+
+export function parseCorpus(jsonl: string, file = 'corpus'): Example[] {
+  const out: Example[] = [];
+  eachJsonLine(jsonl, file, (v, i) => {
     const tiers = Array.isArray(v.acceptableTiers) ? v.acceptableTiers.filter(isTier) : [];
     if (typeof v.text !== 'string' || !isTaskType(v.taskType) || !tiers.length) {
       throw new Error(`${file}:${i + 1}: needs text, taskType and acceptableTiers`);
@@ -94,6 +114,34 @@ export function overrideExamples(jsonl: string): Example[] {
   });
 }
 
+/**
+ * The model classifier's answers the session logged (`<dataDir>/router/agreement.jsonl`: the
+ * prompt, the task type and complexity the model gave): labels for the task-type and
+ * complexity heads on exactly the prompts the offline classifier was unsure about. They name no
+ * acceptable tiers, so the tier and set heads and the tier table do not learn from them. The
+ * latest answer per prompt counts.
+ */
+export function agreementExamples(jsonl: string, file = 'agreement'): Example[] {
+  const latest = new Map<string, Example>();
+  eachJsonLine(jsonl, file, (v, i) => {
+    const cx = Number(v.complexity);
+    if (v.kind !== 'agreement' || typeof v.text !== 'string' || !v.text.trim()) return;
+    if (!isTaskType(v.taskType) || !(cx >= 1 && cx <= 5)) return;
+    latest.delete(v.text);
+    latest.set(v.text, {
+      id: `model-${i + 1}`,
+      text: v.text,
+      lang: JAPANESE.test(v.text) ? 'ja' : 'en',
+      taskType: v.taskType,
+      complexity: Math.round(cx) as Complexity,
+      acceptableTiers: [],
+      group: `model-${i + 1}`,
+      origin: 'model',
+    });
+  });
+  return [...latest.values()];
+}
+
 export const CORPUS_FILE = 'data/router/corpus.jsonl';
 
 /**
@@ -102,12 +150,20 @@ export const CORPUS_FILE = 'data/router/corpus.jsonl';
  * chat → local), which the labelling guide of the corpus overrules.
  */
 export function loadExamples(
-  options: { corpus?: string; overrides?: string; withLabelled?: boolean } = {},
+  options: {
+    corpus?: string;
+    overrides?: string;
+    agreement?: string;
+    withLabelled?: boolean;
+  } = {},
 ): Example[] {
   const file = options.corpus ?? CORPUS_FILE;
   const corpus = existsSync(file) ? parseCorpus(readFileSync(file, 'utf8'), file) : [];
   const overrides = options.overrides
     ? overrideExamples(readFileSync(options.overrides, 'utf8'))
     : [];
-  return [...corpus, ...(options.withLabelled ? labelledExamples() : []), ...overrides];
+  const answers = options.agreement
+    ? agreementExamples(readFileSync(options.agreement, 'utf8'), options.agreement)
+    : [];
+  return [...corpus, ...(options.withLabelled ? labelledExamples() : []), ...overrides, ...answers];
 }

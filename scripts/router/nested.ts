@@ -1,6 +1,6 @@
 import { STRATEGIES, decide, type Strategy } from '../../src/router/decide.js';
 import type { FeatureVector } from '../../src/router/features.js';
-import type { Example } from './corpus.js';
+import { trainingOnly, type Example } from './corpus.js';
 import {
   pickStrategy,
   allowedFor,
@@ -44,8 +44,8 @@ export function nestedReport(
   const chosen: Strategy[] = [];
   const chosenL2: number[] = [];
   for (const fold of folds) {
-    const shared = fold.train.filter((i) => examples[i]!.origin !== 'override');
-    const extra = fold.train.filter((i) => examples[i]!.origin === 'override');
+    const shared = fold.train.filter((i) => !trainingOnly(examples[i]!));
+    const extra = fold.train.filter((i) => trainingOnly(examples[i]!));
     const innerFolds = groupFolds(
       shared.map((i) => examples[i]!.group),
       inner,

@@ -5,7 +5,7 @@ import type { FeatureVector } from '../../src/router/features.js';
 import { logits, type LinearHead } from '../../src/router/linear.js';
 import { turnFeatures } from '../../src/router/trained.js';
 import type { RouterCliOptions } from './cli.js';
-import { loadExamples, type Example } from './corpus.js';
+import { loadExamples, trainingOnly, type Example } from './corpus.js';
 import { fitHead, type FitOptions, type SetLabel } from './fit.js';
 import { groupFolds, type Fold } from './folds.js';
 
@@ -43,7 +43,7 @@ export function labelsOf(examples: readonly Example[], head: HeadName): SetLabel
       const i = SET_INDEX.get(setKey(ex.acceptableTiers));
       return i === undefined ? undefined : [i];
     }
-    return ex.acceptableTiers.map((t) => TIERS.indexOf(t));
+    return ex.acceptableTiers.length ? ex.acceptableTiers.map((t) => TIERS.indexOf(t)) : undefined;
   });
 }
 
@@ -116,11 +116,12 @@ export function prepare(opts: RouterCliOptions): Prepared {
   const all = loadExamples({
     corpus: opts.corpus,
     overrides: opts.overrides,
+    ...(opts.withAgreement ? { agreement: opts.withAgreement } : {}),
     withLabelled: opts.withLabelled,
   });
   // A user's overrides are training data only: the figures are about the shared corpus.
-  const shared = all.filter((e) => e.origin !== 'override');
-  const extra = all.filter((e) => e.origin === 'override');
+  const shared = all.filter((e) => !trainingOnly(e));
+  const extra = all.filter(trainingOnly);
   const examples = [...shared, ...extra];
   const overrideIdx = extra.map((_, i) => shared.length + i);
   const folds = groupFolds(

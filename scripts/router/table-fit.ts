@@ -20,7 +20,10 @@ export function fitTierTable(examples: readonly Example[]): TierTable {
   const table = {} as TierTable;
   for (const type of TASK_TYPES) {
     const row: (Tier | undefined)[] = [1, 2, 3, 4, 5].map((cx) => {
-      const cell = examples.filter((e) => e.taskType === type && e.complexity === cx);
+      // A model classifier's answer names no acceptable tier: it has no vote here.
+      const cell = examples.filter(
+        (e) => e.taskType === type && e.complexity === cx && e.acceptableTiers.length,
+      );
       if (!cell.length) return undefined;
       const votes = (t: Tier) => cell.filter((e) => e.acceptableTiers.includes(t)).length;
       // COST_ORDER is cheapest first, so a strict `>` keeps the cheaper tier on a tie.

@@ -42,7 +42,14 @@ export interface StoredModel {
    * this one (encodeFused's layout); then no head has `weights` of its own.
    */
   fused?: { file: string; rows: number; bytes: number; sha256: string };
-  trainedOn: { examples: number; overrides: number; corpus: string; at: string };
+  trainedOn: {
+    examples: number;
+    overrides: number;
+    /** The model classifier's logged answers (`--with-agreement`); absent when none. */
+    modelAnswers?: number;
+    corpus: string;
+    at: string;
+  };
 }
 
 export interface Model {
