@@ -1,5 +1,6 @@
 // Cross-validated evaluation of the trained router: `npx tsx scripts/eval-router.ts`
-// (flags: --folds 5, --seed 1, --corpus <jsonl>, --with-overrides <jsonl>, --errors N, --json;
+// (flags: --folds 5, --seed 1, --corpus <jsonl>, --with-overrides <jsonl>,
+// --with-agreement <jsonl>, --errors N, --json;
 // --model-answers <jsonl> [--ask-below 0.75] [--budget-ms 800] also scores the session's route
 // when a model classifier answers below the threshold, from answers scripts/ask-classifier.ts
 // recorded).
