@@ -25,13 +25,11 @@ export interface AskedModel {
  * A small model that answers a prompt with JSON constrained by `schema` (Ollama's `format`, a
  * forced tool call on the cloud APIs). Built by the wiring (src/local/classifier-client.ts for
  * Ollama, src/providers/classifier-client.ts for the rest); the router imports no SDK. Resolves
- * `undefined` when no model may be asked without loading one; calls `asked` before it sends; may
- * add a string `model` (a display name) and `usage` ({ input, output } tokens as the server
- * counted them) to the answer; rejects or stops when `signal` aborts.
- */
-/**
- * Who classifies: resolves to the model's reply, `undefined` when no model can answer, or
- * `{ unavailable }` saying why (shown on the card: a classifier the user named is not loaded).
+ * `undefined` when no model may be asked without loading one, or `{ unavailable }` saying why
+ * when that is worth a line on the card (a classifier the user named is not resident); calls
+ * `asked` before it sends; may add a string `model` (a display name) and `usage` ({ input,
+ * output } tokens as the server counted them) to the answer; rejects or stops when `signal`
+ * aborts.
  */
 export interface ClassifierClient {
   classify(

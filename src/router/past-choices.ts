@@ -124,8 +124,8 @@ let dots = new Float64Array(0);
 /**
  * The tier the user chose for prompts like `prompt`: the same prompt (by hash), or one whose
  * feature vector has cosine ≥ threshold with `x`. When remembered prompts went to different
- * tiers, the tier most of them went to wins, the most recent on a tie. Pure; one pass over the
- * window's sparse vectors.
+ * tiers, the tier most of them went to wins, the most recent on a tie. Pure; the postings of
+ * the prompt's slots in the window's inverted index (prepare).
  */
 export function findPastChoice(
   labels: readonly OverrideLabel[],

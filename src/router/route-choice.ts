@@ -9,6 +9,8 @@ import {
   type TurnFacts,
 } from './route-candidates.js';
 import { adjacentTiers, CAPABILITY, chooseTier, type TierChoice } from './table.js';
+import type { Config } from '../config/schema.js';
+import type { Classification, SessionFacts } from './types.js';
 
 /**
  * A cheaper neighbour tier is considered only when its success rate for this task is within
@@ -31,9 +33,48 @@ export function firstChoice(turn: TurnFacts): TierChoice {
   });
 }
 
+/**
+ * The tier a retry may not go below: the failed attempt's (`facts.failedTier`), unless the turn
+ * asks a question (`chat`, `research`: they change no code, so they redo nothing) or the user's
+ * `routing.table` sets this task type's tier (their stated policy). Overrides, saved rules and
+ * past choices are settled before it (chooseTier); route() does not look past choices up for a
+ * retry.
+ */
+export function retryFloorFor(
+  facts: SessionFacts | undefined,
+  classification: Pick<Classification, 'taskType' | 'baseTaskType'>,
+  config: Config,
+): Tier | undefined {
+  const tier = facts?.failedTier;
+  if (tier === undefined) return undefined;
+  if (classification.baseTaskType === 'chat' || classification.baseTaskType === 'research')
+    return undefined;
+  if (config.routing.table[classification.taskType] !== undefined) return undefined;
+  return tier;
+}
+
 function retryFloor(turn: TurnFacts): { retryFloor?: Tier } {
-  const tier = turn.input.facts?.failedTier;
+  const tier = retryFloorFor(turn.input.facts, turn.classification, turn.ctx.config);
   return tier === undefined ? {} : { retryFloor: tier };
+}
+
+/**
+ * Under a `block` budget the tier a retry was raised to may have no route left (the failed
+ * attempt often spent the budget): the table's own tier runs it rather than nothing, and a
+ * warning says so.
+ */
+export function settleRetryFloor(
+  choice: TierChoice,
+  candidates: readonly Candidate[],
+  warnings: string[],
+): TierChoice {
+  if (choice.raisedFrom === undefined) return choice;
+  const atFloor = candidates.filter((c) => c.effectiveTier === choice.tier);
+  if (!atFloor.length || !atFloor.every((c) => c.budgetRemoved !== undefined)) return choice;
+  warnings.push(
+    `the budget leaves no route on tier ${choice.tier} (${TIER_NAMES[choice.tier]}), where the last attempt failed; retrying on the table's tier ${choice.raisedFrom} (${TIER_NAMES[choice.raisedFrom]})`,
+  );
+  return { tier: choice.raisedFrom, source: choice.source };
 }
 
 /**
@@ -114,7 +155,10 @@ export function chooseRoute(
   // Which tiers may serve this turn.
   const pAt = (tier: Tier) => successFor(stats, taskType, baseTaskType, tier, complexity);
   const eligible = new Set<Tier>([tableTier]);
-  const failed = input.facts?.failedTier;
+  // The floor, unless the budget took it away (settleRetryFloor): no weaker neighbour below it.
+  const floor = retryFloorFor(input.facts, turn.classification, config);
+  const failed =
+    floor !== undefined && CAPABILITY[tableTier] >= CAPABILITY[floor] ? floor : undefined;
   const skippedTiers: string[] = [];
   const forcedTier =
     choice.source.endsWith('override') ||
@@ -128,6 +172,7 @@ export function chooseRoute(
         const warmHere = candidates.some(
           (c) => c.tier === tier && c.id === session.lastModel && !c.call.coldCache,
         );
+        // A retry may also climb one tier (the failed attempt's tier may be below the table's).
         const retry = input.facts?.followUpOfFailure || failed !== undefined;
         if (complexity >= 4 || retry || warmHere) eligible.add(tier);
       } else if (failed !== undefined && CAPABILITY[tier] < CAPABILITY[failed]) {

@@ -58,12 +58,14 @@ export function routeReasons(
   const { config, session } = ctx;
   const { pick, tableTier, forcedModel, choice } = r;
   const typeText = taskType === baseTaskType ? taskType : `${taskType} (asked: ${baseTaskType})`;
+  // The table's own tier: a retry may have raised the route's (told on the next line).
+  const own = choice.raisedFrom ?? tableTier;
   const sourceText: Record<typeof choice.source, string> = {
-    table: `routing table: ${taskType} → tier ${choice.raisedFrom ?? tableTier} (${TIER_NAMES[choice.raisedFrom ?? tableTier]})`,
+    table: `routing table: ${taskType} → tier ${own} (${TIER_NAMES[own]})`,
     'long-context':
       baseTaskType === 'long-context'
-        ? `routing table: long-context → tier ${tableTier} (${TIER_NAMES[tableTier]})`
-        : `conversation of ${fmtTokens(counted.total)} tokens is above ${fmtTokens(config.routing.longContextThreshold)}: long-context route, tier ${tableTier} (${TIER_NAMES[tableTier]})`,
+        ? `routing table: long-context → tier ${own} (${TIER_NAMES[own]})`
+        : `conversation of ${fmtTokens(counted.total)} tokens is above ${fmtTokens(config.routing.longContextThreshold)}: long-context route, tier ${own} (${TIER_NAMES[own]})`,
     rule: `saved rule for ${taskType}: ${forcedModel ?? `tier ${tableTier}`}`,
     'past-choice': turn.pastChoice
       ? pastChoiceReason(turn.pastChoice, TIER_NAMES[tableTier])

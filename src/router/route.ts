@@ -1,7 +1,13 @@
 import { classify } from './classify.js';
 import { COMPLEXITY_OUTPUT_FACTOR } from './priors.js';
 import { estimateCandidates, priceCandidates, type TurnFacts } from './route-candidates.js';
-import { chooseRoute, firstChoice, settleForcedModel } from './route-choice.js';
+import {
+  chooseRoute,
+  firstChoice,
+  retryFloorFor,
+  settleForcedModel,
+  settleRetryFloor,
+} from './route-choice.js';
 import { alternativesOf, routeReasons, routeWarnings, toOption } from './route-explain.js';
 import { pastChoiceFor } from './past-choices.js';
 import { countRequest } from './tokens.js';
@@ -42,8 +48,11 @@ export function route(input: RouteInput, ctx: RouteContext): RouteDecision {
   // A vague follow-up ("ok do it") follows its task: the same words chose a tier for another
   // task before, and say nothing about this one.
   const followUp = classification.signals.includes('continues-previous');
+  // A retry goes no lower than the tier that failed: a remembered choice for similar prompts is
+  // not the user's decision about this retry.
+  const retry = retryFloorFor(input.facts, classification, config) !== undefined;
   const pastChoice =
-    ctx.overrides?.length && !followUp
+    ctx.overrides?.length && !followUp && !retry
       ? pastChoiceFor(ctx.overrides, input.prompt, input.facts)
       : undefined;
   const outputBase = stats.outputTokens[classification.baseTaskType];
@@ -68,7 +77,11 @@ export function route(input: RouteInput, ctx: RouteContext): RouteDecision {
   const first = firstChoice(turn);
   const candidates = estimateCandidates(turn, first.model);
   const settleWarnings: string[] = [];
-  const choice = settleForcedModel(turn, first, candidates, settleWarnings);
+  const choice = settleRetryFloor(
+    settleForcedModel(turn, first, candidates, settleWarnings),
+    candidates,
+    settleWarnings,
+  );
   priceCandidates(candidates, counted);
   const chosen = chooseRoute(turn, choice, candidates);
   const { pick, ranked } = chosen;
@@ -84,6 +97,7 @@ export function route(input: RouteInput, ctx: RouteContext): RouteDecision {
         ? classification.source
         : 'override',
     tableTier: chosen.tableTier,
+    ...(choice.raisedFrom !== undefined ? { raisedFrom: choice.raisedFrom } : {}),
     source: choice.source,
     ...(choice.source === 'past-choice' && pastChoice
       ? { followsPastChoice: { count: pastChoice.count, tier: pastChoice.tier } }

@@ -26,7 +26,9 @@ export interface SessionFacts {
   /**
    * The tier of the task's attempt that failed, while the task awaits its retry: the table's tier
    * is raised to it, never below (a weaker model redoing a stronger one's failed work is the
-   * likeliest second failure). Not a classifier feature; an override or saved rule still wins.
+   * likeliest second failure). Not a classifier feature; an override or saved rule still wins
+   * (route-choice.ts retryFloorFor has the rest). Absent when the failed model is in no
+   * configured tier (a forced `--model`): then there is no floor.
    */
   failedTier?: Tier;
 }
@@ -159,6 +161,8 @@ export interface RouteDecision {
   classifier: Classification['source'];
   /** Tier the table (or a rule/override) asked for before costs were compared. */
   tableTier: Tier;
+  /** The table's own tier, when a retry after a failure raised `tableTier` to the failed one. */
+  raisedFrom?: Tier;
   /** Where the tier came from. */
   source: TierChoice['source'];
   /** The tier follows the user's own choices for prompts like this one (the card says so). */

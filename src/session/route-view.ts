@@ -65,7 +65,7 @@ export function explainDecision(decision: RouteDecision): string[] {
   const c = decision.chosen;
   return [
     `${decision.taskType}, complexity ${decision.complexity}/5 (confidence ${decision.confidence.toFixed(2)}; signals: ${decision.signals.join(', ') || 'none'})`,
-    `tier ${decision.tableTier} from ${decision.source}; chose ${c.model}`,
+    `tier ${decision.tableTier} from ${decision.source}${decision.raisedFrom !== undefined ? ` (raised from ${decision.raisedFrom}: a retry after a failed attempt)` : ''}; chose ${c.model}`,
     ...decision.reasons,
     ...decision.warnings.map((w) => `warning: ${w}`),
   ];

@@ -135,6 +135,16 @@ describe('route() follows past choices', () => {
     expect(follow.followsPastChoice).toBeUndefined();
   });
 
+  it('a retry after a failed attempt is not sent back to a remembered cheaper tier', () => {
+    const d = route(
+      { prompt: 'fix the typo in the README!', facts: { failedTier: 1 } },
+      ctx({ overrides: past }),
+    );
+    expect(d.source).toBe('table');
+    expect(d.followsPastChoice).toBeUndefined();
+    expect(d.tableTier).toBe(1);
+  });
+
   it('createRouting passes the overrides source through to every decision', () => {
     const config = seedConfig();
     const routing = createRouting({

@@ -310,6 +310,33 @@ describe('route: overrides and saved rules', () => {
     // A stronger table tier is kept, and the user's own choice is theirs.
     expect(route({ ...retry, facts: { failedTier: 3 } }, c).chosen.tier).toBe(3);
     expect(route({ ...retry, override: { tier: 3 } }, c).chosen.tier).toBe(3);
+    expect(d.raisedFrom).toBe(3);
+  });
+
+  it('the retry floor gives way to a saved rule and a routing.table entry, and skips questions', () => {
+    const retry = { prompt: 'fix the typo in the help text', facts: { failedTier: 1 as const } };
+    const ruled = withConfig((cfg) => {
+      cfg.routing.rules = [{ taskType: 'quick-fix', tier: 3 }];
+    });
+    expect(route(retry, ctx({}, ruled))).toMatchObject({ source: 'rule', tableTier: 3 });
+    const policy = withConfig((cfg) => {
+      cfg.routing.table = { 'quick-fix': 3 };
+    });
+    const d = route(retry, ctx({}, policy));
+    expect(d.tableTier).toBe(3);
+    expect(d.raisedFrom).toBeUndefined();
+    // A question after a failed attempt redoes nothing: it is not raised.
+    const question = route({ prompt: 'what is a monad?', facts: { failedTier: 0 } }, ctx());
+    expect(question.raisedFrom).toBeUndefined();
+  });
+
+  it('a raised long-context retry names the table’s own tier', () => {
+    const paste = `summarise this log\n${'INFO request served in 12 ms\n'.repeat(1400)}`;
+    const d = route({ prompt: paste, facts: { failedTier: 0 } }, ctx());
+    expect(d.taskType).toBe('long-context');
+    expect(d.raisedFrom).toBeDefined();
+    expect(d.reasons.join('\n')).toContain(`routing table: long-context → tier ${d.raisedFrom}`);
+    expect(d.reasons.join('\n')).toContain('retry after a failed attempt on tier 0 (frontier)');
   });
 
   it('the table from the config changes the tier', () => {
@@ -459,6 +486,21 @@ describe('route: budget guard', () => {
     expect(d.chosen.available).toBe(false);
     expect(d.chosen.unavailableReason).toMatch(/paid routes blocked/);
     expect(d.warnings.some((w) => w.startsWith('No route available for this turn'))).toBe(true);
+  });
+
+  it('block: a retry raised to a tier the budget emptied runs on the table’s own tier', () => {
+    // The corpus-fitted table (the seed config's flat one is a routing.table policy: no floor).
+    const config = spent('block');
+    config.routing.table = {};
+    const d = route(
+      { prompt: 'fix the typo in the help text', facts: { failedTier: 1 } },
+      ctx({ monthSpendUsd: 50 }, config),
+    );
+    expect(d.chosen.available).toBe(true);
+    expect(d.chosen.tier).toBe(3);
+    expect(d.warnings.join('\n')).toMatch(
+      /the budget leaves no route on tier 1 \(standard\), where the last attempt failed; retrying on the table's tier 3/,
+    );
   });
 
   it('a p90 that would cross the budget is caught before the money is gone', () => {
