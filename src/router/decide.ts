@@ -1,6 +1,6 @@
 import { TASK_TYPES, type Complexity, type TaskType } from '../core/task.js';
 import { TIERS, type Tier } from '../core/tier.js';
-import { TIER_TABLE } from './tier-table.js';
+import { TIER_TABLE, UNLABELLED_CELLS } from './tier-table.js';
 import type { Classification } from './types.js';
 
 /**
@@ -149,12 +149,17 @@ export function decide(
     pOfTier = pTier[tier]!;
   }
   // The type and complexity shown with the route must lead to the same tier through the table.
-  let best: { type: TaskType; cx: number; score: number } | undefined;
+  // A cell no labelled prompt is in ("quick-fix, complexity 4") is shown only when no labelled
+  // cell leads there: it is a contradiction in terms, and the type names the task's priors.
+  let best: { type: TaskType; cx: number; score: number; judged: boolean } | undefined;
   TASK_TYPES.forEach((type, i) => {
     for (let c = 0; c < 5; c++) {
       if (table[type][c] !== tier) continue;
       const score = p.taskType[i]! * p.complexity[c]!;
-      if (!best || score > best.score) best = { type, cx: c, score };
+      const judged = UNLABELLED_CELLS[type]?.[(c + 1) as Complexity] !== undefined;
+      const better =
+        !best || (best.judged && !judged) || (best.judged === judged && score > best.score);
+      if (better) best = { type, cx: c, score, judged };
     }
   });
   return {

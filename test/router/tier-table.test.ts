@@ -68,6 +68,17 @@ describe('decide', () => {
     }
   });
 
+  it('shows a labelled cell of the chosen tier before a judged one ("quick-fix, complexity 4")', () => {
+    const taskType = TASK_TYPES.map((t) => (t === 'quick-fix' ? 0.6 : t === 'docs' ? 0.4 : 0));
+    const complexity = [0, 0.1, 0, 0.9, 0];
+    const tier = [0.1, 0.1, 0.9, 0.1, 0.1];
+    const d = decide({ taskType, complexity, tier }, 'tier');
+    expect(d.tier).toBe(2);
+    // quick-fix c4 (judged: no corpus prompt is there) scores 0.54, docs c2 0.04.
+    expect(UNLABELLED_CELLS['quick-fix']?.[4]).toBe(2);
+    expect([d.taskType, d.complexity]).toEqual(['docs', 2]);
+  });
+
   it('joint sums the cells of a tier: many weak votes for standard beat one strong cell', () => {
     const taskType = TASK_TYPES.map((t) =>
       t === 'review' ? 0.4 : t === 'bugfix' || t === 'implement' || t === 'refactor' ? 0.2 : 0,
