@@ -3,26 +3,15 @@
 // it never did, so "ok do it" after a debugging turn was classified as if it were the first prompt.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QWEN3_CODER, startAllStubs, type AllStubs } from '../support/all-stubs.js';
-import { startSession, until, type KitSession } from './session-kit.js';
+import { describe, expect, it } from 'vitest';
+import { QWEN3_CODER } from '../support/all-stubs.js';
+import { LOCAL_NO_CLASSIFIER, sessionSuite, until } from './session-kit.js';
 
-let stubs: AllStubs;
-let kit: KitSession | undefined;
-beforeAll(async () => {
-  stubs = await startAllStubs({ models: [QWEN3_CODER] });
-});
-afterAll(async () => {
-  kit?.close();
-  await stubs.close();
-});
+const suite = sessionSuite([QWEN3_CODER]);
 
 describe('a follow-up in the session', () => {
   it('continues the task the conversation is on, and a new task starts afresh', async () => {
-    kit = await startSession(stubs, {
-      config: { routing: { modelClassifier: 'off' }, local: { memoryBudgetGb: 64, reserveGb: 0 } },
-    });
-    const { session } = kit;
+    const { session } = await suite.start(LOCAL_NO_CLASSIFIER);
     session.submit('Debug why the worker pool deadlocks under load; here is the goroutine dump');
     const first = (await until(session, (s) => s.proposal !== undefined)).proposal!;
     expect(first.taskType).toBe('debug');
@@ -46,11 +35,7 @@ describe('a follow-up in the session', () => {
   });
 
   it('re-routing a vague follow-up is not kept as a label for its words', async () => {
-    kit?.close();
-    kit = await startSession(stubs, {
-      config: { routing: { modelClassifier: 'off' }, local: { memoryBudgetGb: 64, reserveGb: 0 } },
-    });
-    const { session, dataDir } = kit;
+    const { session, dataDir } = await suite.start(LOCAL_NO_CLASSIFIER);
     session.submit('Debug why the worker pool deadlocks under load; here is the goroutine dump');
     await until(session, (s) => s.proposal !== undefined);
     session.acceptRoute();

@@ -3,9 +3,9 @@
 // (its width comes from router.json alone, so writing it cannot throw).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { QWEN3_CODER, startAllStubs, type AllStubs } from '../support/all-stubs.js';
-import { startSession, until, type KitSession } from './session-kit.js';
+import { describe, expect, it, vi } from 'vitest';
+import { QWEN3_CODER } from '../support/all-stubs.js';
+import { LOCAL_NO_CLASSIFIER, sessionSuite, until } from './session-kit.js';
 import { committedDim } from '../../src/router/trained.js';
 
 vi.mock('../../src/router/weights-file.js', () => ({
@@ -14,22 +14,11 @@ vi.mock('../../src/router/weights-file.js', () => ({
   },
 }));
 
-let stubs: AllStubs;
-let kit: KitSession | undefined;
-beforeAll(async () => {
-  stubs = await startAllStubs({ models: [QWEN3_CODER] });
-});
-afterAll(async () => {
-  kit?.close();
-  await stubs.close();
-});
+const suite = sessionSuite([QWEN3_CODER]);
 
 describe('a session without router.bin', () => {
   it('routes by the rules, accepts an override, runs the turn and keeps the label', async () => {
-    kit = await startSession(stubs, {
-      config: { routing: { modelClassifier: 'off' }, local: { memoryBudgetGb: 64, reserveGb: 0 } },
-    });
-    const { session, dataDir } = kit;
+    const { session, dataDir } = await suite.start(LOCAL_NO_CLASSIFIER);
     const prompt = 'implement a token bucket rate limiter for the API client';
     session.submit(prompt);
     const card = (await until(session, (s) => s.proposal !== undefined)).proposal!;

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import type { Session } from '../../src/session/session.js';
 import type { AppState } from '../../src/session/types.js';
 import { buildCore, buildSession, type Core, type SessionOptions } from '../../src/wiring/build.js';
-import type { AllStubs } from '../support/all-stubs.js';
+import { afterAll, beforeAll } from 'vitest';
+import { startAllStubs, type AllStubs } from '../support/all-stubs.js';
+import type { StubModel } from '../support/ollama-stub.js';
 
 export interface KitSession {
   session: Session;
@@ -65,6 +67,37 @@ export async function startSession(stubs: AllStubs, options: KitOptions = {}): P
     },
   };
 }
+
+/**
+ * A file's stub servers (started once) and the sessions its tests open on them, all closed after
+ * the file: `const suite = sessionSuite([QWEN3_CODER]); const kit = await suite.start(options)`.
+ */
+export function sessionSuite(models: readonly StubModel[]): {
+  start(options?: KitOptions): Promise<KitSession>;
+} {
+  let stubs: AllStubs | undefined;
+  const open: KitSession[] = [];
+  beforeAll(async () => {
+    stubs = await startAllStubs({ models: [...models] });
+  });
+  afterAll(async () => {
+    for (const kit of open.splice(0)) kit.close();
+    await stubs?.close();
+  });
+  return {
+    async start(options) {
+      if (!stubs) throw new Error('sessionSuite: start() runs inside a test');
+      const kit = await startSession(stubs, options);
+      open.push(kit);
+      return kit;
+    },
+  };
+}
+
+/** A local budget that fits the stub's models, with the model classifier off. */
+export const LOCAL_NO_CLASSIFIER = {
+  config: { routing: { modelClassifier: 'off' }, local: { memoryBudgetGb: 64, reserveGb: 0 } },
+};
 
 /** Polls the session's state until `ok` holds; the error shows the last transcript items. */
 export async function until(
