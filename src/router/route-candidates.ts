@@ -114,6 +114,8 @@ export interface TurnFacts {
   budget: BudgetInput;
   /** The user's own choice for prompts like this one, when there is one. */
   pastChoice?: PastChoice;
+  /** The tier this retry may not go below (route-choice.ts retryFloorFor), when it is one. */
+  retryFloor?: Tier;
 }
 
 /**

@@ -54,8 +54,7 @@ export function retryFloorFor(
 }
 
 function retryFloor(turn: TurnFacts): { retryFloor?: Tier } {
-  const tier = retryFloorFor(turn.input.facts, turn.classification, turn.ctx.config);
-  return tier === undefined ? {} : { retryFloor: tier };
+  return turn.retryFloor === undefined ? {} : { retryFloor: turn.retryFloor };
 }
 
 /**
@@ -156,7 +155,7 @@ export function chooseRoute(
   const pAt = (tier: Tier) => successFor(stats, taskType, baseTaskType, tier, complexity);
   const eligible = new Set<Tier>([tableTier]);
   // The floor, unless the budget took it away (settleRetryFloor): no weaker neighbour below it.
-  const floor = retryFloorFor(input.facts, turn.classification, config);
+  const floor = turn.retryFloor;
   const failed =
     floor !== undefined && CAPABILITY[tableTier] >= CAPABILITY[floor] ? floor : undefined;
   const skippedTiers: string[] = [];

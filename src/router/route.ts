@@ -50,9 +50,9 @@ export function route(input: RouteInput, ctx: RouteContext): RouteDecision {
   const followUp = classification.signals.includes('continues-previous');
   // A retry goes no lower than the tier that failed: a remembered choice for similar prompts is
   // not the user's decision about this retry.
-  const retry = retryFloorFor(input.facts, classification, config) !== undefined;
+  const retryFloor = retryFloorFor(input.facts, classification, config);
   const pastChoice =
-    ctx.overrides?.length && !followUp && !retry
+    ctx.overrides?.length && !followUp && retryFloor === undefined
       ? pastChoiceFor(ctx.overrides, input.prompt, input.facts)
       : undefined;
   const outputBase = stats.outputTokens[classification.baseTaskType];
@@ -72,6 +72,7 @@ export function route(input: RouteInput, ctx: RouteContext): RouteDecision {
       monthSpendUsd: ctx.monthSpendUsd ?? 0,
     },
     ...(pastChoice ? { pastChoice } : {}),
+    ...(retryFloor !== undefined ? { retryFloor } : {}),
   };
 
   const first = firstChoice(turn);

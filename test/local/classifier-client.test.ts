@@ -59,6 +59,8 @@ describe('ollamaClassifierClient against the Ollama stub', () => {
   });
 
   it('a named model without a tag matches the resident `:latest`', async () => {
+    // Ollama resolves an untagged name to `:latest`; /api/ps lists the tagged name (docs/api.md's
+    // example: "mistral:latest"), as the avoid-list test below also relies on.
     stub = await startOllamaStub({ models: [{ name: 'gemma3:latest', size: 3_300_000_000 }] });
     await preload(stub.url, 'gemma3:latest');
     stub.chatSteps.push({ chunks: ['{"taskType":"docs","complexity":2,"confidence":0.9}'] });
