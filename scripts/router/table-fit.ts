@@ -2,7 +2,7 @@ import { TASK_TYPES, type Complexity, type TaskType } from '../../src/core/task.
 import type { Tier } from '../../src/core/tier.js';
 import { COST_ORDER } from '../../src/router/decide.js';
 import { CAPABILITY } from '../../src/router/table.js';
-import { UNLABELLED_CELLS } from '../../src/router/tier-table.js';
+import { MIN_CELL_PROMPTS, UNLABELLED_CELLS } from '../../src/router/tier-table.js';
 import type { Example } from './corpus.js';
 
 export type TierTable = Record<TaskType, Tier[]>;
@@ -10,9 +10,10 @@ export type TierTable = Record<TaskType, Tier[]>;
 /**
  * The tier table refitted from labelled examples; src/router/tier-table.ts is this function's
  * output on the corpus (test/router/tier-table.test.ts checks it). For each (type, complexity)
- * the tier most of its prompts accept, the cheaper on a tie. A cell no training prompt is in
- * takes its tier from UNLABELLED_CELLS when the corpus has no prompt there at all (a judgement,
- * not a label), otherwise from the nearest filled cell of its row (easier side first); then
+ * the tier most of its prompts accept, the cheaper on a tie. A cell with fewer than
+ * MIN_CELL_PROMPTS training prompts takes its tier from UNLABELLED_CELLS when the corpus has
+ * fewer than that there at all (a judgement, not a label), otherwise from the nearest filled
+ * cell of its row (easier side first); then
  * along each row a harder task never goes to a weaker tier. The eval fits it on each training fold so that the table, too, never saw the
  * labels it is scored on.
  */
@@ -24,7 +25,7 @@ export function fitTierTable(examples: readonly Example[]): TierTable {
       const cell = examples.filter(
         (e) => e.taskType === type && e.complexity === cx && e.acceptableTiers.length,
       );
-      if (!cell.length) return undefined;
+      if (cell.length < MIN_CELL_PROMPTS) return undefined;
       const votes = (t: Tier) => cell.filter((e) => e.acceptableTiers.includes(t)).length;
       // COST_ORDER is cheapest first, so a strict `>` keeps the cheaper tier on a tie.
       return COST_ORDER.reduce((best, t) => (votes(t) > votes(best) ? t : best));

@@ -127,23 +127,6 @@ interface Prefix {
   readonly state: number;
 }
 const prefix = (name: string): Prefix => ({ name, state: fnv(FNV_OFFSET, name, 0, name.length) });
-const P = {
-  c1: prefix('c1:'),
-  c2: prefix('c2:'),
-  c3: prefix('c3:'),
-  e4: prefix('e4:'),
-  w: prefix('w:'),
-  jw: prefix('jw:'),
-  p: prefix('p:'),
-  b: prefix('b:'),
-  // Boundary grams (`^x`, ` abc`): the marker joins the family's prefix instead of a new string.
-  c2Start: prefix('c2:^'),
-  c3Start: prefix('c3:^'),
-  e4Start: prefix('e4: '),
-  first: [prefix('first0:'), prefix('first1:')],
-  none: prefix(''),
-};
-
 /** Receives one feature: the name `prefix.name + s.slice(from, to) + (end ?? '')`. */
 type Emit = (prefix: Prefix, s: string, from: number, to: number, end?: string) => void;
 
@@ -160,18 +143,61 @@ function namesOf(each: (emit: Emit) => void): string[] {
 class BigramPrefix implements Prefix {
   readonly state: number;
   constructor(
+    private readonly b: Prefix,
     private readonly s: string,
     private readonly from: number,
     private readonly to: number,
   ) {
-    this.state = fnv(fnv(P.b.state, s, from, to), ' ', 0, 1);
+    this.state = fnv(fnv(b.state, s, from, to), ' ', 0, 1);
   }
   get name(): string {
-    return `b:${this.s.slice(this.from, this.to)} `;
+    return `${this.b.name}${this.s.slice(this.from, this.to)} `;
   }
 }
-const bigramPrefix = (s: string, from: number, to: number): Prefix => new BigramPrefix(s, from, to);
-const BIGRAM_START = bigramPrefix('^', 0, 1);
+const bigramPrefix = (b: Prefix, s: string, from: number, to: number): Prefix =>
+  new BigramPrefix(b, s, from, to);
+
+/** The prefixes of the text features: one family for the whole prose, one for its ask. */
+interface TextFamily {
+  readonly c1: Prefix;
+  readonly c2: Prefix;
+  readonly c3: Prefix;
+  readonly w: Prefix;
+  readonly jw: Prefix;
+  readonly p: Prefix;
+  readonly b: Prefix;
+  // Boundary grams (`^x`): the marker joins the family's prefix instead of a new string.
+  readonly c2Start: Prefix;
+  readonly c3Start: Prefix;
+  readonly first: readonly Prefix[];
+  /** The bigram a prompt's first word closes: `b:^ <word>`. */
+  readonly bigramStart: Prefix;
+}
+function textFamily(tag: string): TextFamily {
+  const b = prefix(`${tag}b:`);
+  return {
+    c1: prefix(`${tag}c1:`),
+    c2: prefix(`${tag}c2:`),
+    c3: prefix(`${tag}c3:`),
+    w: prefix(`${tag}w:`),
+    jw: prefix(`${tag}jw:`),
+    p: prefix(`${tag}p:`),
+    b,
+    c2Start: prefix(`${tag}c2:^`),
+    c3Start: prefix(`${tag}c3:^`),
+    first: [prefix(`${tag}first0:`), prefix(`${tag}first1:`)],
+    bigramStart: bigramPrefix(b, '^', 0, 1),
+  };
+}
+const P = {
+  e4: prefix('e4:'),
+  e4Start: prefix('e4: '),
+  none: prefix(''),
+};
+
+const PROSE = textFamily('');
+/** The ask's features: the same kinds, apart from the prose's (`aw:use`, `ab:null check`). */
+const ASK = textFamily('a');
 
 /** Size buckets for counts: 0, 1, 2–3, 4–9, 10–29, 30–99, 100+. */
 export function bucket(n: number): number {
@@ -243,11 +269,11 @@ function scriptOf(code: number): number {
  * loanwords (リファクタリング, レビュー) are where Japanese requests carry their meaning, and a
  * change of script is where a word usually ends — a segmenter's first rule, with no dictionary.
  */
-function emitScriptRuns(s: string, from: number, to: number, emit: Emit): void {
+function emitScriptRuns(s: string, from: number, to: number, emit: Emit, f: TextFamily): void {
   let start = from;
   for (let i = from + 1; i <= to; i++) {
     if (i < to && scriptOf(s.charCodeAt(i)) === scriptOf(s.charCodeAt(start))) continue;
-    if (i - start >= 2 && scriptOf(s.charCodeAt(start)) !== 2) emit(P.jw, s, start, i);
+    if (i - start >= 2 && scriptOf(s.charCodeAt(start)) !== 2) emit(f.jw, s, start, i);
     start = i;
   }
 }
@@ -256,18 +282,18 @@ function emitScriptRuns(s: string, from: number, to: number, emit: Emit): void {
  * Japanese has no spaces: character uni-, bi- and trigrams of the run `^tok$` stand in for
  * words, `^`/`$` marking its ends.
  */
-function emitCjkRun(s: string, from: number, to: number, emit: Emit): void {
-  for (let i = from; i < to; i++) emit(P.c1, s, i, i + 1);
-  emit(P.c2Start, s, from, from + 1);
-  for (let i = from; i + 2 <= to; i++) emit(P.c2, s, i, i + 2);
-  emit(P.c2, s, to - 1, to, '$');
-  if (to - from === 1) emit(P.c3Start, s, from, to, '$');
+function emitCjkRun(s: string, from: number, to: number, emit: Emit, f: TextFamily): void {
+  for (let i = from; i < to; i++) emit(f.c1, s, i, i + 1);
+  emit(f.c2Start, s, from, from + 1);
+  for (let i = from; i + 2 <= to; i++) emit(f.c2, s, i, i + 2);
+  emit(f.c2, s, to - 1, to, '$');
+  if (to - from === 1) emit(f.c3Start, s, from, to, '$');
   else {
-    emit(P.c3Start, s, from, from + 2);
-    for (let i = from; i + 3 <= to; i++) emit(P.c3, s, i, i + 3);
-    emit(P.c3, s, to - 2, to, '$');
+    emit(f.c3Start, s, from, from + 2);
+    for (let i = from; i + 3 <= to; i++) emit(f.c3, s, i, i + 3);
+    emit(f.c3, s, to - 2, to, '$');
   }
-  emitScriptRuns(s, from, to, emit);
+  emitScriptRuns(s, from, to, emit, f);
 }
 
 /**
@@ -275,8 +301,8 @@ function emitCjkRun(s: string, from: number, to: number, emit: Emit): void {
  * by hand: a regex iterator allocates a match per token, and this runs on every keystroke's
  * classification.
  */
-function emitText(prose: string, emit: Emit): void {
-  let prev = BIGRAM_START;
+function emitText(prose: string, emit: Emit, f: TextFamily = PROSE): void {
+  let prev = f.bigramStart;
   let words = 0;
   const n = prose.length;
   let i = 0;
@@ -285,8 +311,8 @@ function emitText(prose: string, emit: Emit): void {
     if (isCjk(code)) {
       let end = i + 1;
       while (end < n && isCjk(prose.charCodeAt(end))) end++;
-      emitCjkRun(prose, i, end, emit);
-      prev = BIGRAM_START;
+      emitCjkRun(prose, i, end, emit, f);
+      prev = f.bigramStart;
       i = end;
       continue;
     }
@@ -300,11 +326,11 @@ function emitText(prose: string, emit: Emit): void {
     }
     let to = end;
     while (prose.charCodeAt(to - 1) === 39) to--;
-    emit(P.w, prose, i, to);
-    if (to - i > 5) emit(P.p, prose, i, i + 5);
+    emit(f.w, prose, i, to);
+    if (to - i > 5) emit(f.p, prose, i, i + 5);
     emit(prev, prose, i, to);
-    if (words < 2) emit(P.first[words]!, prose, i, to);
-    prev = bigramPrefix(prose, i, to);
+    if (words < 2) emit(f.first[words]!, prose, i, to);
+    prev = bigramPrefix(f.b, prose, i, to);
     words++;
     i = end;
   }
@@ -313,6 +339,46 @@ function emitText(prose: string, emit: Emit): void {
 /** Feature names for the prompt's text, before hashing (exported for tests and debugging). */
 export function textFeatures(prose: string): string[] {
   return namesOf((emit) => emitText(prose, emit));
+}
+
+/**
+ * Lines that report rather than ask: error messages, log and shell lines, code and markup
+ * (trace frames, diffs and fenced code are already out of the prose).
+ */
+const REPORT_LINE = /^(?:[\w.]*(?:error|exception|panic|warning)(?:\[\w+\])?:|at |[[{<>#$]|\/\/)/;
+/** Sentence ends: `.`/`!`/`?` before a space (not `config.json`), or a Japanese full stop. */
+const SENTENCE_END = /(?<=[.!?])\s+|(?<=[。！？])/;
+const HAS_WORD = /[a-z\u3040-\u9fff]/;
+
+/**
+ * The request's ask: the last sentence of its last line that is not a pasted report ("… wrap
+ * the index with modulo.", 「nil チェックを入れて直して」), with the one before it when it is a
+ * few words ("Add a null check there."). A pasted symptom weighs on every n-gram of the prose,
+ * while the ask says what is to be done: a fix already spelled out, or a cause to be found.
+ * Empty for a one-sentence prompt, which is its own ask.
+ */
+export function askOf(prose: string): string {
+  let end = prose.length;
+  let line = '';
+  let lines = 0;
+  while (end > 0) {
+    const start = prose.lastIndexOf('\n', end - 1) + 1;
+    const candidate = prose.slice(start, end).trim();
+    end = start - 1;
+    if (!candidate || REPORT_LINE.test(candidate)) continue;
+    if (!line) line = candidate;
+    if (++lines > 1) break;
+  }
+  const sentences = line.split(SENTENCE_END).filter((part) => HAS_WORD.test(part));
+  if (lines < 2 && sentences.length < 2) return '';
+  const last = sentences.at(-1) ?? '';
+  return last.length < 25 && sentences.length > 1 ? `${sentences.at(-2)} ${last}` : last;
+}
+
+/** Feature names for the prompt's ask (exported for tests and debugging). */
+export function askFeatures(prose: string): string[] {
+  const ask = askOf(prose);
+  return namesOf((emit) => emitText(ask, emit, ASK));
 }
 
 /** Feature names for the prompt's shape and the session facts. */
@@ -340,7 +406,7 @@ export function shapeFeatures(shape: PromptShape, facts: SessionFacts = {}): str
 }
 
 /** Relative weight of each feature group after per-group L2 normalisation. */
-export const GROUP_WEIGHT = { text: 1, chars: 0.7, shape: 0.6, rules: 0.6 };
+export const GROUP_WEIGHT = { text: 1, chars: 0.7, shape: 0.6, rules: 0.6, ask: 1 };
 
 /** Words `[a-z][a-z0-9_]{2,}` as ` word `, cut into 4-grams (scanned by hand, as in emitText). */
 function emitWordChars(prose: string, emit: Emit): void {
@@ -459,6 +525,8 @@ export function featurize(
     addGroup((emit) => emitWordChars(prose, emit), GROUP_WEIGHT.chars, s, true);
   }
   addGroup(emitNames(shapeFeatures(shape, facts)), GROUP_WEIGHT.shape, s, false);
+  const ask = askOf(prose);
+  if (ask) addGroup((emit) => emitText(ask, emit, ASK), GROUP_WEIGHT.ask, s, true);
   if (ruleSignals.length && GROUP_WEIGHT.rules > 0) {
     addGroup(emitNames(ruleSignals), GROUP_WEIGHT.rules, s, false);
   }

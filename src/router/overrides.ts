@@ -12,7 +12,7 @@ import type { SessionFacts } from './types.js';
 export const OVERRIDES_FILE = 'router/overrides.jsonl';
 
 /** Bumped when features.ts changes what a slot means: stored vectors of another version are skipped. */
-export const FEATURE_VERSION = 2;
+export const FEATURE_VERSION = 3;
 
 export interface OverrideLabel {
   kind: 'override';

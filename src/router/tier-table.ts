@@ -2,12 +2,22 @@ import type { Complexity, TaskType } from '../core/task.js';
 import { isTier, type Tier } from '../core/tier.js';
 
 /**
- * Cells the labelled corpus has no prompt in, set by judgement (a label would be a prompt): the
- * classifier's heads still put probability on them, and the tier they lead to moves the route.
+ * A cell's own prompts set its tier only when there are at least this many: one prompt is an
+ * anecdote, and the complexity head puts much of its mass on c1–c2 whatever the type, so a
+ * cell like `debug` c1 is where many debugging prompts land. One `[2,1]` prompt there (a
+ * UnicodeDecodeError question) sent "The integration tests are flaky on CI; find the root
+ * cause" to the efficient tier.
+ */
+export const MIN_CELL_PROMPTS = 3;
+
+/**
+ * Cells the labelled corpus has fewer than MIN_CELL_PROMPTS prompts in, set by judgement (a
+ * label would be a prompt): the classifier's heads still put probability on them, and the tier
+ * they lead to moves the route.
  * A quick fix of complexity 4 is a contradiction in terms, so such a verdict hedges on the
  * efficient tier rather than trusting the local one; complexity 5 of a code-writing task is the
  * guide's "very hard or risky", frontier work. test/router/tier-table.test.ts checks that every
- * cell here is still empty in the corpus.
+ * cell here still has fewer than MIN_CELL_PROMPTS prompts in the corpus.
  */
 export const UNLABELLED_CELLS: Readonly<
   Partial<Record<TaskType, Readonly<Partial<Record<Complexity, Tier>>>>>
@@ -64,7 +74,9 @@ export const TIER_TABLE: Readonly<Record<TaskType, readonly [Tier, Tier, Tier, T
   // A small diff is local work; an ordinary PR or a risky one needs standard; a full security
   // audit needs the frontier.
   review: [3, 3, 1, 1, 0],
-  test: [3, 2, 1, 1, 0],
+  // One test for a stated case is efficient-tier work. At c2 tier 1 is accepted by one prompt
+  // more than tier 2 (36 to 35 of 37), so the fit's rule, most accepted, gives standard.
+  test: [2, 1, 1, 1, 0],
 };
 
 /**

@@ -24,11 +24,13 @@ describe('the committed weights', () => {
   // shared machine: this one did at 25.6 ms of CPU in CI).
   it('are four heads over 65,536 slots, in files of a set size', () => {
     // Four int8 heads over 65,536 slots (type 12, complexity 5, tier 5, acceptable set 8
-    // classes) are 30 bytes a slot; the ~37,000 slots a training feature reached are stored,
-    // ~1.1 MB with the 8 KB bitmap. The budget is that and a little: more slots or another head
-    // is a decision to make here, with the CV figure that pays for it (docs/router.md), not
-    // growth that slips by. The JSON beside it holds names, biases and temperatures.
-    expect(statSync(BINARY).size).toBeLessThan(1200 * 1024);
+    // classes) are 30 bytes a slot; the ~52,000 slots a training feature reached are stored,
+    // ~1.5 MB with the 8 KB bitmap (1.1 MB until 1 Dec 2026: 450 more prompts and the ask's
+    // features filled 15,000 slots, for 2.8 points of CV). The budget is that and a little:
+    // more slots or another head is a decision to make here, with the CV figure that pays for
+    // it (docs/router.md), not growth that slips by. The JSON beside it holds names, biases
+    // and temperatures.
+    expect(statSync(BINARY).size).toBeLessThan(1600 * 1024);
     expect(statSync(WEIGHTS).size).toBeLessThan(8 * 1024);
     const stored = JSON.parse(readFileSync(WEIGHTS, 'utf8')) as StoredModel;
     const model = loadModel(stored);

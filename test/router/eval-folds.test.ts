@@ -7,6 +7,7 @@ import { DEFAULT_FIT } from '../../scripts/router/fit.js';
 import { fitTierTable } from '../../scripts/router/table-fit.js';
 import { nestedReport } from '../../scripts/router/nested.js';
 import { linksOf } from '../../scripts/router/pipeline.js';
+import { MIN_CELL_PROMPTS } from '../../src/router/tier-table.js';
 
 const groups = ['a', 'a', 'b', 'c', 'c', 'c', 'd', 'e', 'f', 'g', 'g', 'h', 'i', 'j'];
 
@@ -122,17 +123,24 @@ describe('tier table refitted on a training fold', () => {
     origin: 'corpus',
   });
 
+  // MIN_CELL_PROMPTS copies of one labelled prompt: enough for a cell to count.
+  const cellOf = (
+    type: Example['taskType'],
+    c: Example['complexity'],
+    tiers: Example['acceptableTiers'],
+    n = MIN_CELL_PROMPTS,
+  ) => Array.from({ length: n }, () => ex(type, c, tiers));
+
   it('takes the tier most prompts of a cell accept, the cheaper on a tie', () => {
     const t = fitTierTable([
       ex('review', 1, [3, 2]),
-      ex('review', 1, [2]),
+      ...cellOf('review', 1, [2], 2),
       ex('review', 2, [3, 2]),
-      ex('review', 2, [1]),
-      ex('review', 2, [1]),
-      ex('review', 3, [1]),
-      ex('review', 3, [3]),
+      ...cellOf('review', 2, [1], 2),
+      ...cellOf('review', 3, [1], 2),
+      ...cellOf('review', 3, [3], 2),
     ]);
-    // c1: tier 2 is accepted by both, tier 3 by one (half). c2: 1 by two, 3 and 2 by one.
+    // c1: tier 2 is accepted by all three, tier 3 by one. c2: 1 by two, 3 and 2 by one.
     expect(t.review.slice(0, 2)).toEqual([2, 1]);
     // c3: a tie between 1 and 3 goes to the cheaper (3) — then a harder task may not be weaker
     // than c2's standard, so it stays on standard.
@@ -140,15 +148,23 @@ describe('tier table refitted on a training fold', () => {
   });
 
   it('fills empty cells from the nearest filled one (the easier side on a tie)', () => {
-    const t = fitTierTable([ex('debug', 2, [1]), ex('debug', 5, [0])]);
+    const t = fitTierTable([...cellOf('debug', 2, [1]), ...cellOf('debug', 5, [0])]);
     // c1 ← c2; c3 is one from c2 and two from c5; c4 is one from c5.
     expect(t.debug).toEqual([1, 1, 1, 0, 0]);
-    const tie = fitTierTable([ex('docs', 1, [3]), ex('docs', 3, [1])]);
+    const tie = fitTierTable([...cellOf('docs', 1, [3]), ...cellOf('docs', 3, [1])]);
     expect(tie.docs[1]).toBe(3);
     // Cells the whole corpus has no prompt in take the judgement of UNLABELLED_CELLS.
-    expect(fitTierTable([ex('test', 3, [1])]).test).toEqual([1, 1, 1, 1, 0]);
-    expect(fitTierTable([ex('research', 2, [4, 2])]).research).toEqual([4, 4, 4, 4, 2]);
+    expect(fitTierTable(cellOf('test', 3, [1])).test).toEqual([1, 1, 1, 1, 0]);
+    expect(fitTierTable(cellOf('research', 2, [4, 2])).research).toEqual([4, 4, 4, 4, 2]);
     // A type with no prompts at all routes to standard.
     expect(fitTierTable([]).chat).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it('fills a cell with fewer than MIN_CELL_PROMPTS prompts as if it had none', () => {
+    // Two prompts are an anecdote: docs c2 takes c1's tier, not its own prompts' standard.
+    const few = fitTierTable([...cellOf('docs', 1, [3]), ...cellOf('docs', 2, [1], 2)]);
+    expect(few.docs[1]).toBe(3);
+    const enough = fitTierTable([...cellOf('docs', 1, [3]), ...cellOf('docs', 2, [1])]);
+    expect(enough.docs[1]).toBe(1);
   });
 });

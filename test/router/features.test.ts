@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  askFeatures,
+  askOf,
   bucket,
   featurize,
   hash,
@@ -74,6 +76,53 @@ describe('text features', () => {
       'why?\n```ts\nconst secretWord = 1;\n```\n    at run (/app/x.ts:1:2)\n@@ -1 +1 @@\n-old\n+new',
     );
     expect(prose).toBe('why?');
+  });
+});
+
+describe('the ask', () => {
+  const ask = (prompt: string) => askOf(proseOf(prompt));
+
+  it('is the last sentence of the last line that is not a pasted report', () => {
+    // gh-0270: the traceback's frame is out of the prose, its error line is skipped.
+    expect(
+      ask(
+        'The visualisation crashes on day 3:\n    groups_text.colors[y1, x1:x2, :3] = RAINBOW[j]\nIndexError: list index out of range\nThere are more groups than RAINBOW colours; wrap the index with modulo.',
+      ),
+    ).toBe('there are more groups than rainbow colours; wrap the index with modulo.');
+    expect(ask('Starting fails on my machine. Use sysinfo[2][0] instead of sysinfo[2][2].')).toBe(
+      'use sysinfo[0][0] instead of sysinfo[0][0].',
+    );
+  });
+
+  it('takes the sentence before a short one, and keeps file names whole', () => {
+    expect(
+      ask('The launcher crashes in onStart() with a NullPointerException. Add a null check there.'),
+    ).toBe(
+      'the launcher crashes in onstart() with a nullpointerexception. add a null check there.',
+    );
+    expect(ask('Read config.json first. Then fall back to defaults.yaml when it is missing.')).toBe(
+      'then fall back to defaults.yaml when it is missing.',
+    );
+  });
+
+  it('reads Japanese sentences, which end without a space', () => {
+    expect(ask('ログインすると落ちる。cfg.Timeout を読む前に nil チェックを入れて')).toBe(
+      'cfg.timeout を読む前に nil チェックを入れて',
+    );
+  });
+
+  it('is empty for a one-sentence prompt, which is its own ask', () => {
+    expect(ask('remove the unused variables eslint is warning about')).toBe('');
+    expect(ask('')).toBe('');
+    expect(askFeatures(proseOf('fix the typo in README.md'))).toEqual([]);
+  });
+
+  it('has features of its own kind, apart from the prose’s', () => {
+    const names = askFeatures(proseOf('It crashes on start.\nAdd a null check there.'));
+    expect(names).toContain('aw:null');
+    expect(names).toContain('ab:null check');
+    expect(names).toContain('afirst0:add');
+    expect(names.every((n) => n.startsWith('a'))).toBe(true);
   });
 });
 
@@ -158,8 +207,10 @@ describe('hashing without strings', () => {
       'Refactor the parser, please',
       'READMEの誤字を直して',
       'why? ```x``` ok',
+      'It crashes on start.\nAdd a null check there.',
+      'ログインすると落ちる。nil チェックを入れて',
     ]) {
-      const names = [...textFeatures(proseOf(prompt))];
+      const names = [...textFeatures(proseOf(prompt)), ...askFeatures(proseOf(prompt))];
       const expected = new Set(names.map((n) => hash(n) % dim));
       const got = new Set(featurize(prompt, dim, {}, [], promptShape(prompt)).index);
       for (const slot of expected) expect(got.has(slot)).toBe(true);
