@@ -122,7 +122,7 @@ export const configSchema = z.object({
        * The offline classifier's confidence under which the model classifier is asked: the
        * router's ASK_MODEL_BELOW (src/router/model-policy.ts says why; a test keeps them equal).
        */
-      askModelBelow: z.number().min(0).max(1).default(0.75),
+      askModelBelow: z.number().min(0).max(1).default(0.8),
       /** How long the card waits for the model classifier before the offline verdict stands. */
       classifierTimeoutMs: z.number().int().positive().max(10_000).default(800),
     })

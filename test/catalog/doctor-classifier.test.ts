@@ -25,7 +25,7 @@ describe('classifierReport', () => {
     });
     expect(r).toMatchObject({ ready: true, model: 'ollama/qwen3:8b' });
     expect(r.line).toBe(
-      '✓ auto: qwen3:8b (the smallest resident model), asked below confidence 0.75',
+      '✓ auto: qwen3:8b (the smallest resident model), asked below confidence 0.8',
     );
     expect(r.problem).toBeUndefined();
   });
