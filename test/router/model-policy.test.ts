@@ -37,9 +37,8 @@ describe('shouldAskModel', () => {
   it('asks by default below the confidence of a prompt that says nothing, as the config does', () => {
     expect(configSchema.parse({}).routing.askModelBelow).toBe(ASK_MODEL_BELOW);
     // The trained classifier never scores below 0.5; a contentless prompt scores about the
-    // share of the corpus its likeliest tier suits (0.8), and one that says a little more but
-    // not what is wrong scores below it: the default asks a model about that.
-    const vague = classify('something is off with the sync layer');
+    // share of the corpus its likeliest tier suits, and the default asks a model about it.
+    const vague = classify('hmm, what should we do about the sync layer');
     expect(vague.source).toBe('trained');
     expect(shouldAskModel(vague, { modelReady: true }).ask).toBe(true);
     // A prompt the corpus knows well is not worth a model's time.
