@@ -73,7 +73,10 @@ export interface ModelVerdict {
   ms: number;
   /** The model call made, to be priced and booked like any other (absent when none was sent). */
   call?: ClassifierCall;
-  /** Why no model could be asked, when the reason is not "no small model resident". */
+  /**
+   * Why no model could be asked, when the reason is not "no small model resident"; after a
+   * timeout, that the model will not be asked again.
+   */
   why?: string;
 }
 

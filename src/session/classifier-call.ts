@@ -53,7 +53,7 @@ export function verdictLine(verdict: ModelVerdict, booked?: CallRecord): string 
   if (verdict.outcome === 'answered')
     return `model ${verdict.model ?? 'classifier'} · ${verdict.ms} ms${price}`;
   if (verdict.outcome === 'timeout')
-    return `the model classifier did not answer in ${verdict.ms} ms${price}`;
+    return `the model classifier did not answer in ${verdict.ms} ms${price}${verdict.why ? ` · ${verdict.why}` : ''}`;
   if (verdict.outcome === 'invalid')
     return `the model classifier's answer did not fit the schema${price}`;
   // A named classifier that cannot answer (no key) is worth a line; "no small model resident"

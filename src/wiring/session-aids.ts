@@ -93,6 +93,7 @@ export function gatewayCache(
 function classifierClient(
   core: Core,
   busy: readonly string[] = [],
+  tooSlow: readonly string[] = [],
 ): ClassifierClient | { unavailable: string } | undefined {
   const config = core.config.get();
   const choice = config.routing.modelClassifier;
@@ -100,9 +101,10 @@ function classifierClient(
   const host = core.local.hosts[0]?.host.url;
   if (choice === 'auto') {
     if (!host || !core.local.adapter()) return undefined;
-    const avoid = busy.flatMap((id) =>
-      id.startsWith('ollama/') ? [id.slice('ollama/'.length)] : [],
-    );
+    const avoid = [
+      ...busy.flatMap((id) => (id.startsWith('ollama/') ? [id.slice('ollama/'.length)] : [])),
+      ...tooSlow,
+    ];
     return ollamaClassifierClient({ host, keepAlive: config.local.keepAlive, avoid });
   }
   const ref = parseModelRef(choice);
@@ -120,6 +122,14 @@ function classifierClient(
   return providerClassifierClient(core.runner.providerFor(ref), ref);
 }
 
+/**
+ * Misses of the time budget in a row after which `auto` stops asking a model, until kirikae
+ * restarts: each miss costs the card its whole wait (routing.classifierTimeoutMs), on every
+ * turn the offline classifier is unsure of — about one in four. A model too big or too busy to
+ * answer a 700-token prompt in time will not start to between turns.
+ */
+export const CLASSIFIER_STRIKES = 2;
+
 /** The model classifier, bounded by its own time budget; the verdict carries the call to book. */
 export function classifierFor(
   core: Core,
@@ -129,24 +139,43 @@ export function classifierFor(
   signal?: AbortSignal,
   busy?: readonly string[],
 ) => Promise<ModelVerdict> {
-  return (prompt, base, signal, busy) => {
+  // Ollama names of the models `auto` asked, with their misses in a row.
+  const misses = new Map<string, number>();
+  const tooSlow = () =>
+    [...misses].filter(([, n]) => n >= CLASSIFIER_STRIKES).map(([model]) => model);
+  const tally = (verdict: ModelVerdict): ModelVerdict => {
+    const ref = verdict.call?.ref;
+    if (core.config.get().routing.modelClassifier !== 'auto' || !ref?.startsWith('ollama/'))
+      return verdict;
+    const model = ref.slice('ollama/'.length);
+    if (verdict.outcome === 'answered') misses.delete(model);
+    if (verdict.outcome !== 'timeout') return verdict;
+    const n = (misses.get(model) ?? 0) + 1;
+    misses.set(model, n);
+    return n === CLASSIFIER_STRIKES
+      ? { ...verdict, why: `${model} not asked again this run` }
+      : verdict;
+  };
+  return async (prompt, base, signal, busy) => {
     const config = core.config.get();
-    const client = classifierClient(core, busy);
+    const client = classifierClient(core, busy, tooSlow());
     if (!client || 'unavailable' in client)
-      return Promise.resolve({
+      return {
         classification: base,
         outcome: 'unavailable',
         ms: 0,
         ...(client ? { why: client.unavailable } : {}),
-      });
-    return modelClassify(prompt, base, {
-      client,
-      ...(signal ? { signal } : {}),
-      // The caller already decided the offline verdict is unsure (routing.askModelBelow).
-      always: true,
-      timeoutMs: config.routing.classifierTimeoutMs,
-      userTable: config.routing.table,
-    });
+      };
+    return tally(
+      await modelClassify(prompt, base, {
+        client,
+        ...(signal ? { signal } : {}),
+        // The caller already decided the offline verdict is unsure (routing.askModelBelow).
+        always: true,
+        timeoutMs: config.routing.classifierTimeoutMs,
+        userTable: config.routing.table,
+      }),
+    );
   };
 }
 

@@ -189,6 +189,35 @@ describe('model classifier in the session', () => {
     expect(chats()).toBe(before);
   });
 
+  it('under auto, a model that misses the time budget twice in a row is not asked again', async () => {
+    const { session } = await start({ askModelBelow: 1, classifierTimeoutMs: 200 });
+    const chats = () => stubs.ollama.requests.filter((r) => r.path === '/api/chat').length;
+    const slow = {
+      chunks: [JSON.stringify({ taskType: 'architecture', complexity: 5, confidence: 0.9 })],
+      chunkDelayMs: 1_000,
+    };
+    const detailOf = async (prompt: string) => {
+      session.submit(prompt);
+      const card = await until(session, (s) => s.proposal?.classifier?.detail !== undefined);
+      session.cancelRoute();
+      return card.proposal!.classifier!.detail!;
+    };
+    stubs.ollama.chatSteps.push(slow, slow);
+    expect(await detailOf('hmm, what should we do about the sync layer')).toMatch(
+      /^the model classifier did not answer in \d+ ms · local, \$0$/,
+    );
+    // The second miss in a row says that it was the last.
+    expect(await detailOf('something is off with the sync layer')).toMatch(
+      /did not answer in \d+ ms · local, \$0 · qwen3:8b not asked again this run$/,
+    );
+    // No other small model is resident: nothing is asked, and the card waits for nothing.
+    const before = chats();
+    session.submit('the sync layer needs work');
+    const card = await until(session, (s) => s.proposal !== undefined && !s.proposal.classifying);
+    expect(card.proposal!.classifier?.source).not.toBe('model');
+    expect(chats()).toBe(before);
+  });
+
   it('under auto, never asks the local model this conversation runs on: its cached prompt would be lost', async () => {
     const { session } = await start({ classifierTimeoutMs: 3_000 });
     const formatChats = () =>
