@@ -52,8 +52,12 @@ export function verdictLine(verdict: ModelVerdict, booked?: CallRecord): string 
       : ` · ${booked.costUsd === null ? 'unpriced' : usd(booked.costUsd)}`;
   if (verdict.outcome === 'answered')
     return `model ${verdict.model ?? 'classifier'} · ${verdict.ms} ms${price}`;
-  if (verdict.outcome === 'timeout')
-    return `the model classifier did not answer in ${verdict.ms} ms${price}${verdict.why ? ` · ${verdict.why}` : ''}`;
+  if (verdict.outcome === 'timeout') {
+    // Once a model is dropped, its name: the user may unload it or name another classifier.
+    const who =
+      (verdict.why && verdict.call?.ref.replace(/^ollama\//, '')) || 'the model classifier';
+    return `${who} did not answer in ${verdict.ms} ms${price}${verdict.why ? ` · ${verdict.why}` : ''}`;
+  }
   if (verdict.outcome === 'invalid')
     return `the model classifier's answer did not fit the schema${price}`;
   // A named classifier that cannot answer (no key) is worth a line; "no small model resident"

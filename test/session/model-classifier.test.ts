@@ -208,7 +208,7 @@ describe('model classifier in the session', () => {
     );
     // The second miss in a row says that it was the last.
     expect(await detailOf('something is off with the sync layer')).toMatch(
-      /did not answer in \d+ ms · local, \$0 · qwen3:8b not asked again this run$/,
+      /^qwen3:8b did not answer in \d+ ms · local, \$0 · not asked again$/,
     );
     // No other small model is resident: nothing is asked, and the card waits for nothing.
     const before = chats();
