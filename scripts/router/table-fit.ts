@@ -13,8 +13,8 @@ export type TierTable = Record<TaskType, Tier[]>;
  * the tier most of its prompts accept, the cheaper on a tie. A cell with fewer than
  * MIN_CELL_PROMPTS training prompts takes its tier from UNLABELLED_CELLS when the corpus has
  * fewer than that there at all (a judgement, not a label), otherwise from the nearest filled
- * cell of its row (easier side first); then
- * along each row a harder task never goes to a weaker tier. The eval fits it on each training fold so that the table, too, never saw the
+ * cell of its row (easier side first); then along each row a harder task never goes to a
+ * weaker tier. The eval fits it on each training fold so that the table, too, never saw the
  * labels it is scored on.
  */
 export function fitTierTable(examples: readonly Example[]): TierTable {

@@ -73,11 +73,10 @@ export interface ModelVerdict {
   ms: number;
   /** The model call made, to be priced and booked like any other (absent when none was sent). */
   call?: ClassifierCall;
-  /**
-   * Why no model could be asked, when the reason is not "no small model resident"; after a
-   * timeout, that the model will not be asked again.
-   */
+  /** Why no model could be asked, when the reason is not "no small model resident". */
   why?: string;
+  /** This timeout was the model's last chance: it will not be asked again this run. */
+  dropped?: boolean;
 }
 
 /** A classifier call as the ledger needs it. */

@@ -53,15 +53,15 @@ export function verdictLine(verdict: ModelVerdict, booked?: CallRecord): string 
   if (verdict.outcome === 'answered')
     return `model ${verdict.model ?? 'classifier'} · ${verdict.ms} ms${price}`;
   if (verdict.outcome === 'timeout') {
-    // Once a model is dropped, its name: the user may unload it or name another classifier.
+    // A dropped model is named: the user may unload it or name another classifier.
     const who =
-      (verdict.why && verdict.call?.ref.replace(/^ollama\//, '')) || 'the model classifier';
-    return `${who} did not answer in ${verdict.ms} ms${price}${verdict.why ? ` · ${verdict.why}` : ''}`;
+      (verdict.dropped && verdict.call?.ref.replace(/^ollama\//, '')) || 'the model classifier';
+    return `${who} did not answer in ${verdict.ms} ms${price}${verdict.dropped ? ' · not asked again' : ''}`;
   }
   if (verdict.outcome === 'invalid')
     return `the model classifier's answer did not fit the schema${price}`;
   // A named classifier that cannot answer (no key) is worth a line; "no small model resident"
-  // under `auto` is the usual state of a machine without one, on one card in five.
+  // under `auto` is the usual state of a machine without one, on one card in four.
   if (verdict.outcome === 'unavailable') return verdict.why;
   return undefined;
 }

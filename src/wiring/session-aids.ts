@@ -152,7 +152,7 @@ export function classifierFor(
     if (verdict.outcome !== 'timeout') return verdict;
     const n = (misses.get(model) ?? 0) + 1;
     misses.set(model, n);
-    return n === CLASSIFIER_STRIKES ? { ...verdict, why: 'not asked again' } : verdict;
+    return n === CLASSIFIER_STRIKES ? { ...verdict, dropped: true } : verdict;
   };
   return async (prompt, base, signal, busy) => {
     const config = core.config.get();
