@@ -5,6 +5,7 @@
 // KIRIKAE_MINIFY=0 builds readable output for debugging.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { inkOutputCache } from './ink-output-cache.mjs';
@@ -77,6 +78,30 @@ const genaiPricesWithoutCollator = {
   },
 };
 
+// The cue prefilter's needs (src/router/cue-needs.ts), worked out once here instead of at every
+// start: lexicon and filter bundled in memory and run.
+async function cueNeeds() {
+  const { outputFiles } = await build({
+    stdin: {
+      contents:
+        "import { CUES } from './src/router/lexicon.ts';\n" +
+        "import { patternNeeds } from './src/router/literal-filter.ts';\n" +
+        'module.exports = CUES.map((c) => patternNeeds(c.re));',
+      resolveDir: '.',
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    write: false,
+    logLevel: 'warning',
+  });
+  const module = { exports: {} };
+  new Function('module', outputFiles[0].text)(module);
+  return module.exports;
+}
+const cueNeedsTable = JSON.stringify(await cueNeeds());
+
 const minify = process.env.KIRIKAE_MINIFY !== '0';
 rmSync('dist', { recursive: true, force: true });
 await build({
@@ -98,6 +123,7 @@ await build({
   define: {
     'process.env.NODE_ENV': '"production"',
     __GENAI_PRICES_VERSION__: JSON.stringify(genaiPrices),
+    __CUE_NEEDS__: cueNeedsTable,
   },
   plugins: [yogaWithoutFetch, zodEnglishOnly, genaiPricesWithoutCollator, inkOutputCache],
   minifyWhitespace: minify,
@@ -125,6 +151,7 @@ await build({
   define: {
     'process.env.NODE_ENV': '"production"',
     __GENAI_PRICES_VERSION__: JSON.stringify(genaiPrices),
+    __CUE_NEEDS__: cueNeedsTable,
     // Only price-version.ts reads it, and only when the define above is missing.
     'import.meta.url': '__kirikaeModuleUrl',
   },
@@ -157,6 +184,8 @@ await build({
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
   writeFileSync(file, text);
+  // The code cache's key (bin/code-cache.js), so a start need not hash the bundle itself.
+  writeFileSync(`${file}.sha256`, `${createHash('sha256').update(text).digest('hex')}\n`);
 }
 
 // The router's weights are a binary file read at run time (src/router/weights-file.ts), beside

@@ -21,29 +21,52 @@ const gram3 = (a: number, b: number, c: number): number =>
 const gram2 = (a: number, b: number): number =>
   (Math.imul(a, 0x27d4eb2f) ^ Math.imul(b, 0x165667b1)) >>> 16;
 
-/** The grams a literal needs: trigrams, or its one bigram when it is two characters long. */
-function gramsOf(literal: string): Int32Array | undefined {
-  const codes = [...Array(literal.length).keys()].map((i) => fold(literal.charCodeAt(i)));
-  if (codes.length < 2) return undefined;
-  if (codes.length === 2) return Int32Array.of(-1 - gram2(codes[0]!, codes[1]!));
-  const out = new Int32Array(codes.length - 2);
-  for (let i = 0; i + 3 <= codes.length; i++)
-    out[i] = gram3(codes[i]!, codes[i + 1]!, codes[i + 2]!);
+/**
+ * The grams a literal needs: trigrams, or its one bigram (stored as `-1 - gram`) when it is two
+ * characters long. Plain arrays: a typed array per literal made building the filter for ~300
+ * literals cost a cold start ~2 ms.
+ */
+function gramsOf(literal: string): number[] | undefined {
+  const n = literal.length;
+  const code = (i: number): number => fold(literal.charCodeAt(i));
+  if (n < 2) return undefined;
+  if (n === 2) return [-1 - gram2(code(0), code(1))];
+  const out: number[] = [];
+  for (let i = 0; i + 3 <= n; i++) out.push(gram3(code(i), code(i + 1), code(i + 2)));
   return out;
+}
+
+/**
+ * What a pattern needs: its key (flags and source) and the gram lists of its literals, or null
+ * when it must always run. Worked out from the pattern, or taken from a table built ahead (the
+ * bundles carry the cues', cue-needs.ts), which answers only for the pattern its key names.
+ */
+export type PatternNeeds = readonly [key: string, needs: readonly (readonly number[])[] | null];
+
+// Non-ASCII spelled as \uXXXX, as the route bundle's build writes it (scripts/build.mjs), so
+// `/修正/` and the bundle's `/\u4fee\u6b63/` have one key: the two match alike.
+const keyOf = (re: RegExp): string =>
+  `${re.flags}/${re.source.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}`;
+
+export function patternNeeds(re: RegExp): PatternNeeds {
+  const literals = requiredLiterals(re);
+  const grams = literals?.length ? literals.map(gramsOf) : undefined;
+  const known = grams?.every((g) => g !== undefined) ? (grams as number[][]) : null;
+  return [keyOf(re), known];
 }
 
 export class LiteralFilter {
   /** Per pattern, the gram lists of its literals; undefined: always run. */
-  private readonly needs: (Int32Array[] | undefined)[];
+  private readonly needs: (readonly (readonly number[])[] | undefined)[];
   private readonly trigrams = new Int32Array(BITS / 32);
   private readonly bigrams = new Int32Array(BITS / 32);
 
-  constructor(patterns: readonly RegExp[]) {
-    this.needs = patterns.map((re) => {
-      const literals = requiredLiterals(re);
-      if (!literals?.length) return undefined;
-      const grams = literals.map(gramsOf);
-      return grams.every((g) => g !== undefined) ? (grams as Int32Array[]) : undefined;
+  /** `built`: what `patternNeeds` gives for each pattern, in order, if worked out ahead. */
+  constructor(patterns: readonly RegExp[], built?: readonly PatternNeeds[]) {
+    this.needs = patterns.map((re, i) => {
+      const ahead = built?.[i];
+      const [, needs] = ahead && ahead[0] === keyOf(re) ? ahead : patternNeeds(re);
+      return needs ?? undefined;
     });
   }
 
@@ -80,7 +103,7 @@ export class LiteralFilter {
     return false;
   }
 
-  private has(grams: Int32Array): boolean {
+  private has(grams: readonly number[]): boolean {
     for (let i = 0; i < grams.length; i++) {
       const g = grams[i]!;
       const table = g < 0 ? this.bigrams : this.trigrams;

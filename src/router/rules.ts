@@ -15,6 +15,7 @@ import {
   STACK_TRACE,
 } from './lexicon.js';
 import { headOf, promptShape, type PromptShape } from './features.js';
+import { builtCueNeeds } from './cue-needs.js';
 import { LiteralFilter } from './literal-filter.js';
 import { tokens as fmtTokens } from './format.js';
 import type { Classification, SessionFacts } from './types.js';
@@ -81,12 +82,15 @@ const CUE_TAIL = 200;
 
 /**
  * The cues' prefilter, built on first use. Parsing the 140 patterns costs about what compiling
- * them for a first scan does (~13 ms), and the filter then spares most of those compilations, so
- * a one-shot `kirikae route` starts no slower (measured) and every later classification saves
- * ~0.1 ms.
+ * them for a first scan does (~13 ms), so the built bundles carry the parse's result
+ * (cue-needs.ts) and a one-shot `kirikae route` pays neither; every later classification
+ * saves ~0.1 ms.
  */
 function cueFilter(): LiteralFilter {
-  return (builtFilter ??= new LiteralFilter(CUES.map((c) => c.re)));
+  return (builtFilter ??= new LiteralFilter(
+    CUES.map((c) => c.re),
+    builtCueNeeds(),
+  ));
 }
 let builtFilter: LiteralFilter | undefined;
 

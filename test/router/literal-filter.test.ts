@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadExamples } from '../../scripts/router/corpus.js';
 import { CUES } from '../../src/router/lexicon.js';
-import { LiteralFilter } from '../../src/router/literal-filter.js';
+import { LiteralFilter, patternNeeds } from '../../src/router/literal-filter.js';
 import { requiredLiterals } from '../../src/router/regex-literals.js';
 import { classifyRules, cueText } from '../../src/router/rules.js';
 import { LABELLED } from './labelled.js';
@@ -174,5 +174,50 @@ describe('the cues prefilter', () => {
       const got = classifyRules(p).signals.filter((s) => /^(en|ja):/.test(s));
       expect(got, p.slice(0, 80)).toEqual([...new Set(signals)]);
     }
+  });
+});
+
+describe('the cue table the build works out ahead (cue-needs.ts)', () => {
+  const texts = [...loadExamples().map((e) => e.text ?? ''), ...LABELLED.map((l) => l.prompt)];
+  // The route bundle spells non-ASCII as \uXXXX (scripts/build.mjs), so its regexes' sources
+  // differ from the ones the table was built from.
+  const asBuilt = (re: RegExp) =>
+    new RegExp(
+      re.source.replace(
+        /[\u0080-\uffff]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+      ),
+      re.flags,
+    );
+
+  it('answers for every cue as the bundle spells it, so no pattern is parsed at start', () => {
+    const table = CUES.map((c) => patternNeeds(c.re));
+    // Needs that no text meets: a pattern the table answers for never runs.
+    const never = table.map(([key]) => [key, [[1, 2, 3]]] as const);
+    const built = CUES.map((c) => asBuilt(c.re));
+    expect(built.some((re, i) => re.source !== CUES[i]!.re.source)).toBe(true);
+    const filter = new LiteralFilter(built, never);
+    filter.scan('');
+    for (let i = 0; i < CUES.length; i++) {
+      expect(filter.filters(i)).toBe(true);
+      expect(filter.mayMatch(i)).toBe(false);
+    }
+    // And what it answers is what parsing gives.
+    const fresh = new LiteralFilter(built);
+    const ahead = new LiteralFilter(built, table);
+    for (const text of texts.slice(0, 300)) {
+      fresh.scan(text);
+      ahead.scan(text);
+      for (let i = 0; i < CUES.length; i++) expect(ahead.mayMatch(i)).toBe(fresh.mayMatch(i));
+    }
+  });
+
+  it('an entry for another pattern is not used: the pattern is parsed', () => {
+    const table = [patternNeeds(/\bfix\b/i)];
+    const filter = new LiteralFilter([/\breadme\b/i], table);
+    filter.scan('update the README');
+    expect(filter.mayMatch(0)).toBe(true);
+    filter.scan('fix it');
+    expect(filter.mayMatch(0)).toBe(false);
   });
 });
