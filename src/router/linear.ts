@@ -90,10 +90,10 @@ export interface FusedHeads {
   width: number;
   weights: Int8Array;
   /**
-   * Slot → row of `weights`, when only the slots with a weight are stored (loadFused): a slot
-   * no training feature reached maps to a row of zeros at the end. Absent: row = slot.
+   * Slot → row of `weights`, or -1 for a slot without one, when only the slots with a weight are
+   * stored (loadFused). Absent: row = slot.
    */
-  rows?: Int32Array;
+  rowOf?: (slot: number) => number;
 }
 
 export function fuseHeads(heads: readonly LinearHead[]): FusedHeads | undefined {
@@ -119,13 +119,20 @@ export function fuseHeads(heads: readonly LinearHead[]): FusedHeads | undefined 
  * columns stores each product to the accumulator array (~40 % slower on 1,400 features × 30).
  */
 export function predictFused(f: FusedHeads, x: FeatureVector): Float64Array[] {
-  const { width, weights, rows } = f;
+  const { width, weights, rowOf } = f;
   const acc = new Float64Array(width);
   const { index, value } = x;
-  const n = index.length;
-  // Each active slot's row offset, looked up once rather than once per six columns.
-  const at = new Int32Array(n);
-  for (let i = 0; i < n; i++) at[i] = (rows ? rows[index[i]!]! : index[i]!) * width;
+  // Each active slot's row offset, looked up once rather than once per six columns; a slot
+  // without a row adds nothing and is left out.
+  const at = new Int32Array(index.length);
+  const v = new Float64Array(index.length);
+  let n = 0;
+  for (let i = 0; i < index.length; i++) {
+    const row = rowOf ? rowOf(index[i]!) : index[i]!;
+    if (row < 0) continue;
+    at[n] = row * width;
+    v[n++] = value[i]!;
+  }
   let c = 0;
   for (; c + 6 <= width; c += 6) {
     let a0 = 0;
@@ -136,13 +143,13 @@ export function predictFused(f: FusedHeads, x: FeatureVector): Float64Array[] {
     let a5 = 0;
     for (let i = 0; i < n; i++) {
       const r = at[i]! + c;
-      const v = value[i]!;
-      a0 += v * weights[r]!;
-      a1 += v * weights[r + 1]!;
-      a2 += v * weights[r + 2]!;
-      a3 += v * weights[r + 3]!;
-      a4 += v * weights[r + 4]!;
-      a5 += v * weights[r + 5]!;
+      const vi = v[i]!;
+      a0 += vi * weights[r]!;
+      a1 += vi * weights[r + 1]!;
+      a2 += vi * weights[r + 2]!;
+      a3 += vi * weights[r + 3]!;
+      a4 += vi * weights[r + 4]!;
+      a5 += vi * weights[r + 5]!;
     }
     acc[c] = a0;
     acc[c + 1] = a1;
@@ -153,7 +160,7 @@ export function predictFused(f: FusedHeads, x: FeatureVector): Float64Array[] {
   }
   for (; c < width; c++) {
     let a = 0;
-    for (let i = 0; i < n; i++) a += value[i]! * weights[at[i]! + c]!;
+    for (let i = 0; i < n; i++) a += v[i]! * weights[at[i]! + c]!;
     acc[c] = a;
   }
   let offset = 0;
@@ -219,7 +226,9 @@ export function encodeFused(f: FusedHeads, dim: number): { bytes: Uint8Array; ro
   const bitmap = new Uint8Array(Math.ceil(dim / 8));
   const kept: number[] = [];
   for (let slot = 0; slot < dim; slot++) {
-    const r = (f.rows ? f.rows[slot]! : slot) * width;
+    const row = f.rowOf ? f.rowOf(slot) : slot;
+    if (row < 0) continue;
+    const r = row * width;
     for (let c = 0; c < width; c++) {
       if (weights[r + c] !== 0) {
         bitmap[slot >> 3]! |= 1 << (slot & 7);
@@ -235,11 +244,20 @@ export function encodeFused(f: FusedHeads, dim: number): { bytes: Uint8Array; ro
   return { bytes, rows: kept.length };
 }
 
+/** Set bits in a 32-bit word. */
+function popcount(w: number): number {
+  w -= (w >>> 1) & 0x55555555;
+  w = (w & 0x33333333) + ((w >>> 2) & 0x33333333);
+  return (Math.imul((w + (w >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}
+
 /**
- * Heads stored fused (encodeFused's layout): loading copies the kept rows once, adds a row of
- * zeros and maps every slot to its row; nothing is interleaved or decoded. Inference reads the
- * fused rows; a head's own rows (training tools, tests that compare the two paths) are copied
- * out of them the first time they are asked for.
+ * Heads stored fused (encodeFused's layout), used in place: the weights are a view of the file's
+ * rows, and a slot's row is its rank among the bitmap's set bits, counted per 32-bit word once.
+ * Copying the rows and mapping all 65,536 slots up front was ~10 ms of a cold `kirikae route`,
+ * which reads a few hundred slots. Inference reads the fused rows; a head's own rows (training
+ * tools, tests that compare the two paths) are copied out of them the first time they are asked
+ * for.
  */
 export function loadFused(
   stored: readonly StoredHead[],
@@ -254,15 +272,25 @@ export function loadFused(
       `router weights: ${bytes.length} bytes are no rows of ${width} over ${dim} slots`,
     );
   }
-  const rows = new Int32Array(dim).fill(kept);
-  let next = 0;
-  for (let slot = 0; slot < dim; slot++) {
-    if (bytes[slot >> 3]! & (1 << (slot & 7))) rows[slot] = next++;
+  // The bitmap as little-endian words (bit `slot & 31` of word `slot >> 5`, as bit `slot & 7` of
+  // byte `slot >> 3`), and the set bits before each word.
+  const words = new Int32Array(Math.ceil(bitmapBytes / 4));
+  const before = new Int32Array(words.length + 1);
+  for (let w = 0; w < words.length; w++) {
+    let word = 0;
+    for (let b = 0; b < 4 && 4 * w + b < bitmapBytes; b++) word |= bytes[4 * w + b]! << (8 * b);
+    words[w] = word;
+    before[w + 1] = before[w]! + popcount(word);
   }
-  if (next !== kept) throw new Error(`router weights: ${next} slots marked for ${kept} rows`);
-  // The kept rows, then the zero row every other slot reads.
-  const weights = new Int8Array(bytes.length - bitmapBytes + width);
-  weights.set(new Int8Array(bytes.buffer, bytes.byteOffset + bitmapBytes, kept * width));
+  if (before[words.length] !== kept) {
+    throw new Error(`router weights: ${before[words.length]} slots marked for ${kept} rows`);
+  }
+  const weights = new Int8Array(bytes.buffer, bytes.byteOffset + bitmapBytes, kept * width);
+  const rowOf = (slot: number): number => {
+    const word = words[slot >>> 5]!;
+    const bit = 1 << (slot & 31);
+    return word & bit ? before[slot >>> 5]! + popcount(word & (bit - 1)) : -1;
+  };
   let offset = 0;
   const heads = stored.map((h): LinearHead => {
     const k = h.classes.length;
@@ -276,7 +304,9 @@ export function loadFused(
         if (!own) {
           own = new Int8Array(dim * k);
           for (let slot = 0; slot < dim; slot++) {
-            const r = rows[slot]! * width + from;
+            const row = rowOf(slot);
+            if (row < 0) continue;
+            const r = row * width + from;
             for (let c = 0; c < k; c++) own[slot * k + c] = weights[r + c]!;
           }
         }
@@ -288,5 +318,5 @@ export function loadFused(
       link: h.link ?? 'softmax',
     };
   });
-  return { heads, width, weights, rows };
+  return { heads, width, weights, rowOf };
 }

@@ -91,7 +91,7 @@ export function loadModel(
       bytes,
       model.dim,
     );
-    if (fused.weights.length !== (rows + 1) * fused.width) {
+    if (fused.weights.length !== rows * fused.width) {
       throw new Error(`router weights: ${file} holds other rows than the ${rows} of the model`);
     }
     const [t, c, r, s] = fused.heads;
