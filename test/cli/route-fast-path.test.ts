@@ -167,6 +167,40 @@ describe('kirikae route through the code cache', () => {
     }
   });
 
+  it('keys the cache by the digest the build wrote, or by the text when that file is gone', async () => {
+    const copy = sandbox();
+    try {
+      const root = packageCopy(copy.home);
+      const bundle = join(root, 'dist', 'route.cjs');
+      const prompt = ['route', 'add a test for parseDate', '--json'];
+      const runCopy = () =>
+        execa(process.execPath, [join(root, 'bin', 'kirikae.js'), ...prompt], {
+          env,
+          extendEnv: false,
+          cwd: box.home,
+        });
+      const first = await runCopy();
+      const named = cacheFiles();
+      expect(named).toHaveLength(1);
+      // The same text, the file rewritten: its time changed, so another cache.
+      writeFileSync(bundle, readFileSync(bundle));
+      await runCopy();
+      expect(cacheFiles()).toHaveLength(1);
+      expect(cacheFiles()).not.toEqual(named);
+      // No digest file: the text is hashed, and the answer is the same.
+      rmSync(`${bundle}.sha256`);
+      const hashed = await runCopy();
+      const again = await runCopy();
+      expect(cacheFiles()).toHaveLength(1);
+      for (const run of [hashed, again]) {
+        expect(run.stderr).toBe('');
+        expect(run.stdout).toBe(first.stdout);
+      }
+    } finally {
+      copy.remove();
+    }
+  });
+
   it('a route.cjs that cannot load leaves the answer to the CLI bundle', async () => {
     const good = await kirikae(['route', 'fix the typo in the README'], env);
     const copy = sandbox();
@@ -240,9 +274,11 @@ describe('kirikae route through the code cache', () => {
 describe('the fast path ends as the CLI does', () => {
   let hang: Server;
   let hangUrl: string;
+  /** Called when the hanging Ollama gets a request. */
+  let asked: (() => void) | undefined;
   beforeAll(async () => {
     // An Ollama that accepts every request and never answers.
-    hang = createServer(() => undefined);
+    hang = createServer(() => asked?.());
     await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
     hangUrl = `http://127.0.0.1:${(hang.address() as { port: number }).port}`;
   });
@@ -266,13 +302,17 @@ describe('the fast path ends as the CLI does', () => {
     ['the fast path', ['route', 'fix the typo in the README']],
     ['the CLI', ['route', '--', 'fix the typo in the README']],
   ])('%s exits 143 on SIGTERM', async (_path, args) => {
+    const waiting = new Promise<void>((r) => (asked = r));
     const child = execa(process.execPath, [join(ROOT, 'bin', 'kirikae.js'), ...args], {
       env: { ...env, OLLAMA_HOST: hangUrl },
       extendEnv: false,
       reject: false,
       cwd: box.home,
     });
-    await new Promise((r) => setTimeout(r, 700));
+    // Once it asks Ollama it is waiting, as a user would see it hang: a fixed delay was too
+    // short on a loaded machine, before node had even run the command.
+    await waiting;
+    asked = undefined;
     child.kill('SIGTERM');
     const run = await child;
     expect([run.exitCode, run.signal ?? null]).toEqual([143, null]);
