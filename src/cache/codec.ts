@@ -8,35 +8,39 @@ import type { CacheEntry } from './types.js';
  * `drop` removes an entry and marks its neighbourhood as one where answers went wrong.
  */
 
-const putSchema = z.object({
-  v: z.literal(1),
-  op: z.literal('put'),
-  id: z.string().min(1),
-  storedAt: z.number().nonnegative(),
-  question: z.string(),
-  vector: z.string().min(1),
-  answer: z.string(),
-  model: z.string().min(1),
-  tier: z.literal(TIERS).nullable(),
-  usd: z.number().nonnegative().nullable(),
-  context: z.object({
-    conversation: z.string(),
-    files: z.record(z.string(), z.string()),
-    gitHead: z.string().nullable(),
-  }),
-});
+const putSchema = () =>
+  z.object({
+    v: z.literal(1),
+    op: z.literal('put'),
+    id: z.string().min(1),
+    storedAt: z.number().nonnegative(),
+    question: z.string(),
+    vector: z.string().min(1),
+    answer: z.string(),
+    model: z.string().min(1),
+    tier: z.literal(TIERS).nullable(),
+    usd: z.number().nonnegative().nullable(),
+    context: z.object({
+      conversation: z.string(),
+      files: z.record(z.string(), z.string()),
+      gitHead: z.string().nullable(),
+    }),
+  });
 
-const dropSchema = z.object({
-  v: z.literal(1),
-  op: z.literal('drop'),
-  id: z.string().min(1),
-  /** The answer was wrong (`x` on a hit), not just evicted. */
-  wrong: z.boolean(),
-  /** A wrong answer's question vector: its neighbourhood then needs a closer match. */
-  vector: z.string().min(1).optional(),
-});
+const dropSchema = () =>
+  z.object({
+    v: z.literal(1),
+    op: z.literal('drop'),
+    id: z.string().min(1),
+    /** The answer was wrong (`x` on a hit), not just evicted. */
+    wrong: z.boolean(),
+    /** A wrong answer's question vector: its neighbourhood then needs a closer match. */
+    vector: z.string().min(1).optional(),
+  });
 
-const lineSchema = z.discriminatedUnion('op', [putSchema, dropSchema]);
+// Built on first use: every start loads this module, few read the cache (`kirikae route` never).
+let lineSchema: ReturnType<typeof buildLineSchema> | undefined;
+const buildLineSchema = () => z.discriminatedUnion('op', [putSchema(), dropSchema()]);
 
 export type StoreOp =
   | { op: 'put'; entry: CacheEntry }
@@ -86,7 +90,7 @@ export function decodeOp(line: string): StoreOp | undefined {
   } catch {
     return undefined;
   }
-  const parsed = lineSchema.safeParse(value);
+  const parsed = (lineSchema ??= buildLineSchema()).safeParse(value);
   if (!parsed.success) return undefined;
   const data = parsed.data;
   if (data.op === 'drop') {

@@ -1,5 +1,5 @@
 import { KirikaeError } from '../core/errors.js';
-import { configSchema, type Config } from './schema.js';
+import { configSchema, PARSE_ONCE, type Config } from './schema.js';
 import { describeIssues } from './errors.js';
 import { configFile } from './paths.js';
 import { applyEnvOverrides } from './env.js';
@@ -87,7 +87,7 @@ function salvage(raw: unknown): { config: Config; problems: string[]; dropped: s
     raw && typeof raw === 'object' && !Array.isArray(raw) ? structuredClone(raw as Raw) : {};
   const { problems, dropped } = unknownPermissionKeys(current);
   for (let round = 0; round < 50; round++) {
-    const parsed = configSchema.safeParse(current);
+    const parsed = configSchema.safeParse(current, PARSE_ONCE);
     if (parsed.success) return { config: parsed.data, problems, dropped };
     problems.push(...describeIssues(parsed.error.issues));
     for (const issue of parsed.error.issues) {
@@ -102,7 +102,7 @@ function salvage(raw: unknown): { config: Config; problems: string[]; dropped: s
       }
     }
   }
-  return { config: configSchema.parse({}), problems, dropped: [[]] };
+  return { config: configSchema.parse({}, PARSE_ONCE), problems, dropped: [[]] };
 }
 
 function lockFor(dropped: readonly string[][]): PermissionLock | undefined {
@@ -170,7 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
     const message = error instanceof KirikaeError ? error.describe() : String(error);
     const lock: PermissionLock = { reason: 'the config file could not be read', reads: true };
     return {
-      config: locked(applyEnvOverrides(configSchema.parse({}), env), lock),
+      config: locked(applyEnvOverrides(configSchema.parse({}, PARSE_ONCE), env), lock),
       path,
       problems: [message, lockProblem(path, lock)],
       permissionLock: lock,
@@ -262,7 +262,7 @@ export function setConfigValue(
     node = node[part] as Raw;
   }
   node[parts[parts.length - 1]!] = value;
-  const parsed = configSchema.safeParse(next);
+  const parsed = configSchema.safeParse(next, PARSE_ONCE);
   if (!parsed.success) {
     throw new KirikaeError('config', describeIssues(parsed.error.issues).join('\n'), {
       hint: 'Nothing was written',
@@ -284,7 +284,7 @@ export function updateConfig(
 ): Config {
   const next = structuredClone(readRaw(env));
   update(next);
-  const parsed = configSchema.safeParse(next);
+  const parsed = configSchema.safeParse(next, PARSE_ONCE);
   if (!parsed.success) {
     throw new KirikaeError('config', describeIssues(parsed.error.issues).join('\n'), {
       hint: 'Nothing was written',

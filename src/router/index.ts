@@ -6,7 +6,7 @@ export {
   modelClassify,
   modelClassifier,
   classifierPrompt,
-  CLASSIFIER_FORMAT,
+  classifierFormat,
   DEFAULT_MODEL_TIMEOUT_MS,
   type Classifier,
   type ClassifierClient,

@@ -4,14 +4,26 @@ import { TASK_TYPES, type Complexity, type TaskType } from '../core/task.js';
 import { ASK_MODEL_BELOW, mergeModelVerdict } from './model-policy.js';
 import type { Classification } from './types.js';
 
-const answerSchema = z.object({
-  taskType: z.enum(TASK_TYPES),
-  complexity: z.number().int().min(1).max(5),
-  confidence: z.number().min(0).max(1),
-});
+const buildAnswerSchema = () =>
+  z.object({
+    taskType: z.enum(TASK_TYPES),
+    complexity: z.number().int().min(1).max(5),
+    confidence: z.number().min(0).max(1),
+  });
+// Built when a model is first asked: most starts never ask one.
+let answer: { schema: ReturnType<typeof buildAnswerSchema>; format: object } | undefined;
+function answerSchema(): NonNullable<typeof answer> {
+  if (!answer) {
+    const schema = buildAnswerSchema();
+    answer = { schema, format: z.toJSONSchema(schema) };
+  }
+  return answer;
+}
 
 /** JSON schema for the answer, handed to the model as a structured-output format. */
-export const CLASSIFIER_FORMAT = z.toJSONSchema(answerSchema);
+export function classifierFormat(): object {
+  return answerSchema().format;
+}
 
 /** The model a client asked, as soon as it knows: a call that times out still cost something. */
 export interface AskedModel {
@@ -204,7 +216,7 @@ export async function modelClassify(
   );
   try {
     reply = await Promise.race([
-      options.client.classify(message, CLASSIFIER_FORMAT, controller.signal, (model) => {
+      options.client.classify(message, classifierFormat(), controller.signal, (model) => {
         asked = model;
       }),
       stopped,
@@ -216,7 +228,9 @@ export async function modelClassify(
       typeof (reply as { model?: unknown }).model === 'string'
         ? (reply as { model: string }).model
         : undefined;
-    const parsed = answerSchema.safeParse(typeof reply === 'string' ? JSON.parse(reply) : reply);
+    const parsed = answerSchema().schema.safeParse(
+      typeof reply === 'string' ? JSON.parse(reply) : reply,
+    );
     if (!parsed.success) return verdict('invalid', { model });
     const { classification, agreement } = mergeModelVerdict(
       offline,

@@ -1,7 +1,7 @@
 import { Ollama } from 'ollama';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ollamaClassifierClient } from '../../src/local/classifier-client.js';
-import { CLASSIFIER_FORMAT, modelClassify } from '../../src/router/model-classify.js';
+import { classifierFormat, modelClassify } from '../../src/router/model-classify.js';
 import { classifyRules } from '../../src/router/rules.js';
 import { preload } from '../support/all-stubs.js';
 import { startOllamaStub, type OllamaStub } from '../support/ollama-stub.js';
@@ -33,7 +33,7 @@ describe('ollamaClassifierClient against the Ollama stub', () => {
     expect(v.model).toBe('qwen3:8b');
     expect(v.classification.taskType).toBe('docs');
     const chat = stub.requests.filter((r) => r.path === '/api/chat').at(-1)!;
-    expect(chat.body.format).toEqual(CLASSIFIER_FORMAT);
+    expect(chat.body.format).toEqual(classifierFormat());
     expect(chat.body.options.num_ctx).toBe(4096);
   });
 

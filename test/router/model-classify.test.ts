@@ -3,7 +3,7 @@ import { classifyRules } from '../../src/router/rules.js';
 import { TASK_TYPES } from '../../src/core/task.js';
 import { tierFor } from '../../src/router/tier-table.js';
 import {
-  CLASSIFIER_FORMAT,
+  classifierFormat,
   classifierPrompt,
   modelClassifier,
   modelClassify,
@@ -57,10 +57,10 @@ describe('modelClassify', () => {
       taskType: unsure.baseTaskType === 'refactor',
       tier: expect.any(Boolean),
     });
-    expect(calls[0]!.schema).toBe(CLASSIFIER_FORMAT);
+    expect(calls[0]!.schema).toBe(classifierFormat());
     expect(calls[0]!.prompt).toContain('- quick-fix: the request states the whole change');
     expect(calls[0]!.prompt).toContain('hmm, ok, and then the other one');
-    expect((CLASSIFIER_FORMAT as { properties: object }).properties).toHaveProperty('taskType');
+    expect((classifierFormat() as { properties: object }).properties).toHaveProperty('taskType');
   });
 
   it('defines every task type with the guide’s complexity bands, before the request', () => {
