@@ -19,7 +19,7 @@ import {
 } from './router/evaluate.js';
 import { fitPlatt } from './router/fit.js';
 import { linksOf, outOfFold, prepare, trainHeads, HEADS } from './router/pipeline.js';
-import { decide } from '../src/router/decide.js';
+import { decide, readsSetHead } from '../src/router/decide.js';
 
 const opts = parseRouterArgs(process.argv.slice(2));
 const { examples: ordered, shared, xs, folds } = prepare(opts);
@@ -65,7 +65,7 @@ const { model, bytes } = fuseStoredModel(
       complexity: storeHead(heads.complexity) as StoredModel['heads']['complexity'],
       tier: storeHead(heads.tier) as StoredModel['heads']['tier'],
       // Stored only when the chosen strategy reads it: 87 KB the others would carry for nothing.
-      ...(best.strategy === 'ensemble'
+      ...(readsSetHead(best.strategy)
         ? { set: storeHead(heads.set) as NonNullable<StoredModel['heads']['set']> }
         : {}),
     },

@@ -13,10 +13,15 @@ import type { Classification } from './types.js';
  *   3 < 4 < 2 < 1 < 0), else `blend`'s pick: under-routing costs a redo, but over-routing every
  *   local-tier prompt costs more in sum;
  * - `ensemble`: the mean of `joint`, `tier` and the set head's view (P(tier acceptable) = the
- *   probability of the acceptable sets that contain it), when the model has a set head.
+ *   probability of the acceptable sets that contain it), when the model has a set head;
+ * - `lean5`, `lean10`: `ensemble`'s view, then the cheapest tier whose P(acceptable) is within
+ *   0.05 or 0.10 of the most acceptable one's. A quick fix is acceptable on tiers 3 and 2, so
+ *   tier 2 is nearly always the more probably acceptable of the two, and `ensemble` sent half
+ *   the local tier's prompts to a tier that costs more for the same work.
  * The eval measures them all; the weights file names the one it was fitted for.
  */
-export type Strategy = 'table' | 'joint' | 'tier' | 'blend' | 'cheapest' | 'ensemble';
+export type Strategy =
+  'table' | 'joint' | 'tier' | 'blend' | 'cheapest' | 'ensemble' | 'lean5' | 'lean10';
 export const STRATEGIES: readonly Strategy[] = [
   'table',
   'joint',
@@ -24,7 +29,16 @@ export const STRATEGIES: readonly Strategy[] = [
   'blend',
   'cheapest',
   'ensemble',
+  'lean5',
+  'lean10',
 ];
+/** How much less P(acceptable) a cheaper tier may have and still be chosen, per lean strategy. */
+const LEAN_TOLERANCE: Partial<Record<Strategy, number>> = { lean5: 0.05, lean10: 0.1 };
+
+/** Whether the strategy reads the set head (a model stores that head only then). */
+export function readsSetHead(strategy: Strategy): boolean {
+  return strategy === 'ensemble' || LEAN_TOLERANCE[strategy] !== undefined;
+}
 
 /**
  * The sets of acceptable tiers the labelling guide produces (cheapest first), the classes of the
@@ -130,7 +144,7 @@ export function decide(
     pTier = tierFromCells(p, table);
   } else if (strategy === 'tier') {
     pTier = p.tier;
-  } else if (strategy === 'ensemble' && p.set) {
+  } else if (readsSetHead(strategy) && p.set) {
     const cells = tierFromCells(p, table);
     const sets = tierFromSets(p.set);
     pTier = Array.from(cells, (v, i) => (v + p.tier[i]! + sets[i]!) / 3);
@@ -142,6 +156,11 @@ export function decide(
   if (strategy === 'cheapest') {
     const cheap = COST_ORDER.find((t) => p.tier[t]! >= 0.5);
     if (cheap !== undefined) tier = cheap;
+  }
+  const tolerance = LEAN_TOLERANCE[strategy];
+  if (tolerance !== undefined) {
+    const top = pTier[tier]!;
+    tier = COST_ORDER.find((t) => pTier[t]! >= top - tolerance) ?? tier;
   }
   let pOfTier = strategy === 'cheapest' ? p.tier[tier]! : pTier[tier]!;
   if (allowed && !allowed.includes(tier)) {

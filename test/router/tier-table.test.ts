@@ -11,7 +11,12 @@ import {
   tierFor,
   UNLABELLED_CELLS,
 } from '../../src/router/tier-table.js';
-import { ACCEPTABLE_SETS, decide, tierFromSets } from '../../src/router/decide.js';
+import {
+  ACCEPTABLE_SETS,
+  decide,
+  RISKY_REVIEW_TIERS,
+  tierFromSets,
+} from '../../src/router/decide.js';
 
 describe('tier table by task type and complexity', () => {
   it('never sends a harder task of a type to a weaker tier', () => {
@@ -115,5 +120,27 @@ describe('decide', () => {
     expect(d.p).toBeCloseTo((0.5 + 0.5 + 0.9 + (2 * 0.1) / 6) / 3);
     // A model without a set head falls back to blend's pick.
     expect(decide({ taskType, complexity, tier }, 'ensemble').tier).toBe(3);
+  });
+
+  it('lean: the cheaper tier when it is nearly as acceptable as the most acceptable one', () => {
+    // A quick fix the three views find acceptable on tier 2 a little more often than on tier 3:
+    // its acceptable sets with tier 2 outnumber those with tier 3.
+    const taskType = TASK_TYPES.map((t) => (t === 'quick-fix' ? 1 : 0));
+    const complexity = [0, 0, 0.5, 0.5, 0]; // quick-fix c3 → tier 3, c4 → tier 2
+    const tier = [0.05, 0.3, 0.9, 0.925, 0.2];
+    const set = ACCEPTABLE_SETS.map(() => 1 / ACCEPTABLE_SETS.length);
+    const p = { taskType, complexity, tier, set };
+    const view = (t: number) =>
+      (complexity[t === 3 ? 2 : 3]! + tier[t]! + tierFromSets(set)[t]!) / 3;
+    expect(view(2) - view(3)).toBeGreaterThan(0.05);
+    expect(view(2) - view(3)).toBeLessThan(0.1);
+    expect(decide(p, 'ensemble').tier).toBe(2);
+    expect(decide(p, 'lean5').tier).toBe(2);
+    const lean = decide(p, 'lean10');
+    expect(lean.tier).toBe(3);
+    expect(lean.p).toBeCloseTo(view(3));
+    expect(lean).toMatchObject({ taskType: 'quick-fix', complexity: 3 });
+    // A restriction still has the last word: a risky review picks among tiers 1 and 0.
+    expect(decide(p, 'lean10', undefined, RISKY_REVIEW_TIERS).tier).toBe(1);
   });
 });
