@@ -10,7 +10,7 @@
 // else can write that folder. Its name carries a hash of the bundle's text (the digest the build
 // wrote, with the file's size and time), node's version and the CPU architecture: V8's own check
 // compares the source's length, not its text, so a rebuilt bundle of the same length must never
-// meet the old cache. Each file starts with a digest of its data, which V8 does not check.
+// meet the old cache. Each file starts with a checksum of its data, which V8 does not check.
 // KIRIKAE_CODE_CACHE=0 turns it off.
 'use strict';
 const { createHash, randomBytes } = require('node:crypto');
@@ -29,13 +29,23 @@ function cacheDir(env) {
   return path.join(base, 'kirikae', 'code-cache');
 }
 
-const DIGEST_BYTES = 32;
-const digestOf = (data) => createHash('sha256').update(data).digest();
+// CRC-32 where node has it (zlib.crc32, Node >= 20.15): ~0.5 ms for the 1.4 MB against ~4 ms of
+// SHA-256, and it is damage that is checked for (the folder is trusted, see trustedFolder). The
+// cache's name carries node's version, so one node always reads what it wrote.
+const { crc32 } = require('node:zlib');
+const DIGEST_BYTES = crc32 ? 4 : 32;
+const digestOf = crc32
+  ? (data) => {
+      const out = Buffer.alloc(4);
+      out.writeUInt32BE(crc32(data));
+      return out;
+    }
+  : (data) => createHash('sha256').update(data).digest();
 
 /**
- * The cache file is the SHA-256 of V8's data, then the data. V8 checks only a header (its
- * version, flags and the source's length), not the rest: a file damaged past the header was
- * run, and crashed node or changed the answer. Data whose digest does not match is not used.
+ * The cache file is a digest of V8's data, then the data. V8 checks only a header (its version,
+ * flags and the source's length), not the rest: a file damaged past the header was run, and
+ * crashed node or changed the answer. Data whose digest does not match is not used.
  */
 function readCache(file) {
   let bytes;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/router/classify.js';
 import { parseCorpus } from '../../scripts/router/corpus.js';
@@ -17,7 +18,11 @@ import { tierFor } from '../../src/router/tier-table.js';
 
 const WEIGHTS = new URL('../../src/router/weights/router.json', import.meta.url);
 const BINARY = new URL('../../src/router/weights/router.bin', import.meta.url);
-const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+// The digests a model file names its binary by (crc32 is what a node with zlib.crc32 checks).
+const sha = (b: Uint8Array) => ({
+  sha256: createHash('sha256').update(b).digest('hex'),
+  crc32: crc32(b),
+});
 
 describe('the committed weights', () => {
   // How long decoding takes is bench/classify.bench.mjs's figure (timed unit tests fail on a
@@ -91,7 +96,7 @@ describe('the committed weights', () => {
     const short = good.subarray(0, good.length - 7);
     expect(() =>
       loadModel(
-        { ...stored, fused: { ...stored.fused!, bytes: short.length, sha256: sha(short) } },
+        { ...stored, fused: { ...stored.fused!, bytes: short.length, ...sha(short) } },
         () => short,
       ),
     ).toThrow(/are no rows of 30/);
@@ -99,14 +104,14 @@ describe('the committed weights', () => {
     const fewer = good.subarray(0, good.length - 30);
     expect(() =>
       loadModel(
-        { ...stored, fused: { ...stored.fused!, bytes: fewer.length, sha256: sha(fewer) } },
+        { ...stored, fused: { ...stored.fused!, bytes: fewer.length, ...sha(fewer) } },
         () => fewer,
       ),
     ).toThrow(/slots marked for|other rows than/);
     const marked = Buffer.from(good);
     marked[0] ^= 1; // one slot more or less marked than rows stored
     expect(() =>
-      loadModel({ ...stored, fused: { ...stored.fused!, sha256: sha(marked) } }, () => marked),
+      loadModel({ ...stored, fused: { ...stored.fused!, ...sha(marked) } }, () => marked),
     ).toThrow(/slots marked for \d+ rows/);
     // The right size, damaged or from another training: it would load and route wrongly.
     const damaged = Buffer.from(good);
@@ -114,6 +119,13 @@ describe('the committed weights', () => {
     expect(() => loadModel(stored, () => damaged)).toThrow(
       /router\.bin is not the file router\.json was trained with/,
     );
+    // A model file without a CRC (or a node without zlib.crc32) checks the SHA-256.
+    const { crc32: _crc, ...shaOnly } = stored.fused!;
+    expect(() => loadModel({ ...stored, fused: shaOnly }, () => damaged)).toThrow(
+      /router\.bin is not the file router\.json was trained with/,
+    );
+    expect(loadModel({ ...stored, fused: shaOnly }, () => good).dim).toBe(65_536);
+    expect(stored.fused!.crc32).toBe(crc32(good));
     expect(() =>
       loadModel(stored, () => {
         throw new Error('router weights: router.bin is missing beside /x (run npm run build)');
