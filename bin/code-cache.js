@@ -101,8 +101,7 @@ function save(file, data, stem) {
  * and modification time are added, so a bundle edited or replaced after the build never meets
  * the cache of the text the digest was taken from. Without the digest file, the text is hashed.
  */
-function bundleIdentity(file, source) {
-  const stat = fs.statSync(file);
+function bundleIdentity(file, source, stat) {
   let digest;
   try {
     digest = fs.readFileSync(`${file}.sha256`, 'latin1').trim();
@@ -115,8 +114,17 @@ function bundleIdentity(file, source) {
 
 /** Runs `file` (a CommonJS bundle) and returns its exports. */
 function requireCached(file, env = process.env) {
-  // ASCII (scripts/build.mjs escapes the rest), so latin1 reads it exactly, and fastest.
-  const source = wrap(fs.readFileSync(file, 'latin1'));
+  // ASCII (scripts/build.mjs escapes the rest), so latin1 reads it exactly, and fastest. Size and
+  // time come from the file that was read, not from whatever is at the path a moment later.
+  const fd = fs.openSync(file, 'r');
+  let source;
+  let stat;
+  try {
+    stat = fs.fstatSync(fd);
+    source = wrap(fs.readFileSync(fd, 'latin1'));
+  } finally {
+    fs.closeSync(fd);
+  }
   // One stem per installed copy: a global install and a clone used in turn keep a cache each,
   // instead of deleting each other's as "earlier builds".
   const where = createHash('sha256').update(file).digest('hex').slice(0, 8);
@@ -126,7 +134,7 @@ function requireCached(file, env = process.env) {
   if (env.KIRIKAE_CODE_CACHE !== '0') {
     const key = createHash('sha256')
       .update(`${process.version}\0${process.arch}\0`)
-      .update(bundleIdentity(file, source))
+      .update(bundleIdentity(file, source, stat))
       .digest('hex')
       .slice(0, 32);
     const dir = cacheDir(env);
