@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { providersToKeep, slimPriceSource } from './genai-prices-slim.mjs';
 import { inkOutputCache } from './ink-output-cache.mjs';
 
 // The price data is bundled, so its version is fixed at build time (src/catalog/price-version.ts).
@@ -52,7 +53,7 @@ const zodEnglishOnly = {
 // genai-prices sorts its unit keys with localeCompare to build lookup keys and to order units,
 // and the first localeCompare initialises ICU's collator: ~15 ms of every start that prices
 // anything (`kirikae route`, the first card). The keys are ASCII identifiers, for which
-// code-unit order is the same order (test/build/genai-prices-order.test.ts checks the package's
+// code-unit order is the same order (test/catalog/genai-prices-order.test.ts checks the package's
 // own keys); the patch fails the build when the package no longer has these lines.
 const GENAI_PRICES_COMPARES = [
   ['t.localeCompare(a)', '(t < a ? -1 : t > a ? 1 : 0)'],
@@ -61,11 +62,48 @@ const GENAI_PRICES_COMPARES = [
     '(n.usageKey < s.usageKey ? -1 : n.usageKey > s.usageKey ? 1 : 0)',
   ],
 ];
-const genaiPricesWithoutCollator = {
-  name: 'genai-prices-without-collator',
+
+// Runs a few of kirikae's own modules at build time (bundled in memory): `contents` imports them
+// and assigns what the build needs to module.exports.
+async function runSource(contents) {
+  const { outputFiles } = await build({
+    stdin: { contents, resolveDir: '.', loader: 'ts' },
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    write: false,
+    logLevel: 'warning',
+  });
+  const module = { exports: {} };
+  new Function('module', outputFiles[0].text)(module);
+  return module.exports;
+}
+
+// The cue prefilter's needs (src/router/cue-needs.ts), worked out once here instead of at every
+// start.
+async function cueNeeds() {
+  return runSource(
+    "import { CUES } from './src/router/lexicon.ts';\n" +
+      "import { patternNeeds } from './src/router/literal-filter.ts';\n" +
+      'module.exports = CUES.map((c) => patternNeeds(c.re));',
+  );
+}
+const cueNeedsTable = JSON.stringify(await cueNeeds());
+
+// genai-prices as the bundles carry it: only the providers kirikae prices through
+// (scripts/genai-prices-slim.mjs), and its two localeCompare calls replaced (above).
+const pricedProviders = providersToKeep(
+  await runSource(
+    "import { priceDataProviders } from './src/catalog/price-providers.ts';\n" +
+      'module.exports = priceDataProviders();',
+  ),
+  (await import('@pydantic/genai-prices')).findProvider,
+);
+const genaiPricesForKirikae = {
+  name: 'genai-prices-for-kirikae',
   setup(b) {
     b.onLoad({ filter: /@pydantic[\\/]genai-prices[\\/]dist[\\/]index\.js$/ }, (args) => {
-      let source = readFileSync(args.path, 'utf8');
+      let source = slimPriceSource(readFileSync(args.path, 'utf8'), pricedProviders);
       for (const [from, to] of GENAI_PRICES_COMPARES) {
         if (source.split(from).length !== 2)
           throw new Error(`genai-prices-without-collator: \`${from}\` is not in ${args.path} once`);
@@ -77,30 +115,6 @@ const genaiPricesWithoutCollator = {
     });
   },
 };
-
-// The cue prefilter's needs (src/router/cue-needs.ts), worked out once here instead of at every
-// start: lexicon and filter bundled in memory and run.
-async function cueNeeds() {
-  const { outputFiles } = await build({
-    stdin: {
-      contents:
-        "import { CUES } from './src/router/lexicon.ts';\n" +
-        "import { patternNeeds } from './src/router/literal-filter.ts';\n" +
-        'module.exports = CUES.map((c) => patternNeeds(c.re));',
-      resolveDir: '.',
-      loader: 'ts',
-    },
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    write: false,
-    logLevel: 'warning',
-  });
-  const module = { exports: {} };
-  new Function('module', outputFiles[0].text)(module);
-  return module.exports;
-}
-const cueNeedsTable = JSON.stringify(await cueNeeds());
 
 const minify = process.env.KIRIKAE_MINIFY !== '0';
 rmSync('dist', { recursive: true, force: true });
@@ -125,7 +139,7 @@ await build({
     __GENAI_PRICES_VERSION__: JSON.stringify(genaiPrices),
     __CUE_NEEDS__: cueNeedsTable,
   },
-  plugins: [yogaWithoutFetch, zodEnglishOnly, genaiPricesWithoutCollator, inkOutputCache],
+  plugins: [yogaWithoutFetch, zodEnglishOnly, genaiPricesForKirikae, inkOutputCache],
   minifyWhitespace: minify,
   minifySyntax: minify,
   logLevel: 'warning',
@@ -160,7 +174,7 @@ await build({
   banner: {
     js: "'use strict';\nconst __kirikaeModuleUrl = require('node:url').pathToFileURL(__filename).href;",
   },
-  plugins: [zodEnglishOnly, genaiPricesWithoutCollator],
+  plugins: [zodEnglishOnly, genaiPricesForKirikae],
   minifyWhitespace: minify,
   minifySyntax: minify,
   logLevel: 'warning',

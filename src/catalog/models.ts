@@ -2,6 +2,7 @@ import { findProvider } from '@pydantic/genai-prices';
 import { closest, distance } from 'fastest-levenshtein';
 import { PROVIDER_IDS, type ModelRef, type ProviderId } from '../core/model-ref.js';
 import { CATALOG_OVERRIDES, catalogOverride } from './overrides.js';
+import { PRICE_PROVIDER } from './price-providers.js';
 import { retirement } from './retirements.js';
 
 /** Context windows the price data does not carry (vendors' model pages). */
@@ -16,13 +17,6 @@ const CONTEXT_FALLBACK: Record<string, number> = {
 
 /** Local models: Ollama's /api/show knows best; until asked, assume a conservative window. */
 export const DEFAULT_LOCAL_CONTEXT = 32_768;
-
-const PRICE_PROVIDER: Partial<Record<ProviderId, string>> = {
-  anthropic: 'anthropic',
-  openai: 'openai',
-  openrouter: 'openrouter',
-  deepseek: 'deepseek',
-};
 
 interface CatalogModel {
   id: string;

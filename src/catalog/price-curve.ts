@@ -4,6 +4,7 @@ import { formatModelRef, type ModelRef } from '../core/model-ref.js';
 import type { Usage } from '../core/usage.js';
 import { catalogOverride } from './overrides.js';
 import { inheritOverride, vendorRatios, type FieldOrigin } from './price-override.js';
+import { PRICE_PROVIDER } from './price-providers.js';
 import { PRICE_DATA_VERSION } from './price-version.js';
 import {
   requestUsdOf,
@@ -37,14 +38,6 @@ export interface PriceCurve {
   readonly requestUsd: number;
   readonly origin: PriceOrigin;
 }
-
-/** genai-prices names OpenAI-compatible providers by their own ids. */
-const PRICE_PROVIDER: Record<string, string> = {
-  anthropic: 'anthropic',
-  openai: 'openai',
-  openrouter: 'openrouter',
-  deepseek: 'deepseek',
-};
 
 /** Time-of-day prices (DeepSeek peak hours) change during a session: resolve again after this. */
 const CURVE_TTL_MS = 10 * 60_000;

@@ -18,9 +18,15 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { findProvider } from '@pydantic/genai-prices';
+import { priceDataProviders } from '../../src/catalog/price-providers.js';
 import { startOllamaStub, type OllamaStub } from '../support/ollama-stub.js';
 import { closedPort, ensureBuilt, kirikae, ROOT, sandbox, type Sandbox } from './helpers.js';
 
+// @ts-expect-error -- a build script in plain JavaScript
+import { providersToKeep } from '../../scripts/genai-prices-slim.mjs';
+
+const keep = providersToKeep as (ids: string[], find: typeof findProvider) => { id: string }[];
 let box: Sandbox;
 let cacheDir: string;
 let env: Record<string, string>;
@@ -337,6 +343,38 @@ describe('the fast path ends as the CLI does', () => {
 });
 
 describe('the fast path and undici', () => {
+  it('carries the price data of the providers kirikae prices through, and prices their models', async () => {
+    // scripts/genai-prices-slim.mjs: the package's entries for these, written out again.
+    const expected = keep(priceDataProviders(), findProvider)
+      .map((p) => p.id)
+      .sort();
+    const carried = (text: string) =>
+      [...text.matchAll(/\bid:\s*"([\w-]+)",\s*name:\s*"[^"]*",\s*pricing_urls:/g)]
+        .map((m) => m[1])
+        .sort();
+    expect(carried(readFileSync(join(ROOT, 'dist/route.cjs'), 'latin1'))).toEqual(expected);
+    const chunks = join(ROOT, 'dist/chunks');
+    const inChunks = readdirSync(chunks).flatMap((f) =>
+      f.endsWith('.js') ? carried(readFileSync(join(chunks, f), 'utf8')) : [],
+    );
+    expect(inChunks.sort()).toEqual(expected);
+    const run = await kirikae(
+      [
+        'route',
+        'Design the migration of our auth service to OAuth, with a rollback plan',
+        '--json',
+      ],
+      env,
+    );
+    const out = JSON.parse(run.stdout) as {
+      chosen: { model: string; estimate: { usdP50: unknown } };
+      alternatives: { model: string; estimate: { usdP50: unknown } }[];
+    };
+    const cloud = [out.chosen, ...out.alternatives].filter((r) => !r.model.startsWith('ollama/'));
+    expect(cloud.length).toBeGreaterThan(0);
+    for (const r of cloud) expect(typeof r.estimate.usdP50, r.model).toBe('number');
+  });
+
   let stub: OllamaStub;
   beforeAll(async () => {
     stub = await startOllamaStub({
