@@ -1,6 +1,7 @@
 import { KirikaeError } from '../core/errors.js';
 import { TIER_NAMES, type Tier } from '../core/tier.js';
 import { isLocalRoute } from './budget.js';
+import { PRIOR_STRENGTH } from './calibration.js';
 import { percent } from './format.js';
 import {
   compareCandidates,
@@ -18,6 +19,15 @@ import type { Classification, SessionFacts } from './types.js';
  * evidence (calibration) that the cheaper tier does this work about as well.
  */
 export const CHEAPER_TIER_TOLERANCE = 0.05;
+
+/**
+ * Outcomes of the user's own (tests, finished tasks) of this task type on the cheaper tier
+ * before it is considered: as many as the built-in prior is worth. The table is fitted to
+ * what a careful engineer accepts (docs/router.md); the priors are guesses, and on priors
+ * alone the rule moved 127 of the corpus's 1,963 prompts off the table, 100 of them to a tier
+ * their labels do not accept (every chat question to the local coder model).
+ */
+export const CHEAPER_TIER_EVIDENCE = PRIOR_STRENGTH;
 
 /** Stage 0: which tier (or model) the table, a saved rule or an override asks for. */
 export function firstChoice(turn: TurnFacts): TierChoice {
@@ -179,7 +189,12 @@ export function chooseRoute(
           `tier ${tier} (${TIER_NAMES[tier]}) not considered: weaker than tier ${failed}, where the last attempt failed`,
         );
       } else if (pAt(tier) >= pAt(tableTier) - CHEAPER_TIER_TOLERANCE) {
-        eligible.add(tier);
+        const seen = stats.success[taskType][tier].n;
+        if (seen >= CHEAPER_TIER_EVIDENCE) eligible.add(tier);
+        else
+          skippedTiers.push(
+            `tier ${tier} (${TIER_NAMES[tier]}) not considered: its p(success) ${percent(pAt(tier))} for ${taskType} is the built-in prior until ${CHEAPER_TIER_EVIDENCE} results of yours (${Math.round(seen)} so far)`,
+          );
       } else {
         skippedTiers.push(
           `tier ${tier} (${TIER_NAMES[tier]}) not considered: p(success) ${percent(pAt(tier))} vs ${percent(pAt(tableTier))} on tier ${tableTier}`,

@@ -14,6 +14,7 @@ import type {
   RouteInput,
   RouteOption,
 } from '../../src/router/types.js';
+import { defaultConfig } from '../../src/config/schema.js';
 import { seedRoutingConfig as seedConfig } from '../fixtures/seed-config.js';
 import { allLocal, conversation, ctx, NOW, SYSTEM, TOOLS } from './helpers.js';
 
@@ -570,5 +571,60 @@ describe('toCallEstimate', () => {
     expect(e.inputTokens).toBe(d.chosen.estimate.rawInputTokens);
     expect(d.chosen.estimate.inputTokens).toBeGreaterThan(e.inputTokens);
     expect(e.usdP50).toBe(d.chosen.estimate.usdP50);
+  });
+});
+
+describe('route: a cheaper neighbour tier needs the user’s own results', () => {
+  // The shipped table (defaultConfig), which sends a conceptual question to the budget tier.
+  const chat: RouteInput = {
+    prompt: 'why does my useEffect run twice in dev? answer briefly',
+    classification: {
+      taskType: 'chat',
+      baseTaskType: 'chat',
+      complexity: 1,
+      confidence: 0.97,
+      signals: [],
+      source: 'trained',
+    },
+  };
+  const localChat = (n: number, passed: boolean): VerifyRecord[] =>
+    Array.from({ length: n }, (_, i) => ({
+      v: 1,
+      type: 'verify',
+      ts: new Date(NOW - (i + 1) * 3_600_000).toISOString(),
+      session: 's',
+      task: `t${i}`,
+      turn: 1,
+      taskType: 'chat',
+      tier: 3,
+      model: 'ollama/qwen3-coder:30b',
+      command: 'npm test',
+      passed,
+      durationMs: 1000,
+    }));
+
+  it('on the built-in priors alone the table’s tier stands, and the card says why', () => {
+    // The local prior for chat is within 5 points of the budget tier's at complexity 1; the
+    // corpus accepts no chat question on the local tier (data/router/corpus.jsonl: [4,2] all).
+    const d = routeWith(chat, ctx({}, defaultConfig()));
+    expect(d.chosen.tier).toBe(4);
+    expect(d.reasons.join('\n')).toMatch(
+      /tier 3 \(local\) not considered: its p\(success\) \d+% for chat is the built-in prior until 8 results of yours \(0 so far\)/,
+    );
+  });
+
+  it('with enough of them, and as good, the cheaper tier is considered and taken', () => {
+    const few = routeWith(chat, ctx({ history: localChat(5, true) }, defaultConfig()));
+    expect(few.chosen.tier).toBe(4);
+    expect(few.reasons.join('\n')).toMatch(/\(5 so far\)/);
+    const enough = routeWith(chat, ctx({ history: localChat(12, true) }, defaultConfig()));
+    expect(enough.chosen.tier).toBe(3);
+    expect(enough.chosen.model).toBe('ollama/qwen3-coder:30b');
+  });
+
+  it('results that say the cheaper tier fails keep the table’s tier', () => {
+    const d = routeWith(chat, ctx({ history: localChat(12, false) }, defaultConfig()));
+    expect(d.chosen.tier).toBe(4);
+    expect(d.reasons.join('\n')).toMatch(/tier 3 \(local\) not considered: p\(success\) \d+% vs/);
   });
 });
