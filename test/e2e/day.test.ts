@@ -23,7 +23,8 @@ const CONFIG = { local: { memoryBudgetGb: 22, reserveGb: 0 } };
 
 const PROMPT_1 = 'what does README.md say';
 const ANSWER_1 = 'README.md has one heading: "# demo".';
-const PROMPT_2 = 'rename the heading in README.md to Demo';
+// A quick fix the table sends to the local tier: the card's proposal, so the turn is `accepted`.
+const PROMPT_2 = 'fix the heading in README.md: demo should be Demo';
 const ANSWER_2 = 'Renamed the heading.';
 
 /**
