@@ -78,15 +78,30 @@ export interface SuccessFold {
   add(records: readonly LedgerRecord[], from: number): void;
   /** A table of its own: later additions do not change a table already handed out. */
   table(): SuccessTable;
+  /**
+   * The fold so far, plain data (a ledger checkpoint keeps it); shares the fold's objects. It
+   * holds what the records said, not the priors or the tier of each model, which come from the
+   * config: a fold going on from it must be given the same ones.
+   */
+  snapshot(): SuccessState;
 }
 
+export interface SuccessState {
+  /** `type|tier` → passed trials, and all trials. */
+  wins: Map<string, number>;
+  trials: Map<string, number>;
+  byModel: Map<string, Partial<Record<TaskType, Outcome[]>>>;
+}
+
+/** A fold from nothing, or going on from a snapshot (which it then owns). */
 export function successFold(
   priors: SuccessPriors,
   tierOf: (model: string) => Tier | undefined = () => undefined,
+  state?: SuccessState,
 ): SuccessFold {
-  const wins = new Map<string, number>();
-  const trials = new Map<string, number>();
-  const byModel = new Map<string, Partial<Record<TaskType, Outcome[]>>>();
+  const wins = state?.wins ?? new Map<string, number>();
+  const trials = state?.trials ?? new Map<string, number>();
+  const byModel = state?.byModel ?? new Map<string, Partial<Record<TaskType, Outcome[]>>>();
   const add = (type: TaskType | undefined, tier: Tier | null | undefined, win: boolean) => {
     if (!type || tier === null || tier === undefined) return;
     const key = `${type}|${tier}`;
@@ -121,6 +136,7 @@ export function successFold(
   };
 
   return {
+    snapshot: () => ({ wins, trials, byModel }),
     add(records, from) {
       for (let i = from; i < records.length; i++) addOne(records[i]!);
     },

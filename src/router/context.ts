@@ -5,7 +5,7 @@ import type { LedgerRecord } from '../core/records.js';
 import type { CooldownState } from './cooldown.js';
 import type { OverrideLabel } from './overrides.js';
 import { route } from './route.js';
-import type { RouterSession } from './session.js';
+import type { HistoryStats, RouterSession } from './session.js';
 import type {
   Classification,
   LocalAdapter,
@@ -24,8 +24,11 @@ import type {
 export interface RoutingSources {
   config: () => Config;
   session: RouterSession;
-  /** Past ledger records, oldest first, and a number that changes whenever they change. */
-  history: () => { records: readonly LedgerRecord[]; version: number };
+  /**
+   * Past ledger records, oldest first, and a number that changes whenever they change; or the
+   * figures learned from them, when the records were not read (RouteContext.learned).
+   */
+  history: () => { records: readonly LedgerRecord[]; version: number; learned?: HistoryStats };
   hasKey(provider: ProviderId): boolean;
   local?: { adapter(): LocalAdapter | undefined; unavailableReason(): string | undefined };
   monthSpendUsd(): number;
@@ -66,6 +69,7 @@ export function buildRouteContext(sources: RoutingSources): RouteContext {
     session: sources.session,
     history: history.records,
     historyVersion: history.version,
+    ...(history.learned ? { learned: history.learned } : {}),
     hasKey: (id) => sources.hasKey(id),
     local: sources.local?.adapter(),
     localUnavailableReason: sources.local?.unavailableReason() ?? 'Ollama is not configured',

@@ -81,13 +81,23 @@ export interface LearnFold {
   /** Adds `records[from..]`. */
   add(records: readonly LedgerRecord[], from: number): void;
   stats(): LearnedStats;
+  /** The fold so far, plain data (a ledger checkpoint keeps it); shares the fold's objects. */
+  snapshot(): LearnState;
 }
 
-export function learnFold(): LearnFold {
-  const inSums = new Map<string, { actual: number; est: number }>();
+export interface LearnState {
+  inSums: Map<string, { actual: number; est: number }>;
   /** Per task type, ascending. */
-  const outputs = new Map<TaskType, number[]>();
-  const speeds = new Map<string, number[]>();
+  outputs: Map<TaskType, number[]>;
+  /** Per model, the newest SPEED_SAMPLES, oldest first. */
+  speeds: Map<string, number[]>;
+}
+
+/** A fold from nothing, or going on from a snapshot (which it then owns). */
+export function learnFold(state?: LearnState): LearnFold {
+  const inSums = state?.inSums ?? new Map<string, { actual: number; est: number }>();
+  const outputs = state?.outputs ?? new Map<TaskType, number[]>();
+  const speeds = state?.speeds ?? new Map<string, number[]>();
   /** Outputs of the records being added, merged into `outputs` at the end of `add`. */
   const pending = new Map<TaskType, number[]>();
 
@@ -118,6 +128,7 @@ export function learnFold(): LearnFold {
   };
 
   return {
+    snapshot: () => ({ inSums, outputs, speeds }),
     add(records, from) {
       for (let i = from; i < records.length; i++) addOne(records[i]!);
       // A call or two (after a turn) are inserted in place; a month read at once is sorted once

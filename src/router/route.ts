@@ -37,7 +37,7 @@ export function route(input: RouteInput, ctx: RouteContext): RouteDecision {
     messages: input.messages ?? [],
     prompt: input.prompt,
   });
-  const stats = session.stats(ctx.history, config, ctx.historyVersion);
+  const stats = ctx.learned ?? session.stats(ctx.history, config, ctx.historyVersion);
   const classification =
     input.classification ??
     classify(

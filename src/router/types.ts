@@ -7,7 +7,7 @@ import type { Tier } from '../core/tier.js';
 import type { CooldownState } from './cooldown.js';
 import type { OverrideLabel } from './overrides.js';
 import type { TierChoice } from './table.js';
-import type { RouterSession } from './session.js';
+import type { HistoryStats, RouterSession } from './session.js';
 
 /** Facts about the session the classifier may use besides the prompt text. */
 export interface SessionFacts {
@@ -94,6 +94,12 @@ export interface RouteContext {
   history: readonly LedgerRecord[];
   /** Changes whenever `history` changes (a HistoryStore's version); learned figures are memoised on it. */
   historyVersion?: number;
+  /**
+   * The figures learned from the ledger, when the caller has them without its records
+   * (`kirikae route` reads them from the ledger's checkpoints, ledger/router-figures.ts): then
+   * `history` is not read. The same figures `session.stats(history)` gives for those records.
+   */
+  learned?: HistoryStats;
   hasKey(provider: ProviderId): boolean;
   /** Local models. Absent: every local route is unavailable with `localUnavailableReason`. */
   local?: LocalAdapter;

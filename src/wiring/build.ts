@@ -15,12 +15,13 @@ import {
 import { HistoryStore } from '../ledger/history.js';
 import { monthOfDate } from '../ledger/time.js';
 import { ledgerDir, openLedger, type Ledger } from '../ledger/store.js';
+import { readRouterFigures, type RouterFigures } from '../ledger/router-figures.js';
 import { monthSpendOf } from '../ledger/spend.js';
 import { createLocalRuntime, type LocalRuntime } from '../local/runtime.js';
 import { createProvider, providerSetup } from '../providers/index.js';
 import { createRouting, type Routing } from '../router/context.js';
 import type { CooldownState } from '../router/cooldown.js';
-import { RouterSession } from '../router/session.js';
+import { RouterSession, type HistoryStats } from '../router/session.js';
 import { Session, type SessionDeps } from '../session/session.js';
 import { TurnLedger } from '../session/turn-ledger.js';
 import { hostStatusViews } from '../session/status.js';
@@ -77,6 +78,12 @@ export interface Core {
   tokRate(model: string): number | undefined;
   /** Reads last and this month's records into the history (in the background for the screen). */
   loadHistory(): Promise<void>;
+  /**
+   * For a command that only routes (`kirikae route`): the router's learned figures and the
+   * month's spend from the ledger's checkpoints, the records left unread; a history too large
+   * for them is read as loadHistory reads it.
+   */
+  loadRouterFigures(): Promise<void>;
   close(): void;
 }
 
@@ -103,6 +110,7 @@ export function buildCore(options: CoreOptions): Core {
   const writer = (): Ledger | undefined =>
     options.writeLedger === 'on-demand' ? (ledger ??= openLedger(ledgerDir(env))) : ledger;
   const history = new HistoryStore();
+  let learned: HistoryStats | undefined;
   let readSpend = 0;
   const monthSpendUsd = (): number =>
     ledger ? ledger.monthSpend(monthOfDate(new Date())).spentUsd : readSpend;
@@ -166,7 +174,11 @@ export function buildCore(options: CoreOptions): Core {
   const routing = createRouting({
     config: () => config.get(),
     session: router,
-    history: () => ({ records: history.records(), version: history.version }),
+    history: () => ({
+      records: history.records(),
+      version: history.version,
+      ...(learned ? { learned } : {}),
+    }),
     hasKey,
     local,
     monthSpendUsd,
@@ -194,6 +206,19 @@ export function buildCore(options: CoreOptions): Core {
     },
   };
 
+  const loadHistory = async (): Promise<void> => {
+    try {
+      await history.load(ledgerDir(env));
+      if (!ledger) {
+        // Read-only commands open no ledger: the month's spend comes from what was read.
+        const month = monthOfDate(new Date());
+        readSpend = monthSpendOf(history.since(`${month}-01T00:00:00.000Z`), month).spentUsd;
+      }
+    } catch (error) {
+      options.notice('warn', `The ledger history could not be read: ${describe(error)}`);
+    }
+  };
+
   return {
     env,
     cwd,
@@ -212,17 +237,18 @@ export function buildCore(options: CoreOptions): Core {
     runner,
     monthSpendUsd,
     tokRate: (model) => options.tokRates?.rate?.(model),
-    async loadHistory() {
+    loadHistory,
+    async loadRouterFigures() {
+      let figures: RouterFigures | undefined;
       try {
-        await history.load(ledgerDir(env));
-        if (!ledger) {
-          // Read-only commands open no ledger: the month's spend comes from what was read.
-          const month = monthOfDate(new Date());
-          readSpend = monthSpendOf(history.since(`${month}-01T00:00:00.000Z`), month).spentUsd;
-        }
+        figures = await readRouterFigures(ledgerDir(env), config.get());
       } catch (error) {
         options.notice('warn', `The ledger history could not be read: ${describe(error)}`);
+        return;
       }
+      if (!figures) return loadHistory();
+      learned = figures.stats;
+      if (!ledger) readSpend = figures.spend.spentUsd;
     },
     close: () => {
       ledger?.close();

@@ -44,7 +44,8 @@ export async function headlessCore(
   // held-out text) saves the encoder's ~0.4 s load, most of its start-up. Turns count exactly.
   if (command === 'route') keepEncoderOff();
   await Promise.all([
-    core.loadHistory(),
+    // `route` needs the ledger's figures, not its records (ledger/router-figures.ts).
+    command === 'route' ? core.loadRouterFigures() : core.loadHistory(),
     core.local.ready(OLLAMA_WAIT_MS[command]),
     command === 'route' ? undefined : loadTokenizer(),
   ]);

@@ -1,6 +1,6 @@
 // The session core's promises across modules: one routing context (the card and `kirikae
 // route` decide alike), one local runtime (a model is loaded and asked on the host that has it).
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -18,6 +18,7 @@ import {
   type AllStubs,
 } from '../support/all-stubs.js';
 import { startOllamaStub, type OllamaStub } from '../support/ollama-stub.js';
+import { call, usage, verify } from '../ledger/fixtures.js';
 
 function box(config: Record<string, unknown>) {
   const root = mkdtempSync(join(tmpdir(), 'kirikae-core-'));
@@ -38,6 +39,42 @@ async function until(session: Session, check: (s: AppState) => boolean): Promise
   throw new Error(`condition not met: ${JSON.stringify(session.getState().transcript)}`);
 }
 
+type Box = ReturnType<typeof box>;
+
+interface RouteJson {
+  taskType: string;
+  chosen: { model: string; tier: number; estimate: Record<string, number> };
+  alternatives: { model: string }[];
+}
+
+/** `kirikae route <prompt> --json` in the box's project, as the command runs it. */
+async function routeJson(b: Box, env: Record<string, string>, prompt: string): Promise<RouteJson> {
+  let out = '';
+  const stdout = new PassThrough().on('data', (c: Buffer) => (out += c.toString()));
+  const cwd = process.cwd();
+  process.chdir(b.cwd);
+  try {
+    expect(await route({ prompt, json: true }, { stdout, stderr: new PassThrough(), env })).toBe(0);
+  } finally {
+    process.chdir(cwd);
+  }
+  return JSON.parse(out) as RouteJson;
+}
+
+/** The route card the screen's session proposes for `prompt`, its history read as on screen. */
+async function cardFor(b: Box, env: Record<string, string>, prompt: string) {
+  const core = buildCore({ env, cwd: b.cwd, writeLedger: true, sessionId: 's', notice: () => {} });
+  core.setMemory(await readMemory());
+  await core.local.ready(5_000);
+  await core.loadHistory();
+  const session = buildSession(core, { sessionId: 's' });
+  session.submit(prompt);
+  const card = (await until(session, (s) => s.proposal !== undefined)).proposal!;
+  session.stop();
+  core.close();
+  return card;
+}
+
 describe('one routing context', () => {
   let stubs: AllStubs;
   beforeAll(async () => {
@@ -51,38 +88,8 @@ describe('one routing context', () => {
     const env = { ...stubs.env, KIRIKAE_CONFIG_DIR: b.configDir, KIRIKAE_DATA_DIR: b.dataDir };
     const prompt = 'implement a retry helper with jittered backoff in src/retry.ts';
 
-    let out = '';
-    const stdout = new PassThrough().on('data', (c: Buffer) => (out += c.toString()));
-    const cwd = process.cwd();
-    process.chdir(b.cwd);
-    try {
-      expect(await route({ prompt, json: true }, { stdout, stderr: new PassThrough(), env })).toBe(
-        0,
-      );
-    } finally {
-      process.chdir(cwd);
-    }
-    const cli = JSON.parse(out) as {
-      taskType: string;
-      chosen: { model: string; tier: number; estimate: { inputTokens: number; usdP50: number } };
-      alternatives: { model: string }[];
-    };
-
-    const core = buildCore({
-      env,
-      cwd: b.cwd,
-      writeLedger: true,
-      sessionId: 's',
-      notice: () => {},
-    });
-    core.setMemory(await readMemory());
-    await core.local.ready(5_000);
-    await core.loadHistory();
-    const session = buildSession(core, { sessionId: 's' });
-    session.submit(prompt);
-    const card = (await until(session, (s) => s.proposal !== undefined)).proposal!;
-    session.stop();
-    core.close();
+    const cli = await routeJson(b, env, prompt);
+    const card = await cardFor(b, env, prompt);
 
     expect(card.taskType).toBe(cli.taskType);
     const proposed = card.options[0]!;
@@ -95,6 +102,51 @@ describe('one routing context', () => {
     expect(card.options.slice(1, 1 + cli.alternatives.length).map((o) => o.model)).toEqual(
       cli.alternatives.map((a) => a.model),
     );
+  });
+
+  // `kirikae route` reads the router's figures from the ledger's checkpoints, the card from the
+  // records (src/ledger/router-figures.ts): with a month that moves them, both still agree.
+  it('kirikae route --json and the card agree, before and after the checkpoints exist', async () => {
+    const b = box({ local: { memoryBudgetGb: 64, reserveGb: 0 } });
+    const env = { ...stubs.env, KIRIKAE_CONFIG_DIR: b.configDir, KIRIKAE_DATA_DIR: b.dataDir };
+    const month = new Date().toISOString().slice(0, 7);
+    const records = Array.from({ length: 1_500 }, (_, i) => {
+      // A millisecond apart from the month's start: in the past even just after midnight.
+      const ts = new Date(Date.parse(`${month}-01T00:00:00Z`) + i).toISOString();
+      if (i % 5 === 0)
+        return verify({ ts, task: `T${i}`, taskType: 'implement', tier: 1, passed: i % 3 === 0 });
+      return call({
+        ts,
+        task: `T${i}`,
+        taskType: 'implement',
+        model: 'anthropic/claude-sonnet-5-5',
+        usage: usage({ input: 2_000, output: 4_000 + (i % 2_000) }),
+        costUsd: 0.01,
+        tokPerSec: 50 + (i % 20),
+        estimate: { inputTokens: 1_000, outputTokens: 800 },
+      });
+    });
+    mkdirSync(join(b.dataDir, 'ledger'), { recursive: true });
+    writeFileSync(
+      join(b.dataDir, 'ledger', `${month}.jsonl`),
+      records.map((r) => `${JSON.stringify(r)}\n`).join(''),
+    );
+    const prompt = 'implement a retry helper with jittered backoff in src/retry.ts';
+
+    const first = await routeJson(b, env, prompt);
+    expect(readdirSync(join(b.dataDir, 'ledger'))).toContain(`${month}.router.fold`);
+    const second = await routeJson(b, env, prompt);
+    const card = await cardFor(b, env, prompt);
+
+    const proposed = card.options[0]!;
+    for (const cli of [first, second]) {
+      expect(cli.chosen.model).toBe(proposed.model);
+      expect(cli.chosen.estimate.outputTokens).toBe(proposed.estimate.outputTokens);
+      expect(cli.chosen.estimate.usdP50).toBe(proposed.estimate.usdP50);
+      expect(cli.chosen.estimate.pSuccess).toBe(proposed.estimate.pSuccess);
+    }
+    // The ledger moved the figures off the priors (1,200 output tokens for this prompt there).
+    expect(proposed.estimate.outputTokens).toBeGreaterThan(2 * 1_200);
   });
 });
 
