@@ -22,7 +22,8 @@ export const CHEAPER_TIER_TOLERANCE = 0.05;
 
 /**
  * Outcomes of the user's own (tests, finished tasks) of this task type on the cheaper tier
- * before it is considered: as many as the built-in prior is worth. The table is fitted to
+ * before it is considered, unless the user set its prior (`routing.successPriors`): as many as
+ * the built-in prior is worth. The table is fitted to
  * what a careful engineer accepts (docs/router.md); the priors are guesses, and on priors
  * alone the rule moved 127 of the corpus's 1,963 prompts off the table, 100 of them to a tier
  * their labels do not accept (every chat question to the local coder model).
@@ -190,7 +191,9 @@ export function chooseRoute(
         );
       } else if (pAt(tier) >= pAt(tableTier) - CHEAPER_TIER_TOLERANCE) {
         const seen = stats.success[taskType][tier].n;
-        if (seen >= CHEAPER_TIER_EVIDENCE) eligible.add(tier);
+        // A prior the user set (routing.successPriors) is their word, not the built-in guess.
+        const stated = config.routing.successPriors[taskType]?.[String(tier)] !== undefined;
+        if (seen >= CHEAPER_TIER_EVIDENCE || stated) eligible.add(tier);
         else
           skippedTiers.push(
             `tier ${tier} (${TIER_NAMES[tier]}) not considered: its p(success) ${percent(pAt(tier))} for ${taskType} is the built-in prior until ${CHEAPER_TIER_EVIDENCE} results of yours (${Math.round(seen)} so far)`,

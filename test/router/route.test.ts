@@ -622,6 +622,16 @@ describe('route: a cheaper neighbour tier needs the user’s own results', () =>
     expect(enough.chosen.model).toBe('ollama/qwen3-coder:30b');
   });
 
+  it('a prior the user set for the cheaper tier counts as their word', () => {
+    const config = defaultConfig();
+    config.routing.successPriors = { chat: { '3': 0.9 } };
+    const d = routeWith(chat, ctx({}, config));
+    expect(d.chosen.tier).toBe(3);
+    // Only for that task type and tier.
+    config.routing.successPriors = { docs: { '3': 0.9 }, chat: { '2': 0.9 } };
+    expect(routeWith(chat, ctx({}, config)).chosen.tier).toBe(4);
+  });
+
   it('results that say the cheaper tier fails keep the table’s tier', () => {
     const d = routeWith(chat, ctx({ history: localChat(12, false) }, defaultConfig()));
     expect(d.chosen.tier).toBe(4);
