@@ -23,10 +23,10 @@ export const CHEAPER_TIER_TOLERANCE = 0.05;
 /**
  * Outcomes of the user's own (tests, finished tasks) of this task type on the cheaper tier
  * before it is considered, unless the user set its prior (`routing.successPriors`): as many as
- * the built-in prior is worth. The table is fitted to
- * what a careful engineer accepts (docs/router.md); the priors are guesses, and on priors
- * alone the rule moved 127 of the corpus's 1,963 prompts off the table, 100 of them to a tier
- * their labels do not accept (every chat question to the local coder model).
+ * the built-in prior is worth. The table is fitted to what a careful engineer accepts
+ * (docs/router.md); the built-in priors are guesses, and on them alone the rule moved 127 of
+ * the corpus's 1,963 prompts off the table, 100 of them to a tier their labels do not accept
+ * (every chat question to the local coder model).
  */
 export const CHEAPER_TIER_EVIDENCE = PRIOR_STRENGTH;
 
