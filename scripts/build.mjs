@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { providersToKeep, slimPriceSource } from './genai-prices-slim.mjs';
+import { routerFoldDigest } from './router-fold-code.mjs';
 import { inkOutputCache } from './ink-output-cache.mjs';
 
 // The price data is bundled, so its version is fixed at build time (src/catalog/price-version.ts).
@@ -116,6 +117,9 @@ const genaiPricesForKirikae = {
   },
 };
 
+// The router figures' checkpoint is keyed by the code that folds it (scripts/router-fold-code.mjs).
+const routerFoldCode = JSON.stringify(routerFoldDigest());
+
 const minify = process.env.KIRIKAE_MINIFY !== '0';
 rmSync('dist', { recursive: true, force: true });
 await build({
@@ -138,6 +142,7 @@ await build({
     'process.env.NODE_ENV': '"production"',
     __GENAI_PRICES_VERSION__: JSON.stringify(genaiPrices),
     __CUE_NEEDS__: cueNeedsTable,
+    __ROUTER_FOLD_CODE__: routerFoldCode,
   },
   plugins: [yogaWithoutFetch, zodEnglishOnly, genaiPricesForKirikae, inkOutputCache],
   minifyWhitespace: minify,
@@ -166,6 +171,7 @@ await build({
     'process.env.NODE_ENV': '"production"',
     __GENAI_PRICES_VERSION__: JSON.stringify(genaiPrices),
     __CUE_NEEDS__: cueNeedsTable,
+    __ROUTER_FOLD_CODE__: routerFoldCode,
     // Only price-version.ts reads it, and only when the define above is missing.
     'import.meta.url': '__kirikaeModuleUrl',
   },

@@ -1,8 +1,9 @@
 // genai-prices carries every provider it knows (43 in 0.1.8, ~790 KB of object literal), and a
 // bundle evaluates all of it at start: ~24 ms of every `kirikae route`. kirikae prices through a
 // handful (src/catalog/price-providers.ts), so the bundles carry only those, plus the providers
-// they fall back to for a model (OpenRouter falls back to OpenAI's, Anthropic's … entries). The
-// entries kept are the package's own objects, written out again; nothing is edited.
+// they fall back to for a model (in 0.1.8 Google's entries fall back to Anthropic's, for Claude
+// on Vertex). The entries kept are the package's own objects, written out again; nothing is
+// edited.
 import { isDeepStrictEqual } from 'node:util';
 
 /** The data array's bounds in the package's ES module build: `const E = [` … `\n], J = {`. */

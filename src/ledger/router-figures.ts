@@ -30,6 +30,16 @@ import { addMonths, monthOfDate } from './time.js';
 /** Bump when the state below changes shape or meaning. */
 const FIGURES_FORMAT = 1;
 
+/**
+ * The state holds what the fold code made of each record (outputs divided by a model family's
+ * ratio, families by name, the last SPEED_SAMPLES speeds), so a checkpoint written by other code
+ * must not be read: the build names the code by a digest of the files that decide it
+ * (scripts/router-fold-code.mjs). Run from source there is none, and FIGURES_FORMAT
+ * is the only guard.
+ */
+declare const __ROUTER_FOLD_CODE__: string | undefined;
+const FOLD_CODE = typeof __ROUTER_FOLD_CODE__ === 'string' ? __ROUTER_FOLD_CODE__ : 'source';
+
 /** Records held before they are handed to the folds: the learn fold sorts a batch at once. */
 const BATCH = 4096;
 
@@ -136,6 +146,7 @@ export async function readRouterFigures(
   // sits (a task's earlier models count against their tier), and the month spend is counted for.
   const depends = [
     FIGURES_FORMAT,
+    FOLD_CODE,
     month,
     config.routing.successPriors ?? null,
     TIERS.map((tier) => tierModels(config, tier)),

@@ -38,20 +38,32 @@ export type SuccessTable = Record<TaskType, Record<Tier, SuccessRate>> & {
  */
 export const PRIOR_STRENGTH = 8;
 
+type PriorOverrides = Partial<Record<TaskType, Record<string, number>>>;
+
+/** The user's priors for a task type, by tier (keys as `routing.successPriors` writes them). */
+function statedPriors(overrides: PriorOverrides, type: TaskType): Map<Tier, number> {
+  const stated = new Map<Tier, number>();
+  for (const [key, p] of Object.entries(overrides[type] ?? {})) {
+    const tier = Number(key);
+    if (isTier(tier) && Number.isFinite(p)) stated.set(tier, Math.min(1, Math.max(0, p)));
+  }
+  return stated;
+}
+
 /** Built-in priors with the user's `routing.successPriors` laid over them. */
-export function mergePriors(
-  overrides: Partial<Record<TaskType, Record<string, number>>> = {},
-): SuccessPriors {
+export function mergePriors(overrides: PriorOverrides = {}): SuccessPriors {
   const merged = {} as SuccessPriors;
   for (const type of TASK_TYPES) {
     const row = { ...DEFAULT_SUCCESS_PRIORS[type] };
-    for (const [key, p] of Object.entries(overrides[type] ?? {})) {
-      const tier = Number(key);
-      if (isTier(tier) && Number.isFinite(p)) row[tier] = Math.min(1, Math.max(0, p));
-    }
+    for (const [tier, p] of statedPriors(overrides, type)) row[tier] = p;
     merged[type] = row;
   }
   return merged;
+}
+
+/** Whether the user set this task type's prior on this tier (it is then theirs, not built in). */
+export function priorIsStated(overrides: PriorOverrides, type: TaskType, tier: Tier): boolean {
+  return statedPriors(overrides, type).has(tier);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { KirikaeError } from '../core/errors.js';
 import { TIER_NAMES, type Tier } from '../core/tier.js';
 import { isLocalRoute } from './budget.js';
-import { PRIOR_STRENGTH } from './calibration.js';
+import { PRIOR_STRENGTH, priorIsStated } from './calibration.js';
 import { percent } from './format.js';
 import {
   compareCandidates,
@@ -192,7 +192,7 @@ export function chooseRoute(
       } else if (pAt(tier) >= pAt(tableTier) - CHEAPER_TIER_TOLERANCE) {
         const seen = stats.success[taskType][tier].n;
         // A prior the user set (routing.successPriors) is their word, not the built-in guess.
-        const stated = config.routing.successPriors[taskType]?.[String(tier)] !== undefined;
+        const stated = priorIsStated(config.routing.successPriors, taskType, tier);
         if (seen >= CHEAPER_TIER_EVIDENCE || stated) eligible.add(tier);
         else
           skippedTiers.push(

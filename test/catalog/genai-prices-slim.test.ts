@@ -80,6 +80,27 @@ describe('genai-prices cut to the providers kirikae prices through', () => {
     expect(priced).toBeGreaterThan(200);
   });
 
+  it('prices through a provider’s fallbacks, and a dated id, as the package does', () => {
+    const usage = { input_tokens: 10_000, output_tokens: 500 };
+    const timestamp = new Date('2026-12-01');
+    let checked = 0; // prices found through a fallback
+    for (const provider of kept) {
+      for (const fallback of provider.fallback_model_providers ?? []) {
+        const models = kept.find((p) => p.id === fallback)!.models;
+        for (const model of models) {
+          for (const id of [model.id, `${model.id}-20251001`]) {
+            const options = { providerId: provider.id, timestamp };
+            const expected = genai.calcPrice(usage, id, options);
+            expect(cut.calcPrice(usage, id, options)).toEqual(expected);
+            if (expected) checked += 1;
+          }
+        }
+      }
+    }
+    // Google's entries fall back to Anthropic's in 0.1.8 (Claude on Vertex).
+    expect(checked).toBeGreaterThan(10);
+  });
+
   it('prices the catalog overrides that borrow another provider’s entry', () => {
     for (const o of CATALOG_OVERRIDES) {
       if (!o.priceAs) continue;

@@ -25,8 +25,11 @@ import { closedPort, ensureBuilt, kirikae, ROOT, sandbox, type Sandbox } from '.
 
 // @ts-expect-error -- a build script in plain JavaScript
 import { providersToKeep } from '../../scripts/genai-prices-slim.mjs';
+// @ts-expect-error -- a build script in plain JavaScript
+import { routerFoldDigest } from '../../scripts/router-fold-code.mjs';
 
 const keep = providersToKeep as (ids: string[], find: typeof findProvider) => { id: string }[];
+const foldDigest = routerFoldDigest as (root?: string) => string;
 let box: Sandbox;
 let cacheDir: string;
 let env: Record<string, string>;
@@ -349,7 +352,8 @@ describe('the fast path and undici', () => {
       .map((p) => p.id)
       .sort();
     const carried = (text: string) =>
-      [...text.matchAll(/\bid:\s*"([\w-]+)",\s*name:\s*"[^"]*",\s*pricing_urls:/g)]
+      // Minified, keys are bare (`id:"…"`); with KIRIKAE_MINIFY=0 they keep JSON's quotes.
+      [...text.matchAll(/"?\bid"?:\s*"([\w-]+)",\s*"?name"?:\s*"[^"]*",\s*"?pricing_urls"?:/g)]
         .map((m) => m[1])
         .sort();
     expect(carried(readFileSync(join(ROOT, 'dist/route.cjs'), 'latin1'))).toEqual(expected);
@@ -373,6 +377,19 @@ describe('the fast path and undici', () => {
     const cloud = [out.chosen, ...out.alternatives].filter((r) => !r.model.startsWith('ollama/'));
     expect(cloud.length).toBeGreaterThan(0);
     for (const r of cloud) expect(typeof r.estimate.usdP50, r.model).toBe('number');
+  });
+
+  it('names the router figures’ fold code in both bundles (the checkpoint key)', () => {
+    const digest = foldDigest(ROOT);
+    expect(digest).toMatch(/^[0-9a-f]{16}$/);
+    const route = readFileSync(join(ROOT, 'dist/route.cjs'), 'latin1');
+    expect(route).toContain(`"${digest}"`);
+    expect(route).not.toContain('__ROUTER_FOLD_CODE__');
+    const chunks = join(ROOT, 'dist/chunks');
+    const withIt = readdirSync(chunks).filter((f) =>
+      readFileSync(join(chunks, f), 'utf8').includes(`"${digest}"`),
+    );
+    expect(withIt.length).toBeGreaterThan(0);
   });
 
   let stub: OllamaStub;

@@ -153,6 +153,21 @@ describe('the router figures from the ledger checkpoints', () => {
     expect(figures.stats.success.chat[3].n).toBeGreaterThan(0);
   });
 
+  it('agree with a torn last line, later completed, and a record filed under the other month', async () => {
+    // A this-month call in last month's file counts in this month's spend, as history.since does.
+    appendFileSync(
+      file('2026-11'),
+      jsonl([call({ ts: '2026-12-01T00:00:01.000Z', costUsd: 0.5, taskType: 'docs' })]),
+    );
+    const last = jsonl([call({ ts: '2026-12-09T10:00:00.000Z', costUsd: 0.25 })]);
+    appendFileSync(file('2026-12'), last.slice(0, 40));
+    const torn = await expectSame(dir);
+    expect(torn.spend.spentUsd).toBeGreaterThan(0.5);
+    appendFileSync(file('2026-12'), last.slice(40));
+    const whole = await expectSame(dir);
+    expect(whole.spend.spentUsd).toBeCloseTo(torn.spend.spentUsd + 0.25, 9);
+  });
+
   it('follow a change of the success priors or of the tiers', async () => {
     await expectSame(dir);
     const priors = defaultConfig();

@@ -627,6 +627,9 @@ describe('route: a cheaper neighbour tier needs the user’s own results', () =>
     config.routing.successPriors = { chat: { '3': 0.9 } };
     const d = routeWith(chat, ctx({}, config));
     expect(d.chosen.tier).toBe(3);
+    // Keyed as mergePriors reads it.
+    config.routing.successPriors = { chat: { '03': 0.9 } };
+    expect(routeWith(chat, ctx({}, config)).chosen.tier).toBe(3);
     // Only for that task type and tier.
     config.routing.successPriors = { docs: { '3': 0.9 }, chat: { '2': 0.9 } };
     expect(routeWith(chat, ctx({}, config)).chosen.tier).toBe(4);
