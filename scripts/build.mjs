@@ -8,7 +8,11 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { providersToKeep, slimPriceSource } from './genai-prices-slim.mjs';
+import {
+  priceSourceForKirikae,
+  providersToKeep,
+  unitAncestors,
+} from './genai-prices-for-kirikae.mjs';
 import { routerFoldDigest } from './router-fold-code.mjs';
 import { inkOutputCache } from './ink-output-cache.mjs';
 
@@ -51,19 +55,6 @@ const zodEnglishOnly = {
   },
 };
 
-// genai-prices sorts its unit keys with localeCompare to build lookup keys and to order units,
-// and the first localeCompare initialises ICU's collator: ~15 ms of every start that prices
-// anything (`kirikae route`, the first card). The keys are ASCII identifiers, for which
-// code-unit order is the same order (test/catalog/genai-prices-order.test.ts checks the package's
-// own keys); the patch fails the build when the package no longer has these lines.
-const GENAI_PRICES_COMPARES = [
-  ['t.localeCompare(a)', '(t < a ? -1 : t > a ? 1 : 0)'],
-  [
-    'n.usageKey.localeCompare(s.usageKey)',
-    '(n.usageKey < s.usageKey ? -1 : n.usageKey > s.usageKey ? 1 : 0)',
-  ],
-];
-
 // Runs a few of kirikae's own modules at build time (bundled in memory): `contents` imports them
 // and assigns what the build needs to module.exports.
 async function runSource(contents) {
@@ -91,29 +82,26 @@ async function cueNeeds() {
 }
 const cueNeedsTable = JSON.stringify(await cueNeeds());
 
-// genai-prices as the bundles carry it: only the providers kirikae prices through
-// (scripts/genai-prices-slim.mjs), and its two localeCompare calls replaced (above).
-const pricedProviders = providersToKeep(
-  await runSource(
-    "import { priceDataProviders } from './src/catalog/price-providers.ts';\n" +
-      'module.exports = priceDataProviders();',
+// genai-prices as the bundles carry it (scripts/genai-prices-for-kirikae.mjs): only the
+// providers kirikae prices through, no collator, the unit table's ancestors worked out here.
+const genaiPricesFile = join('node_modules', '@pydantic', 'genai-prices', 'dist', 'index.js');
+const genaiPricesPatch = {
+  providers: providersToKeep(
+    await runSource(
+      "import { priceDataProviders } from './src/catalog/price-providers.ts';\n" +
+        'module.exports = priceDataProviders();',
+    ),
+    (await import('@pydantic/genai-prices')).findProvider,
   ),
-  (await import('@pydantic/genai-prices')).findProvider,
-);
+  ancestors: await unitAncestors(readFileSync(genaiPricesFile, 'utf8')),
+};
 const genaiPricesForKirikae = {
   name: 'genai-prices-for-kirikae',
   setup(b) {
-    b.onLoad({ filter: /@pydantic[\\/]genai-prices[\\/]dist[\\/]index\.js$/ }, (args) => {
-      let source = slimPriceSource(readFileSync(args.path, 'utf8'), pricedProviders);
-      for (const [from, to] of GENAI_PRICES_COMPARES) {
-        if (source.split(from).length !== 2)
-          throw new Error(`genai-prices-without-collator: \`${from}\` is not in ${args.path} once`);
-        source = source.replace(from, to);
-      }
-      if (source.includes('localeCompare'))
-        throw new Error(`genai-prices-without-collator: another localeCompare in ${args.path}`);
-      return { contents: source, loader: 'js' };
-    });
+    b.onLoad({ filter: /@pydantic[\\/]genai-prices[\\/]dist[\\/]index\.js$/ }, (args) => ({
+      contents: priceSourceForKirikae(readFileSync(args.path, 'utf8'), genaiPricesPatch),
+      loader: 'js',
+    }));
   },
 };
 

@@ -12,7 +12,7 @@ export const PRICE_PROVIDER: Readonly<Partial<Record<ProviderId, string>>> = {
 /**
  * Every genai-prices provider a lookup starts from: the ones above and those a catalog override
  * prices through. The build keeps only these (and their fallbacks) of the package's data
- * (scripts/genai-prices-slim.mjs), so a lookup must never name a provider that is not here.
+ * (scripts/genai-prices-for-kirikae.mjs), so a lookup must never name a provider that is not here.
  */
 export function priceDataProviders(): string[] {
   const ids = new Set<string>(Object.values(PRICE_PROVIDER));

@@ -1,6 +1,7 @@
-// scripts/build.mjs replaces genai-prices' two localeCompare calls with a code-unit comparison,
-// so pricing never initialises ICU's collator (~15 ms of start-up). That is only sound while
-// the two orders agree on the keys the package sorts: its unit keys and their dimension names.
+// scripts/genai-prices-for-kirikae.mjs replaces genai-prices' two localeCompare calls with a
+// code-unit comparison, so pricing never initialises ICU's collator (~15 ms of start-up). That
+// is only sound while the two orders agree on the keys the package sorts: its unit keys and
+// their dimension names.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';

@@ -24,7 +24,7 @@ import { startOllamaStub, type OllamaStub } from '../support/ollama-stub.js';
 import { closedPort, ensureBuilt, kirikae, ROOT, sandbox, type Sandbox } from './helpers.js';
 
 // @ts-expect-error -- a build script in plain JavaScript
-import { providersToKeep } from '../../scripts/genai-prices-slim.mjs';
+import { providersToKeep } from '../../scripts/genai-prices-for-kirikae.mjs';
 // @ts-expect-error -- a build script in plain JavaScript
 import { routerFoldDigest } from '../../scripts/router-fold-code.mjs';
 
@@ -347,7 +347,7 @@ describe('the fast path ends as the CLI does', () => {
 
 describe('the fast path and undici', () => {
   it('carries the price data of the providers kirikae prices through, and prices their models', async () => {
-    // scripts/genai-prices-slim.mjs: the package's entries for these, written out again.
+    // scripts/genai-prices-for-kirikae.mjs: the package's entries for these, written out again.
     const expected = keep(priceDataProviders(), findProvider)
       .map((p) => p.id)
       .sort();

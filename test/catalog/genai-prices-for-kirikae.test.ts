@@ -1,6 +1,7 @@
-// The bundles carry only the genai-prices providers kirikae prices through
-// (scripts/genai-prices-slim.mjs). That is only sound while every lookup kirikae makes answers
-// the same from the cut data as from the package's own: checked here on the installed package.
+// The bundles carry genai-prices as scripts/genai-prices-for-kirikae.mjs changes it: only the
+// providers kirikae prices through, no collator, the unit table's ancestors worked out at build
+// time. That is only sound while every lookup kirikae makes answers the same as the package's
+// own: checked here on the installed package, through the whole change the build makes.
 import * as genai from '@pydantic/genai-prices';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,31 +11,74 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG_OVERRIDES } from '../../src/catalog/overrides.js';
 import { PRICE_PROVIDER, priceDataProviders } from '../../src/catalog/price-providers.js';
-// @ts-expect-error -- a build script in plain JavaScript
-import { providersToKeep, slimPriceSource } from '../../scripts/genai-prices-slim.mjs';
+import {
+  priceSourceForKirikae,
+  providersToKeep,
+  slimPriceSource,
+  unitAncestors,
+  // @ts-expect-error -- a build script in plain JavaScript
+} from '../../scripts/genai-prices-for-kirikae.mjs';
 
 type Genai = typeof genai;
+type Ancestors = Record<string, string[]>;
 const keep = providersToKeep as (ids: string[], find: Genai['findProvider']) => genai.Provider[];
 const slim = slimPriceSource as (source: string, providers: genai.Provider[]) => string;
+const ancestorsOf = unitAncestors as (source: string) => Promise<Ancestors>;
+const forKirikae = priceSourceForKirikae as (
+  source: string,
+  patch: { providers: genai.Provider[]; ancestors: Ancestors },
+) => string;
+
+/** The unit table a module's source builds (`X`), exported for the comparison. */
+interface Units {
+  getAllUsageKeys(): Set<string>;
+  ancestorUsageKeys(key: string): Set<string>;
+}
+const UNITS_EXPORT = '\nexport { X as __units };\n';
 
 const packageSource = (): string => {
   const file = createRequire(import.meta.url).resolve('@pydantic/genai-prices');
   return readFileSync(file.replace(/index\.cjs$/, 'index.js'), 'utf8');
 };
 
-describe('genai-prices cut to the providers kirikae prices through', () => {
+describe('genai-prices as the bundles carry it', () => {
   let dir: string;
-  let cut: Genai;
+  let cut: Genai & { __units: Units };
+  let original: { __units: Units };
   let kept: genai.Provider[];
+
+  const load = async <T>(name: string, source: string): Promise<T> => {
+    const file = join(dir, name);
+    writeFileSync(file, source);
+    return (await import(pathToFileURL(file).href)) as T;
+  };
 
   beforeAll(async () => {
     kept = keep(priceDataProviders(), genai.findProvider);
-    dir = mkdtempSync(join(tmpdir(), 'kirikae-genai-slim-'));
-    const file = join(dir, 'index.mjs');
-    writeFileSync(file, slim(packageSource(), kept));
-    cut = (await import(pathToFileURL(file).href)) as Genai;
+    dir = mkdtempSync(join(tmpdir(), 'kirikae-genai-'));
+    const source = packageSource();
+    const ancestors = await ancestorsOf(source);
+    cut = await load(
+      'kirikae.mjs',
+      forKirikae(source, { providers: kept, ancestors }) + UNITS_EXPORT,
+    );
+    original = await load('package.mjs', source + UNITS_EXPORT);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('builds the same unit table, each unit with the same ancestors in the same order', () => {
+    const keys = [...original.__units.getAllUsageKeys()];
+    expect(keys.length).toBeGreaterThan(40);
+    expect([...cut.__units.getAllUsageKeys()]).toEqual(keys);
+    let related = 0;
+    for (const key of keys) {
+      const ancestors = [...original.__units.ancestorUsageKeys(key)];
+      expect([...cut.__units.ancestorUsageKeys(key)], key).toEqual(ancestors);
+      related += ancestors.length;
+    }
+    // A real relation, not empty sets on both sides.
+    expect(related).toBeGreaterThan(50);
+  });
 
   it('keeps every provider a lookup starts from, and what they fall back to', () => {
     const ids = kept.map((p) => p.id);
@@ -112,10 +156,22 @@ describe('genai-prices cut to the providers kirikae prices through', () => {
     }
   });
 
-  it('fails the build on a provider the package no longer has, or a source it cannot cut', () => {
+  it('fails the build on a provider the package no longer has, or a source it cannot change', async () => {
     expect(() => keep(['anthropic', 'no-such-provider'], genai.findProvider)).toThrow(
       /no provider "no-such-provider"/,
     );
     expect(() => slim('export const x = 1;', kept)).toThrow(/is not in the package's source once/);
+    const source = packageSource();
+    const ancestors = await ancestorsOf(source);
+    for (const gone of [
+      't.localeCompare(a)',
+      'const X = new Y(J);',
+      '$(o, i)).map((o) => o.usageKey)',
+    ]) {
+      expect(source.split(gone)).toHaveLength(2);
+      expect(() =>
+        forKirikae(source.replace(gone, 'changed()'), { providers: kept, ancestors }),
+      ).toThrow(/is not in the package's source once/);
+    }
   });
 });
