@@ -383,7 +383,7 @@ describe('the fast path and undici', () => {
     const digest = foldDigest(ROOT);
     expect(digest).toMatch(/^[0-9a-f]{16}$/);
     const route = readFileSync(join(ROOT, 'dist/route.cjs'), 'latin1');
-    expect(route).toContain(`"${digest}"`);
+    expect(route, "dist/ is older than the fold's sources: npm run build").toContain(`"${digest}"`);
     expect(route).not.toContain('__ROUTER_FOLD_CODE__');
     const chunks = join(ROOT, 'dist/chunks');
     const withIt = readdirSync(chunks).filter((f) =>
