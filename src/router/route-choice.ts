@@ -196,7 +196,7 @@ export function chooseRoute(
         if (seen >= CHEAPER_TIER_EVIDENCE || stated) eligible.add(tier);
         else
           skippedTiers.push(
-            `tier ${tier} (${TIER_NAMES[tier]}) not considered: its p(success) ${percent(pAt(tier))} for ${taskType} is the built-in prior until ${CHEAPER_TIER_EVIDENCE} results of yours (${Math.round(seen)} so far)`,
+            `tier ${tier} (${TIER_NAMES[tier]}) not considered: its ${percent(pAt(tier))} for ${taskType} is a built-in guess (${Math.round(seen)} of ${CHEAPER_TIER_EVIDENCE} results of yours)`,
           );
       } else {
         skippedTiers.push(

@@ -84,6 +84,9 @@ export function routeReasons(
           `retry after a failed attempt on tier ${tableTier} (${TIER_NAMES[tableTier]}): not down to the table's tier ${choice.raisedFrom} (${TIER_NAMES[choice.raisedFrom]})`,
         ]),
     ...r.reasons,
+    // Why a cheaper neighbour was not taken comes before the pick's price: the card shows three
+    // reasons, and its own cost line already says what the pick costs.
+    ...(r.chosen && pick.effectiveTier === tableTier ? r.skippedTiers : []),
   ];
   const est = pick.call;
   reasons.push(
@@ -132,7 +135,6 @@ export function routeReasons(
       `runs locally at num_ctx ${numCtxBucket(est.inputTokens + est.outputTokensP90)}; electricity ${usd(est.energyUsd)}`,
     );
   }
-  if (r.chosen && pick.effectiveTier === tableTier) reasons.push(...r.skippedTiers);
   if (r.localOnly && pick.budgetRemoved === undefined && isLocalRoute(pick.id)) {
     reasons.push('budget: cloud routes removed (local-only: Ollama hosts only)');
   }

@@ -608,15 +608,16 @@ describe('route: a cheaper neighbour tier needs the user’s own results', () =>
     // corpus accepts no chat question on the local tier (data/router/corpus.jsonl: [4,2] all).
     const d = routeWith(chat, ctx({}, defaultConfig()));
     expect(d.chosen.tier).toBe(4);
-    expect(d.reasons.join('\n')).toMatch(
-      /tier 3 \(local\) not considered: its p\(success\) \d+% for chat is the built-in prior until 8 results of yours \(0 so far\)/,
+    // Among the first three reasons, the ones the card shows.
+    expect(d.reasons.slice(0, 3).join('\n')).toMatch(
+      /tier 3 \(local\) not considered: its \d+% for chat is a built-in guess \(0 of 8 results of yours\)/,
     );
   });
 
   it('with enough of them, and as good, the cheaper tier is considered and taken', () => {
     const few = routeWith(chat, ctx({ history: localChat(5, true) }, defaultConfig()));
     expect(few.chosen.tier).toBe(4);
-    expect(few.reasons.join('\n')).toMatch(/\(5 so far\)/);
+    expect(few.reasons.join('\n')).toMatch(/\(5 of 8 results of yours\)/);
     const enough = routeWith(chat, ctx({ history: localChat(12, true) }, defaultConfig()));
     expect(enough.chosen.tier).toBe(3);
     expect(enough.chosen.model).toBe('ollama/qwen3-coder:30b');
