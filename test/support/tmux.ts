@@ -60,16 +60,27 @@ export function startTmux(options: {
     capture,
     async waitFor(pattern, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
+      const met = (screen: string) =>
+        typeof pattern === 'function'
+          ? pattern()
+          : typeof pattern === 'string'
+            ? screen.includes(pattern)
+            : pattern.test(screen);
       let screen = '';
       while (Date.now() < deadline) {
         screen = capture();
-        const met =
-          typeof pattern === 'function'
-            ? pattern()
-            : typeof pattern === 'string'
-              ? screen.includes(pattern)
-              : pattern.test(screen);
-        if (met) return screen;
+        if (met(screen)) {
+          // A capture can land while the program is still writing its frame (the pattern on
+          // screen, the lines below it not yet): return a screen the next capture agrees with,
+          // or the last that matched when it changes on (a spinner) or the pattern is gone.
+          for (let i = 0; i < 5; i++) {
+            await new Promise((r) => setTimeout(r, 30));
+            const again = capture();
+            if (again === screen || !met(again)) break;
+            screen = again;
+          }
+          return screen;
+        }
         await new Promise((r) => setTimeout(r, 50));
       }
       throw new Error(`Timed out waiting for ${String(pattern)}. Screen:\n${screen}`);
