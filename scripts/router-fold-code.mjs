@@ -9,6 +9,7 @@ export const ROUTER_FOLD_SOURCES = [
   'src/ledger/router-figures.ts',
   'src/ledger/spend.ts',
   'src/router/calibration.ts',
+  'src/router/history-folds.ts',
   'src/router/learn.ts',
   'src/router/priors.ts',
   'src/router/table.ts',

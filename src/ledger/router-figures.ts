@@ -1,16 +1,16 @@
 import { statSync } from 'node:fs';
 import type { Config } from '../config/schema.js';
 import type { LedgerRecord } from '../core/records.js';
-import { TIERS } from '../core/tier.js';
 import {
-  mergePriors,
-  successFold,
-  type SuccessFold,
-  type SuccessState,
-} from '../router/calibration.js';
-import { learnFold, type LearnFold, type LearnState } from '../router/learn.js';
-import type { HistoryStats } from '../router/session.js';
-import { tierModels, tierOfModel } from '../router/table.js';
+  addToFolds,
+  historyFolds,
+  historyFoldsDepend,
+  snapshotFolds,
+  statsOf,
+  type HistoryFolds,
+  type HistoryFoldsState,
+  type HistoryStats,
+} from '../router/history-folds.js';
 import { foldMonth, type CheckpointFold } from './checkpoint.js';
 import { DEFAULT_MAX_HISTORY } from './history.js';
 import { addToSpend, emptyMonthSpend, type MonthSpend } from './spend.js';
@@ -20,15 +20,16 @@ import { addMonths, monthOfDate } from './time.js';
 /*
  * What `kirikae route` needs from the ledger — the router's learned figures and this month's
  * spend — without decoding every record of two months at each start (~40 ms for 3,000 calls, a
- * sixth of a cold start). The same folds the session runs over its HistoryStore (RouterSession
- * .stats, monthSpendOf) run here over the same two month files, with their state checkpointed
- * next to each (`<month>.router.fold`, checkpoint.ts), so a start folds only what was appended
- * since. This month's checkpoint carries last month's part too: its key names last month's
- * file as it was, so a change there means one full read.
+ * sixth of a cold start). The folds the session runs over its HistoryStore
+ * (router/history-folds.ts, and addToSpend as monthSpendOf adds) run here over the same two
+ * month files, with their state checkpointed next to each (`<month>.router.fold`,
+ * checkpoint.ts), so a start folds only what was appended since. This month's checkpoint
+ * carries last month's part too: its key names last month's file as it was, so a change there
+ * means one full read.
  */
 
 /** Bump when the state below changes shape or meaning. */
-const FIGURES_FORMAT = 1;
+const FIGURES_FORMAT = 2;
 
 /**
  * The state holds what the fold code made of each record (outputs divided by a model family's
@@ -44,8 +45,7 @@ const FOLD_CODE = typeof __ROUTER_FOLD_CODE__ === 'string' ? __ROUTER_FOLD_CODE_
 const BATCH = 4096;
 
 interface FiguresState {
-  learn: LearnState;
-  success: SuccessState;
+  folds: HistoryFoldsState;
   spend: MonthSpend;
   records: number;
 }
@@ -56,20 +56,14 @@ interface FoldSettings {
 }
 
 class FiguresFold implements CheckpointFold<FiguresState> {
-  private readonly learn: LearnFold;
-  private readonly success: SuccessFold;
+  private readonly folds: HistoryFolds;
   private readonly spend: MonthSpend;
   private records: number;
   private batch: LedgerRecord[] = [];
 
   constructor(settings: FoldSettings, state: FiguresState | undefined) {
     const { config, month } = settings;
-    this.learn = learnFold(state?.learn);
-    this.success = successFold(
-      mergePriors(config.routing.successPriors),
-      (model) => tierOfModel(config, model) ?? undefined,
-      state?.success,
-    );
+    this.folds = historyFolds(config, state?.folds);
     this.spend = state?.spend ?? emptyMonthSpend(month);
     this.records = state?.records ?? 0;
   }
@@ -83,16 +77,14 @@ class FiguresFold implements CheckpointFold<FiguresState> {
 
   private flush(): void {
     if (!this.batch.length) return;
-    this.learn.add(this.batch, 0);
-    this.success.add(this.batch, 0);
+    addToFolds(this.folds, this.batch, 0);
     this.batch = [];
   }
 
   snapshot(): FiguresState {
     this.flush();
     return {
-      learn: this.learn.snapshot(),
-      success: this.success.snapshot(),
+      folds: snapshotFolds(this.folds),
       spend: this.spend,
       records: this.records,
     };
@@ -101,7 +93,7 @@ class FiguresFold implements CheckpointFold<FiguresState> {
   figures(): RouterFigures {
     this.flush();
     return {
-      stats: { ...this.learn.stats(), success: this.success.table() },
+      stats: statsOf(this.folds),
       spend: this.spend,
       records: this.records,
     };
@@ -142,15 +134,9 @@ export async function readRouterFigures(
   const month = monthOfDate(now);
   const previous = addMonths(month, -1);
   const settings = { config, month };
-  // Everything the folds depend on besides the records: the success priors, where each model
-  // sits (a task's earlier models count against their tier), and the month spend is counted for.
-  const depends = [
-    FIGURES_FORMAT,
-    FOLD_CODE,
-    month,
-    config.routing.successPriors ?? null,
-    TIERS.map((tier) => tierModels(config, tier)),
-  ];
+  // Everything the state depends on besides the records: the code, the month the spend is
+  // counted for, and what of the config the folds read.
+  const depends = [FIGURES_FORMAT, FOLD_CODE, month, historyFoldsDepend(config)];
   // Taken before it is read: an append during the read makes the key older, never newer.
   const previousFile = fileIdentity(monthFile(dir, previous));
   const before = await foldMonth<FiguresState, FiguresFold>(

@@ -1,16 +1,18 @@
 import type { Config } from '../config/schema.js';
 import type { Message, ToolSpec } from '../core/message.js';
 import type { LedgerRecord } from '../core/records.js';
-import { mergePriors, successFold, type SuccessFold, type SuccessTable } from './calibration.js';
 import type { SentState } from './cache.js';
-import { learnFold, type LearnFold, type LearnedStats } from './learn.js';
-import { tierOfModel } from './table.js';
+import {
+  addToFolds,
+  historyFolds,
+  statsOf,
+  type HistoryFolds,
+  type HistoryStats,
+} from './history-folds.js';
 import { TokenCounter, countRequest, type RequestTokens } from './tokens.js';
 import type { RouteOverride } from './types.js';
 
-export interface HistoryStats extends LearnedStats {
-  success: SuccessTable;
-}
+export type { HistoryStats } from './history-folds.js';
 
 /**
  * What the router remembers across turns of one session: token counts of every message seen,
@@ -32,7 +34,7 @@ export class RouterSession {
         version?: number;
         config: Config;
         stats: HistoryStats;
-        folds: { learn: LearnFold; success: SuccessFold };
+        folds: HistoryFolds;
       }
     | undefined;
 
@@ -118,19 +120,9 @@ export class RouterSession {
       memo.config === config &&
       history.length > memo.length &&
       history[memo.length - 1] === memo.last;
-    const folds = appended
-      ? memo.folds
-      : {
-          learn: learnFold(),
-          success: successFold(
-            mergePriors(config.routing.successPriors),
-            (model) => tierOfModel(config, model) ?? undefined,
-          ),
-        };
-    const from = appended ? memo.length : 0;
-    folds.learn.add(history, from);
-    folds.success.add(history, from);
-    const stats = { ...folds.learn.stats(), success: folds.success.table() };
+    const folds = appended ? memo.folds : historyFolds(config);
+    addToFolds(folds, history, appended ? memo.length : 0);
+    const stats = statsOf(folds);
     this.statsMemo = {
       history,
       length: history.length,
