@@ -53,6 +53,11 @@ export interface RouteRequest {
   override?: RouteOverride;
   classification?: Classification;
   facts?: SessionFacts;
+  /**
+   * Tools this turn sends after the sources' own (delegate mode's `delegate`), in the order the
+   * turn sends them: they are part of the request the estimate prices and the cache check reads.
+   */
+  extraTools?: readonly ToolSpec[];
 }
 
 export interface Routing {
@@ -89,7 +94,9 @@ export function createRouting(sources: RoutingSources): Routing {
         {
           prompt: request.prompt,
           system: sources.system,
-          tools: sources.tools,
+          tools: request.extraTools?.length
+            ? [...sources.tools, ...request.extraTools]
+            : sources.tools,
           messages: request.messages ?? [],
           ...(request.override ? { override: request.override } : {}),
           ...(request.classification ? { classification: request.classification } : {}),

@@ -1,5 +1,5 @@
 import type { Config, RoutingRule } from '../config/schema.js';
-import type { Message } from '../core/message.js';
+import type { Message, ToolSpec } from '../core/message.js';
 import type { TaskType } from '../core/task.js';
 import type { Tier } from '../core/tier.js';
 import type { RouteRequest, Routing } from '../router/context.js';
@@ -40,6 +40,8 @@ export interface RouteFlowDeps {
   notify(level: Notice['level'], text: string): void;
   /** What the conversation says about the next prompt (the task it continues). */
   facts?: () => SessionFacts;
+  /** Tools the next turn sends beyond the usual ones (delegate mode's `delegate` tool). */
+  extraTools?: () => readonly ToolSpec[];
 }
 
 /**
@@ -60,9 +62,12 @@ export class RouteFlow {
   /** Every decision of the card, with the conversation's facts. */
   private decide(request: RouteRequest): RouteDecision {
     const facts = this.deps.facts?.();
-    return this.deps.routing.decide(
-      facts && Object.keys(facts).length ? { ...request, facts } : request,
-    );
+    const extraTools = this.deps.extraTools?.() ?? [];
+    return this.deps.routing.decide({
+      ...request,
+      ...(facts && Object.keys(facts).length ? { facts } : {}),
+      ...(extraTools.length ? { extraTools } : {}),
+    });
   }
 
   /** Decides a prompt's route; `auto` says whether it may run without showing the card. */

@@ -2,6 +2,7 @@ import type { ConfigStore } from '../config/config-store.js';
 import type { LedgerRecord } from '../core/records.js';
 import { conversationModelsOf, resumedItems } from './resume-view.js';
 import { delegateCard, toggleDelegate } from '../delegate/card.js';
+import { delegateToolSpec } from '../delegate/tool.js';
 import type { DelegatePlan } from '../delegate/session.js';
 import type { Message } from '../core/message.js';
 import type { Tier } from '../core/tier.js';
@@ -122,6 +123,7 @@ export class Session implements AppController {
       saveRule: (rule) => this.settings.saveRule(rule),
       notify: (level, text) => this.notify(level, text),
       facts: () => this.turns.sessionFacts(),
+      extraTools: () => (this.delegate ? [delegateToolSpec()] : []),
     });
     this.turns = new TurnFlow(
       {

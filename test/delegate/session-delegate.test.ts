@@ -48,4 +48,34 @@ describe('delegate mode in the session', () => {
       kit.close();
     }
   });
+
+  it('the card prices the request the planner is sent: its cache is warm on the next delegated turn', async () => {
+    const kit = await startSession(stubs, {
+      config: { local: { memoryBudgetGb: 64, reserveGb: 0 } },
+    });
+    const { session } = kit;
+    try {
+      session.setDelegate(true);
+      session.submit('fix the typo in README.md');
+      const first = (await until(session, (s) => s.proposal !== undefined)).proposal!;
+      const planner = first.options[first.selected]!;
+      expect(planner.coldCache).toBe(true);
+
+      stubs.anthropic.steps.push({ text: ['Nothing to hand off.'] });
+      session.acceptRoute();
+      await until(session, (s) => s.transcript.some((i) => i.kind === 'turn'));
+
+      // The planner was sent the delegate tool. The card counts it too, so the next card of the
+      // task reads that prefix as warm; before, it counted the tools without it, saw another
+      // request, and priced every delegated turn as a cold one.
+      session.submit('now check the other docs for the same typo');
+      const next = (await until(session, (s) => s.proposal !== undefined)).proposal!;
+      const again = next.options[next.selected]!;
+      expect(again.model).toBe(planner.model);
+      expect(again.coldCache).toBe(false);
+      expect(again.estimate.cacheReadTokens).toBeGreaterThan(0);
+    } finally {
+      kit.close();
+    }
+  });
 });
