@@ -136,7 +136,7 @@ function unavailableKind(reason: string): KirikaeError['kind'] {
   return 'config';
 }
 
-function reportEvent(event: TurnEvent, io: CommandIO, echo: boolean, executor?: string): void {
+function reportEvent(event: TurnEvent, io: CommandIO, echo: boolean): void {
   if (event.type === 'fallback') {
     io.stderr.write(`kirikae: ${event.error.describe()} — ${event.notice}\n`);
     return;
@@ -152,7 +152,7 @@ function reportEvent(event: TurnEvent, io: CommandIO, echo: boolean, executor?: 
   }
   if (event.type !== 'agent') return;
   const e = event.event;
-  if (executor && event.model === executor) {
+  if (event.role === 'executor') {
     // The executor's words reach the planner as its result, not the user's stdout.
     if (e.type === 'tool_result')
       io.stderr.write(`  ↳ ${e.ok ? '✓' : '✗'} ${e.name} ${e.summary}\n`);
@@ -243,10 +243,10 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
       },
       kit.runner,
       (event) => {
-        const planner = event.type !== 'agent' || event.model !== executor;
+        const planner = event.type !== 'agent' || event.role !== 'executor';
         if (planner && event.type === 'agent' && event.event.type === 'text')
           text += event.event.text;
-        reportEvent(event, io, !args.json, executor);
+        reportEvent(event, io, !args.json);
       },
     );
     if (args.yes && result.outcome === 'ok' && result.agent?.filesChanged.length) {

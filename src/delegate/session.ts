@@ -85,7 +85,7 @@ export function delegationFor(
         book(record);
         return record;
       },
-      onEvent: (event) => onEvent({ type: 'agent', model: executor, event }),
+      onEvent: (event) => onEvent({ type: 'agent', model: executor, event, role: 'executor' }),
       settle: (failure) => void settleAttempt(executor, failure, [], plan, deps),
     });
   }, limits);

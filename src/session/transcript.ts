@@ -38,7 +38,12 @@ export function newLive(model: string, tier: Tier | null, now: number): LiveTurn
 function flushLive(view: TranscriptView): TranscriptView {
   const live = view.live;
   if (!live?.text.trim()) return view;
-  const flushed = pushItems(view, { kind: 'assistant', text: live.text, model: live.model });
+  const flushed = pushItems(view, {
+    kind: 'assistant',
+    text: live.text,
+    model: live.model,
+    ...(live.executor ? { executor: live.executor } : {}),
+  });
   return { ...flushed, live: { ...live, text: '' } };
 }
 
@@ -85,7 +90,13 @@ export function applyTurnEvent(
     case 'call':
       return view;
     case 'agent':
-      return applyAgentEvent(view, event.event, event.model, now);
+      return applyAgentEvent(
+        view,
+        event.event,
+        event.model,
+        event.role === 'executor' ? event.model : undefined,
+        now,
+      );
   }
 }
 
@@ -93,9 +104,20 @@ function applyAgentEvent(
   view: TranscriptView,
   event: Extract<TurnEvent, { type: 'agent' }>['event'],
   model: string,
+  /** The executor's model when a delegated sub-task's executor sent the event. */
+  executor: string | undefined,
   now: number,
 ): TranscriptView {
+  // Who speaks changes: what the other one said is finished.
+  if (event.type === 'text' && view.live && view.live.executor !== executor) view = flushLive(view);
   const live = view.live;
+  // The executor's notices name it: the user talks to the planner.
+  const said = (text: string) => (executor ? `executor ${executor}: ${text}` : text);
+  // The live line says whether the executor is at work (the planner's model stays its model).
+  const mark = (l: LiveTurn): LiveTurn => {
+    const { executor: _was, ...rest } = l;
+    return executor ? { ...rest, executor } : rest;
+  };
   switch (event.type) {
     case 'text': {
       if (!live) return view;
@@ -104,19 +126,19 @@ function applyAgentEvent(
       const tokens = Math.ceil(event.text.length / 4);
       return {
         ...view,
-        live: {
+        live: mark({
           ...rest,
           text: live.text + event.text,
           status: 'streaming',
           firstTokenAt: live.firstTokenAt ?? now,
           outputTokens: live.outputTokens + tokens,
-        },
+        }),
       };
     }
     case 'tool_start': {
       const flushed = flushLive(view);
       return flushed.live
-        ? { ...flushed, live: { ...flushed.live, status: 'tool', tool: event.name } }
+        ? { ...flushed, live: mark({ ...flushed.live, status: 'tool', tool: event.name }) }
         : flushed;
     }
     case 'tool_result': {
@@ -126,21 +148,22 @@ function applyAgentEvent(
         summary: event.summary,
         ok: event.ok,
         ...(event.diff ? { detail: event.diff } : {}),
+        ...(executor ? { executor } : {}),
       });
       return pushed.live
-        ? { ...pushed, live: { ...pushed.live, status: 'waiting', tool: undefined } }
+        ? { ...pushed, live: mark({ ...pushed.live, status: 'waiting', tool: undefined }) }
         : pushed;
     }
     case 'notice':
-      return pushItems(view, { kind: 'notice', level: 'warn', text: event.message });
+      return pushItems(view, { kind: 'notice', level: 'warn', text: said(event.message) });
     case 'warning':
       // Ollama dropped context silently: said on the turn, and booked on the call record.
-      return pushItems(view, { kind: 'notice', level: 'warn', text: event.warning.message });
+      return pushItems(view, { kind: 'notice', level: 'warn', text: said(event.warning.message) });
     case 'retry': {
       const pushed = pushItems(view, {
         kind: 'notice',
         level: 'warn',
-        text: `${event.message} · retrying in ${Math.ceil(event.delayMs / 1000)} s (attempt ${event.attempt + 1} of ${event.maxAttempts})`,
+        text: `${said(event.message)} · retrying in ${Math.ceil(event.delayMs / 1000)} s (attempt ${event.attempt + 1} of ${event.maxAttempts})`,
       });
       // The live line counts the wait down ("429 from Anthropic · retrying in 18 s · f …").
       const reason = `${event.kind === 'rate_limit' ? '429' : event.kind.replace('_', ' ')} from ${PROVIDER_LABELS[event.provider]}`;
@@ -149,8 +172,12 @@ function applyAgentEvent(
         : pushed;
     }
     case 'model_call':
-      // The call's text is final: move it out of the live region.
-      return flushLive({ ...view, live: live && { ...live, model, retry: undefined } });
+      // The call's text is final: move it out of the live region. An executor's call leaves
+      // the turn's model as it is: the executor works for it.
+      return flushLive({
+        ...view,
+        live: live && mark({ ...live, ...(executor ? {} : { model }), retry: undefined }),
+      });
     default:
       return view;
   }

@@ -53,7 +53,13 @@ export interface TurnPlan {
 export type TurnEvent =
   | { type: 'attempt'; model: string; tier: Tier | null; fallbackFrom: string[] }
   | ({ type: 'residency'; model: string } & Omit<PlacedModel, 'host'> & { host: string })
-  | { type: 'agent'; model: string; event: AgentEvent }
+  | {
+      type: 'agent';
+      model: string;
+      event: AgentEvent;
+      /** The event came from a delegated sub-task's executor, not the turn's own model. */
+      role?: 'executor';
+    }
   | { type: 'call'; record: CallRecord }
   | { type: 'fallback'; from: string; to: string; error: KirikaeError; notice: string };
 

@@ -59,8 +59,24 @@ export interface RouteProposal {
 
 export type TranscriptItem =
   | { id: number; kind: 'user'; text: string }
-  | { id: number; kind: 'assistant'; text: string; model: string }
-  | { id: number; kind: 'tool'; name: string; summary: string; ok: boolean; detail?: string }
+  | {
+      id: number;
+      kind: 'assistant';
+      text: string;
+      model: string;
+      /** Said by a delegated turn's executor (this model), not by the model the user talks to. */
+      executor?: string;
+    }
+  | {
+      id: number;
+      kind: 'tool';
+      name: string;
+      summary: string;
+      ok: boolean;
+      detail?: string;
+      /** Run by a delegated turn's executor (this model). */
+      executor?: string;
+    }
   | {
       id: number;
       kind: 'turn';
@@ -92,6 +108,8 @@ export interface LiveTurn {
   outputTokens: number;
   /** Waiting to retry the same call: "429 from Anthropic", and when the wait ends (ms). */
   retry?: { reason: string; until: number };
+  /** The text streaming is a delegated sub-task's executor's (this model). */
+  executor?: string;
 }
 
 export interface ApprovalView {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadTokenizer, countTextTokens } from '../../src/router/tokenizer.js';
 import { runTurn, type TurnEvent } from '../../src/session/turn-runner.js';
+import { applyTurnEvent, EMPTY_TRANSCRIPT, newLive } from '../../src/session/transcript.js';
 import { delegationReport } from '../../src/ledger/delegation.js';
 import { startAllStubs, type AllStubs } from '../support/all-stubs.js';
 import {
@@ -129,12 +130,35 @@ describe('delegation end to end', () => {
       books.reduce((s, r) => s + (r.costUsd ?? 0), 0),
       12,
     );
-    // Executor events are marked with the executor's model.
+    // Executor events are marked with the executor's model and role.
     expect(
       events.some(
-        (e) => e.type === 'agent' && e.model === EXECUTOR && e.event.type === 'tool_result',
+        (e) =>
+          e.type === 'agent' &&
+          e.model === EXECUTOR &&
+          e.role === 'executor' &&
+          e.event.type === 'tool_result',
       ),
     ).toBe(true);
+    // The transcript sets the executor's steps apart, and keeps the planner's own.
+    let view = { ...EMPTY_TRANSCRIPT, live: newLive(PLANNER, 0, 0) };
+    for (const e of events) view = applyTurnEvent(view, e, 0);
+    const shown = view.items.flatMap((i) =>
+      i.kind === 'tool'
+        ? [`${i.name} ${i.executor ?? '-'}`]
+        : i.kind === 'assistant'
+          ? [`text ${i.executor ?? '-'}`]
+          : [],
+    );
+    expect(shown).toEqual([
+      `edit_file ${EXECUTOR}`,
+      `text ${EXECUTOR}`,
+      'delegate -',
+      'read_file -',
+      'text -',
+    ]);
+    expect(view.live?.model).toBe(PLANNER);
+    expect(view.live?.executor).toBeUndefined();
   });
 
   it('applies approvals to the executor tools: a denied write stays denied', async () => {

@@ -7,6 +7,8 @@ import { Answer } from '../../src/ui/components/answer.js';
 import { ApprovalDialog } from '../../src/ui/components/approval-dialog.js';
 import { CodeBlock } from '../../src/ui/components/code-block.js';
 import { InputBox } from '../../src/ui/components/input-box.js';
+import { LiveTurnView } from '../../src/ui/components/live-turn.js';
+import { TranscriptItemView } from '../../src/ui/components/transcript-item.js';
 import { fromText } from '../../src/ui/input-model.js';
 import { loadTheme } from '../../src/ui/theme.js';
 import { ThemeContext } from '../../src/ui/theme-context.js';
@@ -83,5 +85,64 @@ describe('/clear', () => {
     app.update({ clearEpoch: 1 });
     await ui.settle();
     expect(ui.stdout.frames.some((f) => f.includes('\x1b[2J\x1b[3J\x1b[H'))).toBe(true);
+  });
+});
+
+describe('delegated work in the transcript', () => {
+  const EXECUTOR = 'ollama/qwen3-coder:30b';
+  it("sets the executor's steps apart from the planner's and names it", () => {
+    const tool = draw(
+      <TranscriptItemView
+        item={{
+          id: 1,
+          kind: 'tool',
+          name: 'edit_file',
+          summary: 'src/math.js +1 −1',
+          ok: true,
+          executor: EXECUTOR,
+        }}
+      />,
+    );
+    expect(tool).toBe('  ↳ ⏺ edit_file src/math.js +1 −1');
+    const said = draw(
+      <TranscriptItemView
+        item={{
+          id: 2,
+          kind: 'assistant',
+          text: 'Replaced a - b.',
+          model: EXECUTOR,
+          executor: EXECUTOR,
+        }}
+      />,
+    );
+    expect(said).toContain(`  ↳ executor ${EXECUTOR}\n  Replaced a - b.`);
+    const own = draw(
+      <TranscriptItemView
+        item={{ id: 3, kind: 'tool', name: 'delegate', summary: 'done', ok: true }}
+      />,
+    );
+    expect(own).toBe('⏺ delegate done');
+  });
+
+  it('the live line says when the executor is at work', () => {
+    const frame = draw(
+      <LiveTurnView
+        live={{
+          model: 'anthropic/claude-opus-4-6',
+          tier: 0,
+          text: '',
+          status: 'tool',
+          tool: 'bash',
+          startedAt: 0,
+          outputTokens: 0,
+          executor: EXECUTOR,
+        }}
+        maxLines={5}
+        now={2000}
+      />,
+    );
+    expect(frame).toContain(
+      `● anthropic/claude-opus-4-6 · executor ${EXECUTOR} · running bash · 2 s`,
+    );
   });
 });

@@ -60,8 +60,9 @@ export function LiveTurnView({
       {tail.hidden ? <Text color={theme.colors.muted}>… {tail.hidden} lines above</Text> : null}
       {live.text ? <Answer text={tail.text} live /> : null}
       <Text color={theme.colors.muted}>
-        <Text color={tierColor(theme, live.tier)}>● {live.model}</Text> · {what} ·{' '}
-        {seconds.toFixed(0)} s · Esc to interrupt
+        <Text color={tierColor(theme, live.tier)}>● {live.model}</Text>
+        {live.executor ? ` · executor ${live.executor}` : ''} · {what} · {seconds.toFixed(0)} s ·
+        Esc to interrupt
       </Text>
     </Box>
   );

@@ -23,7 +23,14 @@ export function TranscriptItemView({ item }: { item: TranscriptItem }) {
         </Box>
       );
     case 'assistant':
-      return (
+      // An executor's words are indented under a line that names it: the user talks to the
+      // planner, and what the executor said reached the planner as its result.
+      return item.executor ? (
+        <Box flexDirection="column" marginTop={1} paddingLeft={2}>
+          <Text color={theme.colors.muted}>↳ executor {sanitize(item.executor)}</Text>
+          <Answer text={item.text} />
+        </Box>
+      ) : (
         <Box flexDirection="column" marginTop={1}>
           <Answer text={item.text} />
         </Box>
@@ -31,8 +38,9 @@ export function TranscriptItemView({ item }: { item: TranscriptItem }) {
     case 'tool': {
       const detail = item.detail ? foldLines(item.detail, 12, 4) : undefined;
       return (
-        <Box flexDirection="column">
+        <Box flexDirection="column" paddingLeft={item.executor ? 2 : 0}>
           <Text>
+            {item.executor ? <Text color={theme.colors.muted}>↳ </Text> : null}
             <Text color={item.ok ? theme.colors.success : theme.colors.error}>
               {item.ok ? '⏺ ' : '✗ '}
             </Text>
