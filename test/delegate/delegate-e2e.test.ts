@@ -8,7 +8,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadTokenizer, countTextTokens } from '../../src/router/tokenizer.js';
 import { runTurn, type TurnEvent } from '../../src/session/turn-runner.js';
-import { applyTurnEvent, EMPTY_TRANSCRIPT, newLive } from '../../src/session/transcript.js';
+import {
+  applyTurnEvent,
+  EMPTY_TRANSCRIPT,
+  newLive,
+  type TranscriptView,
+} from '../../src/session/transcript.js';
 import { delegationReport } from '../../src/ledger/delegation.js';
 import { startAllStubs, type AllStubs } from '../support/all-stubs.js';
 import {
@@ -141,7 +146,7 @@ describe('delegation end to end', () => {
       ),
     ).toBe(true);
     // The transcript sets the executor's steps apart, and keeps the planner's own.
-    let view = { ...EMPTY_TRANSCRIPT, live: newLive(PLANNER, 0, 0) };
+    let view: TranscriptView = { ...EMPTY_TRANSCRIPT, live: newLive(PLANNER, 0, 0) };
     for (const e of events) view = applyTurnEvent(view, e, 0);
     const shown = view.items.flatMap((i) =>
       i.kind === 'tool'
