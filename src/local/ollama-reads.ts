@@ -1,4 +1,9 @@
-import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
+import type {
+  ClientRequest,
+  IncomingMessage,
+  RequestOptions,
+  request as httpRequest,
+} from 'node:http';
 import type { ListResponse, ShowResponse } from 'ollama';
 
 /** The four reads the inventory makes: every start and every card refresh asks them. */
@@ -35,6 +40,10 @@ class ResponseError extends Error {
  */
 export const READ_TIMEOUT_MS = 10_000;
 
+/** Redirects followed per read, as fetch does (it stops at 20; a proxy needs one or two). */
+const MAX_REDIRECTS = 5;
+const REDIRECT = new Set([301, 302, 303, 307, 308]);
+
 /**
  * The inventory's reads over node:http instead of the ollama client. The client touches the
  * global `Headers` on every request, and that first touch loads undici (~50 ms on a 2-core Linux
@@ -50,14 +59,8 @@ export function ollamaReads(
   const base = new URL(host.endsWith('/') ? host : `${host}/`);
   const inFlight = new Set<ClientRequest>();
   const call = async <T>(path: string, body?: unknown): Promise<T> => {
-    const url = new URL(path, base);
-    const { request } =
-      url.protocol === 'https:' ? await import('node:https') : await import('node:http');
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const options: RequestOptions = {
-      method: payload === undefined ? 'GET' : 'POST',
-      headers: readHeaders(url, env, payload),
-    };
+    let url = new URL(path, base);
+    let payload = body === undefined ? undefined : JSON.stringify(body);
     const deadline = Date.now() + timeoutMs;
     const timedOut = () =>
       Object.assign(new Error(`Ollama did not answer within ${timeoutMs / 1000} s`), {
@@ -65,8 +68,12 @@ export function ollamaReads(
       });
     // A kept-alive socket the server has since closed fails with ECONNRESET before anything was
     // sent; node's documented answer is to ask again once on a new socket (all four are reads).
-    const send = (retry: boolean) =>
-      new Promise<{ text: string; status: number; reason: string }>((resolve, reject) => {
+    const send = (
+      request: typeof httpRequest,
+      options: RequestOptions,
+      retry: boolean,
+    ): Promise<{ text: string; status: number; reason: string; location?: string }> =>
+      new Promise((resolve, reject) => {
         const req = request(url, options, (response) => {
           readBody(response).then(
             (text) =>
@@ -74,6 +81,7 @@ export function ollamaReads(
                 text,
                 status: response.statusCode ?? 0,
                 reason: response.statusMessage ?? '',
+                ...(response.headers.location ? { location: response.headers.location } : {}),
               }),
             reject,
           );
@@ -93,12 +101,29 @@ export function ollamaReads(
         });
         req.on('error', (error: NodeJS.ErrnoException) => {
           if (retry && req.reusedSocket && error.code === 'ECONNRESET') {
-            send(false).then(resolve, reject);
+            send(request, options, false).then(resolve, reject);
           } else reject(error);
         });
         req.end(payload);
       });
-    const answer = await send(true);
+    // Redirects are followed as the ollama client's fetch followed them (a reverse proxy in
+    // front of Ollama may send http to https, or add a slash): 303, and 301/302 after a POST,
+    // continue as a GET without the body; 307/308 repeat the request. Each hop's headers are
+    // its own, so the ollama.com key goes nowhere else.
+    let answer;
+    for (let hops = 0; ; hops++) {
+      const { request } =
+        url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+      const method = payload === undefined ? 'GET' : 'POST';
+      answer = await send(request, { method, headers: readHeaders(url, env, payload) }, true);
+      if (!REDIRECT.has(answer.status) || !answer.location) break;
+      if (hops === MAX_REDIRECTS)
+        throw new Error(`Ollama at ${base.origin} redirected more than ${MAX_REDIRECTS} times`);
+      url = new URL(answer.location, url);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new Error(`Ollama at ${base.origin} redirected to ${url.protocol} (not http)`);
+      if (answer.status === 303 || (answer.status <= 302 && method === 'POST')) payload = undefined;
+    }
     const { text } = answer;
     if (answer.status < 200 || answer.status > 299) {
       let message = `Error ${answer.status}: ${answer.reason}`;

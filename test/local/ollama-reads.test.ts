@@ -206,4 +206,45 @@ describe('ollamaReads', () => {
       server.close();
     }
   });
+
+  it("follows a proxy's redirects as the ollama client does, and gives up on a loop", async () => {
+    // A proxy that moves /old/… to the stub: 308 keeps a POST and its body; 301 sends on as a
+    // GET, as fetch does; /loop redirects to itself.
+    const seen: string[] = [];
+    const proxy = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      const path = req.url ?? '';
+      if (path.startsWith('/loop/')) {
+        res.writeHead(302, { location: path });
+        return res.end();
+      }
+      const moved = path.replace(/^\/(old|old301)\//, '/');
+      res.writeHead(path.startsWith('/old301/') ? 301 : 308, {
+        location: new URL(moved, stub.url).toString(),
+      });
+      res.end('moved');
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const at = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+    try {
+      const client = new Ollama({ host: `${at}/old` });
+      expect(await ollamaReads(`${at}/old`).version()).toEqual(await client.version());
+      expect(await ollamaReads(`${at}/old`).show({ model: 'qwen3:8b' })).toEqual(
+        await client.show({ model: 'qwen3:8b' }),
+      );
+      // After a 301 the POST arrives as a GET without its body: the server's own answer.
+      const ours = await failure(ollamaReads(`${at}/old301`).show({ model: 'qwen3:8b' }));
+      const theirs = await failure(
+        new Ollama({ host: `${at}/old301` }).show({ model: 'qwen3:8b' }),
+      );
+      expect(toOllamaError(ours, at).describe()).toBe(toOllamaError(theirs, at).describe());
+
+      seen.length = 0;
+      const loop = await failure(ollamaReads(`${at}/loop`).version());
+      expect(String(loop)).toMatch(/redirected more than 5 times/);
+      expect(seen).toHaveLength(6);
+    } finally {
+      proxy.close();
+    }
+  });
 });
