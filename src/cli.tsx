@@ -7,7 +7,8 @@ import { processIO } from './commands/io.js';
 import { exitOnTermination } from './commands/termination.js';
 
 interface RootOptions {
-  print?: string;
+  /** `-p "prompt"`, or `-p` alone with the prompt after the options or on stdin. */
+  print?: string | boolean;
   model?: string;
   tier?: string;
   yes?: boolean;
@@ -16,13 +17,49 @@ interface RootOptions {
   delegate?: string | boolean;
 }
 
+/** The prompt -p sends (command line and stdin), or undefined after saying why there is none. */
+async function printPrompt(
+  value: string | boolean,
+  words: string[],
+  io: ReturnType<typeof processIO>,
+): Promise<string | undefined> {
+  const { composePrompt, readStdinText, shouldReadStdin, stdinKind } =
+    await import('./commands/print-prompt.js');
+  const typed = typeof value === 'string' || words.length > 0;
+  let piped: string | undefined;
+  if (shouldReadStdin(stdinKind(), typed)) {
+    try {
+      piped = await readStdinText(process.stdin, () =>
+        io.stderr.write(
+          'kirikae: waiting for stdin (it is a pipe or file that has not ended; add < /dev/null if nothing is coming)\n',
+        ),
+      );
+    } catch (error) {
+      io.stderr.write(`kirikae: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+      return undefined;
+    }
+  }
+  const composed = composePrompt(value, words, piped);
+  if ('error' in composed) {
+    io.stderr.write(`kirikae: ${composed.error}\n`);
+    process.exitCode = 1;
+    return undefined;
+  }
+  return composed.prompt;
+}
+
 function buildProgram(): Command {
   const program = new Command('kirikae')
     .description(
       'Route every coding turn to the tier that finishes the task cheapest: local Ollama, budget cloud, or frontier models.',
     )
     .version(pkg.version, '-v, --version', 'print the version')
-    .option('-p, --print <prompt>', 'run one prompt headless and print the answer')
+    .option(
+      '-p, --print [prompt]',
+      'run one prompt headless and print the answer (the prompt may also follow the options, or be piped in)',
+    )
+    .argument('[prompt...]', 'with -p: the prompt')
     .option(
       '--model <provider/model>',
       'use this model (e.g. anthropic/claude-sonnet-4-6, ollama/qwen3-coder:30b)',
@@ -52,13 +89,21 @@ Environment:
   KIRIKAE_CACHE_DIR   compiled-code cache folder (KIRIKAE_CODE_CACHE=0: none)
   KIRIKAE_DEBUG=1     stack traces on errors    NO_COLOR  no colours`,
     )
-    .action(async (options: RootOptions) => {
+    .action(async (words: string[], options: RootOptions) => {
       const io = processIO();
+      if (options.print === undefined && words.length) {
+        // Without -p the words are a mistyped command, not a prompt to pay for.
+        program.error(
+          `error: unknown command '${words[0]}' (a prompt needs -p: kirikae -p "${words.join(' ')}")`,
+        );
+      }
       if (options.print !== undefined) {
+        const prompt = await printPrompt(options.print, words, io);
+        if (prompt === undefined) return;
         const { print } = await import('./wiring/headless.js');
         process.exitCode = await print(
           {
-            prompt: options.print,
+            prompt,
             model: options.model,
             tier: options.tier,
             yes: options.yes,

@@ -96,21 +96,34 @@ export interface RunResult {
 export async function kirikae(
   args: string[],
   env: Record<string, string | undefined>,
-  options: { cwd?: string; timeoutMs?: number } = {},
+  options: {
+    cwd?: string;
+    timeoutMs?: number;
+    /**
+     * Text on stdin: `pipe` through a shell pipe, as `… | kirikae` gets it (a FIFO); `socket`
+     * as a program's child gets it from node (a socket pair). Without it stdin is /dev/null.
+     */
+    stdin?: { text: string; via: 'pipe' | 'socket' };
+  } = {},
 ): Promise<RunResult> {
   const clean = Object.fromEntries(
     Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
   const started = performance.now();
-  const child = execa(process.execPath, [BIN, ...args], {
-    env: clean,
-    extendEnv: false,
-    cwd: options.cwd ?? clean.HOME ?? ROOT,
-    reject: false,
-    stdin: 'ignore',
-    timeout: options.timeoutMs ?? 30_000,
-    stripFinalNewline: false,
-  });
+  const viaShell = options.stdin?.via === 'pipe';
+  const child = execa(
+    viaShell ? '/bin/sh' : process.execPath,
+    viaShell ? ['-c', 'cat | "$0" "$@"', process.execPath, BIN, ...args] : [BIN, ...args],
+    {
+      env: clean,
+      extendEnv: false,
+      cwd: options.cwd ?? clean.HOME ?? ROOT,
+      reject: false,
+      ...(options.stdin ? { input: options.stdin.text } : { stdin: 'ignore' as const }),
+      timeout: options.timeoutMs ?? 30_000,
+      stripFinalNewline: false,
+    },
+  );
   const stdoutChunkTimes: number[] = [];
   child.stdout?.on('data', () => stdoutChunkTimes.push(performance.now() - started));
   const result = await child;

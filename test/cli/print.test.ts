@@ -291,3 +291,79 @@ describe('kirikae -p against the stubs', { timeout: 60_000 }, () => {
     expect(json.byModel[0]!.usd).toBeCloseTo(0.011325, 9);
   });
 });
+
+describe(
+  'what -p sends: the typed prompt, the words after the options, piped text',
+  { timeout: 60_000 },
+  () => {
+    const run = (args: string[], stdin?: { text: string; via: 'pipe' | 'socket' }) =>
+      kirikae(args, { ...box.env, ...stubs.env }, stdin ? { stdin } : {});
+    const sentText = (): string =>
+      JSON.stringify(
+        stubs.anthropic.requests.find((r) => r.path === '/v1/messages')?.body.messages,
+      );
+    const TRACE =
+      'TypeError: Cannot read properties of undefined\n    at load (src/config.js:12:5)\n';
+
+    it('a shell pipe is read and sent after the typed prompt', async () => {
+      stubs.anthropic.steps.push({ text: ['ok'] });
+      const result = await run(
+        ['-p', 'why does this fail', '--model', 'anthropic/claude-sonnet-4-6'],
+        { text: TRACE, via: 'pipe' },
+      );
+      expect(result.exitCode, result.stderr).toBe(0);
+      // The message's text, as the JSON body carries it: the prompt, a blank line, the log.
+      expect(sentText()).toContain(
+        JSON.stringify(`why does this fail\n\n${TRACE.trimEnd()}`).slice(1, -1),
+      );
+    });
+
+    it('-p with the prompt after the options (the README\'s -p --delegate local "…" shape)', async () => {
+      stubs.anthropic.steps.push({ text: ['ok'] });
+      const result = await run(['-p', '--model', 'anthropic/claude-sonnet-4-6', 'fix', 'the typo']);
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(sentText()).toContain('fix the typo');
+    });
+
+    it("a socket on stdin (a program's child) is not waited on when a prompt is typed, read when none is", async () => {
+      stubs.anthropic.steps.push({ text: ['ok'] });
+      const typed = await run(['-p', 'Say hello', '--model', 'anthropic/claude-sonnet-4-6'], {
+        text: 'NOT SENT',
+        via: 'socket',
+      });
+      expect(typed.exitCode, typed.stderr).toBe(0);
+      expect(sentText()).toContain('Say hello');
+      expect(sentText()).not.toContain('NOT SENT');
+
+      stubs.anthropic.requests.length = 0;
+      stubs.anthropic.steps.push({ text: ['ok'] });
+      const only = await run(['-p', '--model', 'anthropic/claude-sonnet-4-6'], {
+        text: 'explain this error',
+        via: 'socket',
+      });
+      expect(only.exitCode, only.stderr).toBe(0);
+      expect(sentText()).toContain('explain this error');
+    });
+
+    it('no prompt, binary input, or a mistyped command: an error that says what to do, and nothing sent', async () => {
+      const none = await run(['-p', '--json']);
+      expect(none.exitCode).toBe(1);
+      expect(none.stderr).toMatch(
+        /-p needs a prompt: kirikae -p "fix the failing test", or pipe text in/,
+      );
+
+      const binary = await run(['-p', 'what is this'], { text: 'PNG\u0000\u0001', via: 'pipe' });
+      expect(binary.exitCode).toBe(1);
+      expect(binary.stderr).toMatch(/stdin is binary data \(a NUL byte at byte 3\), not text/);
+
+      const typo = await run(['rout', 'fix the bug']);
+      expect(typo.exitCode).toBe(1);
+      expect(typo.stderr).toContain(
+        `unknown command 'rout' (a prompt needs -p: kirikae -p "rout fix the bug")`,
+      );
+
+      expect(stubs.anthropic.requests).toEqual([]);
+      expect(stubs.openai.requests).toEqual([]);
+    });
+  },
+);

@@ -1,0 +1,119 @@
+// What `kirikae -p` sends: the prompt from the command line, text piped in on stdin, or both
+// (`git diff | kirikae -p "review this"`). Reading stdin is where headless CLIs hang: a caller
+// that hands over a socket or pipe it never closes (Claude Code's Bash tool, a Java
+// ProcessBuilder; anthropics/claude-code#9026, codex exec's "Reading additional input from
+// stdin…") waits on a process that waits on it. So stdin is read when the shell made it a pipe
+// or a file, or when it is a socket and no prompt was given; never when it is a terminal.
+import { fstatSync, type Stats } from 'node:fs';
+import { isatty } from 'node:tty';
+
+/** More than this on stdin is refused: a log that size is not a prompt anyone means to pay for. */
+export const MAX_STDIN_BYTES = 32 * 1024 * 1024;
+/** After this long without a byte on a pipe, stderr says what kirikae is waiting for. */
+export const STDIN_QUIET_MS = 2_000;
+
+export type StdinKind = 'terminal' | 'pipe' | 'file' | 'socket' | 'none';
+
+/**
+ * What fd 0 is: a terminal, a shell pipe or redirect, a socket (how node and many programs pass
+ * a child its stdio), or nothing to read (closed, `< /dev/null`, stdin: 'ignore').
+ */
+export function stdinKind(
+  fd = 0,
+  stat: (fd: number) => Stats = fstatSync,
+  tty: (fd: number) => boolean = isatty,
+): StdinKind {
+  if (tty(fd)) return 'terminal';
+  let info: Stats;
+  try {
+    info = stat(fd);
+  } catch {
+    return 'none';
+  }
+  if (info.isFIFO()) return 'pipe';
+  if (info.isFile()) return 'file';
+  if (info.isSocket()) return 'socket';
+  return 'none';
+}
+
+export function shouldReadStdin(kind: StdinKind, hasPrompt: boolean): boolean {
+  if (kind === 'pipe' || kind === 'file') return true;
+  return kind === 'socket' && !hasPrompt;
+}
+
+/** The prompt `-p` sends, or why there is none. */
+export function composePrompt(
+  value: string | boolean | undefined,
+  words: readonly string[],
+  piped: string | undefined,
+): { prompt: string } | { error: string } {
+  // `-p "fix it"`, or `-p --model x fix it` (the words after the options), or both at once.
+  const typed = [typeof value === 'string' ? value : '', ...words]
+    .filter((part) => part.trim())
+    .join(' ');
+  const input = piped?.trim() ? piped.replace(/\s+$/, '') : '';
+  if (typed && input) return { prompt: `${typed}\n\n${input}` };
+  if (typed || input) return { prompt: typed || input };
+  return {
+    error:
+      '-p needs a prompt: kirikae -p "fix the failing test", or pipe text in (git diff | kirikae -p "review this")',
+  };
+}
+
+/**
+ * Reads stdin to its end as UTF-8 text. Refuses binary data (a NUL byte) and more than
+ * MAX_STDIN_BYTES with an error that says so; `onQuiet` is called once if a pipe has sent
+ * nothing for STDIN_QUIET_MS (the caller says what it is waiting for).
+ */
+export function readStdinText(
+  stream: NodeJS.ReadableStream,
+  onQuiet: () => void,
+  quietMs = STDIN_QUIET_MS,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const quiet = setTimeout(onQuiet, quietMs);
+    quiet.unref();
+    const stop = (error?: Error) => {
+      clearTimeout(quiet);
+      stream.removeListener('data', onData);
+      stream.removeListener('end', onEnd);
+      stream.removeListener('error', stop);
+      if (error) {
+        (stream as { destroy?: () => void }).destroy?.();
+        reject(error);
+      }
+    };
+    const onData = (chunk: Buffer | string) => {
+      clearTimeout(quiet);
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      const nul = bytes.indexOf(0);
+      if (nul >= 0) {
+        stop(
+          new Error(
+            `stdin is binary data (a NUL byte at byte ${size + nul}), not text: pipe text, or name the file in the prompt`,
+          ),
+        );
+        return;
+      }
+      size += bytes.length;
+      if (size > MAX_STDIN_BYTES) {
+        stop(
+          new Error(
+            `stdin is over ${MAX_STDIN_BYTES / 1024 / 1024} MiB: pipe a part of it (tail -n 500, grep …)`,
+          ),
+        );
+        return;
+      }
+      chunks.push(bytes);
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    stream.on('data', onData);
+    stream.once('end', onEnd);
+    stream.once('error', stop);
+  });
+}

@@ -1,0 +1,127 @@
+import { PassThrough } from 'node:stream';
+import type { Stats } from 'node:fs';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  composePrompt,
+  MAX_STDIN_BYTES,
+  readStdinText,
+  shouldReadStdin,
+  stdinKind,
+} from '../../src/commands/print-prompt.js';
+
+const statOf = (kind: 'fifo' | 'file' | 'socket' | 'char') =>
+  ({
+    isFIFO: () => kind === 'fifo',
+    isFile: () => kind === 'file',
+    isSocket: () => kind === 'socket',
+    isCharacterDevice: () => kind === 'char',
+  }) as Stats;
+
+describe('what -p reads', () => {
+  it('tells a terminal, a shell pipe or file, a socket and /dev/null apart', () => {
+    expect(
+      stdinKind(
+        0,
+        () => statOf('char'),
+        () => true,
+      ),
+    ).toBe('terminal');
+    expect(
+      stdinKind(
+        0,
+        () => statOf('fifo'),
+        () => false,
+      ),
+    ).toBe('pipe');
+    expect(
+      stdinKind(
+        0,
+        () => statOf('file'),
+        () => false,
+      ),
+    ).toBe('file');
+    expect(
+      stdinKind(
+        0,
+        () => statOf('socket'),
+        () => false,
+      ),
+    ).toBe('socket');
+    expect(
+      stdinKind(
+        0,
+        () => statOf('char'),
+        () => false,
+      ),
+    ).toBe('none');
+    const closed = () => {
+      throw Object.assign(new Error('EBADF'), { code: 'EBADF' });
+    };
+    expect(stdinKind(0, closed, () => false)).toBe('none');
+  });
+
+  it('reads a pipe or a file always, a socket only when no prompt was typed, a terminal never', () => {
+    expect(shouldReadStdin('pipe', true)).toBe(true);
+    expect(shouldReadStdin('file', true)).toBe(true);
+    // A program's stdio socket it may never close (Claude Code's Bash tool): not with a prompt.
+    expect(shouldReadStdin('socket', true)).toBe(false);
+    expect(shouldReadStdin('socket', false)).toBe(true);
+    expect(shouldReadStdin('terminal', false)).toBe(false);
+    expect(shouldReadStdin('none', false)).toBe(false);
+  });
+
+  it('joins the typed prompt, the words after the options and the piped text', () => {
+    expect(composePrompt('fix it', [], undefined)).toEqual({ prompt: 'fix it' });
+    expect(composePrompt(true, ['fix', 'the', 'typo'], undefined)).toEqual({
+      prompt: 'fix the typo',
+    });
+    expect(composePrompt('review this', [], 'diff --git a/x b/x\n+y\n\n')).toEqual({
+      prompt: 'review this\n\ndiff --git a/x b/x\n+y',
+    });
+    expect(composePrompt(true, [], 'TypeError: x\n')).toEqual({ prompt: 'TypeError: x' });
+    expect(composePrompt(true, [], '  \n')).toMatchObject({ error: /needs a prompt/ });
+    expect(composePrompt(undefined, [], undefined)).toMatchObject({ error: /needs a prompt/ });
+  });
+});
+
+describe('readStdinText', () => {
+  it('reads to the end as UTF-8, split multi-byte characters included', async () => {
+    const stream = new PassThrough();
+    const read = readStdinText(stream, () => {});
+    const text = Buffer.from('原因を調べて\n');
+    stream.write(text.subarray(0, 4));
+    stream.end(text.subarray(4));
+    expect(await read).toBe('原因を調べて\n');
+  });
+
+  it('refuses binary data and more than the limit, each with what to do instead', async () => {
+    const binary = new PassThrough();
+    const a = readStdinText(binary, () => {});
+    binary.write('PNG header ');
+    binary.write(Buffer.from([0x89, 0x00, 0x01]));
+    await expect(a).rejects.toThrow(/binary data \(a NUL byte at byte 12\)/);
+
+    const huge = new PassThrough();
+    const b = readStdinText(huge, () => {});
+    const chunk = Buffer.alloc(4 * 1024 * 1024, 'a');
+    for (let sent = 0; sent <= MAX_STDIN_BYTES; sent += chunk.length) huge.write(chunk);
+    await expect(b).rejects.toThrow(/over 32 MiB: pipe a part of it/);
+  });
+
+  it('says once what it waits for when a pipe stays quiet, and still reads what comes', async () => {
+    vi.useFakeTimers();
+    try {
+      const stream = new PassThrough();
+      const quiet = vi.fn();
+      const read = readStdinText(stream, quiet, 2_000);
+      vi.advanceTimersByTime(2_500);
+      expect(quiet).toHaveBeenCalledTimes(1);
+      stream.end('late log line\n');
+      expect(await read).toBe('late log line\n');
+      vi.advanceTimersByTime(5_000);
+      expect(quiet).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
