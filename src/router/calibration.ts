@@ -222,7 +222,9 @@ function shortName(model: string): string {
  * Why the card shows the success rate it shows, in one line: "success 56% — 2 of 4 bugfixes by
  * qwen3-coder:30b passed their tests this week". Counts the model's test runs of the last 7 days
  * (all of its history when the week has none; finished tasks when it has no test runs at all);
- * a model with no outcomes says its rate is its tier's prior.
+ * a model with no outcomes says its rate is its tier's prior. `used` is the rate the route is
+ * priced with, when the turn's complexity moved it: the line leads with that figure (the card's
+ * cost line shows it too) and says what it was before.
  */
 export function explainSuccess(
   stats: { success: SuccessTable },
@@ -230,14 +232,19 @@ export function explainSuccess(
   tier: Tier,
   taskType: TaskType,
   now: Date = new Date(),
+  used?: { p: number; before: number; complexity: number },
 ): string {
   const rate = successOf(stats.success, model, tier, taskType);
-  const head = `success ${percent(rate.p)}`;
+  const moved = used !== undefined && percent(used.p) !== percent(used.before);
+  const head = `success ${percent(used ? used.p : rate.p)}`;
+  const adjusted = moved
+    ? ` (${percent(used.before)}, ${used.p > used.before ? 'raised' : 'lowered'} for complexity ${used.complexity})`
+    : '';
   const noun = TASK_NOUNS[taskType];
   const name = shortName(model);
   const outcomes = stats.success.byModel.get(model)?.[taskType] ?? [];
   if (!outcomes.length) {
-    return `${head} — the ${TIER_NAMES[tier]} tier's prior for ${noun}; no results for ${name} yet`;
+    return `${head} — the ${TIER_NAMES[tier]} tier's prior for ${noun}${adjusted}; no results for ${name} yet`;
   }
   const tests = outcomes.filter((o) => o.kind === 'tests');
   const pool = tests.length ? tests : outcomes;
@@ -246,5 +253,5 @@ export function explainSuccess(
   const passed = shown.filter((o) => o.passed).length;
   const verb = tests.length ? 'passed their tests' : 'were completed';
   const when = recent.length ? ' this week' : '';
-  return `${head} — ${passed} of ${shown.length} ${noun} by ${name} ${verb}${when}`;
+  return `${head} — ${passed} of ${shown.length} ${noun} by ${name} ${verb}${when}${adjusted}`;
 }

@@ -181,6 +181,9 @@ export function estimateCandidates(turn: TurnFacts, requestedModel?: string): Ca
       needsTools: (input.tools?.length ?? 0) > 0,
       now,
     });
+    const pSuccess = successFor(stats, taskType, baseTaskType, effectiveTier, complexity, id);
+    // Complexity 3 is the prior's own level: the rate before the turn's complexity moved it.
+    const before = successFor(stats, taskType, baseTaskType, effectiveTier, 3, id);
     const localPlan =
       ref.provider === 'ollama' && unavailable === undefined
         ? ctx.local?.planLine?.(ref.model, numCtxBucket(call.inputTokens + call.outputTokensP90))
@@ -189,7 +192,11 @@ export function estimateCandidates(turn: TurnFacts, requestedModel?: string): Ca
       ref,
       id,
       ...(localPlan ? { localPlan } : {}),
-      successWhy: explainSuccess(stats, id, effectiveTier, taskType),
+      successWhy: explainSuccess(stats, id, effectiveTier, taskType, new Date(now), {
+        p: pSuccess,
+        before,
+        complexity,
+      }),
       tier,
       effectiveTier,
       unavailable,
@@ -197,7 +204,7 @@ export function estimateCandidates(turn: TurnFacts, requestedModel?: string): Ca
       cold,
       args: base,
       redoArgs,
-      pSuccess: successFor(stats, taskType, baseTaskType, effectiveTier, complexity, id),
+      pSuccess,
       expected: null,
     };
     const verdict = budgetVerdict(budget, { model: id, usdP90: call.usdP90 });

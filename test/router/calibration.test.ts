@@ -229,6 +229,41 @@ describe('explainSuccess', () => {
   });
 });
 
+describe('the rate the route is priced with', () => {
+  const QWEN = 'ollama/qwen3-coder:30b';
+  const now = new Date('2026-11-30T12:00:00Z');
+  const table = successRates(mergePriors({ bugfix: { '3': 0.59 } }), []);
+
+  it("leads with the figure the card's cost line shows, and says what complexity did to it", () => {
+    // The card read "success 98%" on its cost line and "success 96% — the standard tier's
+    // prior" under it: two figures for one route.
+    expect(
+      explainSuccess({ success: table }, QWEN, 3, 'bugfix', now, {
+        p: 0.75,
+        before: 0.59,
+        complexity: 1,
+      }),
+    ).toBe(
+      "success 75% — the local tier's prior for bugfixes (59%, raised for complexity 1); no results for qwen3-coder:30b yet",
+    );
+    expect(
+      explainSuccess({ success: table }, QWEN, 3, 'bugfix', now, {
+        p: 0.4,
+        before: 0.59,
+        complexity: 4,
+      }),
+    ).toMatch(/^success 40% — .* \(59%, lowered for complexity 4\);/);
+    // At complexity 3 nothing moves and nothing is said about it.
+    expect(
+      explainSuccess({ success: table }, QWEN, 3, 'bugfix', now, {
+        p: 0.59,
+        before: 0.59,
+        complexity: 3,
+      }),
+    ).toBe("success 59% — the local tier's prior for bugfixes; no results for qwen3-coder:30b yet");
+  });
+});
+
 describe('through the router session', () => {
   it('the stats the router already builds answer successOf and explainSuccess', () => {
     const QWEN = 'ollama/qwen3-coder:30b';
