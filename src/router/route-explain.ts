@@ -71,7 +71,8 @@ export function routeReasons(
       ? pastChoiceReason(turn.pastChoice, TIER_NAMES[tableTier])
       : `follows your past choices: tier ${tableTier} (${TIER_NAMES[tableTier]})`,
     'session-override': `session override: ${forcedModel ?? `tier ${tableTier}`}`,
-    'turn-override': `override for this turn: ${forcedModel ?? `tier ${tableTier}`}`,
+    'turn-override':
+      turn.input.override?.why ?? `override for this turn: ${forcedModel ?? `tier ${tableTier}`}`,
   };
   const reasons: string[] = [
     `${typeText}, complexity ${complexity}, confidence ${classification.confidence.toFixed(2)}${

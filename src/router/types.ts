@@ -51,6 +51,11 @@ export interface RouteOverride {
   tier?: Tier;
   /** `provider/model`. Wins over `tier` when both are set. */
   model?: string;
+  /**
+   * Who forced the route, when it was not the user's key: the reason line says this instead of
+   * "override for this turn" (delegate mode's planner tier).
+   */
+  why?: string;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Config, RoutingRule } from '../config/schema.js';
 import type { Message, ToolSpec } from '../core/message.js';
 import type { TaskType } from '../core/task.js';
-import type { Tier } from '../core/tier.js';
+import { TIER_NAMES, type Tier } from '../core/tier.js';
 import type { RouteRequest, Routing } from '../router/context.js';
 import type { RouterSession } from '../router/session.js';
 import { ruleFromOverride } from '../router/table.js';
@@ -102,7 +102,11 @@ export class RouteFlow {
     const { pending } = routed;
     const tier = pending.decision.chosen.tier;
     if (pending.override || tier === 0 || tier === 1) return routed;
-    const override = { tier: 1 as const };
+    const own = tier === null ? 'no tier' : `tier ${tier} (${TIER_NAMES[tier]})`;
+    const override = {
+      tier: 1 as const,
+      why: `delegate mode: the planner runs on tier 1 (standard); alone, this would go to ${own}`,
+    };
     const decision = this.decide({ prompt: pending.prompt, messages, override });
     this.last = decision;
     return {

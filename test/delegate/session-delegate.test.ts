@@ -27,6 +27,11 @@ describe('delegate mode in the session', () => {
       const card = (await until(session, (s) => s.proposal !== undefined)).proposal!;
       expect([0, 1]).toContain(card.options[card.selected]!.tier);
       expect(card.delegate?.line).toMatch(/^delegates to ollama\/\S+ \(d: solo\)$/);
+      // Delegate mode forced the tier, not a key of the user's: the reason says so.
+      expect(card.reasons).toContain(
+        'delegate mode: the planner runs on tier 1 (standard); alone, this would go to tier 3 (local)',
+      );
+      expect(card.reasons.join('\n')).not.toContain('override for this turn');
 
       stubs.anthropic.steps.push({ text: ['Nothing to hand off.'] });
       const before = stubs.anthropic.requests.length;
