@@ -114,6 +114,15 @@ Environment:
         );
         return;
       }
+      if (!process.stdin.isTTY) {
+        // Ink reads keys from a terminal: with a pipe or /dev/null the screen drew once and quit,
+        // and text piped in (`echo "fix it" | kirikae`) was dropped without a word.
+        io.stderr.write(
+          'kirikae: the interactive session needs a terminal on stdin. To send a prompt from a script or a pipe: kirikae -p "…" (piped text follows the prompt)\n',
+        );
+        process.exitCode = 1;
+        return;
+      }
       const { runInteractive } = await import('./wiring/interactive.js');
       process.exitCode = await runInteractive({
         model: options.model,

@@ -362,6 +362,15 @@ describe(
         `unknown command 'rout' (a prompt needs -p: kirikae -p "rout fix the bug")`,
       );
 
+      // Without -p, text piped into the interactive screen was dropped as the screen quit.
+      for (const stdin of [{ text: 'fix it', via: 'pipe' as const }, undefined]) {
+        const screen = await run([], stdin);
+        expect(screen.exitCode).toBe(1);
+        expect(screen.stderr).toContain(
+          'the interactive session needs a terminal on stdin. To send a prompt from a script or a pipe: kirikae -p "…"',
+        );
+      }
+
       expect(stubs.anthropic.requests).toEqual([]);
       expect(stubs.openai.requests).toEqual([]);
     });
