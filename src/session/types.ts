@@ -66,6 +66,8 @@ export type TranscriptItem =
       model: string;
       /** Said by a delegated turn's executor (this model), not by the model the user talks to. */
       executor?: string;
+      /** The rest of an answer whose first paragraphs are printed above it (no header again). */
+      continued?: boolean;
     }
   | {
       id: number;

@@ -116,6 +116,19 @@ describe('delegated work in the transcript', () => {
       />,
     );
     expect(said).toContain(`  ↳ executor ${EXECUTOR}\n  Replaced a - b.`);
+    const rest = draw(
+      <TranscriptItemView
+        item={{
+          id: 4,
+          kind: 'assistant',
+          text: 'Then the test.',
+          model: EXECUTOR,
+          executor: EXECUTOR,
+          continued: true,
+        }}
+      />,
+    );
+    expect(rest).toBe('\n  Then the test.');
     const own = draw(
       <TranscriptItemView
         item={{ id: 3, kind: 'tool', name: 'delegate', summary: 'done', ok: true }}

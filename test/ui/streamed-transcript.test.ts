@@ -92,3 +92,35 @@ describe('advancePrintLog', () => {
     expect(log.liveCut).toBe(0);
   });
 });
+
+describe("an executor's answer streamed in paragraphs", () => {
+  it("is the executor's from its first paragraph on, its header drawn once", () => {
+    const EXECUTOR = 'ollama/qwen3-coder:30b';
+    const streaming: LiveTurn = { ...live('First paragraph.\n\nSecond'), executor: EXECUTOR };
+    let log = advancePrintLog(EMPTY, [], streaming, 0);
+    log = advancePrintLog(
+      log,
+      [],
+      { ...streaming, text: 'First paragraph.\n\nSecond.\n\nThird' },
+      0,
+    );
+    // The session moves the finished answer into the transcript (transcript.ts flushLive).
+    const done: TranscriptItem = {
+      id: 7,
+      kind: 'assistant',
+      text: 'First paragraph.\n\nSecond.\n\nThird and last.',
+      model: streaming.model,
+      executor: EXECUTOR,
+    };
+    log = advancePrintLog(log, [done], undefined, 0);
+    expect(
+      log.printed.map(({ item }) =>
+        item.kind === 'assistant' ? [item.text, item.executor, item.continued ?? false] : [],
+      ),
+    ).toEqual([
+      ['First paragraph.', EXECUTOR, false],
+      ['Second.', EXECUTOR, true],
+      ['Third and last.', EXECUTOR, true],
+    ]);
+  });
+});

@@ -58,7 +58,12 @@ export function LiveTurnView({
   return (
     <Box flexDirection="column" marginTop={1}>
       {tail.hidden ? <Text color={theme.colors.muted}>… {tail.hidden} lines above</Text> : null}
-      {live.text ? <Answer text={tail.text} live /> : null}
+      {live.text ? (
+        // An executor's words stay indented as they will be once printed (transcript-item).
+        <Box paddingLeft={live.executor ? 2 : 0}>
+          <Answer text={tail.text} live />
+        </Box>
+      ) : null}
       <Text color={theme.colors.muted}>
         <Text color={tierColor(theme, live.tier)}>● {live.model}</Text>
         {live.executor ? ` · executor ${live.executor}` : ''} · {what} · {seconds.toFixed(0)} s ·

@@ -27,7 +27,9 @@ export function TranscriptItemView({ item }: { item: TranscriptItem }) {
       // planner, and what the executor said reached the planner as its result.
       return item.executor ? (
         <Box flexDirection="column" marginTop={1} paddingLeft={2}>
-          <Text color={theme.colors.muted}>↳ executor {sanitize(item.executor)}</Text>
+          {item.continued ? null : (
+            <Text color={theme.colors.muted}>↳ executor {sanitize(item.executor)}</Text>
+          )}
           <Answer text={item.text} />
         </Box>
       ) : (

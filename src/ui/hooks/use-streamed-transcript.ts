@@ -23,9 +23,20 @@ export interface PrintLog {
 
 const EMPTY: PrintLog = { printed: [], liveCut: 0, seen: 0, clearEpoch: 0, chunks: 0 };
 
-function chunkItem(log: PrintLog, text: string, model: string): PrintedItem {
-  // Negative ids: never a session item's.
-  return { key: `s${log.chunks}`, item: { id: -1 - log.chunks, kind: 'assistant', text, model } };
+function chunkItem(log: PrintLog, text: string, live: LiveTurn): PrintedItem {
+  return {
+    key: `s${log.chunks}`,
+    item: {
+      // Negative ids: never a session item's.
+      id: -1 - log.chunks,
+      kind: 'assistant',
+      text,
+      model: live.model,
+      // An executor's paragraphs are its own from the first one on, not the planner's.
+      ...(live.executor ? { executor: live.executor } : {}),
+      ...(log.liveCut > 0 ? { continued: true } : {}),
+    },
+  };
 }
 
 /**
@@ -52,7 +63,8 @@ export function advancePrintLog(
       // The live answer, finished: its first liveCut characters are already on the screen.
       const rest = item.text.slice(n.liveCut).replace(/^\s*\n/, '');
       n.liveCut = 0;
-      if (rest.trim()) n.printed.push({ key: `t${item.id}`, item: { ...item, text: rest } });
+      if (rest.trim())
+        n.printed.push({ key: `t${item.id}`, item: { ...item, text: rest, continued: true } });
       continue;
     }
     n.printed.push({ key: `t${item.id}`, item });
@@ -67,7 +79,7 @@ export function advancePrintLog(
       .slice(n.liveCut, cut)
       .replace(/^\s*\n/, '')
       .trimEnd();
-    if (chunk) n.printed.push(chunkItem(n, chunk, live!.model));
+    if (chunk) n.printed.push(chunkItem(n, chunk, live!));
     n.chunks++;
     n.liveCut = cut;
   }
