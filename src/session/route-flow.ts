@@ -93,7 +93,7 @@ export class RouteFlow {
 
   /**
    * Delegate mode plans on tier 0 or 1: a route the table put lower is decided again on tier 1,
-   * unless the user chose the route (an override stands).
+   * unless the user chose the route (a turn or session override stands).
    */
   asPlanner(
     routed: { pending: PendingRoute; proposal: RouteProposal; auto: boolean },
@@ -101,7 +101,7 @@ export class RouteFlow {
   ): { pending: PendingRoute; proposal: RouteProposal; auto: boolean } {
     const { pending } = routed;
     const tier = pending.decision.chosen.tier;
-    if (pending.override || tier === 0 || tier === 1) return routed;
+    if (pending.override || this.sessionOverride || tier === 0 || tier === 1) return routed;
     const own = tier === null ? 'no tier' : `tier ${tier} (${TIER_NAMES[tier]})`;
     const override = {
       tier: 1 as const,

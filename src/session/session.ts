@@ -229,7 +229,7 @@ export class Session implements AppController {
     if (verdict.outcome === 'answered') this.deps.labels?.agreement(prompt, verdict);
     const again =
       verdict.outcome === 'answered'
-        ? this.routes.reclassify(routed.pending, messages, verdict.classification)
+        ? this.decideAgain(routed.pending, verdict.classification)
         : routed;
     const detail = verdictLine(verdict, booked);
     const proposal = {
@@ -251,16 +251,26 @@ export class Session implements AppController {
   private redecide(pending: PendingRoute): void {
     const proposal = this.store.getState().proposal;
     if (this.pending !== pending || !proposal || proposal.selected !== 0 || proposal.cached) return;
-    const again = this.routes.reclassify(
-      pending,
-      this.turns.messages,
-      classificationOf(pending.decision),
-    );
+    const again = this.decideAgain(pending, classificationOf(pending.decision));
     this.offer(again.pending, {
       ...again.proposal,
       classifier: proposal.classifier,
       ...(proposal.classifying ? { classifying: true } : {}),
     });
+  }
+
+  /**
+   * The card's prompt decided again (a better classification, new local facts, delegate mode
+   * turned on or off): the turn's own override kept, delegate mode's planner tier applied anew,
+   * and the request priced with the tools the turn will send.
+   */
+  private decideAgain(
+    pending: PendingRoute,
+    classification: Classification,
+  ): ReturnType<RouteFlow['propose']> {
+    const messages = this.turns.messages;
+    const again = this.routes.reclassify(pending, messages, classification);
+    return this.delegate ? this.routes.asPlanner(again, messages) : again;
   }
 
   private settle(routed: ReturnType<RouteFlow['propose']>): void {
@@ -307,8 +317,9 @@ export class Session implements AppController {
     const proposal = this.store.getState().proposal;
     const pending = this.pending;
     if (!proposal || !pending) return;
-    if (this.delegate && !proposal.cached) {
-      const again = this.routes.asPlanner({ pending, proposal, auto: false }, this.turns.messages);
+    if (!proposal.cached) {
+      // On or off, the route and its price change: the planner tier, the delegate tool.
+      const again = this.decideAgain(pending, classificationOf(pending.decision));
       return this.offer(again.pending, again.proposal);
     }
     this.store.set({ proposal: this.withDelegate(proposal) });

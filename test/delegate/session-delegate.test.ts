@@ -83,4 +83,40 @@ describe('delegate mode in the session', () => {
       kit.close();
     }
   });
+
+  it('turning delegate mode on or off under a card prices it again; a session model is kept', async () => {
+    const kit = await startSession(stubs, {
+      config: { local: { memoryBudgetGb: 64, reserveGb: 0 } },
+    });
+    const { session } = kit;
+    const shown = () => {
+      const card = session.getState().proposal!;
+      return card.options[card.selected]!;
+    };
+    try {
+      session.submit('refactor the session store into its own module and update every caller');
+      await until(session, (s) => s.proposal !== undefined);
+      const solo = shown();
+      expect([0, 1]).toContain(solo.tier);
+      // A tier-1 route stays where it is, but the request now carries the delegate tool.
+      session.setDelegate(true);
+      const delegated = shown();
+      expect(delegated.model).toBe(solo.model);
+      expect(delegated.estimate.inputTokens).toBeGreaterThan(solo.estimate.inputTokens + 100);
+      session.setDelegate(false);
+      expect(shown().estimate.inputTokens).toBe(solo.estimate.inputTokens);
+      session.cancelRoute();
+
+      // The user's session model is their choice: delegate mode plans with it, not with tier 1.
+      session.setModelOverride('openrouter/openai/gpt-oss-120b', 'session');
+      session.setDelegate(true);
+      stubs.openai.steps.push({ text: ['ok'] });
+      session.submit('fix the typo in README.md');
+      await until(session, (s) => s.transcript.some((i) => i.kind === 'turn'));
+      const turn = session.getState().transcript.find((i) => i.kind === 'turn');
+      expect(turn).toMatchObject({ model: 'openrouter/openai/gpt-oss-120b' });
+    } finally {
+      kit.close();
+    }
+  });
 });
