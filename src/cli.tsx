@@ -15,24 +15,32 @@ interface RootOptions {
   json?: boolean;
   continue?: boolean;
   delegate?: string | boolean;
+  /** false with --no-stdin: -p reads nothing piped in (a `while read` loop's list). */
+  stdin?: boolean;
 }
 
 /** The prompt -p sends (command line and stdin), or undefined after saying why there is none. */
 async function printPrompt(
   value: string | boolean,
   words: string[],
+  readStdin: boolean,
   io: ReturnType<typeof processIO>,
 ): Promise<string | undefined> {
-  const { composePrompt, readStdinText, shouldReadStdin, stdinKind } =
+  const { composePrompt, readStdinText, shouldReadStdin, stdinKind, STDIN_GIVE_UP_MS } =
     await import('./commands/print-prompt.js');
-  const typed = typeof value === 'string' || words.length > 0;
+  const typed = (typeof value === 'string' && value !== '-') || words.length > 0;
   let piped: string | undefined;
-  if (shouldReadStdin(stdinKind(), typed)) {
+  if (readStdin && shouldReadStdin(stdinKind(), typed)) {
     try {
-      piped = await readStdinText(process.stdin, () =>
-        io.stderr.write(
-          'kirikae: waiting for stdin (it is a pipe or file that has not ended; add < /dev/null if nothing is coming)\n',
-        ),
+      piped = await readStdinText(
+        process.stdin,
+        () =>
+          io.stderr.write(
+            typed
+              ? `kirikae: stdin is an open pipe with nothing on it yet; going on without it after ${STDIN_GIVE_UP_MS / 1000} s (--no-stdin skips it)\n`
+              : 'kirikae: waiting for the prompt on stdin (it is a pipe that has not ended)\n',
+          ),
+        typed ? { giveUpMs: STDIN_GIVE_UP_MS } : {},
       );
     } catch (error) {
       io.stderr.write(`kirikae: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -73,11 +81,19 @@ function buildProgram(): Command {
     .option('--yes', 'approve every tool call (for scripts; deny rules still apply)')
     .option('--json', 'print one JSON object instead of text')
     .option('-c, --continue', 'resume the last session of this folder')
+    .option('--no-stdin', 'with -p: read nothing piped in (in a `while read` loop, as ssh -n)')
     .option(
       '--delegate [executor]',
       'with -p: the routed model plans and hands sub-tasks to an executor (default: the local tier; or e.g. haiku)',
     )
     .showHelpAfterError('(run kirikae --help for usage)')
+    .hook('preSubcommand', (root, command) => {
+      // `kirikae -p explain doctor`: commander would run `doctor` and send no prompt.
+      if (root.opts<RootOptions>().print !== undefined)
+        root.error(
+          `error: '${command.name()}' after -p is a kirikae command; quote the prompt (kirikae -p "… ${command.name()} …")`,
+        );
+    })
     .addHelpText(
       'after',
       `
@@ -98,7 +114,7 @@ Environment:
         );
       }
       if (options.print !== undefined) {
-        const prompt = await printPrompt(options.print, words, io);
+        const prompt = await printPrompt(options.print, words, options.stdin !== false, io);
         if (prompt === undefined) return;
         const { print } = await import('./wiring/headless.js');
         process.exitCode = await print(
@@ -351,8 +367,38 @@ Environment:
 // then exit with the signal's code. The agent is loaded only if a command ever started one.
 exitOnTermination(() => import('./agent/process.js').then((m) => m.killAllProcessGroups()));
 
+/**
+ * `-p "-x is broken"`: an optional value that starts with a dash is read as an option by
+ * commander (the required `<prompt>` before took it), so a prompt like that, or one made by
+ * "$(cat notes.md)" that opens with a list, failed as an unknown option. The word after `-p`
+ * is the prompt unless it is one of kirikae's own options.
+ */
+function withDashPrompt(argv: readonly string[], program: Command): string[] {
+  const flags = new Set(
+    program.options.flatMap((o) => [o.short, o.long].filter((f): f is string => !!f)),
+  );
+  // A word shaped like an option (`--jsn`) stays one, so a typo is an error, not a paid prompt.
+  const prompt = (word: string | undefined): word is string =>
+    word !== undefined &&
+    word.startsWith('-') &&
+    !flags.has(word.split('=')[0]!) &&
+    (/\s/.test(word) || !/^--?[A-Za-z][\w-]*(=|$)/.test(word));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return [...out, ...argv.slice(i)];
+    const next = argv[i + 1];
+    if ((arg === '-p' || arg === '--print') && prompt(next) && next !== '-' && next !== '--') {
+      out.push(`--print=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
 try {
-  await buildProgram().parseAsync(process.argv);
+  const program = buildProgram();
+  await program.parseAsync(withDashPrompt(process.argv, program));
 } catch (error) {
   process.exitCode = reportFatal(error, process.stderr, process.env);
 }

@@ -11,6 +11,12 @@ import { isatty } from 'node:tty';
 export const MAX_STDIN_BYTES = 32 * 1024 * 1024;
 /** After this long without a byte on a pipe, stderr says what kirikae is waiting for. */
 export const STDIN_QUIET_MS = 2_000;
+/**
+ * With a typed prompt, a pipe that has sent neither a byte nor its end by then is left alone:
+ * a caller that hands over a pipe and never closes it (Python's Popen(stdin=PIPE), a Java
+ * ProcessBuilder) must not hang the run. Without a typed prompt stdin is all there is: no limit.
+ */
+export const STDIN_GIVE_UP_MS = 10_000;
 
 export type StdinKind = 'terminal' | 'pipe' | 'file' | 'socket' | 'none';
 
@@ -47,8 +53,9 @@ export function composePrompt(
   words: readonly string[],
   piped: string | undefined,
 ): { prompt: string } | { error: string } {
-  // `-p "fix it"`, or `-p --model x fix it` (the words after the options), or both at once.
-  const typed = [typeof value === 'string' ? value : '', ...words]
+  // `-p "fix it"`, or `-p --model x fix it` (the words after the options), or both at once;
+  // `-p -` names stdin, as many tools read a lone dash.
+  const typed = [typeof value === 'string' && value !== '-' ? value : '', ...words]
     .filter((part) => part.trim())
     .join(' ');
   const input = piped?.trim() ? piped.replace(/\s+$/, '') : '';
@@ -63,20 +70,34 @@ export function composePrompt(
 /**
  * Reads stdin to its end as UTF-8 text. Refuses binary data (a NUL byte) and more than
  * MAX_STDIN_BYTES with an error that says so; `onQuiet` is called once if a pipe has sent
- * nothing for STDIN_QUIET_MS (the caller says what it is waiting for).
+ * nothing for `quietMs` (the caller says what it is waiting for). With `giveUpMs`, a stream
+ * that has sent neither a byte nor its end by then resolves undefined and is read no further.
  */
 export function readStdinText(
   stream: NodeJS.ReadableStream,
   onQuiet: () => void,
-  quietMs = STDIN_QUIET_MS,
-): Promise<string> {
+  { quietMs = STDIN_QUIET_MS, giveUpMs }: { quietMs?: number; giveUpMs?: number } = {},
+): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const quiet = setTimeout(onQuiet, quietMs);
     quiet.unref();
+    const giveUp =
+      giveUpMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            stop();
+            // Not destroyed: that could close a descriptor the caller still writes to. Unref'd,
+            // so the open pipe does not keep kirikae running after its answer.
+            stream.pause();
+            (stream as { unref?: () => void }).unref?.();
+            resolve(undefined);
+          }, giveUpMs);
+    giveUp?.unref();
     const stop = (error?: Error) => {
       clearTimeout(quiet);
+      clearTimeout(giveUp);
       stream.removeListener('data', onData);
       stream.removeListener('end', onEnd);
       stream.removeListener('error', stop);
@@ -87,6 +108,7 @@ export function readStdinText(
     };
     const onData = (chunk: Buffer | string) => {
       clearTimeout(quiet);
+      clearTimeout(giveUp);
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       const nul = bytes.indexOf(0);
       if (nul >= 0) {

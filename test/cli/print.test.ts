@@ -318,6 +318,30 @@ describe(
       );
     });
 
+    it('a prompt that starts with a dash; -p - for stdin; --no-stdin in a loop', async () => {
+      stubs.anthropic.steps.push({ text: ['ok'] }, { text: ['ok'] }, { text: ['ok'] });
+      const MODEL = ['--model', 'anthropic/claude-sonnet-4-6'];
+      const dash = await run(['-p', '- the parser drops the offset', ...MODEL]);
+      expect(dash.exitCode, dash.stderr).toBe(0);
+      expect(sentText()).toContain('- the parser drops the offset');
+
+      stubs.anthropic.requests.length = 0;
+      const named = await run(['-p', '-', ...MODEL], { text: 'diff --git a/x b/x', via: 'pipe' });
+      expect(named.exitCode, named.stderr).toBe(0);
+      expect(sentText()).toContain('diff --git a/x b/x');
+      expect(sentText()).not.toContain('-\\n');
+
+      // `while read f; do kirikae -p "review $f"; done < list`: the list is the loop's.
+      stubs.anthropic.requests.length = 0;
+      const loop = await run(['-p', 'review a.ts', '--no-stdin', ...MODEL], {
+        text: 'b.ts\nc.ts\n',
+        via: 'pipe',
+      });
+      expect(loop.exitCode, loop.stderr).toBe(0);
+      expect(sentText()).toContain('review a.ts');
+      expect(sentText()).not.toContain('b.ts');
+    });
+
     it('-p with the prompt after the options (the README\'s -p --delegate local "…" shape)', async () => {
       stubs.anthropic.steps.push({ text: ['ok'] });
       const result = await run(['-p', '--model', 'anthropic/claude-sonnet-4-6', 'fix', 'the typo']);
@@ -361,6 +385,17 @@ describe(
       expect(typo.stderr).toContain(
         `unknown command 'rout' (a prompt needs -p: kirikae -p "rout fix the bug")`,
       );
+
+      // A command's name among the words after -p is not run as that command.
+      const command = await run(['-p', 'explain', 'doctor']);
+      expect(command.exitCode).toBe(1);
+      expect(command.stderr).toContain(
+        `'doctor' after -p is a kirikae command; quote the prompt (kirikae -p "… doctor …")`,
+      );
+      // An option's typo stays an error, not a prompt to pay for.
+      const typo2 = await run(['-p', '--jsn', 'x']);
+      expect(typo2.exitCode).toBe(1);
+      expect(typo2.stderr).toContain(`unknown option '--jsn'`);
 
       // Without -p, text piped into the interactive screen was dropped as the screen quit.
       for (const stdin of [{ text: 'fix it', via: 'pipe' as const }, undefined]) {

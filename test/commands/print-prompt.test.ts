@@ -113,7 +113,7 @@ describe('readStdinText', () => {
     try {
       const stream = new PassThrough();
       const quiet = vi.fn();
-      const read = readStdinText(stream, quiet, 2_000);
+      const read = readStdinText(stream, quiet, { quietMs: 2_000 });
       vi.advanceTimersByTime(2_500);
       expect(quiet).toHaveBeenCalledTimes(1);
       stream.end('late log line\n');
@@ -123,5 +123,32 @@ describe('readStdinText', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('with a limit, leaves a pipe that sends nothing alone; data before it is read to the end', async () => {
+    vi.useFakeTimers();
+    try {
+      const idle = new PassThrough();
+      const given = readStdinText(idle, () => {}, { quietMs: 2_000, giveUpMs: 10_000 });
+      vi.advanceTimersByTime(10_001);
+      expect(await given).toBeUndefined();
+
+      const slow = new PassThrough();
+      const read = readStdinText(slow, () => {}, { quietMs: 2_000, giveUpMs: 10_000 });
+      vi.advanceTimersByTime(9_000);
+      slow.write('first line\n');
+      vi.advanceTimersByTime(30_000);
+      slow.end('last line\n');
+      expect(await read).toBe('first line\nlast line\n');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('-p - names stdin', () => {
+    expect(composePrompt('-', [], 'diff --git a/x b/x\n')).toEqual({
+      prompt: 'diff --git a/x b/x',
+    });
+    expect(composePrompt('-', [], undefined)).toMatchObject({ error: /needs a prompt/ });
   });
 });
