@@ -1,9 +1,10 @@
 // What `kirikae -p` sends: the prompt from the command line, text piped in on stdin, or both
 // (`git diff | kirikae -p "review this"`). Reading stdin is where headless CLIs hang: a caller
-// that hands over a socket or pipe it never closes (Claude Code's Bash tool, a Java
-// ProcessBuilder; anthropics/claude-code#9026, codex exec's "Reading additional input from
-// stdin…") waits on a process that waits on it. So stdin is read when the shell made it a pipe
-// or a file, or when it is a socket and no prompt was given; never when it is a terminal.
+// that hands over a socket or pipe it never closes (Claude Code's Bash tool, Python's
+// Popen(stdin=PIPE); anthropics/claude-code#9026, codex exec's "Reading additional input from
+// stdin…") waits on a process that waits on it. So a terminal is never read; a socket only when
+// no prompt was typed; a pipe or file always, but with a typed prompt a pipe that sends nothing
+// for STDIN_GIVE_UP_MS is left alone.
 import { fstatSync, type Stats } from 'node:fs';
 import { isatty } from 'node:tty';
 

@@ -27,6 +27,7 @@ import {
 import { runTestGate } from '../session/verify-flow.js';
 import { summaryLine } from './summary.js';
 import { defaultExecutor, resolveAlias } from '../delegate/models.js';
+import { delegateToolSpec } from '../delegate/tool.js';
 import { delegationReport } from '../ledger/delegation.js';
 import { redact } from '../core/secrets.js';
 import { sanitize } from '../present/sanitize.js';
@@ -79,18 +80,26 @@ export async function choosePrintRoute(
     if (tier === undefined) throw new KirikaeError('config', `--tier ${args.tier} is not 0–4`);
     override.tier = tier;
   }
-  const answer = await decideRoute(args.prompt, override, {
-    config: kit.config,
-    routing: kit.routing,
-    ...(kit.classify ? { classify: kit.classify } : {}),
-    ...(book ? { book } : {}),
-  });
+  // The planner is sent the delegate tool: its route is priced with it, as the card's is.
+  const extraTools = args.delegate ? [delegateToolSpec()] : undefined;
+  const answer = await decideRoute(
+    args.prompt,
+    override,
+    {
+      config: kit.config,
+      routing: kit.routing,
+      ...(kit.classify ? { classify: kit.classify } : {}),
+      ...(book ? { book } : {}),
+    },
+    extraTools,
+  );
   let decision = answer.decision;
   // A planner is the tier-0/1 choice: a cheaper route keeps the work and plans for no one.
   if (args.delegate && !args.model && args.tier === undefined && !isPlannerTier(decision))
     decision = kit.routing.decide({
       prompt: args.prompt,
-      override: { tier: 1 },
+      override: { tier: 1, why: 'delegate mode: the planner runs on tier 1 (standard)' },
+      ...(extraTools ? { extraTools } : {}),
       // The model's verdict, when it was asked (and paid for), still names the task.
       ...(answer.verdict?.outcome === 'answered'
         ? { classification: answer.verdict.classification }
@@ -153,9 +162,17 @@ function reportEvent(event: TurnEvent, io: CommandIO, echo: boolean): void {
   if (event.type !== 'agent') return;
   const e = event.event;
   if (event.role === 'executor') {
-    // The executor's words reach the planner as its result, not the user's stdout.
+    // The executor's words reach the planner as its result, not the user's stdout; what it
+    // runs into (a rate-limit wait, dropped context) is said on stderr, naming it.
+    const who = `  ↳ executor ${event.model}:`;
     if (e.type === 'tool_result')
       io.stderr.write(`  ↳ ${e.ok ? '✓' : '✗'} ${e.name} ${e.summary}\n`);
+    else if (e.type === 'notice') io.stderr.write(`${who} ${e.message}\n`);
+    else if (e.type === 'warning') io.stderr.write(`${who} warning: ${e.warning.message}\n`);
+    else if (e.type === 'retry')
+      io.stderr.write(
+        `${who} ${e.message} · retrying in ${Math.ceil(e.delayMs / 1000)} s (attempt ${e.attempt + 1} of ${e.maxAttempts})\n`,
+      );
     return;
   }
   // Model text reaches a terminal only with its control sequences made visible.

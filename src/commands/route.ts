@@ -1,3 +1,4 @@
+import type { ToolSpec } from '../core/message.js';
 import type { Config } from '../config/schema.js';
 import { isKirikaeError } from '../core/errors.js';
 import { parseModelRef } from '../core/model-ref.js';
@@ -119,9 +120,12 @@ export async function decideRoute(
   prompt: string,
   override: RouteOverride,
   kit: RouteKit,
+  /** Tools the turn sends beyond the usual ones (`-p --delegate`'s delegate tool). */
+  extraTools?: readonly ToolSpec[],
 ): Promise<RouteAnswer> {
   const hasOverride = override.model !== undefined || override.tier !== undefined;
-  const decision = kit.routing.decide({ prompt, ...(hasOverride ? { override } : {}) });
+  const extra = extraTools?.length ? { extraTools } : {};
+  const decision = kit.routing.decide({ prompt, ...(hasOverride ? { override } : {}), ...extra });
   // The kit's client answers `undefined` when no small model is resident: it is "ready" to try.
   if (!kit.classify || !askModel(decision, kit.config())) return { decision };
   const verdict = await kit.classify(prompt, classificationOf(decision));
@@ -132,6 +136,7 @@ export async function decideRoute(
           prompt,
           classification: verdict.classification,
           ...(hasOverride ? { override } : {}),
+          ...extra,
         })
       : decision;
   return { decision: again, verdict, ...(booked ? { booked } : {}) };

@@ -57,6 +57,35 @@ describe('kirikae -p --delegate', () => {
     expect(calls(core).map((r) => r.role)).toEqual(['planner', 'executor', 'executor', 'planner']);
   });
 
+  it('names the executor in what it runs into on stderr (here: malformed tool calls)', async () => {
+    const box = projectBox(stubs.env);
+    const core = await stubCore(box.cwd, box.env, 'print');
+    stubs.anthropic.steps.push(
+      { toolUses: [{ name: 'delegate', input: { goal: 'make add() add' } }] },
+      { text: ['The executor failed; done by hand.'] },
+    );
+    // Three calls of a tool that does not exist: the executor's attempt counts as failed.
+    const nope = { toolCalls: [{ name: 'no_such_tool', arguments: { x: 1 } }] };
+    stubs.ollama.chatSteps.push(nope, nope, nope);
+    let err = '';
+    const stderr = new PassThrough().on('data', (c: Buffer) => (err += c.toString()));
+    await runPrint(
+      { prompt: 'fix add()', model: PLANNER, yes: true, delegate: true },
+      {
+        config: () => core.config.get(),
+        cwd: core.cwd,
+        routing: core.routing,
+        runner: core.runner,
+        turnLedger: core.turnLedger,
+      },
+      { stdout: new PassThrough(), stderr, env: box.env },
+    );
+    core.close();
+    expect(err).toContain(
+      `↳ executor ${EXECUTOR}: 3 malformed tool calls in a row: this attempt counts as failed`,
+    );
+  });
+
   it("--json carries the delegated turn's books", async () => {
     const box = projectBox(stubs.env);
     const core = await stubCore(box.cwd, box.env, 'print');
