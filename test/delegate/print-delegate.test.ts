@@ -2,9 +2,18 @@
 // planner's answer, the executor's tool calls are noted on stderr, the ledger has both roles.
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPrint } from '../../src/commands/print.js';
+import { runPrint, type PrintKit } from '../../src/commands/print.js';
 import { startAllStubs, type AllStubs } from '../support/all-stubs.js';
 import { EXECUTOR, PLANNER, calls, projectBox, stubCore } from './helpers.js';
+
+/** What runPrint runs on, from the stub core (as wiring/headless.ts builds it). */
+const printKit = (core: Awaited<ReturnType<typeof stubCore>>): PrintKit => ({
+  config: () => core.config.get(),
+  cwd: core.cwd,
+  routing: core.routing,
+  runner: core.runner,
+  turnLedger: core.turnLedger,
+});
 
 describe('kirikae -p --delegate', () => {
   let stubs: AllStubs;
@@ -40,13 +49,7 @@ describe('kirikae -p --delegate', () => {
     const stderr = new PassThrough().on('data', (c: Buffer) => (err += c.toString()));
     const code = await runPrint(
       { prompt: 'fix add()', model: PLANNER, yes: true, delegate: true },
-      {
-        config: () => core.config.get(),
-        cwd: core.cwd,
-        routing: core.routing,
-        runner: core.runner,
-        turnLedger: core.turnLedger,
-      },
+      printKit(core),
       { stdout, stderr, env: box.env },
     );
     core.close();
@@ -71,13 +74,7 @@ describe('kirikae -p --delegate', () => {
     const stderr = new PassThrough().on('data', (c: Buffer) => (err += c.toString()));
     await runPrint(
       { prompt: 'fix add()', model: PLANNER, yes: true, delegate: true },
-      {
-        config: () => core.config.get(),
-        cwd: core.cwd,
-        routing: core.routing,
-        runner: core.runner,
-        turnLedger: core.turnLedger,
-      },
+      printKit(core),
       { stdout: new PassThrough(), stderr, env: box.env },
     );
     core.close();
@@ -98,13 +95,7 @@ describe('kirikae -p --delegate', () => {
     const stdout = new PassThrough().on('data', (c: Buffer) => (out += c.toString()));
     await runPrint(
       { prompt: 'hi', model: PLANNER, json: true, delegate: 'local' },
-      {
-        config: () => core.config.get(),
-        cwd: core.cwd,
-        routing: core.routing,
-        runner: core.runner,
-        turnLedger: core.turnLedger,
-      },
+      printKit(core),
       { stdout, stderr: new PassThrough(), env: box.env },
     );
     core.close();
