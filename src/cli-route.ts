@@ -5,6 +5,7 @@
 // (root options, --help, a prompt that starts with `-`) goes through the CLI in cli.tsx.
 import { reportFatal } from './commands/fail.js';
 import { processIO } from './commands/io.js';
+import { sudoRefusal } from './commands/sudo.js';
 import { exitOnTermination } from './commands/termination.js';
 import { route } from './wiring/headless.js';
 
@@ -12,6 +13,12 @@ export async function routeCommand(prompt: string, json: boolean): Promise<void>
   // route starts no processes: the signal's exit code is all there is to match.
   exitOnTermination();
   const io = processIO();
+  const refusal = sudoRefusal(io.env);
+  if (refusal) {
+    io.stderr.write(`${refusal}\n`);
+    process.exitCode = 1;
+    return;
+  }
   try {
     process.exitCode = await route({ prompt, json, model: undefined, tier: undefined }, io);
   } catch (error) {

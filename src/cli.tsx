@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { reportFatal } from './commands/fail.js';
 import { processIO } from './commands/io.js';
+import { sudoRefusal } from './commands/sudo.js';
 import { exitOnTermination } from './commands/termination.js';
 
 interface RootOptions {
@@ -87,6 +88,15 @@ function buildProgram(): Command {
       'with -p: the routed model plans and hands sub-tasks to an executor (default: the local tier; or e.g. haiku)',
     )
     .showHelpAfterError('(run kirikae --help for usage)')
+    .hook('preAction', (_root, action) => {
+      // doctor only reads: it may say what is wrong under sudo as well.
+      if (action.name() === 'doctor') return;
+      const refusal = sudoRefusal(process.env);
+      if (refusal) {
+        process.stderr.write(`${refusal}\n`);
+        process.exit(1);
+      }
+    })
     .hook('preSubcommand', (root, command) => {
       // `kirikae -p explain doctor`: commander would run `doctor` and send no prompt.
       if (root.opts<RootOptions>().print !== undefined)
