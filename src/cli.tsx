@@ -1,6 +1,6 @@
 // The only place that wires everything. Heavy modules (Ink, React, the SDKs) are imported
 // inside the actions that need them, so `kirikae --version` and `--help` stay fast.
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { reportFatal } from './commands/fail.js';
 import { processIO } from './commands/io.js';
@@ -206,7 +206,12 @@ Environment:
   program
     .command('models')
     .description('list local models, or load / unload / pin one')
-    .argument('[action]', 'list | load | unload | pin', 'list')
+    // A typo ("unlaod") must not fall through to load: only these four actions exist.
+    .addArgument(
+      new Argument('[action]', 'list | load | unload | pin')
+        .choices(['list', 'load', 'unload', 'pin'])
+        .default('list'),
+    )
     .argument('[model]', 'model name, e.g. qwen3-coder:30b')
     .option('--json', 'print one JSON object')
     .option('--ctx <size>', 'context to load with, e.g. 16k (default: the largest that fits)')

@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.js';
 import { KirikaeError } from '../core/errors.js';
 import { totalInput } from '../core/usage.js';
-import { parseTier } from '../core/tier.js';
+import { parseTier, TIER_NAMES } from '../core/tier.js';
 import {
   approveAll,
   createTaskTracker,
@@ -113,6 +113,19 @@ export async function choosePrintRoute(
     throw new KirikaeError(unavailableKind(reason), `${args.model} cannot run: ${reason}`, {
       hint: 'kirikae doctor shows what is missing; or choose another --model',
     });
+  }
+  // Nor is a tier: "--tier 3" with Ollama down must not send the prompt to a cloud tier.
+  if (args.tier !== undefined && override.tier !== undefined && chosen.tier !== override.tier) {
+    const tier = override.tier;
+    const onTier = decision.options.filter((o) => o.tier === tier);
+    const why = onTier.length
+      ? onTier.map((o) => `${o.model}: ${o.unavailableReason ?? 'unavailable'}`).join('; ')
+      : 'no model is configured on it';
+    throw new KirikaeError(
+      unavailableKind(onTier[0]?.unavailableReason ?? ''),
+      `--tier ${tier} (${TIER_NAMES[tier]}) cannot run: ${why}`,
+      { hint: 'kirikae doctor shows what is missing; or choose another --tier or a --model' },
+    );
   }
   if (!chosen.available) {
     throw new KirikaeError(

@@ -140,6 +140,19 @@ describe.concurrent('kirikae', { timeout: 60_000 }, () => {
     for (const variable of KEY_VARS) expect(fixes).toContain(`export ${variable}=`);
   });
 
+  it('models with a mistyped action refuses, and loads nothing', async () => {
+    // "unlaod" used to fall through to a load of the model it meant to unload.
+    const result = await kirikae(['models', 'unlaod', 'qwen3-coder:30b'], {
+      ...newBox().env,
+      OLLAMA_HOST: 'http://127.0.0.1:1',
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(
+      "command-argument value 'unlaod' is invalid for argument 'action'. Allowed choices are list, load, unload, pin.",
+    );
+    expect(result.stdout).toBe('');
+  });
+
   it('config path | set | get round trip', async () => {
     const box = newBox();
     const file = join(box.configDir, 'config.json');

@@ -265,6 +265,27 @@ describe('kirikae -p against the stubs', { timeout: 60_000 }, () => {
     noKeysOnDisk();
   });
 
+  it('--tier that cannot run is refused, not moved to a paid or cloud tier', async () => {
+    // Ollama unreachable: --tier 3 went to the budget cloud tier before, with no warning.
+    const local = await kirikae(['-p', 'hi', '--tier', '3', '--json'], {
+      ...box.env,
+      ...stubs.env,
+      OLLAMA_HOST: 'http://127.0.0.1:1',
+    });
+    expect(local.exitCode).toBe(1);
+    expect(local.stderr).toMatch(/--tier 3 \(local\) cannot run: ollama\/\S+: Cannot reach Ollama/);
+    // No Anthropic key: --tier 1 went up to the frontier tier.
+    const standard = await kirikae(['-p', 'hi', '--tier', '1'], {
+      ...box.env,
+      ...stubs.env,
+      ANTHROPIC_API_KEY: undefined,
+    });
+    expect(standard.exitCode).toBe(1);
+    expect(standard.stderr).toMatch(/--tier 1 \(standard\) cannot run: anthropic\/\S+: no API key/);
+    expect(stubs.openai.requests).toEqual([]);
+    expect(stubs.anthropic.requests).toEqual([]);
+  });
+
   it('costs --json after a -p call shows that call in totalUsd', async () => {
     stubs.anthropic.steps.push({
       text: ['ok'],
