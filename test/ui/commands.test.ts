@@ -101,6 +101,11 @@ describe('slash command registry', () => {
 
   it('/budget shows the month spend, sets a new amount, refuses a non-amount', () => {
     expect(run('/budget').callsOf('notify')).toEqual([['info', 'Month spend $12.50 of $50.00']]);
+    // A sub-cent spend is shown as the header shows it, not rounded to $0.00.
+    const base = createFakeController().getState().status;
+    expect(
+      run('/budget', { status: { ...base, monthUsd: 0.0036, budgetUsd: 0 } }).callsOf('notify'),
+    ).toEqual([['info', 'Month spend $0.0036 of $0.00']]);
     expect(run('/budget $80').callsOf('setBudget')).toEqual([[80]]);
     expect(run('/budget 12.5').callsOf('setBudget')).toEqual([[12.5]]);
     const bad = run('/budget lots');

@@ -1,3 +1,4 @@
+import { usd } from '../../present/units.js';
 import type { SlashCommand } from './types.js';
 
 export const budget: SlashCommand = {
@@ -8,14 +9,12 @@ export const budget: SlashCommand = {
     const value = args.trim().replace(/^\$/, '');
     if (!value) {
       const { status } = app.getState();
-      return app.notify(
-        'info',
-        `Month spend $${status.monthUsd.toFixed(2)} of $${status.budgetUsd.toFixed(2)}`,
-      );
+      // The one money formatter: toFixed(2) showed $0.0036 spent as $0.00.
+      return app.notify('info', `Month spend ${usd(status.monthUsd)} of ${usd(status.budgetUsd)}`);
     }
-    const usd = Number(value);
-    if (!Number.isFinite(usd) || usd < 0)
+    const amount = Number(value);
+    if (!Number.isFinite(amount) || amount < 0)
       return app.notify('error', `"${value}" is not an amount in USD`);
-    app.setBudget(usd);
+    app.setBudget(amount);
   },
 };
