@@ -128,10 +128,16 @@ export async function choosePrintRoute(
     );
   }
   if (!chosen.available) {
+    // A block budget stops paid routes, not the free local one the table did not pick.
+    const local = decision.options.find((o) => o.available && o.tier === 3);
     throw new KirikaeError(
       unavailableKind(chosen.unavailableReason ?? ''),
       `No route available: ${chosen.unavailableReason ?? 'every model is unavailable'}`,
-      { hint: 'kirikae doctor shows what is missing; or pass --model provider/model' },
+      {
+        hint: local
+          ? `${local.model} can run it: --tier 3 (local); kirikae doctor shows what else is missing`
+          : 'kirikae doctor shows what is missing; or pass --model provider/model',
+      },
     );
   }
   // Nobody can answer the card's budget question in a script: "ask" refuses unless --yes.

@@ -286,6 +286,24 @@ describe('kirikae -p against the stubs', { timeout: 60_000 }, () => {
     expect(stubs.anthropic.requests).toEqual([]);
   });
 
+  it('a block budget that stops the paid route names the free local one', async () => {
+    writeFileSync(
+      join(box.configDir, 'config.json'),
+      JSON.stringify({
+        local: { memoryBudgetGb: 64, reserveGb: 0 },
+        budget: { monthlyUsd: 0, action: 'block' },
+      }),
+    );
+    const result = await kirikae(['-p', 'what is a closure in javascript'], {
+      ...box.env,
+      ...stubs.env,
+    });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('paid routes blocked.');
+    expect(result.stderr).toMatch(/ollama\/\S+ can run it: --tier 3 \(local\)/);
+    expect(stubs.openai.requests).toEqual([]);
+  });
+
   it('costs --json after a -p call shows that call in totalUsd', async () => {
     stubs.anthropic.steps.push({
       text: ['ok'],
