@@ -43,8 +43,9 @@ import { monthFile, scanLedgerTail } from './store.js';
  * Bump when a builder's state changes shape or meaning: older sidecars are then ignored (and
  * replaced by the next read). 2: per-task state in columns, and the month summary's fold
  * carries the delegation books. 3: the books count the model classifier's calls as a role.
+ * 4: the local share leaves the model classifier's calls out.
  */
-export const FORMAT = 3;
+export const FORMAT = 4;
 
 /** Bytes checked at both ends of the covered part of the file. */
 const PROBE = 256;

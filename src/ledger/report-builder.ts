@@ -62,6 +62,8 @@ interface Counts {
   turns: number;
   localTurns: number;
   localCalls: number;
+  /** Calls the local share counts: all but the model classifier's. */
+  shareCalls: number;
   localTokens: number;
   allTokens: number;
   cacheRead: number;
@@ -76,6 +78,7 @@ function emptyCounts(): Counts {
     turns: 0,
     localTurns: 0,
     localCalls: 0,
+    shareCalls: 0,
     localTokens: 0,
     allTokens: 0,
     cacheRead: 0,
@@ -233,24 +236,29 @@ export class MonthReportBuilder {
 
     const task = this.taskEntry(call);
     addTaskCall(task.cost, call);
-    // The turn's last call so far decides whether it counts as local (as LocalShare.turns defines).
-    const lastTs = (task.lastTs ??= task.packedTs ? unpackTurns(task.packedTs) : []);
-    const turn = call.turn;
-    const prevTs = lastTs[turn];
-    if (prevTs === undefined || call.ts >= prevTs) {
-      if (prevTs === undefined) this.counts.turns += 1;
-      else if (isLocalTurn(task, turn)) this.counts.localTurns -= 1;
-      if (model.local) this.counts.localTurns += 1;
-      lastTs[turn] = call.ts;
-      setLocalTurn(task, turn, model.local);
+    // The model classifier's calls route a turn, they do not answer it: left out of the local
+    // share (timed-out local classifier calls made a month of cloud turns read 47 % local).
+    if (call.role !== 'classifier') {
+      // The turn's last call so far decides whether it counts as local (LocalShare.turns).
+      const lastTs = (task.lastTs ??= task.packedTs ? unpackTurns(task.packedTs) : []);
+      const turn = call.turn;
+      const prevTs = lastTs[turn];
+      if (prevTs === undefined || call.ts >= prevTs) {
+        if (prevTs === undefined) this.counts.turns += 1;
+        else if (isLocalTurn(task, turn)) this.counts.localTurns -= 1;
+        if (model.local) this.counts.localTurns += 1;
+        lastTs[turn] = call.ts;
+        setLocalTurn(task, turn, model.local);
+      }
+      const tokens = totalInput(usage) + usage.output;
+      this.counts.shareCalls += 1;
+      this.counts.allTokens += tokens;
+      if (model.local) {
+        this.counts.localCalls += 1;
+        this.counts.localTokens += tokens;
+      }
     }
-
-    const tokens = totalInput(usage) + usage.output;
-    this.counts.allTokens += tokens;
-    if (model.local) {
-      this.counts.localCalls += 1;
-      this.counts.localTokens += tokens;
-    } else {
+    if (!model.local) {
       this.counts.cacheRead += usage.cacheRead;
       this.counts.cloudInput += totalInput(usage);
     }
@@ -303,7 +311,7 @@ export class MonthReportBuilder {
       perCompletedTask: perCompletedTask(costs),
       localShare: {
         turns: share(this.counts.localTurns, this.counts.turns),
-        calls: share(this.counts.localCalls, this.all.calls),
+        calls: share(this.counts.localCalls, this.counts.shareCalls),
         tokens: share(this.counts.localTokens, this.counts.allTokens),
       },
       cacheHitRate: {

@@ -12,6 +12,7 @@ export interface Share {
   share: number | null;
 }
 
+/** Of the calls that answer turns: the model classifier's calls (role `classifier`) are left out. */
 export interface LocalShare {
   /** A turn counts as local when its last call (the one that answered) ran locally. */
   turns: Share;

@@ -17,7 +17,10 @@ export interface CostTotals {
   /** USD of calls with a known price. */
   usd: number;
   unknown: UnknownCost;
-  /** Calls whose usage was estimated (an interrupted stream): their USD is approximate ("~"). */
+  /**
+   * Priced calls whose usage was estimated (an interrupted stream): their USD is approximate
+   * ("~"). A $0 local call with estimated usage is not counted.
+   */
   estimated: number;
   usage: Usage;
   /** Electricity of local calls, kept apart from the money paid to providers. */
@@ -50,7 +53,9 @@ export function addCall(t: CostTotals, call: CallRecord): void {
   t.usage.cacheWrite += u.cacheWrite;
   t.usage.reasoning += u.reasoning;
   t.energyUsd += call.energyUsd ?? 0;
-  if (call.usageEstimated === true) t.estimated += 1;
+  // Estimated tokens make a price approximate only where tokens are priced: a local call's $0
+  // (a timed-out classifier call, an interrupted local turn) is exact.
+  if (call.usageEstimated === true && call.costUsd !== 0) t.estimated += 1;
   if (call.costUsd === null) {
     t.unknown.calls += 1;
     t.unknown.tokens += totalInput(u) + u.output;

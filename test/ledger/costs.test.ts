@@ -116,6 +116,31 @@ describe('kirikae costs', () => {
     expect(json.budget.fraction).toBeCloseTo(1.1445 / 50, 6);
   });
 
+  it("leaves the model classifier's calls out of the local share, and a $0 estimate out of '~'", async () => {
+    // A local classifier call that timed out: estimated usage, $0, before a cloud turn.
+    const ledger = openLedger(ledgerDir(env), { now: () => now });
+    ledger.append(
+      call({
+        ts: '2026-03-11T09:00:00.000Z',
+        task: 'T9',
+        model: 'ollama/qwen3-coder:30b',
+        tier: null,
+        role: 'classifier',
+        outcome: 'aborted',
+        usageEstimated: true,
+        costUsd: 0,
+        usage: { input: 50_000, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
+      }),
+    );
+    ledger.close();
+    const json = JSON.parse((await run({ json: true })).out) as CostsJson;
+    // The golden month's shares, as without it (the 2-of-7 above).
+    expect(json.localShare.turns).toEqual({ local: 2, total: 7, share: 2 / 7 });
+    expect(json.localShare.calls.total).toBe(json.byModel.reduce((n, r) => n + r.calls, 0) - 1);
+    const text = (await run({})).out;
+    expect(text).toContain('Spent       $1.14 + ? of $200.00');
+  });
+
   it('prints the month as text: budget bar, groups, tasks, shares, projection and savings', async () => {
     const { code, out } = await run({ by: 'model' });
     expect(code).toBe(0);

@@ -349,6 +349,8 @@ export function messyRecords(count: number, seed: number): LedgerRecord[] {
     if (next(3)) extra.tokPerSec = next(10_000) / 97;
     if (next(5) === 0) extra.energyUsd = next(100) / 7_000;
     if (next(9) === 0) extra.usageEstimated = true;
+    // Now and then the model classifier's call (no PRNG draw: the other records stay as they were).
+    if (i % 23 === 11) extra.role = 'classifier';
     if (next(11) === 0) {
       // Half of them within 5 % of the table (kept by a writer, not over the threshold).
       const tableUsd = next(1_000) / 997;

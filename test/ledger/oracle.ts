@@ -115,7 +115,9 @@ export function taskCosts(records: readonly LedgerRecord[]): TaskCost[] {
   return [...tasks.values()];
 }
 
-export function localShare(calls: readonly CallRecord[]): LocalShare {
+export function localShare(all: readonly CallRecord[]): LocalShare {
+  // The model classifier's calls route turns; they are not part of the share.
+  const calls = all.filter((c) => c.role !== 'classifier');
   // The last call of each turn (task ids are unique across sessions) decides the turn.
   const lastOfTurn = new Map<string, CallRecord>();
   let localCalls = 0;
@@ -157,7 +159,9 @@ export function semanticCache(
   calls: readonly CallRecord[],
 ): SemanticCacheReport {
   const hits = records.filter((r) => r.type === 'cache_hit');
-  const turns = new Set(calls.map((c) => `${c.task}\u0000${c.turn}`));
+  // As LocalShare.turns counts them: a turn the model classifier alone touched is not one.
+  const answered = calls.filter((c) => c.role !== 'classifier');
+  const turns = new Set(answered.map((c) => `${c.task}\u0000${c.turn}`));
   let saved = 0;
   for (const hit of hits) saved += hit.savedUsd ?? 0;
   const unpriced = hits.filter((h) => h.savedUsd === null).length;
