@@ -57,6 +57,17 @@ export function App({
   const theme = useMemo(() => loadTheme(state.themeName, env), [state.themeName, env]);
   const [input, setInput] = useState<edit.InputState>(edit.EMPTY_INPUT);
   const [history, setHistory] = useState<string[]>([]);
+  // `kirikae --continue`: ↑ recalls the resumed conversation's prompts, as it would have before
+  // the restart. Seeded once, when they arrive, unless the user has typed meanwhile (state
+  // derived during render, as React advises, not in an effect).
+  const [seeded, setSeeded] = useState(false);
+  if (!seeded && !history.length) {
+    const earlier = state.transcript.flatMap((i) => (i.kind === 'user' ? [i.text] : []));
+    if (earlier.length) {
+      setSeeded(true);
+      setHistory(earlier);
+    }
+  }
   const [historyIndex, setHistoryIndex] = useState<number | undefined>();
   const [denyNote, setDenyNote] = useState<string | undefined>();
   const lastCtrlC = useRef(0);

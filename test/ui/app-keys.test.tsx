@@ -96,6 +96,24 @@ describe('prompt input', () => {
     expect(app.callsOf('submit')).toEqual([['first'], ['second'], ['first']]);
   });
 
+  it('after --continue, Up recalls the resumed prompts (they arrive after the screen)', async () => {
+    const { app, ui } = setup();
+    app.update({
+      transcript: [
+        { id: 1, kind: 'user', text: 'fix the date parser' },
+        { id: 2, kind: 'assistant', text: 'Done.', model: 'anthropic/claude-sonnet-4-6' },
+        { id: 3, kind: 'user', text: 'now add a test' },
+      ],
+    });
+    await tick();
+    await ui.press(KEY.up);
+    expect(typed(ui.text())).toBe('now add a test');
+    await ui.press(KEY.up);
+    expect(typed(ui.text())).toBe('fix the date parser');
+    await ui.press(KEY.down, KEY.down, 'third\r', KEY.up);
+    expect(typed(ui.text())).toBe('third');
+  });
+
   it('"/co" + Tab completes to /costs, and Enter runs it', async () => {
     const { app, ui } = setup();
     await ui.press('/co');
