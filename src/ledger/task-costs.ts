@@ -58,7 +58,8 @@ export function newTaskCostOfCall(call: CallRecord): TaskCost {
     usd: 0,
     unknownCalls: 0,
     estimatedCalls: 0,
-    models: [call.model],
+    // As addTaskCall: the model classifier is not one of the task's models.
+    models: call.role === 'classifier' ? [] : [call.model],
     lastTs: call.ts,
     taskType: call.taskType,
   };
@@ -68,9 +69,13 @@ export function addTaskCall(cost: TaskCost, call: CallRecord): void {
   cost.calls += 1;
   if (call.costUsd === null) cost.unknownCalls += 1;
   else cost.usd += call.costUsd;
-  if (call.usageEstimated === true) cost.estimatedCalls += 1;
-  if (!cost.models.includes(call.model)) cost.models.push(call.model);
+  // As CostTotals.estimated: a $0 local call's estimated tokens do not make its price approximate.
+  if (call.usageEstimated === true && call.costUsd !== 0) cost.estimatedCalls += 1;
   cost.taskType ??= call.taskType;
+  // The model classifier routed the turn; it did not work on the task. Its tier is null, and a
+  // task whose last call was one read "no tier" beside the money a tier-1 turn spent.
+  if (call.role === 'classifier') return;
+  if (!cost.models.includes(call.model)) cost.models.push(call.model);
   cost.tier = call.tier;
 }
 
