@@ -95,7 +95,7 @@ export function CuratedList({
       <Text color={theme.colors.muted} wrap="truncate-end">
         {truncate(
           width >= 52
-            ? 'Suggested for coding (fit: memory at 32K context)'
+            ? 'Suggested for coding (memory at 32K context, and whether it fits)'
             : 'Suggested · fit at 32K',
           width,
         )}
@@ -110,7 +110,9 @@ export function CuratedList({
             </Text>
             <Text color={theme.colors.muted}>
               {' '}
-              {cell(`~${bytes(e.approxBytes, 0)}`, layout.size, 'right')}
+              {/* The memory the fit is judged on (weights and KV cache at numCtx), as the models
+                  screen shows it: the download size beside "too big" read as a contradiction. */}
+              {cell(`~${bytes(e.footprintBytes, 0)}`, layout.size, 'right')}
             </Text>
             <Text color={e.fits || e.installed ? theme.colors.success : theme.colors.warn}>
               {' '}
