@@ -25,7 +25,10 @@ import { ThemeContext } from './theme-context.js';
 
 /** Screens other than the chat, each given the controller and the width; plugged in by run.tsx. */
 export type ScreenRenderers = Partial<
-  Record<Exclude<Screen, 'chat' | 'help'>, (props: { width: number; active: boolean }) => ReactNode>
+  Record<
+    Exclude<Screen, 'chat' | 'help'>,
+    (props: { width: number; active: boolean; rows?: number }) => ReactNode
+  >
 >;
 
 export interface AppProps {
@@ -270,7 +273,7 @@ export function App({
       {shown === null ? null : (
         <Box flexDirection="column" width={width}>
           {shown === 'help' ? <HelpScreen keymap={keymap} width={width} /> : null}
-          {Screen ? Screen({ width, active: true }) : null}
+          {Screen ? Screen({ width, active: true, rows }) : null}
           {shown !== 'chat' && shown !== 'help' && !Screen ? (
             <Text color={theme.colors.muted}>The {shown} screen is not available. Esc: back.</Text>
           ) : null}

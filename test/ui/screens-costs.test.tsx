@@ -71,6 +71,26 @@ describe('costs screen', () => {
     expect(frame).toMatch(/4 budget\s+1\s+\?\s+\?/);
   });
 
+  it('in a short terminal: drawn from its headline down, scrolled with ↑/↓', async () => {
+    // At 100×30 the screen showed its bottom and cut off the month and what was spent.
+    const screen = renderScreen(<CostsScreen port={fakePort()} width={90} rows={14} active />);
+    const top = await screen.waitFor((f) => f.includes('↑↓ PgUp PgDn scroll'));
+    const lines = top.split('\n');
+    expect(lines.length).toBeLessThanOrEqual(14);
+    expect(lines[0]).toContain('Costs 2026-03 · this month');
+    expect(top).toContain('spent $0.537 + ? of $1.00 (54%)');
+    expect(top).not.toContain('BY TIER');
+    for (let i = 0; i < 40; i++) await screen.press(KEYS.down);
+    const bottom = await screen.waitFor((f) => f.includes('BY TIER'));
+    expect(bottom.split('\n').length).toBeLessThanOrEqual(14);
+    expect(bottom).not.toContain('Costs 2026-03');
+    await screen.press('\x1b[5~'); // PgUp
+    await screen.press('\x1b[5~');
+    await screen.press('\x1b[5~');
+    await screen.press('\x1b[5~');
+    expect(await screen.waitFor((f) => f.includes('Costs 2026-03'))).toContain('spent $0.537');
+  });
+
   it('g cycles the grouping without reading the month again; ←/→ change the month', async () => {
     const port = fakePort();
     const screen = renderScreen(<CostsScreen port={port} width={90} active />);

@@ -2,8 +2,8 @@
 // models, task types), what routing saved against running everything on the what-if model, and
 // the tasks that cost the most. Unpriced calls are shown as "?" and counted, never as $0;
 // amounts that include estimated usage (interrupted streams) are marked "~".
-import { Box, Text } from 'ink';
-import { useEffect, useState } from 'react';
+import { Box, Text, measureElement, type DOMElement } from 'ink';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { CostsPort, CostsView, PortResult } from '../../session/ports/screen-ports.js';
 import { TIER_NAMES, isTier } from '../../core/tier.js';
 import type { CostsGrouping } from '../../ledger/screen.js';
@@ -19,6 +19,7 @@ import {
   fitColumns,
   KeyLegend,
   MessageLine,
+  packLegend,
   ScreenTitle,
   type ColumnSpec,
   type LegendItem,
@@ -315,6 +316,7 @@ const LEGEND: readonly LegendItem[] = [
   ['g', 'group by day/tier/model/task'],
   ['Esc', 'back'],
 ];
+const SCROLL_LEGEND: readonly LegendItem[] = [['↑↓ PgUp PgDn', 'scroll'], ...LEGEND];
 
 // ─── screen ────────────────────────────────────────────────────────────────────────────────
 
@@ -327,16 +329,28 @@ export function CostsScreen({
   port,
   width,
   active,
+  rows,
 }: {
   port: CostsPort;
   width: number;
   active: boolean;
+  /** The terminal's rows (from the App); without them the screen is drawn whole. */
+  rows?: number;
 }) {
   const theme = useTheme();
   const [latest] = useState(() => port.currentMonth());
   const [month, setMonth] = useState(latest);
   const [by, setBy] = useState<CostsGrouping>('tier');
   const [loaded, setLoaded] = useState<Loaded>();
+  // Taller than the terminal, the screen showed its bottom and cut off its own headline (the
+  // month and what was spent): it is drawn from the top in the rows there are, and scrolls.
+  const [offset, setOffset] = useState(0);
+  const [contentRows, setContentRows] = useState(0);
+  const content = useRef<DOMElement>(null);
+  useLayoutEffect(() => {
+    if (!content.current) return;
+    setContentRows(measureElement(content.current).height);
+  }, [loaded, month, by, width]);
 
   // One read per month: the data holds every grouping (`groupsBy`), so `g` redraws without
   // reading again, and which grouping the port is asked for does not matter.
@@ -358,44 +372,65 @@ export function CostsScreen({
     // Months after this one have nothing in them yet.
     else if (key.name === 'right') setMonth((m) => (m < latest ? port.shiftMonth(m, 1) : m));
     else if (key.name === 'char' && key.text === 'g') setBy(nextGrouping);
+    else if (key.name === 'up') setOffset((o) => Math.max(0, o - 1));
+    else if (key.name === 'down') setOffset((o) => Math.min(maxOffset, o + 1));
+    else if (key.name === 'pageup') setOffset((o) => Math.max(0, o - page));
+    else if (key.name === 'pagedown') setOffset((o) => Math.min(maxOffset, o + page));
   }, active);
 
+  const legend = rows !== undefined && contentRows > bodyRows(rows, width) ? SCROLL_LEGEND : LEGEND;
+  const viewRows = rows === undefined ? undefined : bodyRows(rows, width, legend);
+  const maxOffset = viewRows === undefined ? 0 : Math.max(0, contentRows - viewRows);
+  const page = Math.max(1, (viewRows ?? 0) - 1);
+  const shownOffset = Math.min(offset, maxOffset);
   const loading = loaded?.month !== month;
   const data = loaded?.month === month && loaded.result.ok ? loaded.result.value : undefined;
   const error = loaded?.month === month && !loaded.result.ok ? loaded.result.error : undefined;
 
   return (
     <Box flexDirection="column" width={width}>
-      <ScreenTitle
-        title={`Costs ${month}`}
-        detail={month === latest ? 'this month' : undefined}
-        width={width}
-      />
-      {loading ? (
-        <Text color={theme.colors.muted}>{truncate(`Loading ${month}…`, width)}</Text>
-      ) : null}
-      {error ? <MessageLine message={{ level: 'error', text: error }} width={width} /> : null}
-      {data ? (
-        <>
-          <BudgetLines data={data} width={width} />
-          <DailyChart data={data} width={width} />
-          <TierBars data={data} width={width} />
-          <Insights data={data} width={width} />
-          <DelegationLines data={data} width={width} />
-          <TopTasks data={data} width={width} />
-          <GroupTable data={data} by={by} width={width} />
-          {data.skippedLines ? (
-            <MessageLine
-              message={{
-                level: 'warn',
-                text: `${data.skippedLines} damaged ledger line(s) skipped`,
-              }}
-              width={width}
-            />
+      <Box
+        flexDirection="column"
+        {...(viewRows === undefined ? {} : { height: viewRows, overflowY: 'hidden' as const })}
+      >
+        <Box ref={content} flexDirection="column" flexShrink={0} marginTop={-shownOffset}>
+          <ScreenTitle
+            title={`Costs ${month}`}
+            detail={month === latest ? 'this month' : undefined}
+            width={width}
+          />
+          {loading ? (
+            <Text color={theme.colors.muted}>{truncate(`Loading ${month}…`, width)}</Text>
           ) : null}
-        </>
-      ) : null}
-      <KeyLegend items={LEGEND} width={width} />
+          {error ? <MessageLine message={{ level: 'error', text: error }} width={width} /> : null}
+          {data ? (
+            <>
+              <BudgetLines data={data} width={width} />
+              <DailyChart data={data} width={width} />
+              <TierBars data={data} width={width} />
+              <Insights data={data} width={width} />
+              <DelegationLines data={data} width={width} />
+              <TopTasks data={data} width={width} />
+              <GroupTable data={data} by={by} width={width} />
+              {data.skippedLines ? (
+                <MessageLine
+                  message={{
+                    level: 'warn',
+                    text: `${data.skippedLines} damaged ledger line(s) skipped`,
+                  }}
+                  width={width}
+                />
+              ) : null}
+            </>
+          ) : null}
+        </Box>
+      </Box>
+      <KeyLegend items={legend} width={width} />
     </Box>
   );
+}
+
+/** Rows for the screen's body: the terminal's, less the key legend and the row Ink leaves. */
+function bodyRows(rows: number, width: number, legend: readonly LegendItem[] = LEGEND): number {
+  return Math.max(3, rows - packLegend(legend, width).length - 1);
 }

@@ -14,7 +14,8 @@ export function createScreenRenderers(
     models: ({ width, active }) =>
       createElement(ModelsScreen, { ports: ports.models, width, active }),
     pull: ({ width, active }) => createElement(PullScreen, { port: ports.pull, width, active }),
-    costs: ({ width, active }) => createElement(CostsScreen, { port: ports.costs, width, active }),
+    costs: ({ width, active, rows }) =>
+      createElement(CostsScreen, { port: ports.costs, width, active, ...(rows ? { rows } : {}) }),
   };
 }
 
