@@ -1,5 +1,5 @@
-import { Box, Static, Text, useStdout } from 'ink';
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { Box, Static, Text, measureElement, useStdout, type DOMElement } from 'ink';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { AppController, AppState, Screen } from '../session/types.js';
 import { isTier } from '../core/tier.js';
 import { completeCommand, isSlashCommand, runSlashCommand } from './slash-commands/index.js';
@@ -252,6 +252,15 @@ export function App({
     onEditKey(key);
   });
 
+  // A screen gets the rows the status bar below it leaves (one line, or more with a second
+  // line of resident models or several hosts): measured, as it wraps with the width.
+  const statusBar = useRef<DOMElement>(null);
+  const [statusRows, setStatusRows] = useState(1);
+  useLayoutEffect(() => {
+    if (statusBar.current) setStatusRows(measureElement(statusBar.current).height);
+  }, [state.status, width, state.screen]);
+  const screenRows = Math.max(6, rows - statusRows);
+
   // Keep the live region within the terminal: Ink redraws it on every frame.
   const reserved = 12 + (state.proposal ? 14 : 0) + (state.approval ? 12 : 0);
   const liveLines = Math.max(3, rows - reserved);
@@ -273,7 +282,7 @@ export function App({
       {shown === null ? null : (
         <Box flexDirection="column" width={width}>
           {shown === 'help' ? <HelpScreen keymap={keymap} width={width} /> : null}
-          {Screen ? Screen({ width, active: true, rows }) : null}
+          {Screen ? Screen({ width, active: true, rows: screenRows }) : null}
           {shown !== 'chat' && shown !== 'help' && !Screen ? (
             <Text color={theme.colors.muted}>The {shown} screen is not available. Esc: back.</Text>
           ) : null}
@@ -330,7 +339,9 @@ export function App({
               ) : null}
             </>
           ) : null}
-          <StatusBar status={state.status} width={width} />
+          <Box ref={statusBar} flexDirection="column">
+            <StatusBar status={state.status} width={width} />
+          </Box>
         </Box>
       )}
     </ThemeContext.Provider>

@@ -378,8 +378,10 @@ export function CostsScreen({
     else if (key.name === 'pagedown') setOffset((o) => Math.min(maxOffset, o + page));
   }, active);
 
-  const legend = rows !== undefined && contentRows > bodyRows(rows, width) ? SCROLL_LEGEND : LEGEND;
-  const viewRows = rows === undefined ? undefined : bodyRows(rows, width, legend);
+  // Clipped only when it does not fit: a short month keeps its natural height, no blank rows.
+  const clipped = rows !== undefined && contentRows > bodyRows(rows, width);
+  const legend = clipped ? SCROLL_LEGEND : LEGEND;
+  const viewRows = clipped ? bodyRows(rows, width, legend) : undefined;
   const maxOffset = viewRows === undefined ? 0 : Math.max(0, contentRows - viewRows);
   const page = Math.max(1, (viewRows ?? 0) - 1);
   const shownOffset = Math.min(offset, maxOffset);
