@@ -236,7 +236,8 @@ export async function runDoctor(
   const out: string[] = [];
   const ok = (good: boolean): string => (good ? '✓' : '✗');
   out.push(
-    `config     ${ok(!loaded.problems.length)} ${loaded.path}${loaded.problems.length ? ' (invalid: running on defaults)' : ''}`,
+    // Only what does not validate takes its default: the rest of the file applies.
+    `config     ${ok(!loaded.problems.length)} ${loaded.path}${loaded.problems.length ? ` (${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'} below; what does not validate uses its default)` : ''}`,
   );
   for (const p of loaded.problems) out.push(`             ${p}`);
   if (ollama.reachable) {

@@ -176,6 +176,15 @@ describe('runDoctor', () => {
     );
   });
 
+  it('a config with one bad field says only that field takes its default', async () => {
+    // It said "(invalid: running on defaults)" while the file's valid fields still applied.
+    const text = await doctorText({ budget: { monthlyUsd: -5, action: 'block' } }, {});
+    expect(text).toMatch(
+      /config +✗ \S+ \(1 problem below; what does not validate uses its default\)/,
+    );
+    expect(text).not.toContain('running on defaults');
+  });
+
   it('on the seeds: retired ids are marked and their replacement is in the fixes', async () => {
     const text = await doctorText({ tiers: SEEDS.tiers }, {});
     expect(text).toMatch(/✗ ollama\/glm-4\.7 +local \(energy only\) · retired on 2026-07-15/);
