@@ -20,44 +20,6 @@ interface RootOptions {
   stdin?: boolean;
 }
 
-/** The prompt -p sends (command line and stdin), or undefined after saying why there is none. */
-async function printPrompt(
-  value: string | boolean,
-  words: string[],
-  readStdin: boolean,
-  io: ReturnType<typeof processIO>,
-): Promise<string | undefined> {
-  const { composePrompt, readStdinText, shouldReadStdin, stdinKind, STDIN_GIVE_UP_MS } =
-    await import('./commands/print-prompt.js');
-  const typed = (typeof value === 'string' && value !== '-') || words.length > 0;
-  let piped: string | undefined;
-  if (readStdin && shouldReadStdin(stdinKind(), typed)) {
-    try {
-      piped = await readStdinText(
-        process.stdin,
-        () =>
-          io.stderr.write(
-            typed
-              ? `kirikae: stdin is an open pipe with nothing on it yet; going on without it after ${STDIN_GIVE_UP_MS / 1000} s (--no-stdin skips it)\n`
-              : 'kirikae: waiting for the prompt on stdin (it is a pipe that has not ended)\n',
-          ),
-        typed ? { giveUpMs: STDIN_GIVE_UP_MS } : {},
-      );
-    } catch (error) {
-      io.stderr.write(`kirikae: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-      return undefined;
-    }
-  }
-  const composed = composePrompt(value, words, piped);
-  if ('error' in composed) {
-    io.stderr.write(`kirikae: ${composed.error}\n`);
-    process.exitCode = 1;
-    return undefined;
-  }
-  return composed.prompt;
-}
-
 function buildProgram(): Command {
   const program = new Command('kirikae')
     .description(
@@ -124,8 +86,18 @@ Environment:
         );
       }
       if (options.print !== undefined) {
-        const prompt = await printPrompt(options.print, words, options.stdin !== false, io);
-        if (prompt === undefined) return;
+        const { promptFromInput } = await import('./commands/print-prompt.js');
+        const input = await promptFromInput(options.print, words, {
+          stdin: process.stdin,
+          stderr: io.stderr,
+          readStdin: options.stdin !== false,
+        });
+        if ('error' in input) {
+          io.stderr.write(`kirikae: ${input.error}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        const { prompt } = input;
         const { print } = await import('./wiring/headless.js');
         process.exitCode = await print(
           {

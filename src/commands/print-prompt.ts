@@ -48,17 +48,21 @@ export function shouldReadStdin(kind: StdinKind, hasPrompt: boolean): boolean {
   return kind === 'socket' && !hasPrompt;
 }
 
-/** The prompt `-p` sends, or why there is none. */
-export function composePrompt(
-  value: string | boolean | undefined,
-  words: readonly string[],
-  piped: string | undefined,
-): { prompt: string } | { error: string } {
-  // `-p "fix it"`, or `-p --model x fix it` (the words after the options), or both at once;
-  // `-p -` names stdin, as many tools read a lone dash.
-  const typed = [typeof value === 'string' && value !== '-' ? value : '', ...words]
+/**
+ * The prompt typed on the command line: `-p "fix it"`, or `-p --model x fix it` (the words
+ * after the options), or both at once; `-p -` names stdin, as many tools read a lone dash.
+ */
+export function typedPrompt(value: string | boolean | undefined, words: readonly string[]): string {
+  return [typeof value === 'string' && value !== '-' ? value : '', ...words]
     .filter((part) => part.trim())
     .join(' ');
+}
+
+/** The prompt `-p` sends, or why there is none. */
+export function composePrompt(
+  typed: string,
+  piped: string | undefined,
+): { prompt: string } | { error: string } {
   const input = piped?.trim() ? piped.replace(/\s+$/, '') : '';
   if (typed && input) return { prompt: `${typed}\n\n${input}` };
   if (typed || input) return { prompt: typed || input };
@@ -66,6 +70,37 @@ export function composePrompt(
     error:
       '-p needs a prompt: kirikae -p "fix the failing test", or pipe text in (git diff | kirikae -p "review this")',
   };
+}
+
+/**
+ * What `-p` sends: the typed prompt and, where stdin may be read (shouldReadStdin), what was
+ * piped in; or what went wrong, to print. `readStdin` is false with --no-stdin.
+ */
+export async function promptFromInput(
+  value: string | boolean,
+  words: readonly string[],
+  io: { stdin: NodeJS.ReadableStream; stderr: NodeJS.WritableStream; readStdin: boolean },
+  kind: StdinKind = stdinKind(),
+): Promise<{ prompt: string } | { error: string }> {
+  const typed = typedPrompt(value, words);
+  let piped: string | undefined;
+  if (io.readStdin && shouldReadStdin(kind, typed !== '')) {
+    try {
+      piped = await readStdinText(
+        io.stdin,
+        () =>
+          io.stderr.write(
+            typed
+              ? `kirikae: stdin is an open pipe with nothing on it yet; going on without it after ${STDIN_GIVE_UP_MS / 1000} s (--no-stdin skips it)\n`
+              : 'kirikae: waiting for the prompt on stdin (it is a pipe that has not ended)\n',
+          ),
+        typed ? { giveUpMs: STDIN_GIVE_UP_MS } : {},
+      );
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+  return composePrompt(typed, piped);
 }
 
 /**

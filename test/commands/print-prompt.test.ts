@@ -3,10 +3,12 @@ import type { Stats } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import {
   composePrompt,
+  promptFromInput,
   MAX_STDIN_BYTES,
   readStdinText,
   shouldReadStdin,
   stdinKind,
+  typedPrompt,
 } from '../../src/commands/print-prompt.js';
 
 const statOf = (kind: 'fifo' | 'file' | 'socket' | 'char') =>
@@ -70,17 +72,23 @@ describe('what -p reads', () => {
     expect(shouldReadStdin('none', false)).toBe(false);
   });
 
+  const compose = (
+    value: string | boolean | undefined,
+    words: string[],
+    piped: string | undefined,
+  ) => composePrompt(typedPrompt(value, words), piped);
+
   it('joins the typed prompt, the words after the options and the piped text', () => {
-    expect(composePrompt('fix it', [], undefined)).toEqual({ prompt: 'fix it' });
-    expect(composePrompt(true, ['fix', 'the', 'typo'], undefined)).toEqual({
+    expect(compose('fix it', [], undefined)).toEqual({ prompt: 'fix it' });
+    expect(compose(true, ['fix', 'the', 'typo'], undefined)).toEqual({
       prompt: 'fix the typo',
     });
-    expect(composePrompt('review this', [], 'diff --git a/x b/x\n+y\n\n')).toEqual({
+    expect(compose('review this', [], 'diff --git a/x b/x\n+y\n\n')).toEqual({
       prompt: 'review this\n\ndiff --git a/x b/x\n+y',
     });
-    expect(composePrompt(true, [], 'TypeError: x\n')).toEqual({ prompt: 'TypeError: x' });
-    expect(composePrompt(true, [], '  \n')).toMatchObject({ error: /needs a prompt/ });
-    expect(composePrompt(undefined, [], undefined)).toMatchObject({ error: /needs a prompt/ });
+    expect(compose(true, [], 'TypeError: x\n')).toEqual({ prompt: 'TypeError: x' });
+    expect(compose(true, [], '  \n')).toMatchObject({ error: /needs a prompt/ });
+    expect(compose(undefined, [], undefined)).toMatchObject({ error: /needs a prompt/ });
   });
 });
 
@@ -146,9 +154,33 @@ describe('readStdinText', () => {
   });
 
   it('-p - names stdin', () => {
-    expect(composePrompt('-', [], 'diff --git a/x b/x\n')).toEqual({
+    expect(typedPrompt('-', [])).toBe('');
+    expect(composePrompt(typedPrompt('-', []), 'diff --git a/x b/x\n')).toEqual({
       prompt: 'diff --git a/x b/x',
     });
-    expect(composePrompt('-', [], undefined)).toMatchObject({ error: /needs a prompt/ });
+  });
+
+  it('promptFromInput: a pipe is read after a typed prompt; a socket is not', async () => {
+    const piped = (text: string) => {
+      const stream = new PassThrough();
+      stream.end(text);
+      return stream;
+    };
+    const stderr = new PassThrough();
+    const io = (text: string) => ({ stdin: piped(text), stderr, readStdin: true });
+    expect(await promptFromInput('why', [], io('TypeError: x\n'), 'pipe')).toEqual({
+      prompt: 'why\n\nTypeError: x',
+    });
+    expect(await promptFromInput('why', [], io('NOT SENT'), 'socket')).toEqual({ prompt: 'why' });
+    expect(await promptFromInput(true, [], io('explain this'), 'socket')).toEqual({
+      prompt: 'explain this',
+    });
+    // --no-stdin
+    expect(
+      await promptFromInput('why', [], { ...io('NOT SENT'), readStdin: false }, 'pipe'),
+    ).toEqual({ prompt: 'why' });
+    expect(await promptFromInput('what', [], io('PNG\u0000'), 'pipe')).toMatchObject({
+      error: /binary data/,
+    });
   });
 });
