@@ -256,9 +256,11 @@ export function App({
   // line of resident models or several hosts): measured, as it wraps with the width.
   const statusBar = useRef<DOMElement>(null);
   const [statusRows, setStatusRows] = useState(1);
+  // Only while a screen is shown: in the chat nothing reads it, and the status changes often.
+  const onScreen = state.screen !== 'chat';
   useLayoutEffect(() => {
-    if (statusBar.current) setStatusRows(measureElement(statusBar.current).height);
-  }, [state.status, width, state.screen]);
+    if (onScreen && statusBar.current) setStatusRows(measureElement(statusBar.current).height);
+  }, [onScreen, state.status, width]);
   const screenRows = Math.max(6, rows - statusRows);
 
   // Keep the live region within the terminal: Ink redraws it on every frame.
