@@ -1,3 +1,4 @@
+import { isThemeName } from '../core/theme-names.js';
 import type { Config } from './schema.js';
 
 /**
@@ -10,6 +11,7 @@ export function applyEnvOverrides(config: Config, env: NodeJS.ProcessEnv): Confi
   if (env.KIRIKAE_BUDGET_USD && Number.isFinite(budget) && budget >= 0) {
     next.budget.monthlyUsd = budget;
   }
-  if (env.KIRIKAE_THEME) next.ui.theme = env.KIRIKAE_THEME;
+  // An unknown name is left to the file's theme, as a bad budget is left to the file's budget.
+  if (env.KIRIKAE_THEME && isThemeName(env.KIRIKAE_THEME)) next.ui.theme = env.KIRIKAE_THEME;
   return next;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TASK_TYPES } from '../core/task.js';
 import { PROVIDER_IDS } from '../core/model-ref.js';
 import { ruleProblem } from '../core/permission-rule.js';
+import { THEME_NAMES } from '../core/theme-names.js';
 import { keepAliveSchema } from './keep-alive.js';
 
 const modelId = z
@@ -229,7 +230,7 @@ export const configSchema = z.object({
     .prefault({}),
   ui: z
     .object({
-      theme: z.string().default('dark'),
+      theme: z.enum(THEME_NAMES).default('dark'),
       keymap: z.record(z.string(), z.string()).default({}),
     })
     .prefault({}),

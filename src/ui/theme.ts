@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Tier } from '../core/tier.js';
+import { THEME_NAMES } from '../core/theme-names.js';
 import darkTheme from '../../themes/dark.json' with { type: 'json' };
 import lightTheme from '../../themes/light.json' with { type: 'json' };
 import highContrastTheme from '../../themes/high-contrast.json' with { type: 'json' };
@@ -43,7 +44,7 @@ const BUILT_IN = [darkTheme, lightTheme, highContrastTheme, draculaTheme].map((t
   themeSchema.parse(t),
 );
 
-export const THEME_NAMES = BUILT_IN.map((t) => t.name);
+export { THEME_NAMES };
 
 export function loadTheme(name: string, env: NodeJS.ProcessEnv = process.env): Theme {
   const found = BUILT_IN.find((t) => t.name === name) ?? BUILT_IN[0]!;

@@ -345,6 +345,13 @@ describe('setConfigValue', () => {
     unchanged();
   });
 
+  it('refuses a theme that does not exist, naming the ones that do', () => {
+    const error = thrown(() => setConfigValue('ui.theme', 'neon', env));
+    expect(error.message).toMatch(/^ui\.theme: .*"dark"\|"light"\|"high-contrast"\|"dracula"/);
+    expect(existsSync(file)).toBe(false);
+    expect(setConfigValue('ui.theme', 'dracula', env).ui.theme).toBe('dracula');
+  });
+
   it('refuses an unknown key', () => {
     const error = thrown(() => setConfigValue('budget.nope', 3, env));
     expect(error.message).toBe('No config key "budget.nope"');
@@ -420,6 +427,12 @@ describe('environment overrides', () => {
     for (const value of ['abc', '-5', '', 'Infinity']) {
       expect(loadConfig({ ...env, KIRIKAE_BUDGET_USD: value }).config.budget.monthlyUsd).toBe(200);
     }
+  });
+
+  it("KIRIKAE_THEME picks a built-in theme; an unknown one leaves the file's", () => {
+    setConfigValue('ui.theme', 'light', env);
+    expect(loadConfig({ ...env, KIRIKAE_THEME: 'dracula' }).config.ui.theme).toBe('dracula');
+    expect(loadConfig({ ...env, KIRIKAE_THEME: 'neon' }).config.ui.theme).toBe('light');
   });
 
   it('applies on top of defaults when the file is invalid', () => {

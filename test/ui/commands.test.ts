@@ -5,7 +5,7 @@ import {
   isSlashCommand,
   runSlashCommand,
 } from '../../src/ui/slash-commands/index.js';
-import { THEME_NAMES } from '../../src/ui/theme.js';
+import { THEME_NAMES, loadTheme } from '../../src/ui/theme.js';
 import { createFakeController } from './fake-controller.js';
 
 const run = (text: string, state = {}) => {
@@ -132,5 +132,11 @@ describe('slash command registry', () => {
     expect(run('/done').callsOf('doneTask')).toEqual([[]]);
     expect(run('/clear').callsOf('clearTranscript')).toEqual([[]]);
     expect(run('/quit').callsOf('quit')).toEqual([[]]);
+  });
+});
+
+describe('theme names', () => {
+  it('the config schema and the bundled theme files name the same themes', () => {
+    for (const name of THEME_NAMES) expect(loadTheme(name, {}).name).toBe(name);
   });
 });

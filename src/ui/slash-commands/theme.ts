@@ -1,4 +1,4 @@
-import { THEME_NAMES } from '../theme.js';
+import { THEME_NAMES, isThemeName } from '../../core/theme-names.js';
 import type { SlashCommand } from './types.js';
 
 export const theme: SlashCommand = {
@@ -7,12 +7,9 @@ export const theme: SlashCommand = {
   usage: '/theme <name>',
   run: (args, app) => {
     const name = args.trim();
-    if (!THEME_NAMES.includes(name)) {
-      const next =
-        THEME_NAMES[(THEME_NAMES.indexOf(app.getState().themeName) + 1) % THEME_NAMES.length]!;
-      if (name) return app.notify('error', `No theme "${name}": choose ${THEME_NAMES.join(', ')}`);
-      return app.setTheme(next);
-    }
-    app.setTheme(name);
+    if (isThemeName(name)) return app.setTheme(name);
+    if (name) return app.notify('error', `No theme "${name}": choose ${THEME_NAMES.join(', ')}`);
+    const current = THEME_NAMES.findIndex((t) => t === app.getState().themeName);
+    app.setTheme(THEME_NAMES[(current + 1) % THEME_NAMES.length]!);
   },
 };
