@@ -93,8 +93,10 @@ export function route(input: RouteInput, ctx: RouteContext): RouteDecision {
     confidence: classification.confidence,
     signals: classification.signals,
     // A tier the user chose (an override, a saved rule) is followed whatever the task type is.
+    // One forced for another reason (delegate mode's planner tier) still shows whose
+    // classification it was: the user chose nothing.
     classifier:
-      choice.source === 'table' || choice.source === 'long-context'
+      choice.source === 'table' || choice.source === 'long-context' || input.override?.why
         ? classification.source
         : 'override',
     tableTier: chosen.tableTier,

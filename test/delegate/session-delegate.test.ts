@@ -32,6 +32,8 @@ describe('delegate mode in the session', () => {
         'delegate mode: the planner runs on tier 1 (standard); alone, this would go to tier 3 (local)',
       );
       expect(card.reasons.join('\n')).not.toContain('override for this turn');
+      // …and the card's classifier line keeps the classifier's verdict, not "override".
+      expect(card.classifier?.source).toBe('trained');
 
       stubs.anthropic.steps.push({ text: ['Nothing to hand off.'] });
       const before = stubs.anthropic.requests.length;
