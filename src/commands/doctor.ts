@@ -117,7 +117,11 @@ export function exposedPassword(
   };
 }
 
-/** `kirikae doctor`: exit 0 when at least one provider is usable, 1 otherwise. */
+/**
+ * `kirikae doctor`: exit 0 when at least one provider is usable and the config file validates,
+ * 1 otherwise. A key left unset for a provider one does not use is not a failure; a config field
+ * that fell back to its default (a permission rule among them) is, for a script to notice.
+ */
 export async function runDoctor(
   args: DoctorArgs,
   io: CommandIO,
@@ -196,6 +200,7 @@ export async function runDoctor(
     ...(ollama.reachable && ollama.installed.length ? ['ollama'] : []),
   ];
 
+  const exitCode = usable.length && !loaded.problems.length ? 0 : 1;
   if (args.json) {
     io.stdout.write(
       `${JSON.stringify(
@@ -230,7 +235,7 @@ export async function runDoctor(
         2,
       )}\n`,
     );
-    return usable.length ? 0 : 1;
+    return exitCode;
   }
 
   const out: string[] = [];
@@ -279,5 +284,5 @@ export async function runDoctor(
     for (const p of problems) out.push(`  - ${p.what}: ${p.fix}`);
   }
   io.stdout.write(`${out.join('\n')}\n`);
-  return usable.length ? 0 : 1;
+  return exitCode;
 }

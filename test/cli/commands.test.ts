@@ -1,5 +1,5 @@
 // The subcommands end to end through the built binary: --version, --help, doctor, config, route.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAllStubs, type AllStubs } from '../support/all-stubs.js';
@@ -138,6 +138,21 @@ describe.concurrent('kirikae', { timeout: 60_000 }, () => {
     const fixes = json.problems.map((p) => p.fix).join('\n');
     expect(fixes).toContain('ollama serve');
     for (const variable of KEY_VARS) expect(fixes).toContain(`export ${variable}=`);
+  });
+
+  it('doctor with every stub up but a bad config field: exit 1, the field named', async () => {
+    const box = newBox();
+    mkdirSync(box.configDir, { recursive: true });
+    writeFileSync(
+      join(box.configDir, 'config.json'),
+      JSON.stringify({ budget: { monthlyUsd: 'lots' } }),
+    );
+    const result = await kirikae(['doctor'], { ...box.env, ...stubs.env });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(
+      /config +✗ .*\(1 problem below; what does not validate uses its default\)/,
+    );
+    expect(result.stdout).toContain('budget.monthlyUsd');
   });
 
   it('models with a mistyped action refuses, and loads nothing', async () => {
