@@ -59,7 +59,9 @@ export function App({
   const { stdout } = useStdout();
   const theme = useMemo(() => loadTheme(state.themeName, env), [state.themeName, env]);
   const [input, setInput] = useState<edit.InputState>(edit.EMPTY_INPUT);
-  const [history, setHistory] = useState<string[]>([]);
+  const [history, setHistory] = useState<edit.InputState[]>([]);
+  // What the last submit sent, as the box showed it: a cancelled card gives it back folded.
+  const lastSent = useRef<edit.InputState | undefined>(undefined);
   // `kirikae --continue`: ↑ recalls the resumed conversation's prompts, as it would have before
   // the restart. Seeded once, when they arrive, unless the user has typed meanwhile (state
   // derived during render, as React advises, not in an effect).
@@ -68,7 +70,7 @@ export function App({
     const earlier = state.transcript.flatMap((i) => (i.kind === 'user' ? [i.text] : []));
     if (earlier.length) {
       setSeeded(true);
-      setHistory(earlier);
+      setHistory(earlier.map(edit.recall));
     }
   }
   const [historyIndex, setHistoryIndex] = useState<number | undefined>();
@@ -92,7 +94,11 @@ export function App({
       setHint('Wait for the answer, or press Esc to interrupt it');
       return;
     }
-    setHistory((h) => (h[h.length - 1] === text ? h : [...h, text]));
+    setHistory((h) => {
+      const previous = h[h.length - 1];
+      return previous && edit.expandPastes(previous).trim() === text ? h : [...h, current];
+    });
+    lastSent.current = current;
     setHistoryIndex(undefined);
     setInput(edit.EMPTY_INPUT);
     if (isSlashCommand(text)) runSlashCommand(text, controller);
@@ -104,7 +110,7 @@ export function App({
     const current = historyIndex ?? history.length;
     const next = Math.max(0, Math.min(history.length, current + direction));
     setHistoryIndex(next === history.length ? undefined : next);
-    setInput(next === history.length ? edit.EMPTY_INPUT : edit.fromText(history[next]!));
+    setInput(next === history.length ? edit.EMPTY_INPUT : history[next]!);
   };
 
   const onRouteKey = (key: KeyEvent & { paste?: boolean }): void => {
@@ -112,7 +118,9 @@ export function App({
     if (isAction(keymap, 'routeAccept', key)) controller.acceptRoute();
     else if (isAction(keymap, 'routeCancel', key)) {
       const prompt = controller.cancelRoute();
-      if (prompt) setInput(edit.fromText(prompt));
+      const sent = lastSent.current;
+      if (prompt)
+        setInput(sent && edit.expandPastes(sent).trim() === prompt ? sent : edit.recall(prompt));
     } else if (isAction(keymap, 'routePrevModel', key)) controller.cycleModel(-1);
     else if (isAction(keymap, 'routeNextModel', key)) controller.cycleModel(1);
     else if (state.proposal?.cached && isAction(keymap, 'cacheRouteAnyway', key))
@@ -161,10 +169,7 @@ export function App({
         if (key.paste) return setInput((s) => edit.insertPaste(s, key.text));
         if (key.text === '?' && input.value === '') return controller.setScreen('help');
         const chunk = splitTypedChunk(key.text);
-        const insert = (s: edit.InputState): edit.InputState =>
-          chunk.text.length > 1 && chunk.text.includes('\n')
-            ? edit.insertPaste(s, chunk.text)
-            : edit.insertText(s, chunk.text);
+        const insert = (s: edit.InputState): edit.InputState => edit.insertTyped(s, chunk.text);
         if (!chunk.submit) return setInput(insert);
         // The Enter key arrived in the same read as the text: handle it as Enter would.
         const next = insert(input);

@@ -38,6 +38,42 @@ export function insertPaste(state: InputState, raw: string): InputState {
   return insertText({ ...state, pastes }, pastePlaceholder(pastes.length - 1, text));
 }
 
+/**
+ * Text that arrived as typed keys. Several characters in one read were pasted by a terminal
+ * without bracketed paste (or `tmux paste-buffer`): a large run is folded as a paste would be, and
+ * the next run of the same paste, read right after it, joins its placeholder instead of making
+ * another, so a megabyte arriving 4 KB at a time stays one placeholder and the box stays small.
+ */
+export function insertTyped(state: InputState, text: string): InputState {
+  if (text.length <= 1) return insertText(state, text);
+  const last = state.pastes.length - 1;
+  if (last >= 0) {
+    const placeholder = pastePlaceholder(last, state.pastes[last]!);
+    if (state.value.slice(0, state.cursor).endsWith(placeholder)) {
+      const joined = state.pastes[last]! + text.replace(/\r\n?/g, '\n');
+      const start = state.cursor - placeholder.length;
+      const folded = pastePlaceholder(last, joined);
+      return {
+        value: state.value.slice(0, start) + folded + state.value.slice(state.cursor),
+        cursor: start + folded.length,
+        pastes: [...state.pastes.slice(0, last), joined],
+      };
+    }
+  }
+  return text.includes('\n') || text.length > FOLD_CHARS
+    ? insertPaste(state, text)
+    : insertText(state, text);
+}
+
+/**
+ * A prompt brought back to the box (↑ history from an earlier run, a cancelled card whose state
+ * is gone): a large one comes back folded, as it was shown when it was sent, never as a megabyte
+ * of wrapped rows.
+ */
+export function recall(text: string): InputState {
+  return insertPaste(EMPTY_INPUT, text);
+}
+
 /** The prompt as sent: placeholders replaced by what was pasted. */
 export function expandPastes(state: InputState): string {
   return state.pastes.reduce(

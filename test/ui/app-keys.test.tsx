@@ -202,6 +202,33 @@ describe('bracketed paste', () => {
     expect(app.callsOf('submit')).toEqual([['lost end marker!']]);
   });
 
+  it('a sent paste comes back folded: Esc on its card, and ↑ from history', async () => {
+    // Unfolded, a megabyte in the box froze the screen for minutes (and ignored Ctrl-C).
+    const { app, ui } = setup();
+    const text = big();
+    await ui.press('Review:', KEY.altEnter, KEY.pasteStart + text + KEY.pasteEnd, KEY.enter);
+    const sent = app.callsOf('submit')[0]![0] as string;
+    const folded = /^Review:\n\[Pasted text #1: [\d,]+ lines, [\d,]+ chars\]$/;
+    app.update({ proposal: proposal({ prompt: sent }) });
+    await ui.waitFor((f) => f.includes('Esc cancel'));
+    await ui.press(KEY.escape);
+    expect(typed(await ui.waitFor((f) => !f.includes('Esc cancel')))).toMatch(folded);
+    await ui.press(KEY.enter);
+    expect(app.callsOf('submit')[1]![0]).toBe(sent);
+    await ui.press(KEY.up);
+    expect(typed(ui.text())).toMatch(folded);
+  });
+
+  it('a megabyte typed without paste brackets, 4 KB a read, is one placeholder', async () => {
+    const { app, ui } = setup();
+    const text = 'x'.repeat(1_048_576);
+    for (let i = 0; i < text.length; i += 4_096) ui.stdin.write(text.slice(i, i + 4_096));
+    await ui.settle();
+    expect(typed(ui.text())).toBe('[Pasted text #1: 1 lines, 1,048,576 chars]');
+    await ui.press(KEY.enter);
+    expect(app.callsOf('submit')).toEqual([[text]]);
+  });
+
   it('a short paste with a trailing newline is inserted, never submitted', async () => {
     const { app, ui } = setup();
     await ui.press(`${KEY.pasteStart}npm test\r${KEY.pasteEnd}`);

@@ -136,6 +136,33 @@ describe('input model: pastes', () => {
     expect(edit.expandPastes(s)).toBe(`${a} and ${b}`);
   });
 
+  it('typed runs: one key is text, a long run folds, and the next run joins its paste', () => {
+    let s = edit.insertTyped(edit.EMPTY_INPUT, 'a');
+    expect(s.value).toBe('a');
+    s = edit.insertTyped(s, 'bc');
+    expect(s.value).toBe('abc');
+    s = edit.insertTyped(s, 'y'.repeat(4_096));
+    s = edit.insertTyped(s, 'z'.repeat(4_096));
+    expect(s.value).toBe('abc[Pasted text #1: 1 lines, 8,192 chars]');
+    expect(s.pastes).toHaveLength(1);
+    // A key typed after it is text again; a later run starts a new paste.
+    s = edit.insertTyped(s, '!');
+    s = edit.insertTyped(s, 'w'.repeat(2_000));
+    expect(s.value).toBe(
+      'abc[Pasted text #1: 1 lines, 8,192 chars]![Pasted text #2: 1 lines, 2,000 chars]',
+    );
+    expect(edit.expandPastes(s)).toBe(
+      `abc${'y'.repeat(4_096)}${'z'.repeat(4_096)}!${'w'.repeat(2_000)}`,
+    );
+  });
+
+  it('recall folds a large prompt and leaves a short one as text', () => {
+    expect(edit.recall('fix the typo')).toEqual(edit.fromText('fix the typo'));
+    const long = 'q'.repeat(50_000);
+    expect(edit.recall(long).value).toBe('[Pasted text #1: 1 lines, 50,000 chars]');
+    expect(edit.expandPastes(edit.recall(long))).toBe(long);
+  });
+
   it('one backspace removes a whole placeholder, and the paste is no longer sent', () => {
     let s = edit.insertText(edit.EMPTY_INPUT, 'see ');
     s = edit.insertPaste(s, 'x'.repeat(5_000));
