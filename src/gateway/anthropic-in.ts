@@ -142,7 +142,9 @@ export function fromAnthropicRequest(body: unknown): GatewayRequest {
     ...(maxTokens !== undefined ? { maxTokens } : {}),
     ...(temperature !== undefined ? { temperature } : {}),
     stream: b.stream === true,
-    thinking: thinking !== undefined && thinking.type !== 'disabled',
+    // Adaptive thinking lets the model decide how much to think: Claude Code sends it on every
+    // request, so it says nothing about the task. A fixed budget, or effort `max`, is an ask.
+    thinking: thinking?.type === 'enabled' || asRecord(b.output_config)?.effort === 'max',
     webSearch,
     dropped: [...new Set(dropped)],
     ...(sessionId ? { sessionId } : {}),

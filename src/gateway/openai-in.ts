@@ -94,7 +94,8 @@ export function fromOpenAIRequest(body: unknown): GatewayRequest {
     ...(temperature !== undefined ? { temperature } : {}),
     stream: b.stream === true,
     includeUsage: asRecord(b.stream_options)?.include_usage === true,
-    thinking: typeof b.reasoning_effort === 'string' && b.reasoning_effort !== 'none',
+    // Clients send a default effort (Codex: medium) on every call; only high and above ask.
+    thinking: b.reasoning_effort === 'high' || b.reasoning_effort === 'xhigh',
     webSearch: b.web_search_options !== undefined,
     dropped: [...new Set(dropped)],
     ...(sessionId ? { sessionId } : {}),

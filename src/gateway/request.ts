@@ -16,7 +16,10 @@ export interface GatewayRequest {
   stream: boolean;
   /** OpenAI: stream_options.include_usage (a last chunk with usage and no choices). */
   includeUsage?: boolean;
-  /** The client asked for extended thinking / reasoning effort. */
+  /**
+   * The client asked for more reasoning than its default: a fixed thinking budget or effort `max`
+   * (Anthropic), reasoning effort `high`/`xhigh` (OpenAI). Adaptive thinking is not an ask.
+   */
   thinking: boolean;
   /** A server-side web search tool was offered (Anthropic web_search_*, OpenAI web_search_options). */
   webSearch: boolean;

@@ -5,12 +5,14 @@ import type { Config } from '../config/schema.js';
 import { KirikaeError } from '../core/errors.js';
 import type { Message } from '../core/message.js';
 import { isProviderId } from '../core/model-ref.js';
+import { TIER_NAMES } from '../core/tier.js';
 import type { Routing } from '../router/context.js';
+import { CAPABILITY } from '../router/table.js';
 import type { TokenCounter } from '../router/tokens.js';
 import { countRequest } from '../router/tokens.js';
 import type { RouteDecision, RouteOption, RouteOverride } from '../router/types.js';
 import { newestUserText, type GatewayRequest } from './request.js';
-import { detectScenario, SCENARIO_TIER, type Scenario } from './scenario.js';
+import { detectScenario, SCENARIO_FLOOR, SCENARIO_TIER, type Scenario } from './scenario.js';
 
 export interface RouteKit {
   config: () => Config;
@@ -82,11 +84,26 @@ export function routeRequest(request: GatewayRequest, kit: RouteKit): GatewayRou
     override = { tier: SCENARIO_TIER[scenario] };
     via = 'scenario';
   }
-  const decision = kit.routing.decide({
+  let decision = kit.routing.decide({
     prompt,
     messages: history,
     ...(override ? { override } : {}),
   });
+  const floor = SCENARIO_FLOOR[scenario];
+  const routedTier = decision.chosen.tier;
+  if (
+    !override &&
+    floor !== undefined &&
+    routedTier !== null &&
+    CAPABILITY[routedTier] < CAPABILITY[floor]
+  ) {
+    override = {
+      tier: floor,
+      why: `the client asked for extended thinking: at least tier ${floor} (${TIER_NAMES[floor]})`,
+    };
+    via = 'scenario';
+    decision = kit.routing.decide({ prompt, messages: history, override });
+  }
   const chosen = decision.chosen;
   if (override?.model && via === 'passthrough' && chosen.model !== override.model) {
     const forced = decision.options.find((o) => o.model === override.model);

@@ -36,15 +36,19 @@ export function detectScenario(
 }
 
 /**
- * The tier a scenario asks for; undefined lets kirikae's classifier and routing table decide.
- * Background work goes to the efficient tier (cheap, always a cloud model at hand); a think
- * request gets at least the standard tier; web search is a server tool only Anthropic runs, so
- * it goes to the standard (Sonnet) tier; long context is the router's own long-context rule.
+ * The tier a scenario pins; undefined lets kirikae's classifier and routing table decide.
+ * Background work goes to the efficient tier (cheap, always a cloud model at hand); web search
+ * is a server tool only Anthropic runs, so it goes to the standard (Sonnet) tier; long context
+ * is the router's own long-context rule. A think request is routed by the classifier with the
+ * standard tier as its floor (`SCENARIO_FLOOR`): a design question still goes to the frontier.
  */
 export const SCENARIO_TIER: Record<Scenario, Tier | undefined> = {
   background: 2,
   webSearch: 1,
-  think: 1,
+  think: undefined,
   longContext: undefined,
   default: undefined,
 };
+
+/** The weakest tier a scenario accepts from the router: below it, the floor is taken. */
+export const SCENARIO_FLOOR: Partial<Record<Scenario, Tier>> = { think: 1 };

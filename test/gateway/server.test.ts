@@ -320,6 +320,41 @@ describe('kirikae serve', () => {
     expect(harness.stubs().openai.requests.at(-1)!.body.model).toBe('gpt-6.2-sol');
   });
 
+  it('routes Claude Code by the classifier; an explicit thinking budget raises a local route to tier 1, never lowers one', async () => {
+    const { anthropic } = await makeGateway({
+      config: { local: { memoryBudgetGb: 64, reserveGb: 0 } },
+    });
+    const ask = async (content: string, thinking: Anthropic.ThinkingConfigParam) => {
+      harness.stubs().ollama.chatSteps.push({ chunks: ['ok'], evalCount: 2, evalDurationNs: 1e8 });
+      harness.stubs().anthropic.steps.push({ text: ['ok'] });
+      harness.stubs().openai.steps.push({ text: ['ok'] });
+      const { response } = await anthropic.messages
+        .create({
+          model: 'claude-sonnet-4-6',
+          max_tokens: 16000,
+          messages: [{ role: 'user', content }],
+          thinking,
+        })
+        .withResponse();
+      return [response.headers.get('x-kirikae-scenario'), response.headers.get('x-kirikae-route')];
+    };
+    // Claude Code's every request carries adaptive thinking: the classifier routes it.
+    expect(await ask('fix the typo in README.md', { type: 'adaptive' })).toEqual([
+      'default',
+      'ollama/qwen3-coder:30b',
+    ]);
+    // A fixed budget asks for reasoning: the local route is raised to the standard tier…
+    expect(
+      await ask('fix the typo in README.md', { type: 'enabled', budget_tokens: 10000 }),
+    ).toEqual(['think', 'anthropic/claude-sonnet-5-5']);
+    // …and a frontier route stays where the classifier put it (it was pinned to tier 1).
+    const design =
+      'design the architecture for splitting our monolith into services: data ownership, migration plan, failure modes';
+    const [scenario, route] = await ask(design, { type: 'enabled', budget_tokens: 10000 });
+    expect(scenario).toBe('think');
+    expect(route).toBe('openai/gpt-6.2-sol');
+  });
+
   it('counts tokens, lists models, and checks the token when one is set', async () => {
     const { gateway, anthropic } = await makeGateway({ token: 'secret-1' });
     const counted = await anthropic.messages.countTokens({

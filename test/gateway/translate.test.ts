@@ -251,7 +251,8 @@ describe('OpenAI request → kirikae messages', () => {
     expect(r).toMatchObject({
       maxTokens: 1000,
       includeUsage: true,
-      thinking: true,
+      // `low` is a client's everyday effort, not an ask for more reasoning.
+      thinking: false,
       sessionId: 'aider-session-7',
       dropped: ['image_url'],
     });
@@ -404,6 +405,30 @@ describe('scenarios, clients and errors', () => {
       'longContext',
     );
     expect(detectScenario(base, 100, config)).toBe('default');
+  });
+
+  it('reads a think request from a fixed budget or a raised effort, never from adaptive thinking', () => {
+    const anthropic = (extra: Record<string, unknown>) =>
+      fromAnthropicRequest({
+        model: 'claude-sonnet-4-6',
+        max_tokens: 32000,
+        messages: [{ role: 'user', content: 'hi' }],
+        ...extra,
+      }).thinking;
+    // Claude Code sends adaptive thinking on every request (captured from 2.1.332).
+    expect(anthropic({ thinking: { type: 'adaptive' } })).toBe(false);
+    expect(anthropic({ thinking: { type: 'adaptive' }, output_config: { effort: 'high' } })).toBe(
+      false,
+    );
+    expect(anthropic({ thinking: { type: 'adaptive' }, output_config: { effort: 'max' } })).toBe(
+      true,
+    );
+    expect(anthropic({ thinking: { type: 'enabled', budget_tokens: 10000 } })).toBe(true);
+    expect(anthropic({ thinking: { type: 'disabled' } })).toBe(false);
+    const openai = (effort: string) =>
+      fromOpenAIRequest({ ...OPENAI_REQUEST, reasoning_effort: effort }).thinking;
+    expect(['none', 'minimal', 'low', 'medium'].map(openai)).toEqual([false, false, false, false]);
+    expect(['high', 'xhigh'].map(openai)).toEqual([true, true]);
   });
 
   it('names the client from its User-Agent', () => {
