@@ -14,6 +14,8 @@ export interface ConfigStore {
    */
   set(path: readonly string[], value: unknown): string | undefined;
   subscribe(listener: (config: Config) => void): () => void;
+  /** The file changed under a long-running process (`kirikae serve`): take it, write nothing. */
+  reload(next: Config): void;
 }
 
 function withValue<T>(node: T, path: readonly string[], value: unknown): T {
@@ -48,6 +50,10 @@ export function createConfigStore(
       } catch (error) {
         return error instanceof Error ? error.message : String(error);
       }
+    },
+    reload(next) {
+      config = next;
+      for (const listener of listeners) listener(config);
     },
     subscribe(listener) {
       listeners.add(listener);

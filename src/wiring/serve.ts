@@ -4,6 +4,7 @@ import { runServe, type ServeArgs } from '../commands/serve.js';
 import type { CommandIO } from '../commands/io.js';
 import type { Gateway } from '../gateway/server.js';
 import { readMemory } from '../telemetry/memory.js';
+import { watchConfig } from './config-watch.js';
 import { headlessCore } from './headless.js';
 import { gatewayCache } from './session-aids.js';
 
@@ -21,6 +22,7 @@ export async function serve(args: ServeArgs, io: CommandIO): Promise<number> {
     MEMORY_EVERY_MS,
   );
   timer.unref();
+  const unwatch = watchConfig(core.config, io.env, (line) => io.stderr.write(`kirikae: ${line}\n`));
   const cache = gatewayCache(core, (text) => io.stderr.write(`kirikae: ${text}\n`));
   const untilSignal = (_gateway: Gateway): Promise<void> =>
     new Promise((resolve) => {
@@ -43,6 +45,7 @@ export async function serve(args: ServeArgs, io: CommandIO): Promise<number> {
     );
   } finally {
     clearInterval(timer);
+    unwatch();
     // Answers still queued for a shared Redis store go out before the process ends.
     await cache?.cache.close();
     core.close();

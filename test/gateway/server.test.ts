@@ -1,9 +1,13 @@
 // The gateway against the recorded-sequence stubs, driven by the official SDKs as clients:
 // the same core as the screen (buildCore), so every request is routed, run through the one
 // pipeline, and booked in the ledger.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { setConfigValue } from '../../src/config/index.js';
+import { watchConfig } from '../../src/wiring/config-watch.js';
 import { gatewayHarness } from './harness.js';
 
 const harness = gatewayHarness();
@@ -296,6 +300,43 @@ describe('kirikae serve', () => {
     );
     expect(harness.stubs().anthropic.requests).toHaveLength(0);
     expect(() => calls()).toThrow();
+  });
+
+  it('takes a config change made while it runs: the budget its 403 names is raised, the next request goes', async () => {
+    const { anthropic, core, root } = await makeGateway({
+      config: { budget: { monthlyUsd: 0.000001, action: 'ask' } },
+      pinned: { model: 'anthropic/claude-sonnet-5-5' },
+    });
+    const env = { KIRIKAE_CONFIG_DIR: join(root, 'config') };
+    const lines: string[] = [];
+    const unwatch = watchConfig(core.config, env, (line) => lines.push(line), 20);
+    try {
+      const request = () =>
+        anthropic.messages.create({
+          model: 'claude-opus-5-5',
+          max_tokens: 1024,
+          messages: [{ role: 'user', content: 'implement the parser' }],
+        });
+      expect(await request().catch((e: unknown) => e)).toBeInstanceOf(
+        Anthropic.PermissionDeniedError,
+      );
+      // What the 403 tells the user to do, from another shell.
+      setConfigValue('budget.monthlyUsd', 500, env);
+      await vi.waitFor(() => expect(lines).toHaveLength(1));
+      expect(lines[0]).toBe(`config reloaded from ${join(root, 'config', 'config.json')}`);
+      harness.stubs().anthropic.steps.push({ text: ['parsed'] });
+      expect((await request()).content).toMatchObject([{ type: 'text', text: 'parsed' }]);
+      // A field that does not validate takes its default, and the line says so.
+      writeFileSync(
+        join(root, 'config', 'config.json'),
+        JSON.stringify({ budget: { monthlyUsd: 'lots' } }),
+      );
+      await vi.waitFor(() => expect(lines).toHaveLength(2));
+      expect(lines[1]).toMatch(/what does not validate uses its default: .*budget\.monthlyUsd/);
+      expect(core.config.get().budget.monthlyUsd).toBe(200);
+    } finally {
+      unwatch();
+    }
   });
 
   it('routes background (haiku-class) requests to the efficient tier, passthrough runs the named model', async () => {
