@@ -169,6 +169,11 @@ function fileHasContent(path: string): boolean {
   }
 }
 
+/** `/clear`: what came before it is not the conversation any more, on resume either. */
+function isClear(line: SessionLine): boolean {
+  return line.type === 'event' && line.event?.kind === 'clear';
+}
+
 /** Parses a transcript, skipping lines that do not parse (a torn last line). */
 export function parseTranscript(text: string): SessionLine[] {
   const lines: SessionLine[] = [];
@@ -193,6 +198,10 @@ function infoOf(lines: SessionLine[], path: string): SessionInfo | undefined {
   for (const line of lines.slice(1)) {
     if (line.type === 'session') continue;
     if (typeof line.ts === 'string') lastActivity = line.ts;
+    if (isClear(line)) {
+      turns = 0;
+      firstPrompt = undefined;
+    }
     if (line.type === 'message' && line.message?.role === 'user') {
       turns++;
       firstPrompt ??= line.message.content;
@@ -313,7 +322,10 @@ export async function loadSession(
   const messages: Message[] = [];
   const events: Record<string, unknown>[] = [];
   for (const line of lines) {
-    if (line.type === 'message' && line.message && typeof line.message.role === 'string') {
+    if (isClear(line)) {
+      messages.length = 0;
+      events.length = 0;
+    } else if (line.type === 'message' && line.message && typeof line.message.role === 'string') {
       messages.push(line.message);
     } else if (line.type === 'event' && line.event) {
       events.push(line.event);

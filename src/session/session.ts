@@ -480,6 +480,8 @@ export class Session implements AppController {
   }
 
   clearTranscript(): void {
+    // On file too: `--continue` resumes from after the clear, never the conversation cleared.
+    if (this.turns.messages.length) this.deps.transcript?.appendEvent({ kind: 'clear' });
     this.turns.messages = [];
     this.store.set({ transcript: [], clearEpoch: this.store.getState().clearEpoch + 1 });
   }

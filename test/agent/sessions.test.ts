@@ -143,6 +143,22 @@ describe('sessions', () => {
     expect(reloaded.info.turns).toBe(2);
   });
 
+  it('resumes from after a /clear: the cleared conversation is neither loaded nor counted', async () => {
+    const writer = openSessionWriter({ dataDir: data, folder: project });
+    writer.appendMessages([
+      { role: 'user', content: 'the secret is 42' },
+      { role: 'assistant', content: 'Noted.' },
+    ]);
+    writer.appendEvent({ kind: 'clear' });
+    writer.appendMessages([
+      { role: 'user', content: 'rename getParams' },
+      { role: 'assistant', content: 'Done.' },
+    ]);
+    const loaded = await loadSession(writer.id, data);
+    expect(loaded.messages.map((m) => m.content)).toEqual(['rename getParams', 'Done.']);
+    expect(loaded.info).toMatchObject({ turns: 1, firstPrompt: 'rename getParams' });
+  });
+
   it('answers tool calls a crash left without a result', () => {
     const history: Message[] = [
       { role: 'user', content: 'go' },
