@@ -76,13 +76,17 @@ export class GatewayLive {
     return this.pin;
   }
 
-  /** Pins `{tier}` or `{model}` for the next requests; an empty body returns to automatic. */
-  setPin(body: unknown): RouteOverride | undefined {
+  /**
+   * Pins `{tier}` or `{model}` for the next requests; an empty body returns to automatic.
+   * `check` refuses a model that cannot run (it throws), before anything is pinned.
+   */
+  setPin(body: unknown, check?: (model: string) => void): RouteOverride | undefined {
     const b = asRecord(body) ?? {};
     const model = asString(b.model);
     if (model !== undefined) {
       if (!/^[a-z]+\/.+/.test(model))
         throw new KirikaeError('bad_request', `"${model}" is not provider/model`);
+      check?.(model);
       this.pin = { model };
     } else if (b.tier !== undefined) {
       if (!isTier(b.tier)) throw new KirikaeError('bad_request', 'tier must be 0–4');

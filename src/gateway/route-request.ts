@@ -61,6 +61,28 @@ function clientPreamble(request: GatewayRequest): Message[] {
   return content ? [{ role: 'user', content }] : [];
 }
 
+/**
+ * A model the user named (`--passthrough`, a pin) runs or the request fails saying why: another
+ * model answering in its place, unannounced, is what the user pinned to avoid.
+ */
+export function assertForcedModel(
+  decision: RouteDecision,
+  model: string,
+  via: 'passthrough' | 'pinned',
+): void {
+  if (decision.chosen.model === model) return;
+  const forced = decision.options.find((o) => o.model === model);
+  const reason =
+    forced?.unavailableReason ??
+    (forced ? (decision.warnings[0] ?? 'unavailable') : 'not a model kirikae knows');
+  throw new KirikaeError(unavailableKind(reason), `${model} cannot run: ${reason}`, {
+    hint:
+      via === 'passthrough'
+        ? 'kirikae doctor shows what is missing; or run kirikae serve without --passthrough'
+        : 'kirikae doctor shows what is missing; DELETE /kirikae/pin routes automatically again',
+  });
+}
+
 export function routeRequest(request: GatewayRequest, kit: RouteKit): GatewayRoute {
   const config = kit.config();
   const { prompt, index } = newestUserText(request.messages);
@@ -105,12 +127,8 @@ export function routeRequest(request: GatewayRequest, kit: RouteKit): GatewayRou
     decision = kit.routing.decide({ prompt, messages: history, override });
   }
   const chosen = decision.chosen;
-  if (override?.model && via === 'passthrough' && chosen.model !== override.model) {
-    const forced = decision.options.find((o) => o.model === override.model);
-    const reason = forced?.unavailableReason ?? decision.warnings[0] ?? 'unavailable';
-    throw new KirikaeError(unavailableKind(reason), `${override.model} cannot run: ${reason}`, {
-      hint: 'kirikae doctor shows what is missing; or run kirikae serve without --passthrough',
-    });
+  if (override?.model && (via === 'passthrough' || via === 'pinned')) {
+    assertForcedModel(decision, override.model, via);
   }
   if (!chosen.available) {
     const reason = chosen.unavailableReason ?? 'every model is unavailable';

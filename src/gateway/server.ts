@@ -19,7 +19,12 @@ import { GatewayLive } from './live.js';
 import { fromOpenAIRequest } from './openai-in.js';
 import { openAICompletion, OpenAIStreamWriter } from './openai-out.js';
 import type { ClientFormat, GatewayRequest } from './request.js';
-import { routeRequest, type GatewayRoute, type RouteKit } from './route-request.js';
+import {
+  assertForcedModel,
+  routeRequest,
+  type GatewayRoute,
+  type RouteKit,
+} from './route-request.js';
 import { cacheHitRecord, type CacheHit, type TurnQuestion } from '../cache/index.js';
 import {
   gatewayQuestion,
@@ -384,7 +389,13 @@ export function createGateway(kit: GatewayKit): Server {
     if (path === '/kirikae/status' && req.method === 'GET')
       return sendJson(res, 200, live.status());
     if (path === '/kirikae/pin' && (req.method === 'PUT' || req.method === 'DELETE')) {
-      const pin = live.setPin(req.method === 'DELETE' ? undefined : await readBody(req));
+      const pin = live.setPin(req.method === 'DELETE' ? undefined : await readBody(req), (model) =>
+        assertForcedModel(
+          kit.routing.decide({ prompt: '', messages: [], override: { model } }),
+          model,
+          'pinned',
+        ),
+      );
       return sendJson(res, 200, { pin: pin ?? null });
     }
     if (req.method !== 'POST') {

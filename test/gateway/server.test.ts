@@ -498,6 +498,28 @@ describe('kirikae serve', () => {
       body: JSON.stringify({ tier: 7 }),
     });
     expect(bad.status).toBe(400);
+    // A model that cannot run is refused at once, and nothing is pinned.
+    for (const model of ['nope/model', 'ollama/glm-4.7-flash']) {
+      const refused = await fetch(`${gateway.url}/kirikae/pin`, {
+        method: 'PUT',
+        body: JSON.stringify({ model }),
+      });
+      expect(refused.status, model).toBeGreaterThanOrEqual(400);
+      const body = (await refused.json()) as { error: { message: string } };
+      expect(body.error.message).toContain(`${model} cannot run: `);
+    }
+    const after = (await (await fetch(`${gateway.url}/kirikae/status`)).json()) as { pin: unknown };
+    expect(after.pin).toBeNull();
+  });
+
+  it('a pinned model that stops being able to run fails the request, naming why and the way out', async () => {
+    const { openai } = await makeGateway({ pinned: { model: 'ollama/glm-4.7-flash' } });
+    const error = await openai.chat.completions
+      .create({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'hello' }] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect((error as Error).message).toMatch(/ollama\/glm-4\.7-flash cannot run: /);
+    expect(harness.stubs().openai.requests).toHaveLength(0);
   });
 
   it('stops the upstream call when the client goes away and books it as aborted', async () => {
