@@ -3,6 +3,7 @@ import { TASK_TYPES } from '../core/task.js';
 import { PROVIDER_IDS } from '../core/model-ref.js';
 import { ruleProblem } from '../core/permission-rule.js';
 import { THEME_NAMES } from '../core/theme-names.js';
+import { bindingProblem } from '../core/key-spec.js';
 import { keepAliveSchema } from './keep-alive.js';
 
 const modelId = z
@@ -231,7 +232,15 @@ export const configSchema = z.object({
   ui: z
     .object({
       theme: z.enum(THEME_NAMES).default('dark'),
-      keymap: z.record(z.string(), z.string()).default({}),
+      keymap: z
+        .record(z.string(), z.string())
+        .superRefine((map, ctx) => {
+          for (const [action, keys] of Object.entries(map)) {
+            const message = bindingProblem(action, keys);
+            if (message) ctx.addIssue({ code: 'custom', path: [action], message });
+          }
+        })
+        .default({}),
     })
     .prefault({}),
 });

@@ -1,3 +1,4 @@
+import type { NamedKey } from '../core/key-spec.js';
 import type { KeyEvent } from './keys.js';
 
 export type KeyContext = 'global' | 'chat' | 'route' | 'approval' | 'screen';
@@ -97,7 +98,7 @@ export function buildKeymap(overrides: Record<string, string> = {}): Keymap {
   return keymap;
 }
 
-const NAMED: Record<string, KeyEvent['name']> = {
+const NAMED: Record<Exclude<NamedKey, 'space'>, KeyEvent['name']> = {
   enter: 'enter',
   escape: 'escape',
   esc: 'escape',
@@ -116,7 +117,7 @@ const NAMED: Record<string, KeyEvent['name']> = {
 export function keyMatches(spec: string, key: KeyEvent): boolean {
   // A space arrives as typed text; the keymap names it so the help can print it.
   if (spec === 'space') return key.name === 'char' && key.text === ' ';
-  const named = NAMED[spec];
+  const named = NAMED[spec as Exclude<NamedKey, 'space'>] as KeyEvent['name'] | undefined;
   if (named) return key.name === named;
   if (spec.startsWith('ctrl+')) return key.name === 'ctrl' && key.text === spec.slice(5);
   return key.name === 'char' && key.text === spec;

@@ -352,6 +352,23 @@ describe('setConfigValue', () => {
     expect(setConfigValue('ui.theme', 'dracula', env).ui.theme).toBe('dracula');
   });
 
+  it('refuses a key binding that could not be matched, and an action the keymap does not drive', () => {
+    // Accepted before, `bogus-key` left Ctrl-C dead: nothing cleared, nothing exited.
+    expect(thrown(() => setConfigValue('ui.keymap.clearInput', 'bogus-key', env)).message).toMatch(
+      /^ui\.keymap\.clearInput: "bogus-key" is not a key: one character, ctrl\+<letter>, or one of enter, escape/,
+    );
+    expect(thrown(() => setConfigValue('ui.keymap.clearInput', ' , ', env)).message).toContain(
+      'no key given',
+    );
+    expect(thrown(() => setConfigValue('ui.keymap.submit', 'ctrl+j', env)).message).toMatch(
+      /"submit" is not an action that can be rebound; these can: interrupt, /,
+    );
+    expect(existsSync(file)).toBe(false);
+    expect(setConfigValue('ui.keymap.clearInput', 'ctrl+c, ctrl+g', env).ui.keymap).toEqual({
+      clearInput: 'ctrl+c, ctrl+g',
+    });
+  });
+
   it('refuses an unknown key', () => {
     const error = thrown(() => setConfigValue('budget.nope', 3, env));
     expect(error.message).toBe('No config key "budget.nope"');

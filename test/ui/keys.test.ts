@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { decodeKey, splitControlKeys, splitTypedChunk, type KeyName } from '../../src/ui/keys.js';
+import { REMAPPABLE_ACTIONS, keySpecProblem } from '../../src/core/key-spec.js';
+import {
+  decodeKey,
+  splitControlKeys,
+  splitTypedChunk,
+  type KeyEvent,
+  type KeyName,
+} from '../../src/ui/keys.js';
 import { buildKeymap, DEFAULT_KEYMAP, isAction, keyMatches } from '../../src/ui/keymap.js';
 
 const named: [string, string, KeyName][] = [
@@ -151,5 +158,21 @@ describe('keymap', () => {
     expect(isAction(custom, 'routeAccept', decodeKey('y'))).toBe(true);
     expect(DEFAULT_KEYMAP.routeAccept.keys).toEqual(['enter']);
     expect('nonsense' in custom).toBe(false);
+  });
+});
+
+describe('the keymap the config may rebind', () => {
+  it('names only actions the screen looks up, and every default key passes the config check', () => {
+    for (const action of REMAPPABLE_ACTIONS) {
+      expect(DEFAULT_KEYMAP, action).toHaveProperty(action);
+      for (const key of DEFAULT_KEYMAP[action].keys)
+        expect(keySpecProblem(key), key).toBeUndefined();
+    }
+  });
+
+  it('a rebound key works and the default one no longer does', () => {
+    const keymap = buildKeymap({ clearInput: 'ctrl+g' });
+    expect(isAction(keymap, 'clearInput', { name: 'ctrl', text: 'g' } as KeyEvent)).toBe(true);
+    expect(isAction(keymap, 'clearInput', { name: 'ctrl', text: 'c' } as KeyEvent)).toBe(false);
   });
 });
