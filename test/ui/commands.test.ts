@@ -97,6 +97,10 @@ describe('slash command registry', () => {
     expect(on.callsOf('setTierOverride')).toEqual([[undefined, 'session']]);
     expect(run('/auto off').callsOf('setAutoAccept')).toEqual([[false]]);
     expect(run('/auto ON').callsOf('setAutoAccept')).toEqual([[true]]);
+    const typo = run('/auto maybe');
+    expect(typo.callsOf('setAutoAccept')).toEqual([]);
+    expect(typo.callsOf('setModelOverride')).toEqual([]);
+    expect(typo.callsOf('notify')).toEqual([['error', '/auto maybe: say /auto on or /auto off']]);
   });
 
   it('/budget shows the month spend, sets a new amount, refuses a non-amount', () => {
