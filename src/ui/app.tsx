@@ -43,6 +43,8 @@ export interface AppProps {
 }
 
 const CTRL_C_WINDOW_MS = 2_000;
+const CTRL_C_HINT = 'Press Ctrl-C again to exit';
+const WAIT_HINT = 'Wait for the answer, or press Esc to interrupt it';
 
 export function App({
   controller,
@@ -77,6 +79,13 @@ export function App({
   const [denyNote, setDenyNote] = useState<string | undefined>();
   const lastCtrlC = useRef(0);
   const [hint, setHint] = useState<string | undefined>();
+  // A hint is shown only while it is true: the second Ctrl-C's window closes, the answer ends.
+  useEffect(() => {
+    if (hint !== CTRL_C_HINT) return;
+    const timer = setTimeout(() => setHint(undefined), CTRL_C_WINDOW_MS);
+    return () => clearTimeout(timer);
+  }, [hint]);
+  const shownHint = hint === WAIT_HINT && !state.live && !state.proposal ? undefined : hint;
   const width = Math.max(20, columns - 1);
 
   useEffect(() => {
@@ -91,7 +100,7 @@ export function App({
     const text = edit.expandPastes(current).trim();
     if (!text) return;
     if (state.live || state.proposal) {
-      setHint('Wait for the answer, or press Esc to interrupt it');
+      setHint(WAIT_HINT);
       return;
     }
     setHistory((h) => {
@@ -233,7 +242,7 @@ export function App({
       lastCtrlC.current = now;
       if (state.live) controller.interrupt();
       setInput(edit.EMPTY_INPUT);
-      setHint('Press Ctrl-C again to exit');
+      setHint(CTRL_C_HINT);
       return;
     }
     lastCtrlC.current = 0;
@@ -316,7 +325,7 @@ export function App({
                   {state.notice.text}
                 </Text>
               ) : null}
-              {hint ? <Text color={theme.colors.muted}>{hint}</Text> : null}
+              {shownHint ? <Text color={theme.colors.muted}>{shownHint}</Text> : null}
               <Header
                 folder={state.folder}
                 branch={state.branch}

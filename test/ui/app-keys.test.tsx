@@ -293,6 +293,27 @@ describe('Ctrl-C and Esc', () => {
     expect(app.callsOf('quit')).toEqual([[]]);
   });
 
+  it('the exit hint goes when its window closes, and the wait hint when the answer ends', async () => {
+    const { app, ui } = setup();
+    await ui.press(KEY.ctrlC);
+    expect(ui.text()).toContain('Press Ctrl-C again to exit');
+    await ui.waitFor((f) => !f.includes('Press Ctrl-C again'), 3_000);
+    app.update({
+      live: {
+        model: 'ollama/qwen3-coder:30b',
+        tier: 3,
+        text: 'Partial',
+        status: 'streaming',
+        startedAt: 1_700_000_000_000,
+        outputTokens: 4,
+      },
+    });
+    await ui.press('next', KEY.enter);
+    expect(ui.text()).toContain('Wait for the answer');
+    app.update({ live: undefined });
+    await ui.waitFor((f) => !f.includes('Wait for the answer'));
+  });
+
   it('another key between the two Ctrl-C does not quit', async () => {
     const { app, ui } = setup();
     await ui.press(KEY.ctrlC, 'x', KEY.ctrlC);
