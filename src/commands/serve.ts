@@ -58,6 +58,10 @@ export function pasteLines(url: string, token: string | undefined): string[] {
 export function requestLine(view: GatewayRequestView): string {
   const parts = [view.client, view.scenario ?? '-', `→ ${view.route ?? 'refused'}`];
   if (view.fallbackFrom.length) parts.push(`(after ${view.fallbackFrom.join(', ')})`);
+  if (view.cached) {
+    const saved = view.cached.savedUsd === null ? '' : `, saved ${usd(view.cached.savedUsd)}`;
+    parts.push(`cached answer (similarity ${view.cached.similarity.toFixed(2)})`, `$0${saved}`);
+  }
   const last = view.records[view.records.length - 1];
   if (last) {
     const usage = last.usage;

@@ -132,8 +132,13 @@ export function routeRequest(request: GatewayRequest, kit: RouteKit): GatewayRou
   }
   if (!chosen.available) {
     const reason = chosen.unavailableReason ?? 'every model is unavailable';
-    throw new KirikaeError(unavailableKind(reason), `No route available: ${reason}`, {
-      hint: 'kirikae doctor shows what is missing',
+    const kind = unavailableKind(reason);
+    throw new KirikaeError(kind, `No route available: ${reason}`, {
+      // A spent budget is not something doctor finds missing.
+      hint:
+        kind === 'spend_limit'
+          ? '`kirikae config set budget.monthlyUsd <usd>` to change, or pin a free local route (PUT /kirikae/pin {"tier": 3})'
+          : 'kirikae doctor shows what is missing',
     });
   }
   if (chosen.needsConfirmation) {

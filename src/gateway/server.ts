@@ -48,6 +48,8 @@ export interface GatewayRequestView {
   outcome: CallResult['outcome'] | 'refused';
   records: CallRecord[];
   error?: string;
+  /** Served from the semantic cache: no call was made. */
+  cached?: { similarity: number; savedUsd: number | null };
 }
 
 export interface GatewayKit extends Omit<RouteKit, 'counter'> {
@@ -274,7 +276,12 @@ export function createGateway(kit: GatewayKit): Server {
           now: new Date(),
         }),
       );
-      report({ ...view, route: looked.hit.model, outcome: 'ok' });
+      report({
+        ...view,
+        route: looked.hit.model,
+        outcome: 'ok',
+        cached: { similarity: looked.hit.similarity, savedUsd: looked.hit.usd },
+      });
       return sendHit(res, request, route, meta, looked.hit);
     }
     const abort = new AbortController();

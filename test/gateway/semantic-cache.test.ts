@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { requestLine } from '../../src/commands/serve.js';
 import type { LedgerRecord } from '../../src/core/records.js';
 import { ledgerDir, monthOfDate } from '../../src/ledger/index.js';
 import { QWEN3_CODER } from '../support/all-stubs.js';
@@ -43,7 +44,7 @@ async function settle(ms = 300) {
 
 describe('gateway semantic cache', () => {
   it('answers a repeated tool-free question from the cache, streamed and not, for $0', async () => {
-    const { anthropic, root } = await harness.makeGateway({
+    const { anthropic, root, views } = await harness.makeGateway({
       cache: true,
       passthrough: true,
       config: { cache: { semantic: { enabled: true } } },
@@ -60,6 +61,10 @@ describe('gateway semantic cache', () => {
 
     const again = await anthropic.messages.create(ask).withResponse();
     expect(again.response.headers.get('x-kirikae-cache')).toMatch(/^hit; similarity=1\.00$/);
+    // The console line says no call was made, not a paid call without tokens.
+    expect(requestLine(views.at(-1)!)).toMatch(
+      /→ anthropic\/\S+ {2}cached answer \(similarity 1\.00\) {2}\$0, saved \$/,
+    );
     expect(again.data.content[0]).toMatchObject({
       text: 'Consistency, availability, partition tolerance: pick two.',
     });

@@ -302,6 +302,23 @@ describe('kirikae serve', () => {
     expect(() => calls()).toThrow();
   });
 
+  it('a block budget refuses paid routes with the fix for a budget, not doctor', async () => {
+    const { anthropic } = await makeGateway({
+      config: { budget: { monthlyUsd: 0.000001, action: 'block' } },
+    });
+    const error = await anthropic.messages
+      .create({
+        model: 'claude-opus-5-5',
+        max_tokens: 1024,
+        messages: [{ role: 'user', content: 'implement the parser for the config format' }],
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Anthropic.PermissionDeniedError);
+    expect((error as Error).message).toContain('kirikae config set budget.monthlyUsd');
+    expect((error as Error).message).toContain('PUT /kirikae/pin');
+    expect((error as Error).message).not.toContain('doctor');
+  });
+
   it('takes a config change made while it runs: the budget its 403 names is raised, the next request goes', async () => {
     const { anthropic, core, root } = await makeGateway({
       config: { budget: { monthlyUsd: 0.000001, action: 'ask' } },
