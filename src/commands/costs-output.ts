@@ -234,7 +234,10 @@ function completedTable(report: MonthReport): string[] {
 }
 
 function whatIfLine(whatif: WhatIfResult): string {
-  if (whatif.totalUsd === 'unknown') return `What-if         ${whatif.label}: no price known`;
+  if (whatif.totalUsd === 'unknown')
+    return whatif.excludedCalls
+      ? `What-if         ${whatif.label}: no price known`
+      : `What-if         ${whatif.label}: no calls to compare`;
   const saved =
     whatif.savedPct === null
       ? ''

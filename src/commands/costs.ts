@@ -7,7 +7,7 @@ import type { DelegationReport } from '../ledger/delegation.js';
 import { ledgerDir, monthFile } from '../ledger/store.js';
 import { projectionHistory, readMonthFigures, type MonthFigures } from '../ledger/month.js';
 import { isMonth, monthOfDate } from '../ledger/time.js';
-import { DEFAULT_WHATIF_MODEL } from '../ledger/whatif.js';
+import { whatIfModelOf } from '../ledger/whatif.js';
 import { toCheck, toCsv, toJson, toText } from './costs-output.js';
 import { rolesCsv, rolesJson, rolesText } from './costs-roles.js';
 
@@ -18,7 +18,7 @@ export interface CostsArgs {
   month?: string;
   /** `role`: the delegation books (planner, executor, solo, overhead, verdict). */
   by?: CostsGrouping | 'role';
-  /** Model to compare with (default anthropic/claude-opus-4-6). */
+  /** Model to compare with (default: the first model of the config's tier 0). */
   whatif?: string;
   json?: boolean;
   csv?: boolean;
@@ -40,7 +40,7 @@ class UsageError extends Error {}
 function validate(
   args: CostsArgs,
   now: Date,
-): { month: string; by: CostsGrouping | 'role'; model: string } {
+): { month: string; by: CostsGrouping | 'role'; model: string | undefined } {
   const month = args.month ?? monthOfDate(now);
   if (!isMonth(month)) {
     throw new UsageError(
@@ -51,9 +51,9 @@ function validate(
   if (!GROUPINGS.includes(by)) {
     throw new UsageError(`--by must be one of ${GROUPINGS.join(', ')}, got "${String(by)}"`);
   }
-  const model = args.whatif ?? DEFAULT_WHATIF_MODEL;
+  const model = args.whatif;
   try {
-    parseModelRef(model);
+    if (model !== undefined) parseModelRef(model);
   } catch (error) {
     throw new UsageError(`--whatif: ${isKirikaeError(error) ? error.describe() : String(error)}`);
   }
@@ -100,6 +100,7 @@ export async function runCosts(args: CostsArgs, io: CostsIo): Promise<number> {
   }
   const config = loaded.config;
   const dir = ledgerDir(io.env);
+  const whatIfModel = model ?? whatIfModelOf(config.tiers);
 
   // Streamed: each record is folded into the report, the what-if and the delegation books as
   // it is parsed (from the month's checkpoint and what was appended since).
@@ -111,7 +112,7 @@ export async function runCosts(args: CostsArgs, io: CostsIo): Promise<number> {
       now,
       budgetUsd: config.budget.monthlyUsd,
       history,
-      whatIfModel: model,
+      whatIfModel,
       overrides: config.prices,
     });
   } catch (error) {

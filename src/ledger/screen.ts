@@ -26,7 +26,7 @@ export interface CostsScreenOptions {
   dailySoftUsd?: number;
   warnAt?: readonly number[];
   action?: BudgetConfig['action'];
-  /** What-if model for the savings line (default Opus 4.6). */
+  /** What-if model for the savings line (callers pass whatIfModelOf(config.tiers)). */
   whatIfModel?: string;
   overrides?: Record<string, PriceOverride>;
   /** Daily USD before the month, oldest first (projection in the first days of a month). */

@@ -6,7 +6,7 @@ import { tsInMonth } from './time.js';
 import { DEFAULT_WHATIF_MODEL, whatIfModelTally, type WhatIfResult } from './whatif.js';
 
 export interface MonthSummaryOptions extends MonthReportOptions {
-  /** Model for the what-if saving (default Opus 4.6). */
+  /** Model for the what-if saving (callers pass whatIfModelOf(config.tiers)). */
   whatIfModel?: string;
   /** The user's price overrides (config `prices`). */
   overrides?: Record<string, PriceOverride>;

@@ -11,7 +11,16 @@ import { makePricer, type Pricer } from './pricer.js';
  * the saving compares like with like; how many were left out is reported.
  */
 
+/** The comparison when the config names no frontier model (tier 0 empty). */
 export const DEFAULT_WHATIF_MODEL = 'anthropic/claude-opus-4-6';
+
+/**
+ * "What if everything had gone to the frontier tier": the first model of the config's tier 0,
+ * so the comparison follows the tier table as models are retired and replaced.
+ */
+export function whatIfModelOf(tiers: Readonly<Record<string, readonly string[]>>): string {
+  return tiers['0']?.[0] ?? DEFAULT_WHATIF_MODEL;
+}
 
 export interface WhatIfOptions {
   /** The user's price overrides (config `prices`), applied as at record time. */

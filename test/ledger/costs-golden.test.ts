@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -24,6 +24,12 @@ beforeEach(() => {
     KIRIKAE_CONFIG_DIR: join(root, 'config'),
     KIRIKAE_BUDGET_USD: '50',
   };
+  // The fixtures are of March 2026, when Opus 4.6 led tier 0: the what-if compares with it.
+  mkdirSync(join(root, 'config'));
+  writeFileSync(
+    join(root, 'config', 'config.json'),
+    JSON.stringify({ tiers: { 0: ['anthropic/claude-opus-4-6'] } }),
+  );
   const ledger = openLedger(ledgerDir(env), { now: () => now });
   for (const record of goldenRecords) ledger.append(record);
   ledger.close();

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/config/index.js';
+import { whatIfModelOf } from '../../src/ledger/whatif.js';
 import { runCosts, type CostsArgs, type CostsJson } from '../../src/commands/costs.js';
 import { ledgerDir, monthFile, openLedger } from '../../src/ledger/store.js';
 import { cacheHit, call, goldenRecords } from './fixtures.js';
@@ -14,6 +16,12 @@ const now = new Date('2026-03-11T12:00:00Z');
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'kirikae-costs-'));
   env = { KIRIKAE_DATA_DIR: join(root, 'data'), KIRIKAE_CONFIG_DIR: join(root, 'config') };
+  // The fixtures are of March 2026, when Opus 4.6 led tier 0: the what-if compares with it.
+  mkdirSync(join(root, 'config'));
+  writeFileSync(
+    join(root, 'config', 'config.json'),
+    JSON.stringify({ tiers: { 0: ['anthropic/claude-opus-4-6'] } }),
+  );
   const ledger = openLedger(ledgerDir(env), { now: () => now });
   for (const record of goldenRecords) ledger.append(record);
   ledger.close();
@@ -77,6 +85,16 @@ describe('kirikae costs: the semantic cache', () => {
     expect(on.out).toContain(
       'Answer cache    0 turns answered from the semantic cache (0% of turns), saved $0.00',
     );
+  });
+});
+
+describe('the what-if model', () => {
+  it('is the first model of tier 0 as configured, and an empty month has nothing to compare', async () => {
+    const bare = { KIRIKAE_CONFIG_DIR: join(root, 'no-config') };
+    const json = JSON.parse((await run({ json: true }, bare)).out) as CostsJson;
+    expect(json.whatif.model).toBe(whatIfModelOf(defaultConfig().tiers));
+    const empty = await run({ month: '2026-02' });
+    expect(empty.out).toContain('What-if         anthropic/claude-opus-4-6: no calls to compare');
   });
 });
 

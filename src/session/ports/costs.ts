@@ -1,6 +1,7 @@
 import type { Config } from '../../config/schema.js';
 import { toKirikaeError } from '../../core/errors.js';
 import { readCostsScreenData } from '../../ledger/month.js';
+import { whatIfModelOf } from '../../ledger/whatif.js';
 import { ledgerDir } from '../../ledger/store.js';
 import { addMonths, isMonth, monthOfDate } from '../../ledger/time.js';
 import type { CostsPort } from './screen-ports.js';
@@ -30,6 +31,7 @@ export function createCostsPort(
           warnAt: config.budget.warnAt,
           action: config.budget.action,
           overrides: config.prices,
+          whatIfModel: whatIfModelOf(config.tiers),
         });
         return { ok: true, value: { ...data, skippedLines: skipped } };
       } catch (error) {
