@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { KirikaeError } from '../core/errors.js';
 import { configSchema, PARSE_ONCE, type Config } from './schema.js';
 import { describeIssues } from './errors.js';
@@ -224,8 +225,33 @@ export function getAtPath(obj: unknown, key: string): unknown {
 }
 
 /** The effective value (file merged over defaults) at a dotted key. */
+/** The schema of the field at `parts`, through defaults, optionals and records; undefined when none. */
+function fieldSchema(parts: readonly string[]): unknown {
+  let node: unknown = configSchema;
+  for (const part of parts) {
+    node = unwrapped(node);
+    if (node instanceof z.ZodObject) node = (node.shape as Record<string, unknown>)[part];
+    else if (node instanceof z.ZodRecord) node = node._zod.def.valueType;
+    else return undefined;
+    if (node === undefined) return undefined;
+  }
+  return node;
+}
+
+function unwrapped(node: unknown): unknown {
+  let at = node as { _zod?: { def?: { innerType?: unknown } } } | undefined;
+  while (at?._zod?.def?.innerType) at = at._zod.def.innerType as typeof at;
+  return at;
+}
+
 export function getConfigValue(key: string, env: NodeJS.ProcessEnv = process.env): unknown {
   const value = getAtPath(loadConfigStrict(env), key);
+  if (value === undefined && fieldSchema(configKeyParts(key)) !== undefined) {
+    // A key the schema has, with no default: unset, not unknown.
+    throw new KirikaeError('not_found', `${key} is not set`, {
+      hint: `kirikae config set ${key} <value> sets it`,
+    });
+  }
   if (value === undefined) {
     throw new KirikaeError('config', `No config key "${key}"`, {
       hint: `Top-level keys: ${Object.keys(configSchema.shape).join(', ')}`,

@@ -415,6 +415,19 @@ describe('getConfigValue', () => {
   });
 });
 
+describe('getConfigValue of a key with no default', () => {
+  it('says it is not set (a key the schema has), not that there is no such key', () => {
+    const error = thrown(() => getConfigValue('verify.command', env));
+    expect(error.message).toBe('verify.command is not set');
+    expect(error.hint).toBe('kirikae config set verify.command <value> sets it');
+    expect(thrown(() => getConfigValue('verify.nope', env)).message).toBe(
+      'No config key "verify.nope"',
+    );
+    setConfigValue('verify.command', 'npm test', env);
+    expect(getConfigValue('verify.command', env)).toBe('npm test');
+  });
+});
+
 describe('parseCliValue', () => {
   it('reads JSON when it parses, else keeps the text', () => {
     expect(parseCliValue('300')).toBe(300);
