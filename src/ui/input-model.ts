@@ -33,7 +33,7 @@ export function pastePlaceholder(index: number, text: string): string {
 
 export function insertPaste(state: InputState, raw: string): InputState {
   const text = raw.replace(/\r\n?/g, '\n');
-  if (text.length <= FOLD_CHARS && countLines(text) <= FOLD_LINES) return insertText(state, text);
+  if (!folds(text)) return insertText(state, text);
   const pastes = [...state.pastes, text];
   return insertText({ ...state, pastes }, pastePlaceholder(pastes.length - 1, text));
 }
@@ -45,7 +45,9 @@ export function insertPaste(state: InputState, raw: string): InputState {
  * another, so a megabyte arriving 4 KB at a time stays one placeholder and the box stays small.
  */
 export function insertTyped(state: InputState, text: string): InputState {
-  if (text.length <= 1) return insertText(state, text);
+  // Only a run a paste would fold is one: an IME's committed word or keys read together while
+  // the app was busy are typing, and typed after a placeholder they stay text of their own.
+  if (!folds(text)) return insertText(state, text.replace(/\r\n?/g, '\n'));
   const last = state.pastes.length - 1;
   if (last >= 0) {
     const placeholder = pastePlaceholder(last, state.pastes[last]!);
@@ -60,9 +62,11 @@ export function insertTyped(state: InputState, text: string): InputState {
       };
     }
   }
-  return text.includes('\n') || text.length > FOLD_CHARS
-    ? insertPaste(state, text)
-    : insertText(state, text);
+  return insertPaste(state, text);
+}
+
+function folds(text: string): boolean {
+  return text.length > FOLD_CHARS || countLines(text) > FOLD_LINES;
 }
 
 /**
@@ -71,8 +75,12 @@ export function insertTyped(state: InputState, text: string): InputState {
  * of wrapped rows.
  */
 export function recall(text: string): InputState {
-  return insertPaste(EMPTY_INPUT, text);
+  // Folded on size only: a 9-line prompt someone typed comes back as text to edit.
+  return text.length > RECALL_FOLD_CHARS ? insertPaste(EMPTY_INPUT, text) : fromText(text);
 }
+
+/** Above this a recalled prompt is folded: wrapped, it would fill the screen many times over. */
+const RECALL_FOLD_CHARS = 10_000;
 
 /** The prompt as sent: placeholders replaced by what was pasted. */
 export function expandPastes(state: InputState): string {

@@ -156,8 +156,21 @@ describe('input model: pastes', () => {
     );
   });
 
+  it('a short run typed right after a placeholder (an IME commit) stays text of its own', () => {
+    const trace = 'at frame\n'.repeat(40);
+    let s = edit.insertPaste(edit.EMPTY_INPUT, trace);
+    s = edit.insertTyped(s, 'このエラーを直して');
+    expect(s.value).toBe('[Pasted text #1: 41 lines, 360 chars]このエラーを直して');
+    expect(s.pastes).toEqual([trace]);
+    // One backspace takes the last character, not the paste with the typed words.
+    expect(edit.backspace(s).value).toBe('[Pasted text #1: 41 lines, 360 chars]このエラーを直し');
+  });
+
   it('recall folds a large prompt and leaves a short one as text', () => {
     expect(edit.recall('fix the typo')).toEqual(edit.fromText('fix the typo'));
+    // Folded on size, not lines: a typed 9-line prompt comes back editable.
+    const nine = 'line\n'.repeat(8) + 'last';
+    expect(edit.recall(nine)).toEqual(edit.fromText(nine));
     const long = 'q'.repeat(50_000);
     expect(edit.recall(long).value).toBe('[Pasted text #1: 1 lines, 50,000 chars]');
     expect(edit.expandPastes(edit.recall(long))).toBe(long);
