@@ -247,8 +247,7 @@ Environment:
     )
     .option(
       '--whatif <provider/model>',
-      'price the same usage on another model',
-      'anthropic/claude-opus-4-6',
+      "price the same usage on another model (default: tier 0's first model)",
     )
     .option('--json', 'print one JSON object')
     .option('--csv', 'print the grouped rows as CSV')

@@ -2,6 +2,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CostsJson } from '../../src/commands/costs.js';
 import { startAllStubs, type AllStubs } from '../support/all-stubs.js';
 import {
   ROOT,
@@ -153,6 +154,20 @@ describe.concurrent('kirikae', { timeout: 60_000 }, () => {
       /config +✗ .*\(1 problem below; what does not validate uses its default\)/,
     );
     expect(result.stdout).toContain('budget.monthlyUsd');
+  });
+
+  it("costs compares with tier 0's first model unless --whatif names another", async () => {
+    const box = newBox();
+    mkdirSync(box.configDir, { recursive: true });
+    writeFileSync(
+      join(box.configDir, 'config.json'),
+      JSON.stringify({ tiers: { 0: ['openai/gpt-6.2-sol'] } }),
+    );
+    const model = async (...args: string[]) =>
+      (JSON.parse((await kirikae(['costs', '--json', ...args], box.env)).stdout) as CostsJson)
+        .whatif.model;
+    expect(await model()).toBe('openai/gpt-6.2-sol');
+    expect(await model('--whatif', 'anthropic/claude-opus-4-6')).toBe('anthropic/claude-opus-4-6');
   });
 
   it('models with a mistyped action refuses, and loads nothing', async () => {
