@@ -11,6 +11,8 @@ type Raw = Record<string, unknown>;
 export interface LoadedConfig {
   config: Config;
   path: string;
+  /** The file could not be read or parsed at all: `config` is the defaults, locked. */
+  unreadable?: true;
   /**
    * Problems found in the file, each naming its field. Every field that did validate is kept
    * in `config`; a bad one falls back to its default. The file is never touched.
@@ -175,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
       path,
       problems: [message, lockProblem(path, lock)],
       permissionLock: lock,
+      unreadable: true,
     };
   }
   const { config, problems, dropped } = salvage(raw);

@@ -4,7 +4,7 @@ import { runServe, type ServeArgs } from '../commands/serve.js';
 import type { CommandIO } from '../commands/io.js';
 import type { Gateway } from '../gateway/server.js';
 import { readMemory } from '../telemetry/memory.js';
-import { watchConfig } from './config-watch.js';
+import { configStamp, watchConfig } from './config-watch.js';
 import { headlessCore } from './headless.js';
 import { gatewayCache } from './session-aids.js';
 
@@ -12,6 +12,8 @@ import { gatewayCache } from './session-aids.js';
 const MEMORY_EVERY_MS = 5_000;
 
 export async function serve(args: ServeArgs, io: CommandIO): Promise<number> {
+  // Stamped before the core reads the file: a `config set` while it starts is not missed.
+  const since = configStamp(io.env);
   const core = await headlessCore(io, 'serve');
   const timer = setInterval(
     () =>
@@ -22,7 +24,14 @@ export async function serve(args: ServeArgs, io: CommandIO): Promise<number> {
     MEMORY_EVERY_MS,
   );
   timer.unref();
-  const unwatch = watchConfig(core.config, io.env, (line) => io.stderr.write(`kirikae: ${line}\n`));
+  const unwatch = watchConfig(
+    core.config,
+    io.env,
+    (line) =>
+      io.stderr.write(`kirikae: ${line}
+`),
+    { since },
+  );
   const cache = gatewayCache(core, (text) => io.stderr.write(`kirikae: ${text}\n`));
   const untilSignal = (_gateway: Gateway): Promise<void> =>
     new Promise((resolve) => {

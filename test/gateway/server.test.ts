@@ -1,7 +1,7 @@
 // The gateway against the recorded-sequence stubs, driven by the official SDKs as clients:
 // the same core as the screen (buildCore), so every request is routed, run through the one
 // pipeline, and booked in the ledger.
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
@@ -326,7 +326,7 @@ describe('kirikae serve', () => {
     });
     const env = { KIRIKAE_CONFIG_DIR: join(root, 'config') };
     const lines: string[] = [];
-    const unwatch = watchConfig(core.config, env, (line) => lines.push(line), 20);
+    const unwatch = watchConfig(core.config, env, (line) => lines.push(line), { everyMs: 20 });
     try {
       const request = () =>
         anthropic.messages.create({
@@ -351,6 +351,19 @@ describe('kirikae serve', () => {
       await vi.waitFor(() => expect(lines).toHaveLength(2));
       expect(lines[1]).toMatch(/what does not validate uses its default: .*budget\.monthlyUsd/);
       expect(core.config.get().budget.monthlyUsd).toBe(200);
+      // A file that does not parse (a typo, an editor mid-write) or is gone keeps what runs.
+      setConfigValue('budget.monthlyUsd', 20, env);
+      await vi.waitFor(() => expect(core.config.get().budget.monthlyUsd).toBe(20));
+      writeFileSync(join(root, 'config', 'config.json'), '{"budget": {"monthlyUsd": 20,}');
+      await vi.waitFor(() => expect(lines).toHaveLength(4));
+      expect(lines[3]).toMatch(
+        /is not valid JSON .*; the config in use is kept until the file is fixed$/,
+      );
+      expect(core.config.get().budget.monthlyUsd).toBe(20);
+      rmSync(join(root, 'config', 'config.json'));
+      await vi.waitFor(() => expect(lines).toHaveLength(5));
+      expect(lines[4]).toMatch(/is gone; the config in use is kept/);
+      expect(core.config.get().budget.monthlyUsd).toBe(20);
     } finally {
       unwatch();
     }
