@@ -45,7 +45,9 @@ export function clientModelId(model: string, format: GatewayRequest['format']): 
 }
 
 function unavailableKind(reason: string): KirikaeError['kind'] {
-  if (/budget/.test(reason)) return 'spend_limit';
+  // The money budget only: "does not fit the memory budget" is a local model's size.
+  if (/monthly budget|daily budget/.test(reason)) return 'spend_limit';
+  if (/memory budget/.test(reason)) return 'config';
   if (/API key/.test(reason)) return 'auth';
   if (/Ollama|reach/.test(reason)) return 'network';
   return 'config';
@@ -117,14 +119,22 @@ export function routeRequest(request: GatewayRequest, kit: RouteKit): GatewayRou
     !override &&
     floor !== undefined &&
     routedTier !== null &&
-    CAPABILITY[routedTier] < CAPABILITY[floor]
+    CAPABILITY[routedTier] < CAPABILITY[floor] &&
+    // The user's own rules and choices stand: the floor lifts only the table's route.
+    (decision.source === 'table' || decision.source === 'long-context')
   ) {
-    override = {
+    const floorOverride = {
       tier: floor,
       why: `the client asked for extended thinking: at least tier ${floor} (${TIER_NAMES[floor]})`,
     };
-    via = 'scenario';
-    decision = kit.routing.decide({ prompt, messages: history, override });
+    const raised = kit.routing.decide({ prompt, messages: history, override: floorOverride });
+    // A floor that would refuse a request the routed tier can serve (a spent budget, a
+    // confirmation nobody can give here) is not taken: an answer beats a 403.
+    if (raised.chosen.available && !raised.chosen.needsConfirmation) {
+      override = floorOverride;
+      via = 'scenario';
+      decision = raised;
+    }
   }
   const chosen = decision.chosen;
   if (override?.model && (via === 'passthrough' || via === 'pinned')) {

@@ -319,6 +319,26 @@ describe('kirikae serve', () => {
     expect((error as Error).message).not.toContain('doctor');
   });
 
+  it('a think floor that a spent budget would refuse is not taken: the free local route answers', async () => {
+    const { anthropic } = await makeGateway({
+      config: {
+        local: { memoryBudgetGb: 64, reserveGb: 0 },
+        budget: { monthlyUsd: 0.000001, action: 'block' },
+      },
+    });
+    harness.stubs().ollama.chatSteps.push({ chunks: ['fixed'], evalCount: 2, evalDurationNs: 1e8 });
+    const { response } = await anthropic.messages
+      .create({
+        model: 'claude-sonnet-4-6',
+        max_tokens: 16000,
+        messages: [{ role: 'user', content: 'fix the typo in README.md' }],
+        thinking: { type: 'enabled', budget_tokens: 10000 },
+      })
+      .withResponse();
+    expect(response.headers.get('x-kirikae-scenario')).toBe('think');
+    expect(response.headers.get('x-kirikae-route')).toBe('ollama/qwen3-coder:30b');
+  });
+
   it('takes a config change made while it runs: the budget its 403 names is raised, the next request goes', async () => {
     const { anthropic, core, root } = await makeGateway({
       config: { budget: { monthlyUsd: 0.000001, action: 'ask' } },

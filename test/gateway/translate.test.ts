@@ -10,6 +10,8 @@ import { clientName } from '../../src/gateway/client-id.js';
 import { errorResponse } from '../../src/gateway/errors.js';
 import { fromOpenAIRequest } from '../../src/gateway/openai-in.js';
 import { openAICompletion, OpenAIStreamWriter } from '../../src/gateway/openai-out.js';
+import { assertForcedModel } from '../../src/gateway/route-request.js';
+import type { RouteDecision } from '../../src/router/types.js';
 import { detectScenario } from '../../src/gateway/scenario.js';
 import type { StreamEvent } from '../../src/core/stream.js';
 
@@ -429,6 +431,26 @@ describe('scenarios, clients and errors', () => {
       fromOpenAIRequest({ ...OPENAI_REQUEST, reasoning_effort: effort }).thinking;
     expect(['none', 'minimal', 'low', 'medium'].map(openai)).toEqual([false, false, false, false]);
     expect(['high', 'xhigh'].map(openai)).toEqual([true, true]);
+  });
+
+  it('a model that does not fit the memory budget is a config error; a spent budget is a spend limit', () => {
+    const refusal = (reason: string) => {
+      const decision = {
+        chosen: { model: 'openrouter/x/y' },
+        options: [{ model: 'ollama/qwen3-coder:30b', unavailableReason: reason }],
+        warnings: [],
+      } as unknown as RouteDecision;
+      try {
+        assertForcedModel(decision, 'ollama/qwen3-coder:30b', 'pinned');
+      } catch (e) {
+        return e as KirikaeError;
+      }
+      throw new Error('not refused');
+    };
+    const memory = refusal('does not fit the memory budget at num_ctx 32768');
+    expect(memory.kind).toBe('config');
+    expect(refusal('monthly budget $20.00 is spent ($21.00)').kind).toBe('spend_limit');
+    expect(memory.hint).toContain('DELETE /kirikae/pin');
   });
 
   it('names the client from its User-Agent', () => {
