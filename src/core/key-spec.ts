@@ -14,7 +14,6 @@ export const REMAPPABLE_ACTIONS = [
   'pageNext',
   'pagePrev',
   'routeAccept',
-  'routeTier',
   'routePrevModel',
   'routeNextModel',
   'routeAlways',
@@ -49,11 +48,29 @@ export const NAMED_KEYS = [
 ] as const;
 export type NamedKey = (typeof NAMED_KEYS)[number];
 
+/**
+ * Ctrl letters a terminal sends as another key (Ctrl-H is backspace's byte, Ctrl-M is Enter's):
+ * bound, they could never be told apart (ui/keys.ts decodes them as the key named here).
+ */
+const TERMINAL_CTRL: Record<string, string> = {
+  h: 'backspace',
+  i: 'tab',
+  j: 'a new line',
+  m: 'enter',
+  w: 'word-backspace',
+};
+
 /** Why one key of a binding cannot be matched, or undefined when it can. */
 export function keySpecProblem(spec: string): string | undefined {
   if ((NAMED_KEYS as readonly string[]).includes(spec)) return undefined;
-  if (/^ctrl\+[a-z]$/.test(spec)) return undefined;
-  if ([...spec].length === 1 && spec.trim() === spec && spec >= ' ') return undefined;
+  if (/^ctrl\+[a-z]$/.test(spec)) {
+    const letter = spec.slice(5);
+    return TERMINAL_CTRL[letter]
+      ? `"${spec}" arrives as ${TERMINAL_CTRL[letter]} in a terminal, not as a ctrl key`
+      : undefined;
+  }
+  if ([...spec].length === 1 && spec.trim() === spec && spec >= ' ' && spec !== '\x7f')
+    return undefined;
   return `"${spec}" is not a key: one character, ctrl+<letter>, or one of ${NAMED_KEYS.join(', ')}`;
 }
 

@@ -360,6 +360,12 @@ describe('setConfigValue', () => {
     expect(thrown(() => setConfigValue('ui.keymap.clearInput', ' , ', env)).message).toContain(
       'no key given',
     );
+    expect(thrown(() => setConfigValue('ui.keymap.clearInput', 'ctrl+j', env)).message).toBe(
+      'ui.keymap.clearInput: "ctrl+j" arrives as a new line in a terminal, not as a ctrl key',
+    );
+    expect(thrown(() => setConfigValue('ui.keymap.routeTier', 'q', env)).message).toMatch(
+      /"routeTier" is not an action that can be rebound/,
+    );
     expect(thrown(() => setConfigValue('ui.keymap.submit', 'ctrl+j', env)).message).toMatch(
       /"submit" is not an action that can be rebound; these can: interrupt, /,
     );

@@ -170,6 +170,17 @@ describe('the keymap the config may rebind', () => {
     }
   });
 
+  it('accepts a ctrl letter exactly when the terminal sends it as that ctrl key', () => {
+    for (let code = 1; code <= 26; code++) {
+      const letter = String.fromCharCode(code + 96);
+      const decoded = decodeKey(String.fromCharCode(code));
+      const isCtrl = decoded.name === 'ctrl' && decoded.text === letter;
+      expect(keySpecProblem(`ctrl+${letter}`) === undefined, `ctrl+${letter}`).toBe(isCtrl);
+      if (isCtrl) expect(keyMatches(`ctrl+${letter}`, decoded)).toBe(true);
+    }
+    expect(keySpecProblem('\x7f')).toMatch(/is not a key/);
+  });
+
   it('a rebound key works and the default one no longer does', () => {
     const keymap = buildKeymap({ clearInput: 'ctrl+g' });
     expect(isAction(keymap, 'clearInput', { name: 'ctrl', text: 'g' } as KeyEvent)).toBe(true);
