@@ -472,6 +472,8 @@ export class Session implements AppController {
   }
 
   newTask(): void {
+    // A new task starts a new conversation, on file too (as /clear): --continue resumes it.
+    if (this.turns.messages.length) this.deps.transcript?.appendEvent({ kind: 'clear' });
     this.notify('info', this.turns.newTask());
   }
 
