@@ -227,14 +227,14 @@ export function getAtPath(obj: unknown, key: string): unknown {
   }, obj);
 }
 
-/** The effective value (file merged over defaults) at a dotted key. */
-/** The schema of the field at `parts`, through defaults, optionals and records; undefined when none. */
+/** The schema of the field at `parts`, through defaults and optionals; undefined when none. */
 function fieldSchema(parts: readonly string[]): unknown {
   let node: unknown = configSchema;
   for (const part of parts) {
     node = unwrapped(node);
+    // Objects only: a record's keys are whatever the user names (`ui.keymap.submitt`), and a
+    // key absent from one is not "not set" but unknown.
     if (node instanceof z.ZodObject) node = (node.shape as Record<string, unknown>)[part];
-    else if (node instanceof z.ZodRecord) node = node._zod.def.valueType;
     else return undefined;
     if (node === undefined) return undefined;
   }
@@ -247,6 +247,7 @@ function unwrapped(node: unknown): unknown {
   return at;
 }
 
+/** The effective value (file merged over defaults) at a dotted key. */
 export function getConfigValue(key: string, env: NodeJS.ProcessEnv = process.env): unknown {
   const value = getAtPath(loadConfigStrict(env), key);
   if (value === undefined && fieldSchema(configKeyParts(key)) !== undefined) {

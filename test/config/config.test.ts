@@ -429,6 +429,10 @@ describe('getConfigValue of a key with no default', () => {
     expect(thrown(() => getConfigValue('verify.nope', env)).message).toBe(
       'No config key "verify.nope"',
     );
+    // A record's keys are the user's: one it does not hold is unknown, not unset.
+    expect(thrown(() => getConfigValue('ui.keymap.submitt', env)).message).toBe(
+      'No config key "ui.keymap.submitt"',
+    );
     setConfigValue('verify.command', 'npm test', env);
     expect(getConfigValue('verify.command', env)).toBe('npm test');
   });
