@@ -60,15 +60,23 @@ export interface CuratedFit extends CuratedModel {
   fits: boolean;
 }
 
-/** Each curated model with its footprint at `numCtx` and whether it fits `budgetBytes` alone. */
+/**
+ * Each curated model with its footprint at `numCtx` and whether it fits `budgetBytes` alone.
+ * `installed` gives an installed model's own size and shape (what the models screen reads), so
+ * both screens show one figure for it; the catalog's estimate serves the rest.
+ */
 export function curatedWithFit(
   budgetBytes: number,
   numCtx = 32768,
   kv: KvOptions = {},
+  installed: (name: string) => { bytes: number; shape: ModelShape | undefined } | undefined = () =>
+    undefined,
 ): CuratedFit[] {
   return CURATED_CODING_MODELS.map((m) => {
-    const ctx = m.shape?.contextLength ? Math.min(numCtx, m.shape.contextLength) : numCtx;
-    const bytes = footprintBytes(m.approxBytes, m.shape, ctx, kv);
+    const own = installed(m.name);
+    const shape = own?.shape ?? m.shape;
+    const ctx = shape?.contextLength ? Math.min(numCtx, shape.contextLength) : numCtx;
+    const bytes = footprintBytes(own?.bytes ?? m.approxBytes, shape, ctx, kv);
     return { ...m, footprintBytes: bytes, numCtx: ctx, fits: bytes <= budgetBytes };
   });
 }

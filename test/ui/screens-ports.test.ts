@@ -210,6 +210,14 @@ describe('pull port (real, against the Ollama stub)', () => {
       expect(pull.curated().find((c) => c.name === 'qwen3-coder:30b')?.installed).toBe(true),
     );
     unsubscribe();
+    // An installed model shows the models screen's figure at 32K (its own file and shape),
+    // not the catalog's estimate: one number for one model on both screens.
+    const [models] = makePorts({ OLLAMA_HOST: stub.url, KIRIKAE_DATA_DIR: dataDir }).models;
+    const table = await models.load();
+    if (!table.ok) throw new Error(table.error);
+    const row = table.value.models.find((m) => m.name === 'qwen3-coder:30b')!;
+    const at32k = row.footprints.find((f) => f.numCtx === 32768)!.bytes;
+    expect(pull.curated().find((c) => c.name === 'qwen3-coder:30b')!.footprintBytes).toBe(at32k);
     const qwen25 = pull.curated().find((c) => c.name === 'qwen2.5-coder:32b')!;
     expect(qwen25).toMatchObject({ installed: false, fits: true, numCtx: 32768 });
     expect(qwen25.footprintBytes).toBeGreaterThan(qwen25.approxBytes);

@@ -5,6 +5,8 @@ import {
   curatedWithFit,
   PullManager,
   sameModelName,
+  shapeOf,
+  type InstalledWithFacts,
   type PullProgress,
 } from '../../local/index.js';
 import type { LocalHost } from '../../local/runtime.js';
@@ -65,7 +67,8 @@ export function createHostPullPort(ctx: LocalHost): PullPort {
   const host = ctx.host.url;
   const listeners = new Set<() => void>();
   const failures = new Map<string, string>();
-  let installed: string[] | undefined;
+  // With their facts: an installed model's footprint is the models screen's, from its own file.
+  let installed: InstalledWithFacts[] | undefined;
   let installedAsked = false;
   let snapshot: PullJobView[] = [];
   const notify = (): void => {
@@ -80,9 +83,9 @@ export function createHostPullPort(ctx: LocalHost): PullPort {
   const refreshInstalled = (): void => {
     installedAsked = true;
     ctx.inventory
-      .installed()
+      .installedWithFacts()
       .then((list) => {
-        installed = list.map((m) => m.name);
+        installed = list;
         notify();
       })
       .catch(() => undefined); // the models screen reports an unreachable server
@@ -133,14 +136,17 @@ export function createHostPullPort(ctx: LocalHost): PullPort {
       return () => listeners.delete(listener);
     },
     curated: () =>
-      curatedWithFit(ctx.budgetBytes(), SCREEN_LOAD_CTX, ctx.kv).map((c) => ({
+      curatedWithFit(ctx.budgetBytes(), SCREEN_LOAD_CTX, ctx.kv, (name) => {
+        const entry = installed?.find((m) => !m.cloud && sameModelName(m.name, name));
+        return entry ? { bytes: entry.sizeBytes, shape: shapeOf(entry.facts) } : undefined;
+      }).map((c) => ({
         name: c.name,
         purpose: c.purpose,
         approxBytes: c.approxBytes,
         footprintBytes: c.footprintBytes,
         numCtx: c.numCtx,
         fits: c.fits,
-        installed: installed?.some((n) => sameModelName(n, c.name)),
+        installed: installed?.some((m) => sameModelName(m.name, c.name)),
       })),
   };
 }
