@@ -97,6 +97,24 @@ function assistantMessage(
   };
 }
 
+/**
+ * Whether a request asks for more reasoning than its client's default. Claude Code (2.1.332,
+ * captured against a local endpoint on 2 Dec 2026) sends thinking on every request: adaptive
+ * with effort `high` to Claude 4.6 models, `{type: enabled, budget_tokens: max_tokens − 1}` to
+ * older ones. Neither says anything about the task. A budget below the whole output (a client
+ * that chose one), or effort `max`, is an ask.
+ */
+function asksForThinking(
+  thinking: Record<string, unknown> | undefined,
+  maxTokens: number | undefined,
+  effort: unknown,
+): boolean {
+  if (effort === 'max') return true;
+  if (thinking?.type !== 'enabled') return false;
+  const budget = asNumber(thinking.budget_tokens);
+  return budget === undefined || maxTokens === undefined || budget < maxTokens - 1;
+}
+
 /** A client tool (with input_schema) as kirikae's ToolSpec; server tools return undefined. */
 function toolSpec(item: unknown): ToolSpec | undefined {
   const tool = asRecord(item);
@@ -142,9 +160,7 @@ export function fromAnthropicRequest(body: unknown): GatewayRequest {
     ...(maxTokens !== undefined ? { maxTokens } : {}),
     ...(temperature !== undefined ? { temperature } : {}),
     stream: b.stream === true,
-    // Adaptive thinking lets the model decide how much to think: Claude Code sends it on every
-    // request, so it says nothing about the task. A fixed budget, or effort `max`, is an ask.
-    thinking: thinking?.type === 'enabled' || asRecord(b.output_config)?.effort === 'max',
+    thinking: asksForThinking(thinking, maxTokens, asRecord(b.output_config)?.effort),
     webSearch,
     dropped: [...new Set(dropped)],
     ...(sessionId ? { sessionId } : {}),

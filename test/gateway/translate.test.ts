@@ -417,7 +417,18 @@ describe('scenarios, clients and errors', () => {
         messages: [{ role: 'user', content: 'hi' }],
         ...extra,
       }).thinking;
-    // Claude Code sends adaptive thinking on every request (captured from 2.1.332).
+    // Claude Code 2.1.332's every request, captured against a local endpoint (2 Dec 2026):
+    // Claude 4.6 models get adaptive thinking at effort high, older ones a budget of all but one
+    // of max_tokens. Its default, not an ask.
+    expect(
+      anthropic({
+        thinking: { type: 'adaptive', display: 'omitted' },
+        output_config: { effort: 'high' },
+      }),
+    ).toBe(false);
+    expect(
+      anthropic({ max_tokens: 32000, thinking: { type: 'enabled', budget_tokens: 31999 } }),
+    ).toBe(false);
     expect(anthropic({ thinking: { type: 'adaptive' } })).toBe(false);
     expect(anthropic({ thinking: { type: 'adaptive' }, output_config: { effort: 'high' } })).toBe(
       false,
