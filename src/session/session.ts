@@ -1,5 +1,6 @@
 import type { ConfigStore } from '../config/config-store.js';
 import type { LedgerRecord } from '../core/records.js';
+import { toKirikaeError } from '../core/errors.js';
 import { conversationModelsOf, resumedItems } from './resume-view.js';
 import { delegateCard, toggleDelegate } from '../delegate/card.js';
 import { delegateToolSpec } from '../delegate/tool.js';
@@ -307,7 +308,14 @@ export class Session implements AppController {
 
   setDelegate(on: boolean, executor?: string): void {
     const config = this.deps.config.get();
-    this.delegate = on ? toggleDelegate(undefined, config, executor) : undefined;
+    try {
+      this.delegate = on ? toggleDelegate(undefined, config, executor) : undefined;
+    } catch (error) {
+      // An executor that names no model (`/delegate on zzz`) is a typo to report, not a crash;
+      // the mode stays as it was.
+      this.notify('error', toKirikaeError(error).describe());
+      return;
+    }
     this.notify(
       'info',
       this.delegate

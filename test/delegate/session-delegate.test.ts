@@ -107,6 +107,13 @@ describe('delegate mode in the session', () => {
       expect(delegated.estimate.inputTokens).toBeGreaterThan(solo.estimate.inputTokens + 100);
       session.setDelegate(false);
       expect(shown().estimate.inputTokens).toBe(solo.estimate.inputTokens);
+      // An executor that names nothing is reported, and the mode stays off (it crashed the app).
+      for (const executor of ['zzz', 'nosuch/model']) {
+        session.setDelegate(true, executor);
+        const last = session.getState().transcript.at(-1);
+        expect(last).toMatchObject({ kind: 'notice', level: 'error' });
+        expect(shown().estimate.inputTokens).toBe(solo.estimate.inputTokens);
+      }
       session.cancelRoute();
 
       // The user's session model is their choice: delegate mode plans with it, not with tier 1.
