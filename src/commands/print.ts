@@ -257,6 +257,8 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
   const onSigint = (): void => abort.abort();
   process.once('SIGINT', onSigint);
   let text = '';
+  let refused = 0;
+  let verify: PrintVerify | undefined;
   let result: TurnResult;
   try {
     result = await runTurn(
@@ -282,6 +284,8 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
         const planner = event.type !== 'agent' || event.role !== 'executor';
         if (planner && event.type === 'agent' && event.event.type === 'text')
           text += event.event.text;
+        if (event.type === 'agent' && event.event.type === 'tool_result' && event.event.denied)
+          refused += 1;
         reportEvent(event, io, !args.json);
       },
     );
@@ -295,8 +299,14 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
         approve: approveAll,
       });
       if (gate && 'skipped' in gate) {
+        verify = { command: gate.command, skipped: gate.skipped };
         io.stderr.write(`kirikae: tests not run (${gate.command}): ${gate.skipped}\n`);
       } else if (gate) {
+        verify = {
+          command: gate.command,
+          passed: gate.result.passed,
+          summary: gate.result.summary,
+        };
         tasks.verify({
           turn: 1,
           model: result.model,
@@ -311,8 +321,15 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
   } finally {
     process.off('SIGINT', onSigint);
   }
-  return finish(args, result, text, io, classifierCall);
+  return finish(args, result, text, io, { verify, refused }, classifierCall);
 }
+
+/** What the test gate said after the turn's edits (`-p --yes`): passed, failed, or not run. */
+type PrintVerify =
+  { command: string; passed: boolean; summary: string } | { command: string; skipped: string };
+
+/** Exit status of `-p` when the tests failed after its edits: the turn ran, the work did not. */
+export const TESTS_FAILED_EXIT = 3;
 
 /** A delegated turn's books in `-p --json`: calls per role and the planner's re-read overhead. */
 function delegationJson(result: TurnResult) {
@@ -333,9 +350,11 @@ function finish(
   result: TurnResult,
   text: string,
   io: CommandIO,
+  after: { verify: PrintVerify | undefined; refused: number },
   /** The model classifier's call before the turn, booked apart from the turn's own. */
   classifier?: CallRecord,
 ): number {
+  const { verify, refused } = after;
   const last = result.records[result.records.length - 1];
   const stopReason =
     result.agent?.stopReason ?? (result.outcome === 'aborted' ? 'aborted' : 'error');
@@ -363,6 +382,8 @@ function finish(
           ? { classifier: { model: classifier.model, costUsd: classifier.costUsd } }
           : {}),
         warnings: result.records.flatMap((r) => r.warnings ?? []),
+        verify: verify ?? null,
+        refusedCalls: refused,
         ...(result.tried.length ? { fallbackFrom: result.tried } : {}),
         ...(result.error
           ? { error: { kind: result.error.kind, message: result.error.describe() } }
@@ -388,6 +409,16 @@ function finish(
       'kirikae: the model sent three malformed tool calls in a row; the turn failed\n',
     );
     return 1;
+  }
+  if (refused && !args.yes) {
+    // Said whole here: the per-call lines are cut to fit, and this is the line to act on.
+    io.stderr.write(
+      `kirikae: ${refused} tool call${refused === 1 ? '' : 's'} refused: ${HEADLESS_DENY_NOTE} edits and commands\n`,
+    );
+  }
+  if (verify && 'passed' in verify && !verify.passed) {
+    io.stderr.write(`kirikae: the tests failed after the edits (${verify.command})\n`);
+    return TESTS_FAILED_EXIT;
   }
   return 0;
 }

@@ -50,10 +50,12 @@ const JSON_KEYS = [
   'costUsd',
   'durationMs',
   'model',
+  'refusedCalls',
   'stopReason',
   'text',
   'tokPerSec',
   'usage',
+  'verify',
   'warnings',
 ].sort();
 
