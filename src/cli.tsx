@@ -43,7 +43,7 @@ function buildProgram(): Command {
     )
     .option('--yes', 'approve every tool call (for scripts; deny rules still apply)')
     .option('--json', 'print one JSON object instead of text')
-    .option('-c, --continue', 'resume the last session of this folder')
+    .option('-c, --continue', 'resume the last session of this folder (interactive; not with -p)')
     .option('--no-stdin', 'with -p: read nothing piped in (in a `while read` loop, as ssh -n)')
     .option(
       '--delegate [executor]',
@@ -83,6 +83,13 @@ Environment:
         // Without -p the words are a mistyped command, not a prompt to pay for.
         program.error(
           `error: unknown command '${words[0]}' (a prompt needs -p: kirikae -p "${words.join(' ')}")`,
+        );
+      }
+      if (options.print !== undefined && options.continue) {
+        // -p runs one turn without a session file: dropping --continue in silence sent the
+        // prompt without the conversation it was meant to follow.
+        program.error(
+          'error: --continue resumes the interactive session; -p sends one prompt on its own (run kirikae --continue to go on with the conversation)',
         );
       }
       if (options.print !== undefined) {

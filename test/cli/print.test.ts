@@ -427,6 +427,11 @@ describe(
         `unknown command 'rout' (a prompt needs -p: kirikae -p "rout fix the bug")`,
       );
 
+      // -p sends one prompt on its own: --continue with it is refused, not dropped.
+      const resumed = await run(['-p', 'and now?', '--continue']);
+      expect(resumed.exitCode).toBe(1);
+      expect(resumed.stderr).toContain('--continue resumes the interactive session; -p sends one');
+
       // A command's name among the words after -p is not run as that command.
       const command = await run(['-p', 'explain', 'doctor']);
       expect(command.exitCode).toBe(1);
