@@ -10,6 +10,7 @@ export * from './test-summary.js';
 export * from './tool-calls.js';
 export * from './verify.js';
 export * from './workspace.js';
+export * from './workspace-changes.js';
 export { capText, HeadTailBuffer } from './output.js';
 export {
   killAllProcessGroups,

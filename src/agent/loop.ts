@@ -102,6 +102,8 @@ export interface AgentTurnResult {
   failed: boolean;
   /** Model calls made. */
   steps: number;
+  /** Shell commands that ran (bash calls not refused): they may have changed files unseen. */
+  commandsRun: number;
 }
 
 interface StepOutput {
@@ -272,6 +274,7 @@ export async function runAgentTurn(options: AgentTurnOptions): Promise<AgentTurn
   const history: Message[] = [...options.messages];
   const newMessages: Message[] = [];
   const filesChanged: string[] = [];
+  let commandsRun = 0;
   let usage: Usage = ZERO_USAGE;
   let brokenToolCalls = 0;
   let brokenInARow = 0;
@@ -293,6 +296,7 @@ export async function runAgentTurn(options: AgentTurnOptions): Promise<AgentTurn
     brokenToolCalls,
     failed: extra.failed ?? false,
     steps,
+    commandsRun,
     ...(extra.error ? { error: extra.error } : {}),
   });
 
@@ -346,6 +350,7 @@ export async function runAgentTurn(options: AgentTurnOptions): Promise<AgentTurn
       for (const path of outcome.changed ?? []) {
         if (!filesChanged.includes(path)) filesChanged.push(path);
       }
+      if (call.name === 'bash' && checked && !outcome.denied && !outcome.broken) commandsRun++;
       if (checked) {
         emit({
           type: 'tool_result',

@@ -151,6 +151,26 @@ const COMMAND_DEFINING = new Set([
   'Taskfile.yaml',
 ]);
 
+/** The script files a command names (`./test.sh`, `scripts/check.py`), as workspace paths. */
+function namedScripts(command: string): Set<string> {
+  return new Set(
+    command
+      .split(/\s+/)
+      .filter((word) => word.includes('/') || /\.(sh|py|js|mjs|ts|rb|pl)$/.test(word))
+      .map((word) => posix.normalize(word.replace(/^['"]|['"]$/g, ''))),
+  );
+}
+
+/**
+ * The files at the workspace's top that decide what `command` runs (the scripts it names and
+ * the task runners' files), to stamp before and after a turn that may rewrite them by a shell.
+ */
+export function commandDefiningFiles(command: string): string[] {
+  return [...new Set([...COMMAND_DEFINING, ...namedScripts(command)])].filter(
+    (path) => !path.startsWith('../') && !posix.isAbsolute(path),
+  );
+}
+
 export type VerifyGateDecision = { action: 'run' } | { action: 'ask'; reason: string };
 
 /**
@@ -165,12 +185,7 @@ export function verifyGate(input: {
   mode: PermissionMode;
 }): VerifyGateDecision {
   if (input.mode === 'auto') return { action: 'run' };
-  const named = new Set(
-    input.command
-      .split(/\s+/)
-      .filter((word) => word.includes('/') || /\.(sh|py|js|mjs|ts|rb|pl)$/.test(word))
-      .map((word) => posix.normalize(word.replace(/^['"]|['"]$/g, ''))),
-  );
+  const named = namedScripts(input.command);
   const defining = input.filesChanged.filter(
     (path) => COMMAND_DEFINING.has(posix.basename(path)) || named.has(posix.normalize(path)),
   );

@@ -24,7 +24,7 @@ import {
   type TurnResult,
   type TurnRunnerDeps,
 } from '../session/turn-runner.js';
-import { runTestGate } from '../session/verify-flow.js';
+import { runTestGate, watchTurnChanges } from '../session/verify-flow.js';
 import { summaryLine } from './summary.js';
 import { defaultExecutor, resolveAlias } from '../delegate/models.js';
 import { delegateToolSpec } from '../delegate/tool.js';
@@ -260,6 +260,9 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
   let refused = 0;
   let verify: PrintVerify | undefined;
   let result: TurnResult;
+  // Edits made through a shell count as the file tools' do (the gate runs, and asks about a
+  // rewritten test script); only with --yes is anything changed at all.
+  const changes = args.yes ? watchTurnChanges(kit.config(), kit.cwd) : undefined;
   try {
     result = await runTurn(
       {
@@ -289,12 +292,13 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
         reportEvent(event, io, !args.json);
       },
     );
-    if (args.yes && result.outcome === 'ok' && result.agent?.filesChanged.length) {
+    const changed = result.agent ? changes?.(result.agent) : undefined;
+    if (result.outcome === 'ok' && changed?.changed) {
       const gate = await runTestGate({
         config: kit.config(),
         cwd: kit.cwd,
         signal: abort.signal,
-        filesChanged: result.agent.filesChanged,
+        filesChanged: changed.paths,
         permissions: kit.runner.permissions,
         approve: approveAll,
       });

@@ -6,7 +6,7 @@ import type { PendingRoute, RouteFlow } from './route-flow.js';
 import type { SessionStore } from './store.js';
 import { applyTurnEvent, finishTurn, newLive } from './transcript.js';
 import { runTurn, type TurnHow, type TurnResult, type TurnRunnerDeps } from './turn-runner.js';
-import { planEscalation, retryPrompt, runTestGate } from './verify-flow.js';
+import { planEscalation, retryPrompt, runTestGate, watchTurnChanges } from './verify-flow.js';
 import type { RouteProposal, StatusView } from './types.js';
 import type { SessionFacts } from '../router/types.js';
 import { cacheHitRecord, type CacheHit } from '../cache/index.js';
@@ -188,6 +188,9 @@ export class TurnFlow {
     const messages = [...this.messages, user];
     const abort = new AbortController();
     this.abort = abort;
+    // A retry after failing tests is verified even if it changed nothing: the tests decide.
+    const retrying = tasks.current()?.awaitingRetry === true;
+    const changes = watchTurnChanges(this.deps.config(), this.deps.cwd);
     let status: StatusView = store.getState().status;
     try {
       const result = await runTurn(
@@ -246,8 +249,9 @@ export class TurnFlow {
         );
         return;
       }
-      if (result.agent.filesChanged.length)
-        await this.verify(prompt, turn, result, decision.taskType, abort.signal);
+      const changed = changes(result.agent);
+      if (changed.changed || retrying)
+        await this.verify(prompt, turn, result, changed.paths, decision.taskType, abort.signal);
     } finally {
       this.abort = undefined;
     }
@@ -257,6 +261,8 @@ export class TurnFlow {
     prompt: string,
     turn: number,
     turnResult: TurnResult,
+    /** What the turn changed, by the file tools or by a shell. */
+    filesChanged: readonly string[],
     taskType: PendingRoute['decision']['taskType'],
     signal: AbortSignal,
   ): Promise<void> {
@@ -267,7 +273,7 @@ export class TurnFlow {
       config: this.deps.config(),
       cwd: this.deps.cwd,
       signal,
-      filesChanged: turnResult.agent?.filesChanged ?? [],
+      filesChanged,
       permissions: this.deps.runner.permissions,
       approve: this.deps.approve,
     });

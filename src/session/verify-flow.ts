@@ -3,8 +3,10 @@ import type { Tier } from '../core/tier.js';
 import {
   describeEscalation,
   proposeEscalation,
+  changedSince,
   resolveVerifyCommand,
   runVerify,
+  workspaceStamps,
   verifyGate,
   type ApprovalFn,
   type PermissionGate,
@@ -20,6 +22,36 @@ export interface GateOutcome {
   result: VerifyResult;
   /** One line: "npm test passed (4.2 s)" or "npm test failed". */
   line: string;
+}
+
+/** What a turn changed, as the test gate needs it. */
+export interface TurnChanges {
+  /** The file tools' paths and those a shell changed (as far as they can be seen). */
+  paths: string[];
+  /** Whether to run the gate: a path changed, or a shell ran where not every change is seen. */
+  changed: boolean;
+}
+
+/**
+ * Watches a turn for changes the file tools do not report (a shell's `sed -i`, `printf > x`):
+ * call before the turn; the returned function tells, after it, what the turn changed. In a git
+ * repository every changed path is seen; outside one, the files that define the test command
+ * are, and a shell command that ran counts as a change (the tests decide). Without a test
+ * command there is nothing to gate, and only the tools' list is returned.
+ */
+export function watchTurnChanges(
+  config: Config,
+  cwd: string,
+): (agent: { filesChanged: readonly string[]; commandsRun: number }) => TurnChanges {
+  const command = resolveVerifyCommand(config.verify.command, cwd);
+  if (!command)
+    return ({ filesChanged }) => ({ paths: [...filesChanged], changed: filesChanged.length > 0 });
+  const before = workspaceStamps(cwd, command);
+  return ({ filesChanged, commandsRun }) => {
+    const after = workspaceStamps(cwd, command);
+    const paths = [...new Set([...filesChanged, ...changedSince(before, after)])];
+    return { paths, changed: paths.length > 0 || (!after.git && commandsRun > 0) };
+  };
 }
 
 /**

@@ -62,6 +62,29 @@ describe('kirikae -p after edits', () => {
     }
   });
 
+  it('an edit made through bash runs the gate too', async () => {
+    const { box, work } = project('echo "1 failing test"; exit 1');
+    stubs.anthropic.steps.push(
+      {
+        toolUses: [
+          {
+            name: 'bash',
+            input: { command: "sed -i 's/a - b/a + b/' src/math.js" },
+          },
+        ],
+      },
+      { text: ['Fixed with sed.'] },
+    );
+    const run = await kirikae(
+      ['-p', 'fix add in src/math.js', '--model', 'anthropic/claude-sonnet-5-5', '--yes', '--json'],
+      { ...box.env, ...stubs.env },
+      { cwd: work },
+    );
+    expect(JSON.parse(run.stdout), run.stderr).toMatchObject({ verify: { passed: false } });
+    expect(run.exitCode, run.stderr).toBe(3);
+    box.remove();
+  });
+
   it('without --yes, says in one whole line that the edits were refused and how to allow them', async () => {
     const { box, work } = project('exit 0');
     stubs.anthropic.steps.push(editCall, { text: ['I could not edit the file.'] });
