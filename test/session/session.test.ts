@@ -317,6 +317,24 @@ describe('Session', () => {
     expect(JSON.stringify(sent.messages)).not.toContain('noise line 2000');
   });
 
+  it('a retry that changes nothing ("already fixed") still runs the tests', async () => {
+    const { controller, state } = await failedSumAttempt();
+    const chosen = state.proposal!.options[state.proposal!.selected]!;
+    const words = { text: ['Already fixed; tests should pass now.'] };
+    if (chosen.model.startsWith('anthropic/')) stubs.anthropic.steps.push(words);
+    else stubs.openai.steps.push(words);
+    controller.acceptRoute();
+    const after = await until(
+      controller,
+      (s) =>
+        s.transcript.filter((i) => i.kind === 'tool' && i.name === 'verify').length === 2 &&
+        !s.live,
+      15_000,
+    );
+    const verifies = after.transcript.filter((i) => i.kind === 'tool' && i.name === 'verify');
+    expect(verifies.at(-1)).toMatchObject({ ok: false });
+  });
+
   it('a retry the user types after dismissing the escalation card is not routed below the tier that failed', async () => {
     const { controller } = await failedSumAttempt();
     controller.cancelRoute();
