@@ -305,7 +305,12 @@ export function App({
           {shown === 'chat' ? (
             <>
               {streamed.live ? (
-                <LiveTurnView live={streamed.live} maxLines={liveLines} now={state.now} />
+                <LiveTurnView
+                  live={streamed.live}
+                  maxLines={liveLines}
+                  now={state.now}
+                  asking={state.approval !== undefined}
+                />
               ) : null}
               {state.proposal ? <RouteCard proposal={state.proposal} width={width} /> : null}
               {state.approval ? (

@@ -387,6 +387,25 @@ describe('approval dialog keys', () => {
     expect(app.callsOf('answerApproval')).toEqual([[decision]]);
   });
 
+  it('while the dialog asks, the live line does not offer Esc to interrupt (Esc answers the dialog)', async () => {
+    const live = {
+      model: 'anthropic/claude-sonnet-5-5',
+      tier: 1 as const,
+      text: '',
+      status: 'tool' as const,
+      tool: 'bash',
+      startedAt: 1_700_000_000_000,
+      outputTokens: 0,
+    };
+    const { app, ui } = setup({ approval, live });
+    const frame = await ui.waitFor((f) => f.includes('Allow bash?'));
+    expect(frame).toContain('running bash');
+    expect(frame).toContain('waiting for your answer');
+    expect(frame).not.toContain('Esc to interrupt');
+    app.update({ approval: undefined });
+    await ui.waitFor((f) => f.includes('Esc to interrupt'));
+  });
+
   it('n asks for a note, and Enter sends the denial with it', async () => {
     const { app, ui } = setup({ approval });
     await ui.press('n');

@@ -37,10 +37,13 @@ export function LiveTurnView({
   live,
   maxLines,
   now,
+  asking = false,
 }: {
   live: LiveTurn;
   maxLines: number;
   now: number;
+  /** An approval dialog is up: Esc answers it (deny), so the line does not offer Esc itself. */
+  asking?: boolean;
 }) {
   const theme = useTheme();
   const { columns } = useTerminalSize();
@@ -66,8 +69,8 @@ export function LiveTurnView({
       ) : null}
       <Text color={theme.colors.muted}>
         <Text color={tierColor(theme, live.tier)}>● {live.model}</Text>
-        {live.executor ? ` · executor ${live.executor}` : ''} · {what} · {seconds.toFixed(0)} s ·
-        Esc to interrupt
+        {live.executor ? ` · executor ${live.executor}` : ''} · {what} · {seconds.toFixed(0)} s
+        {asking ? ' · waiting for your answer' : ' · Esc to interrupt'}
       </Text>
     </Box>
   );
