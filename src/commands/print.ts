@@ -31,6 +31,7 @@ import { delegateToolSpec } from '../delegate/tool.js';
 import { delegationReport } from '../ledger/delegation.js';
 import { redact } from '../core/secrets.js';
 import { sanitize } from '../present/sanitize.js';
+import { usdJson } from '../present/units.js';
 import type { CommandIO } from './io.js';
 
 export interface PrintArgs {
@@ -342,9 +343,9 @@ function delegationJson(result: TurnResult) {
     delegation: {
       plannerCalls: books.roles.planner.calls,
       executorCalls: books.roles.executor.calls,
-      executorUsd: books.roles.executor.usd.unknown ? null : books.roles.executor.usd.usd,
+      executorUsd: books.roles.executor.usd.unknown ? null : usdJson(books.roles.executor.usd.usd),
       overheadTokens: books.overhead.tokens,
-      overheadUsd: books.overhead.usd.unknown ? null : books.overhead.usd.usd,
+      overheadUsd: books.overhead.usd.unknown ? null : usdJson(books.overhead.usd.usd),
     },
   };
 }
@@ -362,7 +363,7 @@ function finish(
   const last = result.records[result.records.length - 1];
   const stopReason =
     result.agent?.stopReason ?? (result.outcome === 'aborted' ? 'aborted' : 'error');
-  const costUsd = result.cost.unknown ? null : result.cost.usd;
+  const costUsd = result.cost.unknown ? null : usdJson(result.cost.usd);
   const durationMs = result.records.reduce((sum, r) => sum + r.durationMs, 0);
   if (args.json) {
     io.stdout.write(
@@ -383,7 +384,12 @@ function finish(
         calls: result.records.length,
         ...(result.records.some((r) => r.role === 'planner') ? delegationJson(result) : {}),
         ...(classifier
-          ? { classifier: { model: classifier.model, costUsd: classifier.costUsd } }
+          ? {
+              classifier: {
+                model: classifier.model,
+                costUsd: classifier.costUsd === null ? null : usdJson(classifier.costUsd),
+              },
+            }
           : {}),
         warnings: result.records.flatMap((r) => r.warnings ?? []),
         verify: verify ?? null,

@@ -16,10 +16,20 @@ export function usd(value: number | null | undefined): string {
   const abs = Math.abs(value);
   const sign = value < 0 ? '-' : '';
   if (abs === 0) return '$0.00';
+  // Two significant digits; written out in full below 1e-6, where a number prints as "5.7e-7".
+  if (abs < 1e-6) return `${sign}$${abs.toFixed(1 - Math.floor(Math.log10(abs)))}`;
   if (abs < 0.01) return `${sign}$${Number(abs.toPrecision(2))}`;
   if (abs < 1) return `${sign}$${abs.toFixed(3)}`;
   if (abs >= 10_000) return `${sign}$${Math.round(abs).toLocaleString('en-US')}`;
   return `${sign}$${abs.toFixed(2)}`;
+}
+
+/**
+ * A dollar amount for JSON: sums of float prices carry noise in the last digits
+ * (0.000029999999999999997); twelve significant digits keep every real cent fraction.
+ */
+export function usdJson(value: number): number {
+  return Number(value.toPrecision(12));
 }
 
 /** A sum some of whose parts have no known price. */

@@ -11,6 +11,7 @@ import {
   tokens,
   usd,
   usdSum,
+  usdJson,
 } from '../../src/present/units.js';
 
 describe('usd', () => {
@@ -23,6 +24,14 @@ describe('usd', () => {
     expect(usd(12_345.6)).toBe('$12,346');
     expect(usd(-0.5)).toBe('-$0.500');
     expect(usd(0.011325)).toBe('$0.011');
+    // Below a millionth a number prints as 5.7e-7: written out instead.
+    expect(usd(5.699999999999999e-7)).toBe('$0.00000057');
+    expect(usd(-1.26e-8)).toBe('-$0.000000013');
+  });
+  it('usdJson drops the float noise of summed prices, nothing more', () => {
+    expect(usdJson(0.000029999999999999997)).toBe(0.00003);
+    expect(usdJson(1.1445)).toBe(1.1445);
+    expect(usdJson(5.699999999999999e-7)).toBe(5.7e-7);
   });
   it('never prints an unknown price as $0', () => {
     expect(usd(null)).toBe(UNKNOWN);
