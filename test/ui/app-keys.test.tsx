@@ -265,6 +265,15 @@ describe('route card keys', () => {
     expect(app.callsOf('submit')).toEqual([['refactor the parser now']]);
   });
 
+  it('at 40 columns the card still names every key, d (delegate) and a/A among them', async () => {
+    const app = createFakeController({ proposal: proposal() });
+    const ui = renderApp(app, { columns: 40 });
+    mounted.push(ui);
+    const frame = await ui.waitFor((f) => f.includes('Enter ok'));
+    const keys = frame.slice(frame.indexOf('Enter ok')).replace(/[│\s]+/g, ' ');
+    expect(keys).toContain('a/A always · d delegate · Esc');
+  });
+
   it('a pasted "a" is not a key press on the card', async () => {
     const { app, ui } = setup({ proposal: proposal() });
     await ui.press(`${KEY.pasteStart}a${KEY.pasteEnd}`);

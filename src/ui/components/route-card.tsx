@@ -195,9 +195,10 @@ export function RouteCard({ proposal, width }: { proposal: RouteProposal; width:
           )}
         </Text>
       ))}
-      <Text color={theme.colors.accent} wrap="truncate-end">
+      {/* Narrow, the keys take two lines rather than lose a/A and d (delegate). */}
+      <Text color={theme.colors.accent} wrap={narrow ? 'wrap' : 'truncate-end'}>
         {narrow
-          ? 'Enter ok · 0-4 tier · ←/→ · Esc'
+          ? 'Enter ok · 0-4 tier · ←/→ · a/A always · d delegate · Esc'
           : width < 100
             ? 'Enter accept · 0–4 tier · ←/→ model · a/A always · d delegate · Esc cancel'
             : 'Enter accept · 0–4 tier · ←/→ model · a always (session) · A save rule · d delegate · Esc cancel'}
