@@ -153,10 +153,28 @@ Environment:
   program
     .command('route')
     .description('show how a prompt would be routed, without sending anything')
-    .argument('<prompt>', 'the prompt to classify and price')
+    .argument('<prompt>', 'the prompt to classify and price (- reads it from stdin, as -p - does)')
     .option('--json', 'print one JSON object')
-    .action(async (prompt: string, options: { json?: boolean }) => {
+    .action(async (typed: string, options: { json?: boolean }) => {
       const root = program.opts<RootOptions>();
+      let prompt = typed;
+      if (typed === '-') {
+        const { promptFromInput } = await import('./commands/print-prompt.js');
+        const input = await promptFromInput(true, [], {
+          stdin: process.stdin,
+          stderr: process.stderr,
+          readStdin: true,
+        });
+        if ('error' in input) {
+          const empty = input.error.startsWith('-p needs a prompt');
+          process.stderr.write(
+            `kirikae: ${empty ? 'route - found no prompt on stdin: echo "…" | kirikae route -' : input.error}\n`,
+          );
+          process.exitCode = 1;
+          return;
+        }
+        prompt = input.prompt;
+      }
       const { route } = await import('./wiring/headless.js');
       process.exitCode = await route(
         {

@@ -247,6 +247,26 @@ describe.concurrent('kirikae', { timeout: 60_000 }, () => {
     expect(JSON.parse(readFileSync(file, 'utf8')).budget).toEqual({ monthlyUsd: 300 });
   });
 
+  it('route - reads the prompt from stdin, as -p - does, and refuses binary input', async () => {
+    const env = { ...newBox().env, ...stubs.env };
+    const piped = await kirikae(['route', '-', '--json'], env, {
+      stdin: { text: 'rename getParams to extractParams everywhere', via: 'pipe' },
+    });
+    expect(piped.exitCode, piped.stderr).toBe(0);
+    const typed = await kirikae(
+      ['route', '--json', 'rename getParams to extractParams everywhere'],
+      env,
+    );
+    const decision = (r: { stdout: string }) =>
+      (JSON.parse(r.stdout) as { taskType: string; chosen: { model: string } }).chosen.model;
+    expect(decision(piped)).toBe(decision(typed));
+    const binary = await kirikae(['route', '-'], env, {
+      stdin: { text: 'PNG\u0000x', via: 'pipe' },
+    });
+    expect(binary.exitCode).toBe(1);
+    expect(binary.stderr).toMatch(/stdin is binary data/);
+  });
+
   it('route --json prints the decision with estimates and sends nothing', async () => {
     const sentBefore = stubs.anthropic.requests.length + stubs.openai.requests.length;
     const result = await kirikae(
