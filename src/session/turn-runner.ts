@@ -146,6 +146,8 @@ export async function runTurn(
   for (;;) {
     onEvent({ type: 'attempt', model, tier: tierFor(model), fallbackFrom: [...tried] });
     partial = '';
+    // The speed shown is the answering model's: a failed attempt's rate is not the fallback's.
+    tokPerSec = undefined;
     const placed = await placeAttempt(model, plan, deps, onEvent);
     const sentAt = now();
     try {
