@@ -16,6 +16,7 @@ import type { CallRecord } from '../core/records.js';
 import { verdictLine } from '../session/classifier-call.js';
 import { decideRoute, type RouteAnswer, type RouteKit } from './route.js';
 import type { RouteDecision, RouteOverride } from '../router/types.js';
+import { noRouteReason, unavailableKind } from '../router/unavailable.js';
 import { resolveModel } from '../session/resolve-model.js';
 import type { TurnLedger } from '../session/turn-ledger.js';
 import {
@@ -133,7 +134,7 @@ export async function choosePrintRoute(
     const local = decision.options.find((o) => o.available && o.tier === 3);
     throw new KirikaeError(
       unavailableKind(chosen.unavailableReason ?? ''),
-      `No route available: ${chosen.unavailableReason ?? 'every model is unavailable'}`,
+      `No route available: ${noRouteReason(decision)}`,
       {
         hint: local
           ? `${local.model} can run it: --tier 3 (local); kirikae doctor shows what else is missing`
@@ -159,12 +160,6 @@ function isPlannerTier(decision: RouteDecision): boolean {
 }
 
 /** The error kind behind a route's unavailable reason, so scripts can tell a key from a budget. */
-function unavailableKind(reason: string): KirikaeError['kind'] {
-  if (/API key/.test(reason)) return 'auth';
-  if (/Ollama|reach/.test(reason)) return 'network';
-  return 'config';
-}
-
 function reportEvent(event: TurnEvent, io: CommandIO, echo: boolean): void {
   if (event.type === 'fallback') {
     io.stderr.write(`kirikae: ${event.error.describe()} — ${event.notice}\n`);

@@ -8,6 +8,7 @@ import { isProviderId } from '../core/model-ref.js';
 import { TIER_NAMES } from '../core/tier.js';
 import type { Routing } from '../router/context.js';
 import { CAPABILITY } from '../router/table.js';
+import { noRouteReason, unavailableKind } from '../router/unavailable.js';
 import type { TokenCounter } from '../router/tokens.js';
 import { countRequest } from '../router/tokens.js';
 import type { RouteDecision, RouteOption, RouteOverride } from '../router/types.js';
@@ -42,15 +43,6 @@ export function clientModelId(model: string, format: GatewayRequest['format']): 
   if (/^claude/i.test(model)) return `anthropic/${model}`;
   if (/^(gpt|o\d|chatgpt)/i.test(model)) return `openai/${model}`;
   return `${format}/${model}`;
-}
-
-function unavailableKind(reason: string): KirikaeError['kind'] {
-  // The money budget only: "does not fit the memory budget" is a local model's size.
-  if (/monthly budget|daily budget/.test(reason)) return 'spend_limit';
-  if (/memory budget/.test(reason)) return 'config';
-  if (/API key/.test(reason)) return 'auth';
-  if (/Ollama|reach/.test(reason)) return 'network';
-  return 'config';
 }
 
 /**
@@ -141,8 +133,8 @@ export function routeRequest(request: GatewayRequest, kit: RouteKit): GatewayRou
     assertForcedModel(decision, override.model, via);
   }
   if (!chosen.available) {
-    const reason = chosen.unavailableReason ?? 'every model is unavailable';
-    const kind = unavailableKind(reason);
+    const reason = noRouteReason(decision);
+    const kind = unavailableKind(chosen.unavailableReason ?? '');
     throw new KirikaeError(kind, `No route available: ${reason}`, {
       // A spent budget is not something doctor finds missing.
       hint:

@@ -288,6 +288,22 @@ describe('kirikae -p against the stubs', { timeout: 60_000 }, () => {
     expect(stubs.anthropic.requests).toEqual([]);
   });
 
+  it('with no key and no Ollama, the error names every missing piece, not just the first', async () => {
+    const result = await kirikae(['-p', 'hi'], {
+      ...box.env,
+      ...stubs.env,
+      ANTHROPIC_API_KEY: undefined,
+      OPENAI_API_KEY: undefined,
+      OPENROUTER_API_KEY: undefined,
+      DEEPSEEK_API_KEY: undefined,
+      OLLAMA_HOST: 'http://127.0.0.1:1',
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/No route available: no API key \(set \w+\) \(also: /);
+    expect(result.stderr).toContain('Cannot reach Ollama');
+    expect(result.stderr.match(/no API key/g)!.length).toBeGreaterThanOrEqual(2);
+  });
+
   it('a block budget that stops the paid route names the free local one', async () => {
     writeFileSync(
       join(box.configDir, 'config.json'),
@@ -300,8 +316,9 @@ describe('kirikae -p against the stubs', { timeout: 60_000 }, () => {
       ...box.env,
       ...stubs.env,
     });
-    expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain('paid routes blocked.');
+    // A spent budget is a spend limit (exit 1), as the gateway's 403 says, not a config error.
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('paid routes blocked');
     expect(result.stderr).toMatch(/ollama\/\S+ can run it: --tier 3 \(local\)/);
     expect(stubs.openai.requests).toEqual([]);
   });

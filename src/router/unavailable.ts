@@ -1,0 +1,32 @@
+import type { KirikaeError } from '../core/errors.js';
+import type { RouteDecision } from './types.js';
+
+/**
+ * The error kind of a route that cannot run, from the reason the router gave: a spent money
+ * budget is a spend limit (403 at the gateway), a missing key an auth problem, an unreachable
+ * Ollama a network one; the rest (a model that does not fit the memory budget, an unknown id)
+ * is configuration.
+ */
+export function unavailableKind(reason: string): KirikaeError['kind'] {
+  if (/monthly budget|daily budget/.test(reason)) return 'spend_limit';
+  if (/API key/.test(reason)) return 'auth';
+  if (/Ollama|reach/.test(reason)) return 'network';
+  return 'config';
+}
+
+/**
+ * Why nothing can run, when nothing can: the chosen route's reason first, then up to `more` other
+ * distinct ones (the other providers' missing keys, an unreachable Ollama), so one error names
+ * what the user has to fix rather than the first of several.
+ */
+export function noRouteReason(decision: RouteDecision, more = 3): string {
+  const first = decision.chosen.unavailableReason ?? 'every model is unavailable';
+  const others = [
+    ...new Set(
+      decision.options
+        .filter((o) => !o.available && o.unavailableReason && o.unavailableReason !== first)
+        .map((o) => o.unavailableReason!),
+    ),
+  ].slice(0, more);
+  return others.length ? `${first} (also: ${others.join('; ')})` : first;
+}
