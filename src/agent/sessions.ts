@@ -258,15 +258,25 @@ export async function lastSessionFor(
   return (await listSessions(dataDir)).find((s) => sameFolder(s.folder, folder));
 }
 
+/** What a resumed history says where the app died before any answer came. */
+export const NO_ANSWER = '(No answer: the session ended before one came.)';
+
 /**
  * A history that ends in the middle of a tool round (the app died while a tool ran) gets a
- * result for every call left unanswered: the APIs reject a tool call without its result.
+ * result for every call left unanswered: the APIs reject a tool call without its result. A
+ * prompt the app died on before anything was saved (killed at an approval dialog, mid-answer)
+ * gets an answer saying so: the next prompt would otherwise be merged into it, one message
+ * asking two things, and the resumed screen would show the prompt as if it had been answered.
  */
 export function repairHistory(messages: readonly Message[]): Message[] {
   const out: Message[] = [];
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i]!;
     out.push(message);
+    if (message.role === 'user' && (messages[i + 1] ?? { role: 'user' }).role === 'user') {
+      out.push({ role: 'assistant', content: NO_ANSWER });
+      continue;
+    }
     if (message.role !== 'assistant' || !message.toolCalls?.length) continue;
     const answered = new Set<string>();
     for (let j = i + 1; j < messages.length && messages[j]!.role === 'tool'; j++) {

@@ -8,6 +8,7 @@ import {
   lastSessionFor,
   listSessions,
   loadSession,
+  NO_ANSWER,
   openSessionWriter,
   repairHistory,
 } from '../../src/agent/sessions.js';
@@ -95,10 +96,28 @@ describe('sessions', () => {
       role: 'user',
       content: 'three',
     });
+    // A prompt the app died on is answered by a line saying so (NO_ANSWER, below).
     expect((await loadSession(writer.id, data)).messages.map((m) => m.content)).toEqual([
       'one',
       'two',
       'three',
+      NO_ANSWER,
+    ]);
+  });
+
+  it('a prompt the app died on before any answer is answered by a line saying so', () => {
+    // Killed at an approval dialog: the prompt was saved, its turn never was; the next prompt
+    // was then merged into it (one user message asking both).
+    const history: Message[] = [
+      { role: 'user', content: 'list the files' },
+      { role: 'user', content: 'go on' },
+      { role: 'assistant', content: 'Going on.' },
+    ];
+    expect(repairHistory(history)).toEqual([
+      { role: 'user', content: 'list the files' },
+      { role: 'assistant', content: NO_ANSWER },
+      { role: 'user', content: 'go on' },
+      { role: 'assistant', content: 'Going on.' },
     ]);
   });
 
