@@ -3,10 +3,11 @@
  * `printf > test.sh` run through bash leaves no trace in `filesChanged`, yet the test gate must
  * run after it, and must ask first when it rewrote the files that define the test command.
  * A stamp (size, mtime, inode) of each file git lists as changed or new, and of the files that
- * define the command, taken before the turn and compared after it.
+ * define the command, taken before the turn and compared after it. Asynchronous: `git status`
+ * in a large repository takes a while, and the screen must not stop for it.
  */
-import { spawnSync } from 'node:child_process';
-import { realpathSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { realpath, stat } from 'node:fs/promises';
 import { join, posix, relative, sep } from 'node:path';
 import { commandDefiningFiles } from './verify.js';
 
@@ -16,39 +17,38 @@ export interface WorkspaceStamps {
   git: boolean;
 }
 
-function stampOf(path: string): string {
+async function stampOf(path: string): Promise<string> {
   try {
-    const s = statSync(path);
+    const s = await stat(path);
     return `${s.size}:${s.mtimeMs}:${s.ino}`;
   } catch {
     return 'absent';
   }
 }
 
+function git(cwd: string, args: string[]): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(
+      'git',
+      args,
+      { cwd, encoding: 'utf8', timeout: 5_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout) => resolve(error ? undefined : stdout),
+    );
+  });
+}
+
 /**
  * Paths git sees as changed, new or deleted under `cwd` (relative to it); undefined outside a
  * repository.
  */
-function gitChanged(cwd: string): string[] | undefined {
-  const git = (args: string[]) =>
-    spawnSync('git', args, {
-      cwd,
-      encoding: 'utf8',
-      timeout: 5_000,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-  const top = git(['rev-parse', '--show-toplevel']);
-  if (top.status !== 0 || typeof top.stdout !== 'string') return undefined;
-  const root = top.stdout.trim();
+async function gitChanged(cwd: string): Promise<string[] | undefined> {
+  const top = await git(cwd, ['rev-parse', '--show-toplevel']);
+  if (top === undefined) return undefined;
+  const root = top.trim();
   // git names the real path (macOS: /private/tmp for /tmp): relative to the real workspace.
-  let base = cwd;
-  try {
-    base = realpathSync(cwd);
-  } catch {
-    // A workspace that vanished: the paths come out relative to what was given.
-  }
+  const base = await realpath(cwd).catch(() => cwd);
   // Porcelain paths are the repository root's; `-- .` keeps those under the workspace.
-  const run = git([
+  const listed = await git(cwd, [
     'status',
     '--porcelain=v1',
     '-z',
@@ -57,8 +57,8 @@ function gitChanged(cwd: string): string[] | undefined {
     '--',
     '.',
   ]);
-  if (run.status !== 0 || typeof run.stdout !== 'string') return undefined;
-  return run.stdout
+  if (listed === undefined) return undefined;
+  return listed
     .split('\0')
     .filter((entry) => entry.length > 3)
     .map((entry) =>
@@ -69,11 +69,12 @@ function gitChanged(cwd: string): string[] | undefined {
 }
 
 /** The workspace's state as far as a test run is concerned, before or after a turn. */
-export function workspaceStamps(cwd: string, command: string): WorkspaceStamps {
-  const changed = gitChanged(cwd);
-  const paths = new Set([...(changed ?? []), ...commandDefiningFiles(command)]);
+export async function workspaceStamps(cwd: string, command: string): Promise<WorkspaceStamps> {
+  const changed = await gitChanged(cwd);
+  const paths = [...new Set([...(changed ?? []), ...commandDefiningFiles(command)])];
+  const stamps = await Promise.all(paths.map((path) => stampOf(join(cwd, path))));
   return {
-    stamps: new Map([...paths].map((path) => [path, stampOf(join(cwd, path))])),
+    stamps: new Map(paths.map((path, i) => [path, stamps[i]!])),
     git: changed !== undefined,
   };
 }

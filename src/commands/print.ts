@@ -288,7 +288,7 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
         reportEvent(event, io, !args.json);
       },
     );
-    const changed = result.agent ? changes?.(result.agent) : undefined;
+    const changed = result.agent ? await changes?.(result.agent) : undefined;
     if (result.outcome === 'ok' && changed?.changed) {
       const gate = await runTestGate({
         config: kit.config(),

@@ -249,7 +249,7 @@ export class TurnFlow {
         );
         return;
       }
-      const changed = changes(result.agent);
+      const changed = await changes(result.agent);
       if (changed.changed || retrying)
         await this.verify(prompt, turn, result, changed.paths, decision.taskType, abort.signal);
     } finally {

@@ -42,14 +42,18 @@ export interface TurnChanges {
 export function watchTurnChanges(
   config: Config,
   cwd: string,
-): (agent: { filesChanged: readonly string[]; commandsRun: number }) => TurnChanges {
+): (agent: { filesChanged: readonly string[]; commandsRun: number }) => Promise<TurnChanges> {
   const command = resolveVerifyCommand(config.verify.command, cwd);
   if (!command)
-    return ({ filesChanged }) => ({ paths: [...filesChanged], changed: filesChanged.length > 0 });
+    return async ({ filesChanged }) => ({
+      paths: [...filesChanged],
+      changed: filesChanged.length > 0,
+    });
+  // Taken while the first model call is on its way: no tool runs before its answer.
   const before = workspaceStamps(cwd, command);
-  return ({ filesChanged, commandsRun }) => {
-    const after = workspaceStamps(cwd, command);
-    const paths = [...new Set([...filesChanged, ...changedSince(before, after)])];
+  return async ({ filesChanged, commandsRun }) => {
+    const after = await workspaceStamps(cwd, command);
+    const paths = [...new Set([...filesChanged, ...changedSince(await before, after)])];
     return { paths, changed: paths.length > 0 || (!after.git && commandsRun > 0) };
   };
 }

@@ -32,13 +32,13 @@ const later = () => new Promise((r) => setTimeout(r, 20));
 describe('workspace changes a shell made', () => {
   it('in a git repository: an edited tracked file, a new file and a deleted one', async () => {
     const dir = repo(true);
-    const before = workspaceStamps(dir, './test.sh');
+    const before = await workspaceStamps(dir, './test.sh');
     expect(before.git).toBe(true);
     await later();
     writeFileSync(join(dir, 'src', 'math.js'), 'export const add = (a, b) => a + b;\n');
     writeFileSync(join(dir, 'notes.md'), 'new\n');
     rmSync(join(dir, 'README.md'));
-    expect(changedSince(before, workspaceStamps(dir, './test.sh'))).toEqual([
+    expect(changedSince(before, await workspaceStamps(dir, './test.sh'))).toEqual([
       'README.md',
       'notes.md',
       'src/math.js',
@@ -48,20 +48,20 @@ describe('workspace changes a shell made', () => {
   it('a file already changed before the turn counts only if the turn changed it again', async () => {
     const dir = repo(true);
     writeFileSync(join(dir, 'src', 'math.js'), 'dirty before the turn\n');
-    const before = workspaceStamps(dir, 'npm test');
-    expect(changedSince(before, workspaceStamps(dir, 'npm test'))).toEqual([]);
+    const before = await workspaceStamps(dir, 'npm test');
+    expect(changedSince(before, await workspaceStamps(dir, 'npm test'))).toEqual([]);
     await later();
     writeFileSync(join(dir, 'src', 'math.js'), 'changed by the turn, and longer\n');
-    expect(changedSince(before, workspaceStamps(dir, 'npm test'))).toEqual(['src/math.js']);
+    expect(changedSince(before, await workspaceStamps(dir, 'npm test'))).toEqual(['src/math.js']);
   });
 
   it('outside git: the test script the command names, rewritten by the turn, is seen', async () => {
     const dir = repo(false);
-    const before = workspaceStamps(dir, './test.sh');
+    const before = await workspaceStamps(dir, './test.sh');
     expect(before.git).toBe(false);
     await later();
     writeFileSync(join(dir, 'test.sh'), '#!/bin/sh\necho REWRITTEN\nexit 0\n');
-    expect(changedSince(before, workspaceStamps(dir, './test.sh'))).toEqual(['test.sh']);
+    expect(changedSince(before, await workspaceStamps(dir, './test.sh'))).toEqual(['test.sh']);
     expect(commandDefiningFiles('sh ../outside.sh')).not.toContain('../outside.sh');
   });
 });
