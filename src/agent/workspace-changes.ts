@@ -68,10 +68,25 @@ async function gitChanged(cwd: string): Promise<string[] | undefined> {
     );
 }
 
-/** The workspace's state as far as a test run is concerned, before or after a turn. */
-export async function workspaceStamps(cwd: string, command: string): Promise<WorkspaceStamps> {
+/**
+ * The workspace's state as far as a test run is concerned, before or after a turn. After it,
+ * pass the snapshot before as `since`: its paths are stamped again too, so a file a commit or a
+ * stash made clean is compared by its content's stamp, not counted as changed for leaving the
+ * list.
+ */
+export async function workspaceStamps(
+  cwd: string,
+  command: string,
+  since?: WorkspaceStamps,
+): Promise<WorkspaceStamps> {
   const changed = await gitChanged(cwd);
-  const paths = [...new Set([...(changed ?? []), ...commandDefiningFiles(command)])];
+  const paths = [
+    ...new Set([
+      ...(changed ?? []),
+      ...commandDefiningFiles(command),
+      ...(since?.stamps.keys() ?? []),
+    ]),
+  ];
   const stamps = await Promise.all(paths.map((path) => stampOf(join(cwd, path))));
   return {
     stamps: new Map(paths.map((path, i) => [path, stamps[i]!])),
@@ -79,9 +94,15 @@ export async function workspaceStamps(cwd: string, command: string): Promise<Wor
   };
 }
 
-/** The paths whose stamp differs between two snapshots of one workspace. */
+/**
+ * The paths whose stamp differs between two snapshots of one workspace. When git answered for
+ * one snapshot and not the other (a timeout), only the files both stamped are compared.
+ */
 export function changedSince(before: WorkspaceStamps, after: WorkspaceStamps): string[] {
-  const paths = new Set([...before.stamps.keys(), ...after.stamps.keys()]);
+  const paths =
+    before.git === after.git
+      ? new Set([...before.stamps.keys(), ...after.stamps.keys()])
+      : new Set([...before.stamps.keys()].filter((path) => after.stamps.has(path)));
   return [...paths]
     .filter((path) => (before.stamps.get(path) ?? 'clean') !== (after.stamps.get(path) ?? 'clean'))
     .sort();

@@ -321,7 +321,14 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
   } finally {
     process.off('SIGINT', onSigint);
   }
-  return finish(args, result, text, io, { verify, refused }, classifierCall);
+  return finish(
+    args,
+    result,
+    text,
+    io,
+    { verify, refused, aborted: abort.signal.aborted },
+    classifierCall,
+  );
 }
 
 /** What the test gate said after the turn's edits (`-p --yes`): passed, failed, or not run. */
@@ -350,11 +357,11 @@ function finish(
   result: TurnResult,
   text: string,
   io: CommandIO,
-  after: { verify: PrintVerify | undefined; refused: number },
+  after: { verify: PrintVerify | undefined; refused: number; aborted: boolean },
   /** The model classifier's call before the turn, booked apart from the turn's own. */
   classifier?: CallRecord,
 ): number {
-  const { verify, refused } = after;
+  const { verify, refused, aborted: abortedRun } = after;
   const last = result.records[result.records.length - 1];
   const stopReason =
     result.agent?.stopReason ?? (result.outcome === 'aborted' ? 'aborted' : 'error');
@@ -421,6 +428,8 @@ function finish(
       `kirikae: ${refused} tool call${refused === 1 ? '' : 's'} refused: ${HEADLESS_DENY_NOTE} edits and commands\n`,
     );
   }
+  // Stopped while the tests ran: an interrupt, not a verdict on the edits.
+  if (abortedRun) return 130;
   if (verify && 'passed' in verify && !verify.passed) {
     io.stderr.write(`kirikae: the tests failed after the edits (${verify.command})\n`);
     return TESTS_FAILED_EXIT;

@@ -17,6 +17,8 @@ export function usd(value: number | null | undefined): string {
   const sign = value < 0 ? '-' : '';
   if (abs === 0) return '$0.00';
   // Two significant digits; written out in full below 1e-6, where a number prints as "5.7e-7".
+  // Below a hundred-millionth (float leftovers of a sum) it is only said to be that small.
+  if (abs < 1e-8) return `${sign}<$0.00000001`;
   if (abs < 1e-6) return `${sign}$${abs.toFixed(1 - Math.floor(Math.log10(abs)))}`;
   if (abs < 0.01) return `${sign}$${Number(abs.toPrecision(2))}`;
   if (abs < 1) return `${sign}$${abs.toFixed(3)}`;

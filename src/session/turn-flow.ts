@@ -188,8 +188,9 @@ export class TurnFlow {
     const messages = [...this.messages, user];
     const abort = new AbortController();
     this.abort = abort;
-    // A retry after failing tests is verified even if it changed nothing: the tests decide.
-    const retrying = tasks.current()?.awaitingRetry === true;
+    // An accepted escalation is verified even if it changed nothing ("already fixed"): the
+    // tests decide. A question typed after a failure is not a retry of the tests.
+    const retrying = pending.escalation !== undefined;
     const changes = watchTurnChanges(this.deps.config(), this.deps.cwd);
     let status: StatusView = store.getState().status;
     try {
@@ -249,7 +250,14 @@ export class TurnFlow {
         );
         return;
       }
+      // Checking what a shell changed reads the workspace: the turn still shows as running, so
+      // a prompt typed meanwhile is held, not dropped.
+      if (result.agent.commandsRun)
+        store.set({
+          live: { ...newLive(result.model, result.tier, this.deps.now()), status: 'verifying' },
+        });
       const changed = await changes(result.agent);
+      if (result.agent.commandsRun && !changed.changed && !retrying) store.set({ live: undefined });
       if (changed.changed || retrying)
         await this.verify(prompt, turn, result, changed.paths, decision.taskType, abort.signal);
     } finally {

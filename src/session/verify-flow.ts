@@ -52,8 +52,12 @@ export function watchTurnChanges(
   // Taken while the first model call is on its way: no tool runs before its answer.
   const before = workspaceStamps(cwd, command);
   return async ({ filesChanged, commandsRun }) => {
-    const after = await workspaceStamps(cwd, command);
-    const paths = [...new Set([...filesChanged, ...changedSince(await before, after)])];
+    // Only a shell could have changed what the tools do not report; without one, what else
+    // changed meanwhile (a dev server's log, the user's own save) is not the turn's.
+    if (commandsRun === 0) return { paths: [...filesChanged], changed: filesChanged.length > 0 };
+    const earlier = await before;
+    const after = await workspaceStamps(cwd, command, earlier);
+    const paths = [...new Set([...filesChanged, ...changedSince(earlier, after)])];
     return { paths, changed: paths.length > 0 || (!after.git && commandsRun > 0) };
   };
 }

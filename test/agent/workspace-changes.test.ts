@@ -55,6 +55,20 @@ describe('workspace changes a shell made', () => {
     expect(changedSince(before, await workspaceStamps(dir, 'npm test'))).toEqual(['src/math.js']);
   });
 
+  it('a dirty file the turn committed (clean again, same content) is not counted as changed', async () => {
+    const dir = repo(true);
+    writeFileSync(join(dir, 'src', 'math.js'), 'dirty before the turn\n');
+    const before = await workspaceStamps(dir, 'npm test');
+    execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qam', 'wip'], {
+      cwd: dir,
+      stdio: 'ignore',
+    });
+    const after = await workspaceStamps(dir, 'npm test', before);
+    expect(changedSince(before, after)).toEqual([]);
+    // git answered for one snapshot only: only the files both stamped are compared.
+    expect(changedSince(before, { stamps: new Map(), git: false })).toEqual([]);
+  });
+
   it('outside git: the test script the command names, rewritten by the turn, is seen', async () => {
     const dir = repo(false);
     const before = await workspaceStamps(dir, './test.sh');

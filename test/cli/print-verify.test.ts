@@ -1,5 +1,6 @@
 // `kirikae -p` as scripts and CI use it: failing tests after its edits are a failure (exit 3,
 // `verify` in the JSON), and tool calls refused for want of --yes are said in full.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => stubs?.close());
 
-function project(verify: string) {
+function project(verify: string, { git = false } = {}) {
   const box = sandbox();
   const work = join(box.home, 'project');
   mkdirSync(join(work, 'src'), { recursive: true });
@@ -22,8 +23,16 @@ function project(verify: string) {
     join(box.configDir, 'config.json'),
     JSON.stringify({ verify: { command: verify } }),
   );
+  if (git) {
+    const run = (...args: string[]) => execFileSync('git', args, { cwd: work, stdio: 'ignore' });
+    run('init', '-q');
+    run('add', '.');
+    run('-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'start');
+  }
   return { box, work };
 }
+
+const bashCall = (command: string) => ({ toolUses: [{ name: 'bash', input: { command } }] });
 
 const editCall = {
   toolUses: [
@@ -62,27 +71,35 @@ describe('kirikae -p after edits', () => {
     }
   });
 
-  it('an edit made through bash runs the gate too', async () => {
-    const { box, work } = project('echo "1 failing test"; exit 1');
-    stubs.anthropic.steps.push(
-      {
-        toolUses: [
-          {
-            name: 'bash',
-            input: { command: "sed -i 's/a - b/a + b/' src/math.js" },
-          },
+  it('in a git repository, an edit made through bash runs the gate; a read-only command does not', async () => {
+    for (const [command, gated] of [
+      ["sed -i 's/a - b/a + b/' src/math.js", true],
+      ['ls src', false],
+    ] as const) {
+      const { box, work } = project('echo "1 failing test"; exit 1', { git: true });
+      stubs.anthropic.steps.push(bashCall(command), { text: ['Done.'] });
+      const run = await kirikae(
+        [
+          '-p',
+          'fix add in src/math.js',
+          '--model',
+          'anthropic/claude-sonnet-5-5',
+          '--yes',
+          '--json',
         ],
-      },
-      { text: ['Fixed with sed.'] },
-    );
-    const run = await kirikae(
-      ['-p', 'fix add in src/math.js', '--model', 'anthropic/claude-sonnet-5-5', '--yes', '--json'],
-      { ...box.env, ...stubs.env },
-      { cwd: work },
-    );
-    expect(JSON.parse(run.stdout), run.stderr).toMatchObject({ verify: { passed: false } });
-    expect(run.exitCode, run.stderr).toBe(3);
-    box.remove();
+        { ...box.env, ...stubs.env },
+        { cwd: work },
+      );
+      const json = JSON.parse(run.stdout) as { verify: unknown };
+      if (gated) {
+        expect(json.verify, run.stderr).toMatchObject({ passed: false });
+        expect(run.exitCode).toBe(3);
+      } else {
+        expect(json.verify, run.stderr).toBeNull();
+        expect(run.exitCode).toBe(0);
+      }
+      box.remove();
+    }
   });
 
   it('without --yes, says in one whole line that the edits were refused and how to allow them', async () => {

@@ -27,6 +27,9 @@ describe('usd', () => {
     // Below a millionth a number prints as 5.7e-7: written out instead.
     expect(usd(5.699999999999999e-7)).toBe('$0.00000057');
     expect(usd(-1.26e-8)).toBe('-$0.000000013');
+    // Float leftovers of a sum (and values toFixed cannot take) are only said to be that small.
+    expect(usd(2.8e-17)).toBe('<$0.00000001');
+    expect(usd(1e-120)).toBe('<$0.00000001');
   });
   it('usdJson drops the float noise of summed prices, nothing more', () => {
     expect(usdJson(0.000029999999999999997)).toBe(0.00003);

@@ -335,6 +335,29 @@ describe('Session', () => {
     expect(verifies.at(-1)).toMatchObject({ ok: false });
   });
 
+  it('a question typed after the failure (card dismissed) is answered, not re-verified', async () => {
+    const { controller } = await failedSumAttempt();
+    controller.cancelRoute();
+    controller.submit('why did the test fail?');
+    const card = await until(
+      controller,
+      (s) => s.proposal !== undefined && s.proposal.escalation === undefined,
+    );
+    const chosen = card.proposal!.options[card.proposal!.selected]!;
+    const words = { text: ['Because add subtracts.'] };
+    if (chosen.model.startsWith('anthropic/')) stubs.anthropic.steps.push(words);
+    else stubs.openai.steps.push(words);
+    controller.acceptRoute();
+    const after = await until(
+      controller,
+      (s) => s.transcript.filter((i) => i.kind === 'turn').length === 2 && !s.live,
+      15_000,
+    );
+    expect(after.transcript.filter((i) => i.kind === 'tool' && i.name === 'verify')).toHaveLength(
+      1,
+    );
+  });
+
   it('a retry the user types after dismissing the escalation card is not routed below the tier that failed', async () => {
     const { controller } = await failedSumAttempt();
     controller.cancelRoute();
