@@ -7,6 +7,7 @@
  * in a large repository takes a while, and the screen must not stop for it.
  */
 import { execFile } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { join, posix, relative, sep } from 'node:path';
 import { commandDefiningFiles } from './verify.js';
@@ -17,13 +18,13 @@ export interface WorkspaceStamps {
   git: boolean;
 }
 
+/** A file's stamp: a change of content, a rename-over or a new file all change it. */
+function stampText(s: { size: number; mtimeMs: number; ino: number } | undefined): string {
+  return s ? `${s.size}:${s.mtimeMs}:${s.ino}` : 'absent';
+}
+
 async function stampOf(path: string): Promise<string> {
-  try {
-    const s = await stat(path);
-    return `${s.size}:${s.mtimeMs}:${s.ino}`;
-  } catch {
-    return 'absent';
-  }
+  return stampText(await stat(path).catch(() => undefined));
 }
 
 function git(cwd: string, args: string[]): Promise<string | undefined> {
@@ -92,6 +93,20 @@ export async function workspaceStamps(
     stamps: new Map(paths.map((path, i) => [path, stamps[i]!])),
     git: changed !== undefined,
   };
+}
+
+/**
+ * The files that define `command`, stamped now, synchronously: a handful of stats, taken before
+ * the turn can run anything, so a test script the turn rewrites is always seen as rewritten
+ * (the git part of the snapshot may finish after the first tool call). Laid over that snapshot.
+ */
+export function definingStamps(cwd: string, command: string): Map<string, string> {
+  return new Map(
+    commandDefiningFiles(command).map((path) => [
+      path,
+      stampText(statSync(join(cwd, path), { throwIfNoEntry: false })),
+    ]),
+  );
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   describeEscalation,
   proposeEscalation,
   changedSince,
+  definingStamps,
   resolveVerifyCommand,
   runVerify,
   workspaceStamps,
@@ -49,8 +50,14 @@ export function watchTurnChanges(
       paths: [...filesChanged],
       changed: filesChanged.length > 0,
     });
-  // Taken while the first model call is on its way: no tool runs before its answer.
-  const before = workspaceStamps(cwd, command);
+  // Taken while the first model call is on its way (no tool runs before its answer); the files
+  // that define the command are stamped at once, so even a slow `git status` cannot let a
+  // rewritten test script through unasked.
+  const defining = definingStamps(cwd, command);
+  const before = workspaceStamps(cwd, command).then((s) => ({
+    ...s,
+    stamps: new Map([...s.stamps, ...defining]),
+  }));
   return async ({ filesChanged, commandsRun }) => {
     // Only a shell could have changed what the tools do not report; without one, what else
     // changed meanwhile (a dev server's log, the user's own save) is not the turn's.
