@@ -9,6 +9,8 @@ import type { RouteDecision } from './types.js';
  */
 export function unavailableKind(reason: string): KirikaeError['kind'] {
   if (/monthly budget|daily budget/.test(reason)) return 'spend_limit';
+  // What a model cannot do is its configuration, even where the reason names Ollama.
+  if (/does not support|does not fit|context window/.test(reason)) return 'config';
   if (/API key/.test(reason)) return 'auth';
   if (/Ollama|reach/.test(reason)) return 'network';
   return 'config';

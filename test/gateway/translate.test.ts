@@ -461,6 +461,8 @@ describe('scenarios, clients and errors', () => {
     const memory = refusal('does not fit the memory budget at num_ctx 32768');
     expect(memory.kind).toBe('config');
     expect(refusal('monthly budget $20.00 is spent ($21.00)').kind).toBe('spend_limit');
+    expect(refusal('does not support tools (Ollama would answer 400)').kind).toBe('config');
+    expect(refusal('Cannot reach Ollama at http://127.0.0.1:1').kind).toBe('network');
     expect(memory.hint).toContain('DELETE /kirikae/pin');
   });
 
