@@ -80,6 +80,11 @@ export interface AgentTurnOptions {
   permissions: PermissionGate;
   /** Default bash timeout (config agent.bashTimeoutMs). */
   bashTimeoutMs?: number;
+  /**
+   * Awaited before each shell command runs (the test gate snapshots the workspace then, so what
+   * the command changes can be told apart; it does the work once).
+   */
+  beforeShell?: () => Promise<void>;
   /** Passed through on every call: maxTokens, temperature, numCtx, keepAlive. */
   request?: Omit<ProviderRequest, 'model' | 'system' | 'messages' | 'tools'>;
 }
@@ -345,6 +350,7 @@ export async function runAgentTurn(options: AgentTurnOptions): Promise<AgentTurn
         };
       } else {
         brokenInARow = 0;
+        if (call.name === 'bash') await options.beforeShell?.();
         outcome = await executeCall(call, checked, options, ctx, toolSignal, start);
       }
       for (const path of outcome.changed ?? []) {

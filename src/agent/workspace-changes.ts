@@ -7,7 +7,6 @@
  * in a large repository takes a while, and the screen must not stop for it.
  */
 import { execFile } from 'node:child_process';
-import { statSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { join, posix, relative, sep } from 'node:path';
 import { commandDefiningFiles } from './verify.js';
@@ -93,20 +92,6 @@ export async function workspaceStamps(
     stamps: new Map(paths.map((path, i) => [path, stamps[i]!])),
     git: changed !== undefined,
   };
-}
-
-/**
- * The files that define `command`, stamped now, synchronously: a handful of stats, taken before
- * the turn can run anything, so a test script the turn rewrites is always seen as rewritten
- * (the git part of the snapshot may finish after the first tool call). Laid over that snapshot.
- */
-export function definingStamps(cwd: string, command: string): Map<string, string> {
-  return new Map(
-    commandDefiningFiles(command).map((path) => [
-      path,
-      stampText(statSync(join(cwd, path), { throwIfNoEntry: false })),
-    ]),
-  );
 }
 
 /**

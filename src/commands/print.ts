@@ -276,6 +276,7 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
         how: 'headless',
         signal: abort.signal,
         approve: args.yes ? approveAll : denyAll(HEADLESS_DENY_NOTE),
+        ...(changes ? { beforeShell: changes.beforeShell } : {}),
         ...(executor ? { delegate: { executor } } : {}),
       },
       kit.runner,
@@ -288,7 +289,7 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
         reportEvent(event, io, !args.json);
       },
     );
-    const changed = result.agent ? await changes?.(result.agent) : undefined;
+    const changed = result.agent ? await changes?.after(result.agent) : undefined;
     if (result.outcome === 'ok' && changed?.changed) {
       const gate = await runTestGate({
         config: kit.config(),

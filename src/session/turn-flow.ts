@@ -208,6 +208,7 @@ export class TurnFlow {
           skipRetry: () => (this.skip = new AbortController()).signal,
           ...(pending.delegate ? { delegate: pending.delegate } : {}),
           approve: this.deps.approve,
+          beforeShell: changes.beforeShell,
         },
         this.deps.runner,
         (event) => {
@@ -256,7 +257,7 @@ export class TurnFlow {
         store.set({
           live: { ...newLive(result.model, result.tier, this.deps.now()), status: 'verifying' },
         });
-      const changed = await changes(result.agent);
+      const changed = await changes.after(result.agent);
       if (result.agent.commandsRun && !changed.changed && !retrying) store.set({ live: undefined });
       if (changed.changed || retrying)
         await this.verify(prompt, turn, result, changed.paths, decision.taskType, abort.signal);

@@ -42,6 +42,8 @@ export interface TurnPlan {
   /** A fresh signal per attempt; aborting it ends a retry wait so the turn falls back at once. */
   skipRetry?: () => AbortSignal;
   approve: ApprovalFn;
+  /** Awaited before each shell command of the turn (the test gate's snapshot). */
+  beforeShell?: () => Promise<void>;
   /**
    * Delegate mode: the model above plans and gets a `delegate` tool whose calls run an executor
    * (docs/delegation.md). Absent, the turn is exactly a solo turn: no extra tool is sent.
@@ -164,6 +166,7 @@ export async function runTurn(
         workspace: deps.cwd,
         permissions: deps.permissions,
         bashTimeoutMs: config.agent.bashTimeoutMs,
+        ...(plan.beforeShell ? { beforeShell: plan.beforeShell } : {}),
         request: plan.skipRetry
           ? { ...placed.request, skipRetry: plan.skipRetry() }
           : placed.request,

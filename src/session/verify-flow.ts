@@ -4,7 +4,6 @@ import {
   describeEscalation,
   proposeEscalation,
   changedSince,
-  definingStamps,
   resolveVerifyCommand,
   runVerify,
   workspaceStamps,
@@ -14,6 +13,7 @@ import {
   type Escalation,
   type TierEstimate,
   type VerifyResult,
+  type WorkspaceStamps,
 } from '../agent/index.js';
 import { seconds } from '../present/units.js';
 
@@ -33,39 +33,36 @@ export interface TurnChanges {
   changed: boolean;
 }
 
+/** The test gate's watch over one turn: `beforeShell` goes to the agent loop, `after` after it. */
+export interface TurnWatch {
+  beforeShell: () => Promise<void>;
+  after: (agent: { filesChanged: readonly string[]; commandsRun: number }) => Promise<TurnChanges>;
+}
+
 /**
- * Watches a turn for changes the file tools do not report (a shell's `sed -i`, `printf > x`):
- * call before the turn; the returned function tells, after it, what the turn changed. In a git
- * repository every changed path is seen; outside one, the files that define the test command
- * are, and a shell command that ran counts as a change (the tests decide). Without a test
- * command there is nothing to gate, and only the tools' list is returned.
+ * Watches a turn for changes the file tools do not report (a shell's `sed -i`, `printf > x`).
+ * The workspace is stamped when the turn's first shell command is about to run, and again after
+ * the turn: a turn without one reads nothing. In a git repository every changed path is seen;
+ * outside one, the files that define the test command are, and a shell command that ran counts
+ * as a change (the tests decide). Without a test command there is nothing to gate.
  */
-export function watchTurnChanges(
-  config: Config,
-  cwd: string,
-): (agent: { filesChanged: readonly string[]; commandsRun: number }) => Promise<TurnChanges> {
+export function watchTurnChanges(config: Config, cwd: string): TurnWatch {
   const command = resolveVerifyCommand(config.verify.command, cwd);
-  if (!command)
-    return async ({ filesChanged }) => ({
-      paths: [...filesChanged],
-      changed: filesChanged.length > 0,
-    });
-  // Taken while the first model call is on its way (no tool runs before its answer); the files
-  // that define the command are stamped at once, so even a slow `git status` cannot let a
-  // rewritten test script through unasked.
-  const defining = definingStamps(cwd, command);
-  const before = workspaceStamps(cwd, command).then((s) => ({
-    ...s,
-    stamps: new Map([...s.stamps, ...defining]),
-  }));
-  return async ({ filesChanged, commandsRun }) => {
-    // Only a shell could have changed what the tools do not report; without one, what else
-    // changed meanwhile (a dev server's log, the user's own save) is not the turn's.
-    if (commandsRun === 0) return { paths: [...filesChanged], changed: filesChanged.length > 0 };
-    const earlier = await before;
-    const after = await workspaceStamps(cwd, command, earlier);
-    const paths = [...new Set([...filesChanged, ...changedSince(earlier, after)])];
-    return { paths, changed: paths.length > 0 || (!after.git && commandsRun > 0) };
+  let before: Promise<WorkspaceStamps> | undefined;
+  return {
+    beforeShell: async () => {
+      if (command) await (before ??= workspaceStamps(cwd, command));
+    },
+    after: async ({ filesChanged, commandsRun }) => {
+      // Without a shell (or a command to gate), what else changed meanwhile (a dev server's
+      // log, the user's own save) is not the turn's.
+      if (!command || !before || commandsRun === 0)
+        return { paths: [...filesChanged], changed: filesChanged.length > 0 };
+      const earlier = await before;
+      const after = await workspaceStamps(cwd, command, earlier);
+      const paths = [...new Set([...filesChanged, ...changedSince(earlier, after)])];
+      return { paths, changed: paths.length > 0 || !after.git };
+    },
   };
 }
 

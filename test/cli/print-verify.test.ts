@@ -34,6 +34,14 @@ function project(verify: string, { git = false } = {}) {
 
 const bashCall = (command: string) => ({ toolUses: [{ name: 'bash', input: { command } }] });
 
+/** `-p "fix add …" --yes --json` in the project, as a CI job would run it. */
+const fixWithYes = (box: ReturnType<typeof sandbox>, work: string) =>
+  kirikae(
+    ['-p', 'fix add in src/math.js', '--model', 'anthropic/claude-sonnet-5-5', '--yes', '--json'],
+    { ...box.env, ...stubs.env },
+    { cwd: work },
+  );
+
 const editCall = {
   toolUses: [
     {
@@ -51,18 +59,7 @@ describe('kirikae -p after edits', () => {
     ] as const) {
       const { box, work } = project(command);
       stubs.anthropic.steps.push(editCall, { text: ['Fixed.'] });
-      const run = await kirikae(
-        [
-          '-p',
-          'fix add in src/math.js',
-          '--model',
-          'anthropic/claude-sonnet-5-5',
-          '--yes',
-          '--json',
-        ],
-        { ...box.env, ...stubs.env },
-        { cwd: work },
-      );
+      const run = await fixWithYes(box, work);
       expect(run.exitCode, run.stderr).toBe(code);
       const json = JSON.parse(run.stdout) as { verify: { command: string; passed: boolean } };
       expect(json.verify).toMatchObject({ command, passed });
@@ -78,18 +75,7 @@ describe('kirikae -p after edits', () => {
     ] as const) {
       const { box, work } = project('echo "1 failing test"; exit 1', { git: true });
       stubs.anthropic.steps.push(bashCall(command), { text: ['Done.'] });
-      const run = await kirikae(
-        [
-          '-p',
-          'fix add in src/math.js',
-          '--model',
-          'anthropic/claude-sonnet-5-5',
-          '--yes',
-          '--json',
-        ],
-        { ...box.env, ...stubs.env },
-        { cwd: work },
-      );
+      const run = await fixWithYes(box, work);
       const json = JSON.parse(run.stdout) as { verify: unknown };
       if (gated) {
         expect(json.verify, run.stderr).toMatchObject({ passed: false });
