@@ -27,9 +27,7 @@ export async function serve(args: ServeArgs, io: CommandIO): Promise<number> {
   const unwatch = watchConfig(
     core.config,
     io.env,
-    (line) =>
-      io.stderr.write(`kirikae: ${line}
-`),
+    (line) => io.stderr.write(`kirikae: ${line}\n`),
     { since },
   );
   const cache = gatewayCache(core, (text) => io.stderr.write(`kirikae: ${text}\n`));
