@@ -10,7 +10,7 @@ import type {
 } from '../ledger/reports.js';
 import { groupRows, type CostsGrouping } from '../ledger/screen.js';
 import type { WhatIfResult } from '../ledger/whatif.js';
-import { UNKNOWN, percent, tokens, usd, usdSum } from '../present/units.js';
+import { UNKNOWN, percent, tokens, usd, usdJson, usdSum } from '../present/units.js';
 
 /*
  * The three faces of `kirikae costs`: text, JSON and CSV, from one month report.
@@ -71,15 +71,11 @@ export interface JsonTask extends Omit<TaskCost, 'usd'> {
   costKnown: boolean;
 }
 
-function usd6(value: number): number {
-  return Math.round(value * 1e6) / 1e6;
-}
-
 /** Rounds every USD-like number in a report object for printing (floats end in ...0004). */
 function roundUsd<T>(value: T): T {
   return JSON.parse(
     JSON.stringify(value, (key, v: unknown) =>
-      typeof v === 'number' && /usd/i.test(key) ? usd6(v) : v,
+      typeof v === 'number' && /usd/i.test(key) ? usdJson(v) : v,
     ),
   ) as T;
 }
@@ -172,7 +168,7 @@ export function toCsv(report: MonthReport, by: CostsGrouping): string[] {
       row.key,
       row.calls,
       // Empty, not 0, when every call of the row is unpriced.
-      knownUsd(usd6(row.usd), row.calls, row.unknown.calls) ?? '',
+      knownUsd(usdJson(row.usd), row.calls, row.unknown.calls) ?? '',
       row.unknown.calls,
       row.unknown.tokens,
       row.usage.input,

@@ -39,6 +39,21 @@ async function run(args: CostsArgs, extraEnv: NodeJS.ProcessEnv = {}) {
   return { code, out, err };
 }
 
+describe('kirikae costs --json: dollars', () => {
+  it('keeps a fraction of a micro-dollar that --csv and -p --json keep too', async () => {
+    // It rounded to 6 decimals: a month of small local-tier calls read 0 here and not in -p.
+    rmSync(join(root, 'data'), { recursive: true, force: true });
+    const ledger = openLedger(ledgerDir(env), { now: () => now });
+    ledger.append(
+      call({ ts: '2026-03-10T09:00:00.000Z', model: 'openrouter/qwen/qwen3-8b', costUsd: 3.2e-7 }),
+    );
+    ledger.close();
+    const json = JSON.parse((await run({ json: true })).out) as CostsJson;
+    expect(json.totalUsd).toBe(3.2e-7);
+    expect(json.byModel[0]?.usd).toBe(3.2e-7);
+  });
+});
+
 describe('kirikae costs: the semantic cache', () => {
   it('shows its hits, their rate among turns and the saving beside the prompt-cache line', async () => {
     const ledger = openLedger(ledgerDir(env), { now: () => now });
