@@ -20,8 +20,14 @@ interface RootOptions {
   stdin?: boolean;
 }
 
+/** Exit code of a command line kirikae cannot run as typed, as its own commands return it. */
+const USAGE_EXIT = 2;
+
 function buildProgram(): Command {
   const program = new Command('kirikae')
+    // Commander exits 1 on a usage error, which scripts read as a failed run; subcommands
+    // inherit this. Help and --version keep their 0.
+    .exitOverride((error) => process.exit(error.exitCode === 1 ? USAGE_EXIT : error.exitCode))
     .description(
       'Route every coding turn to the tier that finishes the task cheapest: local Ollama, budget cloud, or frontier models.',
     )
@@ -101,7 +107,7 @@ Environment:
         });
         if ('error' in input) {
           io.stderr.write(`kirikae: ${input.error}\n`);
-          process.exitCode = 1;
+          process.exitCode = USAGE_EXIT;
           return;
         }
         const { prompt } = input;
@@ -170,7 +176,7 @@ Environment:
           process.stderr.write(
             `kirikae: ${empty ? 'route - found no prompt on stdin: echo "…" | kirikae route -' : input.error}\n`,
           );
-          process.exitCode = 1;
+          process.exitCode = USAGE_EXIT;
           return;
         }
         prompt = input.prompt;

@@ -176,7 +176,8 @@ describe.concurrent('kirikae', { timeout: 60_000 }, () => {
       ...newBox().env,
       OLLAMA_HOST: 'http://127.0.0.1:1',
     });
-    expect(result.exitCode).toBe(1);
+    // 2, as every usage error (route "", costs --month 13): not a run that failed.
+    expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain(
       "command-argument value 'unlaod' is invalid for argument 'action'. Allowed choices are list, load, unload, pin.",
     );
@@ -263,7 +264,7 @@ describe.concurrent('kirikae', { timeout: 60_000 }, () => {
     const binary = await kirikae(['route', '-'], env, {
       stdin: { text: 'PNG\u0000x', via: 'pipe' },
     });
-    expect(binary.exitCode).toBe(1);
+    expect(binary.exitCode).toBe(2);
     expect(binary.stderr).toMatch(/stdin is binary data/);
   });
 

@@ -427,37 +427,37 @@ describe(
       expect(sentText()).toContain('explain this error');
     });
 
-    it('no prompt, binary input, or a mistyped command: an error that says what to do, and nothing sent', async () => {
+    it('no prompt, binary input, or a mistyped command: exit 2, an error that says what to do, and nothing sent', async () => {
       const none = await run(['-p', '--json']);
-      expect(none.exitCode).toBe(1);
+      expect(none.exitCode).toBe(2);
       expect(none.stderr).toMatch(
         /-p needs a prompt: kirikae -p "fix the failing test", or pipe text in/,
       );
 
       const binary = await run(['-p', 'what is this'], { text: 'PNG\u0000\u0001', via: 'pipe' });
-      expect(binary.exitCode).toBe(1);
+      expect(binary.exitCode).toBe(2);
       expect(binary.stderr).toMatch(/stdin is binary data \(a NUL byte at byte 3\), not text/);
 
       const typo = await run(['rout', 'fix the bug']);
-      expect(typo.exitCode).toBe(1);
+      expect(typo.exitCode).toBe(2);
       expect(typo.stderr).toContain(
         `unknown command 'rout' (a prompt needs -p: kirikae -p "rout fix the bug")`,
       );
 
       // -p sends one prompt on its own: --continue with it is refused, not dropped.
       const resumed = await run(['-p', 'and now?', '--continue']);
-      expect(resumed.exitCode).toBe(1);
+      expect(resumed.exitCode).toBe(2);
       expect(resumed.stderr).toContain('--continue resumes the interactive session; -p sends one');
 
       // A command's name among the words after -p is not run as that command.
       const command = await run(['-p', 'explain', 'doctor']);
-      expect(command.exitCode).toBe(1);
+      expect(command.exitCode).toBe(2);
       expect(command.stderr).toContain(
         `'doctor' after -p is a kirikae command; quote the prompt (kirikae -p "… doctor …")`,
       );
       // An option's typo stays an error, not a prompt to pay for.
       const typo2 = await run(['-p', '--jsn', 'x']);
-      expect(typo2.exitCode).toBe(1);
+      expect(typo2.exitCode).toBe(2);
       expect(typo2.stderr).toContain(`unknown option '--jsn'`);
 
       // Without -p, text piped into the interactive screen was dropped as the screen quit.
