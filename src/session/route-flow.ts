@@ -5,6 +5,7 @@ import { TIER_NAMES, type Tier } from '../core/tier.js';
 import type { RouteRequest, Routing } from '../router/context.js';
 import type { RouterSession } from '../router/session.js';
 import { ruleFromOverride } from '../router/table.js';
+import { classificationOf } from '../router/model-policy.js';
 import type {
   Classification,
   RouteDecision,
@@ -274,26 +275,32 @@ export class RouteFlow {
     for (const line of explainDecision(this.last)) this.deps.notify('info', line);
   }
 
-  /** The card after failed tests: the escalation's model, priced for the retry prompt. */
+  /**
+   * The card after failed tests: the escalation's model, priced for the retry prompt. The retry
+   * is the failed task again, so it keeps that turn's classification: read afresh, the failure
+   * summary in the retry prompt made a quick fix's card say "bugfix" under a "quick-fix" header.
+   */
   proposeRetry(
     prompt: string,
     messages: readonly Message[],
-    taskType: TaskType,
+    failed: RouteDecision,
     model: string,
     escalation: NonNullable<RouteProposal['escalation']>,
   ): { pending: PendingRoute; proposal: RouteProposal } {
     const override = { model };
-    const decision = this.decide({ prompt, messages, override });
+    const classification = classificationOf(failed);
+    const decision = this.decide({ prompt, messages, override, classification });
     this.last = decision;
     return {
       pending: { decision, prompt, override, escalation },
-      proposal: { ...toProposal(prompt, decision), taskType, escalation },
+      proposal: { ...toProposal(prompt, decision), escalation },
     };
   }
 
   /** The cheapest available model of a tier for a prompt, priced (the escalation's estimate). */
-  estimateOn(prompt: string, messages: readonly Message[], tier: Tier) {
-    const d = this.decide({ prompt, messages, override: { tier } });
+  estimateOn(prompt: string, messages: readonly Message[], tier: Tier, failed?: RouteDecision) {
+    const classification = failed ? { classification: classificationOf(failed) } : {};
+    const d = this.decide({ prompt, messages, override: { tier }, ...classification });
     return d.chosen.available
       ? { model: d.chosen.model, usd: d.chosen.estimate.usdP50 }
       : undefined;

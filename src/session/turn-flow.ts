@@ -244,7 +244,7 @@ export class TurnFlow {
         const task = tasks.attemptFailed('three broken tool calls in a row');
         this.offerRetry(
           prompt,
-          decision.taskType,
+          decision,
           result.tier,
           'The model sent three broken tool calls in a row.',
           task?.attempts,
@@ -260,7 +260,7 @@ export class TurnFlow {
       const changed = await changes.after(result.agent);
       if (result.agent.commandsRun && !changed.changed && !retrying) store.set({ live: undefined });
       if (changed.changed || retrying)
-        await this.verify(prompt, turn, result, changed.paths, decision.taskType, abort.signal);
+        await this.verify(prompt, turn, result, changed.paths, decision, abort.signal);
     } finally {
       this.abort = undefined;
     }
@@ -272,7 +272,7 @@ export class TurnFlow {
     turnResult: TurnResult,
     /** What the turn changed, by the file tools or by a shell. */
     filesChanged: readonly string[],
-    taskType: PendingRoute['decision']['taskType'],
+    decision: PendingRoute['decision'],
     signal: AbortSignal,
   ): Promise<void> {
     const { store, tasks } = this.deps;
@@ -306,13 +306,14 @@ export class TurnFlow {
       ...(gate.result.passed ? {} : { detail: gate.result.summary }),
     });
     if (!gate.result.passed)
-      this.offerRetry(prompt, taskType, tier, gate.result.summary, task?.attempts);
+      this.offerRetry(prompt, decision, tier, gate.result.summary, task?.attempts);
   }
 
   /** After a failed attempt: the next tier up, priced, on a card — or why not. */
   private offerRetry(
     prompt: string,
-    taskType: PendingRoute['decision']['taskType'],
+    /** The failed turn's route: the retry is the same task, classified as it was. */
+    failed: PendingRoute['decision'],
     tier: Tier | null,
     summary: string,
     attempts = 1,
@@ -323,14 +324,14 @@ export class TurnFlow {
       attempts,
       config: this.deps.config(),
       summary,
-      estimate: (t) => this.deps.routes.estimateOn(retry, this.messages, t),
+      estimate: (t) => this.deps.routes.estimateOn(retry, this.messages, t, failed),
     });
     this.deps.store.notify('warn', notice);
     if (escalation.kind !== 'escalate') return;
     const { pending, proposal } = this.deps.routes.proposeRetry(
       retry,
       this.messages,
-      taskType,
+      failed,
       escalation.model,
       { summary, attempt: escalation.attempt, retriesLeft: escalation.retriesLeft },
     );

@@ -273,6 +273,10 @@ describe('Session', () => {
     const chosen = proposal.options[proposal.selected]!;
     expect(chosen.tier).toBe(2); // the ladder climbs budget → efficient
     expect(chosen.estimate.usdP50).toBeGreaterThan(0);
+    // The retry is the same task: read afresh, its failure summary made the reason lines say
+    // another task type than the card's header.
+    expect(proposal.taskType).toBe('implement');
+    expect(proposal.reasons.join('\n')).not.toMatch(/bugfix|debug/);
     const summary = proposal.escalation!.summary;
     expect(summary).toContain('adds two numbers');
     expect(summary.split('\n').length).toBeLessThanOrEqual(20);
