@@ -1,9 +1,10 @@
-import type { Message } from '../core/message.js';
+import type { Message, ToolCall, ToolResultMessage } from '../core/message.js';
 import type { CallRecord, LedgerRecord } from '../core/records.js';
 import { ZERO_USAGE, addUsage } from '../core/usage.js';
 import { oneLine } from '../agent/output.js';
 import { usd } from '../present/units.js';
 import type { NewTranscriptItem } from './types.js';
+import { fallbackHow } from './transcript.js';
 
 /**
  * The models a resumed conversation ran on, from this session's call records: solo and planner
@@ -61,6 +62,8 @@ export function resumedItems(
     if (index < hidden) return;
     const booked = calls.get(index + 1) ?? [];
     const model = booked.at(-1)?.model ?? 'earlier model';
+    const results = new Map<string, ToolResultMessage>();
+    for (const m of turn) if (m.role === 'tool') results.set(m.toolCallId, m);
     for (const m of turn) {
       if (m.role === 'user') items.push({ kind: 'user', text: m.content });
       else if (m.role === 'assistant') {
@@ -69,14 +72,34 @@ export function resumedItems(
           items.push({
             kind: 'tool',
             name: call.name,
-            summary: oneLine(call.rawArguments, 80),
-            ok: true,
+            summary: resumedToolSummary(call),
+            ok: results.get(call.id)?.isError !== true,
           });
       }
     }
     if (booked.length) items.push(turnLine(booked));
   });
   return items;
+}
+
+/** Arguments that say what a call did, in the order the line prefers them. */
+const NAMING_ARGS = ['command', 'path', 'pattern', 'url', 'query'] as const;
+
+/**
+ * A resumed tool line: the session file keeps the call, not the line the tool printed, so it
+ * names what the call acted on (`$ npm test`, `src/app.ts`) instead of its raw JSON.
+ */
+export function resumedToolSummary(call: ToolCall): string {
+  const args: Record<string, unknown> =
+    typeof call.arguments === 'object' && call.arguments !== null
+      ? (call.arguments as Record<string, unknown>)
+      : {};
+  for (const key of NAMING_ARGS) {
+    const value = args[key];
+    if (typeof value === 'string' && value.trim())
+      return oneLine(key === 'command' ? `$ ${value}` : value, 80);
+  }
+  return oneLine(call.rawArguments, 80);
 }
 
 function turnLine(records: CallRecord[]): NewTranscriptItem {
@@ -93,7 +116,7 @@ function turnLine(records: CallRecord[]): NewTranscriptItem {
     ...(last.tokPerSec !== undefined ? { tokPerSec: last.tokPerSec } : {}),
     durationMs: records.reduce((sum, r) => sum + r.durationMs, 0),
     // As the turn line read when it ran: how the route was settled.
-    how: last.fallbackHops.length ? `fallback from ${last.fallbackHops.join(', ')}` : last.decision,
+    how: last.fallbackHops.length ? fallbackHow(last.fallbackHops) : last.decision,
     outcome: last.outcome,
   };
 }

@@ -184,6 +184,14 @@ function applyAgentEvent(
 }
 
 /** The end of a turn: the text left in the live region and the turn's route-and-cost line. */
+/**
+ * The turn line's "how" after a fallback. Its tokens, cost and seconds are the whole turn's, the
+ * failed attempts' included, while its model is the one that answered: the line says so.
+ */
+export function fallbackHow(tried: readonly string[]): string {
+  return `fallback from ${tried.join(', ')} · totals include ${tried.length === 1 ? 'its attempt' : 'their attempts'}`;
+}
+
 export function finishTurn(view: TranscriptView, result: TurnResult, how: string): TranscriptView {
   const flushed = flushLive(view);
   const items: NewTranscriptItem[] = [];
@@ -204,7 +212,7 @@ export function finishTurn(view: TranscriptView, result: TurnResult, how: string
     ...(result.cost.unknown && result.cost.usd ? { knownUsd: result.cost.usd } : {}),
     ...(result.tokPerSec !== undefined ? { tokPerSec: result.tokPerSec } : {}),
     durationMs: result.durationMs,
-    how: result.tried.length ? `fallback from ${result.tried.join(', ')}` : how,
+    how: result.tried.length ? fallbackHow(result.tried) : how,
     outcome: result.outcome,
   });
   return { ...pushItems(flushed, ...items), live: undefined };

@@ -62,7 +62,7 @@ describe('rate limits', () => {
     expect(answer).toMatchObject({ text: 'answered by codex' });
     expect(done.transcript.find((i) => i.kind === 'turn')).toMatchObject({
       model: 'openai/gpt-5.3-codex',
-      how: 'fallback from anthropic/claude-sonnet-5-5',
+      how: 'fallback from anthropic/claude-sonnet-5-5 · totals include its attempt',
     });
     // One 429, no second request to Anthropic: the wait was not waited out.
     expect(stubs.anthropic.requests.filter((r) => r.path.includes('/messages')).length).toBe(1);

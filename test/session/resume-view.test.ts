@@ -46,6 +46,33 @@ const conversation: Message[] = [
 ];
 
 describe('resumedItems', () => {
+  it('names a tool call by its command or path, and marks one whose result was an error', () => {
+    const bash = (id: string, command: string, raw = JSON.stringify({ command })) => ({
+      id,
+      name: 'bash',
+      rawArguments: raw,
+      arguments: raw.startsWith('{') ? { command } : undefined,
+    });
+    const messages: Message[] = [
+      { role: 'user', content: 'run the tests' },
+      {
+        role: 'assistant',
+        content: '',
+        toolCalls: [bash('b1', 'npm test'), bash('b2', '', 'not json'), bash('b3', 'ls')],
+      },
+      { role: 'tool', toolCallId: 'b1', toolName: 'bash', content: 'exit 1', isError: true },
+      { role: 'tool', toolCallId: 'b2', toolName: 'bash', content: 'bad', isError: true },
+      { role: 'tool', toolCallId: 'b3', toolName: 'bash', content: 'a.ts' },
+    ];
+    const tools = resumedItems(messages, [], 's1').filter((i) => i.kind === 'tool');
+    expect(tools).toEqual([
+      { kind: 'tool', name: 'bash', summary: '$ npm test', ok: false },
+      // Broken JSON has nothing to name: its raw text stands.
+      { kind: 'tool', name: 'bash', summary: 'not json', ok: false },
+      { kind: 'tool', name: 'bash', summary: '$ ls', ok: true },
+    ]);
+  });
+
   it('rebuilds prompts, tool calls, answers and each turn line from the ledger, folding the oldest', () => {
     const records = [
       call(1, 0.01),
@@ -74,7 +101,8 @@ describe('resumedItems', () => {
     const second = items[4]!;
     expect(second).toMatchObject({ kind: 'turn', costUsd: 0.005, durationMs: 2400 });
     expect(second.kind === 'turn' && second.usage.input).toBe(2000);
-    expect(items[2]).toMatchObject({ kind: 'tool', name: 'read_file', summary: '{"path":"a.ts"}' });
+    // What the call acted on, not its raw JSON.
+    expect(items[2]).toEqual({ kind: 'tool', name: 'read_file', summary: 'a.ts', ok: true });
     // An unpriced call makes the turn's cost unknown, never $0.
     expect(items.at(-1)).toMatchObject({ kind: 'turn', costUsd: null, how: 'accepted' });
   });

@@ -223,7 +223,7 @@ describe('Session', () => {
     expect(turn).toMatchObject({
       model: 'openai/gpt-5.3-codex',
       outcome: 'ok',
-      how: 'fallback from anthropic/claude-sonnet-4-6',
+      how: 'fallback from anthropic/claude-sonnet-4-6 · totals include its attempt',
     });
     expect((stubs.openai.requests.at(-1)!.body as { model: string }).model).toBe('gpt-5.3-codex');
 
