@@ -262,6 +262,17 @@ export async function lastSessionFor(
 export const NO_ANSWER = '(No answer: the session ended before one came.)';
 
 /**
+ * What the history says where a turn ended without a word of answer (stopped, or failed on every
+ * route): without it the next prompt followed this one as a second user message in a row, which
+ * the model reads as one message asking both.
+ */
+export function noAnswer(error: KirikaeError): string {
+  return error.kind === 'aborted'
+    ? '(No answer: the user stopped the turn before one came.)'
+    : `(No answer: the request failed, ${error.kind}.)`;
+}
+
+/**
  * A history that ends in the middle of a tool round (the app died while a tool ran) gets a
  * result for every call left unanswered: the APIs reject a tool call without its result. A
  * prompt the app died on before anything was saved (killed at an approval dialog, mid-answer)

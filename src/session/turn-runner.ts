@@ -11,6 +11,7 @@ import {
   type AgentEvent,
   type AgentTurnResult,
   type ApprovalFn,
+  noAnswer,
   type PermissionGate,
   type Tool,
 } from '../agent/index.js';
@@ -219,9 +220,10 @@ export async function runTurn(
   }
 
   const messages = agent ? [...agent.messages] : [...plan.messages];
-  // A reply cut short is kept in the conversation (its usage is booked anyway).
-  if (agent?.error && agent.newMessages.length === 0 && partial.trim()) {
-    messages.push({ role: 'assistant', content: partial });
+  // A reply cut short is kept in the conversation (its usage is booked anyway); a turn that
+  // ended before any answer says so, so the next prompt does not read as this one's second half.
+  if (agent?.error && agent.newMessages.length === 0) {
+    messages.push({ role: 'assistant', content: partial.trim() ? partial : noAnswer(agent.error) });
   }
   return {
     model,

@@ -264,6 +264,20 @@ describe('Session', () => {
     const state = await until(controller, (s) => s.transcript.some((i) => i.kind === 'turn'));
     expect(stubs.anthropic.requests.length - before).toBe(1);
     expect(state.transcript.find((i) => i.kind === 'turn')).toMatchObject({ outcome: 'error' });
+
+    // The next prompt follows an answer saying there was none, not the failed prompt as a
+    // second user message in a row (which the model reads as one message asking both).
+    stubs.anthropic.steps.push({ text: ['Here it is.'] });
+    controller.setModelOverride('anthropic/claude-sonnet-4-6', 'turn');
+    controller.submit('use exponential backoff');
+    await until(controller, (s) => s.transcript.filter((i) => i.kind === 'turn').length === 2);
+    const sent = stubs.anthropic.requests.at(-1)!.body as {
+      messages: { role: string; content: unknown }[];
+    };
+    expect(sent.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    expect(JSON.stringify(sent.messages[1]!.content)).toContain(
+      '(No answer: the request failed, auth.)',
+    );
   });
 
   it('runs the test gate after an edit and proposes a priced escalation, up to the retry cap', async () => {
