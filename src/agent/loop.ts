@@ -6,6 +6,7 @@ import { ZERO_USAGE, addUsage, type Usage } from '../core/usage.js';
 import type { ApprovalFn, PermissionGate } from './approvals.js';
 import { capText, oneLine } from './output.js';
 import { checkToolCall } from './tool-calls.js';
+import { onlyReads } from './read-only-command.js';
 import {
   ToolError,
   type PreparedCall,
@@ -107,8 +108,11 @@ export interface AgentTurnResult {
   failed: boolean;
   /** Model calls made. */
   steps: number;
-  /** Shell commands that ran (bash calls not refused): they may have changed files unseen. */
-  commandsRun: number;
+  /**
+   * Shell commands that ran (bash calls not refused) and may have written: they may have
+   * changed files unseen. One known only to read (`ls`, `git diff`, `grep …`) is not counted.
+   */
+  writingCommands: number;
 }
 
 interface StepOutput {
@@ -223,6 +227,12 @@ interface CallOutcome extends ToolOutcome {
 }
 
 /** Prepare (paths, diff), permission check and approval, then run: one valid tool call. */
+/** Whether a bash call's command line is known only to read (one without a command is not). */
+function bashOnlyReads(args: unknown): boolean {
+  const command = (args as { command?: unknown } | null)?.command;
+  return typeof command === 'string' && onlyReads(command);
+}
+
 async function executeCall(
   call: ToolCall,
   checked: { tool: Tool; args: unknown },
@@ -279,7 +289,7 @@ export async function runAgentTurn(options: AgentTurnOptions): Promise<AgentTurn
   const history: Message[] = [...options.messages];
   const newMessages: Message[] = [];
   const filesChanged: string[] = [];
-  let commandsRun = 0;
+  let writingCommands = 0;
   let usage: Usage = ZERO_USAGE;
   let brokenToolCalls = 0;
   let brokenInARow = 0;
@@ -301,7 +311,7 @@ export async function runAgentTurn(options: AgentTurnOptions): Promise<AgentTurn
     brokenToolCalls,
     failed: extra.failed ?? false,
     steps,
-    commandsRun,
+    writingCommands,
     ...(extra.error ? { error: extra.error } : {}),
   });
 
@@ -356,7 +366,14 @@ export async function runAgentTurn(options: AgentTurnOptions): Promise<AgentTurn
       for (const path of outcome.changed ?? []) {
         if (!filesChanged.includes(path)) filesChanged.push(path);
       }
-      if (call.name === 'bash' && checked && !outcome.denied && !outcome.broken) commandsRun++;
+      if (
+        call.name === 'bash' &&
+        checked?.ok &&
+        !outcome.denied &&
+        !outcome.broken &&
+        !bashOnlyReads(checked.args)
+      )
+        writingCommands++;
       if (checked) {
         emit({
           type: 'tool_result',

@@ -36,7 +36,10 @@ export interface TurnChanges {
 /** The test gate's watch over one turn: `beforeShell` goes to the agent loop, `after` after it. */
 export interface TurnWatch {
   beforeShell: () => Promise<void>;
-  after: (agent: { filesChanged: readonly string[]; commandsRun: number }) => Promise<TurnChanges>;
+  after: (agent: {
+    filesChanged: readonly string[];
+    writingCommands: number;
+  }) => Promise<TurnChanges>;
 }
 
 /**
@@ -53,10 +56,10 @@ export function watchTurnChanges(config: Config, cwd: string): TurnWatch {
     beforeShell: async () => {
       if (command) await (before ??= workspaceStamps(cwd, command));
     },
-    after: async ({ filesChanged, commandsRun }) => {
+    after: async ({ filesChanged, writingCommands }) => {
       // Without a shell (or a command to gate), what else changed meanwhile (a dev server's
       // log, the user's own save) is not the turn's.
-      if (!command || !before || commandsRun === 0)
+      if (!command || !before || writingCommands === 0)
         return { paths: [...filesChanged], changed: filesChanged.length > 0 };
       const earlier = await before;
       const after = await workspaceStamps(cwd, command, earlier);

@@ -68,12 +68,15 @@ describe('kirikae -p after edits', () => {
     }
   });
 
-  it('in a git repository, an edit made through bash runs the gate; a read-only command does not', async () => {
-    for (const [command, gated] of [
-      ["sed -i 's/a - b/a + b/' src/math.js", true],
-      ['ls src', false],
+  it('in a git repository or not, an edit made through bash runs the gate; a read-only command does not', async () => {
+    // Outside git the changes cannot be listed: a command not known to only read is taken to write.
+    for (const [command, gated, git] of [
+      ["sed -i 's/a - b/a + b/' src/math.js", true, true],
+      ['ls src', false, true],
+      ["sed -i 's/a - b/a + b/' src/math.js", true, false],
+      ['ls src && grep -n add src/math.js | head -5', false, false],
     ] as const) {
-      const { box, work } = project('echo "1 failing test"; exit 1', { git: true });
+      const { box, work } = project('echo "1 failing test"; exit 1', { git });
       stubs.anthropic.steps.push(bashCall(command), { text: ['Done.'] });
       const run = await fixWithYes(box, work);
       const json = JSON.parse(run.stdout) as { verify: unknown };
