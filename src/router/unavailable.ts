@@ -19,16 +19,20 @@ export function unavailableKind(reason: string): KirikaeError['kind'] {
 /**
  * Why nothing can run, when nothing can: the chosen route's reason first, then up to `more` other
  * distinct ones (the other providers' missing keys, an unreachable Ollama), so one error names
- * what the user has to fix rather than the first of several.
+ * what the user has to fix rather than the first of several. Each names its model: "does not
+ * support tools" or "context window 128K < 200K needed" alone does not say which to change.
  */
 export function noRouteReason(decision: RouteDecision, more = 3): string {
-  const first = decision.chosen.unavailableReason ?? 'every model is unavailable';
-  const others = [
-    ...new Set(
-      decision.options
-        .filter((o) => !o.available && o.unavailableReason && o.unavailableReason !== first)
-        .map((o) => o.unavailableReason!),
-    ),
-  ].slice(0, more);
-  return others.length ? `${first} (also: ${others.join('; ')})` : first;
+  const { chosen } = decision;
+  const first = chosen.unavailableReason ?? 'every model is unavailable';
+  const seen = new Set([first]);
+  const others: string[] = [];
+  for (const o of decision.options) {
+    const reason = o.unavailableReason;
+    if (o.available || !reason || seen.has(reason)) continue;
+    seen.add(reason);
+    others.push(`${o.model}: ${reason}`);
+  }
+  const named = chosen.unavailableReason ? `${chosen.model}: ${first}` : first;
+  return others.length ? `${named} (also: ${others.slice(0, more).join('; ')})` : named;
 }
