@@ -26,7 +26,13 @@ export type TurnStopReason = StopReason | 'max_steps' | 'broken_tool_calls';
 
 /** What the UI renders while a turn runs. */
 export type AgentEvent =
-  | { type: 'step'; step: number; maxSteps: number }
+  | {
+      type: 'step';
+      step: number;
+      maxSteps: number;
+      /** Characters the step sends (system, tool specs, history): a killed call's input estimate. */
+      promptChars: number;
+    }
   | { type: 'text'; text: string }
   | { type: 'reasoning'; text: string }
   | { type: 'notice'; message: string }
@@ -267,6 +273,16 @@ async function executeCall(
   }
 }
 
+function messageChars(message: Message): number {
+  let chars = message.content.length;
+  if (message.role === 'assistant') {
+    chars += message.reasoning?.length ?? 0;
+    for (const call of message.toolCalls ?? [])
+      chars += call.name.length + call.rawArguments.length;
+  }
+  return chars;
+}
+
 /**
  * One coding turn: stream the model, run the tools it calls (after permission checks and
  * approvals), feed the results back, and repeat until the model answers without tool calls,
@@ -295,10 +311,6 @@ export async function runAgentTurn(options: AgentTurnOptions): Promise<AgentTurn
   let brokenInARow = 0;
   let steps = 0;
 
-  const append = (message: Message): void => {
-    history.push(message);
-    newMessages.push(message);
-  };
   const finish = (
     stopReason: TurnStopReason,
     extra: { error?: KirikaeError; failed?: boolean } = {},
@@ -315,9 +327,25 @@ export async function runAgentTurn(options: AgentTurnOptions): Promise<AgentTurn
     ...(extra.error ? { error: extra.error } : {}),
   });
 
+  // What every step sends besides the history, counted once.
+  const fixedChars =
+    (options.system?.length ?? 0) +
+    options.tools.reduce((sum, t) => sum + JSON.stringify(t.spec).length, 0);
+  let historyChars = options.messages.reduce((sum, m) => sum + messageChars(m), 0);
+  const append = (message: Message): void => {
+    history.push(message);
+    newMessages.push(message);
+    historyChars += messageChars(message);
+  };
+
   while (steps < options.maxSteps) {
     steps++;
-    emit({ type: 'step', step: steps, maxSteps: options.maxSteps });
+    emit({
+      type: 'step',
+      step: steps,
+      maxSteps: options.maxSteps,
+      promptChars: fixedChars + historyChars,
+    });
     const step = await streamStep(options, history, usage, signal, emit);
     usage = addUsage(usage, step.usage);
     emit({

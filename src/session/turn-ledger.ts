@@ -4,7 +4,14 @@ import type { ErrorKind, KirikaeError } from '../core/errors.js';
 import type { StreamMetrics } from '../core/stream.js';
 import type { TaskType } from '../core/task.js';
 import type { Tier } from '../core/tier.js';
-import type { Usage } from '../core/usage.js';
+import { ZERO_USAGE, type Usage } from '../core/usage.js';
+import {
+  recoverInflight,
+  startInflight,
+  type InflightCall,
+  type InflightHandle,
+} from '../ledger/inflight.js';
+import { estimateTokensFromChars } from '../providers/run.js';
 import { PRICE_DATA_VERSION, priceCall } from '../catalog/prices.js';
 import type { Config } from '../config/schema.js';
 
@@ -97,7 +104,15 @@ export interface TurnLedgerDeps {
   /** A cold load's measured seconds, so the router prices the next switch to this model. */
   recordLoad?(model: string, seconds: number): void;
   onError?(message: string): void;
+  /**
+   * Where calls under way leave a marker (`ledger/inflight`), so one cut short by a kill is
+   * booked by the next run; absent where nothing is written to the ledger.
+   */
+  inflightDir?: string;
 }
+
+/** The warning on a call booked from its marker after kirikae died during it. */
+export const INTERRUPTED_WARNING = 'interrupted';
 
 /** One model call as the turn runner saw it. */
 export interface ModelCallFacts {
@@ -181,5 +196,63 @@ export class TurnLedger {
       );
     }
     return record;
+  }
+
+  /** Leaves a marker for a model call being sent; undefined when the ledger is not written. */
+  callStarted(
+    call: Omit<InflightCall, 'pid' | 'startedAt' | 'updatedAt' | 'outputChars' | 'session'>,
+  ): InflightHandle | undefined {
+    const dir = this.deps.inflightDir;
+    return dir ? startInflight(dir, { ...call, session: this.deps.session }) : undefined;
+  }
+
+  /**
+   * Books the calls an earlier kirikae died during, from their markers: usage estimated from
+   * the characters sent and streamed (about four to a token), priced as any call, marked
+   * estimated and interrupted. Returns how many.
+   */
+  recoverInterrupted(options?: Parameters<typeof recoverInflight>[2]): number {
+    const dir = this.deps.inflightDir;
+    if (!dir) return 0;
+    return recoverInflight(
+      dir,
+      (call) => {
+        const usage: Usage = {
+          ...ZERO_USAGE,
+          input: estimateTokensFromChars(call.promptChars),
+          output: estimateTokensFromChars(call.outputChars),
+          estimated: true,
+        };
+        const record = buildCallRecord(
+          {
+            session: call.session,
+            task: call.task,
+            turn: call.turn,
+            ref: parseModelRef(call.model),
+            tier: call.tier,
+            ...(call.taskType ? { taskType: call.taskType } : {}),
+            decision: call.decision,
+            fallbackHops: call.fallbackHops,
+            usage,
+            warnings: [
+              {
+                kind: INTERRUPTED_WARNING,
+                detail:
+                  'kirikae ended during this call; usage estimated from what was sent and streamed',
+              },
+            ],
+            durationMs: Math.max(0, Date.parse(call.updatedAt) - Date.parse(call.startedAt)),
+            outcome: 'aborted',
+            errorKind: 'aborted',
+            ...(call.role ? { role: call.role } : {}),
+            now: new Date(call.startedAt),
+          },
+          this.deps.config(),
+        );
+        // Thrown, not reported: the marker stays for the next run to book.
+        this.deps.append(record);
+      },
+      options,
+    );
   }
 }

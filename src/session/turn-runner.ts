@@ -22,6 +22,7 @@ import { tierOfModel } from '../router/table.js';
 import type { RouteDecision } from '../router/types.js';
 import { ZERO_SUM, addUsd, type UsdSum } from '../present/units.js';
 import type { TurnLedger } from './turn-ledger.js';
+import type { InflightHandle } from '../ledger/inflight.js';
 import { bookCall, placeAttempt, settleAttempt } from './attempt.js';
 import type { CallRecord } from '../core/records.js';
 import { delegationFor, type DelegatePlan } from '../delegate/session.js';
@@ -133,6 +134,9 @@ export async function runTurn(
   let outcome: TurnResult['outcome'] = 'ok';
   let error: KirikaeError | undefined;
   let partial = '';
+  // The marker of the model call under way, so a kill during it still gets it booked.
+  let inflight: InflightHandle | undefined;
+  let streamed = 0;
   const book = (record: CallRecord): void => {
     records.push(record);
     cost = addUsd(cost, record.costUsd);
@@ -172,8 +176,28 @@ export async function runTurn(
           ? { ...placed.request, skipRetry: plan.skipRetry() }
           : placed.request,
         onEvent: (event) => {
+          if (event.type === 'step') {
+            streamed = 0;
+            inflight = deps.ledger.callStarted({
+              task: plan.task,
+              turn: plan.turn,
+              taskType: plan.taskType,
+              model,
+              tier: placed.tier,
+              decision: tried.length ? 'fallback' : plan.how,
+              fallbackHops: [...tried],
+              role: delegation ? 'planner' : 'solo',
+              promptChars: event.promptChars,
+            });
+          }
+          if (event.type === 'text' || event.type === 'reasoning') {
+            streamed += event.text.length;
+            inflight?.progress(streamed);
+          }
           if (event.type === 'text') partial += event.text;
           if (event.type === 'model_call') {
+            inflight?.done();
+            inflight = undefined;
             const record = bookCall(
               {
                 ...event,
@@ -196,6 +220,7 @@ export async function runTurn(
         },
       });
     } finally {
+      // A marker left here (the loop threw before booking its call) is booked by the next run.
       placed.release();
     }
     usage = addUsage(usage, agent.usage);

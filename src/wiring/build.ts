@@ -1,6 +1,7 @@
 // The parts every entry point shares, built once: the config store, providers, the local
 // runtime, the ledger and its history, the routing context and the turn runner. The screen,
 // `-p` and `kirikae route` differ only in what they put on top.
+import { inflightDir } from '../ledger/inflight.js';
 import { createConfigStore, type ConfigStore } from '../config/config-store.js';
 import { loadConfig, updateConfig } from '../config/index.js';
 import { isKirikaeError } from '../core/errors.js';
@@ -170,7 +171,20 @@ export function buildCore(options: CoreOptions): Core {
     ...(options.tokRates ? { tokRates: options.tokRates } : {}),
     recordLoad: (model, seconds) => local.recordLoad(model, seconds),
     onError: (message) => options.notice('error', message),
+    ...(ledger ? { inflightDir: inflightDir(ledgerDir(env)) } : {}),
   });
+  if (ledger) {
+    try {
+      const recovered = turnLedger.recoverInterrupted();
+      if (recovered)
+        options.notice(
+          'warn',
+          `${recovered} model call${recovered === 1 ? '' : 's'} cut short when kirikae last ended ${recovered === 1 ? 'is' : 'are'} now in the ledger, usage estimated`,
+        );
+    } catch (error) {
+      options.notice('warn', `Calls cut short last time could not be booked: ${describe(error)}`);
+    }
+  }
   const routing = createRouting({
     config: () => config.get(),
     session: router,

@@ -1,0 +1,85 @@
+// A model call cut short by `kill -9` is paid for: the next kirikae books it from the marker the
+// call left, with its usage estimated. Runs the real binary against the Anthropic stub.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CallRecord, LedgerRecord } from '../../src/core/records.js';
+import { startAllStubs, type AllStubs } from '../support/all-stubs.js';
+import { ROOT, ensureBuilt, kirikae, sandbox } from './helpers.js';
+
+let stubs: AllStubs;
+beforeAll(async () => {
+  [stubs] = await Promise.all([startAllStubs(), ensureBuilt()]);
+}, 120_000);
+afterAll(() => stubs?.close());
+
+function ledgerCalls(dataDir: string): CallRecord[] {
+  const dir = join(dataDir, 'ledger');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .flatMap((f) => readFileSync(join(dir, f), 'utf8').trim().split('\n'))
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as LedgerRecord)
+    .filter((r): r is CallRecord => r.type === 'call');
+}
+
+describe('a call kirikae dies during', () => {
+  it('is booked by the next run, usage estimated and marked interrupted', async () => {
+    const box = sandbox();
+    mkdirSync(box.configDir, { recursive: true });
+    writeFileSync(join(box.configDir, 'config.json'), '{}');
+    const env = { ...box.env, ...stubs.env };
+    // message_start, ping, content_block_start and the first text delta, then silence.
+    stubs.anthropic.steps.push({
+      text: ['The cause is the unclosed handle in ', 'open_db.'],
+      stallAfterEvents: 4,
+    });
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'bin', 'kirikae.js'),
+        '-p',
+        'why does the db stay locked?',
+        '--model',
+        'anthropic/claude-sonnet-5-5',
+      ],
+      { env, cwd: box.home, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('unclosed handle')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`kirikae exited (${code}) before streaming`)));
+    });
+    const markers = join(box.dataDir, 'ledger', 'inflight');
+    expect(readdirSync(markers)).toHaveLength(1);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(ledgerCalls(box.dataDir)).toHaveLength(0);
+
+    // The next run books it before its own call.
+    stubs.anthropic.steps.push({ text: ['ok'] });
+    const next = await kirikae(['-p', 'and now?', '--model', 'anthropic/claude-sonnet-5-5'], env);
+    expect(next.exitCode, next.stderr).toBe(0);
+    expect(next.stderr).toContain(
+      '1 model call cut short when kirikae last ended is now in the ledger',
+    );
+    const [killed, after] = ledgerCalls(box.dataDir);
+    expect(killed).toMatchObject({
+      model: 'anthropic/claude-sonnet-5-5',
+      outcome: 'aborted',
+      usageEstimated: true,
+      warnings: [{ kind: 'interrupted' }],
+    });
+    // The request's system prompt, tools and question, at about four characters to a token.
+    expect(killed!.usage.input).toBeGreaterThan(500);
+    expect(killed!.usage.output).toBe(Math.ceil('The cause is the unclosed handle in '.length / 4));
+    expect(killed!.costUsd).toBeGreaterThan(0);
+    expect(after).toMatchObject({ outcome: 'ok' });
+    expect(existsSync(markers) ? readdirSync(markers) : []).toEqual([]);
+    box.remove();
+  }, 60_000);
+});
