@@ -114,7 +114,10 @@ export class Session implements AppController {
     const earlier = deps.restored?.filter((m) => m.role === 'user').length ?? 0;
     if (earlier) {
       this.store.push(...resumedItems(deps.restored!, deps.restoredRecords ?? [], deps.sessionId));
-      this.notify('info', `Resumed session ${deps.sessionId}: ${earlier} earlier prompts`);
+      this.notify(
+        'info',
+        `Resumed session ${deps.sessionId}: ${earlier} earlier prompt${earlier === 1 ? '' : 's'}`,
+      );
     }
     this.settings = new Settings(deps.config, this.store);
     this.routes = new RouteFlow({
