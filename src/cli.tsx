@@ -49,7 +49,10 @@ function buildProgram(): Command {
     )
     .option('--yes', 'approve every tool call (for scripts; deny rules still apply)')
     .option('--json', 'print one JSON object instead of text')
-    .option('-c, --continue', 'resume the last session of this folder (interactive; not with -p)')
+    .option(
+      '-c, --continue',
+      "resume the last session of this folder (with -p: send the prompt as that conversation's next turn)",
+    )
     .option('--no-stdin', 'with -p: read nothing piped in (in a `while read` loop, as ssh -n)')
     .option(
       '--delegate [executor]',
@@ -91,13 +94,6 @@ Environment:
           `error: unknown command '${words[0]}' (a prompt needs -p: kirikae -p "${words.join(' ')}")`,
         );
       }
-      if (options.print !== undefined && options.continue) {
-        // -p runs one turn without a session file: dropping --continue in silence sent the
-        // prompt without the conversation it was meant to follow.
-        program.error(
-          'error: --continue resumes the interactive session; -p sends one prompt on its own (run kirikae --continue to go on with the conversation)',
-        );
-      }
       if (options.print !== undefined) {
         const { promptFromInput } = await import('./commands/print-prompt.js');
         const input = await promptFromInput(options.print, words, {
@@ -119,6 +115,7 @@ Environment:
             tier: options.tier,
             yes: options.yes,
             json: options.json,
+            ...(options.continue ? { continue: true } : {}),
             ...(options.delegate !== undefined ? { delegate: options.delegate } : {}),
           },
           io,

@@ -7,8 +7,10 @@ import {
   createTaskTracker,
   denyAll,
   HEADLESS_DENY_NOTE,
+  type SessionWriter,
   type TaskTracker,
 } from '../agent/index.js';
+import type { Message } from '../core/message.js';
 import type { Routing } from '../router/context.js';
 import type { ClassifierCall } from '../router/model-classify.js';
 import type { TaskType } from '../core/task.js';
@@ -46,6 +48,17 @@ export interface PrintArgs {
    * tier's first model; else an alias or provider/model, resolved through the config).
    */
   delegate?: string | boolean;
+  /** Continue the last conversation in this folder (the screen's or an earlier `-p`'s). */
+  continue?: boolean;
+}
+
+/** The conversation a `-p` turn belongs to: its transcript, and with --continue what came before. */
+export interface PrintConversation {
+  /** The conversation so far (empty for a new one). */
+  messages: readonly Message[];
+  writer: SessionWriter;
+  /** The task type the conversation's last turn ran as: "ok do it" continues it. */
+  previousTaskType?: TaskType;
 }
 
 /** What `-p` runs on: the same routing and turn runner as the screen (built by the wiring). */
@@ -55,6 +68,8 @@ export interface PrintKit {
   routing: Routing;
   runner: TurnRunnerDeps;
   turnLedger: TurnLedger;
+  /** Where the turn is written, and the conversation it continues; none: nothing is kept. */
+  conversation?: PrintConversation;
   /** The model classifier's second opinion when the offline one is unsure, as on the card. */
   classify?: RouteKit['classify'];
   /** Books the classifier's call on the turn it was made for; returns the record. */
@@ -84,6 +99,16 @@ export async function choosePrintRoute(
   }
   // The planner is sent the delegate tool: its route is priced with it, as the card's is.
   const extraTools = args.delegate ? [delegateToolSpec()] : undefined;
+  // A continued conversation is routed as the card routes its next prompt: with its length and
+  // the task it was on.
+  const conversation = kit.conversation;
+  const context = {
+    ...(extraTools ? { extraTools } : {}),
+    ...(conversation?.messages.length ? { messages: conversation.messages } : {}),
+    ...(conversation?.previousTaskType
+      ? { facts: { previousTaskType: conversation.previousTaskType } }
+      : {}),
+  };
   const answer = await decideRoute(
     args.prompt,
     override,
@@ -93,7 +118,7 @@ export async function choosePrintRoute(
       ...(kit.classify ? { classify: kit.classify } : {}),
       ...(book ? { book } : {}),
     },
-    extraTools,
+    context,
   );
   let decision = answer.decision;
   // A planner is the tier-0/1 choice: a cheaper route keeps the work and plans for no one.
@@ -101,7 +126,7 @@ export async function choosePrintRoute(
     decision = kit.routing.decide({
       prompt: args.prompt,
       override: { tier: 1, why: 'delegate mode: the planner runs on tier 1 (standard)' },
-      ...(extraTools ? { extraTools } : {}),
+      ...context,
       // The model's verdict, when it was asked (and paid for), still names the task.
       ...(answer.verdict?.outcome === 'answered'
         ? { classification: answer.verdict.classification }
@@ -214,8 +239,11 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
       hint: 'Example: kirikae -p "explain this error: …"',
     });
   let decision: RouteDecision;
+  const conversation = kit.conversation;
+  const history = conversation?.messages ?? [];
+  const turn = history.filter((m) => m.role === 'user').length + 1;
   const tasks: TaskTracker = createTaskTracker({
-    session: 'print',
+    session: conversation?.writer.id ?? 'print',
     retryCap: kit.config().verify.retryCap,
     record: (record) => kit.turnLedger.append(record),
   });
@@ -223,7 +251,7 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
   try {
     // A classifier call is booked on the task the turn will start (tasks.upcoming()).
     const book: RouteKit['book'] = kit.bookClassifier
-      ? (call, taskType) => kit.bookClassifier!(call, { task: tasks.upcoming(), turn: 1, taskType })
+      ? (call, taskType) => kit.bookClassifier!(call, { task: tasks.upcoming(), turn, taskType })
       : undefined;
     const routed = await choosePrintRoute(args, kit, book);
     decision = routed.decision;
@@ -259,18 +287,20 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
   // Edits made through a shell count as the file tools' do (the gate runs, and asks about a
   // rewritten test script); only with --yes is anything changed at all.
   const changes = args.yes ? watchTurnChanges(kit.config(), kit.cwd) : undefined;
+  const user: Message = { role: 'user', content: args.prompt };
+  conversation?.writer.appendMessage(user);
   try {
     result = await runTurn(
       {
-        turn: 1,
+        turn,
         task: tasks.turn({
-          turn: 1,
+          turn,
           model,
           tier: decision.chosen.tier,
           taskType: decision.taskType,
         }).id,
         taskType: decision.taskType,
-        messages: [{ role: 'user', content: args.prompt }],
+        messages: [...history, user],
         decision,
         model,
         how: 'headless',
@@ -289,6 +319,7 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
         reportEvent(event, io, !args.json);
       },
     );
+    conversation?.writer.appendMessages(result.messages.slice(history.length + 1));
     const changed = result.agent ? await changes?.after(result.agent) : undefined;
     if (result.outcome === 'ok' && changed?.changed) {
       const gate = await runTestGate({
@@ -309,7 +340,7 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
           summary: gate.result.summary,
         };
         tasks.verify({
-          turn: 1,
+          turn,
           model: result.model,
           tier: result.tier,
           result: { ...gate.result, command: gate.command },
@@ -327,7 +358,12 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
     result,
     text,
     io,
-    { verify, refused, aborted: abort.signal.aborted },
+    {
+      verify,
+      refused,
+      aborted: abort.signal.aborted,
+      ...(conversation ? { session: conversation.writer.id } : {}),
+    },
     classifierCall,
   );
 }
@@ -358,7 +394,13 @@ function finish(
   result: TurnResult,
   text: string,
   io: CommandIO,
-  after: { verify: PrintVerify | undefined; refused: number; aborted: boolean },
+  after: {
+    verify: PrintVerify | undefined;
+    refused: number;
+    aborted: boolean;
+    /** The session the turn was written to (`kirikae -p -c` continues it). */
+    session?: string;
+  },
   /** The model classifier's call before the turn, booked apart from the turn's own. */
   classifier?: CallRecord,
 ): number {
@@ -372,6 +414,7 @@ function finish(
     io.stdout.write(
       `${JSON.stringify({
         model: result.model,
+        ...(after.session ? { session: after.session } : {}),
         text,
         usage: {
           input: result.usage.input,

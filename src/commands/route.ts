@@ -1,10 +1,9 @@
-import type { ToolSpec } from '../core/message.js';
 import type { Config } from '../config/schema.js';
 import { isKirikaeError } from '../core/errors.js';
 import { parseModelRef } from '../core/model-ref.js';
 import { TIER_NAMES, isTier } from '../core/tier.js';
 import { percent, seconds, tokens, usd } from '../router/format.js';
-import type { Routing } from '../router/context.js';
+import type { RouteRequest, Routing } from '../router/context.js';
 import { askModel, classificationOf } from '../router/model-policy.js';
 import type { ClassifierCall, ModelVerdict } from '../router/model-classify.js';
 import type { CallRecord } from '../core/records.js';
@@ -120,11 +119,18 @@ export async function decideRoute(
   prompt: string,
   override: RouteOverride,
   kit: RouteKit,
-  /** Tools the turn sends beyond the usual ones (`-p --delegate`'s delegate tool). */
-  extraTools?: readonly ToolSpec[],
+  /**
+   * What else the turn carries: tools beyond the usual ones (`-p --delegate`'s delegate tool),
+   * and the conversation it continues (`-p --continue`) with the facts the session knows.
+   */
+  context: Pick<RouteRequest, 'extraTools' | 'messages' | 'facts'> = {},
 ): Promise<RouteAnswer> {
   const hasOverride = override.model !== undefined || override.tier !== undefined;
-  const extra = extraTools?.length ? { extraTools } : {};
+  const extra = {
+    ...(context.extraTools?.length ? { extraTools: context.extraTools } : {}),
+    ...(context.messages?.length ? { messages: context.messages } : {}),
+    ...(context.facts ? { facts: context.facts } : {}),
+  };
   const decision = kit.routing.decide({ prompt, ...(hasOverride ? { override } : {}), ...extra });
   // The kit's client answers `undefined` when no small model is resident: it is "ready" to try.
   if (!kit.classify || !askModel(decision, kit.config())) return { decision };

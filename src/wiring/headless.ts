@@ -8,6 +8,17 @@ import { readMemory } from '../telemetry/memory.js';
 import { buildCore, type Core } from './build.js';
 import { classifierFor } from './session-aids.js';
 import { classifierCallFacts } from '../session/classifier-call.js';
+import {
+  lastSessionFor,
+  loadSession,
+  openSessionWriter,
+  type SessionWriter,
+} from '../agent/index.js';
+import { dataDir } from '../config/paths.js';
+import { KirikaeError } from '../core/errors.js';
+import type { Message } from '../core/message.js';
+import type { LedgerRecord } from '../core/records.js';
+import type { TaskType } from '../core/task.js';
 
 /**
  * How long a headless command waits for Ollama's first answer before routing without it: a
@@ -21,12 +32,14 @@ const MEMORY_WAIT_MS = 500;
 export async function headlessCore(
   io: CommandIO,
   command: 'print' | 'route' | 'serve',
+  /** The session its ledger records belong to (`-p`'s transcript). */
+  sessionId?: string,
 ): Promise<Core> {
   const core = buildCore({
     env: io.env,
     cwd: process.cwd(),
     writeLedger: command === 'route' ? 'on-demand' : true,
-    sessionId: command === 'serve' ? 'gateway' : 'print',
+    sessionId: sessionId ?? (command === 'serve' ? 'gateway' : 'print'),
     waitOnRateLimits: command === 'print',
     notice: (level, text) =>
       io.stderr.write(`kirikae: ${level === 'info' ? '' : `${level}: `}${text}\n`),
@@ -52,14 +65,53 @@ export async function headlessCore(
   return core;
 }
 
+/**
+ * The transcript `-p` writes to: a new session, or with --continue the last one of this folder
+ * (the screen's or an earlier `-p`'s), read back as the screen's --continue reads it.
+ */
+async function printSession(
+  resume: boolean,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ writer: SessionWriter; messages: Message[] }> {
+  const dir = dataDir(env);
+  if (!resume) return { writer: openSessionWriter({ dataDir: dir, folder: cwd }), messages: [] };
+  const last = await lastSessionFor(cwd, dir);
+  if (!last)
+    throw new KirikaeError('config', 'No earlier session in this folder to continue', {
+      hint: 'drop --continue to start one (kirikae sessions lists them)',
+    });
+  const { messages } = await loadSession(last.id, dir);
+  return { writer: openSessionWriter({ dataDir: dir, folder: cwd, id: last.id }), messages };
+}
+
+/** The task type the session's last turn ran as, from its call records. */
+function lastTaskTypeOf(records: readonly LedgerRecord[], session: string): TaskType | undefined {
+  for (let i = records.length - 1; i >= 0; i--) {
+    const r = records[i]!;
+    if (r.type === 'call' && r.session === session && r.role !== 'classifier' && r.taskType)
+      return r.taskType;
+  }
+  return undefined;
+}
+
 export async function print(args: PrintArgs, io: CommandIO): Promise<number> {
-  const core = await headlessCore(io, 'print');
+  const session = await printSession(args.continue === true, process.cwd(), io.env);
+  const core = await headlessCore(io, 'print', session.writer.id);
+  const previousTaskType = session.messages.length
+    ? lastTaskTypeOf(core.history.records(), session.writer.id)
+    : undefined;
   try {
     return await runPrint(
       args,
       {
         config: () => core.config.get(),
         cwd: core.cwd,
+        conversation: {
+          messages: session.messages,
+          writer: session.writer,
+          ...(previousTaskType ? { previousTaskType } : {}),
+        },
         routing: core.routing,
         runner: core.runner,
         turnLedger: core.turnLedger,

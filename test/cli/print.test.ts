@@ -51,6 +51,7 @@ const JSON_KEYS = [
   'durationMs',
   'model',
   'refusedCalls',
+  'session',
   'stopReason',
   'text',
   'tokPerSec',
@@ -353,6 +354,37 @@ describe('kirikae -p against the stubs', { timeout: 60_000 }, () => {
   });
 });
 
+describe('-p --continue', () => {
+  it("sends the prompt as the last conversation's next turn, written to the same session", async () => {
+    const env = { ...box.env, ...stubs.env };
+    const model = ['--model', 'anthropic/claude-sonnet-5-5', '--json'];
+    stubs.anthropic.steps.push({ text: ['Noted: the flaky test is cache.test.ts.'] });
+    const first = await kirikae(['-p', 'the flaky test is cache.test.ts', ...model], env);
+    expect(first.exitCode, first.stderr).toBe(0);
+    stubs.anthropic.steps.push({ text: ['cache.test.ts'] });
+    const next = await kirikae(['-p', '-c', 'which test was flaky?', ...model], env);
+    expect(next.exitCode, next.stderr).toBe(0);
+
+    const sent = stubs.anthropic.requests.at(-1)!.body as {
+      messages: { role: string; content: unknown }[];
+    };
+    expect(sent.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    expect(JSON.stringify(sent.messages)).toContain('Noted: the flaky test is cache.test.ts.');
+    const session = (r: { stdout: string }) =>
+      (JSON.parse(r.stdout) as { session: string }).session;
+    expect(session(next)).toBe(session(first));
+    // The ledger books both turns on that session, as the screen's --continue reads them.
+    const calls = readJsonLines(filesUnder(join(box.dataDir, 'ledger'))[0]!);
+    expect(calls.map((c) => [c.session, c.turn])).toEqual([
+      [session(first), 1],
+      [session(first), 2],
+    ]);
+    // And the screen's session list shows one session with both prompts.
+    const listed = await kirikae(['sessions'], env);
+    expect(listed.stdout).toContain(session(first));
+  });
+});
+
 describe(
   'what -p sends: the typed prompt, the words after the options, piped text',
   { timeout: 60_000 },
@@ -447,10 +479,10 @@ describe(
         `unknown command 'rout' (a prompt needs -p: kirikae -p "rout fix the bug")`,
       );
 
-      // -p sends one prompt on its own: --continue with it is refused, not dropped.
+      // Nothing to continue: said, and nothing sent.
       const resumed = await run(['-p', 'and now?', '--continue']);
       expect(resumed.exitCode).toBe(2);
-      expect(resumed.stderr).toContain('--continue resumes the interactive session; -p sends one');
+      expect(resumed.stderr).toContain('No earlier session in this folder to continue');
 
       // A command's name among the words after -p is not run as that command.
       const command = await run(['-p', 'explain', 'doctor']);
