@@ -54,6 +54,17 @@ export function delegationFor(
   let usage = ZERO_USAGE;
   const tool = createDelegateTool(async (brief, signal) => {
     let placed: Awaited<ReturnType<typeof placeAttempt>> | undefined;
+    // Its calls are the turn's spend too: marked while under way, as the planner's are.
+    const markCall = deps.ledger.markCalls(() => ({
+      task: plan.task,
+      turn: plan.turn,
+      taskType: plan.taskType,
+      model: executor,
+      tier: placed?.tier ?? null,
+      decision: plan.how,
+      fallbackHops: [],
+      role: 'executor',
+    }));
     return runExecutor(brief, signal, {
       model: executor,
       system: deps.system,
@@ -85,7 +96,10 @@ export function delegationFor(
         book(record);
         return record;
       },
-      onEvent: (event) => onEvent({ type: 'agent', model: executor, event, role: 'executor' }),
+      onEvent: (event) => {
+        markCall(event);
+        onEvent({ type: 'agent', model: executor, event, role: 'executor' });
+      },
       settle: (failure) => void settleAttempt(executor, failure, [], plan, deps),
     });
   }, limits);

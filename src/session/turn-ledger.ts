@@ -14,6 +14,7 @@ import {
 import { estimateTokensFromChars } from '../providers/run.js';
 import { PRICE_DATA_VERSION, priceCall } from '../catalog/prices.js';
 import type { Config } from '../config/schema.js';
+import type { AgentEvent } from '../agent/index.js';
 
 export interface CallFacts {
   session: string;
@@ -196,6 +197,33 @@ export class TurnLedger {
       );
     }
     return record;
+  }
+
+  /**
+   * Follows an agent loop's events and keeps a marker for each model call under way (from its
+   * `step` to its `model_call`), so a kill during one still gets it booked. `call` says whose
+   * calls they are; `model` is read at each step (a fallback changes it).
+   */
+  markCalls(
+    call: () => Omit<
+      InflightCall,
+      'pid' | 'startedAt' | 'updatedAt' | 'outputChars' | 'session' | 'promptChars'
+    >,
+  ): (event: AgentEvent) => void {
+    let marker: InflightHandle | undefined;
+    let streamed = 0;
+    return (event) => {
+      if (event.type === 'step') {
+        streamed = 0;
+        marker = this.callStarted({ ...call(), promptChars: event.promptChars });
+      } else if (event.type === 'text' || event.type === 'reasoning') {
+        streamed += event.text.length;
+        marker?.progress(streamed);
+      } else if (event.type === 'model_call') {
+        marker?.done();
+        marker = undefined;
+      }
+    };
   }
 
   /** Leaves a marker for a model call being sent; undefined when the ledger is not written. */

@@ -22,7 +22,6 @@ import { tierOfModel } from '../router/table.js';
 import type { RouteDecision } from '../router/types.js';
 import { ZERO_SUM, addUsd, type UsdSum } from '../present/units.js';
 import type { TurnLedger } from './turn-ledger.js';
-import type { InflightHandle } from '../ledger/inflight.js';
 import { bookCall, placeAttempt, settleAttempt } from './attempt.js';
 import type { CallRecord } from '../core/records.js';
 import { delegationFor, type DelegatePlan } from '../delegate/session.js';
@@ -134,9 +133,6 @@ export async function runTurn(
   let outcome: TurnResult['outcome'] = 'ok';
   let error: KirikaeError | undefined;
   let partial = '';
-  // The marker of the model call under way, so a kill during it still gets it booked.
-  let inflight: InflightHandle | undefined;
-  let streamed = 0;
   const book = (record: CallRecord): void => {
     records.push(record);
     cost = addUsd(cost, record.costUsd);
@@ -149,6 +145,17 @@ export async function runTurn(
   const tools = delegation ? [...deps.tools, delegation.tool] : deps.tools;
   const tierFor = (id: string) =>
     plan.decision.options.find((o) => o.model === id)?.tier ?? tierOfModel(config, id);
+  // A marker for the model call under way, so a kill during it still gets it booked.
+  const markCall = deps.ledger.markCalls(() => ({
+    task: plan.task,
+    turn: plan.turn,
+    taskType: plan.taskType,
+    model,
+    tier: tierFor(model),
+    decision: tried.length ? 'fallback' : plan.how,
+    fallbackHops: [...tried],
+    role: delegation ? 'planner' : 'solo',
+  }));
 
   for (;;) {
     onEvent({ type: 'attempt', model, tier: tierFor(model), fallbackFrom: [...tried] });
@@ -176,28 +183,9 @@ export async function runTurn(
           ? { ...placed.request, skipRetry: plan.skipRetry() }
           : placed.request,
         onEvent: (event) => {
-          if (event.type === 'step') {
-            streamed = 0;
-            inflight = deps.ledger.callStarted({
-              task: plan.task,
-              turn: plan.turn,
-              taskType: plan.taskType,
-              model,
-              tier: placed.tier,
-              decision: tried.length ? 'fallback' : plan.how,
-              fallbackHops: [...tried],
-              role: delegation ? 'planner' : 'solo',
-              promptChars: event.promptChars,
-            });
-          }
-          if (event.type === 'text' || event.type === 'reasoning') {
-            streamed += event.text.length;
-            inflight?.progress(streamed);
-          }
+          markCall(event);
           if (event.type === 'text') partial += event.text;
           if (event.type === 'model_call') {
-            inflight?.done();
-            inflight = undefined;
             const record = bookCall(
               {
                 ...event,

@@ -1,5 +1,9 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildCallRecord } from '../../src/session/turn-ledger.js';
+import type { CallRecord, LedgerRecord } from '../../src/core/records.js';
+import { TurnLedger, buildCallRecord } from '../../src/session/turn-ledger.js';
 import { configSchema } from '../../src/config/schema.js';
 
 const usage = { input: 1_000, output: 500, cacheRead: 0, cacheWrite: 0, reasoning: 0 };
@@ -41,5 +45,62 @@ describe('buildCallRecord', () => {
       config,
     );
     expect(unknown).toMatchObject({ costUsd: null, priceSource: 'unknown' });
+  });
+});
+
+describe('TurnLedger.markCalls and recoverInterrupted', () => {
+  it('keeps a marker from each step to its model_call, and books a dead run’s as estimated', () => {
+    const root = mkdtempSync(join(tmpdir(), 'kirikae-marks-'));
+    const inflight = join(root, 'inflight');
+    const appended: LedgerRecord[] = [];
+    const ledger = new TurnLedger({
+      config: () => configSchema.parse({}),
+      session: 's1',
+      append: (record) => appended.push(record),
+      inflightDir: inflight,
+    });
+    const mark = ledger.markCalls(() => ({
+      task: 't1',
+      turn: 3,
+      model: 'ollama/qwen3-coder:30b',
+      tier: 3,
+      decision: 'accepted',
+      fallbackHops: [],
+      role: 'executor',
+    }));
+    mark({ type: 'step', step: 1, maxSteps: 8, promptChars: 8_000 });
+    mark({ type: 'text', text: 'x'.repeat(400) });
+    expect(readdirSync(inflight)).toHaveLength(1);
+    mark({ type: 'step', step: 2, maxSteps: 8, promptChars: 9_000 });
+    // A new step without the last one's model_call: the first stays for the next run to book.
+    expect(readdirSync(inflight)).toHaveLength(2);
+
+    expect(ledger.recoverInterrupted({ alive: () => false })).toBe(2);
+    const calls = appended.filter((r): r is CallRecord => r.type === 'call');
+    expect(calls.map((c) => [c.usage.input, c.usage.output])).toEqual(
+      expect.arrayContaining([
+        [2_000, 100],
+        [2_250, 0],
+      ]),
+    );
+    expect(calls[0]).toMatchObject({
+      session: 's1',
+      turn: 3,
+      role: 'executor',
+      outcome: 'aborted',
+      usageEstimated: true,
+      costUsd: 0,
+    });
+    expect(readdirSync(inflight)).toEqual([]);
+
+    mark({ type: 'step', step: 3, maxSteps: 8, promptChars: 1 });
+    mark({
+      type: 'model_call',
+      step: 3,
+      usage,
+      metrics: { durationMs: 10 },
+    } as Parameters<typeof mark>[0]);
+    expect(readdirSync(inflight)).toEqual([]);
+    rmSync(root, { recursive: true, force: true });
   });
 });
