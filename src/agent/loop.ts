@@ -1,5 +1,11 @@
 import { KirikaeError, toKirikaeError } from '../core/errors.js';
-import type { AssistantMessage, Message, ToolCall, ToolResultMessage } from '../core/message.js';
+import {
+  messageChars,
+  type AssistantMessage,
+  type Message,
+  type ToolCall,
+  type ToolResultMessage,
+} from '../core/message.js';
 import type { Provider, ProviderRequest } from '../core/provider.js';
 import type { RetryNotice, StopReason, StreamMetrics, StreamWarning } from '../core/stream.js';
 import { ZERO_USAGE, addUsage, type Usage } from '../core/usage.js';
@@ -271,16 +277,6 @@ async function executeCall(
   } catch (error) {
     return failure(error);
   }
-}
-
-function messageChars(message: Message): number {
-  let chars = message.content.length;
-  if (message.role === 'assistant') {
-    chars += message.reasoning?.length ?? 0;
-    for (const call of message.toolCalls ?? [])
-      chars += call.name.length + call.rawArguments.length;
-  }
-  return chars;
 }
 
 /**

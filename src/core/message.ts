@@ -35,6 +35,17 @@ export interface ToolResultMessage {
 
 export type Message = UserMessage | AssistantMessage | ToolResultMessage;
 
+/** A message's characters as sent (text, reasoning, tool calls): an estimate's raw count. */
+export function messageChars(message: Message): number {
+  let chars = message.content.length;
+  if (message.role === 'assistant') {
+    chars += message.reasoning?.length ?? 0;
+    for (const call of message.toolCalls ?? [])
+      chars += call.name.length + call.rawArguments.length;
+  }
+  return chars;
+}
+
 /** A tool as offered to a model: JSON Schema parameters, converted per provider. */
 export interface ToolSpec {
   name: string;

@@ -2,7 +2,7 @@
 // gateway), so there is no agent loop. Each attempt streams one model call; placing, booking,
 // cooldowns and the fallback chain are the same as a turn's (attempt.ts).
 import { toKirikaeError, type KirikaeError } from '../core/errors.js';
-import type { Message, ToolSpec } from '../core/message.js';
+import { messageChars, type Message, type ToolSpec } from '../core/message.js';
 import { parseModelRef } from '../core/model-ref.js';
 import type { CallRecord } from '../core/records.js';
 import type { StopReason, StreamEvent, StreamMetrics } from '../core/stream.js';
@@ -12,6 +12,7 @@ import { tierOfModel } from '../router/table.js';
 import { ZERO_SUM, addUsd, type UsdSum } from '../present/units.js';
 import { bookCall, placeAttempt, settleAttempt, type AttemptPlan } from './attempt.js';
 import type { TurnEvent, TurnRunnerDeps } from './turn-runner.js';
+import type { InflightHandle } from '../ledger/inflight.js';
 
 /** One client request to run: what the client sent, translated, and the route decided for it. */
 export interface CallPlan extends AttemptPlan {
@@ -71,6 +72,11 @@ export async function runCall(
   let usage: Usage = ZERO_USAGE;
   let cost: UsdSum = ZERO_SUM;
   let streamed = false;
+  // What each attempt sends, for the marker a call under way leaves (a kill still books it).
+  const promptChars =
+    (plan.system?.length ?? 0) +
+    (plan.tools ?? []).reduce((sum, t) => sum + JSON.stringify(t).length, 0) +
+    plan.messages.reduce((sum, m) => sum + messageChars(m), 0);
 
   for (;;) {
     const tier =
@@ -83,8 +89,21 @@ export async function runCall(
     let billedUsd: number | undefined;
     const sentAt = now();
     let placed: Awaited<ReturnType<typeof placeAttempt>> | undefined;
+    let marker: InflightHandle | undefined;
+    let outputChars = 0;
     try {
       placed = await placeAttempt(model, plan, deps, (event) => onEvent(event as CallEvent));
+      marker = deps.ledger.callStarted({
+        task: plan.task,
+        turn: plan.turn,
+        taskType: plan.taskType,
+        model,
+        tier: placed.tier,
+        decision: tried.length ? 'fallback' : plan.how,
+        fallbackHops: [...tried],
+        role: 'solo',
+        promptChars,
+      });
       const stream = placed.provider.stream(
         {
           model: parseModelRef(model).model,
@@ -109,7 +128,16 @@ export async function runCall(
           metrics = event.metrics;
           continue;
         }
-        if (isContent(event)) streamed = true;
+        if (isContent(event)) {
+          streamed = true;
+          outputChars +=
+            event.type === 'tool_call'
+              ? event.call.rawArguments.length
+              : event.type === 'text' || event.type === 'reasoning'
+                ? event.text.length
+                : 0;
+          marker?.progress(outputChars);
+        }
         onEvent({ type: 'stream', model, event });
       }
     } catch (error) {
@@ -136,6 +164,7 @@ export async function runCall(
         plan,
         deps,
       );
+      marker?.done();
       records.push(record);
       cost = addUsd(cost, record.costUsd);
       onEvent({ type: 'call', record });

@@ -82,4 +82,63 @@ describe('a call kirikae dies during', () => {
     expect(existsSync(markers) ? readdirSync(markers) : []).toEqual([]);
     box.remove();
   }, 60_000);
+
+  it('through the gateway too: a streamed request cut by a kill is booked next time', async () => {
+    const box = sandbox();
+    mkdirSync(box.configDir, { recursive: true });
+    writeFileSync(join(box.configDir, 'config.json'), '{}');
+    const env = { ...box.env, ...stubs.env };
+    stubs.anthropic.steps.push({ text: ['Half of it ', 'and the rest'], stallAfterEvents: 4 });
+    const server = spawn(
+      process.execPath,
+      [join(ROOT, 'bin', 'kirikae.js'), 'serve', '--port', '0'],
+      {
+        env,
+        cwd: box.home,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      server.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const found = /ANTHROPIC_BASE_URL=(http:\/\/[\d.:]+)/.exec(out);
+        if (found) resolve(found[1]!);
+      });
+      server.once('exit', (code) => reject(new Error(`serve exited (${code})`)));
+    });
+    const res = await fetch(`${url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        // provider/model: passed through as named, not routed.
+        model: 'anthropic/claude-sonnet-5-5',
+        max_tokens: 1000,
+        stream: true,
+        messages: [{ role: 'user', content: 'explain the lock' }],
+      }),
+    });
+    const reader = res.body!.getReader();
+    let body = '';
+    while (!body.includes('Half of it'))
+      body += new TextDecoder().decode((await reader.read()).value);
+    const markers = join(box.dataDir, 'ledger', 'inflight');
+    expect(readdirSync(markers)).toHaveLength(1);
+    server.kill('SIGKILL');
+    await new Promise((resolve) => server.once('exit', resolve));
+    await reader.cancel().catch(() => {});
+
+    stubs.anthropic.steps.push({ text: ['ok'] });
+    const next = await kirikae(['-p', 'hi', '--model', 'anthropic/claude-sonnet-5-5'], env);
+    expect(next.exitCode, next.stderr).toBe(0);
+    const [killed] = ledgerCalls(box.dataDir);
+    expect(killed).toMatchObject({
+      session: 'gateway',
+      outcome: 'aborted',
+      usageEstimated: true,
+      warnings: [{ kind: 'interrupted' }],
+    });
+    expect(killed!.usage.output).toBe(Math.ceil('Half of it '.length / 4));
+    box.remove();
+  }, 60_000);
 });
