@@ -95,6 +95,11 @@ export function openSessionWriter(options: {
   now?: () => Date;
   /** Applied to every line written; by default kirikae's known key values are redacted. */
   redact?: (text: string) => string;
+  /**
+   * Told once when a line cannot be written (a full disk, a read-only data folder); the turn
+   * goes on unsaved. Without it the write error is thrown.
+   */
+  onError?: (message: string) => void;
 }): SessionWriter {
   const now = options.now ?? (() => new Date());
   const redact = options.redact ?? ((text: string) => redactSecrets(text));
@@ -106,7 +111,20 @@ export function openSessionWriter(options: {
   if (headerWritten && !endsWithNewline(path)) appendLine(path, '');
   if (headerWritten) lockDown(options.dataDir, path);
 
+  let reported = false;
   const write = (line: (ts: string) => SessionLine): void => {
+    if (!options.onError) return writeLine(line);
+    try {
+      writeLine(line);
+    } catch (error) {
+      if (reported) return;
+      reported = true;
+      options.onError(
+        `The session cannot be saved (${path}): ${error instanceof Error ? error.message : String(error)}. The conversation goes on, unsaved`,
+      );
+    }
+  };
+  const writeLine = (line: (ts: string) => SessionLine): void => {
     const ts = now().toISOString();
     if (!headerWritten) {
       mkdirSync(sessionsDir(options.dataDir), { recursive: true, mode: PRIVATE_DIR });

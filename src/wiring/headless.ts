@@ -72,17 +72,23 @@ export async function headlessCore(
 async function printSession(
   resume: boolean,
   cwd: string,
-  env: NodeJS.ProcessEnv,
+  io: CommandIO,
 ): Promise<{ writer: SessionWriter; messages: Message[] }> {
-  const dir = dataDir(env);
-  if (!resume) return { writer: openSessionWriter({ dataDir: dir, folder: cwd }), messages: [] };
+  const dir = dataDir(io.env);
+  // An unwritable data folder loses the transcript, not the answer.
+  const onError = (message: string) => io.stderr.write(`kirikae: warning: ${message}\n`);
+  if (!resume)
+    return { writer: openSessionWriter({ dataDir: dir, folder: cwd, onError }), messages: [] };
   const last = await lastSessionFor(cwd, dir);
   if (!last)
     throw new KirikaeError('config', 'No earlier session in this folder to continue', {
       hint: 'drop --continue to start one (kirikae sessions lists them)',
     });
   const { messages } = await loadSession(last.id, dir);
-  return { writer: openSessionWriter({ dataDir: dir, folder: cwd, id: last.id }), messages };
+  return {
+    writer: openSessionWriter({ dataDir: dir, folder: cwd, id: last.id, onError }),
+    messages,
+  };
 }
 
 /** The task type the session's last turn ran as, from its call records. */
@@ -96,7 +102,7 @@ function lastTaskTypeOf(records: readonly LedgerRecord[], session: string): Task
 }
 
 export async function print(args: PrintArgs, io: CommandIO): Promise<number> {
-  const session = await printSession(args.continue === true, process.cwd(), io.env);
+  const session = await printSession(args.continue === true, process.cwd(), io);
   const core = await headlessCore(io, 'print', session.writer.id);
   const previousTaskType = session.messages.length
     ? lastTaskTypeOf(core.history.records(), session.writer.id)

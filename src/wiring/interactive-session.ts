@@ -66,7 +66,13 @@ export async function runSession(
   const { env, cwd, app } = screen;
   const problems: string[] = [];
   const resumed = options.continueSession ? await restore(cwd, env, problems) : {};
-  const transcript = openSessionWriter({ dataDir: dataDir(env), folder: cwd, id: resumed.id });
+  const transcript = openSessionWriter({
+    dataDir: dataDir(env),
+    folder: cwd,
+    id: resumed.id,
+    // A full disk or a read-only data folder loses the transcript, not the session.
+    onError: (message) => notice('error', message),
+  });
 
   // Notices that arrive while the session is being built are shown once it exists.
   const sink: { session?: Session; early: [level: 'info' | 'warn' | 'error', text: string][] } = {
