@@ -379,9 +379,23 @@ describe('-p --continue', () => {
       [session(first), 1],
       [session(first), 2],
     ]);
-    // And the screen's session list shows one session with both prompts.
+    // And the screen's session list shows that session.
     const listed = await kirikae(['sessions'], env);
     expect(listed.stdout).toContain(session(first));
+  });
+
+  it('an unwritable data folder loses the transcript and the ledger line, not the answer', async () => {
+    const file = join(box.home, 'not-a-folder');
+    writeFileSync(file, '');
+    stubs.anthropic.steps.push({ text: ['still answered'] });
+    const result = await kirikae(['-p', 'hello', '--model', 'anthropic/claude-sonnet-5-5'], {
+      ...box.env,
+      ...stubs.env,
+      KIRIKAE_DATA_DIR: join(file, 'data'),
+    });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain('still answered');
+    expect(result.stderr).toContain('The session cannot be saved');
   });
 });
 
