@@ -120,9 +120,11 @@ export interface AgentTurnResult {
   failed: boolean;
   /** Model calls made. */
   steps: number;
+  /** Shell commands that ran (bash calls not refused): they may have changed files unseen. */
+  commandsRun: number;
   /**
-   * Shell commands that ran (bash calls not refused) and may have written: they may have
-   * changed files unseen. One known only to read (`ls`, `git diff`, `grep …`) is not counted.
+   * Of those, the ones not known only to read (`ls`, `cat`, `grep …` are): outside a git
+   * repository, where changes cannot be listed, only these count as a change.
    */
   writingCommands: number;
 }
@@ -301,6 +303,7 @@ export async function runAgentTurn(options: AgentTurnOptions): Promise<AgentTurn
   const history: Message[] = [...options.messages];
   const newMessages: Message[] = [];
   const filesChanged: string[] = [];
+  let commandsRun = 0;
   let writingCommands = 0;
   let usage: Usage = ZERO_USAGE;
   let brokenToolCalls = 0;
@@ -319,6 +322,7 @@ export async function runAgentTurn(options: AgentTurnOptions): Promise<AgentTurn
     brokenToolCalls,
     failed: extra.failed ?? false,
     steps,
+    commandsRun,
     writingCommands,
     ...(extra.error ? { error: extra.error } : {}),
   });
@@ -390,14 +394,10 @@ export async function runAgentTurn(options: AgentTurnOptions): Promise<AgentTurn
       for (const path of outcome.changed ?? []) {
         if (!filesChanged.includes(path)) filesChanged.push(path);
       }
-      if (
-        call.name === 'bash' &&
-        checked?.ok &&
-        !outcome.denied &&
-        !outcome.broken &&
-        !bashOnlyReads(checked.args)
-      )
-        writingCommands++;
+      if (call.name === 'bash' && checked?.ok && !outcome.denied && !outcome.broken) {
+        commandsRun++;
+        if (!bashOnlyReads(checked.args)) writingCommands++;
+      }
       if (checked) {
         emit({
           type: 'tool_result',

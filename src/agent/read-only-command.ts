@@ -6,17 +6,17 @@
  * Anything not known is taken to write: a wrong "reads" skips the tests after a real change,
  * a wrong "writes" only runs them once too often.
  */
-import { basename } from 'node:path';
 import { splitCommand } from './permissions.js';
 import { parseSimpleCommand } from './shell-parse.js';
 
-/** Programs that write no file whatever their arguments (output goes to stdout). */
+/**
+ * Programs that write no file and run no other program whatever their arguments (output goes to
+ * stdout). Not here: `less -o log`, `file -C`, `xxd in out`, `rg --pre cmd`.
+ */
 const READERS = new Set([
   'cat',
   'head',
   'tail',
-  'less',
-  'more',
   'ls',
   'pwd',
   'cd',
@@ -26,10 +26,8 @@ const READERS = new Set([
   'grep',
   'egrep',
   'fgrep',
-  'rg',
   'ag',
   'stat',
-  'file',
   'which',
   'du',
   'df',
@@ -39,7 +37,6 @@ const READERS = new Set([
   'tr',
   'nl',
   'od',
-  'xxd',
   'hexdump',
   'basename',
   'dirname',
@@ -73,26 +70,30 @@ const GIT_READERS = new Set([
 const FIND_WRITERS = /^-(exec|execdir|ok|okdir|delete|fprint|fprint0|fprintf|fls)$/;
 
 function simpleReads(words: readonly string[]): boolean {
-  const [first, ...args] = words;
-  if (first === undefined) return true;
-  const name = basename(first);
+  const [name, ...args] = words;
+  if (name === undefined) return true;
+  // A bare name only: `./test -u` or `bin/cat` is a project's own script.
+  if (name.includes('/')) return false;
   if (READERS.has(name)) return true;
   const operands = args.filter((a) => !a.startsWith('-'));
   switch (name) {
     case 'find':
       return !args.some((a) => FIND_WRITERS.test(a));
-    // `sort -o out`, `uniq in out`: the output file is an argument.
+    // `sort -uo out`, `sort --out=x`, `uniq in out`: the output file is an argument.
     case 'sort':
-      return !args.some((a) => a.startsWith('-o') || a.startsWith('--output'));
+      return !args.some((a) => /^-[^-]*o/.test(a) || /^--o/.test(a) || a === '--compress-program');
+    // `rg --pre cmd` runs cmd on every file it searches.
+    case 'rg':
+      return !args.some((a) => a.startsWith('--pre'));
     case 'uniq':
       return operands.length <= 1;
     case 'git': {
-      const sub = args.find((a) => !a.startsWith('-'));
+      // `--output` writes a file; `--ext-diff`, `--textconv`, `-O` (grep's pager) run programs.
+      const [sub] = args;
       return (
         sub !== undefined &&
         GIT_READERS.has(sub) &&
-        args.indexOf(sub) === 0 &&
-        !args.some((a) => a.startsWith('--output'))
+        !args.some((a) => /^--(output|ext-diff|textconv|open-files-in-pager)|^-[^-]*O/.test(a))
       );
     }
     default:
@@ -104,6 +105,8 @@ export function onlyReads(command: string): boolean {
   const { parts, complex } = splitCommand(command);
   if (complex || parts.length === 0) return false;
   return parts.every((part) => {
+    // `GIT_EXTERNAL_DIFF=./x.sh git diff`: an assignment can make a reader run a program.
+    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(part)) return false;
     const parsed = parseSimpleCommand(part);
     return (
       !parsed.dynamic &&

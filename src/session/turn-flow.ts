@@ -253,13 +253,12 @@ export class TurnFlow {
       }
       // Checking what a shell changed reads the workspace: the turn still shows as running, so
       // a prompt typed meanwhile is held, not dropped.
-      if (result.agent.writingCommands)
+      if (result.agent.commandsRun)
         store.set({
           live: { ...newLive(result.model, result.tier, this.deps.now()), status: 'verifying' },
         });
       const changed = await changes.after(result.agent);
-      if (result.agent.writingCommands && !changed.changed && !retrying)
-        store.set({ live: undefined });
+      if (result.agent.commandsRun && !changed.changed && !retrying) store.set({ live: undefined });
       if (changed.changed || retrying)
         await this.verify(prompt, turn, result, changed.paths, decision, abort.signal);
     } finally {

@@ -38,6 +38,7 @@ export interface TurnWatch {
   beforeShell: () => Promise<void>;
   after: (agent: {
     filesChanged: readonly string[];
+    commandsRun: number;
     writingCommands: number;
   }) => Promise<TurnChanges>;
 }
@@ -45,9 +46,10 @@ export interface TurnWatch {
 /**
  * Watches a turn for changes the file tools do not report (a shell's `sed -i`, `printf > x`).
  * The workspace is stamped when the turn's first shell command is about to run, and again after
- * the turn: a turn without one reads nothing. In a git repository every changed path is seen;
- * outside one, the files that define the test command are, and a shell command that ran counts
- * as a change (the tests decide). Without a test command there is nothing to gate.
+ * the turn: a turn without one reads nothing. In a git repository every changed path is seen,
+ * whatever the command; outside one, the files that define the test command are, and a shell
+ * command not known only to read counts as a change (the tests decide). Without a test command
+ * there is nothing to gate.
  */
 export function watchTurnChanges(config: Config, cwd: string): TurnWatch {
   const command = resolveVerifyCommand(config.verify.command, cwd);
@@ -56,15 +58,15 @@ export function watchTurnChanges(config: Config, cwd: string): TurnWatch {
     beforeShell: async () => {
       if (command) await (before ??= workspaceStamps(cwd, command));
     },
-    after: async ({ filesChanged, writingCommands }) => {
+    after: async ({ filesChanged, commandsRun, writingCommands }) => {
       // Without a shell (or a command to gate), what else changed meanwhile (a dev server's
       // log, the user's own save) is not the turn's.
-      if (!command || !before || writingCommands === 0)
+      if (!command || !before || commandsRun === 0)
         return { paths: [...filesChanged], changed: filesChanged.length > 0 };
       const earlier = await before;
       const after = await workspaceStamps(cwd, command, earlier);
       const paths = [...new Set([...filesChanged, ...changedSince(earlier, after)])];
-      return { paths, changed: paths.length > 0 || !after.git };
+      return { paths, changed: paths.length > 0 || (!after.git && writingCommands > 0) };
     },
   };
 }

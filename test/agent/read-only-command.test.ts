@@ -14,6 +14,7 @@ describe('onlyReads', () => {
       'wc -l src/*.ts | sort -n | tail -5',
       'sort words.txt | uniq -c',
       'echo done 2>&1 >/dev/null',
+      'rg -n "fn main" src',
     ])
       expect(onlyReads(command), command).toBe(true);
   });
