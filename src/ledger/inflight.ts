@@ -6,6 +6,7 @@
  * opens the ledger books it from there, marked estimated, and removes the file.
  */
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { CallRole, RouteDecision } from '../core/records.js';
 import type { TaskType } from '../core/task.js';
@@ -14,6 +15,8 @@ import type { Tier } from '../core/tier.js';
 /** What a call under way has sent and received so far. */
 export interface InflightCall {
   pid: number;
+  /** This process's random token: a marker with our pid but another token is a dead run's. */
+  run: string;
   session: string;
   task: string;
   turn: number;
@@ -42,9 +45,16 @@ const WRITE_EVERY_MS = 1_000;
 
 /**
  * A marker not updated for this long is a dead process's even if its pid runs again (reused
- * after a reboot): no call lasts an hour without a streamed character or a timeout.
+ * after a reboot). Long, so that a laptop asleep mid-call for a night is not booked twice (by the
+ * next kirikae, then by the woken call); a reused pid only delays the booking.
  */
-const STALE_MS = 60 * 60 * 1000;
+const STALE_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * Names this process's markers: a container's kirikae is pid 1 every time, so the pid alone
+ * would make a dead run's marker look like ours, and our first call would overwrite it.
+ */
+const RUN = randomBytes(6).toString('hex');
 
 /** `<ledgerDir>/inflight`. */
 export function inflightDir(ledgerDir: string): string {
@@ -55,14 +65,15 @@ let sequence = 0;
 
 export function startInflight(
   dir: string,
-  call: Omit<InflightCall, 'pid' | 'startedAt' | 'updatedAt' | 'outputChars'>,
+  call: Omit<InflightCall, 'pid' | 'run' | 'startedAt' | 'updatedAt' | 'outputChars'>,
   now: () => number = Date.now,
 ): InflightHandle {
-  const path = join(dir, `${process.pid}-${++sequence}.json`);
+  const path = join(dir, `${process.pid}-${RUN}-${++sequence}.json`);
   const startedAt = new Date(now()).toISOString();
   let state: InflightCall = {
     ...call,
     pid: process.pid,
+    run: RUN,
     startedAt,
     updatedAt: startedAt,
     outputChars: 0,
@@ -91,8 +102,12 @@ export function startInflight(
     },
     done() {
       closed = true;
-      rmSync(path, { force: true });
-      rmSync(`${path}.tmp`, { force: true });
+      try {
+        rmSync(path, { force: true });
+        rmSync(`${path}.tmp`, { force: true });
+      } catch {
+        // Left behind, the next run books it again: rare (the folder made unwritable meanwhile).
+      }
     },
   };
 }
@@ -103,6 +118,7 @@ function isInflightCall(value: unknown): value is InflightCall {
     typeof v === 'object' &&
     v !== null &&
     typeof v.pid === 'number' &&
+    typeof v.run === 'string' &&
     typeof v.session === 'string' &&
     typeof v.task === 'string' &&
     typeof v.turn === 'number' &&
@@ -114,6 +130,19 @@ function isInflightCall(value: unknown): value is InflightCall {
     typeof v.promptChars === 'number' &&
     typeof v.outputChars === 'number'
   );
+}
+
+/** A marker's writer still runs: this process (by its token), or another live process. */
+function runAlive(pid: number, run?: string): boolean {
+  return pid === process.pid ? run === RUN : processAlive(pid);
+}
+
+function renameQuietly(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch {
+    // Another kirikae got there first.
+  }
 }
 
 /** Whether a process still runs (signal 0 checks without sending anything). */
@@ -135,11 +164,25 @@ export function recoverInflight(
   dir: string,
   book: (call: InflightCall) => void,
   {
-    alive = processAlive,
+    alive = runAlive,
     now = Date.now,
-  }: { alive?: (pid: number) => boolean; now?: () => number } = {},
+  }: { alive?: (pid: number, run?: string) => boolean; now?: () => number } = {},
 ): number {
+  const gone = (pid: number, run?: string) => !alive(pid, run);
   let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  // What a kill between two renames leaves: a claim whose claimer died goes back to be booked,
+  // a half-written marker of a dead process goes.
+  for (const name of names) {
+    const claim = /^(.+\.json)\.(\d+)\.claimed$/.exec(name);
+    if (claim && gone(Number(claim[2]))) renameQuietly(join(dir, name), join(dir, claim[1]!));
+    const tmp = /^(\d+)-([0-9a-f]+)-\d+\.json\.tmp$/.exec(name);
+    if (tmp && gone(Number(tmp[1]), tmp[2])) rmSync(join(dir, name), { force: true });
+  }
   try {
     names = readdirSync(dir).filter((name) => name.endsWith('.json'));
   } catch {
@@ -159,7 +202,7 @@ export function recoverInflight(
       continue;
     }
     const stale = now() - Date.parse(call.updatedAt) > STALE_MS;
-    if (!stale && alive(call.pid)) continue;
+    if (!stale && !gone(call.pid, call.run)) continue;
     // Claimed by renaming first, so two kirikaes starting at once do not both book it.
     const claimed = `${path}.${process.pid}.claimed`;
     try {

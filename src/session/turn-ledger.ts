@@ -207,7 +207,7 @@ export class TurnLedger {
   markCalls(
     call: () => Omit<
       InflightCall,
-      'pid' | 'startedAt' | 'updatedAt' | 'outputChars' | 'session' | 'promptChars'
+      'pid' | 'run' | 'startedAt' | 'updatedAt' | 'outputChars' | 'session' | 'promptChars'
     >,
   ): (event: AgentEvent) => void {
     let marker: InflightHandle | undefined;
@@ -228,7 +228,7 @@ export class TurnLedger {
 
   /** Leaves a marker for a model call being sent; undefined when the ledger is not written. */
   callStarted(
-    call: Omit<InflightCall, 'pid' | 'startedAt' | 'updatedAt' | 'outputChars' | 'session'>,
+    call: Omit<InflightCall, 'pid' | 'run' | 'startedAt' | 'updatedAt' | 'outputChars' | 'session'>,
   ): InflightHandle | undefined {
     const dir = this.deps.inflightDir;
     return dir ? startInflight(dir, { ...call, session: this.deps.session }) : undefined;

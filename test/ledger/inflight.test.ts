@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -43,13 +43,38 @@ describe('in-flight call markers', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it("leave a running process's call alone unless it is an hour stale", () => {
+  it("leave a running process's call alone unless it is a week stale", () => {
     const started = Date.now();
     startInflight(dir, call, () => started);
-    expect(recover({ alive: () => true }).count).toBe(0);
+    // This process's own marker, as the default check sees it: alive.
+    expect(recover().count).toBe(0);
+    expect(recover({ alive: () => true, now: () => started + 12 * 3_600_000 }).count).toBe(0);
     expect(readdirSync(dir)).toHaveLength(1);
-    expect(recover({ alive: () => true, now: () => started + 61 * 60_000 }).count).toBe(1);
+    expect(recover({ alive: () => true, now: () => started + 8 * 86_400_000 }).count).toBe(1);
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("book a dead run's marker that has this process's pid (a container's pid 1)", () => {
+    mkdirSync(dir, { recursive: true });
+    const earlier = { ...call, pid: process.pid, run: 'deadbeef0000' };
+    const stamp = new Date().toISOString();
+    writeFileSync(
+      join(dir, `${process.pid}-deadbeef0000-1.json`),
+      JSON.stringify({ ...earlier, startedAt: stamp, updatedAt: stamp, outputChars: 0 }),
+    );
+    // Our own first call does not overwrite it either.
+    startInflight(dir, call).done();
+    expect(recover().booked).toMatchObject([{ run: 'deadbeef0000' }]);
+  });
+
+  it('put back a claim whose claimer died, and drop a dead half-written marker', () => {
+    const handle = startInflight(dir, call);
+    const [name] = readdirSync(dir);
+    renameSync(join(dir, name!), join(dir, `${name}.999999.claimed`));
+    writeFileSync(join(dir, '999999-abcdef123456-1.json.tmp'), '{"half');
+    expect(recover({ alive: (pid) => pid !== 999999 && pid !== process.pid }).count).toBe(1);
+    expect(readdirSync(dir)).toEqual([]);
+    handle.done();
   });
 
   it('keep a marker whose booking failed, and drop one that is not a call', () => {
