@@ -10,14 +10,18 @@ import {
   closeSync,
   mkdirSync,
   openSync,
+  readFileSync,
   readSync,
   realpathSync,
+  rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { dataDir as defaultDataDir } from '../config/paths.js';
 import { KirikaeError } from '../core/errors.js';
+import { processAlive } from '../core/process-alive.js';
 import { redact as redactSecrets } from '../core/secrets.js';
 import type { Message, ToolResultMessage } from '../core/message.js';
 
@@ -72,6 +76,41 @@ function sessionPath(dataDir: string, id: string): string {
     });
   }
   return join(sessionsDir(dataDir), `${id}.jsonl`);
+}
+
+/** A session held open by one kirikae, so two never write one transcript at once. */
+export type SessionLock = { release(): void } | { heldBy: number };
+
+/**
+ * Takes `<id>.lock` for this process: a screen holds its session while open, and `-p` while its
+ * turn runs. Two writers interleaved one transcript (user, user, answer, answer) and numbered
+ * two turns alike. A lock whose process died is taken over.
+ */
+export function lockSession(dataDir: string, id: string): SessionLock {
+  const path = sessionPath(dataDir, id).replace(/\.jsonl$/, '.lock');
+  mkdirSync(sessionsDir(dataDir), { recursive: true, mode: PRIVATE_DIR });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(path, String(process.pid), { flag: 'wx', mode: PRIVATE_FILE });
+      let held = true;
+      const release = (): void => {
+        if (!held) return;
+        held = false;
+        process.off('exit', release);
+        rmSync(path, { force: true });
+      };
+      process.once('exit', release);
+      return { release };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(readFileSync(path, 'utf8').trim());
+      if (Number.isInteger(holder) && holder !== process.pid && processAlive(holder))
+        return { heldBy: holder };
+      // Its process is gone (or it is ours from a run that died with our pid): take it over.
+      rmSync(path, { force: true });
+    }
+  }
+  throw new KirikaeError('config', `Could not lock session ${id}`);
 }
 
 export interface SessionWriter {

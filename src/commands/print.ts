@@ -59,6 +59,8 @@ export interface PrintConversation {
   writer: SessionWriter;
   /** The task type the conversation's last turn ran as: "ok do it" continues it. */
   previousTaskType?: TaskType;
+  /** The highest turn number the ledger has for it (a /clear leaves fewer prompts than turns). */
+  lastTurn?: number;
 }
 
 /** What `-p` runs on: the same routing and turn runner as the screen (built by the wiring). */
@@ -241,7 +243,8 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
   let decision: RouteDecision;
   const conversation = kit.conversation;
   const history = conversation?.messages ?? [];
-  const turn = history.filter((m) => m.role === 'user').length + 1;
+  const turn =
+    Math.max(history.filter((m) => m.role === 'user').length, conversation?.lastTurn ?? 0) + 1;
   const tasks: TaskTracker = createTaskTracker({
     session: conversation?.writer.id ?? 'print',
     retryCap: kit.config().verify.retryCap,

@@ -8,6 +8,7 @@
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { processAlive } from '../core/process-alive.js';
 import type { CallRole, RouteDecision } from '../core/records.js';
 import type { TaskType } from '../core/task.js';
 import type { Tier } from '../core/tier.js';
@@ -142,17 +143,6 @@ function renameQuietly(from: string, to: string): void {
     renameSync(from, to);
   } catch {
     // Another kirikae got there first.
-  }
-}
-
-/** Whether a process still runs (signal 0 checks without sending anything). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it runs, as another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

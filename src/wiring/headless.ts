@@ -11,7 +11,9 @@ import { classifierCallFacts } from '../session/classifier-call.js';
 import {
   lastSessionFor,
   loadSession,
+  lockSession,
   openSessionWriter,
+  type SessionLock,
   type SessionWriter,
 } from '../agent/index.js';
 import { dataDir } from '../config/paths.js';
@@ -67,67 +69,100 @@ export async function headlessCore(
 
 /**
  * The transcript `-p` writes to: a new session, or with --continue the last one of this folder
- * (the screen's or an earlier `-p`'s), read back as the screen's --continue reads it.
+ * (the screen's or an earlier `-p`'s), read back as the screen's --continue reads it, and held
+ * while the turn runs (a screen still open on it, or another `-p -c`, is refused).
  */
 async function printSession(
   resume: boolean,
   cwd: string,
   io: CommandIO,
-): Promise<{ writer: SessionWriter; messages: Message[] }> {
+): Promise<{ writer: SessionWriter; messages: Message[]; release: () => void }> {
   const dir = dataDir(io.env);
   // An unwritable data folder loses the transcript, not the answer.
   const onError = (message: string) => io.stderr.write(`kirikae: warning: ${message}\n`);
-  if (!resume)
-    return { writer: openSessionWriter({ dataDir: dir, folder: cwd, onError }), messages: [] };
+  const hold = (id: string): (() => void) => {
+    let lock: SessionLock;
+    try {
+      lock = lockSession(dir, id);
+    } catch {
+      return () => {}; // nothing can be written there either: the writer says so
+    }
+    if ('heldBy' in lock)
+      throw new KirikaeError(
+        'config',
+        `This folder's last session is open in another kirikae (pid ${lock.heldBy}): two writers would interleave its turns`,
+        { hint: 'wait for it to finish or quit it, or drop --continue to start a new session' },
+      );
+    return lock.release;
+  };
+  if (!resume) {
+    const writer = openSessionWriter({ dataDir: dir, folder: cwd, onError });
+    return { writer, messages: [], release: hold(writer.id) };
+  }
   const last = await lastSessionFor(cwd, dir);
   if (!last)
     throw new KirikaeError('config', 'No earlier session in this folder to continue', {
       hint: 'drop --continue to start one (kirikae sessions lists them)',
     });
-  const { messages } = await loadSession(last.id, dir);
-  return {
-    writer: openSessionWriter({ dataDir: dir, folder: cwd, id: last.id, onError }),
-    messages,
-  };
+  const release = hold(last.id);
+  try {
+    const { messages } = await loadSession(last.id, dir);
+    const writer = openSessionWriter({ dataDir: dir, folder: cwd, id: last.id, onError });
+    return { writer, messages, release };
+  } catch (error) {
+    release();
+    throw error;
+  }
 }
 
-/** The task type the session's last turn ran as, from its call records. */
-function lastTaskTypeOf(records: readonly LedgerRecord[], session: string): TaskType | undefined {
-  for (let i = records.length - 1; i >= 0; i--) {
-    const r = records[i]!;
-    if (r.type === 'call' && r.session === session && r.role !== 'classifier' && r.taskType)
-      return r.taskType;
+/** The task type the session's last turn ran as, and its highest turn number, from the ledger. */
+function lastTurnOf(
+  records: readonly LedgerRecord[],
+  session: string,
+): { taskType?: TaskType; turn: number } {
+  let taskType: TaskType | undefined;
+  let turn = 0;
+  for (const r of records) {
+    if (r.type !== 'call' || r.session !== session) continue;
+    turn = Math.max(turn, r.turn);
+    if (r.role !== 'classifier' && r.taskType) taskType = r.taskType;
   }
-  return undefined;
+  return { ...(taskType ? { taskType } : {}), turn };
 }
 
 export async function print(args: PrintArgs, io: CommandIO): Promise<number> {
   const session = await printSession(args.continue === true, process.cwd(), io);
-  const core = await headlessCore(io, 'print', session.writer.id);
-  const previousTaskType = session.messages.length
-    ? lastTaskTypeOf(core.history.records(), session.writer.id)
-    : undefined;
   try {
-    return await runPrint(
-      args,
-      {
-        config: () => core.config.get(),
-        cwd: core.cwd,
-        conversation: {
-          messages: session.messages,
-          writer: session.writer,
-          ...(previousTaskType ? { previousTaskType } : {}),
+    const core = await headlessCore(io, 'print', session.writer.id);
+    // Numbered after the ledger's last turn too: after a /clear the transcript holds fewer.
+    const last = session.messages.length
+      ? lastTurnOf(core.history.records(), session.writer.id)
+      : { turn: 0 };
+    try {
+      return await runPrint(
+        args,
+        {
+          config: () => core.config.get(),
+          cwd: core.cwd,
+          conversation: {
+            messages: session.messages,
+            writer: session.writer,
+            lastTurn: last.turn,
+            ...(last.taskType ? { previousTaskType: last.taskType } : {}),
+          },
+          routing: core.routing,
+          runner: core.runner,
+          turnLedger: core.turnLedger,
+          classify: classifierFor(core),
+          bookClassifier: (call, at) => core.turnLedger.recordCall(classifierCallFacts(call, at)),
         },
-        routing: core.routing,
-        runner: core.runner,
-        turnLedger: core.turnLedger,
-        classify: classifierFor(core),
-        bookClassifier: (call, at) => core.turnLedger.recordCall(classifierCallFacts(call, at)),
-      },
-      io,
-    );
+        io,
+      );
+    } finally {
+      core.close();
+    }
   } finally {
-    core.close();
+    session.release();
   }
 }
 

@@ -1,6 +1,6 @@
 // `kirikae -p` end to end: the built binary against the stub servers, one provider family per
 // test. Runs in order (the stubs' scripted steps are shared), each run in its own temp folders.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEED_TIERS } from '../fixtures/seed-config.js';
@@ -382,6 +382,28 @@ describe('-p --continue', () => {
     // And the screen's session list shows that session.
     const listed = await kirikae(['sessions'], env);
     expect(listed.stdout).toContain(session(first));
+  });
+
+  it('is refused while another kirikae holds the session, and takes over a dead one’s lock', async () => {
+    const env = { ...box.env, ...stubs.env };
+    const model = ['--model', 'anthropic/claude-sonnet-5-5', '--json'];
+    stubs.anthropic.steps.push({ text: ['first'] });
+    const first = await kirikae(['-p', 'start', ...model], env);
+    const id = (JSON.parse(first.stdout) as { session: string }).session;
+    const lock = join(box.dataDir, 'sessions', `${id}.lock`);
+    // A live holder (this test process, standing in for an open screen).
+    writeFileSync(lock, String(process.pid));
+    const sent = stubs.anthropic.requests.length;
+    const held = await kirikae(['-p', '-c', 'and then?', ...model], env);
+    expect(held.exitCode).toBe(2);
+    expect(held.stderr).toContain(`open in another kirikae (pid ${process.pid})`);
+    expect(stubs.anthropic.requests.length).toBe(sent);
+    // A holder that died: its lock is taken over, and released after the turn.
+    writeFileSync(lock, '999999');
+    stubs.anthropic.steps.push({ text: ['second'] });
+    const next = await kirikae(['-p', '-c', 'and then?', ...model], env);
+    expect(next.exitCode, next.stderr).toBe(0);
+    expect(existsSync(lock)).toBe(false);
   });
 
   it('an unwritable data folder loses the transcript and the ledger line, not the answer', async () => {

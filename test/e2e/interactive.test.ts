@@ -139,8 +139,11 @@ describe.skipIf(!hasTmux())('kirikae in a terminal (tmux)', () => {
     await tmux.waitFor('Type a prompt');
   });
 
-  it('saves the session transcript', () => {
-    const sessions = readdirSync(join(dataDir, 'sessions'));
-    expect(sessions.length).toBe(1);
+  it('saves the session transcript, held by this screen while it is open', () => {
+    const files = readdirSync(join(dataDir, 'sessions'));
+    const transcripts = files.filter((f) => f.endsWith('.jsonl'));
+    expect(transcripts).toHaveLength(1);
+    // The lock beside it keeps a `-p -c` from writing into it meanwhile.
+    expect(files).toContain(transcripts[0]!.replace(/\.jsonl$/, '.lock'));
   });
 });
