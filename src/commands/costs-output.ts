@@ -80,6 +80,14 @@ function roundUsd<T>(value: T): T {
   ) as T;
 }
 
+/**
+ * A CSV cell's dollars: plain decimals, since some spreadsheets do not read 3.2e-7; empty, not
+ * 0, when every call of the row is unpriced.
+ */
+function csvUsd(value: number | null): string {
+  return value === null ? '' : value.toFixed(12).replace(/\.?0+$/, '');
+}
+
 /** Known USD, or null when there were calls and none was priced. */
 function knownUsd(value: number, calls: number, unknownCalls: number): number | null {
   return calls > 0 && unknownCalls >= calls ? null : value;
@@ -167,8 +175,7 @@ export function toCsv(report: MonthReport, by: CostsGrouping): string[] {
     csvLine([
       row.key,
       row.calls,
-      // Empty, not 0, when every call of the row is unpriced.
-      knownUsd(usdJson(row.usd), row.calls, row.unknown.calls) ?? '',
+      csvUsd(knownUsd(usdJson(row.usd), row.calls, row.unknown.calls)),
       row.unknown.calls,
       row.unknown.tokens,
       row.usage.input,

@@ -51,6 +51,9 @@ describe('kirikae costs --json: dollars', () => {
     const json = JSON.parse((await run({ json: true })).out) as CostsJson;
     expect(json.totalUsd).toBe(3.2e-7);
     expect(json.byModel[0]?.usd).toBe(3.2e-7);
+    // In CSV as a plain decimal: some spreadsheets do not read 3.2e-7.
+    const csv = (await run({ csv: true, by: 'model' })).out;
+    expect(csv).toContain('openrouter/qwen/qwen3-8b,1,0.00000032,');
   });
 });
 
