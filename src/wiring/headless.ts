@@ -91,7 +91,7 @@ async function printSession(
       throw new KirikaeError(
         'config',
         `This folder's last session is open in another kirikae (pid ${lock.heldBy}): two writers would interleave its turns`,
-        { hint: 'wait for it to finish or quit it, or drop --continue to start a new session' },
+        { hint: 'Wait for it to finish or quit it, or drop --continue to start a new session' },
       );
     return lock.release;
   };
@@ -102,7 +102,7 @@ async function printSession(
   const last = await lastSessionFor(cwd, dir);
   if (!last)
     throw new KirikaeError('config', 'No earlier session in this folder to continue', {
-      hint: 'drop --continue to start one (kirikae sessions lists them)',
+      hint: 'Drop --continue to start one (kirikae sessions lists them)',
     });
   const release = hold(last.id);
   try {
