@@ -8,6 +8,7 @@ import { ledgerDir, monthFile } from '../ledger/store.js';
 import { projectionHistory, readMonthFigures, type MonthFigures } from '../ledger/month.js';
 import { isMonth, monthOfDate } from '../ledger/time.js';
 import { whatIfModelOf } from '../ledger/whatif.js';
+import { bookInterruptedCalls, interruptedNotice } from '../session/turn-ledger.js';
 import { toCheck, toCsv, toJson, toText } from './costs-output.js';
 import { rolesCsv, rolesJson, rolesText } from './costs-roles.js';
 
@@ -100,6 +101,10 @@ export async function runCosts(args: CostsArgs, io: CostsIo): Promise<number> {
   }
   const config = loaded.config;
   const dir = ledgerDir(io.env);
+  // A call an earlier run died during is booked before the month is read: this is where a
+  // user looks for it.
+  const recovered = bookInterruptedCalls(dir, config);
+  if (recovered) write(io.stderr, [`kirikae: ${interruptedNotice(recovered)}`]);
   const whatIfModel = model ?? whatIfModelOf(config.tiers);
 
   // Streamed: each record is folded into the report, the what-if and the delegation books as

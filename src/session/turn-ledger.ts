@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { CallRecord, CallRole, LedgerRecord, RouteDecision } from '../core/records.js';
 import { parseModelRef, type ModelRef } from '../core/model-ref.js';
 import type { ErrorKind, KirikaeError } from '../core/errors.js';
@@ -5,7 +6,9 @@ import type { StreamMetrics } from '../core/stream.js';
 import type { TaskType } from '../core/task.js';
 import type { Tier } from '../core/tier.js';
 import { ZERO_USAGE, type Usage } from '../core/usage.js';
+import { openLedger, type Ledger } from '../ledger/store.js';
 import {
+  inflightDir,
   recoverInflight,
   startInflight,
   type InflightCall,
@@ -114,6 +117,38 @@ export interface TurnLedgerDeps {
 
 /** The warning on a call booked from its marker after kirikae died during it. */
 export const INTERRUPTED_WARNING = 'interrupted';
+
+/** What kirikae says after booking calls an earlier run died during. */
+export function interruptedNotice(count: number): string {
+  return `${count} model call${count === 1 ? '' : 's'} cut short when kirikae last ended ${count === 1 ? 'is' : 'are'} now in the ledger, usage estimated`;
+}
+
+/**
+ * Books a dead run's in-flight markers into the ledger at `dir` for a command that does not
+ * otherwise write it (`kirikae costs`), so what it reports includes them. Returns how many; 0
+ * when there are none or the ledger cannot be opened (the report says the latter anyway).
+ */
+export function bookInterruptedCalls(dir: string, config: Config): number {
+  const markers = inflightDir(dir);
+  if (!existsSync(markers)) return 0;
+  let ledger: Ledger;
+  try {
+    ledger = openLedger(dir);
+  } catch {
+    return 0;
+  }
+  try {
+    return new TurnLedger({
+      config: () => config,
+      // Each recovered call keeps the session its marker names.
+      session: 'recovered',
+      append: (record) => ledger.append(record),
+      inflightDir: markers,
+    }).recoverInterrupted();
+  } finally {
+    ledger.close();
+  }
+}
 
 /** One model call as the turn runner saw it. */
 export interface ModelCallFacts {

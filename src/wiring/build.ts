@@ -24,7 +24,7 @@ import { createRouting, type Routing } from '../router/context.js';
 import type { CooldownState } from '../router/cooldown.js';
 import { RouterSession, type HistoryStats } from '../router/session.js';
 import { Session, type SessionDeps } from '../session/session.js';
-import { TurnLedger } from '../session/turn-ledger.js';
+import { TurnLedger, interruptedNotice } from '../session/turn-ledger.js';
 import { hostStatusViews } from '../session/status.js';
 import { buildCacheFlow, classifierFor, pastOverrides, routerLabels } from './session-aids.js';
 import type { TurnRunnerDeps } from '../session/turn-runner.js';
@@ -176,11 +176,7 @@ export function buildCore(options: CoreOptions): Core {
   if (ledger) {
     try {
       const recovered = turnLedger.recoverInterrupted();
-      if (recovered)
-        options.notice(
-          'warn',
-          `${recovered} model call${recovered === 1 ? '' : 's'} cut short when kirikae last ended ${recovered === 1 ? 'is' : 'are'} now in the ledger, usage estimated`,
-        );
+      if (recovered) options.notice('warn', interruptedNotice(recovered));
     } catch (error) {
       options.notice('warn', `Calls cut short last time could not be booked: ${describe(error)}`);
     }

@@ -24,41 +24,47 @@ function ledgerCalls(dataDir: string): CallRecord[] {
     .filter((r): r is CallRecord => r.type === 'call');
 }
 
+/** `kirikae -p` killed with SIGKILL after its first streamed words: one marker, no ledger line. */
+async function killMidAnswer() {
+  const box = sandbox();
+  mkdirSync(box.configDir, { recursive: true });
+  writeFileSync(join(box.configDir, 'config.json'), '{}');
+  const env = { ...box.env, ...stubs.env };
+  // message_start, ping, content_block_start and the first text delta, then silence.
+  stubs.anthropic.steps.push({
+    text: ['The cause is the unclosed handle in ', 'open_db.'],
+    stallAfterEvents: 4,
+  });
+  const child = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'bin', 'kirikae.js'),
+      '-p',
+      'why does the db stay locked?',
+      '--model',
+      'anthropic/claude-sonnet-5-5',
+    ],
+    { env, cwd: box.home, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('unclosed handle')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`kirikae exited (${code}) before streaming`)));
+  });
+  const markers = join(box.dataDir, 'ledger', 'inflight');
+  expect(readdirSync(markers)).toHaveLength(1);
+  child.kill('SIGKILL');
+  await new Promise((resolve) => child.once('exit', resolve));
+  expect(ledgerCalls(box.dataDir)).toHaveLength(0);
+  return { box, env, markers };
+}
+
 describe('a call kirikae dies during', () => {
   it('is booked by the next run, usage estimated and marked interrupted', async () => {
-    const box = sandbox();
-    mkdirSync(box.configDir, { recursive: true });
-    writeFileSync(join(box.configDir, 'config.json'), '{}');
-    const env = { ...box.env, ...stubs.env };
-    // message_start, ping, content_block_start and the first text delta, then silence.
-    stubs.anthropic.steps.push({
-      text: ['The cause is the unclosed handle in ', 'open_db.'],
-      stallAfterEvents: 4,
-    });
-    const child = spawn(
-      process.execPath,
-      [
-        join(ROOT, 'bin', 'kirikae.js'),
-        '-p',
-        'why does the db stay locked?',
-        '--model',
-        'anthropic/claude-sonnet-5-5',
-      ],
-      { env, cwd: box.home, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    await new Promise<void>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        if (out.includes('unclosed handle')) resolve();
-      });
-      child.once('exit', (code) => reject(new Error(`kirikae exited (${code}) before streaming`)));
-    });
-    const markers = join(box.dataDir, 'ledger', 'inflight');
-    expect(readdirSync(markers)).toHaveLength(1);
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
-    expect(ledgerCalls(box.dataDir)).toHaveLength(0);
+    const { box, env, markers } = await killMidAnswer();
 
     // The next run books it before its own call.
     stubs.anthropic.steps.push({ text: ['ok'] });
@@ -80,6 +86,17 @@ describe('a call kirikae dies during', () => {
     expect(killed!.costUsd).toBeGreaterThan(0);
     expect(after).toMatchObject({ outcome: 'ok' });
     expect(existsSync(markers) ? readdirSync(markers) : []).toEqual([]);
+    box.remove();
+  }, 60_000);
+
+  it('is booked by kirikae costs, where a user looks for it', async () => {
+    const { box, env } = await killMidAnswer();
+    const costs = await kirikae(['costs', '--json'], env);
+    expect(costs.exitCode, costs.stderr).toBe(0);
+    expect(costs.stderr).toContain('1 model call cut short when kirikae last ended');
+    const json = JSON.parse(costs.stdout) as { totalUsd: number; estimatedCalls: number };
+    expect(json.totalUsd).toBeGreaterThan(0);
+    expect(json.estimatedCalls).toBe(1);
     box.remove();
   }, 60_000);
 
