@@ -32,6 +32,11 @@ export interface InflightCall {
   /** ISO time of the last update: the call lasted at least until then. */
   updatedAt: string;
   promptChars: number;
+  /**
+   * Tokens of the prompt the provider likely holds in its cache: the previous call of this
+   * conversation on this model (what it read and wrote to the cache, and its fresh input).
+   */
+  cachedTokens?: number;
   outputChars: number;
 }
 

@@ -178,6 +178,9 @@ export interface ModelCallFacts {
  * month report see the same thing whoever ran the turn.
  */
 export class TurnLedger {
+  /** Per model, the prompt tokens its last call left in the provider's cache (markers' guess). */
+  private readonly cachedPrompt = new Map<string, number>();
+
   constructor(private readonly deps: TurnLedgerDeps) {}
 
   /** Records any ledger line (task and verify records too); a write failure is reported, not thrown. */
@@ -250,13 +253,23 @@ export class TurnLedger {
     return (event) => {
       if (event.type === 'step') {
         streamed = 0;
-        marker = this.callStarted({ ...call(), promptChars: event.promptChars });
+        const facts = call();
+        const cachedTokens = this.cachedPrompt.get(facts.model);
+        marker = this.callStarted({
+          ...facts,
+          promptChars: event.promptChars,
+          ...(cachedTokens ? { cachedTokens } : {}),
+        });
       } else if (event.type === 'text' || event.type === 'reasoning') {
         streamed += event.text.length;
         marker?.progress(streamed);
       } else if (event.type === 'model_call') {
         marker?.done();
         marker = undefined;
+        // The whole of this request is in the provider's cache for the next one, when it caches.
+        const u = event.usage;
+        if (u.cacheRead + u.cacheWrite > 0)
+          this.cachedPrompt.set(call().model, u.input + u.cacheRead + u.cacheWrite);
       }
     };
   }
@@ -271,8 +284,9 @@ export class TurnLedger {
 
   /**
    * Books the calls an earlier kirikae died during, from their markers: usage estimated from
-   * the characters sent and streamed (about four to a token), priced as any call, marked
-   * estimated and interrupted. Returns how many.
+   * the characters sent and streamed (about four to a token; the part the conversation's last
+   * call left in the provider's cache as a cache read), priced as any call, marked estimated and
+   * interrupted. Returns how many.
    */
   recoverInterrupted(options?: Parameters<typeof recoverInflight>[2]): number {
     const dir = this.deps.inflightDir;
@@ -280,9 +294,13 @@ export class TurnLedger {
     return recoverInflight(
       dir,
       (call) => {
+        // The part of the prompt the last call left cached is priced as a cache read.
+        const prompt = estimateTokensFromChars(call.promptChars);
+        const cached = Math.min(call.cachedTokens ?? 0, prompt);
         const usage: Usage = {
           ...ZERO_USAGE,
-          input: estimateTokensFromChars(call.promptChars),
+          input: prompt - cached,
+          cacheRead: cached,
           output: estimateTokensFromChars(call.outputChars),
           estimated: true,
         };

@@ -103,4 +103,38 @@ describe('TurnLedger.markCalls and recoverInterrupted', () => {
     expect(readdirSync(inflight)).toEqual([]);
     rmSync(root, { recursive: true, force: true });
   });
+
+  it('prices the part of a killed call’s prompt the last call left cached as a cache read', () => {
+    const root = mkdtempSync(join(tmpdir(), 'kirikae-marks-'));
+    const appended: LedgerRecord[] = [];
+    const ledger = new TurnLedger({
+      config: () => configSchema.parse({}),
+      session: 's1',
+      append: (record) => appended.push(record),
+      inflightDir: join(root, 'inflight'),
+    });
+    const mark = ledger.markCalls(() => ({
+      task: 't1',
+      turn: 1,
+      model: 'anthropic/claude-sonnet-4-6',
+      tier: 1,
+      decision: 'accepted',
+      fallbackHops: [],
+    }));
+    mark({ type: 'step', step: 1, maxSteps: 8, promptChars: 40_000 });
+    mark({
+      type: 'model_call',
+      step: 1,
+      usage: { input: 200, output: 50, cacheRead: 9_000, cacheWrite: 800, reasoning: 0 },
+      metrics: { durationMs: 10 },
+    } as Parameters<typeof mark>[0]);
+    // The next request carries those 10,000 tokens and 2,000 more; then kirikae dies.
+    mark({ type: 'step', step: 2, maxSteps: 8, promptChars: 48_000 });
+    expect(ledger.recoverInterrupted({ alive: () => false })).toBe(1);
+    const [call] = appended as CallRecord[];
+    expect(call!.usage).toMatchObject({ input: 2_000, cacheRead: 10_000, output: 0 });
+    // At Sonnet 4.6's $3/M input and $0.30/M cache read: well below all of it as fresh input.
+    expect(call!.costUsd).toBeCloseTo(2_000 * 3e-6 + 10_000 * 0.3e-6, 9);
+    rmSync(root, { recursive: true, force: true });
+  });
 });
