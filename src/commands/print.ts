@@ -230,6 +230,14 @@ function reportEvent(event: TurnEvent, io: CommandIO, echo: boolean): void {
     );
 }
 
+/** --json promises one JSON object on stdout, whatever happened: a refusal before the turn too. */
+export function writeErrorJson(args: PrintArgs, error: unknown, io: CommandIO): void {
+  if (args.json && error instanceof KirikaeError)
+    io.stdout.write(
+      `${JSON.stringify({ model: args.model ?? null, text: '', error: { kind: error.kind, message: error.describe() } })}\n`,
+    );
+}
+
 /**
  * `kirikae -p`: one prompt through the one turn pipeline — routed, with fallback, every model
  * call in the ledger — streamed to stdout with a summary on stderr (or one JSON object with
@@ -262,11 +270,7 @@ export async function runPrint(args: PrintArgs, kit: PrintKit, io: CommandIO): P
     const line = routed.verdict ? verdictLine(routed.verdict, routed.booked) : undefined;
     if (line) io.stderr.write(`kirikae: classifier: ${line}\n`);
   } catch (error) {
-    // --json promises one JSON object on stdout, whatever happened.
-    if (args.json && error instanceof KirikaeError)
-      io.stdout.write(
-        `${JSON.stringify({ model: args.model ?? null, text: '', error: { kind: error.kind, message: error.describe() } })}\n`,
-      );
+    writeErrorJson(args, error, io);
     throw error;
   }
   const model = decision.chosen.model;

@@ -1,6 +1,6 @@
 // The composition root of the headless commands: each builds the same core as the screen, so
 // `-p` runs the screen's turn pipeline and `kirikae route` shows the card's decision.
-import { runPrint, type PrintArgs } from '../commands/print.js';
+import { runPrint, writeErrorJson, type PrintArgs } from '../commands/print.js';
 import { runRoute, type RouteArgs } from '../commands/route.js';
 import type { CommandIO } from '../commands/io.js';
 import { keepEncoderOff, loadTokenizer } from '../router/tokenizer.js';
@@ -131,7 +131,13 @@ function lastTurnOf(
 }
 
 export async function print(args: PrintArgs, io: CommandIO): Promise<number> {
-  const session = await printSession(args.continue === true, process.cwd(), io);
+  let session: Awaited<ReturnType<typeof printSession>>;
+  try {
+    session = await printSession(args.continue === true, process.cwd(), io);
+  } catch (error) {
+    writeErrorJson(args, error, io);
+    throw error;
+  }
   try {
     const core = await headlessCore(io, 'print', session.writer.id);
     // Numbered after the ledger's last turn too: after a /clear the transcript holds fewer.

@@ -397,6 +397,8 @@ describe('-p --continue', () => {
     const held = await kirikae(['-p', '-c', 'and then?', ...model], env);
     expect(held.exitCode).toBe(2);
     expect(held.stderr).toContain(`open in another kirikae (pid ${process.pid})`);
+    // --json still prints its one object.
+    expect(JSON.parse(held.stdout)).toMatchObject({ text: '', error: { kind: 'config' } });
     expect(stubs.anthropic.requests.length).toBe(sent);
     // A holder that died: its lock is taken over, and released after the turn.
     writeFileSync(lock, '999999');
