@@ -99,7 +99,7 @@ describe('route card', () => {
 
   it('lists alternatives with their cost, and unavailable ones with the reason', async () => {
     const { frame } = await draw({ proposal: proposal() });
-    expect(frame).toContain('3 ollama/qwen3-coder:30b $0.00 (exp $0.065)');
+    expect(frame).toContain('3 ollama/qwen3-coder:30b $0.00 · $0.065/task expected');
     expect(frame).toContain('0 anthropic/claude-opus-4-6 — over the monthly budget');
     expect(frame).toContain('3 ollama/glm-4.7 — does not fit in memory (needs 41 GB)');
   });
@@ -153,7 +153,7 @@ describe('route card', () => {
     app.update({ proposal: proposal({ selected: 1 }) });
     const frame = await ui.waitFor((f) => f.includes('▶ 3 local ollama/qwen3-coder:30b'));
     expect(frame).toContain('$0.00 p50–p90 · $0.065/task expected');
-    expect(frame).toContain('1 anthropic/claude-sonnet-4-6 $0.031–$0.087 (exp $0.124)');
+    expect(frame).toContain('1 anthropic/claude-sonnet-4-6 $0.031–$0.087 · $0.124/task expected');
   });
 });
 

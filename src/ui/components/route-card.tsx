@@ -188,7 +188,7 @@ export function RouteCard({ proposal, width }: { proposal: RouteProposal; width:
           <Text color={tierColor(theme, option.tier)}>{option.tier ?? '·'}</Text> {option.model}{' '}
           {option.available ? (
             <Text color={theme.colors.cost}>
-              {usdRange(option)} (exp {usd(option.estimate.expectedUsdPerTask)})
+              {usdRange(option)} · {usd(option.estimate.expectedUsdPerTask)}/task expected
             </Text>
           ) : (
             <Text color={theme.colors.muted}>— {option.unavailableReason}</Text>
