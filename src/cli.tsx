@@ -379,7 +379,13 @@ Environment:
 
 // A closed terminal or a kill must not leave bash children running: end their process groups,
 // then exit with the signal's code. The agent is loaded only if a command ever started one.
-exitOnTermination(() => import('./agent/process.js').then((m) => m.killAllProcessGroups()));
+// Calls under way are written as they stand, for the next kirikae to book (ledger/inflight).
+exitOnTermination(() =>
+  Promise.all([
+    import('./ledger/inflight.js').then((m) => m.flushLiveMarkers()),
+    import('./agent/process.js').then((m) => m.killAllProcessGroups()),
+  ]),
+);
 
 /**
  * `-p "-x is broken"`: an optional value that starts with a dash is read as an option by

@@ -69,6 +69,18 @@ export function inflightDir(ledgerDir: string): string {
 
 let sequence = 0;
 
+/** This process's calls under way: a SIGTERM writes their latest state before the exit. */
+const live = new Set<() => void>();
+
+/**
+ * Writes every call under way as it stands now (the streamed count is otherwise up to a second
+ * old), for a closed terminal or a `kill`: the process exits next, and the next kirikae books
+ * them. Synchronous, so it finishes before the exit.
+ */
+export function flushLiveMarkers(): void {
+  for (const flush of live) flush();
+}
+
 export function startInflight(
   dir: string,
   call: Omit<InflightCall, 'pid' | 'run' | 'startedAt' | 'updatedAt' | 'outputChars'>,
@@ -98,6 +110,7 @@ export function startInflight(
     }
   };
   write();
+  live.add(write);
   return {
     progress(outputChars) {
       if (closed) return;
@@ -108,6 +121,7 @@ export function startInflight(
     },
     done() {
       closed = true;
+      live.delete(write);
       try {
         rmSync(path, { force: true });
         rmSync(`${path}.tmp`, { force: true });
