@@ -57,9 +57,9 @@ async function killMidAnswer(signal: NodeJS.Signals = 'SIGKILL') {
   const markers = join(box.dataDir, 'ledger', 'inflight');
   expect(readdirSync(markers)).toHaveLength(1);
   child.kill(signal);
-  const [code] = (await new Promise((resolve) =>
-    child.once('exit', (...args) => resolve(args)),
-  )) as [number | null];
+  const code = await new Promise<number | null>((resolve) =>
+    child.once('exit', (exitCode) => resolve(exitCode)),
+  );
   expect(ledgerCalls(box.dataDir)).toHaveLength(0);
   return { box, env, markers, code };
 }
