@@ -307,7 +307,7 @@ export function toText(
   if (totals.estimated > 0) {
     const n = totals.estimated;
     lines.push(
-      `Estimated   ${n} record${n === 1 ? '' : 's'} estimated (interrupted streams): amounts marked ~`,
+      `Estimated   ${n} call${n === 1 ? '' : 's'} with estimated usage (cut short): amounts marked ~`,
     );
   }
   if (totals.energyUsd > 0) lines.push(`Energy      ${usd(totals.energyUsd)} (local calls)`);

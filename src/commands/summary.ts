@@ -16,7 +16,8 @@ export function summaryLine(args: {
     args.model,
     `tokens in ${u.input} / cache read ${u.cacheRead} / cache write ${u.cacheWrite} / out ${u.output}`,
     args.cost.unknown && !args.cost.usd ? `${cost} (no price known)` : cost,
-    tokPerSec(args.tokPerSec),
+    // A short answer gives no rate worth quoting: said by leaving it out, not by "? tok/s".
+    ...(args.tokPerSec !== undefined ? [tokPerSec(args.tokPerSec)] : []),
     seconds(args.durationMs / 1000),
   ];
   if (args.stopReason && args.stopReason !== 'end_turn') parts.push(`stop: ${args.stopReason}`);

@@ -99,7 +99,7 @@ describe('kirikae costs: estimated and disagreeing records (golden)', () => {
 
   it('text by tier marks estimated amounts with ~ and counts them', async () => {
     const out = await output({ by: 'tier' });
-    expect(out).toContain('Estimated   1 record estimated (interrupted streams): amounts marked ~');
+    expect(out).toContain('Estimated   1 call with estimated usage (cut short): amounts marked ~');
     await expect(out).toMatchFileSnapshot('golden/costs-estimated.txt');
   });
 

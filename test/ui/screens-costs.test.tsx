@@ -150,7 +150,7 @@ describe('costs screen', () => {
     const frame = await screen.waitFor((f) => f.includes('BY TIER'));
     // 0.537 + 0.08778 = 0.62478 known, one call unpriced, one estimated.
     expect(frame).toContain('spent ~$0.625 + ? of $1.00 (62%)');
-    expect(frame).toContain('1 record estimated (interrupted streams), marked ~');
+    expect(frame).toContain('1 call with estimated usage (cut short), marked ~');
     expect(frame).toMatch(/0 frontier\s+2\s+\d+%\s+~\$0\.538/);
     expect(frame).toMatch(/~\$0\.088 T4 · implement · T0 · open/);
   });

@@ -100,7 +100,7 @@ export function RouteCard({ proposal, width }: { proposal: RouteProposal; width:
       {proposal.escalation ? (
         <Text color={theme.colors.warn} wrap="wrap">
           Tests failed (attempt {proposal.escalation.attempt - 1}). Retry one tier up?{' '}
-          {proposal.escalation.retriesLeft} retries left after this.
+          {`${proposal.escalation.retriesLeft} ${proposal.escalation.retriesLeft === 1 ? 'retry' : 'retries'} left after this.`}
         </Text>
       ) : null}
       {proposal.escalation ? (

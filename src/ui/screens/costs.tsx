@@ -132,7 +132,7 @@ function BudgetLines({ data, width }: { data: CostsView; width: number }) {
   const unknown = n ? `${n} unpriced call${n === 1 ? '' : 's'} (?) not in the total` : '';
   const e = data.estimated;
   const estimated = e
-    ? `${e} record${e === 1 ? '' : 's'} estimated (interrupted streams), marked ~`
+    ? `${e} call${e === 1 ? '' : 's'} with estimated usage (cut short), marked ~`
     : '';
   const p = data.projection;
   return (
