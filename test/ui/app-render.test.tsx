@@ -143,7 +143,7 @@ describe('route card', () => {
         },
       }),
     });
-    expect(frame).toContain('Tests failed (attempt 1). Retry one tier up? 1 retries left');
+    expect(frame).toContain('Tests failed (attempt 1). Retry one tier up? 1 retry left');
     expect(frame).toContain('FAIL test/date.test.ts > parses offsets');
     expect(frame).toContain('Expected 9, received 0');
   });
