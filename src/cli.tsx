@@ -88,6 +88,15 @@ Environment:
     )
     .action(async (words: string[], options: RootOptions) => {
       const io = processIO();
+      if (options.print === undefined && words[0] === 'help' && words.length <= 2) {
+        // `kirikae help [command]`: commander adds that command only to a program without an
+        // action of its own, and one here would also take `-p explain help` from the prompt.
+        const command = program.commands.find((c) => c.name() === words[1]);
+        if (words[1] === undefined || command) {
+          (command ?? program).outputHelp();
+          return;
+        }
+      }
       if (options.print === undefined && words.length) {
         // Without -p the words are a mistyped command, not a prompt to pay for.
         program.error(

@@ -62,6 +62,16 @@ describe.concurrent('kirikae', { timeout: 60_000 }, () => {
     }
   });
 
+  it('help and help <command> print the help, as --help does', async () => {
+    const env = newBox().env;
+    const help = await kirikae(['help'], env);
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout).toBe((await kirikae(['--help'], env)).stdout);
+    const costs = await kirikae(['help', 'costs'], env);
+    expect(costs.exitCode).toBe(0);
+    expect(costs.stdout).toMatch(/^Usage: kirikae costs/);
+  });
+
   it('doctor --json with every stub up: exit 0, keys set, Ollama reachable, no key printed', async () => {
     const result = await kirikae(['doctor', '--json'], { ...newBox().env, ...stubs.env });
     expect(result.exitCode, result.stderr).toBe(0);
