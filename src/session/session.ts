@@ -281,8 +281,9 @@ export class Session implements AppController {
     const { pending, proposal, auto } = routed;
     if (auto) {
       this.store.set({ proposal: undefined });
-      this.notify('info', autoAcceptedLine(pending.decision));
+      // After the launch, which shows the prompt at once: the line is about the prompt above it.
       this.launch(pending, pending.decision.chosen.model, 'auto');
+      this.notify('info', autoAcceptedLine(pending.decision));
       return;
     }
     this.offer(pending, proposal);

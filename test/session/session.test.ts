@@ -242,6 +242,22 @@ describe('Session', () => {
     });
   });
 
+  it('an auto-accepted route says so below the prompt it routed', async () => {
+    const { cwd, dataDir } = tempDirs();
+    const { session: controller } = await makeSession(
+      { confirm: { autoAcceptBelowUsd: 1 } },
+      cwd,
+      dataDir,
+    );
+    controller.submit('explain what a closure is');
+    const state = await until(controller, (s) => s.transcript.some((i) => i.kind === 'turn'));
+    const kinds = state.transcript.map((i) =>
+      i.kind === 'notice' && i.text.includes('auto-accepted') ? 'auto' : i.kind,
+    );
+    expect(kinds.indexOf('user')).toBeGreaterThanOrEqual(0);
+    expect(kinds.indexOf('auto')).toBeGreaterThan(kinds.indexOf('user'));
+  });
+
   it('never retries the same provider after an auth error', async () => {
     const { cwd, dataDir } = tempDirs();
     const { session: controller } = await makeSession(
