@@ -18,6 +18,7 @@ export class ApprovalBridge {
         approval: {
           tool: request.tool,
           summary: `${request.summary}${request.reason ? ` — ${request.reason}` : ''}`,
+          ...(request.reason ? { reason: request.reason } : {}),
           ...(request.diff ? { diff: request.diff } : {}),
           ...(request.detail ? { detail: request.detail } : {}),
         },

@@ -116,7 +116,10 @@ export interface LiveTurn {
 
 export interface ApprovalView {
   tool: string;
+  /** The call in one line and why it asks ("$ npm test — running commands needs approval"). */
   summary: string;
+  /** Why it asks, alone: beside the whole command the one-line summary would repeat it. */
+  reason?: string;
   diff?: string;
   /** The whole command (or other detail), shown as it is, control characters made visible. */
   detail?: string;

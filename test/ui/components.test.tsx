@@ -64,6 +64,22 @@ describe('folding', () => {
     expect(frame).toContain('+added 40');
   });
 
+  it('an approval shows a command once: why it asks, then the whole command', () => {
+    const frame = draw(
+      <ApprovalDialog
+        approval={{
+          tool: 'bash',
+          summary: '$ sed -i s/a/b/ sum.js — running commands needs approval',
+          reason: 'running commands needs approval',
+          detail: 'sed -i s/a/b/ sum.js',
+        }}
+        width={70}
+      />,
+    );
+    expect(frame).toContain('running commands needs approval');
+    expect(frame.match(/sed -i s\/a\/b\/ sum\.js/g)).toHaveLength(1);
+  });
+
   it('a prompt of many lines shows its last 12 and how many are above', () => {
     const frame = draw(
       <InputBox input={fromText(numbered(20))} width={60} placeholder="" active />,

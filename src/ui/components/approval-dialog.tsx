@@ -34,9 +34,12 @@ export function ApprovalDialog({
       <Text color={theme.colors.warn} bold>
         Allow {sanitize(approval.tool)}?
       </Text>
-      <Text color={theme.colors.text} wrap="wrap">
-        {sanitize(approval.summary)}
-      </Text>
+      {/* With the whole command below, its one-line summary would show it twice. */}
+      {command === undefined || approval.reason ? (
+        <Text color={theme.colors.text} wrap="wrap">
+          {sanitize(command === undefined ? approval.summary : approval.reason!)}
+        </Text>
+      ) : null}
       {command ? (
         <Box flexDirection="column" marginY={command.length > 1 ? 1 : 0}>
           {command.length > 1 ? (
