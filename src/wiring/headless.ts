@@ -1,5 +1,6 @@
 // The composition root of the headless commands: each builds the same core as the screen, so
 // `-p` runs the screen's turn pipeline and `kirikae route` shows the card's decision.
+import { resolve, sep } from 'node:path';
 import { runPrint, writeErrorJson, type PrintArgs } from '../commands/print.js';
 import { runRoute, type RouteArgs } from '../commands/route.js';
 import type { CommandIO } from '../commands/io.js';
@@ -10,6 +11,7 @@ import { classifierFor } from './session-aids.js';
 import { classifierCallFacts } from '../session/classifier-call.js';
 import {
   lastSessionFor,
+  listSessions,
   loadSession,
   lockSession,
   openSessionWriter,
@@ -100,10 +102,18 @@ async function printSession(
     return { writer, messages: [], release: hold(writer.id) };
   }
   const last = await lastSessionFor(cwd, dir);
-  if (!last)
+  if (!last) {
+    // Sessions belong to the folder they started in: one begun at the repository's root is not
+    // this subfolder's. Say where it is rather than only that there is none here.
+    const above = (await listSessions(dir)).find((info) =>
+      resolve(cwd).startsWith(`${resolve(info.folder)}${sep}`),
+    );
     throw new KirikaeError('config', 'No earlier session in this folder to continue', {
-      hint: 'Drop --continue to start one (kirikae sessions lists them)',
+      hint: above
+        ? `The last one above it is in ${above.folder}: run kirikae -p -c there, or drop --continue to start one here`
+        : 'Drop --continue to start one (kirikae sessions lists them)',
     });
+  }
   const release = hold(last.id);
   try {
     const { messages } = await loadSession(last.id, dir);

@@ -384,6 +384,19 @@ describe('-p --continue', () => {
     expect(listed.stdout).toContain(session(first));
   });
 
+  it('in a subfolder, says where the last session above it is', async () => {
+    const env = { ...box.env, ...stubs.env };
+    stubs.anthropic.steps.push({ text: ['ok'] });
+    await kirikae(['-p', 'start', '--model', 'anthropic/claude-sonnet-5-5'], env);
+    const sub = join(box.home, 'packages', 'api');
+    mkdirSync(sub, { recursive: true });
+    const result = await kirikae(['-p', '-c', 'and then?'], env, { cwd: sub });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(
+      `The last one above it is in ${box.home}: run kirikae -p -c there`,
+    );
+  });
+
   it('is refused while another kirikae holds the session, and takes over a dead one’s lock', async () => {
     const env = { ...box.env, ...stubs.env };
     const model = ['--model', 'anthropic/claude-sonnet-5-5', '--json'];
