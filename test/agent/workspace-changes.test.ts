@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { changedSince, workspaceStamps } from '../../src/agent/workspace-changes.js';
 import { commandDefiningFiles } from '../../src/agent/verify.js';
 import { tempDir } from './helpers.js';
+import { commitAll } from '../support/git-repo.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
@@ -17,12 +18,7 @@ function repo(git: boolean): string {
   writeFileSync(join(dir, 'src', 'math.js'), 'export const add = (a, b) => a - b;\n');
   writeFileSync(join(dir, 'test.sh'), '#!/bin/sh\nnode --test\n');
   writeFileSync(join(dir, 'README.md'), '# demo\n');
-  if (git) {
-    const run = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
-    run('init', '-q');
-    run('add', '.');
-    run('-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'start');
-  }
+  if (git) commitAll(dir);
   return dir;
 }
 

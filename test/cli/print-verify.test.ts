@@ -1,11 +1,11 @@
 // `kirikae -p` as scripts and CI use it: failing tests after its edits are a failure (exit 3,
 // `verify` in the JSON), and tool calls refused for want of --yes are said in full.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAllStubs, type AllStubs } from '../support/all-stubs.js';
 import { ensureBuilt, kirikae, sandbox } from './helpers.js';
+import { commitAll } from '../support/git-repo.js';
 
 let stubs: AllStubs;
 beforeAll(async () => {
@@ -23,12 +23,7 @@ function project(verify: string, { git = false } = {}) {
     join(box.configDir, 'config.json'),
     JSON.stringify({ verify: { command: verify } }),
   );
-  if (git) {
-    const run = (...args: string[]) => execFileSync('git', args, { cwd: work, stdio: 'ignore' });
-    run('init', '-q');
-    run('add', '.');
-    run('-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'start');
-  }
+  if (git) commitAll(work);
   return { box, work };
 }
 

@@ -1,11 +1,11 @@
 // The test gate's watch over a turn: which shell commands count as a change, in a repo or not.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import { watchTurnChanges } from '../../src/session/verify-flow.js';
+import { commitAll } from '../support/git-repo.js';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -14,12 +14,7 @@ function project(git: boolean): string {
   const dir = mkdtempSync(join(tmpdir(), 'kirikae-watch-'));
   dirs.push(dir);
   writeFileSync(join(dir, 'words.txt'), 'b\na\n');
-  if (git) {
-    const run = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
-    run('init', '-q');
-    run('add', '.');
-    run('-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'start');
-  }
+  if (git) commitAll(dir);
   return dir;
 }
 
