@@ -88,7 +88,7 @@ export function startInflight(
 ): InflightHandle {
   const path = join(dir, `${process.pid}-${RUN}-${++sequence}.json`);
   const startedAt = new Date(now()).toISOString();
-  let state: InflightCall = {
+  const state: InflightCall = {
     ...call,
     pid: process.pid,
     run: RUN,
@@ -96,10 +96,14 @@ export function startInflight(
     updatedAt: startedAt,
     outputChars: 0,
   };
+  // Progress comes with every streamed chunk (a hot path): it only notes the figures; the
+  // timestamp is formatted when the marker is written.
+  let updatedMs = 0;
   let writtenAt = 0;
   let closed = false;
   const write = (): void => {
     try {
+      if (updatedMs) state.updatedAt = new Date(updatedMs).toISOString();
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       // Whole or not at all: a half-written marker would be unreadable after a kill.
       writeFileSync(`${path}.tmp`, JSON.stringify(state), { mode: 0o600 });
@@ -115,9 +119,10 @@ export function startInflight(
     progress(outputChars) {
       if (closed) return;
       const first = state.outputChars === 0;
-      state = { ...state, outputChars, updatedAt: new Date(now()).toISOString() };
+      state.outputChars = outputChars;
+      updatedMs = now();
       // The first text is written at once: an answer cut short is often short.
-      if (first || now() - writtenAt >= WRITE_EVERY_MS) write();
+      if (first || updatedMs - writtenAt >= WRITE_EVERY_MS) write();
     },
     done() {
       closed = true;
