@@ -1,5 +1,6 @@
 import { KirikaeError, toKirikaeError } from '../core/errors.js';
 import {
+  fixedRequestChars,
   messageChars,
   type AssistantMessage,
   type Message,
@@ -328,9 +329,10 @@ export async function runAgentTurn(options: AgentTurnOptions): Promise<AgentTurn
   });
 
   // What every step sends besides the history, counted once.
-  const fixedChars =
-    (options.system?.length ?? 0) +
-    options.tools.reduce((sum, t) => sum + JSON.stringify(t.spec).length, 0);
+  const fixedChars = fixedRequestChars(
+    options.system,
+    options.tools.map((t) => t.spec),
+  );
   let historyChars = options.messages.reduce((sum, m) => sum + messageChars(m), 0);
   const append = (message: Message): void => {
     history.push(message);

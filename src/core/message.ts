@@ -35,6 +35,14 @@ export interface ToolResultMessage {
 
 export type Message = UserMessage | AssistantMessage | ToolResultMessage;
 
+/**
+ * The characters a request sends besides its messages (system prompt, tool specs): with
+ * `messageChars` over the messages, what an interrupted call's input is estimated from.
+ */
+export function fixedRequestChars(system: string | undefined, tools: readonly ToolSpec[]): number {
+  return (system?.length ?? 0) + tools.reduce((sum, t) => sum + JSON.stringify(t).length, 0);
+}
+
 /** A message's characters as sent (text, reasoning, tool calls): an estimate's raw count. */
 export function messageChars(message: Message): number {
   let chars = message.content.length;

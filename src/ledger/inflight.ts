@@ -40,6 +40,12 @@ export interface InflightCall {
   outputChars: number;
 }
 
+/** What a call's marker starts from; the rest is filled in as it runs. */
+export type InflightStart = Omit<
+  InflightCall,
+  'pid' | 'run' | 'startedAt' | 'updatedAt' | 'outputChars'
+>;
+
 /** One call's marker: updated as text streams, removed when the call is booked. */
 export interface InflightHandle {
   progress(outputChars: number): void;
@@ -83,7 +89,7 @@ export function flushLiveMarkers(): void {
 
 export function startInflight(
   dir: string,
-  call: Omit<InflightCall, 'pid' | 'run' | 'startedAt' | 'updatedAt' | 'outputChars'>,
+  call: InflightStart,
   now: () => number = Date.now,
 ): InflightHandle {
   const path = join(dir, `${process.pid}-${RUN}-${++sequence}.json`);

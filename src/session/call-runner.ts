@@ -2,7 +2,7 @@
 // gateway), so there is no agent loop. Each attempt streams one model call; placing, booking,
 // cooldowns and the fallback chain are the same as a turn's (attempt.ts).
 import { toKirikaeError, type KirikaeError } from '../core/errors.js';
-import { messageChars, type Message, type ToolSpec } from '../core/message.js';
+import { fixedRequestChars, messageChars, type Message, type ToolSpec } from '../core/message.js';
 import { parseModelRef } from '../core/model-ref.js';
 import type { CallRecord } from '../core/records.js';
 import type { StopReason, StreamEvent, StreamMetrics } from '../core/stream.js';
@@ -74,8 +74,7 @@ export async function runCall(
   let streamed = false;
   // What each attempt sends, for the marker a call under way leaves (a kill still books it).
   const promptChars =
-    (plan.system?.length ?? 0) +
-    (plan.tools ?? []).reduce((sum, t) => sum + JSON.stringify(t).length, 0) +
+    fixedRequestChars(plan.system, plan.tools ?? []) +
     plan.messages.reduce((sum, m) => sum + messageChars(m), 0);
 
   for (;;) {

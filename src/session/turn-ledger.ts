@@ -11,8 +11,8 @@ import {
   inflightDir,
   recoverInflight,
   startInflight,
-  type InflightCall,
   type InflightHandle,
+  type InflightStart,
 } from '../ledger/inflight.js';
 import { estimateTokensFromChars } from '../providers/run.js';
 import { PRICE_DATA_VERSION, priceCall } from '../catalog/prices.js';
@@ -243,10 +243,7 @@ export class TurnLedger {
    * calls they are; `model` is read at each step (a fallback changes it).
    */
   markCalls(
-    call: () => Omit<
-      InflightCall,
-      'pid' | 'run' | 'startedAt' | 'updatedAt' | 'outputChars' | 'session' | 'promptChars'
-    >,
+    call: () => Omit<InflightStart, 'session' | 'promptChars'>,
   ): (event: AgentEvent) => void {
     let marker: InflightHandle | undefined;
     let streamed = 0;
@@ -275,9 +272,7 @@ export class TurnLedger {
   }
 
   /** Leaves a marker for a model call being sent; undefined when the ledger is not written. */
-  callStarted(
-    call: Omit<InflightCall, 'pid' | 'run' | 'startedAt' | 'updatedAt' | 'outputChars' | 'session'>,
-  ): InflightHandle | undefined {
+  callStarted(call: Omit<InflightStart, 'session'>): InflightHandle | undefined {
     const dir = this.deps.inflightDir;
     return dir ? startInflight(dir, { ...call, session: this.deps.session }) : undefined;
   }
