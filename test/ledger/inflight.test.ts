@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { processAlive } from '../../src/core/process-alive.js';
 import { recoverInflight, startInflight, type InflightCall } from '../../src/ledger/inflight.js';
 
 let dir: string;
@@ -95,5 +96,11 @@ describe('in-flight call markers', () => {
 
   it('a missing folder is nothing to recover', () => {
     expect(recover().count).toBe(0);
+  });
+
+  it('ask whether a process runs by a real pid only (0 would be our own process group)', () => {
+    expect(processAlive(process.pid)).toBe(true);
+    // An empty lock or marker field read as 0 made kill(0, 0) answer for the whole group.
+    for (const pid of [0, -1, Number.NaN, 1.5]) expect(processAlive(pid)).toBe(false);
   });
 });
