@@ -63,6 +63,13 @@ async function makeSession(
   return { session, records, core };
 }
 
+/** Scripts a plain answer on the stub the route's model is served by (the escalation's varies). */
+function answerOn(model: string, text: string): void {
+  const step = { text: [text] };
+  if (model.startsWith('anthropic/')) stubs.anthropic.steps.push(step);
+  else stubs.openai.steps.push(step);
+}
+
 async function until(
   controller: Session,
   predicate: (s: AppState) => boolean,
@@ -354,9 +361,7 @@ describe('Session', () => {
   it('a retry that changes nothing ("already fixed") still runs the tests', async () => {
     const { controller, state } = await failedSumAttempt();
     const chosen = state.proposal!.options[state.proposal!.selected]!;
-    const words = { text: ['Already fixed; tests should pass now.'] };
-    if (chosen.model.startsWith('anthropic/')) stubs.anthropic.steps.push(words);
-    else stubs.openai.steps.push(words);
+    answerOn(chosen.model, 'Already fixed; tests should pass now.');
     controller.acceptRoute();
     const after = await until(
       controller,
@@ -378,9 +383,7 @@ describe('Session', () => {
       (s) => s.proposal !== undefined && s.proposal.escalation === undefined,
     );
     const chosen = card.proposal!.options[card.proposal!.selected]!;
-    const words = { text: ['Because add subtracts.'] };
-    if (chosen.model.startsWith('anthropic/')) stubs.anthropic.steps.push(words);
-    else stubs.openai.steps.push(words);
+    answerOn(chosen.model, 'Because add subtracts.');
     controller.acceptRoute();
     const after = await until(
       controller,
