@@ -31,9 +31,10 @@ describe('monthReport (one pass) equals the separate report functions', () => {
       const report = monthReport(records, options);
       const expected = reference(records, options);
       expect(report).toStrictEqual(expected);
-      if (month === '2026-03') {
-        // The generated month has estimated calls and billed disagreements on both sides of
-        // the 5 % threshold, so those parts of the comparison are not vacuous.
+      if (month === '2026-03' && seed !== RANDOM_SEED) {
+        // The fixed seeds' month has estimated calls and billed disagreements on both sides of
+        // the 5 % threshold, so those parts of the comparison are not vacuous. A random seed
+        // may draw none above it (seed 600789492 did): it only checks the equality.
         expect(report.totals.estimated).toBeGreaterThan(0);
         expect(report.billedDisagreements.length).toBeGreaterThan(0);
         const kept = records.filter((r) => r.type === 'call' && r.billedDisagreement).length;
