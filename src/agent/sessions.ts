@@ -84,33 +84,38 @@ export type SessionLock = { release(): void } | { heldBy: number };
 /**
  * Takes `<id>.lock` for this process: a screen holds its session while open, and `-p` while its
  * turn runs. Two writers interleaved one transcript (user, user, answer, answer) and numbered
- * two turns alike. A lock whose process died is taken over.
+ * two turns alike. A lock whose process died is taken over. Where no lock can be made (a
+ * read-only data folder) nothing can be written either: the transcript writer says so, and the
+ * lock is an empty one rather than an error.
  */
 export function lockSession(dataDir: string, id: string): SessionLock {
   const path = sessionPath(dataDir, id).replace(/\.jsonl$/, '.lock');
-  mkdirSync(sessionsDir(dataDir), { recursive: true, mode: PRIVATE_DIR });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(path, String(process.pid), { flag: 'wx', mode: PRIVATE_FILE });
-      let held = true;
-      const release = (): void => {
-        if (!held) return;
-        held = false;
-        process.off('exit', release);
+  try {
+    mkdirSync(sessionsDir(dataDir), { recursive: true, mode: PRIVATE_DIR });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        writeFileSync(path, String(process.pid), { flag: 'wx', mode: PRIVATE_FILE });
+        let held = true;
+        const release = (): void => {
+          if (!held) return;
+          held = false;
+          process.off('exit', release);
+          rmSync(path, { force: true });
+        };
+        process.once('exit', release);
+        return { release };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const holder = Number(readFileSync(path, 'utf8').trim());
+        if (holder !== process.pid && processAlive(holder)) return { heldBy: holder };
+        // Its process is gone (or it is ours from a run that died with our pid): take it over.
         rmSync(path, { force: true });
-      };
-      process.once('exit', release);
-      return { release };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(readFileSync(path, 'utf8').trim());
-      if (Number.isInteger(holder) && holder !== process.pid && processAlive(holder))
-        return { heldBy: holder };
-      // Its process is gone (or it is ours from a run that died with our pid): take it over.
-      rmSync(path, { force: true });
+      }
     }
+  } catch {
+    // Unwritable, or lost a race twice: go on unlocked, as the writer goes on unsaved.
   }
-  throw new KirikaeError('config', `Could not lock session ${id}`);
+  return { release: () => {} };
 }
 
 export interface SessionWriter {

@@ -15,7 +15,6 @@ import {
   loadSession,
   lockSession,
   openSessionWriter,
-  type SessionLock,
   type SessionWriter,
 } from '../agent/index.js';
 import { dataDir } from '../config/paths.js';
@@ -83,12 +82,7 @@ async function printSession(
   // An unwritable data folder loses the transcript, not the answer.
   const onError = (message: string) => io.stderr.write(`kirikae: warning: ${message}\n`);
   const hold = (id: string): (() => void) => {
-    let lock: SessionLock;
-    try {
-      lock = lockSession(dir, id);
-    } catch {
-      return () => {}; // nothing can be written there either: the writer says so
-    }
+    const lock = lockSession(dir, id);
     if ('heldBy' in lock)
       throw new KirikaeError(
         'config',

@@ -7,7 +7,6 @@ import {
   loadSession,
   lockSession,
   openSessionWriter,
-  type SessionLock,
 } from '../agent/index.js';
 import type { Message } from '../core/message.js';
 import { dataDir } from '../config/paths.js';
@@ -31,15 +30,6 @@ const FIRST_ROUTE_WAIT_MS = 300;
 function describe(error: unknown): string {
   if (isKirikaeError(error)) return error.describe();
   return error instanceof Error ? error.message : String(error);
-}
-
-/** Takes the session's lock (released when the process exits); undefined if it cannot be made. */
-function holdSession(env: NodeJS.ProcessEnv, id: string): SessionLock | undefined {
-  try {
-    return lockSession(dataDir(env), id);
-  } catch {
-    return undefined; // an unwritable data folder: the transcript writer says so
-  }
 }
 
 async function restore(
@@ -79,8 +69,8 @@ export async function runSession(
   let resumed = options.continueSession ? await restore(cwd, env, problems) : {};
   // The session is held while the screen is open: a `-p -c` meanwhile would interleave its turns.
   if (resumed.id) {
-    const lock = holdSession(env, resumed.id);
-    if (lock && 'heldBy' in lock) {
+    const lock = lockSession(dataDir(env), resumed.id);
+    if ('heldBy' in lock) {
       problems.push(
         `Session ${resumed.id} is open in another kirikae (pid ${lock.heldBy}): starting a new one`,
       );
@@ -94,7 +84,8 @@ export async function runSession(
     // A full disk or a read-only data folder loses the transcript, not the session.
     onError: (message) => notice('error', message),
   });
-  if (!resumed.id) holdSession(env, transcript.id);
+  // Released when the process exits.
+  if (!resumed.id) lockSession(dataDir(env), transcript.id);
 
   // Notices that arrive while the session is being built are shown once it exists.
   const sink: { session?: Session; early: [level: 'info' | 'warn' | 'error', text: string][] } = {
